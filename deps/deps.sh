@@ -1,0 +1,106 @@
+#!/bin/sh
+# deps/deps.sh: fetch what CoroJS builds on.
+#
+#   sh deps/deps.sh packages   install the Debian packages the build and tests need
+#                              (as root, when any is missing; otherwise name them)
+#   sh deps/deps.sh quickjs    fetch QuickJS from Debian's source package into build/deps
+#
+# QuickJS is not in bookworm, so it comes from the trixie *source* package, fetched
+# with a private apt configuration kept under build/apt: its own sources list,
+# package lists and cache. The system's apt setup is not touched. The archive
+# address is read from this machine's own apt sources, so no host name lives in
+# the repository. The tarball is checked against a pinned sha256 before use.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/build"
+
+QJS_VERSION=2025.04.26
+QJS_DEBIAN_VERSION=2025.04.26-1
+QJS_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
+
+# Build needs, then the real peers the tests talk to.
+BUILD_PKGS="gcc make pkg-config libuv1-dev libssl-dev libc-ares-dev xz-utils ca-certificates"
+TEST_PKGS="curl openssl dnsmasq wrk procps iproute2 python3"
+
+say() { printf 'deps: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+missing_packages() {
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+            printf '%s ' "$p"
+    done
+}
+
+install_packages() {
+    need=$(missing_packages $BUILD_PKGS $TEST_PKGS)
+    [ -n "$need" ] || return 0
+    if [ "$(id -u)" != 0 ]; then
+        die "missing Debian packages: $need-- run as root: apt-get install $need"
+    fi
+    say "installing $need"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || apt-get update
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $need >/dev/null ||
+        apt-get install -y --no-install-recommends $need
+}
+
+# The first Debian archive address this machine's apt already uses for its main suite.
+archive_uri() {
+    uri=$(awk '
+        /^URIs:/  { u = $2 }
+        /^Suites:/ { for (i = 2; i <= NF; i++) if ($i !~ /-/ && u != "" && u !~ /security/) { print u; exit } }
+        /^$/ { u = "" }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+    if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
+        uri=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' \
+            /etc/apt/sources.list | head -n 1)
+    fi
+    [ -n "$uri" ] || die "cannot find a Debian archive in /etc/apt/sources*"
+    printf '%s\n' "$uri"
+}
+
+fetch_quickjs() {
+    dest="$build/deps/quickjs-$QJS_VERSION"
+    stamp="$dest/.corojs-ready"
+    [ -f "$stamp" ] && return 0
+
+    apt_dir="$build/apt"
+    tarball="$apt_dir/quickjs_$QJS_VERSION.orig.tar.xz"
+    if ! echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null 2>&1; then
+        mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+        keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+        [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
+        echo "deb-src [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
+        set -- -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+            -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
+            -o Debug::NoLocking=1 -o APT::Sandbox::User=root
+        say "fetching the quickjs $QJS_DEBIAN_VERSION source package"
+        apt-get "$@" -qq update
+        (cd "$apt_dir" && apt-get "$@" -qq source --download-only "quickjs=$QJS_DEBIAN_VERSION")
+        echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null ||
+            die "sha256 mismatch for $tarball"
+    fi
+
+    rm -rf "$dest" && mkdir -p "$build/deps"
+    tar -xJf "$tarball" -C "$build/deps"
+    [ -f "$dest/quickjs.c" ] || die "unexpected layout in $tarball"
+    patch_quickjs "$dest/quickjs.c"
+    echo "$QJS_SHA256" > "$stamp"
+}
+
+# Our one change to QuickJS's own text: a stack overflow throws RangeError, as in
+# V8 and as users of Node expect, instead of QuickJS's InternalError. The fiber
+# accessors need no change to the source; see src/quickjs_ext.c.
+patch_quickjs() {
+    sed -i 's/JS_ThrowInternalError(ctx, "stack overflow")/JS_ThrowRangeError(ctx, "Maximum call stack size exceeded")/' "$1"
+    grep -q 'JS_ThrowRangeError(ctx, "Maximum call stack size exceeded")' "$1" ||
+        die "could not patch the stack overflow error in $1"
+}
+
+case "${1:-}" in
+    packages) install_packages ;;
+    quickjs) fetch_quickjs ;;
+    *) die "usage: sh deps/deps.sh packages|quickjs" ;;
+esac

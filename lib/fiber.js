@@ -1,0 +1,87 @@
+// corojs:fiber: Fiber, the stackful coroutines every piece of JS runs on.
+//
+//   const f = Fiber.run(fn, ...args)  start fn now in a new fiber
+//   f.join()                          wait for it; its result, or its exception rethrown
+//   f.done                            whether it has ended
+//   Fiber.current                     the running fiber
+//   Fiber.sleep(ms), Fiber.yield()    block this fiber only
+//   Fiber.await(promise)              block this fiber until the promise settles
+
+import P from 'corojs:internal/primordials';
+
+const F = P.fiber;
+const kToken = Symbol('Fiber');
+// A Fiber object that becomes garbage releases its record; if the fiber threw
+// and nobody joined it, the exception is reported as uncaught then.
+const registry = new FinalizationRegistry((id) => F.release(id));
+
+export class Fiber {
+  #id;
+
+  constructor(token, id) {
+    if (token !== kToken) throw new TypeError('Fiber objects are made by Fiber.run()');
+    if (id !== undefined) {
+      this.#id = id;
+      registry.register(this, id);
+    }
+  }
+
+  static run(fn, ...args) {
+    if (typeof fn !== 'function') {
+      const e = new TypeError(`The "fn" argument must be of type function. Received ${describe(fn)}`);
+      e.code = 'ERR_INVALID_ARG_TYPE';
+      throw e;
+    }
+    const f = new Fiber(kToken);
+    f.#id = F.create(f, fn, args);
+    registry.register(f, f.#id);
+    F.start(f.#id);
+    return f;
+  }
+
+  join() {
+    return F.join(this.#id);
+  }
+
+  get done() {
+    return F.done(this.#id);
+  }
+
+  static get current() {
+    return F.current();
+  }
+
+  static sleep(ms) {
+    F.sleep(ms);
+  }
+
+  static yield() {
+    F.yield();
+  }
+
+  static await(value) {
+    if (value !== null && (typeof value === 'object' || typeof value === 'function') &&
+        !(value instanceof Promise) && typeof value.then === 'function') {
+      value = Promise.resolve(value);
+    }
+    return F.await(value);
+  }
+
+  static stats() {
+    return F.stats();
+  }
+
+  get [Symbol.toStringTag]() {
+    return 'Fiber';
+  }
+}
+
+function describe(v) {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'object') return `an instance of ${v.constructor?.name ?? 'Object'}`;
+  return `type ${typeof v} (${String(v)})`;
+}
+
+F.setWrap((id) => new Fiber(kToken, id));
+
+export default Fiber;

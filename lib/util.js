@@ -1,0 +1,293 @@
+// corojs:util: inspect() and format(), the readable printing behind console.log.
+// They follow Node's util.inspect closely enough that output looks familiar:
+// strings quoted inside containers, nested objects to depth 2, Map, Set, typed
+// arrays, errors with their stack, circular references marked <ref *1>.
+
+import P from 'corojs:internal/primordials';
+
+const U = P.util;
+const customInspect = Symbol.for('nodejs.util.inspect.custom');
+const identifier = /^[A-Za-z_$][\w$]*$/;
+const defaults = { depth: 2, breakLength: 80, maxArrayLength: 100, maxStringLength: 10000 };
+
+function quote(s) {
+  const q = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes('`') ? '`' : "'";
+  let out = q;
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (ch === q || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0').toUpperCase();
+    else out += ch;
+  }
+  return out + q;
+}
+
+function formatKey(key) {
+  if (typeof key === 'symbol') return `[${key.toString()}]`;
+  return identifier.test(key) ? key : quote(key);
+}
+
+function formatPrimitive(v, ctx, top) {
+  switch (typeof v) {
+    case 'string': {
+      if (top) return v;
+      const cut = v.length > ctx.maxStringLength;
+      const s = quote(cut ? v.slice(0, ctx.maxStringLength) : v);
+      return cut ? `${s}... ${v.length - ctx.maxStringLength} more characters` : s;
+    }
+    case 'number': return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint': return `${v}n`;
+    case 'symbol': return v.toString();
+    case 'undefined': return 'undefined';
+    default: return String(v);
+  }
+}
+
+function constructorName(obj) {
+  let proto = Object.getPrototypeOf(obj);
+  while (proto) {
+    const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
+    if (d && typeof d.value === 'function' && d.value.name) return d.value.name;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return null;
+}
+
+function functionBase(fn) {
+  const src = Function.prototype.toString.call(fn);
+  const name = fn.name ? `: ${fn.name}` : ' (anonymous)';
+  if (src.startsWith('class')) return `[class ${fn.name || '(anonymous)'}]`;
+  const kind = fn.constructor && fn.constructor.name;
+  const prefix = kind === 'AsyncFunction' ? 'AsyncFunction' :
+    kind === 'GeneratorFunction' ? 'GeneratorFunction' :
+    kind === 'AsyncGeneratorFunction' ? 'AsyncGeneratorFunction' : 'Function';
+  return `[${prefix}${name}]`;
+}
+
+function errorBase(err) {
+  const head = String(err.name || 'Error') + (err.message ? `: ${err.message}` : '');
+  const stack = typeof err.stack === 'string' ? err.stack : '';
+  if (!stack) return `[${head}]`;
+  // V8 stacks start with the "Name: message" line; QuickJS's hold only frames.
+  return stack.startsWith(head) ? stack.trimEnd() : `${head}\n${stack.trimEnd()}`;
+}
+
+function isTypedArray(v) {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+// Entries of the object's own enumerable properties (and symbols), formatted.
+function propertyEntries(obj, ctx, skipIndices) {
+  const out = [];
+  const keys = Reflect.ownKeys(obj);
+  for (const key of keys) {
+    if (skipIndices && typeof key === 'string' && /^(0|[1-9]\d*)$/.test(key)) continue;
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    if (!d || !d.enumerable) continue;
+    let value;
+    if (d.get || d.set) value = d.get && d.set ? '[Getter/Setter]' : d.get ? '[Getter]' : '[Setter]';
+    else value = formatValue(d.value, ctx, false);
+    out.push(`${formatKey(key)}: ${value}`);
+  }
+  return out;
+}
+
+function arrayEntries(arr, ctx) {
+  const out = [];
+  const len = arr.length;
+  const max = Math.min(len, ctx.maxArrayLength);
+  let holes = 0;
+  const flushHoles = () => {
+    if (holes) out.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`);
+    holes = 0;
+  };
+  for (let i = 0; i < max; i++) {
+    if (!Object.prototype.hasOwnProperty.call(arr, i)) { holes++; continue; }
+    flushHoles();
+    out.push(formatValue(arr[i], ctx, false));
+  }
+  flushHoles();
+  if (len > max) out.push(`... ${len - max} more item${len - max > 1 ? 's' : ''}`);
+  return out;
+}
+
+function typedArrayEntries(ta, ctx) {
+  const out = [];
+  const max = Math.min(ta.length, ctx.maxArrayLength);
+  for (let i = 0; i < max; i++) out.push(formatPrimitive(ta[i], ctx, false));
+  if (ta.length > max) out.push(`... ${ta.length - max} more item${ta.length - max > 1 ? 's' : ''}`);
+  return out;
+}
+
+// Join entries on one line if they fit, else one per line, indented.
+function reduceToSingleString(entries, base, braces, ctx) {
+  const [open, close] = braces;
+  const prefix = base ? `${base} ` : '';
+  if (entries.length === 0) return `${prefix}${open}${close}`;
+  const total = entries.reduce((n, e) => n + e.length + 2, 0) + ctx.indent.length + prefix.length;
+  if (total + open.length + close.length <= ctx.breakLength && !entries.some((e) => e.includes('\n'))) {
+    return `${prefix}${open} ${entries.join(', ')} ${close}`;
+  }
+  const pad = ' '.repeat(ctx.indent.length + 2);
+  return `${prefix}${open}\n${pad}${entries.join(`,\n${pad}`)}\n${' '.repeat(ctx.indent.length)}${close}`;
+}
+
+function formatValue(v, ctx, top) {
+  if (v === null) return 'null';
+  if (typeof v !== 'object' && typeof v !== 'function') return formatPrimitive(v, ctx, top);
+
+  if (ctx.customInspect && typeof v[customInspect] === 'function') {
+    const r = v[customInspect](ctx.depth - ctx.seen.length, { ...ctx, seen: undefined }, inspect);
+    return typeof r === 'string' ? r : formatValue(r, ctx, false);
+  }
+  const seenAt = ctx.seen.indexOf(v);
+  if (seenAt >= 0) {
+    let ref = ctx.circular.get(v);
+    if (!ref) { ref = ctx.circular.size + 1; ctx.circular.set(v, ref); }
+    return `[Circular *${ref}]`;
+  }
+  return formatObject(v, ctx);
+}
+
+function formatObject(v, ctx) {
+  const name = constructorName(v);
+  let base = '';
+  let braces = ['{', '}'];
+  let entries;
+  let tooDeep = ctx.seen.length > ctx.depth;
+
+  if (typeof v === 'function') {
+    base = functionBase(v);
+    if (Reflect.ownKeys(v).every((k) => ['length', 'name', 'prototype'].includes(k) ||
+      !Object.getOwnPropertyDescriptor(v, k).enumerable)) return base;
+  } else if (Array.isArray(v)) {
+    braces = ['[', ']'];
+    if (name !== 'Array') base = `${name || '[Array: null prototype]'}(${v.length})`;
+    if (tooDeep) return '[Array]';
+  } else if (isTypedArray(v)) {
+    braces = ['[', ']'];
+    base = `${name}(${v.length})`;
+  } else if (v instanceof Map) {
+    base = `${name || 'Map'}(${v.size})`;
+  } else if (v instanceof Set) {
+    base = `${name || 'Set'}(${v.size})`;
+  } else if (v instanceof ArrayBuffer) {
+    base = name || 'ArrayBuffer';
+  } else if (v instanceof Date) {
+    return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  } else if (v instanceof RegExp) {
+    return RegExp.prototype.toString.call(v);
+  } else if (U.isError(v) || v instanceof Error) {
+    base = errorBase(v);
+    const extra = propertyEntries(v, ctx, false).filter((e) => !/^(stack|message):/.test(e));
+    if (!extra.length) return indentLines(base, ctx.indent);
+    return reduceToSingleString(extra, indentLines(base, ctx.indent), braces, ctx);
+  } else if (v instanceof Promise) {
+    const st = U.promiseState(v);
+    const shown = st[0] === 0 ? '<pending>' : (st[0] === 2 ? '<rejected> ' : '') + formatValue(st[1], nest(ctx, v), false);
+    return `Promise { ${shown} }`;
+  } else if (v instanceof WeakMap || v instanceof WeakSet) {
+    return `${name} { <items unknown> }`;
+  } else if (v instanceof Number || v instanceof String || v instanceof Boolean) {
+    return `[${name}: ${formatPrimitive(v.valueOf(), ctx, false)}]`;
+  } else if (name === null) {
+    base = '[Object: null prototype]';
+  } else if (name !== 'Object') {
+    base = name;
+  }
+  if (tooDeep) return `[${name || 'Object'}]`;
+
+  const inner = nest(ctx, v);
+  if (Array.isArray(v)) entries = arrayEntries(v, inner).concat(propertyEntries(v, inner, true));
+  else if (isTypedArray(v)) entries = typedArrayEntries(v, inner);
+  else if (v instanceof Map) {
+    entries = [];
+    for (const [k, val] of v) entries.push(`${formatValue(k, inner, false)} => ${formatValue(val, inner, false)}`);
+    entries = entries.concat(propertyEntries(v, inner, false));
+  } else if (v instanceof Set) {
+    entries = [];
+    for (const val of v) entries.push(formatValue(val, inner, false));
+    entries = entries.concat(propertyEntries(v, inner, false));
+  } else if (v instanceof ArrayBuffer) {
+    const bytes = new Uint8Array(v, 0, Math.min(v.byteLength, 50));
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+    entries = [`[Uint8Contents]: <${hex}${v.byteLength > 50 ? ` ... ${v.byteLength - 50} more bytes` : ''}>`,
+      `byteLength: ${v.byteLength}`];
+  } else entries = propertyEntries(v, inner, false);
+
+  let out = reduceToSingleString(entries, base, braces, ctx);
+  const ref = ctx.circular.get(v);
+  if (ref) out = `<ref *${ref}> ${out}`;
+  return out;
+}
+
+function indentLines(s, indent) {
+  return indent ? s.split('\n').join(`\n${indent}`) : s;
+}
+
+function nest(ctx, v) {
+  return { ...ctx, seen: [...ctx.seen, v], indent: ctx.indent + '  ' };
+}
+
+export function inspect(value, options = {}) {
+  const ctx = {
+    ...defaults,
+    ...options,
+    customInspect: options.customInspect !== false,
+    seen: [],
+    indent: '',
+    circular: new Map(),
+  };
+  if (ctx.depth === null) ctx.depth = Infinity;
+  return formatValue(value, ctx, false);
+}
+
+inspect.custom = customInspect;
+inspect.defaultOptions = defaults;
+
+// format('%s is %d', 'x', 1): printf-like, then the rest inspected and joined.
+export function format(...args) {
+  const first = args[0];
+  let out = '';
+  let i = 1;
+  if (typeof first === 'string') {
+    let last = 0;
+    for (let p = 0; p < first.length - 1; p++) {
+      if (first[p] !== '%') continue;
+      const c = first[p + 1];
+      let piece;
+      if (c === '%') piece = '%';
+      else if (i >= args.length) continue;
+      else if (c === 's') {
+        const a = args[i++];
+        piece = typeof a === 'string' ? a : typeof a === 'bigint' ? `${a}n` :
+          typeof a === 'object' && a !== null ? inspect(a, { depth: 0 }) : formatPrimitive(a, defaults, true);
+      } else if (c === 'd' || c === 'i') {
+        const a = args[i++];
+        piece = typeof a === 'bigint' ? `${a}n` : typeof a === 'symbol' ? 'NaN' :
+          String(c === 'i' ? Math.trunc(Number(a)) : Number(a));
+      } else if (c === 'f') piece = String(parseFloat(args[i++]));
+      else if (c === 'j') {
+        try { piece = JSON.stringify(args[i++]); } catch { piece = '[Circular]'; }
+      } else if (c === 'o' || c === 'O') piece = inspect(args[i++], c === 'o' ? { depth: 4 } : {});
+      else if (c === 'c') { i++; piece = ''; }
+      else continue;
+      out += first.slice(last, p) + piece;
+      last = p + 2;
+      p++;
+    }
+    out += first.slice(last);
+  } else {
+    i = 0;
+  }
+  for (; i < args.length; i++) {
+    const a = args[i];
+    out += (out || i > 0 ? ' ' : '') + (typeof a === 'string' ? a : inspect(a));
+  }
+  return out;
+}
+
+export default { inspect, format };

@@ -1,0 +1,356 @@
+/*
+ * binding.c: the one chain from a failure to a JS exception, the argument
+ * checks every binding uses, and byte buffers (see binding.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+#include "binding.h"
+#include "runtime.h"
+#include "utf8.h"
+
+static void set_str(JSContext *ctx, JSValueConst obj, const char *key, const char *val)
+{
+    JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, val));
+}
+
+JSValue coro_new_uv_error(JSContext *ctx, int err, const char *syscall,
+                          const char *path, const char *dest)
+{
+    JSValue e = JS_NewError(ctx);
+    char msg[1024];
+    int n;
+
+    /* Node's wording: "ENOENT: no such file or directory, open 'x'" */
+    n = snprintf(msg, sizeof msg, "%s: %s", uv_err_name(err), uv_strerror(err));
+    if (syscall && n < (int)sizeof msg)
+        n += snprintf(msg + n, sizeof msg - n, ", %s", syscall);
+    if (path && n < (int)sizeof msg)
+        n += snprintf(msg + n, sizeof msg - n, " '%s'", path);
+    if (dest && n < (int)sizeof msg)
+        snprintf(msg + n, sizeof msg - n, " -> '%s'", dest);
+    set_str(ctx, e, "message", msg);
+    JS_SetPropertyStr(ctx, e, "errno", JS_NewInt32(ctx, err));
+    set_str(ctx, e, "code", uv_err_name(err));
+    if (syscall)
+        set_str(ctx, e, "syscall", syscall);
+    if (path)
+        set_str(ctx, e, "path", path);
+    if (dest)
+        set_str(ctx, e, "dest", dest);
+    return e;
+}
+
+JSValue coro_throw_uv(JSContext *ctx, int err, const char *syscall,
+                      const char *path, const char *dest)
+{
+    return JS_Throw(ctx, coro_new_uv_error(ctx, err, syscall, path, dest));
+}
+
+JSValue coro_throw_code(JSContext *ctx, const char *code, const char *fmt, ...)
+{
+    JSValue e = JS_NewError(ctx);
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    set_str(ctx, e, "message", msg);
+    set_str(ctx, e, "code", code);
+    return JS_Throw(ctx, e);
+}
+
+JSValue coro_throw_terminated(JSContext *ctx)
+{
+    JSValue e = JS_NewError(ctx);
+
+    set_str(ctx, e, "message", "the isolate is shutting down");
+    JS_SetUncatchableError(ctx, e, 1);
+    return JS_Throw(ctx, e);
+}
+
+/* How Node describes a received value: "type number (42)", "undefined",
+   "an instance of Foo", "function bar". */
+static void describe(JSContext *ctx, JSValueConst v, char *buf, size_t size)
+{
+    const char *s;
+
+    if (JS_IsUndefined(v) || JS_IsNull(v)) {
+        snprintf(buf, size, "%s", JS_IsNull(v) ? "null" : "undefined");
+        return;
+    }
+    if (JS_IsFunction(ctx, v)) {
+        JSValue name = JS_GetPropertyStr(ctx, v, "name");
+        s = JS_ToCString(ctx, name);
+        snprintf(buf, size, "function %s", s && *s ? s : "(anonymous)");
+        JS_FreeCString(ctx, s);
+        JS_FreeValue(ctx, name);
+        return;
+    }
+    if (JS_IsObject(v)) {
+        JSValue ctor = JS_GetPropertyStr(ctx, v, "constructor");
+        JSValue name = JS_IsObject(ctor) ? JS_GetPropertyStr(ctx, ctor, "name") : JS_UNDEFINED;
+        s = JS_IsString(name) ? JS_ToCString(ctx, name) : NULL;
+        if (s && *s)
+            snprintf(buf, size, "an instance of %s", s);
+        else
+            snprintf(buf, size, "an object");
+        JS_FreeCString(ctx, s);
+        JS_FreeValue(ctx, name);
+        JS_FreeValue(ctx, ctor);
+        JS_FreeValue(ctx, JS_GetException(ctx)); /* a throwing getter is not our concern */
+        return;
+    }
+    s = JS_ToCString(ctx, v);
+    if (JS_IsString(v))
+        snprintf(buf, size, "type string ('%.40s%s')", s ? s : "", s && strlen(s) > 40 ? "..." : "");
+    else if (JS_IsNumber(v))
+        snprintf(buf, size, "type number (%s)", s ? s : "?");
+    else if (JS_IsBool(v))
+        snprintf(buf, size, "type boolean (%s)", s ? s : "?");
+    else if (JS_IsBigInt(ctx, v))
+        snprintf(buf, size, "type bigint (%sn)", s ? s : "?");
+    else
+        snprintf(buf, size, "type symbol");
+    JS_FreeCString(ctx, s);
+    JS_FreeValue(ctx, JS_GetException(ctx)); /* symbols do not convert */
+}
+
+static JSValue throw_arg(JSContext *ctx, int range, const char *name,
+                         const char *expected, JSValueConst got)
+{
+    char what[160];
+    JSValue e;
+
+    describe(ctx, got, what, sizeof what);
+    if (range)
+        JS_ThrowRangeError(ctx, "The value of \"%s\" is out of range. It must be %s. Received %s",
+                           name, expected, what);
+    else
+        JS_ThrowTypeError(ctx, "The \"%s\" argument must be %s. Received %s", name, expected, what);
+    e = JS_GetException(ctx);
+    set_str(ctx, e, "code", range ? "ERR_OUT_OF_RANGE" : "ERR_INVALID_ARG_TYPE");
+    return JS_Throw(ctx, e);
+}
+
+JSValue coro_throw_arg_type(JSContext *ctx, const char *name, const char *expected,
+                            JSValueConst got)
+{
+    return throw_arg(ctx, 0, name, expected, got);
+}
+
+JSValue coro_throw_arg_range(JSContext *ctx, const char *name, const char *expected,
+                             JSValueConst got)
+{
+    return throw_arg(ctx, 1, name, expected, got);
+}
+
+JSValue coro_throw_bad_handle(JSContext *ctx, const coro_handle_type *type)
+{
+    JSValue e = coro_new_uv_error(ctx, UV_EBADF, NULL, NULL, NULL);
+    char msg[256];
+
+    snprintf(msg, sizeof msg, "EBADF: bad handle: the %s is closed, or the ID is not one",
+             type->name);
+    set_str(ctx, e, "message", msg);
+    return JS_Throw(ctx, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* argument readers */
+
+const char *coro_arg_string(JSContext *ctx, JSValueConst v, const char *name, size_t *len)
+{
+    if (!JS_IsString(v)) {
+        coro_throw_arg_type(ctx, name, "of type string", v);
+        return NULL;
+    }
+    return JS_ToCStringLen(ctx, len, v);
+}
+
+int coro_arg_function(JSContext *ctx, JSValueConst v, const char *name)
+{
+    if (JS_IsFunction(ctx, v))
+        return 0;
+    coro_throw_arg_type(ctx, name, "of type function", v);
+    return -1;
+}
+
+int coro_arg_integer(JSContext *ctx, JSValueConst v, const char *name,
+                     int64_t min, int64_t max, int64_t *out)
+{
+    double d;
+    char range[96];
+
+    if (!JS_IsNumber(v)) {
+        coro_throw_arg_type(ctx, name, "of type number", v);
+        return -1;
+    }
+    JS_ToFloat64(ctx, &d, v);
+    if (d != d || d < (double)min || d > (double)max || d != (double)(int64_t)d) {
+        snprintf(range, sizeof range, "an integer >= %lld and <= %lld", (long long)min, (long long)max);
+        coro_throw_arg_range(ctx, name, range, v);
+        return -1;
+    }
+    *out = (int64_t)d;
+    return 0;
+}
+
+int coro_arg_ms(JSContext *ctx, JSValueConst v, const char *name, uint64_t *out)
+{
+    double d;
+
+    if (!JS_IsNumber(v)) {
+        coro_throw_arg_type(ctx, name, "of type number", v);
+        return -1;
+    }
+    JS_ToFloat64(ctx, &d, v);
+    if (d != d || d < 0 || d > 9007199254740991.0) {
+        coro_throw_arg_range(ctx, name, "a number of milliseconds >= 0", v);
+        return -1;
+    }
+    *out = (uint64_t)d;
+    return 0;
+}
+
+/* The bytes of an ArrayBuffer or view, or NULL (no exception) if v is neither. */
+static const uint8_t *buffer_bytes(JSContext *ctx, JSValueConst v, size_t *len)
+{
+    size_t offset, elem;
+    uint8_t *data;
+    JSValue buf;
+
+    if (!JS_IsObject(v))
+        return NULL;
+    data = JS_GetArrayBuffer(ctx, len, v);
+    if (data)
+        return data;
+    JS_FreeValue(ctx, JS_GetException(ctx));
+    buf = JS_GetTypedArrayBuffer(ctx, v, &offset, len, &elem);
+    if (JS_IsException(buf)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return NULL;
+    }
+    data = JS_GetArrayBuffer(ctx, &elem, buf);
+    JS_FreeValue(ctx, buf); /* the view holds the buffer */
+    if (!data) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return NULL;
+    }
+    return data + offset;
+}
+
+int coro_arg_view(JSContext *ctx, JSValueConst v, const char *name,
+                  const uint8_t **data, size_t *len)
+{
+    *data = buffer_bytes(ctx, v, len);
+    if (*data)
+        return 0;
+    coro_throw_arg_type(ctx, name, "an instance of Uint8Array or ArrayBuffer", v);
+    return -1;
+}
+
+int coro_arg_bytes(JSContext *ctx, JSValueConst v, const char *name, coro_bytes *b)
+{
+    const uint8_t *data;
+
+    b->cstr = NULL;
+    b->copy = NULL;
+    if (JS_IsString(v)) {
+        b->cstr = JS_ToCStringLen(ctx, &b->len, v);
+        if (!b->cstr)
+            return -1;
+        b->data = (const uint8_t *)b->cstr;
+        if (!coro_utf8_has_surrogates(b->data, b->len))
+            return 0;
+        data = b->data; /* lone surrogates: write U+FFFD, as TextEncoder does */
+    } else {
+        data = buffer_bytes(ctx, v, &b->len);
+        if (!data) {
+            coro_throw_arg_type(ctx, name,
+                                "of type string or an instance of Uint8Array or ArrayBuffer", v);
+            return -1;
+        }
+    }
+    b->copy = js_malloc(ctx, b->len ? b->len : 1);
+    if (!b->copy) {
+        coro_bytes_free(ctx, b);
+        return -1;
+    }
+    memcpy(b->copy, data, b->len);
+    if (b->cstr)
+        coro_utf8_fix_surrogates(b->copy, b->len);
+    b->data = b->copy;
+    return 0;
+}
+
+JSValue coro_new_string_utf8(JSContext *ctx, const uint8_t *p, size_t n, int fatal)
+{
+    size_t errors;
+    uint8_t *fixed;
+    JSValue s;
+
+    coro_utf8_scan(p, n, 0, &errors);
+    if (errors == 0)
+        return JS_NewStringLen(ctx, (const char *)p, n);
+    if (fatal) {
+        JS_ThrowTypeError(ctx, "The encoded data was not valid for encoding utf-8");
+        s = JS_GetException(ctx);
+        JS_SetPropertyStr(ctx, s, "code", JS_NewString(ctx, "ERR_ENCODING_INVALID_ENCODED_DATA"));
+        return JS_Throw(ctx, s);
+    }
+    fixed = js_malloc(ctx, n + 2 * errors);
+    if (!fixed)
+        return JS_EXCEPTION;
+    s = JS_NewStringLen(ctx, (const char *)fixed, coro_utf8_repair(p, n, fixed));
+    js_free(ctx, fixed);
+    return s;
+}
+
+void coro_bytes_free(JSContext *ctx, coro_bytes *b)
+{
+    JS_FreeCString(ctx, b->cstr);
+    js_free(ctx, b->copy);
+    b->cstr = NULL;
+    b->copy = NULL;
+}
+
+static void free_js_buffer(JSRuntime *rt, void *opaque, void *ptr)
+{
+    (void)opaque;
+    js_free_rt(rt, ptr);
+}
+
+JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len)
+{
+    JSValue ab = JS_NewArrayBuffer(ctx, buf, len, free_js_buffer, NULL, 0);
+    JSValue u8;
+
+    if (JS_IsException(ab)) {
+        js_free(ctx, buf);
+        return ab;
+    }
+    u8 = JS_NewTypedArray(ctx, 1, (JSValueConst *)&ab, JS_TYPED_ARRAY_UINT8);
+    JS_FreeValue(ctx, ab);
+    return u8;
+}
+
+coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    coro_handle *h;
+    int64_t id;
+
+    if (!JS_IsBigInt(ctx, v)) {
+        coro_throw_arg_type(ctx, "handle", "a handle ID (bigint)", v);
+        return NULL;
+    }
+    JS_ToBigInt64(ctx, &id, v);
+    h = coro_handles_get(&iso->handles, (uint64_t)id, type);
+    if (!h)
+        coro_throw_bad_handle(ctx, type);
+    return h;
+}

@@ -1,0 +1,76 @@
+/*
+ * binding.h: what every binding uses: failures turned into JS exceptions,
+ * argument checks, byte buffers.
+ *
+ * System failures are libuv-style negative codes; coro_throw_uv turns one into
+ * an Error with code, errno, syscall and path, as Node does. Misuse (a wrong
+ * argument type) throws TypeError naming the argument. Each helper returns
+ * JS_EXCEPTION (or -1) with the exception pending.
+ */
+#ifndef COROJS_BINDING_H
+#define COROJS_BINDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "quickjs.h"
+#include "handle.h"
+
+JSValue coro_new_uv_error(JSContext *ctx, int err, const char *syscall,
+                          const char *path, const char *dest);
+JSValue coro_throw_uv(JSContext *ctx, int err, const char *syscall,
+                      const char *path, const char *dest);
+
+/* TypeError: The "name" argument must be <expected>. Received ... */
+JSValue coro_throw_arg_type(JSContext *ctx, const char *name, const char *expected,
+                            JSValueConst got);
+/* RangeError: The value of "name" is out of range. It must be <expected>. Received ... */
+JSValue coro_throw_arg_range(JSContext *ctx, const char *name, const char *expected,
+                             JSValueConst got);
+/* Error with code EBADF for a closed, forged or mistyped handle ID. */
+JSValue coro_throw_bad_handle(JSContext *ctx, const coro_handle_type *type);
+
+/* Error with a `code` property and a message. */
+JSValue coro_throw_code(JSContext *ctx, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An uncatchable error that unwinds a fiber of an isolate being torn down. */
+JSValue coro_throw_terminated(JSContext *ctx);
+
+/* Argument readers. Each returns 0, or -1 with the exception pending. */
+const char *coro_arg_string(JSContext *ctx, JSValueConst v, const char *name, size_t *len);
+int coro_arg_function(JSContext *ctx, JSValueConst v, const char *name);
+int coro_arg_integer(JSContext *ctx, JSValueConst v, const char *name,
+                     int64_t min, int64_t max, int64_t *out);
+/* A number of milliseconds >= 0 (fractions are rounded down). */
+int coro_arg_ms(JSContext *ctx, JSValueConst v, const char *name, uint64_t *out);
+
+/* The bytes of a String (as UTF-8), ArrayBuffer or ArrayBuffer view. Buffer
+   contents are copied, so a buffer detached or changed by other JS while the
+   fiber waits cannot pull memory out from under an operation. They stay
+   valid until coro_bytes_free, which must be called on success. */
+typedef struct coro_bytes {
+    const uint8_t *data;
+    size_t len;
+    const char *cstr;  /* set when the value was a string */
+    uint8_t *copy;     /* set when the value was a buffer */
+} coro_bytes;
+int coro_arg_bytes(JSContext *ctx, JSValueConst v, const char *name, coro_bytes *b);
+void coro_bytes_free(JSContext *ctx, coro_bytes *b);
+
+/* The bytes of an ArrayBuffer or ArrayBuffer view, in place: valid only until
+   JS runs again. Returns 0, or -1 with a TypeError naming the argument. */
+int coro_arg_view(JSContext *ctx, JSValueConst v, const char *name,
+                  const uint8_t **data, size_t *len);
+
+/* A string from UTF-8 bytes, invalid sequences replaced by U+FFFD; with
+   `fatal`, a TypeError (ERR_ENCODING_INVALID_ENCODED_DATA) instead. */
+JSValue coro_new_string_utf8(JSContext *ctx, const uint8_t *p, size_t n, int fatal);
+
+/* A Uint8Array that takes over buf, which must come from js_malloc. On
+   failure buf is freed. */
+JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len);
+
+/* The handle named by a BigInt ID in the current isolate's store. */
+coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * fiber.h: stackful coroutines and the scheduler that runs them on the loop.
+ *
+ * Every piece of JS runs on a fiber. The loop itself runs on the process's
+ * own stack ("main"); fibers switch to main when they park, and main resumes
+ * them from libuv callbacks. A fiber woken from main runs at once; one woken
+ * from another fiber is queued and runs when the running fiber parks.
+ */
+#ifndef COROJS_FIBER_H
+#define COROJS_FIBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+#include "switch.h"
+
+typedef struct coro_fiber coro_fiber;
+struct coro_isolate;
+struct JSRuntime;
+
+typedef void coro_fiber_fn(coro_fiber *f, void *arg);
+
+enum coro_fiber_state {
+    CORO_FIBER_NEW,
+    CORO_FIBER_RUNNING,
+    CORO_FIBER_READY,   /* queued to run */
+    CORO_FIBER_PARKED,  /* waiting for coro_fiber_wake */
+    CORO_FIBER_DONE,
+};
+
+/* Status given to a fiber woken because its isolate is being torn down. */
+#define CORO_ETERMINATED (-40001)
+
+/* coro_fiber_park flags */
+#define CORO_PARK_NOINTERRUPT 1 /* teardown must wait for the real wake-up */
+
+struct coro_fiber {
+    coro_context ctx;
+    enum coro_fiber_state state;
+    int wake_status;
+    int park_flags;
+    struct coro_isolate *iso; /* owner; NULL for fibers that run no JS */
+    struct JSRuntime *rt;     /* iso's runtime, cached for the switch */
+    void *js_frame;           /* iso's JS frame chain while switched out */
+    void *js;                 /* JS-level record (prim/fiber.c) or NULL */
+    coro_fiber_fn *fn;
+    void *arg;
+    coro_fiber *next;                 /* in a run queue or the pool */
+    coro_fiber *iso_prev, *iso_next;  /* in iso's list of fibers */
+    uv_timer_t timer;                 /* sleeps and park timeouts */
+    char *stack;                      /* usable stack, above the guard page */
+    size_t stack_size;
+    void *asan_fake_stack;
+};
+
+typedef struct coro_sched_options {
+    size_t stack_size;  /* bytes per fiber stack; 0 = 1 MiB */
+    int no_guard;       /* no guard page under each stack (see docs) */
+} coro_sched_options;
+
+int coro_sched_init(uv_loop_t *loop, const coro_sched_options *opt);
+void coro_sched_shutdown(void);
+uv_loop_t *coro_loop(void);
+
+/* Called on main each time a fiber switches back to it (parked, yielded or
+   ended; a DONE fiber is recycled right after). */
+void coro_sched_set_leave_hook(void (*hook)(coro_fiber *f));
+size_t coro_stack_size(void);
+
+/* Create a fiber that will run fn(f, arg); NULL with errno set on failure. */
+coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void *arg);
+
+/* Run a new fiber now. From main it runs until it parks; from a fiber the
+   caller is queued first in line and resumes when the new one parks. */
+void coro_fiber_start(coro_fiber *f);
+
+/* The running fiber, or NULL on main. */
+coro_fiber *coro_fiber_current(void);
+
+/* Park the running fiber until coro_fiber_wake(); returns the wake status. */
+int coro_fiber_park(int flags);
+
+/* Park with a deadline: returns UV_ETIMEDOUT if nothing woke it within ms. */
+int coro_fiber_park_timeout(uint64_t ms, int flags);
+
+/* Make a parked fiber runnable with `status`; returns 0 if it was not parked. */
+int coro_fiber_wake(coro_fiber *f, int status);
+
+/* Let every other runnable fiber and the loop's IO run once, then continue. */
+void coro_fiber_yield(void);
+
+/* Sleep ms milliseconds; returns 0, or the status of an early wake. */
+int coro_fiber_sleep(uint64_t ms);
+
+/* Counters for tests and stats. */
+typedef struct coro_sched_stats {
+    uint64_t switches;
+    unsigned live, pooled;
+} coro_sched_stats;
+void coro_sched_get_stats(coro_sched_stats *st);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * main.c: the corojs command.
+ *
+ *   corojs [options] main.mjs [args...]   run an ES module
+ *   corojs [options] -e 'code' [args...]  evaluate a string as a module
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+
+#include "fiber.h"
+#include "runtime.h"
+#include "version.h"
+
+static void usage(FILE *out)
+{
+    fputs("Usage: corojs [options] main.mjs [arguments...]\n"
+          "       corojs [options] -e 'code' [arguments...]\n"
+          "\n"
+          "Runs an ES module on fibers: every blocking call parks only its fiber.\n"
+          "\n"
+          "Options:\n"
+          "  -e, --eval CODE        evaluate CODE as an ES module\n"
+          "  --stack-size SIZE      stack of each fiber, e.g. 256k or 2m (default 1m)\n"
+          "  --no-stack-guard       no guard page under fiber stacks: allows more than\n"
+          "                         about 30,000 fibers, at the price of C stack overflows\n"
+          "                         going unnoticed (JS overflows still throw RangeError)\n"
+          "  --memory-limit SIZE    cap on the JS heap, e.g. 512m (default none)\n"
+          "  -v, --version          print the version and exit\n"
+          "  -h, --help             print this help and exit\n",
+          out);
+}
+
+/* "256k", "2m", "1048576" -> bytes; 0 on a malformed size. */
+static size_t parse_size(const char *s)
+{
+    char *end;
+    unsigned long long n;
+
+    errno = 0;
+    n = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return 0;
+    switch (*end) {
+    case 'k': case 'K': n <<= 10; end++; break;
+    case 'm': case 'M': n <<= 20; end++; break;
+    case 'g': case 'G': n <<= 30; end++; break;
+    }
+    return *end ? 0 : (size_t)n;
+}
+
+/* The value of an option given as "--opt value" or "--opt=value". */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] == '\0' && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    coro_sched_options so = { 0, 0 };
+    coro_isolate_options io = { 0 };
+    const char *code = NULL, *path = NULL, *v;
+    coro_isolate *iso;
+    uv_loop_t *loop;
+    int i, status;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--version")) {
+            printf("corojs %s (QuickJS %s, libuv %s)\n", CORO_VERSION, CORO_QUICKJS_VERSION,
+                   uv_version_string());
+            return 0;
+        } else if ((v = option_value(argc, argv, &i, "-e")) ||
+                   (v = option_value(argc, argv, &i, "--eval"))) {
+            code = v;
+        } else if ((v = option_value(argc, argv, &i, "--stack-size"))) {
+            so.stack_size = parse_size(v);
+            if (so.stack_size < 65536) {
+                fprintf(stderr, "corojs: --stack-size must be at least 64k, got '%s'\n", v);
+                return 9;
+            }
+        } else if ((v = option_value(argc, argv, &i, "--memory-limit"))) {
+            io.memory_limit = parse_size(v);
+            if (!io.memory_limit) {
+                fprintf(stderr, "corojs: bad --memory-limit '%s'\n", v);
+                return 9;
+            }
+        } else if (!strcmp(argv[i], "--no-stack-guard")) {
+            so.no_guard = 1;
+        } else if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        } else {
+            fprintf(stderr, "corojs: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 9;
+        }
+    }
+    if (!code) {
+        if (i >= argc) {
+            usage(stderr);
+            return 9;
+        }
+        path = argv[i];
+    }
+
+    /* process.argv as in Node: [execPath, /abs/main.mjs, args...]; -e has no script */
+    io.argv = calloc((size_t)(argc - i + 2), sizeof *io.argv);
+    if (!io.argv)
+        return 1;
+    io.argv[io.argc++] = argv[0]; /* the library puts execPath here */
+    if (path) {
+        io.argv[io.argc++] = realpath(path, NULL);
+        if (!io.argv[io.argc - 1])
+            io.argv[io.argc - 1] = strdup(path);
+        i++;
+    }
+    while (i < argc)
+        io.argv[io.argc++] = argv[i++];
+
+    signal(SIGPIPE, SIG_IGN); /* a vanished peer is an EPIPE error, not a death */
+    loop = uv_default_loop();
+    coro_sched_init(loop, &so);
+    iso = coro_isolate_new(&io);
+    if (!iso)
+        return 1;
+    if (coro_isolate_start(iso, path, code) == 0) {
+        do
+            uv_run(loop, UV_RUN_DEFAULT);
+        while (coro_isolate_loop_ended(iso));
+    }
+    coro_isolate_terminate(iso, iso->exit_code);
+    uv_run(loop, UV_RUN_DEFAULT); /* unwind what is left */
+    status = iso->exit_code;
+    coro_isolate_free(iso);
+    coro_sched_shutdown();
+    uv_run(loop, UV_RUN_DEFAULT);
+    uv_loop_close(loop);
+    if (path)
+        free(io.argv[1]);
+    free(io.argv);
+    return status & 0xff;
+}

@@ -1,0 +1,349 @@
+/*
+ * modules.c: the ES module loader.
+ *
+ * Specifiers resolve as in Node's ESM: "./x.mjs" and "../x.mjs" relative to
+ * the importing module, absolute paths and file: URLs as they are, and
+ * "corojs:<name>" to the standard library, embedded as bytecode. A module's
+ * name is its real absolute path, so one file is one module however it is
+ * reached. The modules under corojs:internal/ can only be imported by the
+ * standard library itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "modules.h"
+#include "binding.h"
+
+#define BUILTIN_PREFIX "corojs:"
+#define INTERNAL_PREFIX "corojs:internal/"
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static const coro_builtin *find_builtin(const char *name)
+{
+    for (const coro_builtin *b = coro_builtins; b->name; b++) {
+        if (strcmp(b->name, name) == 0)
+            return b;
+    }
+    return NULL;
+}
+
+/* Collapse "." and ".." and repeated slashes of an absolute path, in place. */
+static void normalize_path(char *path)
+{
+    char *out = path, *p = path;
+
+    while (*p) {
+        while (*p == '/')
+            p++;
+        char *seg = p;
+        while (*p && *p != '/')
+            p++;
+        size_t n = (size_t)(p - seg);
+        if (n == 0 || (n == 1 && seg[0] == '.'))
+            continue;
+        if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (out > path && *--out != '/')
+                ;
+            continue;
+        }
+        *out++ = '/';
+        memmove(out, seg, n);
+        out += n;
+    }
+    if (out == path)
+        *out++ = '/';
+    *out = '\0';
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The path of a file: URL, percent-decoded; NULL if it is not one. */
+static char *file_url_to_path(const char *url)
+{
+    const char *p = url + strlen("file://");
+    char *path, *out;
+
+    if (*p != '/')
+        return NULL; /* file://host/... */
+    path = out = malloc(strlen(p) + 1);
+    if (!path)
+        return NULL;
+    for (; *p && *p != '?' && *p != '#'; p++) {
+        if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+            *out++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+            p += 2;
+        } else {
+            *out++ = *p;
+        }
+    }
+    *out = '\0';
+    return path;
+}
+
+/* Absolute path of `name` imported from the module `base`; malloc'ed. */
+static char *resolve_path(const char *base, const char *name)
+{
+    char dir[PATH_MAX];
+    char *path;
+    size_t n;
+
+    if (starts_with(name, "file://"))
+        path = file_url_to_path(name);
+    else if (name[0] == '/')
+        path = strdup(name);
+    else {
+        if (base[0] == '/') {
+            const char *slash = strrchr(base, '/');
+            n = (size_t)(slash - base);
+            if (n >= sizeof dir)
+                return NULL;
+            memcpy(dir, base, n);
+            dir[n] = '\0';
+        } else if (!getcwd(dir, sizeof dir)) {
+            return NULL; /* base is not a file ("[eval]"): relative to cwd */
+        }
+        path = malloc(strlen(dir) + strlen(name) + 2);
+        if (path)
+            strcat(strcat(strcpy(path, dir), "/"), name);
+    }
+    if (path)
+        normalize_path(path);
+    return path;
+}
+
+static char *normalize_cb(JSContext *ctx, const char *base, const char *name, void *opaque)
+{
+    char real[PATH_MAX];
+    char *path, *ret;
+    struct stat st;
+
+    (void)opaque;
+    if (starts_with(name, BUILTIN_PREFIX)) {
+        if (!find_builtin(name) || (starts_with(name, INTERNAL_PREFIX) &&
+                                    !starts_with(base, BUILTIN_PREFIX))) {
+            coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s", name);
+            return NULL;
+        }
+        return js_strdup(ctx, name);
+    }
+    if (!starts_with(name, "./") && !starts_with(name, "../") && name[0] != '/' &&
+        !starts_with(name, "file://")) {
+        coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND",
+                        "Cannot find package '%s' imported from %s "
+                        "(only relative paths, absolute paths, file: URLs and corojs: "
+                        "modules can be imported)", name, base);
+        return NULL;
+    }
+    path = resolve_path(base, name);
+    if (!path) {
+        JS_ThrowOutOfMemory(ctx);
+        return NULL;
+    }
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+        coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s' imported from %s",
+                        path, base);
+        free(path);
+        return NULL;
+    }
+    ret = js_strdup(ctx, realpath(path, real) ? real : path);
+    free(path);
+    return ret;
+}
+
+/* Read a whole file into a NUL-terminated js_malloc'ed buffer. */
+static char *read_file(JSContext *ctx, const char *path, size_t *len)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        goto fail;
+    if (fstat(fd, &st) < 0)
+        goto fail;
+    buf = js_malloc(ctx, (size_t)st.st_size + 1);
+    if (!buf) {
+        close(fd);
+        return NULL;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            goto fail;
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    *len = got;
+    return buf;
+
+fail:
+    coro_throw_uv(ctx, -errno, "open", path, NULL);
+    if (fd >= 0)
+        close(fd);
+    js_free(ctx, buf);
+    return NULL;
+}
+
+static int set_str(JSContext *ctx, JSValueConst obj, const char *key, const char *val)
+{
+    return JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, val));
+}
+
+/* import.meta: url, filename, dirname, main, as in Node. */
+static int set_import_meta(JSContext *ctx, JSModuleDef *m, const char *path, int is_main)
+{
+    JSValue meta = JS_GetImportMeta(ctx, m);
+    char *url, *dir;
+    const char *slash;
+    int ret = -1;
+
+    if (JS_IsException(meta))
+        return -1;
+    url = js_malloc(ctx, strlen(path) * 3 + 8);
+    dir = js_strdup(ctx, path);
+    if (url && dir) {
+        /* escape what a URL path cannot hold as it is */
+        static const char hex[] = "0123456789ABCDEF";
+        char *o = stpcpy(url, "file://");
+        for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+            if (*p <= ' ' || *p >= 0x7f || strchr("%#?\"<>\\^`{|}", *p)) {
+                *o++ = '%';
+                *o++ = hex[*p >> 4];
+                *o++ = hex[*p & 15];
+            } else {
+                *o++ = (char)*p;
+            }
+        }
+        *o = '\0';
+        slash = strrchr(dir, '/');
+        dir[slash && slash != dir ? slash - dir : 1] = '\0';
+        set_str(ctx, meta, "url", url);
+        set_str(ctx, meta, "filename", path);
+        set_str(ctx, meta, "dirname", dir);
+        JS_SetPropertyStr(ctx, meta, "main", JS_NewBool(ctx, is_main));
+        ret = 0;
+    } else {
+        JS_ThrowOutOfMemory(ctx);
+    }
+    js_free(ctx, url);
+    js_free(ctx, dir);
+    JS_FreeValue(ctx, meta);
+    return ret;
+}
+
+static JSValue compile_source(JSContext *ctx, const char *name, const char *code, size_t len,
+                              int is_main)
+{
+    JSValue mod = JS_Eval(ctx, code, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+
+    if (JS_IsException(mod))
+        return mod;
+    if (set_import_meta(ctx, JS_VALUE_GET_PTR(mod), name, is_main) < 0) {
+        JS_FreeValue(ctx, mod);
+        return JS_EXCEPTION;
+    }
+    return mod;
+}
+
+static JSValue compile_file(JSContext *ctx, const char *path, int is_main)
+{
+    size_t len;
+    char *code = read_file(ctx, path, &len);
+    JSValue mod;
+
+    if (!code)
+        return JS_EXCEPTION;
+    mod = compile_source(ctx, path, code, len, is_main);
+    js_free(ctx, code);
+    return mod;
+}
+
+static JSValue load_builtin(JSContext *ctx, const char *name)
+{
+    const coro_builtin *b = find_builtin(name);
+
+    if (!b)
+        return coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s",
+                               name);
+    return JS_ReadObject(ctx, b->code, b->size, JS_READ_OBJ_BYTECODE | JS_READ_OBJ_ROM_DATA);
+}
+
+static JSModuleDef *loader_cb(JSContext *ctx, const char *name, void *opaque)
+{
+    JSValue mod;
+    JSModuleDef *m;
+
+    (void)opaque;
+    mod = starts_with(name, BUILTIN_PREFIX) ? load_builtin(ctx, name) : compile_file(ctx, name, 0);
+    if (JS_IsException(mod))
+        return NULL;
+    m = JS_VALUE_GET_PTR(mod);
+    JS_FreeValue(ctx, mod); /* the runtime's module list keeps it */
+    return m;
+}
+
+void coro_modules_init(JSRuntime *rt)
+{
+    JS_SetModuleLoaderFunc(rt, normalize_cb, loader_cb, NULL);
+}
+
+/* Link and run a compiled module; returns its evaluation promise. */
+static JSValue evaluate(JSContext *ctx, JSValue mod)
+{
+    if (JS_IsException(mod))
+        return mod;
+    if (JS_ResolveModule(ctx, mod) < 0) {
+        JS_FreeValue(ctx, mod);
+        return JS_EXCEPTION;
+    }
+    return JS_EvalFunction(ctx, mod);
+}
+
+JSValue coro_module_eval_file(JSContext *ctx, const char *path)
+{
+    char real[PATH_MAX];
+    char *abs = resolve_path("", path);
+    JSValue ret;
+
+    if (!abs)
+        return JS_ThrowOutOfMemory(ctx);
+    if (access(abs, R_OK) < 0) {
+        ret = coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s'", abs);
+        free(abs);
+        return ret;
+    }
+    ret = evaluate(ctx, compile_file(ctx, realpath(abs, real) ? real : abs, 1));
+    free(abs);
+    return ret;
+}
+
+JSValue coro_module_eval_source(JSContext *ctx, const char *name, const char *code, size_t len)
+{
+    return evaluate(ctx, compile_source(ctx, name, code, len, 1));
+}
+
+JSValue coro_module_eval_builtin(JSContext *ctx, const char *name)
+{
+    return evaluate(ctx, load_builtin(ctx, name));
+}

@@ -1,0 +1,29 @@
+/*
+ * modules.h: ES module loading: files by path or file: URL, and the standard
+ * library's modules, compiled to bytecode at build time (corojs:fs, ...).
+ */
+#ifndef COROJS_MODULES_H
+#define COROJS_MODULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "quickjs.h"
+
+typedef struct coro_builtin {
+    const char *name;      /* "corojs:fs" */
+    const uint8_t *code;   /* bytecode from tools/jsc.c */
+    size_t size;
+} coro_builtin;
+
+extern const coro_builtin coro_builtins[]; /* generated; ends with a NULL name */
+
+void coro_modules_init(JSRuntime *rt);
+
+/* Evaluate a module; each returns the promise of its evaluation, or
+   JS_EXCEPTION (a missing file, a syntax error). */
+JSValue coro_module_eval_file(JSContext *ctx, const char *path);
+JSValue coro_module_eval_source(JSContext *ctx, const char *name,
+                                const char *code, size_t len);
+JSValue coro_module_eval_builtin(JSContext *ctx, const char *name);
+
+#endif

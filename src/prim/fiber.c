@@ -1,0 +1,506 @@
+/*
+ * prim/fiber.c: __primordials.fiber, the JS face of fibers.
+ *
+ * A fiber JS can name has a record in the HandleStore: those started with
+ * Fiber.run, and any other (the main module's, a timer callback's) once it
+ * asks for Fiber.current or awaits a promise. The record outlives the
+ * coroutine: it keeps the result or exception until the Fiber object is
+ * garbage (the library's FinalizationRegistry calls release) or the fiber
+ * is joined. While a fiber runs, its record holds the Fiber object, so
+ * Fiber.current is always the same object.
+ *
+ * An exception nobody joins is not lost: release reports it as uncaught, and
+ * at the end of the program any still unjoined is reported too.
+ */
+#include <stdlib.h>
+
+#include "prim.h"
+#include "../binding.h"
+#include "../runtime.h"
+
+enum { FIBER_RUNNING, FIBER_RETURNED, FIBER_THREW };
+
+typedef struct joiner {
+    struct joiner *next;
+    coro_fiber *fiber;
+} joiner;
+
+typedef struct js_fiber {
+    coro_handle h;
+    coro_fiber *co;       /* NULL once it has ended */
+    JSValue fn, args;     /* what Fiber.run gave it, until it starts */
+    JSValue wrapper;      /* its Fiber object, held while it runs */
+    int has_wrapper;      /* a Fiber object exists: it decides the record's end */
+    int state;
+    int joined;           /* its value or exception was handed to someone */
+    JSValue value;        /* result or exception once ended */
+    joiner *joiners;
+    uint32_t await_serial;
+    int await_state;      /* -1 waiting, 0 fulfilled, 1 rejected */
+    JSValue await_value;
+} js_fiber;
+
+static void js_fiber_close(coro_handle *h);
+
+static const coro_handle_type fiber_type = { "Fiber", js_fiber_close };
+
+static void js_fiber_close(coro_handle *h)
+{
+    js_fiber *jf = (js_fiber *)h;
+    JSContext *ctx = h->iso->ctx;
+
+    if (jf->co)
+        jf->co->js = NULL;
+    JS_FreeValue(ctx, jf->fn);
+    JS_FreeValue(ctx, jf->args);
+    JS_FreeValue(ctx, jf->wrapper);
+    JS_FreeValue(ctx, jf->value);
+    JS_FreeValue(ctx, jf->await_value);
+    free(jf);
+}
+
+static js_fiber *record_new(JSContext *ctx, coro_fiber *co)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    js_fiber *jf = calloc(1, sizeof *jf);
+
+    if (!jf) {
+        JS_ThrowOutOfMemory(ctx);
+        return NULL;
+    }
+    jf->h.type = &fiber_type;
+    jf->h.iso = iso;
+    jf->fn = jf->args = jf->wrapper = jf->value = jf->await_value = JS_UNDEFINED;
+    jf->state = FIBER_RUNNING;
+    if (!coro_handles_add(&iso->handles, &jf->h)) {
+        free(jf);
+        JS_ThrowOutOfMemory(ctx);
+        return NULL;
+    }
+    jf->co = co;
+    if (co)
+        co->js = jf;
+    return jf;
+}
+
+/* The record of the running fiber, made on first use. */
+static js_fiber *current_record(JSContext *ctx)
+{
+    coro_fiber *co = coro_fiber_current();
+
+    return co->js ? co->js : record_new(ctx, co);
+}
+
+static JSValue new_id(JSContext *ctx, js_fiber *jf)
+{
+    return JS_NewBigUint64(ctx, jf->h.id);
+}
+
+/* Called (on main) when a coroutine with a record has ended. */
+void coro_fiber_record_ended(coro_fiber *co)
+{
+    js_fiber *jf = co->js;
+    JSContext *ctx = jf->h.iso->ctx;
+    joiner *j;
+
+    co->js = NULL;
+    jf->co = NULL;
+    if (jf->state == FIBER_RUNNING)
+        jf->state = FIBER_RETURNED;
+    for (j = jf->joiners; j; j = j->next)
+        coro_fiber_wake(j->fiber, 0);
+    jf->joiners = NULL;
+    JS_FreeValue(ctx, jf->wrapper); /* may make the Fiber object garbage */
+    jf->wrapper = JS_UNDEFINED;
+    if (!jf->has_wrapper)
+        coro_handle_close(&jf->h.iso->handles, &jf->h);
+}
+
+static void fiber_main(coro_fiber *co, void *arg)
+{
+    js_fiber *jf = arg;
+    JSContext *ctx = co->iso->ctx;
+    JSValue fn = jf->fn, args = jf->args, ret;
+
+    jf->fn = jf->args = JS_UNDEFINED; /* ours now: the record may close first */
+    ret = coro_call_array(ctx, fn, JS_UNDEFINED, args);
+    jf = co->js; /* NULL if its record was closed meanwhile */
+    if (JS_IsException(ret)) {
+        JSValue exc = JS_GetException(ctx);
+        if (jf && !coro_isolate_of(ctx)->terminating) {
+            jf->value = exc;
+            jf->state = FIBER_THREW;
+        } else {
+            JS_FreeValue(ctx, exc);
+        }
+    } else if (jf) {
+        jf->value = ret;
+        jf->state = FIBER_RETURNED;
+    } else {
+        JS_FreeValue(ctx, ret);
+    }
+    JS_FreeValue(ctx, fn);
+    JS_FreeValue(ctx, args);
+}
+
+/* create(fiberObject, fn, argsArray) -> id; the fiber starts with start(id). */
+static JSValue js_fiber_create(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_fiber *jf;
+    coro_fiber *co;
+
+    (void)this_val;
+    (void)argc;
+    if (coro_arg_function(ctx, argv[1], "fn") < 0)
+        return JS_EXCEPTION;
+    jf = record_new(ctx, NULL);
+    if (!jf)
+        return JS_EXCEPTION;
+    co = coro_isolate_fiber(ctx, fiber_main, jf);
+    if (!co) {
+        coro_handle_close(&coro_isolate_of(ctx)->handles, &jf->h);
+        return JS_EXCEPTION;
+    }
+    jf->co = co;
+    co->js = jf;
+    jf->fn = JS_DupValue(ctx, argv[1]);
+    jf->args = JS_DupValue(ctx, argv[2]);
+    jf->wrapper = JS_DupValue(ctx, argv[0]);
+    jf->has_wrapper = 1;
+    return new_id(ctx, jf);
+}
+
+static js_fiber *arg_fiber(JSContext *ctx, JSValueConst v)
+{
+    return (js_fiber *)coro_arg_handle(ctx, v, &fiber_type);
+}
+
+static JSValue js_fiber_start(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_fiber *jf = arg_fiber(ctx, argv[0]);
+
+    (void)this_val;
+    (void)argc;
+    if (!jf)
+        return JS_EXCEPTION;
+    if (!jf->co || jf->co->state != CORO_FIBER_NEW)
+        return coro_throw_code(ctx, "ERR_FIBER_STARTED", "this fiber has already started");
+    coro_fiber_start(jf->co);
+    return JS_UNDEFINED;
+}
+
+static JSValue js_fiber_join(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    js_fiber *jf = arg_fiber(ctx, argv[0]);
+    uint64_t id;
+    joiner me;
+
+    (void)this_val;
+    (void)argc;
+    if (!jf)
+        return JS_EXCEPTION;
+    if (jf->co == coro_fiber_current())
+        return coro_throw_code(ctx, "ERR_FIBER_JOIN_SELF", "a fiber cannot join itself");
+    id = jf->h.id;
+    if (jf->co) {
+        me.fiber = coro_fiber_current();
+        me.next = jf->joiners;
+        jf->joiners = &me;
+        int status = coro_wait(ctx, 0);
+        jf = (js_fiber *)coro_handles_get(&iso->handles, id, &fiber_type);
+        if (jf) { /* still listed if woken for another reason */
+            for (joiner **p = &jf->joiners; *p; p = &(*p)->next) {
+                if (*p == &me) {
+                    *p = me.next;
+                    break;
+                }
+            }
+        }
+        if (status == CORO_ETERMINATED)
+            return JS_EXCEPTION;
+        if (!jf)
+            return coro_throw_bad_handle(ctx, &fiber_type);
+    }
+    jf->joined = 1;
+    if (jf->state == FIBER_THREW)
+        return JS_Throw(ctx, JS_DupValue(ctx, jf->value));
+    return JS_DupValue(ctx, jf->value);
+}
+
+static JSValue js_fiber_done(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_fiber *jf = arg_fiber(ctx, argv[0]);
+
+    (void)this_val;
+    (void)argc;
+    if (!jf)
+        return JS_EXCEPTION;
+    return JS_NewBool(ctx, jf->co == NULL);
+}
+
+static JSValue js_fiber_current(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    js_fiber *jf = current_record(ctx);
+    JSValue id, w;
+
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    if (!jf)
+        return JS_EXCEPTION;
+    if (jf->has_wrapper)
+        return JS_DupValue(ctx, jf->wrapper);
+    id = new_id(ctx, jf);
+    w = JS_Call(ctx, iso->fiber_wrap, JS_UNDEFINED, 1, (JSValueConst *)&id);
+    JS_FreeValue(ctx, id);
+    if (JS_IsException(w))
+        return w;
+    jf->wrapper = JS_DupValue(ctx, w);
+    jf->has_wrapper = 1;
+    return w;
+}
+
+/* release(id): the Fiber object is garbage. */
+static JSValue js_fiber_release(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    js_fiber *jf = arg_fiber(ctx, argv[0]);
+    JSValue exc = JS_UNDEFINED;
+    int unjoined;
+
+    (void)this_val;
+    (void)argc;
+    if (!jf) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return JS_UNDEFINED;
+    }
+    if (jf->co) { /* still running: it holds its object, so this is not from the GC */
+        return JS_UNDEFINED;
+    }
+    unjoined = jf->state == FIBER_THREW && !jf->joined;
+    if (unjoined)
+        exc = JS_DupValue(ctx, jf->value);
+    coro_handle_close(&iso->handles, &jf->h);
+    if (unjoined)
+        coro_report_uncaught(ctx, exc, "Uncaught (in fiber)");
+    return JS_UNDEFINED;
+}
+
+static JSValue js_fiber_sleep(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    uint64_t ms;
+
+    (void)this_val;
+    (void)argc;
+    if (coro_arg_ms(ctx, argv[0], "ms", &ms) < 0)
+        return JS_EXCEPTION;
+    if (!iso->terminating)
+        coro_fiber_sleep(ms);
+    if (iso->terminating)
+        return coro_throw_terminated(ctx);
+    return JS_UNDEFINED;
+}
+
+static JSValue js_fiber_yield(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    if (!coro_isolate_of(ctx)->terminating)
+        coro_fiber_yield();
+    if (coro_isolate_of(ctx)->terminating)
+        return coro_throw_terminated(ctx);
+    return JS_UNDEFINED;
+}
+
+/* The then-callbacks of a pending await: data = [record ID, serial]. */
+static JSValue await_settled(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                             int magic, JSValue *data)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    int64_t id;
+    uint32_t serial;
+    js_fiber *jf;
+
+    (void)this_val;
+    JS_ToBigInt64(ctx, &id, data[0]);
+    JS_ToUint32(ctx, &serial, data[1]);
+    jf = (js_fiber *)coro_handles_get(&iso->handles, (uint64_t)id, &fiber_type);
+    if (!jf || !jf->co || jf->await_serial != serial || jf->await_state != -1)
+        return JS_UNDEFINED; /* that wait is over */
+    jf->await_state = magic;
+    jf->await_value = argc > 0 ? JS_DupValue(ctx, argv[0]) : JS_UNDEFINED;
+    coro_fiber_wake(jf->co, 0);
+    return JS_UNDEFINED;
+}
+
+static int attach_then(JSContext *ctx, JSValueConst promise, JSValueConst on_ok, JSValueConst on_err)
+{
+    JSValue then = JS_GetPropertyStr(ctx, promise, "then");
+    JSValue args[2] = { JS_DupValue(ctx, on_ok), JS_DupValue(ctx, on_err) };
+    JSValue r = JS_Call(ctx, then, promise, 2, (JSValueConst *)args);
+
+    JS_FreeValue(ctx, then);
+    JS_FreeValue(ctx, args[0]);
+    JS_FreeValue(ctx, args[1]);
+    if (JS_IsException(r))
+        return -1;
+    JS_FreeValue(ctx, r);
+    return 0;
+}
+
+int coro_await(JSContext *ctx, JSValueConst promise, JSValue *result)
+{
+    JSValue data[2], on_ok, on_err;
+    js_fiber *jf;
+    uint64_t id;
+    int r;
+
+    switch ((int)JS_PromiseState(ctx, (JSValue)promise)) {
+    case JS_PROMISE_FULFILLED:
+        *result = JS_PromiseResult(ctx, (JSValue)promise);
+        return 0;
+    case JS_PROMISE_REJECTED:
+        /* handle it, so the rejection does not count as unhandled */
+        if (attach_then(ctx, promise, JS_UNDEFINED, JS_UNDEFINED) < 0)
+            return -1;
+        *result = JS_PromiseResult(ctx, (JSValue)promise);
+        return 1;
+    case JS_PROMISE_PENDING:
+        break;
+    default:
+        *result = JS_DupValue(ctx, promise);
+        return 0;
+    }
+    jf = current_record(ctx);
+    if (!jf)
+        return -1;
+    id = jf->h.id;
+    jf->await_serial++;
+    jf->await_state = -1;
+    data[0] = new_id(ctx, jf);
+    data[1] = JS_NewUint32(ctx, jf->await_serial);
+    on_ok = JS_NewCFunctionData(ctx, await_settled, 1, 0, 2, data);
+    on_err = JS_NewCFunctionData(ctx, await_settled, 1, 1, 2, data);
+    JS_FreeValue(ctx, data[0]);
+    r = attach_then(ctx, promise, on_ok, on_err);
+    JS_FreeValue(ctx, on_ok);
+    JS_FreeValue(ctx, on_err);
+    if (r < 0)
+        return -1;
+    while (jf->await_state == -1) {
+        if (coro_wait(ctx, 0) == CORO_ETERMINATED)
+            return -1;
+        jf = (js_fiber *)coro_handles_get(&coro_isolate_of(ctx)->handles, id, &fiber_type);
+        if (!jf) {
+            coro_throw_terminated(ctx);
+            return -1;
+        }
+    }
+    *result = jf->await_value;
+    jf->await_value = JS_UNDEFINED;
+    r = jf->await_state;
+    jf->await_state = 0;
+    return r;
+}
+
+static JSValue js_fiber_await(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JSValue result;
+    int r;
+
+    (void)this_val;
+    (void)argc;
+    r = coro_await(ctx, argv[0], &result);
+    if (r < 0)
+        return JS_EXCEPTION;
+    return r == 1 ? JS_Throw(ctx, result) : result;
+}
+
+static JSValue js_fiber_set_wrap(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    (void)this_val;
+    (void)argc;
+    if (coro_arg_function(ctx, argv[0], "wrap") < 0)
+        return JS_EXCEPTION;
+    JS_FreeValue(ctx, iso->fiber_wrap);
+    iso->fiber_wrap = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
+static JSValue js_fiber_stats(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    coro_sched_stats st;
+    JSValue o = JS_NewObject(ctx);
+
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    coro_sched_get_stats(&st);
+    JS_SetPropertyStr(ctx, o, "switches", JS_NewInt64(ctx, (int64_t)st.switches));
+    JS_SetPropertyStr(ctx, o, "live", JS_NewUint32(ctx, iso->nfibers));
+    JS_SetPropertyStr(ctx, o, "pooled", JS_NewUint32(ctx, st.pooled));
+    JS_SetPropertyStr(ctx, o, "stackSize", JS_NewInt64(ctx, (int64_t)coro_stack_size()));
+    return o;
+}
+
+/* At the end of the program: report the first exception nobody joined, from a
+   fiber of its own. Returns 1 if it found one. */
+static void report_unjoined_fn(coro_fiber *co, void *arg)
+{
+    JSValue *exc = arg;
+
+    coro_report_uncaught(co->iso->ctx, *exc, "Uncaught (in fiber)");
+    free(exc);
+}
+
+int coro_fibers_report_unjoined(coro_isolate *iso)
+{
+    coro_handle_store *s = &iso->handles;
+    JSValue *exc;
+    coro_fiber *co;
+
+    for (uint32_t i = 0; i < s->len; i++) {
+        js_fiber *jf = (js_fiber *)s->slots[i].h;
+        if (!jf || jf->h.type != &fiber_type || jf->co || jf->state != FIBER_THREW || jf->joined)
+            continue;
+        exc = malloc(sizeof *exc);
+        co = exc ? coro_isolate_new_fiber(iso, report_unjoined_fn, exc) : NULL;
+        if (!co) {
+            free(exc);
+            return 0;
+        }
+        *exc = JS_DupValue(iso->ctx, jf->value);
+        jf->joined = 1;
+        coro_fiber_start(co);
+        return 1;
+    }
+    return 0;
+}
+
+static const JSCFunctionListEntry fiber_funcs[] = {
+    JS_CFUNC_DEF("create", 3, js_fiber_create),
+    JS_CFUNC_DEF("start", 1, js_fiber_start),
+    JS_CFUNC_DEF("join", 1, js_fiber_join),
+    JS_CFUNC_DEF("done", 1, js_fiber_done),
+    JS_CFUNC_DEF("current", 0, js_fiber_current),
+    JS_CFUNC_DEF("release", 1, js_fiber_release),
+    JS_CFUNC_DEF("sleep", 1, js_fiber_sleep),
+    JS_CFUNC_DEF("yield", 0, js_fiber_yield),
+    JS_CFUNC_DEF("await", 1, js_fiber_await),
+    JS_CFUNC_DEF("setWrap", 1, js_fiber_set_wrap),
+    JS_CFUNC_DEF("stats", 0, js_fiber_stats),
+};
+
+int coro_prim_fiber_init(JSContext *ctx, JSValueConst ns)
+{
+    JS_SetPropertyFunctionList(ctx, ns, fiber_funcs,
+                                      sizeof fiber_funcs / sizeof fiber_funcs[0]);
+    return 0;
+}

@@ -1,0 +1,496 @@
+/*
+ * prim/fs.c: __primordials.fs, files and directories.
+ *
+ * Every call runs on libuv's thread pool and parks only the calling fiber, so
+ * a slow disk stalls one fiber, not the loop. A request lives on the parked
+ * fiber's stack; the fiber waits for it to finish even while its isolate is
+ * torn down, because a request in the pool cannot be taken back.
+ *
+ * An open file is a File handle. Closing it kills its ID at once; if other
+ * fibers still have operations in flight on it, the descriptor itself is
+ * closed when the last of them finishes, never under their feet.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prim.h"
+#include "../binding.h"
+#include "../runtime.h"
+
+#define DEFAULT_READ_SIZE 65536
+#define MAX_IO_SIZE 0x7fffffffLL
+
+typedef struct js_file {
+    coro_handle h;
+    uv_file fd;
+    int busy;     /* operations in flight */
+    int closing;  /* closed by the program while busy */
+} js_file;
+
+typedef struct fs_req {
+    uv_fs_t req;
+    coro_fiber *fiber;
+    int done;
+} fs_req;
+
+static void file_close(coro_handle *h);
+
+static const coro_handle_type file_type = { "File", file_close };
+
+/* ------------------------------------------------------------------ */
+/* running a request */
+
+static void fs_done(uv_fs_t *req)
+{
+    fs_req *r = req->data;
+
+    r->done = 1;
+    coro_fiber_wake(r->fiber, 0);
+}
+
+/* Wait for the request started with `err` (uv_fs_*'s return value).
+   Returns its result, or CORO_ETERMINATED with an exception pending. */
+static int fs_wait(JSContext *ctx, fs_req *r, int err)
+{
+    if (err < 0)
+        return err;
+    while (!r->done)
+        coro_fiber_park(CORO_PARK_NOINTERRUPT);
+    if (coro_isolate_of(ctx)->terminating) {
+        coro_throw_terminated(ctx);
+        return CORO_ETERMINATED;
+    }
+    return (int)r->req.result;
+}
+
+static void fs_req_init(fs_req *r)
+{
+    memset(r, 0, sizeof *r);
+    r->req.data = r;
+    r->fiber = coro_fiber_current();
+}
+
+/* Throw the error of a failed request, unless one is pending already. */
+static JSValue fs_throw(JSContext *ctx, int err, const char *syscall, const char *path,
+                        const char *dest)
+{
+    if (err == CORO_ETERMINATED)
+        return JS_EXCEPTION;
+    return coro_throw_uv(ctx, err, syscall, path, dest);
+}
+
+/* ------------------------------------------------------------------ */
+/* open files */
+
+static void file_closed(uv_fs_t *req)
+{
+    free(req->data);
+    uv_fs_req_cleanup(req);
+    free(req);
+}
+
+/* Close the descriptor in the background and free the handle. */
+static void file_close_async(js_file *f)
+{
+    uv_fs_t *req = malloc(sizeof *req);
+
+    if (!req || uv_fs_close(coro_loop(), req, f->fd, file_closed) < 0) {
+        free(req);
+        free(f);
+    } else {
+        req->data = f;
+    }
+}
+
+static void file_close(coro_handle *h)
+{
+    js_file *f = (js_file *)h;
+
+    if (f->busy)
+        f->closing = 1;
+    else
+        file_close_async(f);
+}
+
+static js_file *file_acquire(JSContext *ctx, JSValueConst id)
+{
+    js_file *f = (js_file *)coro_arg_handle(ctx, id, &file_type);
+
+    if (f)
+        f->busy++;
+    return f;
+}
+
+static void file_release(js_file *f)
+{
+    if (--f->busy == 0 && f->closing)
+        file_close_async(f);
+}
+
+static int parse_flags(const char *s, int *flags)
+{
+    static const struct {
+        const char *name;
+        int flags;
+    } table[] = {
+        { "r", O_RDONLY },
+        { "r+", O_RDWR },
+        { "rs+", O_RDWR | O_SYNC },
+        { "w", O_WRONLY | O_CREAT | O_TRUNC },
+        { "wx", O_WRONLY | O_CREAT | O_TRUNC | O_EXCL },
+        { "w+", O_RDWR | O_CREAT | O_TRUNC },
+        { "wx+", O_RDWR | O_CREAT | O_TRUNC | O_EXCL },
+        { "a", O_WRONLY | O_CREAT | O_APPEND },
+        { "ax", O_WRONLY | O_CREAT | O_APPEND | O_EXCL },
+        { "a+", O_RDWR | O_CREAT | O_APPEND },
+        { "ax+", O_RDWR | O_CREAT | O_APPEND | O_EXCL },
+    };
+
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (strcmp(s, table[i].name) == 0) {
+            *flags = table[i].flags | O_CLOEXEC;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* open(path, flags, mode) -> id */
+static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    const char *path, *fl = NULL;
+    int64_t mode = 0666;
+    int flags, r;
+    JSValue ret = JS_EXCEPTION;
+    js_file *f;
+    fs_req req;
+
+    (void)this_val;
+    (void)argc;
+    path = coro_arg_string(ctx, argv[0], "path", NULL);
+    if (!path)
+        return JS_EXCEPTION;
+    fl = coro_arg_string(ctx, argv[1], "flags", NULL);
+    if (!fl)
+        goto done;
+    if (parse_flags(fl, &flags) < 0) {
+        coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE",
+                        "The argument 'flags' is invalid. Received '%s' "
+                        "(one of r, r+, rs+, w, wx, w+, wx+, a, ax, a+, ax+)", fl);
+        goto done;
+    }
+    if (!JS_IsUndefined(argv[2]) &&
+        coro_arg_integer(ctx, argv[2], "mode", 0, 07777, &mode) < 0)
+        goto done;
+    f = calloc(1, sizeof *f);
+    if (!f) {
+        JS_ThrowOutOfMemory(ctx);
+        goto done;
+    }
+    fs_req_init(&req);
+    r = fs_wait(ctx, &req, uv_fs_open(coro_loop(), &req.req, path, flags, (int)mode, fs_done));
+    uv_fs_req_cleanup(&req.req);
+    if (r < 0) {
+        if (r == CORO_ETERMINATED && req.req.result >= 0) {
+            f->fd = (uv_file)req.req.result; /* opened as the isolate ended */
+            file_close_async(f);
+        } else {
+            free(f);
+        }
+        fs_throw(ctx, r, "open", path, NULL);
+        goto done;
+    }
+    f->h.type = &file_type;
+    f->h.iso = iso;
+    f->fd = r;
+    if (!coro_handles_add(&iso->handles, &f->h)) {
+        file_close_async(f);
+        JS_ThrowOutOfMemory(ctx);
+        goto done;
+    }
+    ret = JS_NewBigUint64(ctx, f->h.id);
+done:
+    JS_FreeCString(ctx, fl);
+    JS_FreeCString(ctx, path);
+    return ret;
+}
+
+/* close(id): the ID dies now; the descriptor when no operation uses it. */
+static JSValue js_fs_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    js_file *f = (js_file *)coro_arg_handle(ctx, argv[0], &file_type);
+    fs_req req;
+    int r;
+
+    (void)this_val;
+    (void)argc;
+    if (!f)
+        return JS_EXCEPTION;
+    coro_handles_remove(&iso->handles, &f->h);
+    if (f->busy) {
+        f->closing = 1;
+        return JS_UNDEFINED;
+    }
+    fs_req_init(&req);
+    r = fs_wait(ctx, &req, uv_fs_close(coro_loop(), &req.req, f->fd, fs_done));
+    uv_fs_req_cleanup(&req.req);
+    free(f);
+    if (r < 0)
+        return fs_throw(ctx, r, "close", NULL, NULL);
+    return JS_UNDEFINED;
+}
+
+/* An optional file position: undefined or null = the current position. */
+static int arg_position(JSContext *ctx, JSValueConst v, int64_t *pos)
+{
+    *pos = -1;
+    if (JS_IsUndefined(v) || JS_IsNull(v))
+        return 0;
+    return coro_arg_integer(ctx, v, "offset", 0, (int64_t)1 << 53, pos);
+}
+
+/* read(id, length, offset) -> Uint8Array, or null at the end of the file */
+static JSValue js_fs_read(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t len = DEFAULT_READ_SIZE, pos;
+    uint8_t *buf;
+    uv_buf_t ub;
+    js_file *f;
+    fs_req req;
+    int r;
+
+    (void)this_val;
+    (void)argc;
+    if (!JS_IsUndefined(argv[1]) && !JS_IsNull(argv[1]) &&
+        coro_arg_integer(ctx, argv[1], "length", 0, MAX_IO_SIZE, &len) < 0)
+        return JS_EXCEPTION;
+    if (arg_position(ctx, argv[2], &pos) < 0)
+        return JS_EXCEPTION;
+    f = file_acquire(ctx, argv[0]);
+    if (!f)
+        return JS_EXCEPTION;
+    buf = js_malloc(ctx, len ? (size_t)len : 1);
+    if (!buf) {
+        file_release(f);
+        return JS_EXCEPTION;
+    }
+    r = 0;
+    if (len > 0) {
+        ub = uv_buf_init((char *)buf, (unsigned)len);
+        fs_req_init(&req);
+        r = fs_wait(ctx, &req, uv_fs_read(coro_loop(), &req.req, f->fd, &ub, 1, pos, fs_done));
+        uv_fs_req_cleanup(&req.req);
+    }
+    file_release(f);
+    if (r < 0) {
+        js_free(ctx, buf);
+        return fs_throw(ctx, r, "read", NULL, NULL);
+    }
+    if (r == 0 && len > 0) {
+        js_free(ctx, buf);
+        return JS_NULL;
+    }
+    if (r < len / 2) { /* do not keep a large, mostly empty buffer alive */
+        uint8_t *small = js_realloc(ctx, buf, r ? (size_t)r : 1);
+        if (small)
+            buf = small;
+    }
+    return coro_new_uint8array(ctx, buf, (size_t)r);
+}
+
+/* write(id, data, offset) -> bytes written (all of them), as a BigInt */
+static JSValue js_fs_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_bytes data;
+    int64_t pos;
+    size_t done = 0;
+    js_file *f;
+    fs_req req;
+    int r = 0;
+
+    (void)this_val;
+    (void)argc;
+    if (arg_position(ctx, argv[2], &pos) < 0)
+        return JS_EXCEPTION;
+    if (coro_arg_bytes(ctx, argv[1], "data", &data) < 0)
+        return JS_EXCEPTION;
+    f = file_acquire(ctx, argv[0]);
+    if (!f) {
+        coro_bytes_free(ctx, &data);
+        return JS_EXCEPTION;
+    }
+    while (done < data.len) {
+        size_t chunk = data.len - done;
+        uv_buf_t ub = uv_buf_init((char *)data.data + done,
+                                  chunk > MAX_IO_SIZE ? (unsigned)MAX_IO_SIZE : (unsigned)chunk);
+        fs_req_init(&req);
+        r = fs_wait(ctx, &req, uv_fs_write(coro_loop(), &req.req, f->fd, &ub, 1,
+                                          pos < 0 ? -1 : pos + (int64_t)done, fs_done));
+        uv_fs_req_cleanup(&req.req);
+        if (r <= 0)
+            break;
+        done += (size_t)r;
+    }
+    file_release(f);
+    coro_bytes_free(ctx, &data);
+    if (r < 0)
+        return fs_throw(ctx, r, "write", NULL, NULL);
+    return JS_NewBigUint64(ctx, done);
+}
+
+/* ------------------------------------------------------------------ */
+/* stat */
+
+static double timespec_ms(uv_timespec_t t)
+{
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static JSValue stat_object(JSContext *ctx, const uv_stat_t *st)
+{
+    JSValue o = JS_NewObject(ctx);
+
+#define NUM(name, v) JS_SetPropertyStr(ctx, o, name, JS_NewFloat64(ctx, (double)(v)))
+    NUM("dev", st->st_dev);
+    NUM("ino", st->st_ino);
+    NUM("mode", st->st_mode);
+    NUM("nlink", st->st_nlink);
+    NUM("uid", st->st_uid);
+    NUM("gid", st->st_gid);
+    NUM("rdev", st->st_rdev);
+    NUM("size", st->st_size);
+    NUM("blksize", st->st_blksize);
+    NUM("blocks", st->st_blocks);
+    NUM("atimeMs", timespec_ms(st->st_atim));
+    NUM("mtimeMs", timespec_ms(st->st_mtim));
+    NUM("ctimeMs", timespec_ms(st->st_ctim));
+    NUM("birthtimeMs", timespec_ms(st->st_birthtim));
+#undef NUM
+    return o;
+}
+
+enum { OP_FSTAT, OP_FSYNC, OP_FDATASYNC };
+static const char *const fd_op_names[] = { "fstat", "fsync", "fdatasync" };
+
+/* fstat(id) -> object; fsync(id); fdatasync(id) */
+static JSValue js_fs_fd_op(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                           int magic)
+{
+    js_file *f = file_acquire(ctx, argv[0]);
+    JSValue ret = JS_UNDEFINED;
+    fs_req req;
+    int r;
+
+    (void)this_val;
+    (void)argc;
+    if (!f)
+        return JS_EXCEPTION;
+    fs_req_init(&req);
+    if (magic == OP_FSTAT)
+        r = uv_fs_fstat(coro_loop(), &req.req, f->fd, fs_done);
+    else if (magic == OP_FSYNC)
+        r = uv_fs_fsync(coro_loop(), &req.req, f->fd, fs_done);
+    else
+        r = uv_fs_fdatasync(coro_loop(), &req.req, f->fd, fs_done);
+    r = fs_wait(ctx, &req, r);
+    file_release(f);
+    if (r < 0)
+        ret = fs_throw(ctx, r, fd_op_names[magic], NULL, NULL);
+    else if (magic == OP_FSTAT)
+        ret = stat_object(ctx, &req.req.statbuf);
+    uv_fs_req_cleanup(&req.req);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* paths */
+
+enum { OP_STAT, OP_LSTAT, OP_UNLINK, OP_RMDIR, OP_MKDIR, OP_READDIR, OP_RENAME };
+static const char *const path_op_names[] = {
+    "stat", "lstat", "unlink", "rmdir", "mkdir", "scandir", "rename",
+};
+
+static JSValue readdir_names(JSContext *ctx, uv_fs_t *req)
+{
+    JSValue names = JS_NewArray(ctx);
+    uv_dirent_t ent;
+    uint32_t i = 0;
+
+    while (uv_fs_scandir_next(req, &ent) != UV_EOF)
+        JS_SetPropertyUint32(ctx, names, i++, JS_NewString(ctx, ent.name));
+    return names;
+}
+
+/* stat(path), lstat(path), unlink(path), rmdir(path), mkdir(path, mode),
+   readdir(path), rename(from, to) */
+static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                             int magic)
+{
+    const char *path, *dest = NULL;
+    int64_t mode = 0777;
+    JSValue ret = JS_EXCEPTION;
+    uv_loop_t *loop = coro_loop();
+    fs_req req;
+    int r;
+
+    (void)this_val;
+    (void)argc;
+    path = coro_arg_string(ctx, argv[0], magic == OP_RENAME ? "from" : "path", NULL);
+    if (!path)
+        return JS_EXCEPTION;
+    if (magic == OP_RENAME && !(dest = coro_arg_string(ctx, argv[1], "to", NULL)))
+        goto done;
+    if (magic == OP_MKDIR && !JS_IsUndefined(argv[1]) &&
+        coro_arg_integer(ctx, argv[1], "mode", 0, 07777, &mode) < 0)
+        goto done;
+    fs_req_init(&req);
+    switch (magic) {
+    case OP_STAT: r = uv_fs_stat(loop, &req.req, path, fs_done); break;
+    case OP_LSTAT: r = uv_fs_lstat(loop, &req.req, path, fs_done); break;
+    case OP_UNLINK: r = uv_fs_unlink(loop, &req.req, path, fs_done); break;
+    case OP_RMDIR: r = uv_fs_rmdir(loop, &req.req, path, fs_done); break;
+    case OP_MKDIR: r = uv_fs_mkdir(loop, &req.req, path, (int)mode, fs_done); break;
+    case OP_READDIR: r = uv_fs_scandir(loop, &req.req, path, 0, fs_done); break;
+    default: r = uv_fs_rename(loop, &req.req, path, dest, fs_done); break;
+    }
+    r = fs_wait(ctx, &req, r);
+    if (r < 0)
+        fs_throw(ctx, r, path_op_names[magic], path, dest);
+    else if (magic == OP_STAT || magic == OP_LSTAT)
+        ret = stat_object(ctx, &req.req.statbuf);
+    else if (magic == OP_READDIR)
+        ret = readdir_names(ctx, &req.req);
+    else
+        ret = JS_UNDEFINED;
+    uv_fs_req_cleanup(&req.req);
+done:
+    JS_FreeCString(ctx, dest);
+    JS_FreeCString(ctx, path);
+    return ret;
+}
+
+static const JSCFunctionListEntry fs_funcs[] = {
+    JS_CFUNC_DEF("open", 3, js_fs_open),
+    JS_CFUNC_DEF("close", 1, js_fs_close),
+    JS_CFUNC_DEF("read", 3, js_fs_read),
+    JS_CFUNC_DEF("write", 3, js_fs_write),
+    JS_CFUNC_MAGIC_DEF("fstat", 1, js_fs_fd_op, OP_FSTAT),
+    JS_CFUNC_MAGIC_DEF("fsync", 1, js_fs_fd_op, OP_FSYNC),
+    JS_CFUNC_MAGIC_DEF("fdatasync", 1, js_fs_fd_op, OP_FDATASYNC),
+    JS_CFUNC_MAGIC_DEF("stat", 1, js_fs_path_op, OP_STAT),
+    JS_CFUNC_MAGIC_DEF("lstat", 1, js_fs_path_op, OP_LSTAT),
+    JS_CFUNC_MAGIC_DEF("unlink", 1, js_fs_path_op, OP_UNLINK),
+    JS_CFUNC_MAGIC_DEF("rmdir", 1, js_fs_path_op, OP_RMDIR),
+    JS_CFUNC_MAGIC_DEF("mkdir", 2, js_fs_path_op, OP_MKDIR),
+    JS_CFUNC_MAGIC_DEF("readdir", 1, js_fs_path_op, OP_READDIR),
+    JS_CFUNC_MAGIC_DEF("rename", 2, js_fs_path_op, OP_RENAME),
+};
+
+int coro_prim_fs_init(JSContext *ctx, JSValueConst ns)
+{
+    JS_SetPropertyFunctionList(ctx, ns, fs_funcs, sizeof fs_funcs / sizeof fs_funcs[0]);
+    return 0;
+}

@@ -1,0 +1,192 @@
+/*
+ * prim/process.c: __primordials.process, the program's view of its process:
+ * argv, env, exit, clocks, and synchronous writes to stdout and stderr.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/opensslv.h>
+
+#include "prim.h"
+#include "../binding.h"
+#include "../runtime.h"
+#include "../version.h"
+
+extern char **environ;
+
+static JSValue js_process_env(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JSValue env = JS_NewObject(ctx);
+
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    for (char **e = environ; *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq)
+            continue;
+        JSAtom key = JS_NewAtomLen(ctx, *e, (size_t)(eq - *e));
+        JS_DefinePropertyValue(ctx, env, key, JS_NewString(ctx, eq + 1), JS_PROP_C_W_E);
+        JS_FreeAtom(ctx, key);
+    }
+    return env;
+}
+
+/* exit(code): end the program now; no further JS of it runs */
+static JSValue js_process_exit(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    int64_t code = iso->exit_code;
+
+    (void)this_val;
+    (void)argc;
+    if (!JS_IsUndefined(argv[0]) && coro_arg_integer(ctx, argv[0], "code", INT32_MIN, INT32_MAX,
+                                                     &code) < 0)
+        return JS_EXCEPTION;
+    coro_isolate_terminate(iso, (int)code);
+    return coro_throw_terminated(ctx);
+}
+
+static JSValue js_process_set_exit_code(JSContext *ctx, JSValueConst this_val, int argc,
+                                        JSValueConst *argv)
+{
+    int64_t code;
+
+    (void)this_val;
+    (void)argc;
+    if (coro_arg_integer(ctx, argv[0], "code", INT32_MIN, INT32_MAX, &code) < 0)
+        return JS_EXCEPTION;
+    coro_isolate_of(ctx)->exit_code = (int)code;
+    return JS_UNDEFINED;
+}
+
+static JSValue js_process_cwd(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    char buf[4096];
+    size_t len = sizeof buf;
+    int r = uv_cwd(buf, &len);
+
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    if (r < 0)
+        return coro_throw_uv(ctx, r, "uv_cwd", NULL, NULL);
+    return JS_NewStringLen(ctx, buf, len);
+}
+
+static JSValue js_process_chdir(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *path = coro_arg_string(ctx, argv[0], "directory", NULL);
+    int r;
+
+    (void)this_val;
+    (void)argc;
+    if (!path)
+        return JS_EXCEPTION;
+    r = uv_chdir(path);
+    if (r < 0)
+        coro_throw_uv(ctx, r, "chdir", path, NULL);
+    JS_FreeCString(ctx, path);
+    return r < 0 ? JS_EXCEPTION : JS_UNDEFINED;
+}
+
+/* hrtime() -> nanoseconds from an arbitrary point, as a BigInt */
+static JSValue js_process_hrtime(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    return JS_NewBigUint64(ctx, uv_hrtime());
+}
+
+/* now() -> milliseconds from an arbitrary point, as a number (performance.now) */
+static JSValue js_process_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    return JS_NewFloat64(ctx, (double)uv_hrtime() / 1e6);
+}
+
+/* write(fd, data): synchronous, for stdout (1) and stderr (2) only */
+static JSValue js_process_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t fd;
+    coro_bytes b;
+    int r;
+
+    (void)this_val;
+    (void)argc;
+    if (coro_arg_integer(ctx, argv[0], "fd", 1, 2, &fd) < 0 ||
+        coro_arg_bytes(ctx, argv[1], "data", &b) < 0)
+        return JS_EXCEPTION;
+    r = coro_write_all((int)fd, b.data, b.len);
+    coro_bytes_free(ctx, &b);
+    if (r < 0 && r != UV_EPIPE)
+        return coro_throw_uv(ctx, r, "write", NULL, NULL);
+    return JS_UNDEFINED;
+}
+
+static JSValue js_process_memory_usage(JSContext *ctx, JSValueConst this_val, int argc,
+                                       JSValueConst *argv)
+{
+    JSMemoryUsage mu;
+    size_t rss = 0;
+    JSValue o = JS_NewObject(ctx);
+
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    uv_resident_set_memory(&rss);
+    JS_ComputeMemoryUsage(JS_GetRuntime(ctx), &mu);
+    JS_SetPropertyStr(ctx, o, "rss", JS_NewFloat64(ctx, (double)rss));
+    JS_SetPropertyStr(ctx, o, "heapTotal", JS_NewFloat64(ctx, (double)mu.malloc_size));
+    JS_SetPropertyStr(ctx, o, "heapUsed", JS_NewFloat64(ctx, (double)mu.memory_used_size));
+    JS_SetPropertyStr(ctx, o, "objects", JS_NewFloat64(ctx, (double)mu.obj_count));
+    return o;
+}
+
+static JSValue string_array(JSContext *ctx, int argc, char **argv)
+{
+    JSValue arr = JS_NewArray(ctx);
+
+    for (int i = 0; i < argc; i++)
+        JS_SetPropertyUint32(ctx, arr, (uint32_t)i, JS_NewString(ctx, argv[i]));
+    return arr;
+}
+
+static const JSCFunctionListEntry process_funcs[] = {
+    JS_CFUNC_DEF("env", 0, js_process_env),
+    JS_CFUNC_DEF("exit", 1, js_process_exit),
+    JS_CFUNC_DEF("setExitCode", 1, js_process_set_exit_code),
+    JS_CFUNC_DEF("cwd", 0, js_process_cwd),
+    JS_CFUNC_DEF("chdir", 1, js_process_chdir),
+    JS_CFUNC_DEF("hrtime", 0, js_process_hrtime),
+    JS_CFUNC_DEF("now", 0, js_process_now),
+    JS_CFUNC_DEF("write", 2, js_process_write),
+    JS_CFUNC_DEF("memoryUsage", 0, js_process_memory_usage),
+    JS_PROP_STRING_DEF("version", CORO_VERSION, 0),
+    JS_PROP_STRING_DEF("quickjsVersion", CORO_QUICKJS_VERSION, 0),
+    JS_PROP_STRING_DEF("opensslVersion", OPENSSL_VERSION_STR, 0),
+};
+
+int coro_prim_process_init(JSContext *ctx, JSValueConst ns)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    char exe[4096];
+    size_t len = sizeof exe;
+    uv_utsname_t un;
+
+    if (uv_exepath(exe, &len) < 0)
+        len = 0;
+    JS_SetPropertyStr(ctx, ns, "argv", string_array(ctx, iso->argc, iso->argv));
+    JS_SetPropertyStr(ctx, ns, "execPath", JS_NewStringLen(ctx, exe, len));
+    JS_SetPropertyStr(ctx, ns, "pid", JS_NewInt32(ctx, (int32_t)getpid()));
+    JS_SetPropertyStr(ctx, ns, "ppid", JS_NewInt32(ctx, (int32_t)getppid()));
+    JS_SetPropertyStr(ctx, ns, "uvVersion", JS_NewString(ctx, uv_version_string()));
+    if (uv_os_uname(&un) == 0)
+        JS_SetPropertyStr(ctx, ns, "arch", JS_NewString(ctx, un.machine));
+    JS_SetPropertyFunctionList(ctx, ns, process_funcs,
+                                      sizeof process_funcs / sizeof process_funcs[0]);
+    return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * prim/util.c: __primordials.util, what the library needs to see inside
+ * values (util.inspect) and to report uncaught errors.
+ */
+#include "prim.h"
+#include "../binding.h"
+#include "../runtime.h"
+
+/* promiseState(p) -> [state, result]: state 0 pending, 1 fulfilled,
+   2 rejected; undefined if p is not a promise */
+static JSValue js_util_promise_state(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    int st = (int)JS_PromiseState(ctx, (JSValue)argv[0]);
+    JSValue ret;
+
+    (void)this_val;
+    (void)argc;
+    if (st < 0)
+        return JS_UNDEFINED;
+    ret = JS_NewArray(ctx);
+    JS_SetPropertyUint32(ctx, ret, 0, JS_NewInt32(ctx, st == JS_PROMISE_PENDING ? 0 :
+                                                       st == JS_PROMISE_FULFILLED ? 1 : 2));
+    JS_SetPropertyUint32(ctx, ret, 1, JS_PromiseResult(ctx, (JSValue)argv[0]));
+    return ret;
+}
+
+static JSValue js_util_is_error(JSContext *ctx, JSValueConst this_val, int argc,
+                                JSValueConst *argv)
+{
+    (void)this_val;
+    (void)argc;
+    return JS_NewBool(ctx, JS_IsError(ctx, argv[0]));
+}
+
+/* setReporter(fn): fn(error, kind) prints an uncaught error */
+static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int argc,
+                                    JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    (void)this_val;
+    (void)argc;
+    if (coro_arg_function(ctx, argv[0], "reporter") < 0)
+        return JS_EXCEPTION;
+    JS_FreeValue(ctx, iso->report);
+    iso->report = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
+static const JSCFunctionListEntry util_funcs[] = {
+    JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
+    JS_CFUNC_DEF("isError", 1, js_util_is_error),
+    JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
+};
+
+int coro_prim_util_init(JSContext *ctx, JSValueConst ns)
+{
+    JS_SetPropertyFunctionList(ctx, ns, util_funcs,
+                                      sizeof util_funcs / sizeof util_funcs[0]);
+    return 0;
+}

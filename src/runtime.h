@@ -1,0 +1,96 @@
+/*
+ * runtime.h: the isolate, which holds all of one application's state (QuickJS
+ * runtime and context, HandleStore, fibers, job runner), and the glue that
+ * runs its JS on fibers.
+ *
+ * Nothing JS-visible lives in a C static: one process may host many
+ * isolates on the one loop.
+ */
+#ifndef COROJS_RUNTIME_H
+#define COROJS_RUNTIME_H
+
+#include <uv.h>
+#include "quickjs.h"
+#include "fiber.h"
+#include "handle.h"
+
+typedef struct coro_rejection {
+    struct coro_rejection *next;
+    JSValue promise, reason;
+} coro_rejection;
+
+typedef struct coro_isolate_options {
+    int argc;              /* process.argv */
+    char **argv;
+    size_t memory_limit;   /* bytes, 0 = none */
+} coro_isolate_options;
+
+typedef struct coro_isolate {
+    JSRuntime *rt;
+    JSContext *ctx;
+    coro_handle_store handles;
+    coro_fiber *fibers;         /* every live fiber of this isolate */
+    unsigned nfibers;
+    coro_fiber *drainer;        /* the job runner draining the queue now */
+    coro_fiber *idle_runner;    /* a job runner parked until jobs come */
+    uv_check_t job_check;       /* runs jobs queued outside any fiber */
+    coro_rejection *rejections; /* rejected promises nobody handles yet */
+    JSValue report;             /* lib: prints an uncaught error */
+    JSValue fiber_wrap;         /* lib: makes a Fiber object for a record ID */
+    int exit_code;
+    int terminating;            /* unwinding its fibers, no more JS */
+    int main_done;              /* the main module finished evaluating */
+    int argc;
+    char **argv;
+} coro_isolate;
+
+coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
+void coro_isolate_free(coro_isolate *iso);
+
+/* Start the main fiber: bootstrap the standard library, then evaluate the
+   module at `path`, or `code` when path is NULL. */
+int coro_isolate_start(coro_isolate *iso, const char *path, const char *code);
+
+/* The isolate's last chances after the loop ran dry: run GC-triggered jobs
+   and report fibers whose exceptions nobody joined. Returns 1 if it gave the
+   loop new work. */
+int coro_isolate_loop_ended(coro_isolate *iso);
+
+/* End the isolate with `code`: no JS runs any more, parked fibers unwind,
+   handles close. Returns at once; the loop finishes the work. */
+void coro_isolate_terminate(coro_isolate *iso, int code);
+
+static inline coro_isolate *coro_isolate_of(JSContext *ctx)
+{
+    return JS_GetContextOpaque(ctx);
+}
+
+/* A fiber of iso, not started; NULL with errno set on failure. */
+coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg);
+
+/* The same from JS: NULL with an exception pending on failure. */
+coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg);
+
+/* fn(...args), with args an array or undefined. */
+JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
+                        JSValueConst args);
+
+/* Call fn(...args) in a new fiber now; an exception it throws is uncaught.
+   Returns 0 or a negative errno. May be called from main. */
+int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
+                    JSValueConst args);
+
+/* Park the running fiber (see coro_fiber_park). Returns the wake status, or
+   CORO_ETERMINATED with an uncatchable exception pending when the isolate is
+   being torn down: the caller cleans up and returns JS_EXCEPTION. */
+int coro_wait(JSContext *ctx, int flags);
+
+/* Print an uncaught exception (taking ownership of exc) and end the isolate
+   with status 1. Nothing is printed for the error that unwinds a fiber of an
+   isolate being torn down. */
+void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind);
+
+/* Write all of buf to fd, retrying on EINTR and partial writes. */
+int coro_write_all(int fd, const void *buf, size_t len);
+
+#endif
