@@ -33,11 +33,12 @@ const kToken = Symbol('FileHandle');
 
 export class FileHandle {
   #id;
+  #unregister = {}; // the registry's token; it must not be the handle itself
 
   constructor(token, id) {
     if (token !== kToken) throw new TypeError('FileHandle objects are made by fs.open()');
     this.#id = id;
-    registry.register(this, id, this);
+    registry.register(this, id, this.#unregister);
   }
 
   // read(length = 65536, offset = current position) -> Uint8Array, or null at the end
@@ -56,7 +57,7 @@ export class FileHandle {
   fdatasync() { F.fdatasync(this.#id); }
 
   close() {
-    registry.unregister(this);
+    registry.unregister(this.#unregister);
     F.close(this.#id);
   }
 
@@ -148,7 +149,9 @@ export function mkdir(path, options = 0o777) {
     try {
       F.mkdir(dir, mode);
     } catch (e) {
-      if (e.code !== 'EEXIST' || !stat(dir).isDirectory()) throw e;
+      // an existing parent is fine (a file there fails the next mkdir with
+      // ENOTDIR); the directory itself must not be something else
+      if (e.code !== 'EEXIST' || (i === parts.length && !stat(dir).isDirectory())) throw e;
     }
   }
 }

@@ -182,7 +182,9 @@ function formatObject(v, ctx) {
     return RegExp.prototype.toString.call(v);
   } else if (U.isError(v) || v instanceof Error) {
     base = errorBase(v);
-    const extra = propertyEntries(v, ctx, false).filter((e) => !/^(stack|message):/.test(e));
+    // like Node: no name, message or stack entries that the text above already shows
+    const extra = propertyEntries(v, ctx, false).filter((e) => !/^(stack|message):/.test(e) &&
+      !(e.startsWith('name:') && typeof v.name === 'string' && base.includes(v.name)));
     if (!extra.length) return indentLines(base, ctx.indent);
     return reduceToSingleString(extra, indentLines(base, ctx.indent), braces, ctx);
   } else if (v instanceof Promise) {

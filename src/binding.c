@@ -333,7 +333,9 @@ JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len)
         js_free(ctx, buf);
         return ab;
     }
-    u8 = JS_NewTypedArray(ctx, 1, (JSValueConst *)&ab, JS_TYPED_ARRAY_UINT8);
+    /* the constructor reads offset and length even when not given */
+    JSValue args[3] = { ab, JS_NewInt32(ctx, 0), JS_NewInt64(ctx, (int64_t)len) };
+    u8 = JS_NewTypedArray(ctx, 3, (JSValueConst *)args, JS_TYPED_ARRAY_UINT8);
     JS_FreeValue(ctx, ab);
     return u8;
 }

@@ -64,6 +64,7 @@ static struct {
     unsigned live;
     uint64_t switches;
     void (*leave_hook)(coro_fiber *f);
+    void (*drained_hook)(void);
 } sched;
 
 /* ------------------------------------------------------------------ */
@@ -250,6 +251,8 @@ static void sched_drain(void)
             fiber_release(left);
     }
     sched.draining = 0;
+    if (sched.drained_hook)
+        sched.drained_hook();
 }
 
 static void idle_cb(uv_idle_t *h)
@@ -297,6 +300,11 @@ void coro_sched_set_leave_hook(void (*hook)(coro_fiber *f))
     sched.leave_hook = hook;
 }
 
+void coro_sched_set_drained_hook(void (*hook)(void))
+{
+    sched.drained_hook = hook;
+}
+
 /* Free the pool. Live fibers must have ended; the loop runs the close
    callbacks afterwards. */
 void coro_sched_shutdown(void)
@@ -322,9 +330,19 @@ size_t coro_stack_size(void)
     return sched.stack_size;
 }
 
+/* libuv counts timers in whole milliseconds of a clock read once per loop
+   iteration, so a timer can fire up to a millisecond early; a sleep must
+   not, so the timer is re-armed until the precise clock agrees. */
 static void sleep_timer_cb(uv_timer_t *t)
 {
-    coro_fiber_wake(t->data, UV_ETIMEDOUT);
+    coro_fiber *f = t->data;
+    uint64_t now = uv_hrtime();
+
+    if (now < f->deadline) {
+        uv_timer_start(t, sleep_timer_cb, (f->deadline - now + 999999) / 1000000, 0);
+        return;
+    }
+    coro_fiber_wake(f, UV_ETIMEDOUT);
 }
 
 coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void *arg)
@@ -362,6 +380,12 @@ coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void 
     coro_context_init(&f->ctx, f->stack, f->stack_size, fiber_entry, f);
     sched.live++;
     return f;
+}
+
+void coro_fiber_discard(coro_fiber *f)
+{
+    if (f->state == CORO_FIBER_NEW)
+        fiber_release(f);
 }
 
 void coro_fiber_start(coro_fiber *f)
@@ -402,6 +426,8 @@ int coro_fiber_park_timeout(uint64_t ms, int flags)
     coro_fiber *self = sched.current;
     int status;
 
+    self->deadline = uv_hrtime() + ms * 1000000;
+    uv_update_time(sched.loop);
     uv_timer_start(&self->timer, sleep_timer_cb, ms, 0);
     status = coro_fiber_park(flags);
     uv_timer_stop(&self->timer);

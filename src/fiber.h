@@ -48,6 +48,7 @@ struct coro_fiber {
     coro_fiber *next;                 /* in a run queue or the pool */
     coro_fiber *iso_prev, *iso_next;  /* in iso's list of fibers */
     uv_timer_t timer;                 /* sleeps and park timeouts */
+    uint64_t deadline;                /* of the timer, in uv_hrtime() ns */
     char *stack;                      /* usable stack, above the guard page */
     size_t stack_size;
     void *asan_fake_stack;
@@ -65,10 +66,16 @@ uv_loop_t *coro_loop(void);
 /* Called on main each time a fiber switches back to it (parked, yielded or
    ended; a DONE fiber is recycled right after). */
 void coro_sched_set_leave_hook(void (*hook)(coro_fiber *f));
+
+/* Called on main when the ready fibers have all run and parked again. */
+void coro_sched_set_drained_hook(void (*hook)(void));
 size_t coro_stack_size(void);
 
 /* Create a fiber that will run fn(f, arg); NULL with errno set on failure. */
 coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void *arg);
+
+/* Drop a fiber that was created but never started. */
+void coro_fiber_discard(coro_fiber *f);
 
 /* Run a new fiber now. From main it runs until it parks; from a fiber the
    caller is queued first in line and resumes when the new one parks. */

@@ -29,6 +29,9 @@ static void usage(FILE *out)
           "                         about 30,000 fibers, at the price of C stack overflows\n"
           "                         going unnoticed (JS overflows still throw RangeError)\n"
           "  --memory-limit SIZE    cap on the JS heap, e.g. 512m (default none)\n"
+          "  --expose-gc            define gc(), which runs the garbage collector\n"
+          "  --expose-internals     let the program import corojs:internal/ modules\n"
+          "                         (for testing the runtime itself)\n"
           "  -v, --version          print the version and exit\n"
           "  -h, --help             print this help and exit\n",
           out);
@@ -98,6 +101,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "corojs: bad --memory-limit '%s'\n", v);
                 return 9;
             }
+        } else if (!strcmp(argv[i], "--expose-gc")) {
+            io.expose_gc = 1;
+        } else if (!strcmp(argv[i], "--expose-internals")) {
+            io.expose_internals = 1;
         } else if (!strcmp(argv[i], "--no-stack-guard")) {
             so.no_guard = 1;
         } else if (!strcmp(argv[i], "--")) {

@@ -132,10 +132,9 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
     char *path, *ret;
     struct stat st;
 
-    (void)opaque;
     if (starts_with(name, BUILTIN_PREFIX)) {
-        if (!find_builtin(name) || (starts_with(name, INTERNAL_PREFIX) &&
-                                    !starts_with(base, BUILTIN_PREFIX))) {
+        int internal_ok = starts_with(base, BUILTIN_PREFIX) || *(const int *)opaque;
+        if (!find_builtin(name) || (starts_with(name, INTERNAL_PREFIX) && !internal_ok)) {
             coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s", name);
             return NULL;
         }
@@ -252,20 +251,6 @@ static int set_import_meta(JSContext *ctx, JSModuleDef *m, const char *path, int
     return ret;
 }
 
-static JSValue compile_source(JSContext *ctx, const char *name, const char *code, size_t len,
-                              int is_main)
-{
-    JSValue mod = JS_Eval(ctx, code, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
-
-    if (JS_IsException(mod))
-        return mod;
-    if (set_import_meta(ctx, JS_VALUE_GET_PTR(mod), name, is_main) < 0) {
-        JS_FreeValue(ctx, mod);
-        return JS_EXCEPTION;
-    }
-    return mod;
-}
-
 static JSValue compile_file(JSContext *ctx, const char *path, int is_main)
 {
     size_t len;
@@ -274,8 +259,12 @@ static JSValue compile_file(JSContext *ctx, const char *path, int is_main)
 
     if (!code)
         return JS_EXCEPTION;
-    mod = compile_source(ctx, path, code, len, is_main);
+    mod = JS_Eval(ctx, code, len, path, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
     js_free(ctx, code);
+    if (!JS_IsException(mod) && set_import_meta(ctx, JS_VALUE_GET_PTR(mod), path, is_main) < 0) {
+        JS_FreeValue(ctx, mod);
+        return JS_EXCEPTION;
+    }
     return mod;
 }
 
@@ -303,9 +292,9 @@ static JSModuleDef *loader_cb(JSContext *ctx, const char *name, void *opaque)
     return m;
 }
 
-void coro_modules_init(JSRuntime *rt)
+void coro_modules_init(JSRuntime *rt, const int *expose_internals)
 {
-    JS_SetModuleLoaderFunc(rt, normalize_cb, loader_cb, NULL);
+    JS_SetModuleLoaderFunc(rt, normalize_cb, loader_cb, (void *)expose_internals);
 }
 
 /* Link and run a compiled module; returns its evaluation promise. */
@@ -340,7 +329,22 @@ JSValue coro_module_eval_file(JSContext *ctx, const char *path)
 
 JSValue coro_module_eval_source(JSContext *ctx, const char *name, const char *code, size_t len)
 {
-    return evaluate(ctx, compile_source(ctx, name, code, len, 1));
+    JSValue mod = JS_Eval(ctx, code, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    char *path;
+
+    if (JS_IsException(mod))
+        return mod;
+    /* import.meta describes a file of that name in the current directory */
+    path = resolve_path("", name);
+    if (!path || set_import_meta(ctx, JS_VALUE_GET_PTR(mod), path, 1) < 0) {
+        if (!path)
+            JS_ThrowOutOfMemory(ctx);
+        free(path);
+        JS_FreeValue(ctx, mod);
+        return JS_EXCEPTION;
+    }
+    free(path);
+    return evaluate(ctx, mod);
 }
 
 JSValue coro_module_eval_builtin(JSContext *ctx, const char *name)

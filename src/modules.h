@@ -17,7 +17,8 @@ typedef struct coro_builtin {
 
 extern const coro_builtin coro_builtins[]; /* generated; ends with a NULL name */
 
-void coro_modules_init(JSRuntime *rt);
+/* *expose_internals set: user code may import corojs:internal/ modules. */
+void coro_modules_init(JSRuntime *rt, const int *expose_internals);
 
 /* Evaluate a module; each returns the promise of its evaluation, or
    JS_EXCEPTION (a missing file, a syntax error). */

@@ -41,6 +41,8 @@ static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between iso
 
 static void fiber_left(coro_fiber *f);
 static void job_check_cb(uv_check_t *h);
+static void sched_drained(void);
+static void unqueue_check(coro_isolate *iso);
 static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
                             JS_BOOL is_handled, void *opaque);
 static int interrupt_cb(JSRuntime *rt, void *opaque);
@@ -70,7 +72,13 @@ int coro_write_all(int fd, const void *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* creating an isolate */
 
-static int init_primordials(JSContext *ctx)
+static JSValue js_gc(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JS_RunGC(JS_GetRuntime(ctx));
+    return JS_UNDEFINED;
+}
+
+static int init_primordials(JSContext *ctx, int expose_gc)
 {
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue P = JS_NewObject(ctx);
@@ -83,6 +91,8 @@ static int init_primordials(JSContext *ctx)
     }
     if (ret == 0)
         JS_SetPropertyStr(ctx, global, "__primordials", JS_DupValue(ctx, P));
+    if (expose_gc)
+        JS_SetPropertyStr(ctx, global, "gc", JS_NewCFunction(ctx, js_gc, "gc", 0));
     JS_FreeValue(ctx, P);
     JS_FreeValue(ctx, global);
     return ret;
@@ -106,7 +116,8 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
         JS_SetMemoryLimit(iso->rt, opt->memory_limit);
     JS_SetHostPromiseRejectionTracker(iso->rt, track_rejection, iso);
     JS_SetInterruptHandler(iso->rt, interrupt_cb, iso);
-    coro_modules_init(iso->rt);
+    coro_modules_init(iso->rt, &iso->expose_internals);
+    iso->expose_internals = opt->expose_internals;
     coro_handles_init(&iso->handles, next_isolate_tag++);
     if (next_isolate_tag == 0)
         next_isolate_tag = 1;
@@ -115,11 +126,12 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     iso->argc = opt->argc;
     iso->argv = opt->argv;
     coro_sched_set_leave_hook(fiber_left);
+    coro_sched_set_drained_hook(sched_drained);
     uv_check_init(coro_loop(), &iso->job_check);
     uv_check_start(&iso->job_check, job_check_cb);
     uv_unref((uv_handle_t *)&iso->job_check);
     iso->job_check.data = iso;
-    if (init_primordials(iso->ctx) < 0) {
+    if (init_primordials(iso->ctx, opt->expose_gc) < 0) {
         JSValue exc = JS_GetException(iso->ctx);
         const char *msg = JS_ToCString(iso->ctx, exc);
         fprintf(stderr, "corojs: cannot set up the runtime: %s\n", msg ? msg : "?");
@@ -147,6 +159,7 @@ void coro_isolate_free(coro_isolate *iso)
 {
     coro_rejection *r;
 
+    unqueue_check(iso);
     coro_handles_close_all(&iso->handles);
     while ((r = iso->rejections)) {
         iso->rejections = r->next;
@@ -195,6 +208,12 @@ coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *a
         link_fiber(iso, f);
     }
     return f;
+}
+
+void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f)
+{
+    unlink_fiber(iso, f);
+    coro_fiber_discard(f);
 }
 
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
@@ -299,18 +318,25 @@ int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
 /* ------------------------------------------------------------------ */
 /* the promise job queue */
 
+/* Report the first error in iso->rejections that is still unhandled. */
 static void check_rejections(coro_isolate *iso)
 {
-    coro_rejection *r = iso->rejections;
-    JSValue reason;
+    coro_rejection *r;
 
-    if (!r)
+    while ((r = iso->rejections)) {
+        iso->rejections = r->next;
+        JS_FreeValue(iso->ctx, r->promise);
+        if (r->fiber_id && coro_fiber_was_joined(iso, r->fiber_id)) {
+            JS_FreeValue(iso->ctx, r->reason);
+            free(r);
+            continue;
+        }
+        JSValue reason = r->reason;
+        const char *kind = r->fiber_id ? "Uncaught (in fiber)" : "Uncaught (in promise)";
+        free(r);
+        coro_report_uncaught(iso->ctx, reason, kind);
         return;
-    iso->rejections = r->next;
-    reason = r->reason;
-    JS_FreeValue(iso->ctx, r->promise);
-    free(r);
-    coro_report_uncaught(iso->ctx, reason, "Uncaught (in promise)");
+    }
 }
 
 static void run_jobs(coro_isolate *iso)
@@ -349,12 +375,13 @@ static void runner_fn(coro_fiber *f, void *arg)
     }
 }
 
-/* On main: make sure some runner drains the queue if jobs are waiting. */
-static void run_pending_jobs(coro_isolate *iso)
+/* On main: make sure a runner drains the job queue (and then checks the
+   unhandled errors). */
+static void start_runner(coro_isolate *iso)
 {
     coro_fiber *f;
 
-    if (iso->terminating || iso->drainer || !JS_IsJobPending(iso->rt))
+    if (iso->terminating || iso->drainer)
         return;
     f = iso->idle_runner;
     if (f) {
@@ -371,6 +398,73 @@ static void run_pending_jobs(coro_isolate *iso)
     }
     iso->drainer = f;
     coro_fiber_start(f);
+}
+
+static void run_pending_jobs(coro_isolate *iso)
+{
+    if (JS_IsJobPending(iso->rt))
+        start_runner(iso);
+}
+
+/* Isolates with unhandled errors to check once the ready fibers have run. */
+static coro_isolate *check_queue;
+
+static void queue_check(coro_isolate *iso)
+{
+    if (iso->check_queued)
+        return;
+    iso->check_queued = 1;
+    iso->check_next = check_queue;
+    check_queue = iso;
+}
+
+static void unqueue_check(coro_isolate *iso)
+{
+    coro_isolate **p;
+
+    for (p = &check_queue; *p; p = &(*p)->check_next) {
+        if (*p == iso) {
+            *p = iso->check_next;
+            break;
+        }
+    }
+    iso->check_queued = 0;
+}
+
+static void sched_drained(void)
+{
+    coro_isolate *iso;
+
+    while ((iso = check_queue)) {
+        check_queue = iso->check_next;
+        iso->check_queued = 0;
+        if (iso->rejections)
+            start_runner(iso);
+    }
+}
+
+static void add_rejection(coro_isolate *iso, JSValue promise, uint64_t fiber_id, JSValue reason)
+{
+    coro_rejection *r = malloc(sizeof *r), **p;
+
+    if (!r) {
+        JS_FreeValue(iso->ctx, promise);
+        JS_FreeValue(iso->ctx, reason);
+        return;
+    }
+    r->promise = promise;
+    r->fiber_id = fiber_id;
+    r->reason = reason;
+    r->next = NULL;
+    for (p = &iso->rejections; *p; p = &(*p)->next)
+        ;
+    *p = r;
+    queue_check(iso);
+}
+
+void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc)
+{
+    add_rejection(iso, JS_UNDEFINED, fiber_id, exc);
 }
 
 static void job_check_cb(uv_check_t *h)
@@ -400,27 +494,19 @@ static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst r
     coro_isolate *iso = opaque;
     coro_rejection **p, *r;
 
-    if (is_handled) {
-        for (p = &iso->rejections; (r = *p); p = &r->next) {
-            if (JS_VALUE_GET_PTR(r->promise) == JS_VALUE_GET_PTR(promise)) {
-                *p = r->next;
-                JS_FreeValue(ctx, r->promise);
-                JS_FreeValue(ctx, r->reason);
-                free(r);
-                return;
-            }
-        }
+    if (!is_handled) {
+        add_rejection(iso, JS_DupValue(ctx, promise), 0, JS_DupValue(ctx, reason));
         return;
     }
-    r = malloc(sizeof *r);
-    if (!r)
-        return;
-    r->promise = JS_DupValue(ctx, promise);
-    r->reason = JS_DupValue(ctx, reason);
-    r->next = NULL;
-    for (p = &iso->rejections; *p; p = &(*p)->next)
-        ;
-    *p = r;
+    for (p = &iso->rejections; (r = *p); p = &r->next) {
+        if (!r->fiber_id && JS_VALUE_GET_PTR(r->promise) == JS_VALUE_GET_PTR(promise)) {
+            *p = r->next;
+            JS_FreeValue(ctx, r->promise);
+            JS_FreeValue(ctx, r->reason);
+            free(r);
+            return;
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -555,12 +641,10 @@ int coro_isolate_loop_ended(coro_isolate *iso)
     if (iso->terminating)
         return 0;
     JS_RunGC(iso->rt); /* lets FinalizationRegistry see cyclic garbage */
-    if (JS_IsJobPending(iso->rt)) {
-        run_pending_jobs(iso);
+    if (JS_IsJobPending(iso->rt) || iso->rejections) {
+        start_runner(iso);
         return 1;
     }
-    if (coro_fibers_report_unjoined(iso))
-        return 1;
     if (!iso->main_done) {
         fprintf(stderr, "Warning: the main module never finished: it waits for something "
                         "that nothing is left to do\n");

@@ -14,15 +14,22 @@
 #include "fiber.h"
 #include "handle.h"
 
+/* An error nobody has handled yet: a rejected promise without a handler, or
+   the exception of a fiber that ended with nobody joining it. Both are
+   checked once the ready fibers have run; still unhandled, they are uncaught. */
 typedef struct coro_rejection {
     struct coro_rejection *next;
-    JSValue promise, reason;
+    JSValue promise;    /* JS_UNDEFINED for a fiber's exception */
+    uint64_t fiber_id;  /* the fiber's record, 0 for a promise */
+    JSValue reason;
 } coro_rejection;
 
 typedef struct coro_isolate_options {
     int argc;              /* process.argv */
     char **argv;
     size_t memory_limit;   /* bytes, 0 = none */
+    int expose_internals;  /* user code may import corojs:internal/ (tests) */
+    int expose_gc;         /* a global gc() runs the cycle collector (tests) */
 } coro_isolate_options;
 
 typedef struct coro_isolate {
@@ -34,7 +41,9 @@ typedef struct coro_isolate {
     coro_fiber *drainer;        /* the job runner draining the queue now */
     coro_fiber *idle_runner;    /* a job runner parked until jobs come */
     uv_check_t job_check;       /* runs jobs queued outside any fiber */
-    coro_rejection *rejections; /* rejected promises nobody handles yet */
+    coro_rejection *rejections; /* errors nobody handles yet (see above) */
+    struct coro_isolate *check_next; /* in the list of isolates to check */
+    int check_queued;
     JSValue report;             /* lib: prints an uncaught error */
     JSValue fiber_wrap;         /* lib: makes a Fiber object for a record ID */
     int exit_code;
@@ -42,6 +51,7 @@ typedef struct coro_isolate {
     int main_done;              /* the main module finished evaluating */
     int argc;
     char **argv;
+    int expose_internals;
 } coro_isolate;
 
 coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
@@ -68,6 +78,9 @@ static inline coro_isolate *coro_isolate_of(JSContext *ctx)
 /* A fiber of iso, not started; NULL with errno set on failure. */
 coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg);
 
+/* Drop a fiber of iso that was never started. */
+void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f);
+
 /* The same from JS: NULL with an exception pending on failure. */
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg);
 
@@ -84,6 +97,14 @@ int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
    CORO_ETERMINATED with an uncatchable exception pending when the isolate is
    being torn down: the caller cleans up and returns JS_EXCEPTION. */
 int coro_wait(JSContext *ctx, int flags);
+
+/* The fiber with record `fiber_id` ended with `exc` (taken) and nobody is
+   joining it: unless someone joins it before the ready fibers have run, it is
+   an uncaught exception, as Node treats an unhandled rejection. */
+void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc);
+
+/* prim/fiber.c: whether the fiber of that record has been joined (or is gone). */
+int coro_fiber_was_joined(coro_isolate *iso, uint64_t fiber_id);
 
 /* Print an uncaught exception (taking ownership of exc) and end the isolate
    with status 1. Nothing is printed for the error that unwinds a fiber of an

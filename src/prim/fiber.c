@@ -5,12 +5,12 @@
  * Fiber.run, and any other (the main module's, a timer callback's) once it
  * asks for Fiber.current or awaits a promise. The record outlives the
  * coroutine: it keeps the result or exception until the Fiber object is
- * garbage (the library's FinalizationRegistry calls release) or the fiber
- * is joined. While a fiber runs, its record holds the Fiber object, so
+ * garbage (the library's FinalizationRegistry calls release). While a fiber runs, its record holds the Fiber object, so
  * Fiber.current is always the same object.
  *
- * An exception nobody joins is not lost: release reports it as uncaught, and
- * at the end of the program any still unjoined is reported too.
+ * An exception nobody joins is not lost: if no fiber has joined by the time
+ * the ready fibers have all run, it is reported as uncaught, the way Node
+ * treats a promise rejection with no handler (runtime.c).
  */
 #include <stdlib.h>
 
@@ -49,7 +49,9 @@ static void js_fiber_close(coro_handle *h)
     js_fiber *jf = (js_fiber *)h;
     JSContext *ctx = h->iso->ctx;
 
-    if (jf->co)
+    if (jf->co && jf->co->state == CORO_FIBER_NEW) /* created, never started */
+        coro_isolate_discard_fiber(h->iso, jf->co);
+    else if (jf->co)
         jf->co->js = NULL;
     JS_FreeValue(ctx, jf->fn);
     JS_FreeValue(ctx, jf->args);
@@ -107,6 +109,8 @@ void coro_fiber_record_ended(coro_fiber *co)
     jf->co = NULL;
     if (jf->state == FIBER_RUNNING)
         jf->state = FIBER_RETURNED;
+    if (jf->state == FIBER_THREW && !jf->joiners)
+        coro_isolate_add_unjoined(jf->h.iso, jf->h.id, JS_DupValue(ctx, jf->value));
     for (j = jf->joiners; j; j = j->next)
         coro_fiber_wake(j->fiber, 0);
     jf->joiners = NULL;
@@ -262,29 +266,18 @@ static JSValue js_fiber_current(JSContext *ctx, JSValueConst this_val, int argc,
     return w;
 }
 
-/* release(id): the Fiber object is garbage. */
+/* release(id): the Fiber object is garbage; its record can go. */
 static JSValue js_fiber_release(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     js_fiber *jf = arg_fiber(ctx, argv[0]);
-    JSValue exc = JS_UNDEFINED;
-    int unjoined;
 
-    (void)this_val;
-    (void)argc;
     if (!jf) {
         JS_FreeValue(ctx, JS_GetException(ctx));
         return JS_UNDEFINED;
     }
-    if (jf->co) { /* still running: it holds its object, so this is not from the GC */
-        return JS_UNDEFINED;
-    }
-    unjoined = jf->state == FIBER_THREW && !jf->joined;
-    if (unjoined)
-        exc = JS_DupValue(ctx, jf->value);
-    coro_handle_close(&iso->handles, &jf->h);
-    if (unjoined)
-        coro_report_uncaught(ctx, exc, "Uncaught (in fiber)");
+    if (!jf->co) /* a running fiber holds its object: this is not from the GC */
+        coro_handle_close(&iso->handles, &jf->h);
     return JS_UNDEFINED;
 }
 
@@ -352,6 +345,11 @@ static int attach_then(JSContext *ctx, JSValueConst promise, JSValueConst on_ok,
     return 0;
 }
 
+static JSValue ignore(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return JS_UNDEFINED;
+}
+
 int coro_await(JSContext *ctx, JSValueConst promise, JSValue *result)
 {
     JSValue data[2], on_ok, on_err;
@@ -365,7 +363,10 @@ int coro_await(JSContext *ctx, JSValueConst promise, JSValue *result)
         return 0;
     case JS_PROMISE_REJECTED:
         /* handle it, so the rejection does not count as unhandled */
-        if (attach_then(ctx, promise, JS_UNDEFINED, JS_UNDEFINED) < 0)
+        on_err = JS_NewCFunction(ctx, ignore, "ignore", 1);
+        r = attach_then(ctx, promise, JS_UNDEFINED, on_err);
+        JS_FreeValue(ctx, on_err);
+        if (r < 0)
             return -1;
         *result = JS_PromiseResult(ctx, (JSValue)promise);
         return 1;
@@ -450,38 +451,11 @@ static JSValue js_fiber_stats(JSContext *ctx, JSValueConst this_val, int argc, J
     return o;
 }
 
-/* At the end of the program: report the first exception nobody joined, from a
-   fiber of its own. Returns 1 if it found one. */
-static void report_unjoined_fn(coro_fiber *co, void *arg)
+int coro_fiber_was_joined(coro_isolate *iso, uint64_t fiber_id)
 {
-    JSValue *exc = arg;
+    js_fiber *jf = (js_fiber *)coro_handles_get(&iso->handles, fiber_id, &fiber_type);
 
-    coro_report_uncaught(co->iso->ctx, *exc, "Uncaught (in fiber)");
-    free(exc);
-}
-
-int coro_fibers_report_unjoined(coro_isolate *iso)
-{
-    coro_handle_store *s = &iso->handles;
-    JSValue *exc;
-    coro_fiber *co;
-
-    for (uint32_t i = 0; i < s->len; i++) {
-        js_fiber *jf = (js_fiber *)s->slots[i].h;
-        if (!jf || jf->h.type != &fiber_type || jf->co || jf->state != FIBER_THREW || jf->joined)
-            continue;
-        exc = malloc(sizeof *exc);
-        co = exc ? coro_isolate_new_fiber(iso, report_unjoined_fn, exc) : NULL;
-        if (!co) {
-            free(exc);
-            return 0;
-        }
-        *exc = JS_DupValue(iso->ctx, jf->value);
-        jf->joined = 1;
-        coro_fiber_start(co);
-        return 1;
-    }
-    return 0;
+    return !jf || jf->joined;
 }
 
 static const JSCFunctionListEntry fiber_funcs[] = {

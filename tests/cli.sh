@@ -1,0 +1,98 @@
+#!/bin/sh
+# tests/cli.sh: the corojs command seen from outside: exit statuses, what an
+# uncaught error prints, options. COROJS names the binary. Prints "ok - ..."
+# or "not ok - ..." per case.
+set -u
+bin=${COROJS:?set COROJS to the corojs binary}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# expect NAME STATUS STDOUT_REGEX STDERR_REGEX -- COMMAND...
+# The regexes are grep -E patterns one line must match; "" allows anything
+# and EMPTY wants no output at all.
+matches() { # pattern file
+    if [ "$1" = EMPTY ]; then [ ! -s "$2" ]; else [ -z "$1" ] || grep -Eq -- "$1" "$2"; fi
+}
+
+expect() {
+    name=$1 want_status=$2 want_out=$3 want_err=$4
+    shift 5
+    "$@" > "$work/out" 2> "$work/err" < /dev/null
+    status=$?
+    problem=""
+    [ "$status" -eq "$want_status" ] || problem="status $status, expected $want_status"
+    matches "$want_out" "$work/out" || problem="$problem; stdout does not match /$want_out/"
+    matches "$want_err" "$work/err" || problem="$problem; stderr does not match /$want_err/"
+    if [ -z "$problem" ]; then
+        echo "ok - $name"
+    else
+        echo "not ok - $name"
+        echo "  # $problem"
+        sed 's/^/  # out: /' "$work/out" | head -10
+        sed 's/^/  # err: /' "$work/err" | head -10
+    fi
+}
+
+cat > "$work/hello.mjs" <<'EOF'
+console.log('hello', process.argv.slice(2).join(','));
+EOF
+cat > "$work/throws.mjs" <<'EOF'
+function inner() {
+  throw new TypeError('broken here');
+}
+inner();
+EOF
+
+expect "runs a module with arguments" 0 '^hello a,b$' EMPTY -- "$bin" "$work/hello.mjs" a b
+expect "-e evaluates a string" 0 '^3$' '' -- "$bin" -e 'console.log(1 + 2)'
+expect "-e takes arguments" 0 "x,y" '' -- "$bin" -e 'console.log(process.argv.slice(1).join(","))' x y
+expect "--version" 0 '^corojs [0-9]+\.[0-9]+\.[0-9]+ \(QuickJS 2025' '' -- "$bin" --version
+expect "--help" 0 'Usage: corojs' '' -- "$bin" --help
+expect "no arguments prints usage, status 9" 9 '' 'Usage' -- "$bin"
+expect "an unknown option is refused" 9 '' "unknown option '--frobnicate'" -- "$bin" --frobnicate x.mjs
+expect "a missing main module" 1 '' "Cannot find module '.*/missing\.mjs'" -- "$bin" "$work/missing.mjs"
+expect "an uncaught exception prints its stack with file:line, status 1" 1 '' \
+    "Uncaught TypeError: broken here" -- "$bin" "$work/throws.mjs"
+expect "the stack names the function and file:line" 1 '' "at inner \(.*throws\.mjs:2" -- "$bin" "$work/throws.mjs"
+
+printf 'const x = 1;\nlet = = 2;\n' > "$work/syntax.mjs"
+expect "a syntax error names file:line" 1 '' "SyntaxError.*|syntax\.mjs:2" -- "$bin" "$work/syntax.mjs"
+
+expect "an exception in a fiber nobody joins is reported, status 1" 1 '^after$' \
+    'Uncaught \(in fiber\) Error: lost' -- "$bin" -e 'Fiber.run(() => { throw new Error("lost") }); console.log("after")'
+expect "a joined exception is not reported" 0 'caught' EMPTY -- \
+    "$bin" -e 'const f = Fiber.run(() => { throw new Error("x") }); try { f.join() } catch { console.log("caught") }'
+expect "an unhandled rejection is reported, status 1" 1 '' 'Uncaught \(in promise\) Error: nobody' -- \
+    "$bin" -e 'Promise.reject(new Error("nobody"))'
+expect "a handled rejection is fine" 0 'handled' EMPTY -- \
+    "$bin" -e 'Promise.reject(new Error("x")).catch(() => console.log("handled"))'
+expect "an exception in a timer callback is uncaught" 1 '' 'Uncaught Error: tick' -- \
+    "$bin" -e 'setTimeout(() => { throw new Error("tick") }, 1)'
+expect "an uncaught error stops the program at once" 1 EMPTY 'Uncaught Error: first' -- \
+    "$bin" -e 'setTimeout(() => console.log("never"), 20); throw new Error("first")'
+expect "process.exit(n) sets the status and stops" 7 '^before$' EMPTY -- \
+    "$bin" -e 'console.log("before"); process.exit(7); console.log("after")'
+expect "process.exit from a fiber, with other fibers parked" 3 '' EMPTY -- \
+    "$bin" -e 'Fiber.run(() => Fiber.sleep(10000)); Fiber.run(() => { Fiber.sleep(5); process.exit(3) })'
+expect "process.exitCode is the status at the end" 4 '' '' -- "$bin" -e 'process.exitCode = 4'
+expect "the program ends when nothing is left to do" 0 '^done$' '' -- \
+    "$bin" -e 'setTimeout(() => console.log("done"), 5)'
+expect "an unref'ed timer does not keep the program alive" 0 EMPTY '' -- \
+    "$bin" -e 'setTimeout(() => console.log("never"), 10000).unref()'
+expect "a main module that can never finish: status 13" 13 '' 'never finished' -- \
+    "$bin" -e 'await new Promise(() => {})'
+expect "a fiber blocked forever does not hang the exit" 0 '^main done$' '' -- \
+    "$bin" -e 'Fiber.run(() => Fiber.await(new Promise(() => {}))); console.log("main done")'
+expect "deep recursion with a small --stack-size is still a RangeError" 0 '^RangeError$' '' -- \
+    "$bin" --stack-size 64k -e 'function f() { return f() + 1 } try { f() } catch (e) { console.log(e.name) }'
+expect "--stack-size below 64k is refused" 9 '' 'at least 64k' -- "$bin" --stack-size 1k -e '1'
+expect "--stack-size must be a size" 9 '' 'at least 64k' -- "$bin" --stack-size lots -e '1'
+expect "--no-stack-guard runs" 0 '^ok$' '' -- "$bin" --no-stack-guard -e 'Fiber.run(() => console.log("ok")).join()'
+expect "--memory-limit: running out is a catchable error" 0 'caught' '' -- \
+    "$bin" --memory-limit 16m -e 'try { const a = []; for (;;) a.push(new Array(1e5).fill(1)) } catch (e) { console.log("caught", e.name || e) }'
+expect "__primordials is gone before user code runs" 0 '^undefined$' '' -- \
+    "$bin" -e 'console.log(typeof __primordials)'
+expect "stdout closed early (EPIPE) ends quietly" 0 '' '' -- \
+    sh -c "\"$bin\" -e 'for (let i = 0; i < 100000; i++) console.log(i)' | head -1 > /dev/null"
+expect "30,000 sleeping fibers in one process" 0 '^30000$' '' -- \
+    "$bin" -e 'const fs = []; for (let i = 0; i < 30000; i++) fs.push(Fiber.run(() => Fiber.sleep(50))); for (const f of fs) f.join(); console.log(fs.length)'

@@ -1,0 +1,64 @@
+import { test, assert } from './harness.mjs';
+
+test('argv: execPath, the absolute script path, then the arguments', () => {
+  assert.equal(process.argv[0], process.execPath);
+  assert.match(process.argv[1], /^\/.*test_process\.mjs$/);
+  assert.ok(process.execPath.endsWith('corojs'));
+});
+
+test('env is a plain object of strings', () => {
+  assert.equal(typeof process.env.PATH, 'string');
+  assert.equal(process.env.TEST_TMPDIR !== undefined, true);
+});
+
+test('pid, platform, versions', () => {
+  assert.equal(typeof process.pid, 'number');
+  assert.equal(process.platform, 'linux');
+  assert.match(process.version, /^v\d+\.\d+\.\d+$/);
+  assert.match(process.versions.quickjs, /^2025/);
+  assert.equal(typeof process.versions.uv, 'string');
+});
+
+test('cwd and chdir; chdir to a missing directory is ENOENT', () => {
+  const here = process.cwd();
+  process.chdir('/');
+  assert.equal(process.cwd(), '/');
+  process.chdir(here);
+  assert.equal(process.cwd(), here);
+  assert.throws(() => process.chdir('/no/such/dir'), { code: 'ENOENT', syscall: 'chdir' });
+  assert.throws(() => process.chdir(5), { name: 'TypeError' });
+});
+
+test('hrtime, performance.now and uptime move forward', () => {
+  const a = process.hrtime.bigint();
+  const p = performance.now();
+  Fiber.sleep(5);
+  assert.ok(process.hrtime.bigint() - a >= 4000000n);
+  assert.ok(performance.now() - p >= 4);
+  const [s, ns] = process.hrtime([0, 0]);
+  assert.ok(s >= 0 && ns >= 0 && ns < 1e9);
+  assert.ok(process.uptime() > 0);
+  assert.ok(Math.abs(performance.timeOrigin + performance.now() - Date.now()) < 50);
+});
+
+test('memoryUsage reports rss and heap', () => {
+  const m = process.memoryUsage();
+  assert.ok(m.rss > 0 && m.heapUsed > 0);
+});
+
+test('nextTick runs callbacks with their arguments', () => {
+  let got;
+  process.nextTick((a, b) => { got = a + b; }, 1, 2);
+  Fiber.sleep(1);
+  assert.equal(got, 3);
+});
+
+test('exitCode is checked', () => {
+  assert.throws(() => { process.exitCode = 'x'; }, { name: 'TypeError' });
+  process.exitCode = 0;
+});
+
+test('stdout.write writes strings and bytes', () => {
+  process.stdout.write('# written by stdout.write\n');
+  process.stdout.write(new TextEncoder().encode('# and as bytes\n'));
+});
