@@ -9,10 +9,28 @@
 #include "ctest.h"
 #include "switch.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define UNPOISON(p, n) __asan_unpoison_memory_region(p, n)
+#else
+#define UNPOISON(p, n) ((void)0)
+#endif
+
 #define STACK_SIZE (256 * 1024)
 
 static coro_context main_ctx, co_ctx;
 static char *stack;
+
+/* A clean stack for each test: a context abandoned mid-run leaves its frames
+   (and, under AddressSanitizer, their poisoned redzones) behind. */
+static void fresh_stack(void)
+{
+    if (!stack)
+        stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (stack == MAP_FAILED)
+        abort();
+    UNPOISON(stack, STACK_SIZE);
+}
 static volatile long counter;
 static void *entry_arg;
 static int aligned_ok;
@@ -30,6 +48,7 @@ static void test_round_trips(void)
 {
     int marker;
 
+    fresh_stack();
     coro_context_init(&co_ctx, stack, STACK_SIZE, ping_entry, &marker);
     counter = 0;
     for (int i = 0; i < 100000; i++)
@@ -56,6 +75,7 @@ static void test_registers_survive(void)
     unsigned long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
     double x = 0.5, y = 1.25, z = 2.125, w = 3.0625;
 
+    fresh_stack();
     coro_context_init(&co_ctx, stack, STACK_SIZE, busy_entry, NULL);
     for (int i = 0; i < 1000; i++) {
         coro_switch(&main_ctx, &co_ctx);
@@ -88,6 +108,7 @@ static void test_stack_alignment(void)
     /* whatever the stack's own alignment, the first frame must be ABI-aligned */
     for (int skew = 0; skew < 16; skew += 8) {
         aligned_ok = 0;
+        fresh_stack();
         coro_context_init(&co_ctx, stack, STACK_SIZE - skew, align_entry, NULL);
         coro_switch(&main_ctx, &co_ctx);
         CHECK(aligned_ok);
@@ -131,10 +152,4 @@ static const ctest tests[] = {
     { "switch: contexts switch straight to each other", test_context_to_context },
 };
 
-int main(void)
-{
-    stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (stack == MAP_FAILED)
-        return 1;
-    return ctest_main(tests, sizeof tests / sizeof tests[0]);
-}
+CTEST_MAIN(tests)
