@@ -1,0 +1,52 @@
+#!/bin/sh
+# bench/run.sh: CoroJS's core figures beside Node.js's, measured in one run:
+# fiber switch cost, start-up time and memory of a hello-world module, and
+# the memory a parked fiber costs. Not part of the tests; run with `make bench`.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+bin=build/corojs
+runs=${BENCH_RUNS:-200}
+
+command -v node >/dev/null || { echo "bench: node is needed for the comparison" >&2; exit 1; }
+if [ ! -x /usr/bin/time ]; then
+    if [ "$(id -u)" = 0 ]; then apt-get install -y -qq time >/dev/null; else
+        echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; fi
+fi
+
+mkdir -p build/bench
+cc -O2 -Isrc -o build/bench/switch bench/switch.c build/release/libcorojs.a \
+    $(pkg-config --libs libuv openssl) -lm -lpthread -ldl
+
+echo "== fiber switch"
+build/bench/switch
+
+# mean wall time of `runs` runs, in ms
+wall_ms() {
+    start=$(date +%s%N)
+    i=0
+    while [ $i -lt "$runs" ]; do "$@" > /dev/null; i=$((i + 1)); done
+    end=$(date +%s%N)
+    echo "$start $end $runs" | awk '{ printf "%.2f", ($2 - $1) / 1e6 / $3 }'
+}
+
+# peak RSS in MB
+rss_mb() {
+    /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'
+}
+
+echo "== hello world ($runs runs each)"
+cw=$(wall_ms "$bin" bench/hello.mjs)
+nw=$(wall_ms node bench/hello.mjs)
+cr=$(rss_mb "$bin" bench/hello.mjs)
+nr=$(rss_mb node bench/hello.mjs)
+printf 'wall: corojs %s ms, node %s ms (%.0fx faster)\n' "$cw" "$nw" "$(echo "$nw $cw" | awk '{ print $1 / $2 }')"
+printf 'rss:  corojs %s MB, node %s MB (%.1fx smaller)\n' "$cr" "$nr" "$(echo "$nr $cr" | awk '{ print $1 / $2 }')"
+
+echo "== 30,000 parked waiters (corojs: fibers in Fiber.sleep; node: async functions awaiting a timer)"
+c=$("$bin" bench/parked_fibers.mjs 30000)
+n=$(node bench/parked_async.mjs 30000)
+cb=$(echo "$c" | sed 's/.*"bytesPerWaiter":\([0-9.]*\).*/\1/')
+nb=$(echo "$n" | sed 's/.*"bytesPerWaiter":\([0-9.]*\).*/\1/')
+printf 'per waiter: corojs %.2f KB (a whole stackful fiber), node %.2f KB (a promise chain)\n' \
+    "$(echo "$cb" | awk '{ print $1 / 1024 }')" "$(echo "$nb" | awk '{ print $1 / 1024 }')"
