@@ -351,3 +351,38 @@ JSValue coro_module_eval_builtin(JSContext *ctx, const char *name)
 {
     return evaluate(ctx, load_builtin(ctx, name));
 }
+
+/* Import through a one-line module of our own, so that QuickJS finds a module
+   already loaded (or loads it through loader_cb) and evaluates it: the public
+   API has no lookup of loaded modules. The library calls this once per name. */
+JSValue coro_module_import_builtin(JSContext *ctx, const char *name)
+{
+    char src[256], self[256];
+    JSValue mod, promise, ns, ret;
+    JSModuleDef *m;
+    int state;
+
+    if (!starts_with(name, BUILTIN_PREFIX) || !find_builtin(name) ||
+        snprintf(src, sizeof src, "import * as ns from '%s'; export { ns };", name) >= (int)sizeof src)
+        return coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s", name);
+    snprintf(self, sizeof self, INTERNAL_PREFIX "import/%s", name);
+    mod = JS_Eval(ctx, src, strlen(src), self, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    if (JS_IsException(mod))
+        return mod;
+    m = JS_VALUE_GET_PTR(mod);
+    promise = JS_EvalFunction(ctx, mod);
+    if (JS_IsException(promise))
+        return promise;
+    state = (int)JS_PromiseState(ctx, promise);
+    if (state == JS_PROMISE_REJECTED)
+        ret = JS_Throw(ctx, JS_PromiseResult(ctx, promise));
+    else if (state != JS_PROMISE_FULFILLED)
+        ret = coro_throw_code(ctx, "ERR_REQUIRE_ASYNC_MODULE", "%s did not finish loading at once", name);
+    else {
+        ns = JS_GetModuleNamespace(ctx, m);
+        ret = JS_IsException(ns) ? ns : JS_GetPropertyStr(ctx, ns, "ns");
+        JS_FreeValue(ctx, ns);
+    }
+    JS_FreeValue(ctx, promise);
+    return ret;
+}

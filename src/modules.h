@@ -27,4 +27,8 @@ JSValue coro_module_eval_source(JSContext *ctx, const char *name,
                                 const char *code, size_t len);
 JSValue coro_module_eval_builtin(JSContext *ctx, const char *name);
 
+/* The namespace of the built-in module `name` (corojs:...), loaded and
+   evaluated now if it was not yet: the standard library's lazy globals. */
+JSValue coro_module_import_builtin(JSContext *ctx, const char *name);
+
 #endif

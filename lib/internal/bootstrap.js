@@ -1,30 +1,47 @@
 // corojs:internal/bootstrap: runs first in every isolate. It takes the
 // primordials off the global object (by importing them), defines the globals,
 // and tells C how to print an uncaught error.
+//
+// Only what almost every program touches is loaded here. The other globals are
+// lazy: the first use of `fs` or `console` loads its module, so start-up time
+// and the memory of an idle isolate do not grow with the library.
 
 import P from 'corojs:internal/primordials';
 import { Fiber } from 'corojs:fiber';
 import timers from 'corojs:timers';
-import { TextEncoder, TextDecoder } from 'corojs:encoding';
-import { process, performance } from 'corojs:process';
-import { console } from 'corojs:console';
-import { inspect } from 'corojs:util';
-import fs from 'corojs:fs';
+
+const importSync = P.util.importSync;
 
 function define(name, value) {
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
+// A global whose module loads on first use; assigning to it just replaces it.
+function lazy(name, module, pick) {
+  Object.defineProperty(globalThis, name, {
+    configurable: true,
+    enumerable: false,
+    get() {
+      const value = pick(importSync(module));
+      define(name, value);
+      return value;
+    },
+    set(value) {
+      define(name, value);
+    },
+  });
+}
+
 define('global', globalThis);
 define('Fiber', Fiber);
-define('fs', fs);
-define('console', console);
-define('process', process);
-define('performance', performance);
-define('TextEncoder', TextEncoder);
-define('TextDecoder', TextDecoder);
 for (const [name, fn] of Object.entries(timers)) define(name, fn);
+lazy('console', 'corojs:console', (m) => m.console);
+lazy('process', 'corojs:process', (m) => m.process);
+lazy('performance', 'corojs:process', (m) => m.performance);
+lazy('TextEncoder', 'corojs:encoding', (m) => m.TextEncoder);
+lazy('TextDecoder', 'corojs:encoding', (m) => m.TextDecoder);
+lazy('fs', 'corojs:fs', (m) => m.default);
 
 P.util.setReporter((error, kind) => {
-  P.process.write(2, `${kind} ${inspect(error)}\n`);
+  P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);
 });

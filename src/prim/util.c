@@ -5,6 +5,7 @@
 #include "prim.h"
 #include "../binding.h"
 #include "../runtime.h"
+#include "../modules.h"
 
 /* promiseState(p) -> [state, result]: state 0 pending, 1 fulfilled,
    2 rejected; undefined if p is not a promise */
@@ -48,7 +49,22 @@ static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int a
     return JS_UNDEFINED;
 }
 
+/* importSync(name) -> the namespace of a corojs: module (lazy globals) */
+static JSValue js_util_import_sync(JSContext *ctx, JSValueConst this_val, int argc,
+                                   JSValueConst *argv)
+{
+    const char *name = coro_arg_string(ctx, argv[0], "name", NULL);
+    JSValue ns;
+
+    if (!name)
+        return JS_EXCEPTION;
+    ns = coro_module_import_builtin(ctx, name);
+    JS_FreeCString(ctx, name);
+    return ns;
+}
+
 static const JSCFunctionListEntry util_funcs[] = {
+    JS_CFUNC_DEF("importSync", 1, js_util_import_sync),
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
