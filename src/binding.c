@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
@@ -320,7 +321,6 @@ void coro_bytes_free(JSContext *ctx, coro_bytes *b)
 
 static void free_js_buffer(JSRuntime *rt, void *opaque, void *ptr)
 {
-    (void)opaque;
     js_free_rt(rt, ptr);
 }
 
@@ -338,6 +338,22 @@ JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len)
     u8 = JS_NewTypedArray(ctx, 3, (JSValueConst *)args, JS_TYPED_ARRAY_UINT8);
     JS_FreeValue(ctx, ab);
     return u8;
+}
+
+void *coro_new_handle(JSContext *ctx, size_t size, const coro_handle_type *type)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    coro_handle *h = calloc(1, size);
+
+    if (h) {
+        h->type = type;
+        h->iso = iso;
+        if (coro_handles_add(&iso->handles, h))
+            return h;
+        free(h);
+    }
+    JS_ThrowOutOfMemory(ctx);
+    return NULL;
 }
 
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type)

@@ -70,6 +70,11 @@ JSValue coro_new_string_utf8(JSContext *ctx, const uint8_t *p, size_t n, int fat
    failure buf is freed. */
 JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len);
 
+/* A zeroed native object of `size` bytes starting with a coro_handle of
+   `type`, registered in the current isolate's store. NULL with an exception
+   pending when out of memory. Free it with free() once it is closed. */
+void *coro_new_handle(JSContext *ctx, size_t size, const coro_handle_type *type);
+
 /* The handle named by a BigInt ID in the current isolate's store. */
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
 

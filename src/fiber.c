@@ -260,7 +260,6 @@ static void idle_cb(uv_idle_t *h)
     fiber_queue batch = sched.yielded;
     coro_fiber *f;
 
-    (void)h;
     sched.yielded.head = sched.yielded.tail = NULL;
     while ((f = queue_pop(&batch)))
         queue_push(&sched.ready, f);

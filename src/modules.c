@@ -283,7 +283,6 @@ static JSModuleDef *loader_cb(JSContext *ctx, const char *name, void *opaque)
     JSValue mod;
     JSModuleDef *m;
 
-    (void)opaque;
     mod = starts_with(name, BUILTIN_PREFIX) ? load_builtin(ctx, name) : compile_file(ctx, name, 0);
     if (JS_IsException(mod))
         return NULL;

@@ -358,7 +358,6 @@ static void runner_fn(coro_fiber *f, void *arg)
 {
     coro_isolate *iso = f->iso;
 
-    (void)arg;
     for (;;) {
         iso->drainer = f;
         run_jobs(iso);
@@ -551,7 +550,6 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
 {
     coro_isolate *iso = opaque;
 
-    (void)rt;
     return iso->terminating;
 }
 

@@ -15,8 +15,6 @@ static JSValue js_encoding_encode(JSContext *ctx, JSValueConst this_val, int arg
     coro_bytes b;
     uint8_t *buf;
 
-    (void)this_val;
-    (void)argc;
     if (!JS_IsString(argv[0]))
         return coro_throw_arg_type(ctx, "input", "of type string", argv[0]);
     if (coro_arg_bytes(ctx, argv[0], "input", &b) < 0)
@@ -43,8 +41,6 @@ static JSValue js_encoding_encode_into(JSContext *ctx, JSValueConst this_val, in
     const char *s;
     JSValue ret;
 
-    (void)this_val;
-    (void)argc;
     if (!JS_IsString(argv[0]))
         return coro_throw_arg_type(ctx, "source", "of type string", argv[0]);
     if (coro_arg_view(ctx, argv[1], "destination", &dst, &cap) < 0)
@@ -78,8 +74,6 @@ static JSValue js_encoding_decode(JSContext *ctx, JSValueConst this_val, int arg
     const uint8_t *p;
     size_t n;
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_view(ctx, argv[0], "input", &p, &n) < 0)
         return JS_EXCEPTION;
     return coro_new_string_utf8(ctx, p, n, JS_ToBool(ctx, argv[1]));
@@ -92,8 +86,6 @@ static JSValue js_encoding_tail(JSContext *ctx, JSValueConst this_val, int argc,
     const uint8_t *p;
     size_t n, errors;
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_view(ctx, argv[0], "input", &p, &n) < 0)
         return JS_EXCEPTION;
     return JS_NewInt64(ctx, (int64_t)(n - coro_utf8_scan(p, n, 1, &errors)));

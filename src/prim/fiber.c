@@ -63,22 +63,12 @@ static void js_fiber_close(coro_handle *h)
 
 static js_fiber *record_new(JSContext *ctx, coro_fiber *co)
 {
-    coro_isolate *iso = coro_isolate_of(ctx);
-    js_fiber *jf = calloc(1, sizeof *jf);
+    js_fiber *jf = coro_new_handle(ctx, sizeof *jf, &fiber_type);
 
-    if (!jf) {
-        JS_ThrowOutOfMemory(ctx);
+    if (!jf)
         return NULL;
-    }
-    jf->h.type = &fiber_type;
-    jf->h.iso = iso;
     jf->fn = jf->args = jf->wrapper = jf->value = jf->await_value = JS_UNDEFINED;
     jf->state = FIBER_RUNNING;
-    if (!coro_handles_add(&iso->handles, &jf->h)) {
-        free(jf);
-        JS_ThrowOutOfMemory(ctx);
-        return NULL;
-    }
     jf->co = co;
     if (co)
         co->js = jf;
@@ -153,8 +143,6 @@ static JSValue js_fiber_create(JSContext *ctx, JSValueConst this_val, int argc, 
     js_fiber *jf;
     coro_fiber *co;
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_function(ctx, argv[1], "fn") < 0)
         return JS_EXCEPTION;
     jf = record_new(ctx, NULL);
@@ -183,8 +171,6 @@ static JSValue js_fiber_start(JSContext *ctx, JSValueConst this_val, int argc, J
 {
     js_fiber *jf = arg_fiber(ctx, argv[0]);
 
-    (void)this_val;
-    (void)argc;
     if (!jf)
         return JS_EXCEPTION;
     if (!jf->co || jf->co->state != CORO_FIBER_NEW)
@@ -200,8 +186,6 @@ static JSValue js_fiber_join(JSContext *ctx, JSValueConst this_val, int argc, JS
     uint64_t id;
     joiner me;
 
-    (void)this_val;
-    (void)argc;
     if (!jf)
         return JS_EXCEPTION;
     if (jf->co == coro_fiber_current())
@@ -236,8 +220,6 @@ static JSValue js_fiber_done(JSContext *ctx, JSValueConst this_val, int argc, JS
 {
     js_fiber *jf = arg_fiber(ctx, argv[0]);
 
-    (void)this_val;
-    (void)argc;
     if (!jf)
         return JS_EXCEPTION;
     return JS_NewBool(ctx, jf->co == NULL);
@@ -249,9 +231,6 @@ static JSValue js_fiber_current(JSContext *ctx, JSValueConst this_val, int argc,
     js_fiber *jf = current_record(ctx);
     JSValue id, w;
 
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     if (!jf)
         return JS_EXCEPTION;
     if (jf->has_wrapper)
@@ -286,8 +265,6 @@ static JSValue js_fiber_sleep(JSContext *ctx, JSValueConst this_val, int argc, J
     coro_isolate *iso = coro_isolate_of(ctx);
     uint64_t ms;
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_ms(ctx, argv[0], "ms", &ms) < 0)
         return JS_EXCEPTION;
     if (!iso->terminating)
@@ -299,9 +276,6 @@ static JSValue js_fiber_sleep(JSContext *ctx, JSValueConst this_val, int argc, J
 
 static JSValue js_fiber_yield(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     if (!coro_isolate_of(ctx)->terminating)
         coro_fiber_yield();
     if (coro_isolate_of(ctx)->terminating)
@@ -318,7 +292,6 @@ static JSValue await_settled(JSContext *ctx, JSValueConst this_val, int argc, JS
     uint32_t serial;
     js_fiber *jf;
 
-    (void)this_val;
     JS_ToBigInt64(ctx, &id, data[0]);
     JS_ToUint32(ctx, &serial, data[1]);
     jf = (js_fiber *)coro_handles_get(&iso->handles, (uint64_t)id, &fiber_type);
@@ -413,8 +386,6 @@ static JSValue js_fiber_await(JSContext *ctx, JSValueConst this_val, int argc, J
     JSValue result;
     int r;
 
-    (void)this_val;
-    (void)argc;
     r = coro_await(ctx, argv[0], &result);
     if (r < 0)
         return JS_EXCEPTION;
@@ -425,8 +396,6 @@ static JSValue js_fiber_set_wrap(JSContext *ctx, JSValueConst this_val, int argc
 {
     coro_isolate *iso = coro_isolate_of(ctx);
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_function(ctx, argv[0], "wrap") < 0)
         return JS_EXCEPTION;
     JS_FreeValue(ctx, iso->fiber_wrap);
@@ -440,9 +409,6 @@ static JSValue js_fiber_stats(JSContext *ctx, JSValueConst this_val, int argc, J
     coro_sched_stats st;
     JSValue o = JS_NewObject(ctx);
 
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     coro_sched_get_stats(&st);
     JS_SetPropertyStr(ctx, o, "switches", JS_NewInt64(ctx, (int64_t)st.switches));
     JS_SetPropertyStr(ctx, o, "live", JS_NewUint32(ctx, iso->nfibers));

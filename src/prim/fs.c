@@ -167,8 +167,6 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     js_file *f;
     fs_req req;
 
-    (void)this_val;
-    (void)argc;
     path = coro_arg_string(ctx, argv[0], "path", NULL);
     if (!path)
         return JS_EXCEPTION;
@@ -184,15 +182,16 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     if (!JS_IsUndefined(argv[2]) &&
         coro_arg_integer(ctx, argv[2], "mode", 0, 07777, &mode) < 0)
         goto done;
-    f = calloc(1, sizeof *f);
-    if (!f) {
-        JS_ThrowOutOfMemory(ctx);
+    f = coro_new_handle(ctx, sizeof *f, &file_type);
+    if (!f)
         goto done;
-    }
+    f->busy = 1; /* its ID is not usable until the file is open */
     fs_req_init(&req);
     r = fs_wait(ctx, &req, uv_fs_open(coro_loop(), &req.req, path, flags, (int)mode, fs_done));
     uv_fs_req_cleanup(&req.req);
+    f->busy = 0;
     if (r < 0) {
+        coro_handles_remove(&iso->handles, &f->h);
         if (r == CORO_ETERMINATED && req.req.result >= 0) {
             f->fd = (uv_file)req.req.result; /* opened as the isolate ended */
             file_close_async(f);
@@ -202,14 +201,7 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
         fs_throw(ctx, r, "open", path, NULL);
         goto done;
     }
-    f->h.type = &file_type;
-    f->h.iso = iso;
     f->fd = r;
-    if (!coro_handles_add(&iso->handles, &f->h)) {
-        file_close_async(f);
-        JS_ThrowOutOfMemory(ctx);
-        goto done;
-    }
     ret = JS_NewBigUint64(ctx, f->h.id);
 done:
     JS_FreeCString(ctx, fl);
@@ -225,8 +217,6 @@ static JSValue js_fs_close(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     fs_req req;
     int r;
 
-    (void)this_val;
-    (void)argc;
     if (!f)
         return JS_EXCEPTION;
     coro_handles_remove(&iso->handles, &f->h);
@@ -262,8 +252,6 @@ static JSValue js_fs_read(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     fs_req req;
     int r;
 
-    (void)this_val;
-    (void)argc;
     if (!JS_IsUndefined(argv[1]) && !JS_IsNull(argv[1]) &&
         coro_arg_integer(ctx, argv[1], "length", 0, MAX_IO_SIZE, &len) < 0)
         return JS_EXCEPTION;
@@ -311,8 +299,6 @@ static JSValue js_fs_write(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     fs_req req;
     int r = 0;
 
-    (void)this_val;
-    (void)argc;
     if (arg_position(ctx, argv[2], &pos) < 0)
         return JS_EXCEPTION;
     if (coro_arg_bytes(ctx, argv[1], "data", &data) < 0)
@@ -384,8 +370,6 @@ static JSValue js_fs_fd_op(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     fs_req req;
     int r;
 
-    (void)this_val;
-    (void)argc;
     if (!f)
         return JS_EXCEPTION;
     fs_req_init(&req);
@@ -436,8 +420,6 @@ static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JS
     fs_req req;
     int r;
 
-    (void)this_val;
-    (void)argc;
     path = coro_arg_string(ctx, argv[0], magic == OP_RENAME ? "from" : "path", NULL);
     if (!path)
         return JS_EXCEPTION;

@@ -18,9 +18,6 @@ static JSValue js_process_env(JSContext *ctx, JSValueConst this_val, int argc, J
 {
     JSValue env = JS_NewObject(ctx);
 
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     for (char **e = environ; *e; e++) {
         const char *eq = strchr(*e, '=');
         if (!eq)
@@ -38,8 +35,6 @@ static JSValue js_process_exit(JSContext *ctx, JSValueConst this_val, int argc, 
     coro_isolate *iso = coro_isolate_of(ctx);
     int64_t code = iso->exit_code;
 
-    (void)this_val;
-    (void)argc;
     if (!JS_IsUndefined(argv[0]) && coro_arg_integer(ctx, argv[0], "code", INT32_MIN, INT32_MAX,
                                                      &code) < 0)
         return JS_EXCEPTION;
@@ -52,8 +47,6 @@ static JSValue js_process_set_exit_code(JSContext *ctx, JSValueConst this_val, i
 {
     int64_t code;
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_integer(ctx, argv[0], "code", INT32_MIN, INT32_MAX, &code) < 0)
         return JS_EXCEPTION;
     coro_isolate_of(ctx)->exit_code = (int)code;
@@ -66,9 +59,6 @@ static JSValue js_process_cwd(JSContext *ctx, JSValueConst this_val, int argc, J
     size_t len = sizeof buf;
     int r = uv_cwd(buf, &len);
 
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     if (r < 0)
         return coro_throw_uv(ctx, r, "uv_cwd", NULL, NULL);
     return JS_NewStringLen(ctx, buf, len);
@@ -79,8 +69,6 @@ static JSValue js_process_chdir(JSContext *ctx, JSValueConst this_val, int argc,
     const char *path = coro_arg_string(ctx, argv[0], "directory", NULL);
     int r;
 
-    (void)this_val;
-    (void)argc;
     if (!path)
         return JS_EXCEPTION;
     r = uv_chdir(path);
@@ -93,18 +81,12 @@ static JSValue js_process_chdir(JSContext *ctx, JSValueConst this_val, int argc,
 /* hrtime() -> nanoseconds from an arbitrary point, as a BigInt */
 static JSValue js_process_hrtime(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     return JS_NewBigUint64(ctx, uv_hrtime());
 }
 
 /* now() -> milliseconds from an arbitrary point, as a number (performance.now) */
 static JSValue js_process_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     return JS_NewFloat64(ctx, (double)uv_hrtime() / 1e6);
 }
 
@@ -115,8 +97,6 @@ static JSValue js_process_write(JSContext *ctx, JSValueConst this_val, int argc,
     coro_bytes b;
     int r;
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_integer(ctx, argv[0], "fd", 1, 2, &fd) < 0 ||
         coro_arg_bytes(ctx, argv[1], "data", &b) < 0)
         return JS_EXCEPTION;
@@ -134,9 +114,6 @@ static JSValue js_process_memory_usage(JSContext *ctx, JSValueConst this_val, in
     size_t rss = 0;
     JSValue o = JS_NewObject(ctx);
 
-    (void)this_val;
-    (void)argc;
-    (void)argv;
     uv_resident_set_memory(&rss);
     JS_ComputeMemoryUsage(JS_GetRuntime(ctx), &mu);
     JS_SetPropertyStr(ctx, o, "rss", JS_NewFloat64(ctx, (double)rss));

@@ -73,24 +73,15 @@ static void timer_fired(uv_timer_t *ut)
 /* start(fn, delayMs, repeat, argsArray) -> id */
 static JSValue js_timers_start(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    coro_isolate *iso = coro_isolate_of(ctx);
     js_timer *t;
     uint64_t delay;
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_function(ctx, argv[0], "callback") < 0 ||
         coro_arg_ms(ctx, argv[1], "delay", &delay) < 0)
         return JS_EXCEPTION;
-    t = calloc(1, sizeof *t);
+    t = coro_new_handle(ctx, sizeof *t, &timer_type);
     if (!t)
-        return JS_ThrowOutOfMemory(ctx);
-    t->h.type = &timer_type;
-    t->h.iso = iso;
-    if (!coro_handles_add(&iso->handles, &t->h)) {
-        free(t);
-        return JS_ThrowOutOfMemory(ctx);
-    }
+        return JS_EXCEPTION;
     t->fn = JS_DupValue(ctx, argv[0]);
     t->args = JS_DupValue(ctx, argv[3]);
     t->delay = delay;
@@ -109,8 +100,6 @@ static JSValue js_timers_stop(JSContext *ctx, JSValueConst this_val, int argc, J
     js_timer *t;
     int64_t id;
 
-    (void)this_val;
-    (void)argc;
     if (!JS_IsBigInt(ctx, argv[0]))
         return coro_throw_arg_type(ctx, "handle", "a handle ID (bigint)", argv[0]);
     JS_ToBigInt64(ctx, &id, argv[0]);
@@ -127,8 +116,6 @@ static JSValue js_timers_ref(JSContext *ctx, JSValueConst this_val, int argc, JS
 {
     js_timer *t;
 
-    (void)this_val;
-    (void)argc;
     t = (js_timer *)coro_arg_handle(ctx, argv[0], &timer_type);
     if (!t) { /* a timeout that fired or was cleared: nothing to hold */
         JS_FreeValue(ctx, JS_GetException(ctx));
@@ -150,15 +137,12 @@ static JSValue js_timers_ref(JSContext *ctx, JSValueConst this_val, int argc, JS
 
 static JSValue call_job(JSContext *ctx, int argc, JSValueConst *argv)
 {
-    (void)argc;
     return JS_Call(ctx, argv[0], JS_UNDEFINED, 0, NULL);
 }
 
 static JSValue js_timers_queue_microtask(JSContext *ctx, JSValueConst this_val, int argc,
                                          JSValueConst *argv)
 {
-    (void)this_val;
-    (void)argc;
     if (coro_arg_function(ctx, argv[0], "callback") < 0)
         return JS_EXCEPTION;
     if (JS_EnqueueJob(ctx, call_job, 1, argv) < 0)

@@ -15,8 +15,6 @@ static JSValue js_util_promise_state(JSContext *ctx, JSValueConst this_val, int 
     int st = (int)JS_PromiseState(ctx, (JSValue)argv[0]);
     JSValue ret;
 
-    (void)this_val;
-    (void)argc;
     if (st < 0)
         return JS_UNDEFINED;
     ret = JS_NewArray(ctx);
@@ -29,8 +27,6 @@ static JSValue js_util_promise_state(JSContext *ctx, JSValueConst this_val, int 
 static JSValue js_util_is_error(JSContext *ctx, JSValueConst this_val, int argc,
                                 JSValueConst *argv)
 {
-    (void)this_val;
-    (void)argc;
     return JS_NewBool(ctx, JS_IsError(ctx, argv[0]));
 }
 
@@ -40,8 +36,6 @@ static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int a
 {
     coro_isolate *iso = coro_isolate_of(ctx);
 
-    (void)this_val;
-    (void)argc;
     if (coro_arg_function(ctx, argv[0], "reporter") < 0)
         return JS_EXCEPTION;
     JS_FreeValue(ctx, iso->report);
