@@ -245,6 +245,56 @@ int coro_wait(JSContext *ctx, int flags)
     return status;
 }
 
+int coro_waitq_wait(JSContext *ctx, coro_waitq *q)
+{
+    coro_waiter me = { NULL, q->tail, coro_fiber_current(), q };
+    int status;
+
+    if (q->tail)
+        q->tail->next = &me;
+    else
+        q->head = &me;
+    q->tail = &me;
+    status = coro_wait(ctx, 0);
+    if (me.q) { /* still listed: wake_one and wake_all leave the list alone */
+        if (me.prev)
+            me.prev->next = me.next;
+        else
+            q->head = me.next;
+        if (me.next)
+            me.next->prev = me.prev;
+        else
+            q->tail = me.prev;
+    }
+    return status;
+}
+
+void coro_waitq_wake_one(coro_waitq *q, int status)
+{
+    for (coro_waiter *w = q->head; w; w = w->next) {
+        if (coro_fiber_wake(w->fiber, status))
+            return;
+    }
+}
+
+void coro_waitq_wake_all(coro_waitq *q, int status)
+{
+    for (coro_waiter *w = q->head; w; w = w->next)
+        coro_fiber_wake(w->fiber, status);
+}
+
+void coro_waitq_close(coro_waitq *q, int status)
+{
+    coro_waiter *w, *next;
+
+    for (w = q->head; w; w = next) {
+        next = w->next;
+        w->q = NULL;
+        coro_fiber_wake(w->fiber, status);
+    }
+    q->head = q->tail = NULL;
+}
+
 JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
                         JSValueConst args)
 {

@@ -84,6 +84,36 @@ void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f);
 /* The same from JS: NULL with an exception pending on failure. */
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg);
 
+/* A queue of fibers waiting for something (a fiber to end, a socket to be
+   readable, their turn to write). Each waiter lives on its fiber's stack and
+   unlinks itself however it is woken. The owner of a queue that goes away
+   first calls coro_waitq_close, so no waiter touches it afterwards. */
+typedef struct coro_waiter {
+    struct coro_waiter *next, *prev;
+    coro_fiber *fiber;
+    struct coro_waitq *q; /* NULL once the queue is closed */
+} coro_waiter;
+
+typedef struct coro_waitq {
+    coro_waiter *head, *tail;
+} coro_waitq;
+
+/* Park the running fiber in q until woken. Returns the wake status, or
+   CORO_ETERMINATED with an exception pending (see coro_wait). */
+int coro_waitq_wait(JSContext *ctx, coro_waitq *q);
+
+/* Wake the first waiter still parked, or all of them, with `status`. */
+void coro_waitq_wake_one(coro_waitq *q, int status);
+void coro_waitq_wake_all(coro_waitq *q, int status);
+
+/* Wake all with `status` and forget them: the queue's memory may go. */
+void coro_waitq_close(coro_waitq *q, int status);
+
+static inline int coro_waitq_empty(const coro_waitq *q)
+{
+    return q->head == NULL;
+}
+
 /* fn(...args), with args an array or undefined. */
 JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
                         JSValueConst args);

@@ -20,11 +20,6 @@
 
 enum { FIBER_RUNNING, FIBER_RETURNED, FIBER_THREW };
 
-typedef struct joiner {
-    struct joiner *next;
-    coro_fiber *fiber;
-} joiner;
-
 typedef struct js_fiber {
     coro_handle h;
     coro_fiber *co;       /* NULL once it has ended */
@@ -34,7 +29,7 @@ typedef struct js_fiber {
     int state;
     int joined;           /* its value or exception was handed to someone */
     JSValue value;        /* result or exception once ended */
-    joiner *joiners;
+    coro_waitq joiners;
     uint32_t await_serial;
     int await_state;      /* -1 waiting, 0 fulfilled, 1 rejected */
     JSValue await_value;
@@ -49,6 +44,7 @@ static void js_fiber_close(coro_handle *h)
     js_fiber *jf = (js_fiber *)h;
     JSContext *ctx = h->iso->ctx;
 
+    coro_waitq_close(&jf->joiners, UV_EBADF);
     if (jf->co && jf->co->state == CORO_FIBER_NEW) /* created, never started */
         coro_isolate_discard_fiber(h->iso, jf->co);
     else if (jf->co)
@@ -93,17 +89,14 @@ void coro_fiber_record_ended(coro_fiber *co)
 {
     js_fiber *jf = co->js;
     JSContext *ctx = jf->h.iso->ctx;
-    joiner *j;
 
     co->js = NULL;
     jf->co = NULL;
     if (jf->state == FIBER_RUNNING)
         jf->state = FIBER_RETURNED;
-    if (jf->state == FIBER_THREW && !jf->joiners)
+    if (jf->state == FIBER_THREW && coro_waitq_empty(&jf->joiners))
         coro_isolate_add_unjoined(jf->h.iso, jf->h.id, JS_DupValue(ctx, jf->value));
-    for (j = jf->joiners; j; j = j->next)
-        coro_fiber_wake(j->fiber, 0);
-    jf->joiners = NULL;
+    coro_waitq_wake_all(&jf->joiners, 0);
     JS_FreeValue(ctx, jf->wrapper); /* may make the Fiber object garbage */
     jf->wrapper = JS_UNDEFINED;
     if (!jf->has_wrapper)
@@ -184,29 +177,18 @@ static JSValue js_fiber_join(JSContext *ctx, JSValueConst this_val, int argc, JS
     coro_isolate *iso = coro_isolate_of(ctx);
     js_fiber *jf = arg_fiber(ctx, argv[0]);
     uint64_t id;
-    joiner me;
+    int status;
 
     if (!jf)
         return JS_EXCEPTION;
     if (jf->co == coro_fiber_current())
         return coro_throw_code(ctx, "ERR_FIBER_JOIN_SELF", "a fiber cannot join itself");
     id = jf->h.id;
-    if (jf->co) {
-        me.fiber = coro_fiber_current();
-        me.next = jf->joiners;
-        jf->joiners = &me;
-        int status = coro_wait(ctx, 0);
-        jf = (js_fiber *)coro_handles_get(&iso->handles, id, &fiber_type);
-        if (jf) { /* still listed if woken for another reason */
-            for (joiner **p = &jf->joiners; *p; p = &(*p)->next) {
-                if (*p == &me) {
-                    *p = me.next;
-                    break;
-                }
-            }
-        }
+    while (jf->co) {
+        status = coro_waitq_wait(ctx, &jf->joiners);
         if (status == CORO_ETERMINATED)
             return JS_EXCEPTION;
+        jf = (js_fiber *)coro_handles_get(&iso->handles, id, &fiber_type);
         if (!jf)
             return coro_throw_bad_handle(ctx, &fiber_type);
     }
