@@ -72,7 +72,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
 int main(int argc, char **argv)
 {
     coro_sched_options so = { 0, 0 };
-    coro_isolate_options io = { 0 };
+    coro_isolate_options io = { .caps = CORO_CAP_ALL };
     const char *code = NULL, *path = NULL, *v;
     coro_isolate *iso;
     uv_loop_t *loop;

@@ -47,6 +47,15 @@ static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst r
                             JS_BOOL is_handled, void *opaque);
 static int interrupt_cb(JSRuntime *rt, void *opaque);
 
+int coro_isolate_allow(JSContext *ctx, int cap, const char *what)
+{
+    if (coro_isolate_of(ctx)->caps & cap)
+        return 1;
+    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "%s is not allowed: this isolate was not granted %s",
+                    what, cap == CORO_CAP_NET ? "net" : "fs");
+    return 0;
+}
+
 int coro_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
@@ -118,6 +127,7 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     JS_SetInterruptHandler(iso->rt, interrupt_cb, iso);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
+    iso->caps = opt->caps;
     coro_handles_init(&iso->handles, next_isolate_tag++);
     if (next_isolate_tag == 0)
         next_isolate_tag = 1;

@@ -24,12 +24,19 @@ typedef struct coro_rejection {
     JSValue reason;
 } coro_rejection;
 
+/* Capabilities: what an isolate may reach outside itself. The process's first
+   isolate has them all; an isolate started by another has only those granted. */
+#define CORO_CAP_NET 1  /* listen and connect */
+#define CORO_CAP_FS 2   /* files, below fs_root if one is set */
+#define CORO_CAP_ALL (CORO_CAP_NET | CORO_CAP_FS)
+
 typedef struct coro_isolate_options {
     int argc;              /* process.argv */
     char **argv;
     size_t memory_limit;   /* bytes, 0 = none */
     int expose_internals;  /* user code may import corojs:internal/ (tests) */
     int expose_gc;         /* a global gc() runs the cycle collector (tests) */
+    int caps;              /* CORO_CAP_* */
 } coro_isolate_options;
 
 typedef struct coro_isolate {
@@ -52,7 +59,12 @@ typedef struct coro_isolate {
     int argc;
     char **argv;
     int expose_internals;
+    int caps;                   /* CORO_CAP_* granted */
 } coro_isolate;
+
+/* Whether iso holds capability `cap`; if not, throws Error with code
+   ERR_ACCESS_DENIED naming `what` and returns 0. */
+int coro_isolate_allow(JSContext *ctx, int cap, const char *what);
 
 coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
 void coro_isolate_free(coro_isolate *iso);
