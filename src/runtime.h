@@ -96,6 +96,10 @@ void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f);
 /* The same from JS: NULL with an exception pending on failure. */
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg);
 
+/* coro_wait with a deadline: UV_ETIMEDOUT if nothing woke the fiber within
+   ms milliseconds (0 = no deadline). */
+int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags);
+
 /* A queue of fibers waiting for something (a fiber to end, a socket to be
    readable, their turn to write). Each waiter lives on its fiber's stack and
    unlinks itself however it is woken. The owner of a queue that goes away
