@@ -221,6 +221,7 @@ static void fiber_release(coro_fiber *f)
 {
     sched.live--;
     f->iso = NULL;
+    f->group = NULL;
     f->rt = NULL;
     f->js = NULL;
     if (sched.pool_len < POOL_MAX) {
@@ -234,6 +235,43 @@ static void fiber_release(coro_fiber *f)
     uv_close((uv_handle_t *)&f->timer, fiber_free);
 }
 
+/* ------------------------------------------------------------------ */
+/* groups: a preempted fiber holds back the rest of its group */
+
+/* Whether f must wait for its group's preempted fiber; if so, it is held. */
+static int group_hold(coro_fiber *f)
+{
+    coro_sched_group *g = f->group;
+
+    if (!g || !g->preempted || g->preempted == f)
+        return 0;
+    f->state = CORO_FIBER_READY;
+    f->next = NULL;
+    if (g->held_tail)
+        g->held_tail->next = f;
+    else
+        g->held = f;
+    g->held_tail = f;
+    return 1;
+}
+
+/* f, preempted, runs again: the fibers its group held back become ready
+   (they run after it leaves). */
+static void group_resume(coro_fiber *f)
+{
+    coro_sched_group *g = f->group;
+    coro_fiber *h, *next;
+
+    if (!g || g->preempted != f)
+        return;
+    g->preempted = NULL;
+    for (h = g->held; h; h = next) {
+        next = h->next;
+        queue_push(&sched.ready, h);
+    }
+    g->held = g->held_tail = NULL;
+}
+
 /* Run every ready fiber, on main, until none is left. */
 static void sched_drain(void)
 {
@@ -243,6 +281,9 @@ static void sched_drain(void)
         return;
     sched.draining = 1;
     while ((f = queue_pop(&sched.ready))) {
+        if (group_hold(f))
+            continue;
+        group_resume(f);
         do_switch(NULL, f);
         left = sched.left;
         if (sched.leave_hook)
@@ -368,6 +409,7 @@ coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void 
     f->wake_status = 0;
     f->park_flags = 0;
     f->iso = iso;
+    f->group = NULL;
     f->rt = NULL;
     f->js_frame = NULL; /* a new fiber starts with an empty frame chain */
     f->js = NULL;
@@ -391,6 +433,8 @@ void coro_fiber_start(coro_fiber *f)
 {
     coro_fiber *self = sched.current;
 
+    if (group_hold(f))
+        return; /* runs once its group's preempted fiber has run again */
     if (!self) {
         f->state = CORO_FIBER_READY;
         queue_push_front(&sched.ready, f);
@@ -454,6 +498,20 @@ void coro_fiber_yield(void)
     if (!uv_is_active((uv_handle_t *)&sched.idle))
         uv_idle_start(&sched.idle, idle_cb);
     do_switch(self, NULL);
+}
+
+void coro_fiber_preempt(void)
+{
+    coro_fiber *self = sched.current;
+
+    if (self->group)
+        self->group->preempted = self;
+    coro_fiber_yield();
+}
+
+uint64_t coro_sched_switches(void)
+{
+    return sched.switches;
 }
 
 int coro_fiber_sleep(uint64_t ms)
