@@ -61,7 +61,7 @@ LIBS = $(PKG_LIBS) -lm -lpthread -ldl
 QJS_SRCS := libregexp.c libunicode.c cutils.c dtoa.c
 QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/qjs/quickjs_ext.o
 
-CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c \
+CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c \
              prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/isolate.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
