@@ -477,15 +477,27 @@ int coro_fiber_park_timeout(uint64_t ms, int flags)
     return status;
 }
 
-int coro_fiber_wake(coro_fiber *f, int status)
+int coro_fiber_wake_later(coro_fiber *f, int status)
 {
     if (f->state != CORO_FIBER_PARKED)
         return 0;
     f->state = CORO_FIBER_READY;
     f->wake_status = status;
     queue_push(&sched.ready, f);
+    return 1;
+}
+
+void coro_sched_run(void)
+{
     if (!sched.current)
         sched_drain();
+}
+
+int coro_fiber_wake(coro_fiber *f, int status)
+{
+    if (!coro_fiber_wake_later(f, status))
+        return 0;
+    coro_sched_run();
     return 1;
 }
 

@@ -104,6 +104,14 @@ int coro_fiber_park_timeout(uint64_t ms, int flags);
 /* Make a parked fiber runnable with `status`; returns 0 if it was not parked. */
 int coro_fiber_wake(coro_fiber *f, int status);
 
+/* The same, but the fiber only becomes ready: nothing runs until
+   coro_sched_run (or until the running fiber parks). */
+int coro_fiber_wake_later(coro_fiber *f, int status);
+
+/* On main: run the ready fibers now. From a fiber: nothing (they run when
+   it parks). */
+void coro_sched_run(void);
+
 /* Let every other runnable fiber and the loop's IO run once, then continue. */
 void coro_fiber_yield(void);
 

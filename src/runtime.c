@@ -511,10 +511,13 @@ void coro_waitq_wake_one(coro_waitq *q, int status)
     }
 }
 
+/* A fiber woken from main runs at once, and may end others' waits: so
+   all are made ready first, while the list still stands, then run. */
 void coro_waitq_wake_all(coro_waitq *q, int status)
 {
     for (coro_waiter *w = q->head; w; w = w->next)
-        coro_fiber_wake(w->fiber, status);
+        coro_fiber_wake_later(w->fiber, status);
+    coro_sched_run();
 }
 
 void coro_waitq_close(coro_waitq *q, int status)
@@ -524,9 +527,10 @@ void coro_waitq_close(coro_waitq *q, int status)
     for (w = q->head; w; w = next) {
         next = w->next;
         w->q = NULL;
-        coro_fiber_wake(w->fiber, status);
+        coro_fiber_wake_later(w->fiber, status);
     }
     q->head = q->tail = NULL;
+    coro_sched_run();
 }
 
 JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
