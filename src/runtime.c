@@ -38,6 +38,7 @@ static const struct {
     { "encoding", coro_prim_encoding_init },
     { "util", coro_prim_util_init },
     { "isolate", coro_prim_isolate_init },
+    { "readline", coro_prim_readline_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */

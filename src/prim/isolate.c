@@ -868,8 +868,8 @@ static JSValue describe(JSContext *ctx, coro_port *port)
     size_t limit;
 
     set_num(ctx, o, "id", (double)port->uid);
-    JS_SetPropertyStr(ctx, o, "state", JS_NewString(ctx, !iso ? "ended" : iso->terminating ?
-                                                    "ending" : iso->main_done ? "running" : "starting"));
+    JS_SetPropertyStr(ctx, o, "state",
+                      JS_NewString(ctx, !iso ? "ended" : iso->terminating ? "ending" : "running"));
     if (!iso) {
         set_num(ctx, o, "code", port->code);
         return o;
