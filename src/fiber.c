@@ -39,6 +39,7 @@
 #define DEFAULT_STACK_SIZE (1024 * 1024)
 #define POOL_MAX 1024          /* ended fibers kept for reuse */
 #define HOT_STACK_BYTES 16384  /* top of a pooled stack left resident */
+#define POOL_HOT 16            /* the last fibers pooled keep all their pages */
 
 typedef struct fiber_queue {
     coro_fiber *head, *tail;
@@ -225,7 +226,12 @@ static void fiber_release(coro_fiber *f)
     f->rt = NULL;
     f->js = NULL;
     if (sched.pool_len < POOL_MAX) {
-        stack_release_pages(f);
+        /* A pool that stays small (fibers ending about as fast as they
+           start: calls between isolates, timer callbacks) keeps its stacks'
+           pages: giving them back and faulting them in again on the next
+           use would cost more than the work. Past a few, they go back. */
+        if (sched.pool_len >= POOL_HOT)
+            stack_release_pages(f);
         f->next = sched.pool;
         sched.pool = f;
         sched.pool_len++;
