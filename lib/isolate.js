@@ -376,11 +376,11 @@ export class Isolate {
 const parent = Object.freeze({
   call(name, ...args) {
     checkName(name);
-    return I.callParent(name, args);
+    return I.call(null, name, args);
   },
   callAsync(name, ...args) {
     checkName(name);
-    return promiseOf(() => I.callParent(name, args));
+    return promiseOf(() => I.call(null, name, args));
   },
 });
 

@@ -41,9 +41,7 @@
 #define HOT_STACK_BYTES 16384  /* top of a pooled stack left resident */
 #define POOL_HOT 16            /* the last fibers pooled keep all their pages */
 
-typedef struct fiber_queue {
-    coro_fiber *head, *tail;
-} fiber_queue;
+typedef coro_fiber_queue fiber_queue;
 
 static struct {
     uv_loop_t *loop;
@@ -252,12 +250,7 @@ static int group_hold(coro_fiber *f)
     if (!g || !g->preempted || g->preempted == f)
         return 0;
     f->state = CORO_FIBER_READY;
-    f->next = NULL;
-    if (g->held_tail)
-        g->held_tail->next = f;
-    else
-        g->held = f;
-    g->held_tail = f;
+    queue_push(&g->held, f);
     return 1;
 }
 
@@ -266,16 +259,13 @@ static int group_hold(coro_fiber *f)
 static void group_resume(coro_fiber *f)
 {
     coro_sched_group *g = f->group;
-    coro_fiber *h, *next;
+    coro_fiber *h;
 
     if (!g || g->preempted != f)
         return;
     g->preempted = NULL;
-    for (h = g->held; h; h = next) {
-        next = h->next;
+    while ((h = queue_pop(&g->held)))
         queue_push(&sched.ready, h);
-    }
-    g->held = g->held_tail = NULL;
 }
 
 /* Run every ready fiber, on main, until none is left. */

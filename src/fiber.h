@@ -22,9 +22,13 @@ struct coro_isolate;
    out in the middle of JS), no other fiber of the group runs until it has
    run again: those made ready meanwhile are held back. This keeps JS's
    run-to-completion within an isolate while other isolates get their turn. */
+typedef struct coro_fiber_queue {
+    coro_fiber *head, *tail;
+} coro_fiber_queue;
+
 typedef struct coro_sched_group {
-    coro_fiber *preempted;          /* the group's fiber preempted mid-run */
-    coro_fiber *held, *held_tail;   /* fibers held back meanwhile, in order */
+    coro_fiber *preempted;   /* the group's fiber preempted mid-run */
+    coro_fiber_queue held;   /* fibers held back meanwhile, in order */
 } coro_sched_group;
 struct JSRuntime;
 

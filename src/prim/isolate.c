@@ -584,33 +584,21 @@ static const char *arg_name(JSContext *ctx, JSValueConst v)
     return coro_arg_string(ctx, v, "name", NULL);
 }
 
-/* call(id, name, args) -> the result; throws what the function threw */
+/* call(id, name, args) -> the result; throws what the function threw.
+   id null: Isolate.parent.call */
 static JSValue js_isolate_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    js_isolate *ji = arg_isolate(ctx, argv[0]);
-    const char *name;
-    JSValue ret;
-
-    if (!ji || !(name = arg_name(ctx, argv[1])))
-        return JS_EXCEPTION;
-    ret = do_call(ctx, ji->port, name, 0, argv[2], 0);
-    JS_FreeCString(ctx, name);
-    return ret;
-}
-
-/* callParent(name, args): Isolate.parent.call */
-static JSValue js_isolate_call_parent(JSContext *ctx, JSValueConst this_val, int argc,
-                                      JSValueConst *argv)
-{
     coro_isolate *iso = coro_isolate_of(ctx);
+    int to_parent = JS_IsNull(argv[0]);
+    js_isolate *ji = NULL;
     const char *name;
     JSValue ret;
 
-    if (!iso->parent)
+    if (to_parent && !iso->parent)
         return coro_throw_code(ctx, "ERR_ISOLATE_NO_PARENT", "this isolate has no parent");
-    if (!(name = arg_name(ctx, argv[0])))
+    if ((!to_parent && !(ji = arg_isolate(ctx, argv[0]))) || !(name = arg_name(ctx, argv[1])))
         return JS_EXCEPTION;
-    ret = do_call(ctx, iso->parent, name, 0, argv[1], 1);
+    ret = do_call(ctx, to_parent ? iso->parent : ji->port, name, 0, argv[2], to_parent);
     JS_FreeCString(ctx, name);
     return ret;
 }
@@ -1007,7 +995,6 @@ static JSValue js_isolate_set_hooks(JSContext *ctx, JSValueConst this_val, int a
 static const JSCFunctionListEntry isolate_funcs[] = {
     JS_CFUNC_DEF("create", 2, js_isolate_create),
     JS_CFUNC_DEF("call", 3, js_isolate_call),
-    JS_CFUNC_DEF("callParent", 2, js_isolate_call_parent),
     JS_CFUNC_DEF("callProxy", 2, js_isolate_call_proxy),
     JS_CFUNC_DEF("releaseProxy", 1, js_isolate_release_proxy),
     JS_CFUNC_DEF("terminate", 1, js_isolate_terminate),
