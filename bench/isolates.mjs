@@ -3,6 +3,8 @@
 //   corojs bench/isolates.mjs start N              start an isolate and call it, mean
 //   corojs bench/isolates.mjs call N               call round trip, small arguments, mean
 //   corojs bench/isolates.mjs transfer             move 1 KB and 100 MB ArrayBuffers, mean
+//   corojs bench/isolates.mjs spin N               p50/p99 of an echo server isolate's round
+//                                                  trip, alone and while another isolate spins
 const [mode = 'call', arg] = process.argv.slice(2);
 const app = `${import.meta.dirname}/isolate/idle.mjs`;
 const us = (ms, n) => Number((ms * 1000 / n).toFixed(2));
@@ -38,6 +40,33 @@ if (mode === 'idle') {
   for (let i = 0; i < n; i++) iso.call('ping', i);
   print({ callUs: us(performance.now() - t, n) });
   iso.terminate();
+} else if (mode === 'spin') {
+  const n = Number(arg ?? 2000);
+  const net = (await import('corojs:net')).default;
+  const echo = `${import.meta.dirname}/isolate/echo.mjs`;
+  const server = new Isolate(echo, { net: true });
+  const port = server.call('serve');
+  const s = net.connect(port, '127.0.0.1');
+  const measure = () => {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      s.write('ping');
+      s.read();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return { p50Ms: Number(times[n >> 1].toFixed(3)), p99Ms: Number(times[Math.floor(n * 0.99)].toFixed(3)) };
+  };
+  measure();
+  const alone = measure();
+  const spinner = new Isolate(echo, { cpuSlice: 10 });
+  spinner.callAsync('spin').catch(() => {});
+  const spinning = measure();
+  print({ alone, whileSpinning: spinning, cpuSliceMs: 10 });
+  spinner.terminate();
+  s.close();
+  server.terminate();
 } else if (mode === 'transfer') {
   const iso = new Isolate(app);
   const result = {};

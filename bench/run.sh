@@ -60,3 +60,4 @@ node bench/isolates_node.mjs start 50
 "$bin" bench/isolates.mjs call 200000
 node bench/isolates_node.mjs call 20000
 "$bin" bench/isolates.mjs transfer
+"$bin" bench/isolates.mjs spin 2000

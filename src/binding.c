@@ -51,6 +51,32 @@ JSValue coro_throw_uv(JSContext *ctx, int err, const char *syscall,
     return JS_Throw(ctx, coro_new_uv_error(ctx, err, syscall, path, dest));
 }
 
+JSValue coro_new_net_error(JSContext *ctx, int err, const char *syscall,
+                           const char *address, int port)
+{
+    JSValue e = coro_new_uv_error(ctx, err, syscall, NULL, NULL);
+    char msg[512];
+    int n;
+
+    n = snprintf(msg, sizeof msg, "%s %s", syscall, uv_err_name(err));
+    if (address && n < (int)sizeof msg)
+        n += snprintf(msg + n, sizeof msg - n, " %s", address);
+    if (address && port >= 0 && n < (int)sizeof msg)
+        snprintf(msg + n, sizeof msg - n, ":%d", port);
+    set_str(ctx, e, "message", msg);
+    if (address)
+        set_str(ctx, e, "address", address);
+    if (port >= 0)
+        JS_SetPropertyStr(ctx, e, "port", JS_NewInt32(ctx, port));
+    return e;
+}
+
+JSValue coro_throw_net(JSContext *ctx, int err, const char *syscall,
+                       const char *address, int port)
+{
+    return JS_Throw(ctx, coro_new_net_error(ctx, err, syscall, address, port));
+}
+
 JSValue coro_throw_code(JSContext *ctx, const char *code, const char *fmt, ...)
 {
     JSValue e = JS_NewError(ctx);

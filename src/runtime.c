@@ -39,6 +39,7 @@ static const struct {
     { "util", coro_prim_util_init },
     { "isolate", coro_prim_isolate_init },
     { "readline", coro_prim_readline_init },
+    { "net", coro_prim_net_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
@@ -466,18 +467,23 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
     return f;
 }
 
-int coro_wait(JSContext *ctx, int flags)
+int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     int status = 0;
 
     if (!iso->terminating)
-        status = coro_fiber_park(flags);
+        status = ms ? coro_fiber_park_timeout(ms, flags) : coro_fiber_park(flags);
     if (iso->terminating) {
         coro_throw_terminated(ctx);
         return CORO_ETERMINATED;
     }
     return status;
+}
+
+int coro_wait(JSContext *ctx, int flags)
+{
+    return coro_wait_timeout(ctx, 0, flags);
 }
 
 int coro_waitq_wait(JSContext *ctx, coro_waitq *q)

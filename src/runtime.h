@@ -166,6 +166,10 @@ void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f);
 /* The same from JS: NULL with an exception pending on failure. */
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg);
 
+/* coro_wait with a deadline: UV_ETIMEDOUT if nothing woke the fiber within
+   ms milliseconds (0 = no deadline). */
+int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags);
+
 /* Park the running fiber in q until woken. Returns the wake status, or
    CORO_ETERMINATED with an exception pending (see coro_wait). */
 int coro_waitq_wait(JSContext *ctx, coro_waitq *q);

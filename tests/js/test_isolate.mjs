@@ -348,3 +348,28 @@ test('1,000 isolates started and terminated: memory does not grow', () => {
   // check at exit is the test)
   if (process.env.COROJS_TEST_VARIANT !== 'asan') assert.ok(grown < 8 << 20, `RSS grew by ${grown} bytes`);
 });
+
+test('a child without net cannot listen or connect', () => {
+  const c = new Isolate(`${dir}/netuser.mjs`);
+  assert.throws(() => c.call('listen'), { code: 'ERR_ACCESS_DENIED', message: /listen.*net/ });
+  assert.throws(() => c.call('connect', 9), { code: 'ERR_ACCESS_DENIED', message: /connect/ });
+  c.terminate();
+});
+
+test('a server isolate answers while another isolate spins', () => {
+  const server = new Isolate(`${dir}/netuser.mjs`, { net: true });
+  const port = server.call('serve');
+  const spinner = new Isolate(`${dir}/lib.mjs`, { cpuSlice: 2 });
+  spinner.callAsync('spin').catch(() => {});
+  const net = P.util.importSync('corojs:net');
+  for (let i = 0; i < 5; i++) {
+    const s = net.connect(port, '127.0.0.1');
+    s.write(`ping ${i}`);
+    assert.equal(s.read(), `ping ${i}`);
+    s.close();
+  }
+  spinner.terminate();
+  server.call('stop');
+  server.terminate();
+  assert.equal(spinner.join().code, 1);
+});
