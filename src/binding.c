@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "binding.h"
+#include "quickjs_ext.h"
 #include "runtime.h"
 #include "utf8.h"
 
@@ -345,14 +346,9 @@ void coro_bytes_free(JSContext *ctx, coro_bytes *b)
     b->copy = NULL;
 }
 
-static void free_js_buffer(JSRuntime *rt, void *opaque, void *ptr)
-{
-    js_free_rt(rt, ptr);
-}
-
 JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len)
 {
-    JSValue ab = JS_NewArrayBuffer(ctx, buf, len, free_js_buffer, NULL, 0);
+    JSValue ab = JS_NewArrayBuffer(ctx, buf, len, coro_qjs_array_buffer_free, NULL, 0);
     JSValue u8;
 
     if (JS_IsException(ab)) {
