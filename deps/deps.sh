@@ -18,6 +18,7 @@ build="$top/build"
 QJS_VERSION=2025.04.26
 QJS_DEBIAN_VERSION=2025.04.26-1
 QJS_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
+QJS_PATCH_LEVEL=2 # bump when patch_quickjs changes, so builds re-extract
 
 # What the build needs, then the real peers the tests talk to.
 BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
@@ -64,7 +65,7 @@ archive_uri() {
 fetch_quickjs() {
     dest="$build/deps/quickjs-$QJS_VERSION"
     stamp="$dest/.corojs-ready"
-    [ -f "$stamp" ] && return 0
+    [ "$(cat "$stamp" 2>/dev/null)" = "$QJS_SHA256 $QJS_PATCH_LEVEL" ] && return 0
 
     apt_dir="$build/apt"
     tarball="$apt_dir/quickjs_$QJS_VERSION.orig.tar.xz"
@@ -87,16 +88,22 @@ fetch_quickjs() {
     tar -xJf "$tarball" -C "$build/deps"
     [ -f "$dest/quickjs.c" ] || die "unexpected layout in $tarball"
     patch_quickjs "$dest/quickjs.c"
-    echo "$QJS_SHA256" > "$stamp"
+    echo "$QJS_SHA256 $QJS_PATCH_LEVEL" > "$stamp"
 }
 
-# Our one change to QuickJS's own text: a stack overflow throws RangeError, as in
-# V8 and as users of Node expect, instead of QuickJS's InternalError. The fiber
-# accessors need no change to the source; see src/quickjs_ext.c.
+# Our changes to QuickJS's own text, each one line, checked after applying:
+# - a stack overflow throws RangeError, as in V8 and as users of Node expect,
+#   instead of QuickJS's InternalError;
+# - the "out of memory" error is made with the memory limit lifted for that
+#   moment, so a runtime at its limit throws a real error instead of null.
+# The fiber accessors need no change to the source; see src/quickjs_ext.c.
 patch_quickjs() {
     sed -i 's/JS_ThrowInternalError(ctx, "stack overflow")/JS_ThrowRangeError(ctx, "Maximum call stack size exceeded")/' "$1"
     grep -q 'JS_ThrowRangeError(ctx, "Maximum call stack size exceeded")' "$1" ||
         die "could not patch the stack overflow error in $1"
+    sed -i 's/^        JS_ThrowInternalError(ctx, "out of memory");$/        { size_t coro_limit = rt->malloc_state.malloc_limit; rt->malloc_state.malloc_limit = (size_t)-1; JS_ThrowInternalError(ctx, "out of memory"); rt->malloc_state.malloc_limit = coro_limit; }/' "$1"
+    grep -q 'coro_limit = rt->malloc_state.malloc_limit' "$1" ||
+        die "could not patch the out-of-memory error in $1"
 }
 
 case "${1:-}" in

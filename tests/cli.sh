@@ -88,7 +88,7 @@ expect "deep recursion with a small --stack-size is still a RangeError" 0 '^Rang
 expect "--stack-size below 64k is refused" 9 '' 'at least 64k' -- "$bin" --stack-size 1k -e '1'
 expect "--stack-size must be a size" 9 '' 'at least 64k' -- "$bin" --stack-size lots -e '1'
 expect "--no-stack-guard runs" 0 '^ok$' '' -- "$bin" --no-stack-guard -e 'Fiber.run(() => console.log("ok")).join()'
-expect "--memory-limit: running out is a catchable error" 0 'caught' '' -- \
+expect "--memory-limit: running out is a catchable InternalError" 0 'caught InternalError' '' -- \
     "$bin" --memory-limit 16m -e 'try { const a = []; for (;;) a.push(new Array(1e5).fill(1)) } catch (e) { console.log("caught", e.name || e) }'
 expect "__primordials is gone before user code runs" 0 '^undefined$' '' -- \
     "$bin" -e 'console.log(typeof __primordials)'
