@@ -56,14 +56,15 @@ function portOf(port) {
 
 export class Socket {
   #id;
-  #unregister = {};
   #closed = false;
   #remote;
 
   constructor(token, id) {
     if (token !== kToken) throw new TypeError('Socket objects are made by net.connect() or a server');
     this.#id = id;
-    registry.register(this, id, this.#unregister);
+    // no unregister token (it would cost an object per socket): the registry
+    // closing an ID that close() already closed is harmless, IDs never repeat
+    registry.register(this, id);
   }
 
   // read() -> String (UTF-8; a character split between chunks is kept whole),
@@ -83,7 +84,6 @@ export class Socket {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    registry.unregister(this.#unregister);
     try {
       N.close(this.#id);
     } catch (e) {

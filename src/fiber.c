@@ -211,9 +211,14 @@ static void fiber_entry(void *arg)
     abort(); /* a finished fiber is never resumed */
 }
 
-static void fiber_free(uv_handle_t *timer)
+/* Free a fiber that is not in use; its timer (the first member of its own
+   block) goes when libuv has closed it. */
+static void fiber_destroy(coro_fiber *f)
 {
-    free(timer->data);
+    stack_unmap(f);
+    if (f->timer)
+        uv_close((uv_handle_t *)f->timer, (uv_close_cb)free);
+    free(f);
 }
 
 static void fiber_release(coro_fiber *f)
@@ -235,8 +240,7 @@ static void fiber_release(coro_fiber *f)
         sched.pool_len++;
         return;
     }
-    stack_unmap(f);
-    uv_close((uv_handle_t *)&f->timer, fiber_free);
+    fiber_destroy(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -349,8 +353,7 @@ void coro_sched_shutdown(void)
 
     while ((f = sched.pool)) {
         sched.pool = f->next;
-        stack_unmap(f);
-        uv_close((uv_handle_t *)&f->timer, fiber_free);
+        fiber_destroy(f);
     }
     sched.pool_len = 0;
     uv_close((uv_handle_t *)&sched.idle, NULL);
@@ -398,8 +401,6 @@ coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void 
             errno = e;
             return NULL;
         }
-        uv_timer_init(sched.loop, &f->timer);
-        f->timer.data = f;
     }
     f->state = CORO_FIBER_NEW;
     f->wake_status = 0;
@@ -465,11 +466,18 @@ int coro_fiber_park_timeout(uint64_t ms, int flags)
     coro_fiber *self = sched.current;
     int status;
 
+    if (!self->timer) { /* most fibers never sleep: a timer only for those that do */
+        self->timer = malloc(sizeof *self->timer);
+        if (!self->timer)
+            return UV_ENOMEM;
+        uv_timer_init(sched.loop, self->timer);
+        self->timer->data = self;
+    }
     self->deadline = uv_hrtime() + ms * 1000000;
     uv_update_time(sched.loop);
-    uv_timer_start(&self->timer, sleep_timer_cb, ms, 0);
+    uv_timer_start(self->timer, sleep_timer_cb, ms, 0);
     status = coro_fiber_park(flags);
-    uv_timer_stop(&self->timer);
+    uv_timer_stop(self->timer);
     return status;
 }
 

@@ -62,7 +62,7 @@ struct coro_fiber {
     void *arg;
     coro_fiber *next;                 /* in a run queue or the pool */
     coro_fiber *iso_prev, *iso_next;  /* in iso's list of fibers */
-    uv_timer_t timer;                 /* sleeps and park timeouts */
+    uv_timer_t *timer;                /* sleeps and park timeouts; made on first use */
     uint64_t deadline;                /* of the timer, in uv_hrtime() ns */
     char *stack;                      /* usable stack, above the guard page */
     size_t stack_size;

@@ -540,10 +540,11 @@ void coro_waitq_close(coro_waitq *q, int status)
     coro_sched_run();
 }
 
-JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
-                        JSValueConst args)
+/* The elements of an array (or nothing for undefined) as a js_malloc'ed
+   argument vector; -1 with an exception pending. */
+static int array_to_argv(JSContext *ctx, JSValueConst args, JSValue **pargv, int *pargc)
 {
-    JSValue *argv = NULL, ret;
+    JSValue *argv = NULL;
     int64_t argc = 0;
 
     if (!JS_IsUndefined(args)) {
@@ -551,18 +552,38 @@ JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
         int r = JS_ToInt64(ctx, &argc, len);
         JS_FreeValue(ctx, len);
         if (r < 0)
-            return JS_EXCEPTION;
+            return -1;
     }
-    if (argc > 65535)
-        return JS_ThrowRangeError(ctx, "too many arguments");
+    if (argc > 65535) {
+        JS_ThrowRangeError(ctx, "too many arguments");
+        return -1;
+    }
     if (argc > 0 && !(argv = js_malloc(ctx, (size_t)argc * sizeof *argv)))
-        return JS_EXCEPTION;
+        return -1;
     for (int64_t i = 0; i < argc; i++)
         argv[i] = JS_GetPropertyUint32(ctx, args, (uint32_t)i);
-    ret = JS_Call(ctx, fn, this_val, (int)argc, (JSValueConst *)argv);
-    for (int64_t i = 0; i < argc; i++)
+    *pargv = argv;
+    *pargc = (int)argc;
+    return 0;
+}
+
+static void free_argv(JSContext *ctx, JSValue *argv, int argc)
+{
+    for (int i = 0; i < argc; i++)
         JS_FreeValue(ctx, argv[i]);
     js_free(ctx, argv);
+}
+
+JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
+                        JSValueConst args)
+{
+    JSValue *argv, ret;
+    int argc;
+
+    if (array_to_argv(ctx, args, &argv, &argc) < 0)
+        return JS_EXCEPTION;
+    ret = JS_Call(ctx, fn, this_val, argc, (JSValueConst *)argv);
+    free_argv(ctx, argv, argc);
     return ret;
 }
 
@@ -572,17 +593,25 @@ typedef struct call_req {
 
 static void call_fiber_fn(coro_fiber *f, void *arg)
 {
-    call_req *req = arg;
+    call_req req = *(call_req *)arg;
     JSContext *ctx = f->iso->ctx;
-    JSValue ret = coro_call_array(ctx, req->fn, req->this_val, req->args);
+    JSValue *argv = NULL, ret = JS_EXCEPTION;
+    int argc = 0;
 
+    /* a long-lived fiber (a connection's) keeps nothing it does not need */
+    free(arg);
+    if (array_to_argv(ctx, req.args, &argv, &argc) == 0) {
+        JS_FreeValue(ctx, req.args);
+        req.args = JS_UNDEFINED;
+        ret = JS_Call(ctx, req.fn, req.this_val, argc, (JSValueConst *)argv);
+        free_argv(ctx, argv, argc);
+    }
     if (JS_IsException(ret))
         coro_report_uncaught(ctx, JS_GetException(ctx), "Uncaught");
     JS_FreeValue(ctx, ret);
-    JS_FreeValue(ctx, req->fn);
-    JS_FreeValue(ctx, req->this_val);
-    JS_FreeValue(ctx, req->args);
-    free(req);
+    JS_FreeValue(ctx, req.fn);
+    JS_FreeValue(ctx, req.this_val);
+    JS_FreeValue(ctx, req.args);
 }
 
 int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
