@@ -35,6 +35,8 @@ static const struct {
     { "process", coro_prim_process_init },
     { "encoding", coro_prim_encoding_init },
     { "util", coro_prim_util_init },
+    { "dns", coro_prim_dns_init },
+    { "dgram", coro_prim_dgram_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
