@@ -270,13 +270,17 @@ static JSValue dns_throw(JSContext *ctx, const char *code, int err, const char *
     return JS_Throw(ctx, e);
 }
 
+/* Node's name for a c-ares status: ENOTFOUND for ARES_ENOTFOUND. */
+static const char *ares_code(int status)
+{
+    if (status > 0 && (size_t)status < sizeof ares_codes / sizeof ares_codes[0] && ares_codes[status])
+        return ares_codes[status];
+    return "EBADRESP";
+}
+
 static JSValue ares_throw(JSContext *ctx, int status, const char *syscall, const char *hostname)
 {
-    const char *code = NULL;
-
-    if (status > 0 && (size_t)status < sizeof ares_codes / sizeof ares_codes[0])
-        code = ares_codes[status];
-    return dns_throw(ctx, code ? code : "EBADRESP", 0, syscall, hostname);
+    return dns_throw(ctx, ares_code(status), 0, syscall, hostname);
 }
 
 /* ------------------------------------------------------------------ */
@@ -552,7 +556,7 @@ static JSValue js_dns_channel(JSContext *ctx, JSValueConst this_val, int argc, J
     if (!library_ready) {
         st = ares_library_init(ARES_LIB_INIT_ALL);
         if (st != ARES_SUCCESS)
-            return coro_throw_code(ctx, ares_codes[st], "c-ares: %s", ares_strerror(st));
+            return coro_throw_code(ctx, ares_code(st), "c-ares: %s", ares_strerror(st));
         library_ready = 1;
     }
     r = coro_new_handle(ctx, sizeof *r, &resolver_type);
@@ -574,7 +578,7 @@ static JSValue js_dns_channel(JSContext *ctx, JSValueConst this_val, int argc, J
     if (st != ARES_SUCCESS) {
         coro_handles_remove(&coro_isolate_of(ctx)->handles, &r->h);
         free(r);
-        return coro_throw_code(ctx, ares_codes[st], "c-ares: %s", ares_strerror(st));
+        return coro_throw_code(ctx, ares_code(st), "c-ares: %s", ares_strerror(st));
     }
     if (ares_get_servers_ports(r->channel, &servers) == ARES_SUCCESS) {
         for (struct ares_addr_port_node *p = servers; p; p = p->next)
