@@ -3,6 +3,7 @@
 
 import P from 'corojs:internal/primordials';
 import { lookup } from 'corojs:dns';
+import { codedError, describe, invalidArgType, invalidArgValue } from 'corojs:internal/errors';
 
 const U = P.dgram;
 // A Socket dropped without close() is closed by the GC.
@@ -10,25 +11,12 @@ const registry = new FinalizationRegistry((id) => {
   try { U.close(id); } catch { /* already closed */ }
 });
 
-function describe(v) {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return `type string ('${v.length > 40 ? `${v.slice(0, 40)}...` : v}')`;
-  if (typeof v === 'object' || typeof v === 'function') return `an instance of ${v.constructor?.name ?? 'Object'}`;
-  return `type ${typeof v} (${String(v)})`;
-}
-
-function error(Ctor, code, message) {
-  const e = new Ctor(message);
-  e.code = code;
-  return e;
-}
-
 // A port as Node takes it: a number or numeric string, 0..65535 (1..65535
 // to send to). Anything else is a RangeError.
 function checkPort(port, allowZero) {
   const n = typeof port === 'string' && port.trim() !== '' ? Number(port) : port;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) {
-    throw error(RangeError, 'ERR_SOCKET_BAD_PORT',
+    throw codedError(RangeError, 'ERR_SOCKET_BAD_PORT',
       `Port should be ${allowZero ? '>= 0' : '> 0'} and < 65536. Received ${describe(port)}.`);
   }
   return n;
@@ -54,9 +42,9 @@ export class Socket {
   // A host name or IP address as an IP address of this socket's family.
   #resolve(host) {
     if (typeof host !== 'string') {
-      throw error(TypeError, 'ERR_INVALID_ARG_TYPE', `The "address" argument must be of type string. Received ${describe(host)}`);
+      throw invalidArgType('address', 'of type string', host);
     }
-    if (host === '') throw error(TypeError, 'ERR_INVALID_ARG_VALUE', "The argument 'address' must not be empty");
+    if (host === '') throw invalidArgValue('address', host, 'must not be empty');
     return lookup(host, { family: this.#family }).address;
   }
 
@@ -111,7 +99,7 @@ export class Socket {
 export function createSocket(type) {
   const options = typeof type === 'object' && type !== null ? type : { type };
   if (options.type !== 'udp4' && options.type !== 'udp6') {
-    throw error(TypeError, 'ERR_SOCKET_BAD_TYPE', `Bad socket type specified. Valid types are: udp4, udp6. Received ${describe(options.type)}`);
+    throw codedError(TypeError, 'ERR_SOCKET_BAD_TYPE', `Bad socket type specified. Valid types are: udp4, udp6. Received ${describe(options.type)}`);
   }
   return new Socket(kToken, options.type, options);
 }

@@ -4,6 +4,7 @@
 // fiber.
 
 import P from 'corojs:internal/primordials';
+import { codedError, invalidArgType, invalidArgValue, outOfRange } from 'corojs:internal/errors';
 
 const D = P.dns;
 // A Resolver dropped without a pending query has its channel closed by the GC.
@@ -11,37 +12,13 @@ const registry = new FinalizationRegistry((id) => {
   try { D.close(id); } catch { /* already closed */ }
 });
 
-function argError(Ctor, code, message) {
-  const e = new Ctor(message);
-  e.code = code;
-  return e;
-}
-
-function describe(v) {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return `type string ('${v.length > 40 ? `${v.slice(0, 40)}...` : v}')`;
-  if (typeof v === 'object' || typeof v === 'function') return `an instance of ${v.constructor?.name ?? 'Object'}`;
-  return `type ${typeof v} (${String(v)})`;
-}
-
-function invalidType(name, expected, v) {
-  return argError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "${name}" argument must be ${expected}. Received ${describe(v)}`);
-}
-
-function invalidValue(name, v, reason = 'is invalid') {
-  return argError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${describe(v)}`);
-}
-
 function checkString(name, v) {
-  if (typeof v !== 'string') throw invalidType(name, 'of type string', v);
+  if (typeof v !== 'string') throw invalidArgType(name, 'of type string', v);
 }
 
 function checkInteger(name, v, min, max) {
-  if (typeof v !== 'number') throw invalidType(name, 'of type number', v);
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw argError(RangeError, 'ERR_OUT_OF_RANGE',
-      `The value of "${name}" is out of range. It must be an integer >= ${min} and <= ${max}. Received ${v}`);
-  }
+  if (typeof v !== 'number') throw invalidArgType(name, 'of type number', v);
+  if (!Number.isInteger(v) || v < min || v > max) throw outOfRange(name, `an integer >= ${min} and <= ${max}`, v);
 }
 
 // rrtype -> the name of the Resolver method for it, as in Node.
@@ -75,9 +52,9 @@ function parseServer(s, i) {
   }
   const family = D.isIP(ip);
   if (family === 0 || (v6 && family !== 6) || (v4 && family !== 4)) {
-    throw invalidValue(name, s, 'is not an IP address with an optional port');
+    throw invalidArgValue(name, s, 'is not an IP address with an optional port');
   }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidValue(name, s, 'has an invalid port');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidArgValue(name, s, 'has an invalid port');
   return [family, ip, port];
 }
 
@@ -89,7 +66,7 @@ export class Resolver {
 
   // new Resolver({ timeout = -1 (c-ares' default), tries = 4 })
   constructor(options = {}) {
-    if (options === null || typeof options !== 'object') throw invalidType('options', 'of type object', options);
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
     const { timeout = -1, tries = 4 } = options;
     checkInteger('options.timeout', timeout, -1, 2 ** 31 - 1);
     checkInteger('options.tries', tries, 1, 2 ** 31 - 1);
@@ -114,7 +91,7 @@ export class Resolver {
   // resolve(hostname, rrtype = 'A') -> { [rrtype]: answer }
   resolve(hostname, rrtype = 'A') {
     checkString('rrtype', rrtype);
-    if (!Object.hasOwn(methods, rrtype)) throw invalidValue('rrtype', rrtype);
+    if (!Object.hasOwn(methods, rrtype)) throw invalidArgValue('rrtype', rrtype);
     return { [rrtype]: this.#query(hostname, rrtype) };
   }
 
@@ -135,7 +112,7 @@ export class Resolver {
   reverse(ip) {
     checkString('ip', ip);
     const name = D.reverseName(ip);
-    if (name === null) throw invalidValue('ip', ip, 'is not an IP address');
+    if (name === null) throw invalidArgValue('ip', ip, 'is not an IP address');
     try {
       return this.#query(name, 'PTR');
     } catch (e) {
@@ -150,7 +127,7 @@ export class Resolver {
 
   // setServers(['127.0.0.1', '127.0.0.1:5353', '::1', '[::1]:5353'])
   setServers(servers) {
-    if (!Array.isArray(servers)) throw invalidType('servers', 'an instance of Array', servers);
+    if (!Array.isArray(servers)) throw invalidArgType('servers', 'an instance of Array', servers);
     D.setServers(this.#channel(), servers.map(parseServer));
   }
 
@@ -177,17 +154,16 @@ export class Resolver {
 export function lookup(hostname, options = {}) {
   checkString('hostname', hostname);
   if (typeof options === 'number') options = { family: options };
-  if (options === null || typeof options !== 'object') throw invalidType('options', 'of type object', options);
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
   let { family = 0, all = false } = options;
   if (family === 'IPv4') family = 4;
   else if (family === 'IPv6') family = 6;
-  if (family !== 0 && family !== 4 && family !== 6) throw invalidValue('family', family, 'must be one of: 0, 4, 6');
+  if (family !== 0 && family !== 4 && family !== 6) throw invalidArgValue('family', family, 'must be one of: 0, 4, 6');
   const list = D.lookup(hostname, family);
   if (all) return list;
   if (list.length === 0) {
-    const e = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
-    Object.assign(e, { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname });
-    throw e;
+    throw Object.assign(codedError(Error, 'ENOTFOUND', `getaddrinfo ENOTFOUND ${hostname}`),
+      { syscall: 'getaddrinfo', hostname });
   }
   return list[0];
 }
