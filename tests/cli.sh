@@ -109,6 +109,12 @@ expect "an uncaught error with a DNS query in flight" 1 '' 'Uncaught Error: boom
     "$bin" -e "$silent"' Fiber.run(() => r.resolve("example.test", "MX")); throw new Error("boom")'
 expect "process.exit from a timer while the main fiber waits in resolve" 6 '' EMPTY -- \
     "$bin" -e "$silent"' setTimeout(() => process.exit(6), 20); r.resolve4("example.test")'
+expect "a fiber in resolve cannot catch the end of the program" 4 EMPTY EMPTY -- \
+    "$bin" -e "$silent"' Fiber.run(() => { try { r.resolve4("example.test") } catch (e) { console.log("caught", e.code) } });
+Fiber.sleep(5); process.exit(4)'
+expect "a fiber in recv cannot catch the end of the program" 4 EMPTY EMPTY -- \
+    "$bin" -e "$silent"' Fiber.run(() => { try { s.recv() } catch (e) { console.log("caught", e.code) } });
+Fiber.sleep(5); process.exit(4)'
 expect "process.exit with lookups in flight" 7 '' EMPTY -- \
     "$bin" -e 'for (let i = 0; i < 5; i++) Fiber.run(() => dns.lookup("localhost")); process.exit(7)'
 expect "process.exit with fibers blocked in recv" 3 '' EMPTY -- \

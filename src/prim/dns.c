@@ -678,14 +678,18 @@ static JSValue js_dns_query(JSContext *ctx, JSValueConst this_val, int argc, JSV
         query_done(q, ARES_ESERVFAIL, 0, NULL, 0);
     resolver_arm_timer(r);
     resolver_flush(r); /* it may have failed at once */
-    while (!q->done) {
-        if (coro_wait(ctx, 0) == CORO_ETERMINATED)
-            break;
-    }
+    st = 0;
+    while (!q->done && st != CORO_ETERMINATED)
+        st = coro_wait(ctx, 0);
     if (q->queued)
         done_unlink(q->r, q);
-    if (!q->done) { /* the isolate is going away: the callback frees q */
-        q->fiber = NULL;
+    if (st == CORO_ETERMINATED) { /* the uncatchable error is pending */
+        if (q->done) {
+            free(q->answer);
+            free(q);
+        } else {
+            q->fiber = NULL; /* the callback frees it */
+        }
         goto out;
     }
     st = q->status;
