@@ -13,6 +13,7 @@
  *
  * Addresses reaching C are IP literals: the library resolves names first.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -249,7 +250,7 @@ static JSValue js_dgram_send(JSContext *ctx, JSValueConst this_val, int argc, JS
     if (!s)
         goto out;
     buf = uv_buf_init((char *)data.data, (unsigned)data.len);
-    err = uv_udp_try_send(&s->udp, &buf, 1, to);
+    err = data.len > UINT_MAX ? UV_EMSGSIZE : uv_udp_try_send(&s->udp, &buf, 1, to);
     if (err == UV_EAGAIN || err == UV_ENOSYS) { /* a full buffer, or sends queued before */
         memset(&r, 0, sizeof r);
         r.req.data = &r;

@@ -153,6 +153,13 @@ test('a missing name: ENOTFOUND; a name without that type: ENODATA', () => {
   assert.throws(() => dns.resolveTxt('nothere.example.test'), { code: 'ENOTFOUND', syscall: 'queryTxt' });
 });
 
+test('a server that refuses to answer: EREFUSED', () => {
+  // the test server answers only for its own zone, and forwards nothing
+  const e = assert.throws(() => dns.resolve4('example.org'),
+    { code: 'EREFUSED', syscall: 'queryA', hostname: 'example.org' });
+  assert.equal(e.message, 'queryA EREFUSED example.org');
+});
+
 test('a name c-ares refuses fails at once: EBADNAME', () => {
   assert.throws(() => dns.resolve4(`${'a'.repeat(64)}.example.test`), { code: 'EBADNAME', syscall: 'queryA' });
 });
