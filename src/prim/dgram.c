@@ -108,11 +108,10 @@ static int arg_sockaddr(JSContext *ctx, JSValueConst ip, JSValueConst port,
     return -1;
 }
 
-/* { address, family: 'IPv4' | 'IPv6', port } */
-static JSValue address_object(JSContext *ctx, const struct sockaddr *sa)
+/* Set address, family ('IPv4' | 'IPv6') and port on o. */
+static JSValue set_address(JSContext *ctx, JSValue o, const struct sockaddr *sa)
 {
     char ip[INET6_ADDRSTRLEN] = "";
-    JSValue o = JS_NewObject(ctx);
     int port = 0;
 
     if (sa->sa_family == AF_INET6) {
@@ -204,7 +203,7 @@ static JSValue js_dgram_address(JSContext *ctx, JSValueConst this_val, int argc,
         err = uv_udp_getpeername(&s->udp, (struct sockaddr *)&sa, &len);
     if (err < 0)
         return udp_throw(ctx, err, magic == OP_LOCAL ? "getsockname" : "getpeername", NULL, 0);
-    return address_object(ctx, (struct sockaddr *)&sa);
+    return set_address(ctx, JS_NewObject(ctx), (struct sockaddr *)&sa);
 }
 
 typedef struct send_req {
@@ -366,11 +365,14 @@ static JSValue js_dgram_recv(JSContext *ctx, JSValueConst this_val, int argc, JS
         uv_udp_recv_start(&s->udp, recv_alloc, recv_done) == 0) /* the next reader's turn */
         s->receiving = 1;
     bytes = js_malloc(ctx, d->len ? d->len : 1);
-    if (bytes)
+    if (bytes) {
         memcpy(bytes, d->data, d->len);
-    ret = bytes ? address_object(ctx, (struct sockaddr *)&d->from) : JS_EXCEPTION;
-    if (bytes)
+        ret = JS_NewObject(ctx);
         JS_SetPropertyStr(ctx, ret, "data", coro_new_uint8array(ctx, bytes, d->len));
+        set_address(ctx, ret, (struct sockaddr *)&d->from);
+    } else {
+        ret = JS_EXCEPTION;
+    }
     free(d->data);
     free(d);
     return ret;
