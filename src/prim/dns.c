@@ -352,7 +352,8 @@ static int parse_names(JSContext *ctx, const dns_query *q, int type, JSValue *ou
         return st;
     *out = JS_NewArray(ctx);
     if (type == 5) {
-        JS_SetPropertyUint32(ctx, *out, n++, new_str(ctx, host->h_name));
+        if (host->h_name)
+            JS_SetPropertyUint32(ctx, *out, n++, new_str(ctx, host->h_name));
     } else {
         for (char **a = host->h_aliases; a && *a; a++)
             JS_SetPropertyUint32(ctx, *out, n++, new_str(ctx, *a));
