@@ -21,20 +21,8 @@ function checkInteger(name, v, min, max) {
   if (!Number.isInteger(v) || v < min || v > max) throw outOfRange(name, `an integer >= ${min} and <= ${max}`, v);
 }
 
-// rrtype -> the name of the Resolver method for it, as in Node.
-const methods = {
-  A: 'resolve4',
-  AAAA: 'resolve6',
-  CAA: 'resolveCaa',
-  CNAME: 'resolveCname',
-  MX: 'resolveMx',
-  NAPTR: 'resolveNaptr',
-  NS: 'resolveNs',
-  PTR: 'resolvePtr',
-  SOA: 'resolveSoa',
-  SRV: 'resolveSrv',
-  TXT: 'resolveTxt',
-};
+// The record types resolve() asks for; each has its resolveX method too.
+const rrtypes = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SRV', 'TXT']);
 
 // 'a.b.c.d', 'a.b.c.d:port', 'ipv6', '[ipv6]', '[ipv6]:port' -> [family, ip, port]
 function parseServer(s, i) {
@@ -91,7 +79,7 @@ export class Resolver {
   // resolve(hostname, rrtype = 'A') -> { [rrtype]: answer }
   resolve(hostname, rrtype = 'A') {
     checkString('rrtype', rrtype);
-    if (!Object.hasOwn(methods, rrtype)) throw invalidArgValue('rrtype', rrtype);
+    if (!rrtypes.has(rrtype)) throw invalidArgValue('rrtype', rrtype);
     return { [rrtype]: this.#query(hostname, rrtype) };
   }
 
