@@ -218,7 +218,7 @@ static void resolver_close(coro_handle *h)
     ares_destroy(channel); /* runs the callbacks, closes the sockets */
     uv_close((uv_handle_t *)&r->timer, timer_closed);
     resolver_flush(r);
-    r->refs--; /* the open handle's reference; the timer's close drops the last */
+    r->refs--; /* the open handle's; the timer and the polls drop theirs when closed */
     resolver_unref(r);
 }
 
