@@ -50,3 +50,14 @@ cb=$(echo "$c" | sed 's/.*"bytesPerWaiter":\([0-9.]*\).*/\1/')
 nb=$(echo "$n" | sed 's/.*"bytesPerWaiter":\([0-9.]*\).*/\1/')
 printf 'per waiter: corojs %.2f KB (a whole stackful fiber), node %.2f KB (a promise chain)\n' \
     "$(echo "$cb" | awk '{ print $1 / 1024 }')" "$(echo "$nb" | awk '{ print $1 / 1024 }')"
+
+echo "== isolates (corojs: isolates in one process; node: worker_threads)"
+"$bin" --expose-gc bench/isolates.mjs idle 1000
+"$bin" --expose-gc bench/isolates.mjs idle 10000
+node bench/isolates_node.mjs idle 100
+"$bin" bench/isolates.mjs start 1000
+node bench/isolates_node.mjs start 50
+"$bin" bench/isolates.mjs call 200000
+node bench/isolates_node.mjs call 20000
+"$bin" bench/isolates.mjs transfer
+"$bin" bench/isolates.mjs spin 2000

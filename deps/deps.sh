@@ -20,8 +20,8 @@ QJS_DEBIAN_VERSION=2025.04.26-1
 QJS_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
 
 # What the build needs, then the real peers the tests talk to.
-BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev xz-utils ca-certificates debian-archive-keyring"
-TEST_PKGS="dnsmasq-base"
+BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
+TEST_PKGS="python3 dnsmasq-base"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

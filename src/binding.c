@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "binding.h"
+#include "quickjs_ext.h"
 #include "runtime.h"
 #include "utf8.h"
 
@@ -48,6 +49,32 @@ JSValue coro_throw_uv(JSContext *ctx, int err, const char *syscall,
                       const char *path, const char *dest)
 {
     return JS_Throw(ctx, coro_new_uv_error(ctx, err, syscall, path, dest));
+}
+
+JSValue coro_new_net_error(JSContext *ctx, int err, const char *syscall,
+                           const char *address, int port)
+{
+    JSValue e = coro_new_uv_error(ctx, err, syscall, NULL, NULL);
+    char msg[512];
+    int n;
+
+    n = snprintf(msg, sizeof msg, "%s %s", syscall, uv_err_name(err));
+    if (address && n < (int)sizeof msg)
+        n += snprintf(msg + n, sizeof msg - n, " %s", address);
+    if (address && port >= 0 && n < (int)sizeof msg)
+        snprintf(msg + n, sizeof msg - n, ":%d", port);
+    set_str(ctx, e, "message", msg);
+    if (address)
+        set_str(ctx, e, "address", address);
+    if (port >= 0)
+        JS_SetPropertyStr(ctx, e, "port", JS_NewInt32(ctx, port));
+    return e;
+}
+
+JSValue coro_throw_net(JSContext *ctx, int err, const char *syscall,
+                       const char *address, int port)
+{
+    return JS_Throw(ctx, coro_new_net_error(ctx, err, syscall, address, port));
 }
 
 JSValue coro_throw_code(JSContext *ctx, const char *code, const char *fmt, ...)
@@ -319,14 +346,9 @@ void coro_bytes_free(JSContext *ctx, coro_bytes *b)
     b->copy = NULL;
 }
 
-static void free_js_buffer(JSRuntime *rt, void *opaque, void *ptr)
-{
-    js_free_rt(rt, ptr);
-}
-
 JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len)
 {
-    JSValue ab = JS_NewArrayBuffer(ctx, buf, len, free_js_buffer, NULL, 0);
+    JSValue ab = JS_NewArrayBuffer(ctx, buf, len, coro_qjs_array_buffer_free, NULL, 0);
     JSValue u8;
 
     if (JS_IsException(ab)) {

@@ -20,6 +20,13 @@ JSValue coro_new_uv_error(JSContext *ctx, int err, const char *syscall,
 JSValue coro_throw_uv(JSContext *ctx, int err, const char *syscall,
                       const char *path, const char *dest);
 
+/* A network error as Node words it: "connect ECONNREFUSED 127.0.0.1:80", with
+   code, errno, syscall, address and (if port >= 0) port. */
+JSValue coro_new_net_error(JSContext *ctx, int err, const char *syscall,
+                           const char *address, int port);
+JSValue coro_throw_net(JSContext *ctx, int err, const char *syscall,
+                       const char *address, int port);
+
 /* TypeError: The "name" argument must be <expected>. Received ... */
 JSValue coro_throw_arg_type(JSContext *ctx, const char *name, const char *expected,
                             JSValueConst got);

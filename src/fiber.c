@@ -39,10 +39,9 @@
 #define DEFAULT_STACK_SIZE (1024 * 1024)
 #define POOL_MAX 1024          /* ended fibers kept for reuse */
 #define HOT_STACK_BYTES 16384  /* top of a pooled stack left resident */
+#define POOL_HOT 16            /* the last fibers pooled keep all their pages */
 
-typedef struct fiber_queue {
-    coro_fiber *head, *tail;
-} fiber_queue;
+typedef coro_fiber_queue fiber_queue;
 
 static struct {
     uv_loop_t *loop;
@@ -221,10 +220,16 @@ static void fiber_release(coro_fiber *f)
 {
     sched.live--;
     f->iso = NULL;
+    f->group = NULL;
     f->rt = NULL;
     f->js = NULL;
     if (sched.pool_len < POOL_MAX) {
-        stack_release_pages(f);
+        /* A pool that stays small (fibers ending about as fast as they
+           start: calls between isolates, timer callbacks) keeps its stacks'
+           pages: giving them back and faulting them in again on the next
+           use would cost more than the work. Past a few, they go back. */
+        if (sched.pool_len >= POOL_HOT)
+            stack_release_pages(f);
         f->next = sched.pool;
         sched.pool = f;
         sched.pool_len++;
@@ -232,6 +237,35 @@ static void fiber_release(coro_fiber *f)
     }
     stack_unmap(f);
     uv_close((uv_handle_t *)&f->timer, fiber_free);
+}
+
+/* ------------------------------------------------------------------ */
+/* groups: a preempted fiber holds back the rest of its group */
+
+/* Whether f must wait for its group's preempted fiber; if so, it is held. */
+static int group_hold(coro_fiber *f)
+{
+    coro_sched_group *g = f->group;
+
+    if (!g || !g->preempted || g->preempted == f)
+        return 0;
+    f->state = CORO_FIBER_READY;
+    queue_push(&g->held, f);
+    return 1;
+}
+
+/* f, preempted, runs again: the fibers its group held back become ready
+   (they run after it leaves). */
+static void group_resume(coro_fiber *f)
+{
+    coro_sched_group *g = f->group;
+    coro_fiber *h;
+
+    if (!g || g->preempted != f)
+        return;
+    g->preempted = NULL;
+    while ((h = queue_pop(&g->held)))
+        queue_push(&sched.ready, h);
 }
 
 /* Run every ready fiber, on main, until none is left. */
@@ -243,6 +277,9 @@ static void sched_drain(void)
         return;
     sched.draining = 1;
     while ((f = queue_pop(&sched.ready))) {
+        if (group_hold(f))
+            continue;
+        group_resume(f);
         do_switch(NULL, f);
         left = sched.left;
         if (sched.leave_hook)
@@ -368,6 +405,7 @@ coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void 
     f->wake_status = 0;
     f->park_flags = 0;
     f->iso = iso;
+    f->group = NULL;
     f->rt = NULL;
     f->js_frame = NULL; /* a new fiber starts with an empty frame chain */
     f->js = NULL;
@@ -391,6 +429,8 @@ void coro_fiber_start(coro_fiber *f)
 {
     coro_fiber *self = sched.current;
 
+    if (group_hold(f))
+        return; /* runs once its group's preempted fiber has run again */
     if (!self) {
         f->state = CORO_FIBER_READY;
         queue_push_front(&sched.ready, f);
@@ -433,15 +473,27 @@ int coro_fiber_park_timeout(uint64_t ms, int flags)
     return status;
 }
 
-int coro_fiber_wake(coro_fiber *f, int status)
+int coro_fiber_wake_later(coro_fiber *f, int status)
 {
     if (f->state != CORO_FIBER_PARKED)
         return 0;
     f->state = CORO_FIBER_READY;
     f->wake_status = status;
     queue_push(&sched.ready, f);
+    return 1;
+}
+
+void coro_sched_run(void)
+{
     if (!sched.current)
         sched_drain();
+}
+
+int coro_fiber_wake(coro_fiber *f, int status)
+{
+    if (!coro_fiber_wake_later(f, status))
+        return 0;
+    coro_sched_run();
     return 1;
 }
 
@@ -454,6 +506,20 @@ void coro_fiber_yield(void)
     if (!uv_is_active((uv_handle_t *)&sched.idle))
         uv_idle_start(&sched.idle, idle_cb);
     do_switch(self, NULL);
+}
+
+void coro_fiber_preempt(void)
+{
+    coro_fiber *self = sched.current;
+
+    if (self->group)
+        self->group->preempted = self;
+    coro_fiber_yield();
+}
+
+uint64_t coro_sched_switches(void)
+{
+    return sched.switches;
 }
 
 int coro_fiber_sleep(uint64_t ms)

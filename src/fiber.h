@@ -16,6 +16,20 @@
 
 typedef struct coro_fiber coro_fiber;
 struct coro_isolate;
+
+/* A group of fibers that take turns, never interleaving inside a turn: the
+   fibers of one isolate. When one of them is preempted (its time slice ran
+   out in the middle of JS), no other fiber of the group runs until it has
+   run again: those made ready meanwhile are held back. This keeps JS's
+   run-to-completion within an isolate while other isolates get their turn. */
+typedef struct coro_fiber_queue {
+    coro_fiber *head, *tail;
+} coro_fiber_queue;
+
+typedef struct coro_sched_group {
+    coro_fiber *preempted;   /* the group's fiber preempted mid-run */
+    coro_fiber_queue held;   /* fibers held back meanwhile, in order */
+} coro_sched_group;
 struct JSRuntime;
 
 typedef void coro_fiber_fn(coro_fiber *f, void *arg);
@@ -40,6 +54,7 @@ struct coro_fiber {
     int wake_status;
     int park_flags;
     struct coro_isolate *iso; /* owner; NULL for fibers that run no JS */
+    coro_sched_group *group;  /* its isolate's group, or NULL */
     struct JSRuntime *rt;     /* iso's runtime, cached for the switch */
     void *js_frame;           /* iso's JS frame chain while switched out */
     void *js;                 /* JS-level record (prim/fiber.c) or NULL */
@@ -93,8 +108,31 @@ int coro_fiber_park_timeout(uint64_t ms, int flags);
 /* Make a parked fiber runnable with `status`; returns 0 if it was not parked. */
 int coro_fiber_wake(coro_fiber *f, int status);
 
+/* The same, but the fiber only becomes ready: nothing runs until
+   coro_sched_run (or until the running fiber parks). */
+int coro_fiber_wake_later(coro_fiber *f, int status);
+
+/* On main: run the ready fibers now. From a fiber: nothing (they run when
+   it parks). */
+void coro_sched_run(void);
+
 /* Let every other runnable fiber and the loop's IO run once, then continue. */
 void coro_fiber_yield(void);
+
+/* Like yield, but from the middle of JS whose time slice ran out: until the
+   fiber runs again, no other fiber of its group may run (see
+   coro_sched_group). Other groups and the loop's IO run meanwhile. */
+void coro_fiber_preempt(void);
+
+/* Whether a fiber of group g is preempted now. */
+static inline int coro_sched_group_held(const coro_sched_group *g)
+{
+    return g && g->preempted;
+}
+
+/* Switches so far: a fiber that sees the count unchanged has not left the
+   CPU since it last looked. */
+uint64_t coro_sched_switches(void);
 
 /* Sleep ms milliseconds; returns 0, or the status of an early wake. */
 int coro_fiber_sleep(uint64_t ms);

@@ -3,6 +3,8 @@
  *
  *   corojs [options] main.mjs [args...]   run an ES module
  *   corojs [options] -e 'code' [args...]  evaluate a string as a module
+ *   corojs [options] run a.mjs b.mjs ...  several apps, each in its isolate
+ *   corojs [options] shell                the interactive shell
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,8 +21,12 @@ static void usage(FILE *out)
 {
     fputs("Usage: corojs [options] main.mjs [arguments...]\n"
           "       corojs [options] -e 'code' [arguments...]\n"
+          "       corojs [options] run app.mjs [app.mjs...]\n"
+          "       corojs [options] shell\n"
           "\n"
           "Runs an ES module on fibers: every blocking call parks only its fiber.\n"
+          "`run` starts each app in an isolate of its own, all in this process, and\n"
+          "exits when all have ended; `shell` starts an interactive shell.\n"
           "\n"
           "Options:\n"
           "  -e, --eval CODE        evaluate CODE as an ES module\n"
@@ -69,14 +75,30 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return NULL;
 }
 
+/* Start a root isolate running `path` (or `code`); NULL on failure. */
+static coro_port *start_root(coro_isolate_options *io, const char *path, const char *code)
+{
+    coro_isolate *iso = coro_isolate_new(io);
+    coro_port *port;
+
+    if (!iso) {
+        fprintf(stderr, "corojs: cannot create an isolate: %s\n", strerror(errno));
+        return NULL;
+    }
+    port = coro_port_ref(iso->port);
+    if (coro_isolate_start(iso, path, code) < 0)
+        coro_isolate_terminate(iso, 1);
+    return port;
+}
+
 int main(int argc, char **argv)
 {
     coro_sched_options so = { 0, 0 };
     coro_isolate_options io = { .caps = CORO_CAP_ALL };
     const char *code = NULL, *path = NULL, *v;
-    coro_isolate *iso;
+    coro_port **roots;
+    int i, nroots = 0, status = 0, run = 0;
     uv_loop_t *loop;
-    int i, status;
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -116,7 +138,17 @@ int main(int argc, char **argv)
             return 9;
         }
     }
-    if (!code) {
+    if (!code && i < argc && !strcmp(argv[i], "shell")) {
+        code = "import { main } from 'corojs:shell'; main();";
+        io.name = "shell";
+        i++;
+    } else if (!code && i < argc && !strcmp(argv[i], "run")) {
+        run = 1;
+        if (++i >= argc) {
+            fprintf(stderr, "corojs: run needs at least one module\n");
+            return 9;
+        }
+    } else if (!code) {
         if (i >= argc) {
             usage(stderr);
             return 9;
@@ -126,7 +158,8 @@ int main(int argc, char **argv)
 
     /* process.argv as in Node: [execPath, /abs/main.mjs, args...]; -e has no script */
     io.argv = calloc((size_t)(argc - i + 2), sizeof *io.argv);
-    if (!io.argv)
+    roots = calloc((size_t)(argc - i + 1), sizeof *roots);
+    if (!io.argv || !roots)
         return 1;
     io.argv[io.argc++] = argv[0]; /* the library puts execPath here */
     if (path) {
@@ -135,29 +168,43 @@ int main(int argc, char **argv)
             io.argv[io.argc - 1] = strdup(path);
         i++;
     }
-    while (i < argc)
-        io.argv[io.argc++] = argv[i++];
 
     signal(SIGPIPE, SIG_IGN); /* a vanished peer is an EPIPE error, not a death */
     loop = uv_default_loop();
     coro_sched_init(loop, &so);
-    iso = coro_isolate_new(&io);
-    if (!iso)
-        return 1;
-    if (coro_isolate_start(iso, path, code) == 0) {
-        do
-            uv_run(loop, UV_RUN_DEFAULT);
-        while (coro_isolate_loop_ended(iso));
+    if (run) { /* each app: argv [execPath, its path] */
+        for (; i < argc; i++) {
+            char *real = realpath(argv[i], NULL);
+            io.argv[1] = real ? real : argv[i];
+            io.argc = 2;
+            io.name = argv[i];
+            roots[nroots] = start_root(&io, argv[i], NULL);
+            nroots += roots[nroots] != NULL;
+            free(real);
+        }
+    } else {
+        while (i < argc)
+            io.argv[io.argc++] = argv[i++];
+        roots[nroots] = start_root(&io, path, code);
+        nroots += roots[nroots] != NULL;
+        if (path)
+            free(io.argv[1]);
     }
-    coro_isolate_terminate(iso, iso->exit_code);
-    uv_run(loop, UV_RUN_DEFAULT); /* unwind what is left */
-    status = iso->exit_code;
-    coro_isolate_free(iso);
+    free(io.argv);
+    if (!nroots)
+        status = 1;
+    do
+        uv_run(loop, UV_RUN_DEFAULT);
+    while (coro_isolates_loop_ended());
+    for (i = 0; i < nroots; i++) { /* the first failure is the process's */
+        if (status == 0)
+            status = roots[i]->code;
+        coro_port_unref(roots[i]);
+    }
+    free(roots);
+    coro_isolates_shutdown();
     coro_sched_shutdown();
     uv_run(loop, UV_RUN_DEFAULT);
     uv_loop_close(loop);
-    if (path)
-        free(io.argv[1]);
-    free(io.argv);
     return status & 0xff;
 }

@@ -18,6 +18,7 @@
 
 #include "modules.h"
 #include "binding.h"
+#include "quickjs_ext.h"
 
 #define BUILTIN_PREFIX "corojs:"
 #define INTERNAL_PREFIX "corojs:internal/"
@@ -296,8 +297,10 @@ void coro_modules_init(JSRuntime *rt, const int *expose_internals)
     JS_SetModuleLoaderFunc(rt, normalize_cb, loader_cb, (void *)expose_internals);
 }
 
-/* Link and run a compiled module; returns its evaluation promise. */
-static JSValue evaluate(JSContext *ctx, JSValue mod)
+/* Link and run a compiled module; returns its evaluation promise. *ns, if
+   asked for, is its namespace, taken before it runs: another isolate may
+   call its exports while its top level is blocked. */
+static JSValue evaluate(JSContext *ctx, JSValue mod, JSValue *ns)
 {
     if (JS_IsException(mod))
         return mod;
@@ -305,10 +308,22 @@ static JSValue evaluate(JSContext *ctx, JSValue mod)
         JS_FreeValue(ctx, mod);
         return JS_EXCEPTION;
     }
+    if (ns) {
+        if (coro_qjs_link_module(ctx, JS_VALUE_GET_PTR(mod)) < 0) {
+            JS_FreeValue(ctx, mod);
+            return JS_EXCEPTION;
+        }
+        *ns = JS_GetModuleNamespace(ctx, JS_VALUE_GET_PTR(mod));
+        if (JS_IsException(*ns)) {
+            *ns = JS_UNDEFINED;
+            JS_FreeValue(ctx, mod);
+            return JS_EXCEPTION;
+        }
+    }
     return JS_EvalFunction(ctx, mod);
 }
 
-JSValue coro_module_eval_file(JSContext *ctx, const char *path)
+JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns)
 {
     char real[PATH_MAX];
     char *abs = resolve_path("", path);
@@ -321,12 +336,13 @@ JSValue coro_module_eval_file(JSContext *ctx, const char *path)
         free(abs);
         return ret;
     }
-    ret = evaluate(ctx, compile_file(ctx, realpath(abs, real) ? real : abs, 1));
+    ret = evaluate(ctx, compile_file(ctx, realpath(abs, real) ? real : abs, 1), ns);
     free(abs);
     return ret;
 }
 
-JSValue coro_module_eval_source(JSContext *ctx, const char *name, const char *code, size_t len)
+JSValue coro_module_eval_source(JSContext *ctx, const char *name, const char *code, size_t len,
+                                JSValue *ns)
 {
     JSValue mod = JS_Eval(ctx, code, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
     char *path;
@@ -343,12 +359,12 @@ JSValue coro_module_eval_source(JSContext *ctx, const char *name, const char *co
         return JS_EXCEPTION;
     }
     free(path);
-    return evaluate(ctx, mod);
+    return evaluate(ctx, mod, ns);
 }
 
 JSValue coro_module_eval_builtin(JSContext *ctx, const char *name)
 {
-    return evaluate(ctx, load_builtin(ctx, name));
+    return evaluate(ctx, load_builtin(ctx, name), NULL);
 }
 
 /* Import through a one-line module of our own, so that QuickJS finds a module

@@ -21,10 +21,11 @@ extern const coro_builtin coro_builtins[]; /* generated; ends with a NULL name *
 void coro_modules_init(JSRuntime *rt, const int *expose_internals);
 
 /* Evaluate a module; each returns the promise of its evaluation, or
-   JS_EXCEPTION (a missing file, a syntax error). */
-JSValue coro_module_eval_file(JSContext *ctx, const char *path);
+   JS_EXCEPTION (a missing file, a syntax error). *ns is set to the module's
+   namespace (its exports) before the module runs. */
+JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns);
 JSValue coro_module_eval_source(JSContext *ctx, const char *name,
-                                const char *code, size_t len);
+                                const char *code, size_t len, JSValue *ns);
 JSValue coro_module_eval_builtin(JSContext *ctx, const char *name);
 
 /* The namespace of the built-in module `name` (corojs:...), loaded and

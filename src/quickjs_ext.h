@@ -17,8 +17,49 @@ void coro_qjs_set_frame(JSRuntime *rt, void *frame);
    before it throws RangeError. */
 void coro_qjs_set_stack(JSRuntime *rt, uintptr_t top, size_t size);
 
+/* Link a resolved module now, as JS_EvalFunction would first do, so its
+   namespace can be taken before it runs. 0, or -1 with an exception. */
+int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m);
+
 /* Whether `val` is an error that catch and finally do not stop (QuickJS's
    interrupt error, or one made with JS_SetUncatchableError). */
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val);
+
+/* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
+   runtimes use QuickJS's default allocator, plain malloc() with counters.
+   disown: the block no longer counts in rt and is plain malloc() memory.
+   adopt: it counts in rt from now on; -1 if that would pass rt's limit. */
+void *coro_qjs_disown(JSRuntime *rt, void *ptr);
+int coro_qjs_adopt(JSRuntime *rt, void *ptr);
+
+/* Bytes the runtime has allocated, and its limit. */
+size_t coro_qjs_memory_used(JSRuntime *rt);
+size_t coro_qjs_memory_limit(JSRuntime *rt);
+
+/* Free function for ArrayBuffers made with JS_NewArrayBuffer from js_malloc
+   memory: buffers made with it can be transferred without a copy. */
+void coro_qjs_array_buffer_free(JSRuntime *rt, void *opaque, void *ptr);
+
+/* Transfer marks on ArrayBuffers. mark: 1 marked now, 0 already marked, -1
+   not a buffer that can be moved (shared, detached, or of foreign memory);
+   hook->freed(rt) runs if a marked buffer is garbage collected. */
+typedef struct coro_qjs_mark_hook {
+    void (*freed)(JSRuntime *rt);
+} coro_qjs_mark_hook;
+int coro_qjs_mark_array_buffer(JSValueConst obj, const coro_qjs_mark_hook *hook);
+int coro_qjs_array_buffer_marked(JSValueConst obj);
+
+/* Take the memory of an ArrayBuffer away from its runtime: the buffer is
+   detached (its views see length 0) but its memory is not freed; it is
+   plain malloc() memory of *len bytes, the caller's to free. NULL (and no
+   exception) if the buffer cannot be moved; *was_marked tells whether it
+   carried a transfer mark. */
+uint8_t *coro_qjs_take_array_buffer(JSContext *ctx, JSValueConst obj, size_t *len,
+                                    int *was_marked);
+
+/* An ArrayBuffer of ctx's runtime made of taken memory (adopted; freed with
+   the buffer). On failure (over the memory limit) data is freed and an
+   exception is pending. */
+JSValue coro_qjs_adopt_array_buffer(JSContext *ctx, uint8_t *data, size_t len);
 
 #endif

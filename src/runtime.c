@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runtime.h"
@@ -35,11 +37,23 @@ static const struct {
     { "process", coro_prim_process_init },
     { "encoding", coro_prim_encoding_init },
     { "util", coro_prim_util_init },
+    { "isolate", coro_prim_isolate_init },
+    { "readline", coro_prim_readline_init },
+    { "net", coro_prim_net_init },
     { "dns", coro_prim_dns_init },
     { "dgram", coro_prim_dgram_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
+static uint64_t next_isolate_uid = 1;
+static struct {
+    coro_isolate *first, *last; /* every live isolate, oldest first */
+    unsigned count;
+    coro_isolate *reap;         /* ended isolates to free on main */
+    int reaping;
+    uv_idle_t reaper;           /* active while `reap` is not empty */
+    int reaper_ready;
+} isolates;
 
 static void fiber_left(coro_fiber *f);
 static void job_check_cb(uv_check_t *h);
@@ -48,6 +62,8 @@ static void unqueue_check(coro_isolate *iso);
 static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
                             JS_BOOL is_handled, void *opaque);
 static int interrupt_cb(JSRuntime *rt, void *opaque);
+static void queue_reap(coro_isolate *iso);
+static void reap_isolates(void);
 
 int coro_isolate_allow(JSContext *ctx, int cap, const char *what)
 {
@@ -109,18 +125,157 @@ static int init_primordials(JSContext *ctx, int expose_gc)
     return ret;
 }
 
+static char **dup_strv(int n, char *const *v)
+{
+    char **out;
+    int i;
+
+    if (n < 0)
+        for (n = 0; v[n]; n++)
+            ;
+    out = calloc((size_t)n + 1, sizeof *out);
+    for (i = 0; out && i < n; i++) {
+        if (!(out[i] = strdup(v[i]))) {
+            while (i--)
+                free(out[i]);
+            free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static void free_strv(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+coro_port *coro_port_ref(coro_port *p)
+{
+    p->refs++;
+    return p;
+}
+
+void coro_port_unref(coro_port *p)
+{
+    if (p && --p->refs == 0) {
+        coro_waitq_close(&p->joiners, 0);
+        coro_isolate_free_error(p->error);
+        free(p);
+    }
+}
+
+/* A store tag no live isolate uses (tags wrap after 65,535 isolates). */
+static uint16_t new_tag(void)
+{
+    for (;;) {
+        uint16_t tag = next_isolate_tag++;
+        coro_isolate *o;
+        if (next_isolate_tag == 0)
+            next_isolate_tag = 1;
+        for (o = isolates.first; o && o->handles.tag != tag; o = o->all_next)
+            ;
+        if (!o)
+            return tag;
+    }
+}
+
+static void link_isolate(coro_isolate *iso)
+{
+    iso->all_prev = isolates.last;
+    iso->all_next = NULL;
+    if (isolates.last)
+        isolates.last->all_next = iso;
+    else
+        isolates.first = iso;
+    isolates.last = iso;
+    isolates.count++;
+}
+
+static void unlink_isolate(coro_isolate *iso)
+{
+    if (iso->all_prev)
+        iso->all_prev->all_next = iso->all_next;
+    else
+        isolates.first = iso->all_next;
+    if (iso->all_next)
+        iso->all_next->all_prev = iso->all_prev;
+    else
+        isolates.last = iso->all_prev;
+    isolates.count--;
+}
+
+coro_isolate *coro_isolates_first(void)
+{
+    return isolates.first;
+}
+
+unsigned coro_isolates_count(void)
+{
+    return isolates.count;
+}
+
+coro_isolate *coro_isolate_by_uid(uint64_t uid)
+{
+    for (coro_isolate *iso = isolates.first; iso; iso = iso->all_next) {
+        if (iso->port->uid == uid)
+            return iso;
+    }
+    return NULL;
+}
+
+/* Copy what the options point to; 0, or -1 with errno set. */
+static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    iso->argc = opt->argc;
+    if (!(iso->argv = dup_strv(opt->argc, opt->argv)))
+        return -1;
+    if (opt->env && !(iso->env = dup_strv(-1, opt->env)))
+        return -1;
+    if (opt->name && !(iso->name = strdup(opt->name)))
+        return -1;
+    if (opt->fs_root) {
+        if (!realpath(opt->fs_root, real) || stat(real, &st) < 0)
+            return -1;
+        if (!S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            return -1;
+        }
+        if (!(iso->fs_root = strdup(real)))
+            return -1;
+    }
+    return 0;
+}
+
 coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
 {
     coro_isolate *iso = calloc(1, sizeof *iso);
+    int err;
 
     if (!iso)
         return NULL;
+    iso->port = calloc(1, sizeof *iso->port);
+    if (!iso->port || copy_options(iso, opt) < 0)
+        goto fail_rt;
     iso->rt = JS_NewRuntime();
     if (!iso->rt)
         goto fail_rt;
     iso->ctx = JS_NewContext(iso->rt);
     if (!iso->ctx)
         goto fail_ctx;
+    iso->port->iso = iso;
+    iso->port->refs = 1; /* the isolate's own, dropped when it is freed */
+    iso->port->uid = next_isolate_uid++;
+    iso->parent = opt->parent ? coro_port_ref(opt->parent->port) : NULL;
+    iso->cpu_slice_ns = (opt->cpu_slice_ms ? opt->cpu_slice_ms : CORO_DEFAULT_CPU_SLICE_MS) * 1000000;
+    iso->main_ns = JS_UNDEFINED;
     JS_SetRuntimeOpaque(iso->rt, iso);
     JS_SetContextOpaque(iso->ctx, iso);
     if (opt->memory_limit)
@@ -130,13 +285,10 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
     iso->caps = opt->caps;
-    coro_handles_init(&iso->handles, next_isolate_tag++);
-    if (next_isolate_tag == 0)
-        next_isolate_tag = 1;
+    coro_handles_init(&iso->handles, new_tag());
     iso->report = JS_UNDEFINED;
     iso->fiber_wrap = JS_UNDEFINED;
-    iso->argc = opt->argc;
-    iso->argv = opt->argv;
+    link_isolate(iso);
     coro_sched_set_leave_hook(fiber_left);
     coro_sched_set_drained_hook(sched_drained);
     uv_check_init(coro_loop(), &iso->job_check);
@@ -149,7 +301,10 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
         fprintf(stderr, "corojs: cannot set up the runtime: %s\n", msg ? msg : "?");
         JS_FreeCString(iso->ctx, msg);
         JS_FreeValue(iso->ctx, exc);
-        coro_isolate_free(iso);
+        iso->terminating = 1;
+        iso->exit_code = 1;
+        queue_reap(iso);
+        errno = ENOMEM;
         return NULL;
     }
     return iso;
@@ -157,7 +312,14 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
 fail_ctx:
     JS_FreeRuntime(iso->rt);
 fail_rt:
+    err = errno;
+    free(iso->port);
+    free_strv(iso->argv);
+    free_strv(iso->env);
+    free(iso->name);
+    free(iso->fs_root);
     free(iso);
+    errno = err ? err : ENOMEM;
     return NULL;
 }
 
@@ -166,13 +328,15 @@ static void free_isolate_memory(uv_handle_t *h)
     free(h->data);
 }
 
-/* Free an isolate whose fibers have all ended. */
-void coro_isolate_free(coro_isolate *iso)
+/* Free an isolate whose fibers have all ended, and tell who waits for it. */
+static void isolate_free(coro_isolate *iso)
 {
+    coro_port *port = iso->port;
     coro_rejection *r;
 
     unqueue_check(iso);
     coro_handles_close_all(&iso->handles);
+    coro_isolate_forget(iso);
     while ((r = iso->rejections)) {
         iso->rejections = r->next;
         JS_FreeValue(iso->ctx, r->promise);
@@ -181,10 +345,71 @@ void coro_isolate_free(coro_isolate *iso)
     }
     JS_FreeValue(iso->ctx, iso->report);
     JS_FreeValue(iso->ctx, iso->fiber_wrap);
+    JS_FreeValue(iso->ctx, iso->main_ns);
     JS_FreeContext(iso->ctx);
     JS_FreeRuntime(iso->rt);
     coro_handles_free(&iso->handles);
+    unlink_isolate(iso);
+    coro_port_unref(iso->parent);
+    free_strv(iso->argv);
+    free_strv(iso->env);
+    free(iso->name);
+    free(iso->fs_root);
     uv_close((uv_handle_t *)&iso->job_check, free_isolate_memory);
+    port->iso = NULL;
+    port->ended = 1;
+    port->code = iso->exit_code;
+    coro_waitq_wake_all(&port->joiners, 0); /* may run fibers of other isolates */
+    coro_port_unref(port);
+}
+
+static void reaper_cb(uv_idle_t *h)
+{
+    reap_isolates();
+}
+
+/* Free iso at the loop's top level, where no code on main holds its values
+   any more (a timer callback that started the fiber that ended it, say). */
+static void queue_reap(coro_isolate *iso)
+{
+    coro_isolate **p;
+
+    if (!isolates.reaper_ready) {
+        uv_idle_init(coro_loop(), &isolates.reaper);
+        isolates.reaper_ready = 1;
+    }
+    uv_idle_start(&isolates.reaper, reaper_cb);
+    if (iso->reap_queued)
+        return;
+    iso->reap_queued = 1;
+    iso->reap_next = NULL;
+    for (p = &isolates.reap; *p; p = &(*p)->reap_next)
+        ;
+    *p = iso;
+}
+
+/* On main: free the isolates that have ended. Freeing one may wake fibers
+   that end others; the loop takes those too. */
+static void reap_isolates(void)
+{
+    coro_isolate *iso;
+
+    if (isolates.reaping || coro_fiber_current())
+        return;
+    isolates.reaping = 1;
+    while ((iso = isolates.reap)) {
+        isolates.reap = iso->reap_next;
+        isolate_free(iso);
+    }
+    isolates.reaping = 0;
+    uv_idle_stop(&isolates.reaper);
+}
+
+void coro_isolates_shutdown(void)
+{
+    if (isolates.reaper_ready)
+        uv_close((uv_handle_t *)&isolates.reaper, NULL);
+    isolates.reaper_ready = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -217,6 +442,7 @@ coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *a
 
     if (f) {
         f->rt = iso->rt;
+        f->group = &iso->group;
         link_fiber(iso, f);
     }
     return f;
@@ -243,18 +469,23 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
     return f;
 }
 
-int coro_wait(JSContext *ctx, int flags)
+int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     int status = 0;
 
     if (!iso->terminating)
-        status = coro_fiber_park(flags);
+        status = ms ? coro_fiber_park_timeout(ms, flags) : coro_fiber_park(flags);
     if (iso->terminating) {
         coro_throw_terminated(ctx);
         return CORO_ETERMINATED;
     }
     return status;
+}
+
+int coro_wait(JSContext *ctx, int flags)
+{
+    return coro_wait_timeout(ctx, 0, flags);
 }
 
 int coro_waitq_wait(JSContext *ctx, coro_waitq *q)
@@ -289,10 +520,13 @@ void coro_waitq_wake_one(coro_waitq *q, int status)
     }
 }
 
+/* A fiber woken from main runs at once, and may end others' waits: so
+   all are made ready first, while the list still stands, then run. */
 void coro_waitq_wake_all(coro_waitq *q, int status)
 {
     for (coro_waiter *w = q->head; w; w = w->next)
-        coro_fiber_wake(w->fiber, status);
+        coro_fiber_wake_later(w->fiber, status);
+    coro_sched_run();
 }
 
 void coro_waitq_close(coro_waitq *q, int status)
@@ -302,9 +536,10 @@ void coro_waitq_close(coro_waitq *q, int status)
     for (w = q->head; w; w = next) {
         next = w->next;
         w->q = NULL;
-        coro_fiber_wake(w->fiber, status);
+        coro_fiber_wake_later(w->fiber, status);
     }
     q->head = q->tail = NULL;
+    coro_sched_run();
 }
 
 JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
@@ -499,9 +734,14 @@ static void sched_drained(void)
     while ((iso = check_queue)) {
         check_queue = iso->check_next;
         iso->check_queued = 0;
-        if (iso->rejections)
+        if (iso->rejections || JS_IsJobPending(iso->rt))
             start_runner(iso);
     }
+}
+
+void coro_isolate_check_jobs(coro_isolate *iso)
+{
+    queue_check(iso);
 }
 
 static void add_rejection(coro_isolate *iso, JSValue promise, uint64_t fiber_id, JSValue reason)
@@ -543,6 +783,8 @@ static void fiber_left(coro_fiber *f)
         if (f->js)
             coro_fiber_record_ended(f);
         unlink_fiber(iso, f);
+        if (iso->terminating && iso->nfibers == 0)
+            queue_reap(iso);
     }
     if (f == iso->drainer && f->state != CORO_FIBER_READY)
         iso->drainer = NULL; /* blocked inside a job: another runner takes over */
@@ -589,10 +831,20 @@ static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *
 void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
+    char label[256];
 
     if (iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
         JS_FreeValue(ctx, exc);
         return;
+    }
+    /* an isolate that ran out of memory still gets to report why: it ends
+       anyway, so its limit no longer matters */
+    JS_SetMemoryLimit(iso->rt, (size_t)-1);
+    coro_isolate_record_error(iso, exc); /* for the parent's join() */
+    if (iso->parent || iso->name) { /* one of several apps: say which */
+        snprintf(label, sizeof label, "[%llu %s] %s", (unsigned long long)iso->port->uid,
+                 iso->name ? iso->name : "?", kind);
+        kind = label;
     }
     if (JS_IsFunction(ctx, iso->report)) {
         JSValue args[2] = { exc, JS_NewString(ctx, kind) };
@@ -608,10 +860,35 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     coro_isolate_terminate(iso, 1);
 }
 
+/* QuickJS calls this every few thousand bytecode operations. Besides
+   stopping the JS of an isolate being torn down, it enforces time slices:
+   a fiber whose JS has run longer than its isolate's slice while other
+   isolates exist is preempted, and the other isolates (and the loop's IO)
+   get their turn. Switching stacks here is safe: to QuickJS it is a C call
+   that takes a while. Its isolate's other fibers wait (coro_fiber_preempt),
+   so JS still runs to completion within an isolate. A turn starts when a
+   fiber is switched in; the switch counter tells the first check of a turn
+   from later ones without reading the clock on every switch. */
 static int interrupt_cb(JSRuntime *rt, void *opaque)
 {
     coro_isolate *iso = opaque;
+    coro_fiber *f = coro_fiber_current();
+    uint64_t now, switches;
 
+    if (iso->terminating)
+        return 1;
+    if (!f || f->iso != iso || isolates.count < 2)
+        return 0;
+    switches = coro_sched_switches();
+    now = uv_hrtime();
+    if (switches != iso->slice_switches) {
+        iso->slice_switches = switches;
+        iso->slice_start = now;
+    } else if (now - iso->slice_start >= iso->cpu_slice_ns) {
+        coro_fiber_preempt();
+        iso->slice_switches = coro_sched_switches();
+        iso->slice_start = uv_hrtime();
+    }
     return iso->terminating;
 }
 
@@ -624,11 +901,14 @@ void coro_isolate_terminate(coro_isolate *iso, int code)
     iso->terminating = 1;
     iso->exit_code = code;
     coro_handles_close_all(&iso->handles);
+    coro_waitq_close(&iso->main_waiters, CORO_ETERMINATED);
     for (f = iso->fibers; f; f = next) {
         next = f->iso_next;
         if (f->state == CORO_FIBER_PARKED && !(f->park_flags & CORO_PARK_NOINTERRUPT))
             coro_fiber_wake(f, CORO_ETERMINATED);
     }
+    if (iso->nfibers == 0)
+        queue_reap(iso);
 }
 
 /* ------------------------------------------------------------------ */
@@ -653,11 +933,11 @@ static void main_fiber_fn(coro_fiber *f, void *arg)
         JS_FreeValue(ctx, eval);
         eval = r == 0 ? JS_UNDEFINED : r == 1 ? JS_Throw(ctx, result) : JS_EXCEPTION;
     }
-    if (!JS_IsException(eval)) {
+    if (!JS_IsException(eval)) { /* main_ns: its exports, for other isolates' calls */
         if (a->path)
-            eval = coro_module_eval_file(ctx, a->path);
+            eval = coro_module_eval_file(ctx, a->path, &iso->main_ns);
         else
-            eval = coro_module_eval_source(ctx, "[eval]", a->code, strlen(a->code));
+            eval = coro_module_eval_source(ctx, "[eval]", a->code, strlen(a->code), &iso->main_ns);
     }
     if (!JS_IsException(eval)) {
         r = coro_await(ctx, eval, &result);
@@ -665,6 +945,7 @@ static void main_fiber_fn(coro_fiber *f, void *arg)
         if (r == 0) {
             JS_FreeValue(ctx, result);
             iso->main_done = 1;
+            coro_waitq_wake_all(&iso->main_waiters, 0);
         }
         eval = r == 0 ? JS_UNDEFINED : r == 1 ? JS_Throw(ctx, result) : JS_EXCEPTION;
     }
@@ -696,19 +977,56 @@ int coro_isolate_start(coro_isolate *iso, const char *path, const char *code)
     return 0;
 }
 
-int coro_isolate_loop_ended(coro_isolate *iso)
+/* An isolate with nothing left to do ends; one whose main module never
+   finished waited for something that can no longer happen (status 13). */
+static void end_idle(coro_isolate *iso)
 {
-    if (iso->terminating)
-        return 0;
-    JS_RunGC(iso->rt); /* lets FinalizationRegistry see cyclic garbage */
-    if (JS_IsJobPending(iso->rt) || iso->rejections) {
-        start_runner(iso);
-        return 1;
-    }
     if (!iso->main_done) {
-        fprintf(stderr, "Warning: the main module never finished: it waits for something "
-                        "that nothing is left to do\n");
+        fprintf(stderr, "Warning: %s%s%sthe main module never finished: it waits for something "
+                        "that nothing is left to do\n", iso->parent ? "[" : "",
+                iso->parent ? iso->name : "", iso->parent ? "] " : "");
         coro_isolate_terminate(iso, 13);
+    } else {
+        coro_isolate_terminate(iso, iso->exit_code);
     }
-    return 0;
+}
+
+int coro_isolates_loop_ended(void)
+{
+    coro_isolate *iso, *next;
+    int work = 0;
+
+    reap_isolates();
+    for (iso = isolates.first; iso; iso = iso->all_next) {
+        if (iso->terminating)
+            continue;
+        JS_RunGC(iso->rt); /* lets FinalizationRegistry see cyclic garbage */
+        if (JS_IsJobPending(iso->rt) || iso->rejections) {
+            start_runner(iso);
+            work = 1;
+        }
+    }
+    if (work)
+        return 1;
+    /* children someone waits for in join(), or whose parent is gone */
+    for (iso = isolates.first; iso; iso = next) {
+        next = iso->all_next;
+        if (!iso->terminating && iso->parent &&
+            (!coro_waitq_empty(&iso->port->joiners) || !iso->parent->iso)) {
+            end_idle(iso);
+            work = 1;
+            next = isolates.first; /* ending one may have freed others */
+        }
+    }
+    if (work)
+        return 1;
+    for (iso = isolates.first; iso; iso = next) {
+        next = iso->all_next;
+        if (!iso->terminating) {
+            end_idle(iso);
+            next = isolates.first;
+        }
+    }
+    reap_isolates();
+    return isolates.first != NULL;
 }

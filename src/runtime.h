@@ -24,6 +24,20 @@ typedef struct coro_rejection {
     JSValue reason;
 } coro_rejection;
 
+/* A queue of fibers waiting for something (a fiber to end, a socket to be
+   readable, their turn to write). Each waiter lives on its fiber's stack and
+   unlinks itself however it is woken. The owner of a queue that goes away
+   first calls coro_waitq_close, so no waiter touches it afterwards. */
+typedef struct coro_waiter {
+    struct coro_waiter *next, *prev;
+    coro_fiber *fiber;
+    struct coro_waitq *q; /* NULL once the queue is closed */
+} coro_waiter;
+
+typedef struct coro_waitq {
+    coro_waiter *head, *tail;
+} coro_waitq;
+
 /* Capabilities: what an isolate may reach outside itself. The process's first
    isolate has them all; an isolate started by another has only those granted. */
 #define CORO_CAP_NET 1  /* listen and connect */
@@ -31,13 +45,39 @@ typedef struct coro_rejection {
 #define CORO_CAP_ALL (CORO_CAP_NET | CORO_CAP_FS)
 
 typedef struct coro_isolate_options {
-    int argc;              /* process.argv */
+    int argc;              /* process.argv (copied) */
     char **argv;
     size_t memory_limit;   /* bytes, 0 = none */
     int expose_internals;  /* user code may import corojs:internal/ (tests) */
     int expose_gc;         /* a global gc() runs the cycle collector (tests) */
     int caps;              /* CORO_CAP_* */
+    const char *fs_root;   /* with CORO_CAP_FS: the directory fs is jailed to
+                              (NULL = anywhere); copied, resolved to a real path */
+    uint64_t cpu_slice_ms; /* longest turn of its JS while others wait; 0 = default */
+    char **env;            /* process.env, NULL-terminated "NAME=value" strings
+                              (copied); NULL = the process's environment */
+    struct coro_isolate *parent; /* the isolate starting it, NULL for a root */
+    const char *name;      /* what ps shows: the main module's path (copied) */
 } coro_isolate_options;
+
+#define CORO_DEFAULT_CPU_SLICE_MS 10
+
+/* A counted reference to an isolate that outlives it: Isolate objects,
+   Isolate.parent and function proxies reach an isolate through one, and so
+   never hold a dangling pointer. `iso` is NULL once the isolate is freed;
+   the exit status stays for join(). */
+typedef struct coro_port {
+    struct coro_isolate *iso;
+    unsigned refs;
+    uint64_t uid;          /* process-wide number, never reused (ps, kill) */
+    int ended;             /* freed: code and error are final */
+    int code;
+    void *error;           /* its uncaught error as a message (isolate.c), or NULL */
+    coro_waitq joiners;    /* fibers in join() */
+} coro_port;
+
+coro_port *coro_port_ref(coro_port *p);
+void coro_port_unref(coro_port *p);
 
 typedef struct coro_isolate {
     JSRuntime *rt;
@@ -60,6 +100,21 @@ typedef struct coro_isolate {
     char **argv;
     int expose_internals;
     int caps;                   /* CORO_CAP_* granted */
+    char *fs_root;              /* fs jail (real path), NULL = none */
+    char **env;                 /* process.env, NULL = the process's */
+    char *name;                 /* the main module's path, for ps */
+    coro_sched_group group;     /* its fibers take turns as one (preemption) */
+    uint64_t cpu_slice_ns;
+    uint64_t slice_start;       /* when the running fiber's turn began */
+    uint64_t slice_switches;    /* coro_sched_switches() then */
+    coro_port *port;            /* how others reach it */
+    coro_port *parent;          /* who started it; NULL for a root */
+    struct coro_isolate *all_prev, *all_next; /* every isolate of the process */
+    struct coro_isolate *reap_next;           /* ended, to be freed on main */
+    int reap_queued;
+    JSValue main_ns;            /* the main module's namespace (calls) */
+    coro_waitq main_waiters;    /* calls waiting for the main module to finish */
+    void *rpc;                  /* prim/isolate.c's state of this isolate */
 } coro_isolate;
 
 /* Whether iso holds capability `cap`; if not, throws Error with code
@@ -67,20 +122,35 @@ typedef struct coro_isolate {
 int coro_isolate_allow(JSContext *ctx, int cap, const char *what);
 
 coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
-void coro_isolate_free(coro_isolate *iso);
 
 /* Start the main fiber: bootstrap the standard library, then evaluate the
    module at `path`, or `code` when path is NULL. */
 int coro_isolate_start(coro_isolate *iso, const char *path, const char *code);
 
-/* The isolate's last chances after the loop ran dry: run GC-triggered jobs
-   and report fibers whose exceptions nobody joined. Returns 1 if it gave the
-   loop new work. */
-int coro_isolate_loop_ended(coro_isolate *iso);
-
 /* End the isolate with `code`: no JS runs any more, parked fibers unwind,
-   handles close. Returns at once; the loop finishes the work. */
+   handles close. Returns at once; the loop finishes the work, and the
+   isolate is freed on main once its last fiber has ended. */
 void coro_isolate_terminate(coro_isolate *iso, int code);
+
+/* After the loop ran dry: let every isolate run what GC and pending jobs give
+   it; if none has work, end the children someone is joining, and if there
+   are none, end the roots (which ends their children). Returns 1 while
+   isolates are left, so the loop must run again. */
+int coro_isolates_loop_ended(void);
+
+/* At the very end, before coro_sched_shutdown: close what isolates shared. */
+void coro_isolates_shutdown(void);
+
+/* Run iso's pending jobs once the ready fibers have run: after code outside
+   its fibers (another isolate) freed values of it. */
+void coro_isolate_check_jobs(coro_isolate *iso);
+
+/* The live isolates of the process, oldest first; and how many there are. */
+coro_isolate *coro_isolates_first(void);
+unsigned coro_isolates_count(void);
+
+/* The live isolate with this uid, or NULL. */
+coro_isolate *coro_isolate_by_uid(uint64_t uid);
 
 static inline coro_isolate *coro_isolate_of(JSContext *ctx)
 {
@@ -96,19 +166,9 @@ void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f);
 /* The same from JS: NULL with an exception pending on failure. */
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg);
 
-/* A queue of fibers waiting for something (a fiber to end, a socket to be
-   readable, their turn to write). Each waiter lives on its fiber's stack and
-   unlinks itself however it is woken. The owner of a queue that goes away
-   first calls coro_waitq_close, so no waiter touches it afterwards. */
-typedef struct coro_waiter {
-    struct coro_waiter *next, *prev;
-    coro_fiber *fiber;
-    struct coro_waitq *q; /* NULL once the queue is closed */
-} coro_waiter;
-
-typedef struct coro_waitq {
-    coro_waiter *head, *tail;
-} coro_waitq;
+/* coro_wait with a deadline: UV_ETIMEDOUT if nothing woke the fiber within
+   ms milliseconds (0 = no deadline). */
+int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags);
 
 /* Park the running fiber in q until woken. Returns the wake status, or
    CORO_ETERMINATED with an exception pending (see coro_wait). */

@@ -97,6 +97,56 @@ expect "stdout closed early (EPIPE) ends quietly" 0 '' '' -- \
 expect "30,000 sleeping fibers in one process" 0 '^30000$' '' -- \
     "$bin" -e 'const fs = []; for (let i = 0; i < 30000; i++) fs.push(Fiber.run(() => Fiber.sleep(50))); for (const f of fs) f.join(); console.log(fs.length)'
 
+# corojs run: several apps as isolates of one process
+cat > "$work/app_a.mjs" <<'EOF2'
+setTimeout(() => console.log('a done'), 20);
+EOF2
+cat > "$work/app_b.mjs" <<'EOF2'
+console.log('b', process.argv.length);
+process.exitCode = 3;
+EOF2
+cat > "$work/app_c.mjs" <<'EOF2'
+throw new Error('c fails');
+EOF2
+expect "run starts several apps and waits for all" 0 'a done' EMPTY -- "$bin" run "$work/app_a.mjs" "$work/hello.mjs"
+expect "run: each app has its own argv" 3 '^b 2$' EMPTY -- "$bin" run "$work/app_b.mjs"
+expect "run: an app that fails ends alone; the first failure is the status" 1 'a done' \
+    'app_c\.mjs\] Uncaught Error: c fails' -- "$bin" run "$work/app_c.mjs" "$work/app_a.mjs"
+expect "run needs a module" 9 '' 'needs at least one' -- "$bin" run
+
+# the shell, with piped input
+shell() { # input...
+    printf '%s\n' "$@" > "$work/shell_in"
+    "$bin" shell < "$work/shell_in"
+}
+expect "shell: echo, eval, cat" 0 '^hi there$' EMPTY -- shell 'echo hi there' 'eval 6 * 7' 'cat /etc/hostname'
+expect "shell: eval prints the value" 0 '^42$' EMPTY -- shell 'eval 6 * 7'
+expect "shell: ls lists a directory, marking subdirectories" 0 'app_a\.mjs' EMPTY -- shell "ls $work"
+expect "shell: run an app in the foreground with arguments" 0 '^hello x,y$' EMPTY -- shell "run $work/hello.mjs x y"
+expect "shell: a failing app reports its status" 0 'exited with 1: c fails' 'c fails' -- shell "run $work/app_c.mjs"
+expect "shell: run in the background, then ps lists it" 0 'app_a\.mjs' EMPTY -- shell "run $work/app_a.mjs &" 'ps'
+expect "shell: background apps finish after the input ends" 0 'a done' EMPTY -- shell "run $work/app_a.mjs &"
+expect "shell: kill ends a background app" 0 '^\[2\] killed$' EMPTY -- shell "run $work/app_a.mjs &" 'kill 2' 'ps'
+expect "shell: kill of nothing is an error" 0 '' 'no isolate 77' -- shell 'kill 77'
+expect "shell: mem" 0 'resident; 1 isolates' EMPTY -- shell 'mem'
+expect "shell: help lists the commands" 0 'run app\.mjs' EMPTY -- shell 'help'
+expect "shell: an unknown command" 0 '' 'frob: no such command' -- shell 'frob'
+expect "shell: exit with a status" 4 '' EMPTY -- shell 'exit 4' 'echo never'
+expect "shell: a missing app" 0 '' "Cannot find module" -- shell 'run /no/such.mjs'
+if "$bin" -e "await import('corojs:dns')" 2> /dev/null; then
+    expect "shell: host looks a name up" 0 'localhost has address 127\.0\.0\.1' EMPTY -- shell 'host localhost'
+else
+    expect "shell: host says when DNS is missing" 0 '' 'DNS is not available' -- shell 'host localhost'
+fi
+
+# the shell on a terminal: line editing and history through libedit
+if command -v python3 > /dev/null; then
+    expect "shell on a terminal: edits lines and recalls history" 0 'PTY OK' '' -- \
+        python3 "$(dirname "$0")/shell_pty.py" "$bin"
+else
+    echo "ok - shell on a terminal # SKIP no python3"
+fi
+
 # dns and dgram: ends of a program with a query or a receive in flight. The
 # "server" is a UDP socket of the program itself that never answers.
 silent='const s = dgram.createSocket("udp4").bind(0, "127.0.0.1");

@@ -71,6 +71,12 @@ done
 COROJS="$bin" timeout "$timeout_s" sh tests/cli.sh > "$out" 2>&1
 tally "cli/cli.sh" $? "$out"
 
+# Tests that need more than one process or a shell around corojs.
+for t in tests/sh/test_*.sh; do
+    COROJS="$bin" timeout "$timeout_s" sh "$t" > "$out" 2>&1
+    tally "sh/$(basename "$t")" $? "$out"
+done
+
 echo "$passed $failed" > "$results"
 echo "$variant: $passed passed, $failed failed${failures:+ (failed:$failures)}"
 if [ "$total" = --total ] && [ -f "$top/build/test-results-release" ] && [ "$variant" != release ]; then

@@ -41,6 +41,8 @@ lazy('performance', 'corojs:process', (m) => m.performance);
 lazy('TextEncoder', 'corojs:encoding', (m) => m.TextEncoder);
 lazy('TextDecoder', 'corojs:encoding', (m) => m.TextDecoder);
 lazy('fs', 'corojs:fs', (m) => m.default);
+lazy('Isolate', 'corojs:isolate', (m) => m.Isolate);
+lazy('net', 'corojs:net', (m) => m.default);
 lazy('dns', 'corojs:dns', (m) => m.default);
 lazy('dgram', 'corojs:dgram', (m) => m.default);
 

@@ -9,6 +9,10 @@
  * An open file is a File handle. Closing it kills its ID at once; if other
  * fibers still have operations in flight on it, the descriptor itself is
  * closed when the last of them finishes, never under their feet.
+ *
+ * Every path goes through fs_path first: an isolate without the fs
+ * capability gets ERR_ACCESS_DENIED, and one jailed to a directory gets the
+ * path resolved below it (jail.c, on the thread pool) or EACCES.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -16,6 +20,7 @@
 
 #include "prim.h"
 #include "../binding.h"
+#include "../jail.h"
 #include "../runtime.h"
 
 #define DEFAULT_READ_SIZE 65536
@@ -78,6 +83,74 @@ static JSValue fs_throw(JSContext *ctx, int err, const char *syscall, const char
     if (err == CORO_ETERMINATED)
         return JS_EXCEPTION;
     return coro_throw_uv(ctx, err, syscall, path, dest);
+}
+
+/* ------------------------------------------------------------------ */
+/* the capability and the jail */
+
+typedef struct jail_req {
+    uv_work_t work;
+    coro_fiber *fiber;
+    const char *root, *path;
+    int follow, result, done;
+    char *out;
+} jail_req;
+
+static void jail_work(uv_work_t *w)
+{
+    jail_req *j = w->data;
+
+    j->result = coro_jail_resolve(j->root, j->path, j->follow, &j->out);
+}
+
+static void jail_done(uv_work_t *w, int status)
+{
+    jail_req *j = w->data;
+
+    j->done = 1;
+    coro_fiber_wake(j->fiber, 0);
+}
+
+/* The path the calling isolate may use for `path`: itself, or in a jail
+   its resolution below the jail's root (then *owned, to free). NULL with an
+   exception pending: ERR_ACCESS_DENIED without the fs capability, EACCES
+   for a way out of the jail. follow: whether a symlink as the last
+   component is followed (stat) or meant (lstat, unlink, rename). */
+static const char *fs_path(JSContext *ctx, const char *path, int follow, const char *syscall,
+                           char **owned)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    jail_req j;
+    int r;
+
+    *owned = NULL;
+    if (!coro_isolate_allow(ctx, CORO_CAP_FS, "fs"))
+        return NULL;
+    if (!iso->fs_root)
+        return path;
+    memset(&j, 0, sizeof j);
+    j.work.data = &j;
+    j.fiber = coro_fiber_current();
+    j.root = iso->fs_root;
+    j.path = path;
+    j.follow = follow;
+    r = uv_queue_work(coro_loop(), &j.work, jail_work, jail_done);
+    if (r < 0) {
+        coro_throw_uv(ctx, r, syscall, path, NULL);
+        return NULL;
+    }
+    while (!j.done)
+        coro_fiber_park(CORO_PARK_NOINTERRUPT);
+    if (iso->terminating) {
+        free(j.out);
+        coro_throw_terminated(ctx);
+        return NULL;
+    }
+    if (j.result < 0) {
+        coro_throw_uv(ctx, j.result, syscall, path, NULL);
+        return NULL;
+    }
+    return *owned = j.out;
 }
 
 /* ------------------------------------------------------------------ */
@@ -160,7 +233,8 @@ static int parse_flags(const char *s, int *flags)
 static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
-    const char *path, *fl = NULL;
+    const char *path, *fl = NULL, *real;
+    char *owned = NULL;
     int64_t mode = 0666;
     int flags, r;
     JSValue ret = JS_EXCEPTION;
@@ -182,12 +256,16 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     if (!JS_IsUndefined(argv[2]) &&
         coro_arg_integer(ctx, argv[2], "mode", 0, 07777, &mode) < 0)
         goto done;
+    if (!(real = fs_path(ctx, path, 1, "open", &owned)))
+        goto done;
+    if (owned)
+        flags |= O_NOFOLLOW; /* resolved: a symlink there now is a race, not a path */
     f = coro_new_handle(ctx, sizeof *f, &file_type);
     if (!f)
         goto done;
     f->busy = 1; /* its ID is not usable until the file is open */
     fs_req_init(&req);
-    r = fs_wait(ctx, &req, uv_fs_open(coro_loop(), &req.req, path, flags, (int)mode, fs_done));
+    r = fs_wait(ctx, &req, uv_fs_open(coro_loop(), &req.req, real, flags, (int)mode, fs_done));
     uv_fs_req_cleanup(&req.req);
     f->busy = 0;
     if (r < 0) {
@@ -204,6 +282,7 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     f->fd = r;
     ret = JS_NewBigUint64(ctx, f->h.id);
 done:
+    free(owned);
     JS_FreeCString(ctx, fl);
     JS_FreeCString(ctx, path);
     return ret;
@@ -413,10 +492,12 @@ static JSValue readdir_names(JSContext *ctx, uv_fs_t *req)
 static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
                              int magic)
 {
-    const char *path, *dest = NULL;
+    const char *path, *dest = NULL, *rp, *rd = NULL;
+    char *owned_path = NULL, *owned_dest = NULL;
     int64_t mode = 0777;
     JSValue ret = JS_EXCEPTION;
     uv_loop_t *loop = coro_loop();
+    int follow = magic == OP_STAT || magic == OP_READDIR;
     fs_req req;
     int r;
 
@@ -428,15 +509,18 @@ static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JS
     if (magic == OP_MKDIR && !JS_IsUndefined(argv[1]) &&
         coro_arg_integer(ctx, argv[1], "mode", 0, 07777, &mode) < 0)
         goto done;
+    if (!(rp = fs_path(ctx, path, follow, path_op_names[magic], &owned_path)) ||
+        (dest && !(rd = fs_path(ctx, dest, 0, path_op_names[magic], &owned_dest))))
+        goto done;
     fs_req_init(&req);
     switch (magic) {
-    case OP_STAT: r = uv_fs_stat(loop, &req.req, path, fs_done); break;
-    case OP_LSTAT: r = uv_fs_lstat(loop, &req.req, path, fs_done); break;
-    case OP_UNLINK: r = uv_fs_unlink(loop, &req.req, path, fs_done); break;
-    case OP_RMDIR: r = uv_fs_rmdir(loop, &req.req, path, fs_done); break;
-    case OP_MKDIR: r = uv_fs_mkdir(loop, &req.req, path, (int)mode, fs_done); break;
-    case OP_READDIR: r = uv_fs_scandir(loop, &req.req, path, 0, fs_done); break;
-    default: r = uv_fs_rename(loop, &req.req, path, dest, fs_done); break;
+    case OP_STAT: r = uv_fs_stat(loop, &req.req, rp, fs_done); break;
+    case OP_LSTAT: r = uv_fs_lstat(loop, &req.req, rp, fs_done); break;
+    case OP_UNLINK: r = uv_fs_unlink(loop, &req.req, rp, fs_done); break;
+    case OP_RMDIR: r = uv_fs_rmdir(loop, &req.req, rp, fs_done); break;
+    case OP_MKDIR: r = uv_fs_mkdir(loop, &req.req, rp, (int)mode, fs_done); break;
+    case OP_READDIR: r = uv_fs_scandir(loop, &req.req, rp, 0, fs_done); break;
+    default: r = uv_fs_rename(loop, &req.req, rp, rd, fs_done); break;
     }
     r = fs_wait(ctx, &req, r);
     if (r < 0)
@@ -449,6 +533,8 @@ static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JS
         ret = JS_UNDEFINED;
     uv_fs_req_cleanup(&req.req);
 done:
+    free(owned_path);
+    free(owned_dest);
     JS_FreeCString(ctx, dest);
     JS_FreeCString(ctx, path);
     return ret;

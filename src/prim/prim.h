@@ -18,6 +18,9 @@ int coro_prim_fs_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_process_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_encoding_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_readline_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_net_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dns_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
 
@@ -34,5 +37,14 @@ void coro_fiber_record_ended(struct coro_fiber *co);
    fiber nobody joined, from a new fiber. Returns 1 if there was one. */
 struct coro_isolate;
 int coro_fibers_report_unjoined(struct coro_isolate *iso);
+
+/* prim/isolate.c: keep iso's uncaught error for its parent's join(). */
+void coro_isolate_record_error(struct coro_isolate *iso, JSValueConst exc);
+
+/* prim/isolate.c: iso is being freed: drop its RPC state. */
+void coro_isolate_forget(struct coro_isolate *iso);
+
+/* prim/isolate.c: free an error kept by coro_isolate_record_error. */
+void coro_isolate_free_error(void *error);
 
 #endif

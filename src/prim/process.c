@@ -16,9 +16,10 @@ extern char **environ;
 
 static JSValue js_process_env(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    coro_isolate *iso = coro_isolate_of(ctx);
     JSValue env = JS_NewObject(ctx);
 
-    for (char **e = environ; *e; e++) {
+    for (char **e = iso->env ? iso->env : environ; *e; e++) {
         const char *eq = strchr(*e, '=');
         if (!eq)
             continue;
@@ -55,10 +56,14 @@ static JSValue js_process_set_exit_code(JSContext *ctx, JSValueConst this_val, i
 
 static JSValue js_process_cwd(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    coro_isolate *iso = coro_isolate_of(ctx);
     char buf[4096];
     size_t len = sizeof buf;
-    int r = uv_cwd(buf, &len);
+    int r;
 
+    if (iso->fs_root) /* a jailed isolate's relative paths start at the jail */
+        return JS_NewString(ctx, iso->fs_root);
+    r = uv_cwd(buf, &len);
     if (r < 0)
         return coro_throw_uv(ctx, r, "uv_cwd", NULL, NULL);
     return JS_NewStringLen(ctx, buf, len);
@@ -66,10 +71,13 @@ static JSValue js_process_cwd(JSContext *ctx, JSValueConst this_val, int argc, J
 
 static JSValue js_process_chdir(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    const char *path = coro_arg_string(ctx, argv[0], "directory", NULL);
+    const char *path;
     int r;
 
-    if (!path)
+    if (coro_isolate_of(ctx)->parent) /* the directory belongs to the whole process */
+        return coro_throw_code(ctx, "ERR_ACCESS_DENIED",
+                               "process.chdir is not allowed in a child isolate");
+    if (!(path = coro_arg_string(ctx, argv[0], "directory", NULL)))
         return JS_EXCEPTION;
     r = uv_chdir(path);
     if (r < 0)

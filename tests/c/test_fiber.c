@@ -223,7 +223,96 @@ static void test_guard_page(void)
     CHECK(!(WIFEXITED(status) && WEXITSTATUS(status) == 0));
 }
 
+/* Groups and preemption: while a fiber of a group is preempted, other
+   fibers of the group are held back, wherever they are made ready from;
+   fibers of other groups run. */
+static coro_sched_group group_a, group_b;
+
+static void logger(coro_fiber *f, void *arg)
+{
+    note((char)(intptr_t)arg);
+}
+
+static void preempter(coro_fiber *f, void *arg)
+{
+    note('p');
+    coro_fiber_preempt();
+    note('P');
+}
+
+static void group_parker(coro_fiber *f, void *arg)
+{
+    note('k');
+    coro_fiber_park(0);
+    note('K');
+}
+
+static coro_fiber *in_group(coro_fiber_fn *fn, intptr_t arg, coro_sched_group *g)
+{
+    coro_fiber *f = coro_fiber_create(NULL, fn, (void *)arg);
+    if (f)
+        f->group = g;
+    return f;
+}
+
+static void starter(coro_fiber *f, void *arg)
+{
+    note('s');
+    coro_fiber_start(in_group(logger, 'x', &group_a)); /* held: the starter goes on */
+    note('S');
+}
+
+static void test_preempt_holds_group(void)
+{
+    coro_fiber *parked;
+
+    reset_log();
+    parked = in_group(group_parker, 0, &group_a);
+    coro_fiber_start(parked);                          /* k */
+    coro_fiber_start(in_group(preempter, 0, &group_a)); /* p, then preempted */
+    CHECK(coro_sched_group_held(&group_a));
+    coro_fiber_start(in_group(logger, 'b', &group_a)); /* held */
+    coro_fiber_wake(parked, 0);                        /* held */
+    coro_fiber_start(in_group(logger, 'o', &group_b)); /* another group runs */
+    coro_fiber_start(in_group(starter, 0, &group_b));  /* starts a held one, goes on */
+    coro_fiber_start(coro_fiber_create(NULL, logger, (void *)'n')); /* no group */
+    CHECK(strcmp(log_buf, "kposSn") == 0);
+    uv_run(loop, UV_RUN_DEFAULT);
+    /* the preempted fiber runs first, then the held ones in the order they came */
+    CHECK(strcmp(log_buf, "kposSnPbKx") == 0);
+    CHECK(!coro_sched_group_held(&group_a));
+}
+
+static void spinner(coro_fiber *f, void *arg)
+{
+    for (int i = 0; i < 3; i++) {
+        note((char)(intptr_t)arg);
+        coro_fiber_preempt();
+    }
+}
+
+static void test_preempted_groups_take_turns(void)
+{
+    reset_log();
+    coro_fiber_start(in_group(spinner, 'a', &group_a));
+    coro_fiber_start(in_group(spinner, 'b', &group_b));
+    coro_fiber_start(in_group(logger, 'c', &group_a)); /* waits for all of a's turns */
+    uv_run(loop, UV_RUN_DEFAULT);
+    CHECK(strcmp(log_buf, "ababab" "c") == 0);
+}
+
+static void test_switch_counter(void)
+{
+    uint64_t before = coro_sched_switches();
+
+    coro_fiber_start(coro_fiber_create(NULL, logger, (void *)'z'));
+    CHECK(coro_sched_switches() == before + 2);
+}
+
 static const ctest tests[] = {
+    { "fiber: a preempted fiber holds back its group, not others", test_preempt_holds_group },
+    { "fiber: preempted groups take turns; held fibers run after", test_preempted_groups_take_turns },
+    { "fiber: the switch counter counts switches", test_switch_counter },
     { "fiber: start runs at once; wake from main resumes at once", test_start_park_wake },
     { "fiber: a fiber started by a fiber runs first", test_start_from_fiber },
     { "fiber: sleepers wake in deadline order", test_sleep_order },

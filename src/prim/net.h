@@ -1,0 +1,42 @@
+/*
+ * prim/net.h: stream sockets seen from C, for the bindings that speak over
+ * them (TLS, HTTP). Each call blocks only the calling fiber, and takes its
+ * turn: reads of one socket run one after another, and so do writes.
+ */
+#ifndef COROJS_PRIM_NET_H
+#define COROJS_PRIM_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "quickjs.h"
+
+typedef struct js_socket js_socket;
+
+/* The socket named by a handle ID, held so it outlives a close meanwhile;
+   NULL with an exception pending. Every coro_net_socket needs its
+   coro_net_release. */
+js_socket *coro_net_socket(JSContext *ctx, JSValueConst id);
+void coro_net_release(js_socket *s);
+
+/* Block until data arrives. Returns the number of bytes (> 0) with *buf a
+   js_malloc'ed buffer the caller owns, 0 at the end of the stream, or a
+   negative error (UV_ETIMEDOUT after the socket's timeout, UV_EBADF if it
+   was closed, UV_ECONNRESET...). CORO_ETERMINATED means an exception is
+   pending. */
+ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **buf);
+
+/* Write all of data, blocking until the kernel has taken it. Returns 0 or a
+   negative error as coro_net_read. */
+int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len);
+
+/* Half-close: no more writes. Returns 0 or a negative error. */
+int coro_net_shutdown(JSContext *ctx, js_socket *s);
+
+/* Close it (idempotent). Fibers blocked on it wake with UV_EBADF. */
+void coro_net_close(js_socket *s);
+
+/* The JS value of an error from the calls above ("read ECONNRESET"). */
+JSValue coro_net_error(JSContext *ctx, int err, const char *syscall);
+
+#endif
