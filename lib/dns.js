@@ -38,7 +38,7 @@ function parseServer(s, i) {
     ip = v4[1];
     port = Number(v4[2]);
   }
-  const family = D.isIP(ip);
+  const family = P.net.isIP(ip);
   if (family === 0 || (v6 && family !== 6) || (v4 && family !== 4)) {
     throw invalidArgValue(name, s, 'is not an IP address with an optional port');
   }

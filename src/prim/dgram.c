@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "prim.h"
+#include "net.h"
 #include "../binding.h"
 #include "../runtime.h"
 
@@ -64,25 +65,6 @@ static void udp_close(coro_handle *h)
     coro_waitq_close(&s->readers, UV_EBADF); /* they find the ID dead */
 }
 
-/* "<syscall> <code> <address>:<port>", with code, errno, syscall, address
-   and port, as Node words socket errors. */
-static JSValue udp_throw(JSContext *ctx, int err, const char *syscall, const char *address,
-                         int port)
-{
-    JSValue e = coro_new_uv_error(ctx, err, syscall, NULL, NULL);
-    char msg[256];
-
-    if (address) {
-        snprintf(msg, sizeof msg, "%s %s %s:%d", syscall, uv_err_name(err), address, port);
-        JS_SetPropertyStr(ctx, e, "address", JS_NewString(ctx, address));
-        JS_SetPropertyStr(ctx, e, "port", JS_NewInt32(ctx, port));
-    } else {
-        snprintf(msg, sizeof msg, "%s %s", syscall, uv_err_name(err));
-    }
-    JS_SetPropertyStr(ctx, e, "message", JS_NewString(ctx, msg));
-    return JS_Throw(ctx, e);
-}
-
 /* An IP literal and a port as a socket address; -1 with a TypeError if the
    string is not an IP address. */
 static int arg_sockaddr(JSContext *ctx, JSValueConst ip, JSValueConst port,
@@ -97,34 +79,13 @@ static int arg_sockaddr(JSContext *ctx, JSValueConst ip, JSValueConst port,
     *str = coro_arg_string(ctx, ip, "address", NULL);
     if (!*str)
         return -1;
-    memset(sa, 0, sizeof *sa);
-    if (uv_ip4_addr(*str, (int)p, (struct sockaddr_in *)sa) == 0 ||
-        uv_ip6_addr(*str, (int)p, (struct sockaddr_in6 *)sa) == 0)
+    if (coro_sockaddr_parse(*str, (int)p, sa) == 0)
         return 0;
     coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE", "The argument 'address' is not an IP address. Received '%s'",
                     *str);
     JS_FreeCString(ctx, *str);
     *str = NULL;
     return -1;
-}
-
-/* Set address, family ('IPv4' | 'IPv6') and port on o. */
-static JSValue set_address(JSContext *ctx, JSValue o, const struct sockaddr *sa)
-{
-    char ip[INET6_ADDRSTRLEN] = "";
-    int port = 0;
-
-    if (sa->sa_family == AF_INET6) {
-        uv_ip6_name((const struct sockaddr_in6 *)sa, ip, sizeof ip);
-        port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
-    } else if (sa->sa_family == AF_INET) {
-        uv_ip4_name((const struct sockaddr_in *)sa, ip, sizeof ip);
-        port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
-    }
-    JS_SetPropertyStr(ctx, o, "address", JS_NewString(ctx, ip));
-    JS_SetPropertyStr(ctx, o, "family", JS_NewString(ctx, sa->sa_family == AF_INET6 ? "IPv6" : "IPv4"));
-    JS_SetPropertyStr(ctx, o, "port", JS_NewInt32(ctx, port));
-    return o;
 }
 
 /* socket(family 4 | 6) -> id */
@@ -179,7 +140,7 @@ static JSValue js_dgram_bind(JSContext *ctx, JSValueConst this_val, int argc, JS
     else
         err = uv_udp_connect(&s->udp, (struct sockaddr *)&sa);
     if (err < 0)
-        udp_throw(ctx, err, magic == OP_BIND ? "bind" : "connect", ip, port);
+        coro_throw_net(ctx, err, magic == OP_BIND ? "bind" : "connect", ip, port);
     JS_FreeCString(ctx, ip);
     return err < 0 ? JS_EXCEPTION : JS_UNDEFINED;
 }
@@ -202,8 +163,8 @@ static JSValue js_dgram_address(JSContext *ctx, JSValueConst this_val, int argc,
     else
         err = uv_udp_getpeername(&s->udp, (struct sockaddr *)&sa, &len);
     if (err < 0)
-        return udp_throw(ctx, err, magic == OP_LOCAL ? "getsockname" : "getpeername", NULL, 0);
-    return set_address(ctx, JS_NewObject(ctx), (struct sockaddr *)&sa);
+        return coro_throw_net(ctx, err, magic == OP_LOCAL ? "getsockname" : "getpeername", NULL, -1);
+    return coro_sockaddr_object(ctx, &sa);
 }
 
 typedef struct send_req {
@@ -266,7 +227,7 @@ static JSValue js_dgram_send(JSContext *ctx, JSValueConst this_val, int argc, JS
         }
     }
     if (err < 0)
-        udp_throw(ctx, err == UV_ECANCELED ? UV_EBADF : err, "send", ip, port);
+        coro_throw_net(ctx, err == UV_ECANCELED ? UV_EBADF : err, "send", ip, ip ? port : -1);
     else
         ret = JS_UNDEFINED;
 out:
@@ -346,7 +307,7 @@ static JSValue js_dgram_recv(JSContext *ctx, JSValueConst this_val, int argc, JS
         if (!s->receiving) {
             err = uv_udp_recv_start(&s->udp, recv_alloc, recv_done);
             if (err < 0)
-                return udp_throw(ctx, err, "recvmsg", NULL, 0);
+                return coro_throw_net(ctx, err, "recvmsg", NULL, -1);
             s->receiving = 1;
         }
         if (coro_waitq_wait(ctx, &s->readers) == CORO_ETERMINATED)
@@ -355,7 +316,7 @@ static JSValue js_dgram_recv(JSContext *ctx, JSValueConst this_val, int argc, JS
     if (!s->inbox) {
         err = s->recv_error;
         s->recv_error = 0;
-        return udp_throw(ctx, err, "recvmsg", NULL, 0);
+        return coro_throw_net(ctx, err, "recvmsg", NULL, -1);
     }
     d = s->inbox;
     s->inbox = d->next;
@@ -367,9 +328,8 @@ static JSValue js_dgram_recv(JSContext *ctx, JSValueConst this_val, int argc, JS
     bytes = js_malloc(ctx, d->len ? d->len : 1);
     if (bytes) {
         memcpy(bytes, d->data, d->len);
-        ret = JS_NewObject(ctx);
+        ret = coro_sockaddr_object(ctx, &d->from);
         JS_SetPropertyStr(ctx, ret, "data", coro_new_uint8array(ctx, bytes, d->len));
-        set_address(ctx, ret, (struct sockaddr *)&d->from);
     } else {
         ret = JS_EXCEPTION;
     }
@@ -389,7 +349,7 @@ static JSValue js_dgram_set_broadcast(JSContext *ctx, JSValueConst this_val, int
         return JS_EXCEPTION;
     err = uv_udp_set_broadcast(&s->udp, JS_ToBool(ctx, argv[1]));
     if (err < 0)
-        return udp_throw(ctx, err, "setBroadcast", NULL, 0);
+        return coro_throw_net(ctx, err, "setBroadcast", NULL, -1);
     return JS_UNDEFINED;
 }
 

@@ -95,8 +95,8 @@ static void done_unlink(dns_resolver *r, dns_query *q)
     q->queued = 0;
 }
 
-/* Wake the fibers of finished queries, outside any c-ares call. A woken
-   fiber may run at once and close r, so r is held meanwhile. */
+/* Wake the fibers of finished queries, outside any c-ares call: all are
+   made ready first, then run. One may close r, so r is held meanwhile. */
 static void resolver_flush(dns_resolver *r)
 {
     dns_query *q;
@@ -104,8 +104,9 @@ static void resolver_flush(dns_resolver *r)
     r->refs++;
     while ((q = r->done_head)) {
         done_unlink(r, q);
-        coro_fiber_wake(q->fiber, 0);
+        coro_fiber_wake_later(q->fiber, 0);
     }
+    coro_sched_run();
     resolver_unref(r);
 }
 
@@ -832,24 +833,6 @@ static int ip_family(const char *s, unsigned char *buf)
     return 0;
 }
 
-/* isIP(string) -> 0, 4 or 6; anything else is 0 */
-static JSValue js_dns_is_ip(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    unsigned char buf[16];
-    const char *s;
-    size_t len;
-    int fam;
-
-    if (!JS_IsString(argv[0]))
-        return JS_NewInt32(ctx, 0);
-    s = JS_ToCStringLen(ctx, &len, argv[0]);
-    if (!s)
-        return JS_EXCEPTION;
-    fam = strlen(s) == len ? ip_family(s, buf) : 0;
-    JS_FreeCString(ctx, s);
-    return JS_NewInt32(ctx, fam);
-}
-
 /* reverseName(ip) -> '4.3.2.1.in-addr.arpa' or the ip6.arpa name; null if
    not an IP address */
 static JSValue js_dns_reverse_name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -987,7 +970,6 @@ static const JSCFunctionListEntry dns_funcs[] = {
     JS_CFUNC_DEF("getServers", 1, js_dns_get_servers),
     JS_CFUNC_DEF("cancel", 1, js_dns_cancel),
     JS_CFUNC_DEF("close", 1, js_dns_close),
-    JS_CFUNC_DEF("isIP", 1, js_dns_is_ip),
     JS_CFUNC_DEF("reverseName", 1, js_dns_reverse_name),
     JS_CFUNC_DEF("lookup", 2, js_dns_lookup),
 };
