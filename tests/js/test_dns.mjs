@@ -6,6 +6,8 @@ import { test, assert } from './harness.mjs';
 import dnsModule, { Resolver, lookup, resolve, resolveMx } from 'corojs:dns';
 import { createSocket } from 'corojs:dgram';
 
+const fixtures = `${import.meta.dirname}/fixtures/isolate/`;
+
 const server = process.env.DNS_SERVER;
 if (!server) throw new Error('run this test under tests/dns/run-with-dns.sh');
 // Never ask the machine's own resolver (resolv.conf): only the test server.
@@ -310,4 +312,37 @@ test('a resolver dropped without use or with queries done is collected', () => {
   gc();
   Fiber.yield(); // let the FinalizationRegistry close their channels
   assert.deepEqual(dns.resolve4('example.test'), ['192.0.2.1']);
+});
+
+test('an isolate with net resolves through its own resolver, alongside this one', () => {
+  const child = new Isolate(`${fixtures}dnsuser.mjs`, { net: true });
+  child.call('setServers', [server]);
+  const theirs = child.callAsync('resolve', 'example.test', 'SOA');
+  assert.deepEqual(dns.resolve4('example.test'), ['192.0.2.1']);
+  assert.equal(Fiber.await(theirs).SOA.serial, 2024010101);
+  assert.deepEqual(child.call('resolve', 'example.test', 'NS'), { NS: ['ns1.example.test'] });
+  assert.throws(() => child.call('resolve', 'nothere.example.test', 'A'), { code: 'ENOTFOUND', syscall: 'queryA' });
+  child.call('udp');
+  child.terminate();
+  child.join();
+});
+
+test('an isolate without net cannot resolve, look names up or open UDP sockets', () => {
+  const child = new Isolate(`${fixtures}dnsuser.mjs`);
+  assert.throws(() => child.call('resolve', 'example.test', 'A'), { code: 'ERR_ACCESS_DENIED' });
+  assert.throws(() => child.call('lookupName', 'localhost'), { code: 'ERR_ACCESS_DENIED' });
+  assert.deepEqual(child.call('lookupName', '127.0.0.1'), { address: '127.0.0.1', family: 4 }, 'an IP address needs no one');
+  assert.throws(() => child.call('udp'), { code: 'ERR_ACCESS_DENIED' });
+  child.terminate();
+  child.join();
+});
+
+test('an isolate terminated while it waits in resolve and recv ends cleanly', () => {
+  const child = new Isolate(`${fixtures}dnsuser.mjs`, { net: true });
+  const pending = child.callAsync('hang').then(() => 'answered', (e) => e.code);
+  Fiber.sleep(20);
+  child.terminate();
+  assert.equal(child.join().code, 1);
+  assert.equal(Fiber.await(pending), 'ERR_ISOLATE_TERMINATED');
+  assert.deepEqual(dns.resolve4('example.test'), ['192.0.2.1'], 'this isolate resolves on');
 });
