@@ -29,7 +29,7 @@ SWITCH ?= ucontext
 endif
 
 CC ?= gcc
-PKGS := libuv openssl libedit
+PKGS := libuv openssl libedit libcares
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -63,7 +63,8 @@ QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/qjs/quickjs_ext.o
 
 CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c \
              prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
-             prim/net.c prim/isolate.c prim/readline.c
+             prim/net.c prim/isolate.c prim/readline.c \
+             prim/dns.c prim/dgram.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 

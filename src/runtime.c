@@ -40,6 +40,8 @@ static const struct {
     { "isolate", coro_prim_isolate_init },
     { "readline", coro_prim_readline_init },
     { "net", coro_prim_net_init },
+    { "dns", coro_prim_dns_init },
+    { "dgram", coro_prim_dgram_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */

@@ -146,3 +146,33 @@ if command -v python3 > /dev/null; then
 else
     echo "ok - shell on a terminal # SKIP no python3"
 fi
+
+# dns and dgram: ends of a program with a query or a receive in flight. The
+# "server" is a UDP socket of the program itself that never answers.
+silent='const s = dgram.createSocket("udp4").bind(0, "127.0.0.1");
+const r = new dns.Resolver({ timeout: 10000, tries: 1 });
+r.setServers(["127.0.0.1:" + s.address().port]);'
+expect "process.exit with DNS queries in flight" 5 '^asked$' EMPTY -- \
+    "$bin" -e "$silent"' for (let i = 0; i < 10; i++) Fiber.run(() => r.resolve4("example.test"));
+console.log("asked"); process.exit(5)'
+expect "an uncaught error with a DNS query in flight" 1 '' 'Uncaught Error: boom' -- \
+    "$bin" -e "$silent"' Fiber.run(() => r.resolve("example.test", "MX")); throw new Error("boom")'
+expect "process.exit from a timer while the main fiber waits in resolve" 6 '' EMPTY -- \
+    "$bin" -e "$silent"' setTimeout(() => process.exit(6), 20); r.resolve4("example.test")'
+expect "a fiber in resolve cannot catch the end of the program" 4 EMPTY EMPTY -- \
+    "$bin" -e "$silent"' Fiber.run(() => { try { r.resolve4("example.test") } catch (e) { console.log("caught", e.code) } });
+Fiber.sleep(5); process.exit(4)'
+expect "a fiber in recv cannot catch the end of the program" 4 EMPTY EMPTY -- \
+    "$bin" -e "$silent"' Fiber.run(() => { try { s.recv() } catch (e) { console.log("caught", e.code) } });
+Fiber.sleep(5); process.exit(4)'
+expect "process.exit with lookups in flight" 7 '' EMPTY -- \
+    "$bin" -e 'for (let i = 0; i < 5; i++) Fiber.run(() => dns.lookup("localhost")); process.exit(7)'
+expect "process.exit with fibers blocked in recv" 3 '' EMPTY -- \
+    "$bin" -e "$silent"' Fiber.run(() => s.recv()); Fiber.run(() => s.recv()); Fiber.sleep(5); process.exit(3)'
+expect "an idle bound UDP socket does not keep the program alive" 0 '^done$' EMPTY -- \
+    "$bin" -e 'dgram.createSocket("udp4").bind(0, "127.0.0.1"); console.log("done")'
+expect "a fiber in recv keeps the program alive until a datagram comes" 0 '^late$' EMPTY -- \
+    "$bin" -e 'const s = dgram.createSocket("udp4").bind(0, "127.0.0.1");
+setTimeout(() => dgram.createSocket("udp4").send("late", s.address().port, "127.0.0.1"), 30);
+console.log(new TextDecoder().decode(s.recv().data)); s.close()'
+expect "the UDP echo example" 0 'echo: hello 3' EMPTY -- "$bin" examples/udp-echo.mjs

@@ -4,6 +4,12 @@
 # with a timeout, and the command-line tests. Prints one line per file and
 # ends with "N passed, N failed". With --total, the counts of the release
 # run just before are added in, for `make test`.
+#
+# The top lines of a JS test may say how to run it:
+#     // flags: --expose-gc              options for corojs (first line only)
+#     // with: tests/dns/run-with-dns.sh  a wrapper that starts a peer (a real
+#                                        server on loopback), runs the test
+#                                        under it and stops the peer
 set -u
 
 variant=${1:-release}
@@ -53,9 +59,10 @@ done
 
 for t in tests/js/test_*.mjs; do
     flags=$(sed -n '1s|^// flags: ||p' "$t")
+    with=$(sed -n '1,3s|^// with: ||p' "$t")
     dir=$(mktemp -d)
     # shellcheck disable=SC2086
-    TEST_TMPDIR="$dir" timeout "$timeout_s" "$bin" $flags "$t" > "$out" 2>&1
+    TEST_TMPDIR="$dir" timeout "$timeout_s" $with "$bin" $flags "$t" > "$out" 2>&1
     status=$?
     rm -rf "$dir"
     tally "js/$(basename "$t")" $status "$out"

@@ -531,7 +531,7 @@ static JSValue js_net_set_option(JSContext *ctx, JSValueConst this_val, int argc
 /* ------------------------------------------------------------------ */
 /* addresses */
 
-static JSValue sockaddr_object(JSContext *ctx, const struct sockaddr_storage *ss)
+JSValue coro_sockaddr_object(JSContext *ctx, const struct sockaddr_storage *ss)
 {
     char ip[INET6_ADDRSTRLEN] = "";
     JSValue o = JS_NewObject(ctx);
@@ -571,11 +571,10 @@ static JSValue js_net_address(JSContext *ctx, JSValueConst this_val, int argc, J
     }
     r = remote ? uv_tcp_getpeername(&s->u.tcp, (struct sockaddr *)&ss, &len)
                : uv_tcp_getsockname(&s->u.tcp, (struct sockaddr *)&ss, &len);
-    return r < 0 ? JS_UNDEFINED : sockaddr_object(ctx, &ss);
+    return r < 0 ? JS_UNDEFINED : coro_sockaddr_object(ctx, &ss);
 }
 
-/* An IP literal and port as a sockaddr; -1 if host is not an IP address. */
-static int parse_address(const char *host, int port, struct sockaddr_storage *ss)
+int coro_sockaddr_parse(const char *host, int port, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof *ss);
     if (uv_ip4_addr(host, port, (struct sockaddr_in *)ss) == 0)
@@ -597,7 +596,7 @@ static int arg_address(JSContext *ctx, JSValueConst host_v, int port, const char
     *host = coro_arg_string(ctx, host_v, "host", NULL);
     if (!*host)
         return -1;
-    if (parse_address(*host, port, ss) < 0) {
+    if (coro_sockaddr_parse(*host, port, ss) < 0) {
         coro_throw_code(ctx, "ERR_INVALID_IP_ADDRESS", "Invalid IP address: %s", *host);
         JS_FreeCString(ctx, *host);
         return -1;
@@ -916,7 +915,7 @@ static JSValue js_net_server_address(JSContext *ctx, JSValueConst this_val, int 
         return JS_NewString(ctx, srv->path);
     if (getsockname(srv->fd, (struct sockaddr *)&ss, &len) < 0)
         return coro_throw_uv(ctx, -errno, "getsockname", NULL, NULL);
-    return sockaddr_object(ctx, &ss);
+    return coro_sockaddr_object(ctx, &ss);
 }
 
 /* isIP(string) -> 4, 6 or 0 */

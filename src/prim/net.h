@@ -39,4 +39,14 @@ void coro_net_close(js_socket *s);
 /* The JS value of an error from the calls above ("read ECONNRESET"). */
 JSValue coro_net_error(JSContext *ctx, int err, const char *syscall);
 
+/* IP socket addresses, shared with prim/dgram.c. */
+struct sockaddr_storage;
+
+/* { address, family: 'IPv4' | 'IPv6', port } */
+JSValue coro_sockaddr_object(JSContext *ctx, const struct sockaddr_storage *ss);
+
+/* An IP literal and a port as a socket address; -1 if host is not an IP
+   address. */
+int coro_sockaddr_parse(const char *host, int port, struct sockaddr_storage *ss);
+
 #endif
