@@ -70,7 +70,6 @@ export class Socket {
   // send(data, port, host = localhost), or send(data) on a connected socket.
   // data is a String (sent as UTF-8), an ArrayBuffer or a view of one.
   send(data, port, host) {
-    if (data instanceof DataView) data = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (port === undefined && host === undefined) {
       U.send(this.#id, data, undefined, 0);
       return;

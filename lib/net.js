@@ -126,7 +126,10 @@ export function socketFromId(id) {
   return new Socket(kToken, id);
 }
 
+// A peer that vanished (reset or gone mid-write) is routine for a server and
+// is not printed; anything else is, and the server goes on.
 function defaultOnError(error) {
+  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
   const { inspect } = P.util.importSync('corojs:util');
   P.process.write(2, `Error in a connection handler (the connection was closed): ${inspect(error)}\n`);
 }
@@ -204,7 +207,8 @@ export class Server {
 
 // createServer(handler) or createServer({ onError }, handler). onError(error,
 // socket) is called when a handler throws; by default the error is printed
-// to stderr and the server goes on.
+// to stderr (unless the peer just went away: ECONNRESET, EPIPE) and the
+// server goes on.
 export function createServer(options, handler) {
   if (typeof options === 'function') return new Server(kToken, {}, options);
   return new Server(kToken, options ?? {}, handler);

@@ -244,40 +244,13 @@ int coro_arg_ms(JSContext *ctx, JSValueConst v, const char *name, uint64_t *out)
     return 0;
 }
 
-/* The bytes of an ArrayBuffer or view, or NULL (no exception) if v is neither. */
-static const uint8_t *buffer_bytes(JSContext *ctx, JSValueConst v, size_t *len)
-{
-    size_t offset, elem;
-    uint8_t *data;
-    JSValue buf;
-
-    if (!JS_IsObject(v))
-        return NULL;
-    data = JS_GetArrayBuffer(ctx, len, v);
-    if (data)
-        return data;
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    buf = JS_GetTypedArrayBuffer(ctx, v, &offset, len, &elem);
-    if (JS_IsException(buf)) {
-        JS_FreeValue(ctx, JS_GetException(ctx));
-        return NULL;
-    }
-    data = JS_GetArrayBuffer(ctx, &elem, buf);
-    JS_FreeValue(ctx, buf); /* the view holds the buffer */
-    if (!data) {
-        JS_FreeValue(ctx, JS_GetException(ctx));
-        return NULL;
-    }
-    return data + offset;
-}
-
 int coro_arg_view(JSContext *ctx, JSValueConst v, const char *name,
                   const uint8_t **data, size_t *len)
 {
-    *data = buffer_bytes(ctx, v, len);
+    *data = coro_qjs_bytes(v, len);
     if (*data)
         return 0;
-    coro_throw_arg_type(ctx, name, "an instance of Uint8Array or ArrayBuffer", v);
+    coro_throw_arg_type(ctx, name, "an instance of ArrayBuffer, TypedArray or DataView", v);
     return -1;
 }
 
@@ -296,10 +269,10 @@ int coro_arg_bytes(JSContext *ctx, JSValueConst v, const char *name, coro_bytes 
             return 0;
         data = b->data; /* lone surrogates: write U+FFFD, as TextEncoder does */
     } else {
-        data = buffer_bytes(ctx, v, &b->len);
+        data = coro_qjs_bytes(v, &b->len);
         if (!data) {
             coro_throw_arg_type(ctx, name,
-                                "of type string or an instance of Uint8Array or ArrayBuffer", v);
+                                "of type string or an instance of ArrayBuffer, TypedArray or DataView", v);
             return -1;
         }
     }

@@ -224,3 +224,31 @@ JSValue coro_qjs_adopt_array_buffer(JSContext *ctx, uint8_t *data, size_t len)
         adopted_buffer_free(ctx->rt, NULL, data);
     return ab;
 }
+
+uint8_t *coro_qjs_bytes(JSValueConst v, size_t *len)
+{
+    JSArrayBuffer *abuf;
+    JSTypedArray *ta;
+    JSObject *p;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return NULL;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id == JS_CLASS_ARRAY_BUFFER || p->class_id == JS_CLASS_SHARED_ARRAY_BUFFER) {
+        abuf = p->u.array_buffer;
+        if (abuf->detached)
+            return NULL;
+        *len = (size_t)abuf->byte_length;
+        return abuf->data;
+    }
+    if ((p->class_id >= JS_CLASS_UINT8C_ARRAY && p->class_id <= JS_CLASS_FLOAT64_ARRAY) ||
+        p->class_id == JS_CLASS_DATAVIEW) {
+        ta = p->u.typed_array;
+        abuf = ta->buffer->u.array_buffer;
+        if (abuf->detached)
+            return NULL;
+        *len = ta->length;
+        return abuf->data + ta->offset;
+    }
+    return NULL;
+}

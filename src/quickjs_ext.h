@@ -21,6 +21,11 @@ void coro_qjs_set_stack(JSRuntime *rt, uintptr_t top, size_t size);
    namespace can be taken before it runs. 0, or -1 with an exception. */
 int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m);
 
+/* The bytes of an ArrayBuffer, a typed array or a DataView, found without
+   throwing (the public calls throw, and build a backtrace, on a mismatch):
+   NULL if v is none of them or its buffer is detached. */
+uint8_t *coro_qjs_bytes(JSValueConst v, size_t *len);
+
 /* Whether `val` is an error that catch and finally do not stop (QuickJS's
    interrupt error, or one made with JS_SetUncatchableError). */
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val);

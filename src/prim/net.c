@@ -1,10 +1,14 @@
 /*
  * prim/net.c: __primordials.net, TCP and Unix-domain stream sockets.
  *
- * A socket reads only while a fiber waits in read(): the fiber starts libuv
- * reading, parks, and the read callback stops reading and wakes it with one
- * chunk. An idle connection therefore holds no buffer, and a slow consumer
- * leaves the data in the kernel, where TCP flow control slows the sender.
+ * Reading is driven by the fibers that read. The first read() starts libuv
+ * reading; each chunk the read callback gets goes straight to the fiber
+ * waiting for it, and reading stays on for the next read(), so a connection
+ * that answers request after request costs no system call beyond read and
+ * write. A chunk that arrives while nobody waits is kept (one, at most) and
+ * reading stops until a fiber takes it: a slow consumer leaves the data in
+ * the kernel, where TCP flow control slows the sender. An idle connection
+ * holds no buffer: libuv asks for one only when data is there.
  * write() hands the data to the kernel at once when it can (uv_try_write)
  * and otherwise parks until libuv has written all of it, so a slow reader
  * slows its writer and memory stays bounded.
@@ -54,9 +58,10 @@ struct js_socket {
     int close_done;     /* ... and its callback ran */
     int reading, writing; /* a fiber has the turn */
     coro_waitq readq, writeq;
+    int read_active;    /* uv_read_start in effect */
     coro_fiber *reader; /* the fiber waiting for read_cb */
-    uint8_t *rbuf;      /* what read_cb got: data ... */
-    ssize_t rlen;       /* ... and its length, or an error; 0 = nothing yet */
+    uint8_t *rbuf;      /* a chunk read_cb got and nobody took yet ... */
+    ssize_t rlen;       /* ... and its length, or an error; 0 = none */
     uint64_t timeout;   /* ms a read or write may block, 0 = forever */
     uint8_t tail[4];    /* UTF-8 bytes of a character split between reads */
     int tail_len;
@@ -207,6 +212,13 @@ static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
     buf->len = buf->base ? READ_SIZE : 0;
 }
 
+static void stop_reading(js_socket *s)
+{
+    if (s->read_active && !s->closed)
+        uv_read_stop(&s->u.stream);
+    s->read_active = 0;
+}
+
 static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
     js_socket *s = stream->data;
@@ -215,39 +227,41 @@ static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         js_free_rt(s->h.iso->rt, buf->base);
         return;
     }
-    uv_read_stop(stream);
     if (nread > 0) {
         s->rbuf = (uint8_t *)buf->base;
     } else {
         js_free_rt(s->h.iso->rt, buf->base);
+        stop_reading(s); /* the end, or an error: nothing more comes */
     }
     s->rlen = nread;
     if (s->reader)
-        coro_fiber_wake(s->reader, 0);
+        coro_fiber_wake(s->reader, 0); /* from main: it takes the chunk now */
+    if (s->rlen != 0)
+        stop_reading(s); /* kept for a later read(): hold the rest back */
 }
 
 ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **out)
 {
     ssize_t n;
-    int st;
+    int st = 0;
 
     if (s->eof)
         return 0;
     st = take_turn(ctx, s, &s->reading, &s->readq);
     if (st < 0)
         return st;
-    s->rbuf = NULL;
-    s->rlen = 0;
-    st = uv_read_start(&s->u.stream, alloc_cb, read_cb);
-    if (st == 0) {
+    if (s->rlen == 0 && !s->read_active) {
+        st = uv_read_start(&s->u.stream, alloc_cb, read_cb);
+        s->read_active = st == 0;
+    }
+    if (s->rlen == 0 && st == 0) {
         s->reader = coro_fiber_current();
         st = coro_wait_timeout(ctx, s->timeout, 0);
         s->reader = NULL;
-        if (s->rlen == 0 && !s->closed)
-            uv_read_stop(&s->u.stream); /* woken by the deadline or teardown */
     }
     give_turn(&s->reading, &s->readq);
     n = s->rlen; /* data that arrived wins over a deadline that fired with it */
+    s->rlen = 0;
     if (n > 0) {
         *out = s->rbuf;
         s->rbuf = NULL;

@@ -19,6 +19,11 @@ test('write then read back, with and without offsets', () => {
   assert.deepEqual(fh.read(5, 0), enc.encode('HEllo'));
   assert.deepEqual(fh.read(100, 6), enc.encode('world'));
   assert.equal(fh.read(10, 11), null, 'null at the end of the file');
+  const dv = new DataView(enc.encode('xxABxx').buffer, 2, 2);
+  assert.equal(fh.write(dv, 11), 2n, 'a DataView is bytes too');
+  assert.deepEqual(fh.read(2, 11), enc.encode('AB'));
+  fh.write(new Uint16Array([0x6968]), 11);
+  assert.deepEqual(fh.read(2, 11), enc.encode('hi'), 'any typed array, by its bytes');
   fh.close();
 });
 
