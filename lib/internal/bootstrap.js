@@ -48,6 +48,10 @@ lazy('dgram', 'corojs:dgram', (m) => m.default);
 lazy('http', 'corojs:http', (m) => m.default);
 lazy('URL', 'corojs:url', (m) => m.URL);
 lazy('URLSearchParams', 'corojs:url', (m) => m.URLSearchParams);
+lazy('fetch', 'corojs:fetch', (m) => m.fetch);
+lazy('Headers', 'corojs:fetch', (m) => m.Headers);
+lazy('Request', 'corojs:fetch', (m) => m.Request);
+lazy('Response', 'corojs:fetch', (m) => m.Response);
 
 P.util.setReporter((error, kind) => {
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);

@@ -865,8 +865,10 @@ static JSValue body_error(JSContext *ctx, http_exchange *x, ssize_t r)
         return http_throw(ctx, HTTP_ERROR, llhttp_errno_name(HTTP_EPARSE_CODE(r)), "Parse Error: %s",
                           llhttp_get_error_reason(&w->p) ? llhttp_get_error_reason(&w->p) : "bad body");
     }
-    if (r == UV_ECONNRESET)
+    if (r == UV_ECONNRESET) { /* the client ended in the middle of the body */
+        x->fail_status = 400;
         return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "aborted");
+    }
     if (r == UV_ETIMEDOUT)
         x->fail_status = 408;
     return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));

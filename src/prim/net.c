@@ -92,12 +92,13 @@ static const coro_handle_type server_type = { "Server", server_close_handle };
 /* ------------------------------------------------------------------ */
 /* socket lifetime */
 
+/* The isolate may be gone by the time libuv calls back after uv_close (a
+   socket that did not keep the loop alive is closed as its isolate is
+   freed), so nothing here touches it: a kept chunk is freed at close. */
 static void socket_free_if_done(js_socket *s)
 {
-    if (s->close_done && s->busy == 0) {
-        js_free_rt(s->h.iso->rt, s->rbuf);
+    if (s->close_done && s->busy == 0)
         free(s);
-    }
 }
 
 static void socket_closed_cb(uv_handle_t *handle)
@@ -116,6 +117,10 @@ void coro_net_close(js_socket *s)
     if (s->h.id)
         coro_handles_remove(&s->h.iso->handles, &s->h);
     uv_close(&s->u.handle, socket_closed_cb);
+    if (s->rlen > 0) /* a chunk nobody took */
+        js_free_rt(s->h.iso->rt, s->rbuf);
+    s->rbuf = NULL;
+    s->rlen = 0;
     if (s->reader)
         coro_fiber_wake(s->reader, UV_EBADF);
     /* the waiters hold the struct; they see `closed` when they run */
