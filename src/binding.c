@@ -351,6 +351,16 @@ void *coro_new_handle(JSContext *ctx, size_t size, const coro_handle_type *type)
     return NULL;
 }
 
+JSValue coro_close_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type)
+{
+    coro_handle *h = coro_arg_handle(ctx, v, type);
+
+    if (!h)
+        return JS_EXCEPTION;
+    coro_handle_close(&coro_isolate_of(ctx)->handles, h);
+    return JS_UNDEFINED;
+}
+
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type)
 {
     coro_isolate *iso = coro_isolate_of(ctx);

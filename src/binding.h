@@ -82,6 +82,9 @@ JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len);
    pending when out of memory. Free it with free() once it is closed. */
 void *coro_new_handle(JSContext *ctx, size_t size, const coro_handle_type *type);
 
+/* close(id) for a handle of `type`: closes it, or throws EBADF. */
+JSValue coro_close_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
+
 /* The handle named by a BigInt ID in the current isolate's store. */
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
 
