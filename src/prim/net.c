@@ -204,12 +204,16 @@ static JSValue throw_result(JSContext *ctx, int err, const char *syscall)
 /* ------------------------------------------------------------------ */
 /* reading */
 
+/* libuv reads into one buffer for all sockets, and read_cb copies out
+   just the bytes that came: no 64 KiB allocation per read, and a chunk
+   kept for later takes only its own size. (read_cb runs right after the
+   read, on main, so the buffer is never shared by two reads.) */
+static char read_scratch[READ_SIZE];
+
 static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
-    js_socket *s = handle->data;
-
-    buf->base = js_malloc_rt(s->h.iso->rt, READ_SIZE);
-    buf->len = buf->base ? READ_SIZE : 0;
+    buf->base = read_scratch;
+    buf->len = sizeof read_scratch;
 }
 
 static void stop_reading(js_socket *s)
@@ -223,14 +227,17 @@ static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
     js_socket *s = stream->data;
 
-    if (nread == 0) { /* nothing this time (EAGAIN) */
-        js_free_rt(s->h.iso->rt, buf->base);
+    if (nread == 0) /* nothing this time (EAGAIN) */
         return;
-    }
     if (nread > 0) {
-        s->rbuf = (uint8_t *)buf->base;
+        s->rbuf = js_malloc_rt(s->h.iso->rt, (size_t)nread);
+        if (!s->rbuf) {
+            nread = UV_ENOMEM;
+            stop_reading(s);
+        } else {
+            memcpy(s->rbuf, buf->base, (size_t)nread);
+        }
     } else {
-        js_free_rt(s->h.iso->rt, buf->base);
         stop_reading(s); /* the end, or an error: nothing more comes */
     }
     s->rlen = nread;
@@ -428,14 +435,8 @@ static JSValue js_net_read_bytes(JSContext *ctx, JSValueConst this_val, int argc
         ret = JS_NULL;
     else if (!data)
         ret = JS_EXCEPTION;
-    else {
-        if (n < READ_SIZE / 2) { /* do not keep a mostly empty 64 KiB buffer alive */
-            uint8_t *small = js_realloc(ctx, data, (size_t)n);
-            if (small)
-                data = small;
-        }
+    else
         ret = coro_new_uint8array(ctx, data, (size_t)n);
-    }
     coro_net_release(s);
     return ret;
 }
