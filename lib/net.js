@@ -19,6 +19,7 @@ const registry = new FinalizationRegistry((id) => {
 
 const LISTEN_REUSEPORT = 1;
 const LISTEN_IPV6ONLY = 2;
+let inWorker; // run by `corojs --workers N` (known on first listen)
 
 export function isIP(s) { return N.isIP(s); }
 export function isIPv4(s) { return N.isIP(s) === 4; }
@@ -201,11 +202,14 @@ export class Server {
 // The listening socket that listen()'s arguments ask for, as a handle ID:
 // (port, host), (path) or ({ port, host, path, backlog, reusePort,
 // ipv6Only }). For net's servers and the library's others (http).
+// Under `corojs --workers N` reusePort is on unless set to false, so that
+// every worker can listen on the port.
 export function openListener(port, host = '0.0.0.0') {
   const o = typeof port === 'object' && port !== null ? port : { port, host };
   if (o.path === undefined && typeof o.port === 'string' && !/^\d+$/.test(o.port)) o.path = o.port;
   if (o.path !== undefined) return N.listen(o.path, undefined, o.backlog);
-  const flags = (o.reusePort ? LISTEN_REUSEPORT : 0) | (o.ipv6Only ? LISTEN_IPV6ONLY : 0);
+  inWorker ??= P.process.env().COROJS_WORKER !== undefined;
+  const flags = ((o.reusePort ?? inWorker) ? LISTEN_REUSEPORT : 0) | (o.ipv6Only ? LISTEN_IPV6ONLY : 0);
   return N.listen(resolveHost(o.host ?? '0.0.0.0'), portOf(o.port ?? 0), o.backlog, flags);
 }
 

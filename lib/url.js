@@ -18,9 +18,18 @@ function invalid(input) {
   return e;
 }
 
-// Percent-encode the characters of s that `keep` rejects (and all non-ASCII,
-// as UTF-8); existing %XX escapes are left alone.
+// Per set of characters to escape, a test for "nothing to do here".
+const needs = new Map();
+
+// Percent-encode the characters of s that are in `escape` (and controls,
+// space and all non-ASCII, as UTF-8); existing %XX escapes are left alone.
 function encodeSet(s, escape) {
+  let re = needs.get(escape);
+  if (!re) {
+    re = new RegExp(`[^\\x21-\\x7e]${escape ? `|[${escape.replace(/[\\\]^-]/g, '\\$&')}]` : ''}`);
+    needs.set(escape, re);
+  }
+  if (!re.test(s)) return s;
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0);
@@ -33,6 +42,24 @@ function encodeSet(s, escape) {
   return out;
 }
 
+// Regular expressions made once (a literal in a function is a new object at
+// each call).
+const RE_TRIM = /^[\x00-\x20]+|[\x00-\x20]+$/g;
+const RE_TABS = /[\t\n\r]/g;
+const RE_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+const RE_TWO_SLASHES = /^[/\\]{2}/;
+const RE_SLASHES = /^[/\\]*/;
+const RE_SLASH = /^[/\\]/;
+const RE_BACKSLASH = /\\/g;
+const RE_AUTH_END_SPECIAL = /[/\\?]/;
+const RE_AUTH_END = /[/?]/;
+const RE_PORT = /:(\d*)$/;
+const RE_DOT_SEGMENT = /(^|\/)(\.|%2e)/i;
+const RE_HEX2 = /^[0-9a-fA-F]{2}$/;
+const RE_IPV6 = /^[0-9a-fA-F:.]+$/;
+const RE_BAD_HOST = /[\0\t\n\r #/:<>?@[\\\]^|%]/;
+const RE_PLUS = /\+/g;
+
 const PATH_ESCAPES = '"#<>?`{}';
 const QUERY_ESCAPES = '"#<>';
 const SPECIAL_QUERY_ESCAPES = '"#<>\'';
@@ -43,7 +70,7 @@ function percentDecode(s) {
   if (!s.includes('%')) return s;
   const bytes = [];
   for (let i = 0; i < s.length; i++) {
-    if (s[i] === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
+    if (s[i] === '%' && RE_HEX2.test(s.slice(i + 1, i + 3))) {
       bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
       i += 2;
     } else {
@@ -55,12 +82,12 @@ function percentDecode(s) {
 
 function parseHost(host, special, input) {
   if (host.startsWith('[')) {
-    if (!host.endsWith(']') || !/^[0-9a-fA-F:.]+$/.test(host.slice(1, -1))) throw invalid(input);
+    if (!host.endsWith(']') || !RE_IPV6.test(host.slice(1, -1))) throw invalid(input);
     return host.toLowerCase();
   }
   if (!special) return encodeSet(host, ' #<>?@[\\]^|');
   host = percentDecode(host).toLowerCase();
-  if (host === '' || /[\0\t\n\r #/:<>?@[\\\]^|%]/.test(host)) throw invalid(input);
+  if (host === '' || RE_BAD_HOST.test(host)) throw invalid(input);
   return host;
 }
 
@@ -118,7 +145,7 @@ export class URLSearchParams {
       const i = part.indexOf('=');
       const k = i < 0 ? part : part.slice(0, i);
       const v = i < 0 ? '' : part.slice(i + 1);
-      this.#list.push([percentDecode(k.replace(/\+/g, ' ')), percentDecode(v.replace(/\+/g, ' '))]);
+      this.#list.push([percentDecode(k.replace(RE_PLUS, ' ')), percentDecode(v.replace(RE_PLUS, ' '))]);
     }
   }
 
@@ -220,18 +247,27 @@ export class URL {
 
   #parse(raw, base) {
     // eslint-disable-next-line no-control-regex
-    let s = raw.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, '').replace(/[\t\n\r]/g, '');
+    let s = raw;
+    if (s.charCodeAt(0) <= 0x20 || s.charCodeAt(s.length - 1) <= 0x20) s = s.replace(RE_TRIM, '');
+    if (s.includes('\t') || s.includes('\n') || s.includes('\r')) s = s.replace(RE_TABS, '');
     let fragment = null;
     const hashAt = s.indexOf('#');
     if (hashAt >= 0) { fragment = s.slice(hashAt + 1); s = s.slice(0, hashAt); }
-    const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(s);
+    const m = RE_SCHEME.exec(s);
     let rest;
     if (m) {
       this.#protocol = `${m[1].toLowerCase()}:`;
       rest = s.slice(m[0].length);
       const special = this.#special();
-      if (special || rest.startsWith('//')) {
-        if (special) rest = rest.replace(/^[/\\]*/, '');
+      if (this.#protocol === 'file:') {
+        // file:///path (an empty host), file://host/path or file:/path
+        this.#hasAuthority = true;
+        if (RE_TWO_SLASHES.test(rest)) {
+          this.#authority(rest.slice(2), raw);
+          rest = this.#rest;
+        }
+      } else if (special || rest.startsWith('//')) {
+        if (special) rest = rest.replace(RE_SLASHES, '');
         else rest = rest.slice(2);
         this.#authority(rest, raw);
         rest = this.#rest;
@@ -247,11 +283,10 @@ export class URL {
       if (!base) throw invalid(raw);
       this.#copy(base);
       const special = this.#special();
-      const slash = special ? /^[/\\]/ : /^\//;
-      if (special ? /^[/\\]{2}/.test(s) : s.startsWith('//')) {
+      if (special ? RE_TWO_SLASHES.test(s) : s.startsWith('//')) {
         this.#authority(s.slice(2), raw);
         rest = this.#rest;
-      } else if (slash.test(s)) {
+      } else if (special ? RE_SLASH.test(s) : s.startsWith('/')) {
         rest = s;
       } else if (s === '' || s.startsWith('?')) {
         // the base's path, with this query (or the base's) and fragment
@@ -273,7 +308,7 @@ export class URL {
   // userinfo@host:port, then what follows (left in #rest)
   #authority(s, raw) {
     const special = this.#special();
-    const end = s.search(special ? /[/\\?]/ : /[/?]/);
+    const end = s.search(special ? RE_AUTH_END_SPECIAL : RE_AUTH_END);
     const auth = end < 0 ? s : s.slice(0, end);
     this.#rest = end < 0 ? '' : s.slice(end);
     this.#hasAuthority = true;
@@ -288,13 +323,13 @@ export class URL {
       this.#username = encodeSet(colon < 0 ? info : info.slice(0, colon), USERINFO_ESCAPES);
       this.#password = colon < 0 ? '' : encodeSet(info.slice(colon + 1), USERINFO_ESCAPES);
     }
-    const pm = /:(\d*)$/.exec(hostport.startsWith('[') ? hostport.slice(hostport.indexOf(']')) : hostport);
+    const pm = RE_PORT.exec(hostport.startsWith('[') ? hostport.slice(hostport.indexOf(']')) : hostport);
     let host = hostport;
     let port = '';
     if (pm) {
       host = hostport.slice(0, hostport.length - pm[0].length);
       port = pm[1];
-    } else if (/:/.test(hostport.startsWith('[') ? hostport.slice(hostport.indexOf(']') + 1) : hostport)) {
+    } else if ((hostport.startsWith('[') ? hostport.slice(hostport.indexOf(']') + 1) : hostport).includes(':')) {
       throw invalid(raw);
     }
     if (port !== '') {
@@ -313,9 +348,10 @@ export class URL {
     const q = rest.indexOf('?');
     let path = q < 0 ? rest : rest.slice(0, q);
     this.#query = q < 0 ? null : encodeSet(rest.slice(q + 1), special ? SPECIAL_QUERY_ESCAPES : QUERY_ESCAPES);
-    if (special) path = path.replace(/\\/g, '/');
+    if (special && path.includes('\\')) path = path.replace(RE_BACKSLASH, '/');
     if (path === '' && special) path = '/';
-    this.#pathname = path === '' ? '' : normalizePath(encodeSet(path, PATH_ESCAPES).split('/').slice(1));
+    path = encodeSet(path, PATH_ESCAPES);
+    this.#pathname = path === '' || !RE_DOT_SEGMENT.test(path) ? path : normalizePath(path.split('/').slice(1));
   }
 
   get protocol() { return this.#protocol; }
