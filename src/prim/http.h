@@ -18,8 +18,8 @@
 #include "quickjs.h"
 #include "net.h"
 
-#define HTTP_HEAD_INLINE 480     /* head text kept inside the struct */
-#define HTTP_FIELDS_INLINE 16    /* header fields kept inside the struct */
+#define HTTP_HEAD_INLINE 320     /* head text kept inside the struct */
+#define HTTP_FIELDS_INLINE 12    /* header fields kept inside the struct */
 
 /* A message's head as it arrived: the request target (or a response's
    reason phrase), then each header's name and value, all in `text`. */
