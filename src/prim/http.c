@@ -408,15 +408,64 @@ static const llhttp_settings_t wire_settings = {
 };
 
 /* ------------------------------------------------------------------ */
+/* plain sockets as a wire's io */
+
+static ssize_t net_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
+{
+    return coro_net_read_timeout(ctx, io, buf, ms);
+}
+
+static int net_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
+{
+    return coro_net_writev(ctx, io, bufs, n);
+}
+
+static int net_shutdown(JSContext *ctx, void *io)
+{
+    return coro_net_shutdown(ctx, io);
+}
+
+static int net_readable(void *io)
+{
+    return coro_net_readable(io);
+}
+
+static int net_watch(void *io, coro_net_readable_cb *cb, void *arg)
+{
+    return coro_net_on_readable(io, cb, arg);
+}
+
+static void net_close(void *io)
+{
+    coro_net_close(io);
+}
+
+static void net_release(void *io)
+{
+    coro_net_release(io);
+}
+
+static js_socket *net_socket(void *io)
+{
+    return io;
+}
+
+const http_io_ops http_net_io = {
+    net_read, net_writev, net_shutdown, net_readable, net_watch, net_close, net_release, net_socket,
+};
+
+/* ------------------------------------------------------------------ */
 /* the wire */
 
-void http_wire_init(http_wire *w, JSRuntime *rt, js_socket *sock, llhttp_type_t type)
+void http_wire_init(http_wire *w, JSRuntime *rt, const http_io_ops *ops, void *io,
+                    llhttp_type_t type)
 {
     memset(w, 0, sizeof *w);
     llhttp_init(&w->p, type, &wire_settings);
     w->p.data = w;
     w->rt = rt;
-    w->sock = sock;
+    w->ops = ops;
+    w->io = io;
     w->max_head = 16384;
 }
 
@@ -426,6 +475,11 @@ void http_wire_free(http_wire *w)
     js_free_rt(w->rt, w->out);
     w->buf = w->out = NULL;
     w->pos = w->len = w->out_len = w->out_cap = 0;
+    if (w->io) {
+        w->ops->close(w->io);
+        w->ops->release(w->io);
+        w->io = NULL;
+    }
 }
 
 void http_wire_next(http_wire *w, http_head *head)
@@ -506,7 +560,7 @@ ssize_t http_wire_fill(JSContext *ctx, http_wire *w, uint64_t ms)
     w->pos = w->len = 0;
     if (w->flags & WIRE_EOF)
         return 0;
-    n = coro_net_read_timeout(ctx, w->sock, &buf, ms);
+    n = w->ops->read(ctx, w->io, &buf, ms);
     if (n > 0) {
         w->buf = buf;
         w->len = (size_t)n;
@@ -576,7 +630,6 @@ static void client_free_if_done(http_client *c)
     if (c->closed && c->busy == 0) {
         http_wire_free(&c->w);
         http_head_free(c->h.iso->rt, &c->head);
-        coro_net_release(c->w.sock);
         free(c);
     }
 }
@@ -588,7 +641,7 @@ static void client_close_handle(coro_handle *h)
     if (c->closed)
         return;
     c->closed = 1;
-    coro_net_close(c->w.sock); /* wakes a reader, which frees us on its way out */
+    c->w.ops->close(c->w.io); /* wakes a reader, which frees us on its way out */
     client_free_if_done(c);
 }
 
@@ -643,7 +696,7 @@ static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int ar
         coro_net_release(s);
         return JS_EXCEPTION;
     }
-    http_wire_init(&c->w, JS_GetRuntime(ctx), s, HTTP_RESPONSE);
+    http_wire_init(&c->w, JS_GetRuntime(ctx), &http_net_io, s, HTTP_RESPONSE);
     c->w.max_head = (size_t)max_head;
     http_head_init(&c->head);
     http_wire_next(&c->w, &c->head);
@@ -747,7 +800,7 @@ static JSValue js_http_client_reusable(JSContext *ctx, JSValueConst this_val, in
     if (!c)
         return JS_EXCEPTION;
     ok = (c->w.flags & WIRE_MSG_DONE) && !(c->w.flags & WIRE_EOF) && c->w.pos == c->w.len &&
-         llhttp_should_keep_alive(&c->w.p) && !coro_net_readable(c->w.sock);
+         llhttp_should_keep_alive(&c->w.p) && !c->w.ops->readable(c->w.io);
     if (ok)
         http_wire_next(&c->w, &c->head);
     client_put(c);
@@ -764,7 +817,7 @@ static JSValue js_http_client_stale(JSContext *ctx, JSValueConst this_val, int a
 
     if (!c)
         return JS_EXCEPTION;
-    stale = coro_net_readable(c->w.sock);
+    stale = c->w.ops->readable(c->w.io);
     client_put(c);
     return JS_NewBool(ctx, stale);
 }
@@ -777,7 +830,7 @@ static JSValue js_http_client_idle(JSContext *ctx, JSValueConst this_val, int ar
 
     if (!c)
         return JS_EXCEPTION;
-    coro_net_ref(c->w.sock, !JS_ToBool(ctx, argv[1]));
+    coro_net_ref(c->w.ops->socket(c->w.io), !JS_ToBool(ctx, argv[1]));
     return JS_UNDEFINED;
 }
 

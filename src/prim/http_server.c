@@ -694,7 +694,7 @@ static int res_send(JSContext *ctx, http_exchange *x, const uint8_t *data, size_
         st = UV_EPIPE;
     } else {
         c->refs++;
-        st = n ? coro_net_writev(ctx, c->w.sock, bufs, n) : 0;
+        st = n ? c->w.ops->writev(ctx, c->w.io, bufs, n) : 0;
         if (st < 0)
             x->res_flags |= RES_CLOSE;
         conn_unref(c);
@@ -770,6 +770,8 @@ static void req_finalizer(JSRuntime *rt, JSValue val)
 {
     http_exchange *x = JS_GetOpaque(val, req_class_id);
 
+    if (!x)
+        return;
     JS_FreeValueRT(rt, x->headers);
     JS_FreeValueRT(rt, x->raw_headers);
     x->headers = x->raw_headers = JS_UNDEFINED;
@@ -780,6 +782,8 @@ static void req_mark(JSRuntime *rt, JSValueConst val, JS_MarkFunc *mark_func)
 {
     http_exchange *x = JS_GetOpaque(val, req_class_id);
 
+    if (!x)
+        return;
     JS_MarkValue(rt, x->headers, mark_func);
     JS_MarkValue(rt, x->raw_headers, mark_func);
 }
@@ -788,6 +792,8 @@ static void res_finalizer(JSRuntime *rt, JSValue val)
 {
     http_exchange *x = JS_GetOpaque(val, res_class_id);
 
+    if (!x)
+        return;
     for (uint32_t i = 0; i < x->nhdrs; i++) {
         JS_FreeValueRT(rt, x->hdrs[i].value);
         x->hdrs[i].value = JS_UNDEFINED;
@@ -799,6 +805,8 @@ static void res_mark(JSRuntime *rt, JSValueConst val, JS_MarkFunc *mark_func)
 {
     http_exchange *x = JS_GetOpaque(val, res_class_id);
 
+    if (!x)
+        return;
     for (uint32_t i = 0; i < x->nhdrs; i++)
         JS_MarkValue(rt, x->hdrs[i].value, mark_func);
 }
@@ -861,7 +869,10 @@ static int send_continue(JSContext *ctx, http_exchange *x)
         (x->res_flags & RES_HEAD_SENT))
         return 0;
     x->req_flags |= REQ_CONTINUE_SENT;
-    return coro_net_write(ctx, x->conn->w.sock, (const uint8_t *)msg, sizeof msg - 1);
+    http_wire *w = &x->conn->w;
+    uv_buf_t buf = uv_buf_init((char *)msg, sizeof msg - 1);
+
+    return w->ops->writev(ctx, w->io, &buf, 1);
 }
 
 /* The error for a body that could not be read, and the status the
@@ -969,7 +980,7 @@ static JSValue js_req_socket_id(JSContext *ctx, JSValueConst this_val, int argc,
 
     if (!x)
         return JS_EXCEPTION;
-    return x->conn ? JS_NewBigUint64(ctx, coro_net_id(x->conn->w.sock)) : JS_UNDEFINED;
+    return x->conn ? JS_NewBigUint64(ctx, coro_net_id(x->conn->w.ops->socket(x->conn->w.io))) : JS_UNDEFINED;
 }
 
 static const JSCFunctionListEntry req_proto_funcs[] = {
@@ -1350,7 +1361,7 @@ static void conn_start_fiber(http_conn *c)
     coro_fiber *f = c->iso->terminating ? NULL : coro_isolate_new_fiber(c->iso, conn_fiber, c);
 
     if (!f) { /* no fiber to be had (out of memory or mappings): drop the client */
-        coro_net_close(c->w.sock);
+        c->w.ops->close(c->w.io);
         conn_unref(c);
         return;
     }
@@ -1367,7 +1378,7 @@ static void server_timer_cb(uv_timer_t *t)
     /* idle connections: the oldest first; closing one frees it */
     while ((c = srv->idle.head) && srv->idle_timeout && c->since + srv->idle_timeout <= now) {
         list_remove(c);
-        coro_net_close(c->w.sock); /* its watcher sees EBADF and lets go */
+        c->w.ops->close(c->w.io); /* its watcher sees EBADF and lets go */
     }
     if (c && srv->idle_timeout)
         due = c->since + srv->idle_timeout;
@@ -1386,7 +1397,7 @@ static void server_timer_cb(uv_timer_t *t)
         expired = c->next;
         c->next = NULL;
         c->timed_out = 1;
-        coro_net_on_readable(c->w.sock, NULL, NULL);
+        c->w.ops->watch(c->w.io, NULL, NULL);
         conn_start_fiber(c);
     }
     if (due != UINT64_MAX)
@@ -1416,7 +1427,7 @@ static void server_close_handle(coro_handle *h)
         for (c = (i ? srv->heads : srv->idle).head; c; c = next) {
             next = c->next;
             list_remove(c);
-            coro_net_close(c->w.sock);
+            c->w.ops->close(c->w.io);
         }
     }
     uv_close((uv_handle_t *)&srv->timer, server_timer_closed);
@@ -1437,9 +1448,7 @@ static void conn_unref(http_conn *c)
         c->x->conn = NULL;
         exchange_unref(rt, c->x);
     }
-    coro_net_close(c->w.sock);
     http_wire_free(&c->w);
-    coro_net_release(c->w.sock);
     server_unref(c->srv);
     free(c);
 }
@@ -1474,7 +1483,7 @@ static void conn_wait(http_conn *c)
     http_server *srv = c->srv;
 
     conn_drop_exchange(c);
-    if (srv->closed || coro_net_on_readable(c->w.sock, conn_readable, c) < 0) {
+    if (srv->closed || c->w.ops->watch(c->w.io, conn_readable, c) < 0) {
         conn_unref(c);
         return;
     }
@@ -1501,8 +1510,10 @@ static void conn_refuse(JSContext *ctx, http_conn *c, int status)
     int n = snprintf(msg, sizeof msg, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
                      status, reason_of(status));
 
+    uv_buf_t buf = uv_buf_init(msg, (unsigned)n);
+
     if (!c->x || !(c->x->res_flags & RES_HEAD_SENT))
-        coro_net_write(ctx, c->w.sock, (const uint8_t *)msg, (size_t)n);
+        c->w.ops->writev(ctx, c->w.io, &buf, 1);
 }
 
 /* Close after the last response: end our side, let the client's last
@@ -1514,21 +1525,21 @@ static void conn_close(JSContext *ctx, http_conn *c)
     uint64_t until = uv_now(coro_loop()) + LINGER_MS;
     size_t got = 0;
 
-    if (coro_net_shutdown(ctx, w->sock) == 0 && !c->iso->terminating) {
+    if (w->ops->shutdown(ctx, w->io) == 0 && !c->iso->terminating) {
         while (got < LINGER_BYTES) {
             uint64_t now = uv_now(coro_loop());
             uint8_t *buf = NULL;
             ssize_t n;
             if (now >= until)
                 break;
-            n = coro_net_read_timeout(ctx, w->sock, &buf, until - now);
+            n = w->ops->read(ctx, w->io, &buf, until - now);
             js_free(ctx, buf);
             if (n <= 0)
                 break;
             got += (size_t)n;
         }
     }
-    coro_net_close(w->sock);
+    w->ops->close(w->io);
 }
 
 /* Parse the next request's head. Returns 0 when it is complete, 1 when
@@ -1552,7 +1563,7 @@ static int conn_read_head(JSContext *ctx, http_conn *c)
             return 0;
         if (c->timed_out)
             return UV_ETIMEDOUT;
-        if (!coro_net_readable(w->sock))
+        if (!w->ops->readable(w->io))
             return 1;
         n = http_wire_fill(ctx, w, 0);
         if (n == 0)
@@ -1661,16 +1672,22 @@ static int conn_answer(JSContext *ctx, http_conn *c)
     if (srv->closed)
         return -1;
 
+    /* each gets its exchange at once: making the second may run the GC */
     req = JS_NewObjectClass(ctx, (int)req_class_id);
+    if (!JS_IsException(req)) {
+        JS_SetOpaque(req, x);
+        x->refs++;
+    }
     res = JS_NewObjectClass(ctx, (int)res_class_id);
+    if (!JS_IsException(res)) {
+        JS_SetOpaque(res, x);
+        x->refs++;
+    }
     if (JS_IsException(req) || JS_IsException(res)) {
         JS_FreeValue(ctx, req);
         JS_FreeValue(ctx, res);
         return -1;
     }
-    JS_SetOpaque(req, x);
-    JS_SetOpaque(res, x);
-    x->refs += 2;
     args[0] = req;
     args[1] = res;
     fn = JS_DupValue(ctx, srv->handler); /* close() may drop the server's while it runs */
@@ -1804,7 +1821,7 @@ static JSValue js_http_connection(JSContext *ctx, JSValueConst this_val, int arg
         coro_net_release(s);
         return JS_UNDEFINED;
     }
-    http_wire_init(&c->w, iso->rt, s, HTTP_REQUEST);
+    http_wire_init(&c->w, iso->rt, &http_net_io, s, HTTP_REQUEST);
     c->srv = srv;
     srv->refs++;
     c->iso = iso;
