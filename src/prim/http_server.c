@@ -60,6 +60,7 @@ struct http_server {
     uint64_t timer_due;
     conn_list idle;             /* waiting for a request: oldest first */
     conn_list heads;            /* waiting for the rest of a head */
+    conn_list held;             /* waiting in a fiber (a transport that cannot be watched) */
 };
 
 struct http_conn {
@@ -1423,8 +1424,8 @@ static void server_close_handle(coro_handle *h)
     JS_FreeValueRT(rt, srv->on_error);
     srv->handler = srv->on_error = JS_UNDEFINED;
     /* waiting connections close now; busy ones after their response */
-    for (int i = 0; i < 2; i++) {
-        for (c = (i ? srv->heads : srv->idle).head; c; c = next) {
+    for (int i = 0; i < 3; i++) {
+        for (c = (i == 0 ? srv->idle : i == 1 ? srv->heads : srv->held).head; c; c = next) {
             next = c->next;
             list_remove(c);
             c->w.ops->close(c->w.io);
@@ -1542,10 +1543,32 @@ static void conn_close(JSContext *ctx, http_conn *c)
     w->ops->close(w->io);
 }
 
+/* Wait for bytes in this fiber, for a transport that cannot be watched
+   without one (TLS): the idle or head timeout is the read's deadline, and
+   the server's close() closes it. Returns what http_wire_fill does. */
+static ssize_t conn_fill_held(JSContext *ctx, http_conn *c)
+{
+    http_server *srv = c->srv;
+    uint64_t now = uv_now(coro_loop()), ms = srv->idle_timeout;
+    ssize_t n;
+
+    if (c->head_start && srv->headers_timeout) {
+        if (c->head_start + srv->headers_timeout <= now)
+            return UV_ETIMEDOUT;
+        ms = c->head_start + srv->headers_timeout - now;
+    } else if (c->head_start) {
+        ms = 0;
+    }
+    list_add(c, &srv->held, now, 0);
+    n = http_wire_fill(ctx, &c->w, ms);
+    list_remove(c);
+    return n;
+}
+
 /* Parse the next request's head. Returns 0 when it is complete, 1 when
    more bytes are needed and none are there yet (the caller waits without
-   a fiber), 2 when the client closed between requests, or a negative
-   error (UV_* or HTTP_EPARSE). */
+   a fiber), 2 when the client closed or went quiet between requests, or a
+   negative error (UV_* or HTTP_EPARSE). */
 static int conn_read_head(JSContext *ctx, http_conn *c)
 {
     http_wire *w = &c->w;
@@ -1563,9 +1586,14 @@ static int conn_read_head(JSContext *ctx, http_conn *c)
             return 0;
         if (c->timed_out)
             return UV_ETIMEDOUT;
-        if (!w->ops->readable(w->io))
+        if (w->ops->readable(w->io))
+            n = http_wire_fill(ctx, w, 0);
+        else if (w->ops->watch)
             return 1;
-        n = http_wire_fill(ctx, w, 0);
+        else
+            n = conn_fill_held(ctx, c);
+        if (n == UV_ETIMEDOUT)
+            return c->head_start ? UV_ETIMEDOUT : 2;
         if (n == 0)
             return c->head_start ? UV_ECONNRESET : 2;
         if (n < 0)
