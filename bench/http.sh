@@ -24,30 +24,18 @@ llhttp=build/deps/llhttp
 cc -O2 -o build/bench/http_server_uv bench/http_server_uv.c -I$llhttp/include $llhttp/lib/libllhttp.a \
     $(pkg-config --cflags --libs libuv)
 cc -O2 -o build/bench/http_idle bench/http_idle.c
+. bench/lib.sh
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
 # start NAME: start a server on CPU 0, set $pid and $port
 start() {
-    fifo=$(mktemp -u)
-    mkfifo "$fifo"
     case $1 in
-        corojs) taskset -c 0 build/corojs bench/http_server.mjs > "$fifo" & ;;
-        node) taskset -c 0 node bench/http_server_node.mjs > "$fifo" & ;;
-        c) taskset -c 0 build/bench/http_server_uv > "$fifo" & ;;
+        corojs) serve build/corojs bench/http_server.mjs ;;
+        node) serve node bench/http_server_node.mjs ;;
+        c) serve build/bench/http_server_uv ;;
     esac
-    pid=$!
-    read -r port < "$fifo"
-    rm -f "$fifo"
 }
-
-stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # wrk's latency ("630.00us", "1.23ms", "1.02s") in ms
 to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[^m]s$/) v *= 1000; printf "%.3f", v }'; }
@@ -72,32 +60,13 @@ done
 
 for name in corojs node c; do
     start "$name"
-    before=$(rss_kb "$pid")
-    fifo=$(mktemp -u)
-    mkfifo "$fifo"
-    taskset -c 1 build/bench/http_idle "$port" "$conns" < "$fifo" > "$fifo.out" &
-    holder=$!
-    exec 9> "$fifo"
-    while ! grep -q ready "$fifo.out" 2>/dev/null; do
-        kill -0 "$holder" 2>/dev/null || { echo "bench: the idle client failed" >&2; break; }
-        sleep 0.1
-    done
-    sleep 1
-    after=$(rss_kb "$pid")
-    exec 9>&-
-    wait "$holder" || true
-    rm -f "$fifo" "$fifo.out"
-    echo "idle $name $after $(( (after - before) * 1024 / conns ))" >> "$results"
+    set -- $(idle_growth taskset -c 1 build/bench/http_idle "$port" "$conns")
+    echo "idle $name $1 $(( $2 * 1024 / conns ))" >> "$results"
     stop
 done
 
-pick() { awk -v k="$1" -v n="$2" -v f="$3" '$1 == k && $2 == n { print $f }' "$results" | median; }
-ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
-row() { # label key field
-    co=$(pick "$2" corojs "$3"); no=$(pick "$2" node "$3"); c=$(pick "$2" c "$3")
-    printf '%-44s %10s %10s %10s %11s %9s\n' "$1" "$co" "$no" "$c" "$(ratio "$co" "$no")" "$(ratio "$co" "$c")"
-}
-printf '%-44s %10s %10s %10s %11s %9s\n' "" corojs node plain-C corojs/node corojs/C
+label_width=44
+header
 row "hello requests/s (wrk -t1 -c50)" hello 3
 row "p99 latency, ms" hello 4
 row "server CPU us per request" hello 5

@@ -70,6 +70,21 @@ archive_uri() {
     printf '%s\n' "$uri"
 }
 
+# private_apt DIR TYPE ARGS...: apt-get ARGS, run in DIR under a private apt
+# configuration kept there: a sources list of one TYPE line (deb or deb-src)
+# for trixie on this machine's archive, and its own package lists and cache.
+private_apt() {
+    apt_dir=$1 kind=$2
+    shift 2
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+    keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
+    echo "$kind [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
+    (cd "$apt_dir" && apt-get -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+        -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
+        -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq "$@")
+}
+
 fetch_quickjs() {
     dest="$build/deps/quickjs-$QJS_VERSION"
     stamp="$dest/.corojs-ready"
@@ -78,16 +93,9 @@ fetch_quickjs() {
     apt_dir="$build/apt"
     tarball="$apt_dir/quickjs_$QJS_VERSION.orig.tar.xz"
     if ! echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null 2>&1; then
-        mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-        keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-        [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
-        echo "deb-src [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
-        set -- -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-            -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
-            -o Debug::NoLocking=1 -o APT::Sandbox::User=root
         say "fetching the quickjs $QJS_DEBIAN_VERSION source package"
-        apt-get "$@" -qq update
-        (cd "$apt_dir" && apt-get "$@" -qq source --download-only "quickjs=$QJS_DEBIAN_VERSION")
+        private_apt "$apt_dir" deb-src update
+        private_apt "$apt_dir" deb-src source --download-only "quickjs=$QJS_DEBIAN_VERSION"
         echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null ||
             die "sha256 mismatch for $tarball"
     fi
@@ -114,16 +122,9 @@ fetch_llhttp() {
     apt_dir="$build/apt/llhttp"
     deb="$apt_dir/libllhttp-dev_${LLHTTP_DEBIAN_VERSION}_$arch.deb"
     if ! echo "$sha  $deb" | sha256sum -c - >/dev/null 2>&1; then
-        mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-        keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-        [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
-        echo "deb [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
-        set -- -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-            -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
-            -o Debug::NoLocking=1 -o APT::Sandbox::User=root -o APT::Architecture="$arch"
         say "fetching the libllhttp-dev $LLHTTP_DEBIAN_VERSION package"
-        apt-get "$@" -qq update
-        (cd "$apt_dir" && apt-get "$@" -qq download "libllhttp-dev:$arch=$LLHTTP_DEBIAN_VERSION")
+        private_apt "$apt_dir" deb -o APT::Architecture="$arch" update
+        private_apt "$apt_dir" deb -o APT::Architecture="$arch" download "libllhttp-dev:$arch=$LLHTTP_DEBIAN_VERSION"
         echo "$sha  $deb" | sha256sum -c - >/dev/null || die "sha256 mismatch for $deb"
     fi
 

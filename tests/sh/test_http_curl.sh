@@ -1,14 +1,7 @@
 #!/bin/sh
 # The HTTP server with curl as the client: keep-alive, chunked uploads,
 # large bodies both ways, 100-continue, HTTP/1.0, HEAD, an oversized head.
-here=$(dirname "$0")
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/http_lib.sh"
 
 check() { # name command...: ok if the command succeeds
     name=$1
@@ -16,15 +9,9 @@ check() { # name command...: ok if the command succeeds
     if "$@" > "$work/out" 2>&1; then echo "ok - $name"; else echo "not ok - $name"; sed 's/^/  # /' "$work/out" | head -20; fi
 }
 
-if ! command -v curl > /dev/null; then
-    echo "not ok - curl is missing (sh deps/deps.sh packages installs it)"
-    exit 1
-fi
+need curl curl
 head -c 5000000 /dev/urandom > "$work/big.bin"
-"$COROJS" "$here/http_server.mjs" "$work/port" "$work" &
-server=$!
-for i in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
-base="http://127.0.0.1:$(cat "$work/port")"
+start_server
 
 check "GET" sh -c "[ \"\$(curl -sS $base/)\" = hello ]"
 check "keep-alive: the second request reuses the connection" sh -c \

@@ -1,14 +1,7 @@
 #!/bin/sh
 # corojs --workers N: N processes serve one port (SO_REUSEPORT); the parent
 # forwards SIGTERM and exits with the first failure's status.
-here=$(dirname "$0")
-work=$(mktemp -d)
-parent=""
-cleanup() {
-    [ -n "$parent" ] && kill "$parent" 2>/dev/null && wait "$parent" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/http_lib.sh"
 
 result() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; [ -n "${3:-}" ] && echo "  # $3"; fi; }
 
@@ -28,8 +21,8 @@ status=$?
 result $? "--workers 0 is refused"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-PORT=$port "$COROJS" --workers 2 "$here/http_server.mjs" "$work/port" "$work" &
-parent=$!
+PORT=$port start_server --workers 2
+parent=$server
 for i in $(seq 100); do
     [ "$(curl -s "http://127.0.0.1:$port/pid" 2>/dev/null)" != "" ] && break
     sleep 0.05
@@ -47,7 +40,7 @@ result $? "two workers both serve one port: $distinct pids answered" "$(sort "$w
 kill -TERM "$parent"
 wait "$parent"
 status=$?
-parent=""
+server=""
 [ "$status" = 143 ]
 result $? "SIGTERM to the parent ends the workers; it exits 128+15" "status $status"
 left=0
