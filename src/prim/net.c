@@ -348,6 +348,25 @@ int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len
     return st < 0 ? st : 0;
 }
 
+int coro_net_try_write(js_socket *s, const uint8_t *data, size_t len)
+{
+    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+
+    if (s->closed)
+        return UV_EBADF;
+    if (s->writing)
+        return UV_EAGAIN;
+    return len ? uv_try_write(&s->u.stream, &buf, 1) : 0;
+}
+
+uint64_t coro_net_set_timeout(js_socket *s, uint64_t ms)
+{
+    uint64_t old = s->timeout;
+
+    s->timeout = ms;
+    return old;
+}
+
 int coro_net_shutdown(JSContext *ctx, js_socket *s)
 {
     write_req w = { .fiber = coro_fiber_current() };
