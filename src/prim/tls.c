@@ -70,6 +70,7 @@ typedef struct js_tls {
     int has_alpn;
     int verify;          /* client: the handshake fails on a bad certificate */
     const char *verify_name;
+    X509 *rejected;      /* the peer's certificate that failed verification */
 } js_tls;
 
 static void context_close_handle(coro_handle *h);
@@ -196,7 +197,7 @@ static JSValue verify_error(JSContext *ctx, js_tls *t, long v)
     char msg[1024];
 
     if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH) {
-        names = altnames(ctx, SSL_get0_peer_certificate(t->ssl));
+        names = altnames(ctx, t->rejected ? t->rejected : SSL_get0_peer_certificate(t->ssl));
         list = JS_IsUndefined(names) ? NULL : JS_ToCString(ctx, names);
         snprintf(msg, sizeof msg, "Hostname/IP does not match certificate's altnames: %s: %s is not in the cert's altnames: %s",
                  v == X509_V_ERR_IP_ADDRESS_MISMATCH ? "IP" : "Host", t->verify_name,
@@ -575,6 +576,19 @@ static int alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
     return SSL_TLSEXT_ERR_OK;
 }
 
+/* OpenSSL's verify callback: keep the certificate a failed verification
+   was about (a failed handshake keeps none), for the error message. */
+static int verify_cb(int ok, X509_STORE_CTX *store)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    js_tls *t = ssl ? SSL_get_app_data(ssl) : NULL;
+    X509 *x = X509_STORE_CTX_get_current_cert(store);
+
+    if (!ok && t && !t->rejected && x && X509_up_ref(x))
+        t->rejected = x;
+    return ok;
+}
+
 /* A TLS socket over the net socket `net_id` with the context `ctx_id`, not
    registered yet; NULL with an exception pending. */
 static js_tls *tls_new(JSContext *ctx, JSValueConst net_id, JSValueConst ctx_id, int server)
@@ -687,6 +701,8 @@ static JSValue tls_handshake(JSContext *ctx, js_tls *t, uint64_t timeout)
     }
     coro_net_set_timeout(t->sock, saved);
     t->select = JS_UNDEFINED;
+    X509_free(t->rejected);
+    t->rejected = NULL;
     if (t->has_alpn) {
         coro_bytes_free(ctx, &t->alpn);
         t->has_alpn = 0;
@@ -782,7 +798,7 @@ static JSValue js_tls_connect(JSContext *ctx, JSValueConst this_val, int argc, J
     }
     t->verify = JS_ToBool(ctx, argv[4]);
     t->verify_name = verify_name;
-    SSL_set_verify(t->ssl, t->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    SSL_set_verify(t->ssl, t->verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, verify_cb);
     ret = tls_handshake(ctx, t, timeout);
 done:
     JS_FreeCString(ctx, servername);
