@@ -92,10 +92,8 @@ static const coro_handle_type server_type = { "Server", server_close_handle };
 
 static void socket_free_if_done(js_socket *s)
 {
-    if (s->close_done && s->busy == 0) {
-        js_free_rt(s->h.iso->rt, s->rbuf);
-        free(s);
-    }
+    if (s->close_done && s->busy == 0)
+        free(s); /* its isolate may be gone by now: touch nothing of it */
 }
 
 static void socket_closed_cb(uv_handle_t *handle)
@@ -114,6 +112,12 @@ void coro_net_close(js_socket *s)
     if (s->h.id)
         coro_handles_remove(&s->h.iso->handles, &s->h);
     uv_close(&s->u.handle, socket_closed_cb);
+    /* A chunk nobody took: freed now, as the runtime it came from may be
+       freed before the close callback runs (an isolate ending in the same
+       loop iteration). */
+    js_free_rt(s->h.iso->rt, s->rbuf);
+    s->rbuf = NULL;
+    s->rlen = 0;
     if (s->reader)
         coro_fiber_wake(s->reader, UV_EBADF);
     /* the waiters hold the struct; they see `closed` when they run */
