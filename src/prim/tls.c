@@ -43,6 +43,7 @@
 
 #define READ_SIZE 65536   /* plaintext one read returns at most */
 #define WRITE_CHUNK 65536 /* plaintext encrypted before its ciphertext is sent */
+#define TRIM_SIZE 16384   /* an idle connection's BIO buffers are kept below this */
 
 typedef struct js_context {
     coro_handle h;
@@ -495,6 +496,28 @@ static int tls_flush(JSContext *ctx, js_tls *t)
     return 0;
 }
 
+/* A memory BIO keeps the largest buffer it ever held. Before a connection
+   goes idle, a big empty one is swapped for a new one, so an idle
+   connection costs the same after a large transfer as before. Safe
+   whenever a BIO is empty: no fiber keeps a pointer into one while it
+   waits. */
+static void tls_trim(js_tls *t)
+{
+    BUF_MEM *m;
+    BIO *b;
+
+    if (BIO_ctrl_pending(t->rbio) == 0 && BIO_get_mem_ptr(t->rbio, &m) > 0 &&
+        m->max > TRIM_SIZE && (b = BIO_new(BIO_s_mem()))) {
+        SSL_set0_rbio(t->ssl, b); /* frees the old one */
+        t->rbio = b;
+    }
+    if (BIO_ctrl_pending(t->wbio) == 0 && BIO_get_mem_ptr(t->wbio, &m) > 0 &&
+        m->max > TRIM_SIZE && (b = BIO_new(BIO_s_mem()))) {
+        SSL_set0_wbio(t->ssl, b);
+        t->wbio = b;
+    }
+}
+
 /* Give OpenSSL the next ciphertext from the peer. Returns > 0, 0 at the end
    of the stream, or a negative error of coro_net_read. */
 static ssize_t tls_feed(JSContext *ctx, js_tls *t)
@@ -537,6 +560,8 @@ static int servername_cb(SSL *ssl, int *alert, void *arg)
         /* thrown once the handshake has failed (the uncatchable error of
            a teardown too: it stays uncatchable) */
         t->failure = JS_GetException(ctx);
+        if (JS_IsUninitialized(t->failure)) /* never a non-value for JS to catch */
+            t->failure = JS_NewError(ctx);
         *alert = SSL_AD_INTERNAL_ERROR;
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
@@ -827,17 +852,17 @@ static int flush_if_idle(JSContext *ctx, js_tls *t)
 /* Up to READ_SIZE bytes of plaintext: what the next record(s) hold. */
 static JSValue tls_read(JSContext *ctx, js_tls *t)
 {
-    uint8_t *buf = js_malloc(ctx, READ_SIZE);
+    uint8_t *buf = NULL;
     size_t total = 0;
     JSValue err = JS_UNDEFINED;
     int st = 0;
 
-    if (!buf)
-        return JS_EXCEPTION;
     while (!t->eof) {
         int n, e;
         ssize_t got;
 
+        if (!buf && !(buf = js_malloc(ctx, READ_SIZE)))
+            return JS_EXCEPTION;
         ERR_clear_error();
         n = SSL_read(t->ssl, buf + total, (int)(READ_SIZE - total));
         if (n > 0) {
@@ -860,6 +885,9 @@ static JSValue tls_read(JSContext *ctx, js_tls *t)
             break;
         if ((st = flush_if_idle(ctx, t)) < 0)
             break;
+        js_free(ctx, buf); /* a reader waiting for data holds no buffer */
+        buf = NULL;
+        tls_trim(t);
         got = tls_feed(ctx, t);
         if (got < 0) {
             st = (int)got;
@@ -949,6 +977,7 @@ static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
             st = tls_flush(ctx, t);
         }
         give_turn(&t->writing, &t->writeq);
+        tls_trim(t);
     }
     tls_release(t);
     coro_bytes_free(ctx, &b);
