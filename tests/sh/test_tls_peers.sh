@@ -98,3 +98,22 @@ case $errors in
     *ERR_SSL_HTTP_REQUEST*ERR_TLS_CERTIFICATE_RESOLVER*ERR_TLS_NO_CERTIFICATE*) ok "the server saw each failure as its own error: $errors" ;;
     *) nok "the server saw each failure as its own error" "got: $errors" ;;
 esac
+
+# examples/tls-server.mjs serves both names with the certificates of a directory.
+mkdir -p "$dir/example"
+for n in a b; do cp "$dir/$n.pem" "$dir/example/$n.test.pem"; cp "$dir/$n.key" "$dir/example/$n.test.key"; done
+"$COROJS" "$top/examples/tls-server.mjs" 0 "$dir/example" > "$dir/example.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q 'https://' "$dir/example.log" && break; sleep 0.05; done
+port=$(sed -n 's|.*https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$dir/example.log")
+answers=""
+for n in a b; do
+    answers="$answers$(curl -sS --cacert "$dir/ca.pem" --resolve "$n.test:$port:127.0.0.1" "https://$n.test:$port/" 2>&1);"
+done
+curl -sS --cacert "$dir/ca.pem" --resolve "a.test:$port:127.0.0.1" "https://a.test:$port/stop" > /dev/null 2>&1
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$pid" 2>/dev/null; then status=124; else wait "$pid"; status=$?; fi
+case "$answers/$status" in
+    "hello from a.test over TLSv1.3;hello from b.test over TLSv1.3;/0") ok "examples/tls-server.mjs answers for each name and stops" ;;
+    *) nok "examples/tls-server.mjs answers for each name and stops" "answers: $answers status $status" "$(cat "$dir/example.log")" ;;
+esac
