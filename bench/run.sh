@@ -61,3 +61,6 @@ node bench/isolates_node.mjs start 50
 node bench/isolates_node.mjs call 20000
 "$bin" bench/isolates.mjs transfer
 "$bin" bench/isolates.mjs spin 2000
+
+echo "== TCP (bench/net.sh)"
+sh bench/net.sh

@@ -254,12 +254,16 @@ int coro_arg_view(JSContext *ctx, JSValueConst v, const char *name,
     return -1;
 }
 
+/* Buffers up to this size are copied; copying is cheaper than pinning. */
+#define PIN_MIN_SIZE 16384
+
 int coro_arg_bytes(JSContext *ctx, JSValueConst v, const char *name, coro_bytes *b)
 {
     const uint8_t *data;
 
     b->cstr = NULL;
     b->copy = NULL;
+    b->pinned = JS_UNDEFINED;
     if (JS_IsString(v)) {
         b->cstr = JS_ToCStringLen(ctx, &b->len, v);
         if (!b->cstr)
@@ -275,6 +279,8 @@ int coro_arg_bytes(JSContext *ctx, JSValueConst v, const char *name, coro_bytes 
                                 "of type string or an instance of ArrayBuffer, TypedArray or DataView", v);
             return -1;
         }
+        if (b->len >= PIN_MIN_SIZE && (b->data = coro_qjs_pin_bytes(ctx, v, &b->len, &b->pinned)))
+            return 0;
     }
     b->copy = js_malloc(ctx, b->len ? b->len : 1);
     if (!b->copy) {
@@ -315,8 +321,11 @@ void coro_bytes_free(JSContext *ctx, coro_bytes *b)
 {
     JS_FreeCString(ctx, b->cstr);
     js_free(ctx, b->copy);
+    if (!JS_IsUndefined(b->pinned))
+        coro_qjs_unpin(ctx, b->pinned);
     b->cstr = NULL;
     b->copy = NULL;
+    b->pinned = JS_UNDEFINED;
 }
 
 JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len)
@@ -349,6 +358,16 @@ void *coro_new_handle(JSContext *ctx, size_t size, const coro_handle_type *type)
     }
     JS_ThrowOutOfMemory(ctx);
     return NULL;
+}
+
+JSValue coro_close_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type)
+{
+    coro_handle *h = coro_arg_handle(ctx, v, type);
+
+    if (!h)
+        return JS_EXCEPTION;
+    coro_handle_close(&coro_isolate_of(ctx)->handles, h);
+    return JS_UNDEFINED;
 }
 
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type)

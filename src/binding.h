@@ -51,15 +51,16 @@ int coro_arg_integer(JSContext *ctx, JSValueConst v, const char *name,
 /* A number of milliseconds >= 0 (fractions are rounded down). */
 int coro_arg_ms(JSContext *ctx, JSValueConst v, const char *name, uint64_t *out);
 
-/* The bytes of a String (as UTF-8), ArrayBuffer or ArrayBuffer view. Buffer
-   contents are copied, so a buffer detached or changed by other JS while the
-   fiber waits cannot pull memory out from under an operation. They stay
-   valid until coro_bytes_free, which must be called on success. */
+/* The bytes of a String (as UTF-8), ArrayBuffer or ArrayBuffer view, valid
+   until coro_bytes_free (which must be called on success), however long the
+   fiber waits meanwhile: a small buffer is copied; a large one is used in
+   place and pinned, so no other JS can detach it under the operation. */
 typedef struct coro_bytes {
     const uint8_t *data;
     size_t len;
     const char *cstr;  /* set when the value was a string */
-    uint8_t *copy;     /* set when the value was a buffer */
+    uint8_t *copy;     /* set when the bytes were copied */
+    JSValue pinned;    /* the ArrayBuffer pinned, or JS_UNDEFINED */
 } coro_bytes;
 int coro_arg_bytes(JSContext *ctx, JSValueConst v, const char *name, coro_bytes *b);
 void coro_bytes_free(JSContext *ctx, coro_bytes *b);
@@ -81,6 +82,9 @@ JSValue coro_new_uint8array(JSContext *ctx, uint8_t *buf, size_t len);
    `type`, registered in the current isolate's store. NULL with an exception
    pending when out of memory. Free it with free() once it is closed. */
 void *coro_new_handle(JSContext *ctx, size_t size, const coro_handle_type *type);
+
+/* close(id) for a handle of `type`: closes it, or throws EBADF. */
+JSValue coro_close_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
 
 /* The handle named by a BigInt ID in the current isolate's store. */
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);

@@ -252,3 +252,79 @@ uint8_t *coro_qjs_bytes(JSValueConst v, size_t *len)
     }
     return NULL;
 }
+
+/* A pinned buffer's free function and opaque stand aside in a pin record
+   until the last unpin; a transfer sees a free function it does not know and
+   refuses the buffer. Nothing else in QuickJS detaches a buffer. */
+typedef struct buffer_pin {
+    JSFreeArrayBufferDataFunc *free_func;
+    void *opaque;
+    unsigned count;
+} buffer_pin;
+
+static void pinned_buffer_free(JSRuntime *rt, void *opaque, void *ptr)
+{
+    buffer_pin *pin = opaque; /* only if a pin outlived its own reference */
+
+    pin->free_func(rt, pin->opaque, ptr);
+    js_free_rt(rt, pin);
+}
+
+uint8_t *coro_qjs_pin_bytes(JSContext *ctx, JSValueConst v, size_t *len, JSValue *owner)
+{
+    JSArrayBuffer *abuf;
+    JSObject *p, *buf;
+    size_t offset = 0;
+    buffer_pin *pin;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return NULL;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id == JS_CLASS_ARRAY_BUFFER) {
+        buf = p;
+    } else if ((p->class_id >= JS_CLASS_UINT8C_ARRAY && p->class_id <= JS_CLASS_FLOAT64_ARRAY) ||
+               p->class_id == JS_CLASS_DATAVIEW) {
+        buf = p->u.typed_array->buffer;
+        offset = p->u.typed_array->offset;
+    } else {
+        return NULL;
+    }
+    abuf = buf->u.array_buffer;
+    if (buf->class_id != JS_CLASS_ARRAY_BUFFER || abuf->detached || abuf->shared)
+        return NULL;
+    if (abuf->free_func == pinned_buffer_free) {
+        ((buffer_pin *)abuf->opaque)->count++;
+    } else {
+        pin = js_malloc(ctx, sizeof *pin);
+        if (!pin)
+            return NULL;
+        pin->free_func = abuf->free_func;
+        pin->opaque = abuf->opaque;
+        pin->count = 1;
+        abuf->free_func = pinned_buffer_free;
+        abuf->opaque = pin;
+    }
+    *len = p == buf ? (size_t)abuf->byte_length : p->u.typed_array->length;
+    *owner = JS_DupValue(ctx, JS_MKPTR(JS_TAG_OBJECT, buf));
+    return abuf->data + offset;
+}
+
+void coro_qjs_unpin(JSContext *ctx, JSValue owner)
+{
+    JSArrayBuffer *abuf = JS_VALUE_GET_OBJ(owner)->u.array_buffer;
+    buffer_pin *pin = abuf->opaque;
+
+    if (--pin->count == 0) {
+        abuf->free_func = pin->free_func;
+        abuf->opaque = pin->opaque;
+        js_free(ctx, pin);
+    }
+    JS_FreeValue(ctx, owner);
+}
+
+int coro_qjs_is_pinned(JSValueConst obj)
+{
+    JSArrayBuffer *abuf = JS_GetOpaque(obj, JS_CLASS_ARRAY_BUFFER);
+
+    return abuf && abuf->free_func == pinned_buffer_free;
+}

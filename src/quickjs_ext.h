@@ -26,6 +26,17 @@ int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m);
    NULL if v is none of them or its buffer is detached. */
 uint8_t *coro_qjs_bytes(JSValueConst v, size_t *len);
 
+/* Keep the memory of the buffer behind v (an ArrayBuffer, typed array or
+   DataView) where it is until coro_qjs_unpin: meanwhile nothing may detach
+   it (a transfer to another isolate refuses a pinned buffer). Returns its
+   bytes and sets *owner to the ArrayBuffer (a new reference), or NULL if v
+   is no buffer of this runtime's own (shared, detached) or memory ran out. */
+uint8_t *coro_qjs_pin_bytes(JSContext *ctx, JSValueConst v, size_t *len, JSValue *owner);
+void coro_qjs_unpin(JSContext *ctx, JSValue owner);
+
+/* Whether the ArrayBuffer obj is pinned now (it must not be detached). */
+int coro_qjs_is_pinned(JSValueConst obj);
+
 /* Whether `val` is an error that catch and finally do not stop (QuickJS's
    interrupt error, or one made with JS_SetUncatchableError). */
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val);

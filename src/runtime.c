@@ -470,6 +470,29 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
     return f;
 }
 
+void coro_op_done(coro_op *op, int status)
+{
+    op->status = status;
+    op->done = 1;
+    coro_fiber_wake(op->fiber, 0);
+}
+
+void coro_op_finish(coro_op *op)
+{
+    while (!op->done)
+        coro_fiber_park(CORO_PARK_NOINTERRUPT);
+}
+
+int coro_op_wait(JSContext *ctx, coro_op *op)
+{
+    coro_op_finish(op);
+    if (coro_isolate_of(ctx)->terminating) {
+        coro_throw_terminated(ctx);
+        return CORO_ETERMINATED;
+    }
+    return op->status;
+}
+
 int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags)
 {
     coro_isolate *iso = coro_isolate_of(ctx);

@@ -166,6 +166,32 @@ void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f);
 /* The same from JS: NULL with an exception pending on failure. */
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg);
 
+/* One libuv request a fiber waits for. Its callback calls coro_op_done. The
+   request usually lives on the waiting fiber's stack, so the fiber must not
+   return before the callback has run, even while its isolate ends. */
+typedef struct coro_op {
+    coro_fiber *fiber;
+    int status;
+    int done;
+} coro_op;
+
+static inline void coro_op_init(coro_op *op)
+{
+    op->fiber = coro_fiber_current();
+    op->status = 0;
+    op->done = 0;
+}
+
+/* From the request's callback: record status and wake the fiber. */
+void coro_op_done(coro_op *op, int status);
+
+/* Park until the callback has run; nothing else ends the wait. */
+void coro_op_finish(coro_op *op);
+
+/* coro_op_finish, then: the request's status, or CORO_ETERMINATED with an
+   exception pending if the isolate ended meanwhile. */
+int coro_op_wait(JSContext *ctx, coro_op *op);
+
 /* coro_wait with a deadline: UV_ETIMEDOUT if nothing woke the fiber within
    ms milliseconds (0 = no deadline). */
 int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags);

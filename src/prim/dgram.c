@@ -167,20 +167,9 @@ static JSValue js_dgram_address(JSContext *ctx, JSValueConst this_val, int argc,
     return coro_sockaddr_object(ctx, &sa);
 }
 
-typedef struct send_req {
-    uv_udp_send_t req;
-    coro_fiber *fiber;
-    int status;
-    int done;
-} send_req;
-
 static void send_done(uv_udp_send_t *req, int status)
 {
-    send_req *r = req->data;
-
-    r->status = status;
-    r->done = 1;
-    coro_fiber_wake(r->fiber, 0);
+    coro_op_done(req->data, status);
 }
 
 /* send(id, data, ip, port): to ip:port, or to the connected peer when ip is
@@ -192,7 +181,8 @@ static JSValue js_dgram_send(JSContext *ctx, JSValueConst this_val, int argc, JS
     JSValue ret = JS_EXCEPTION;
     const char *ip = NULL;
     coro_bytes data;
-    send_req r;
+    uv_udp_send_t req;
+    coro_op op;
     uv_buf_t buf;
     js_udp *s;
     int port = 0, err;
@@ -212,19 +202,11 @@ static JSValue js_dgram_send(JSContext *ctx, JSValueConst this_val, int argc, JS
     buf = uv_buf_init((char *)data.data, (unsigned)data.len);
     err = data.len > UINT_MAX ? UV_EMSGSIZE : uv_udp_try_send(&s->udp, &buf, 1, to);
     if (err == UV_EAGAIN || err == UV_ENOSYS) { /* a full buffer, or sends queued before */
-        memset(&r, 0, sizeof r);
-        r.req.data = &r;
-        r.fiber = coro_fiber_current();
-        err = uv_udp_send(&r.req, &s->udp, &buf, 1, to, send_done);
-        if (err == 0) {
-            while (!r.done)
-                coro_fiber_park(CORO_PARK_NOINTERRUPT);
-            err = r.status;
-        }
-        if (coro_isolate_of(ctx)->terminating) {
-            coro_throw_terminated(ctx);
+        coro_op_init(&op);
+        req.data = &op;
+        err = uv_udp_send(&req, &s->udp, &buf, 1, to, send_done);
+        if (err == 0 && (err = coro_op_wait(ctx, &op)) == CORO_ETERMINATED)
             goto out;
-        }
     }
     if (err < 0)
         coro_throw_net(ctx, err == UV_ECANCELED ? UV_EBADF : err, "send", ip, ip ? port : -1);
@@ -356,12 +338,7 @@ static JSValue js_dgram_set_broadcast(JSContext *ctx, JSValueConst this_val, int
 /* close(id): a fiber blocked in recv() throws EBADF */
 static JSValue js_dgram_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    coro_handle *h = coro_arg_handle(ctx, argv[0], &udp_type);
-
-    if (!h)
-        return JS_EXCEPTION;
-    coro_handle_close(&coro_isolate_of(ctx)->handles, h);
-    return JS_UNDEFINED;
+    return coro_close_arg_handle(ctx, argv[0], &udp_type);
 }
 
 static const JSCFunctionListEntry dgram_funcs[] = {

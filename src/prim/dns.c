@@ -813,12 +813,7 @@ static JSValue js_dns_cancel(JSContext *ctx, JSValueConst this_val, int argc, JS
 /* close(id) */
 static JSValue js_dns_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    coro_handle *h = coro_arg_handle(ctx, argv[0], &resolver_type);
-
-    if (!h)
-        return JS_EXCEPTION;
-    coro_handle_close(&coro_isolate_of(ctx)->handles, h);
-    return JS_UNDEFINED;
+    return coro_close_arg_handle(ctx, argv[0], &resolver_type);
 }
 
 /* ------------------------------------------------------------------ */
@@ -868,20 +863,16 @@ static JSValue js_dns_reverse_name(JSContext *ctx, JSValueConst this_val, int ar
 
 typedef struct lookup_req {
     uv_getaddrinfo_t req;
-    coro_fiber *fiber;
-    int status;
+    coro_op op;
     struct addrinfo *res;
-    int done;
 } lookup_req;
 
 static void lookup_done(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 {
     lookup_req *l = req->data;
 
-    l->status = status;
     l->res = res;
-    l->done = 1;
-    coro_fiber_wake(l->fiber, 0);
+    coro_op_done(&l->op, status);
 }
 
 static JSValue address_object(JSContext *ctx, const char *ip, int family)
@@ -930,16 +921,10 @@ static JSValue js_dns_lookup(JSContext *ctx, JSValueConst this_val, int argc, JS
     hints.ai_socktype = SOCK_STREAM; /* one entry per address */
     memset(&l, 0, sizeof l);
     l.req.data = &l;
-    l.fiber = coro_fiber_current();
+    coro_op_init(&l.op);
     err = uv_getaddrinfo(coro_loop(), &l.req, lookup_done, name, NULL, &hints);
-    if (err == 0) {
-        while (!l.done)
-            coro_fiber_park(CORO_PARK_NOINTERRUPT);
-        err = l.status;
-    }
-    if (coro_isolate_of(ctx)->terminating) {
+    if (err == 0 && (err = coro_op_wait(ctx, &l.op)) == CORO_ETERMINATED) {
         uv_freeaddrinfo(l.res);
-        coro_throw_terminated(ctx);
         goto out;
     }
     if (err < 0) {

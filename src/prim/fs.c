@@ -35,8 +35,7 @@ typedef struct js_file {
 
 typedef struct fs_req {
     uv_fs_t req;
-    coro_fiber *fiber;
-    int done;
+    coro_op op;
 } fs_req;
 
 static void file_close(coro_handle *h);
@@ -48,32 +47,21 @@ static const coro_handle_type file_type = { "File", file_close };
 
 static void fs_done(uv_fs_t *req)
 {
-    fs_req *r = req->data;
-
-    r->done = 1;
-    coro_fiber_wake(r->fiber, 0);
+    coro_op_done(req->data, (int)req->result);
 }
 
 /* Wait for the request started with `err` (uv_fs_*'s return value).
    Returns its result, or CORO_ETERMINATED with an exception pending. */
 static int fs_wait(JSContext *ctx, fs_req *r, int err)
 {
-    if (err < 0)
-        return err;
-    while (!r->done)
-        coro_fiber_park(CORO_PARK_NOINTERRUPT);
-    if (coro_isolate_of(ctx)->terminating) {
-        coro_throw_terminated(ctx);
-        return CORO_ETERMINATED;
-    }
-    return (int)r->req.result;
+    return err < 0 ? err : coro_op_wait(ctx, &r->op);
 }
 
 static void fs_req_init(fs_req *r)
 {
-    memset(r, 0, sizeof *r);
-    r->req.data = r;
-    r->fiber = coro_fiber_current();
+    memset(&r->req, 0, sizeof r->req);
+    r->req.data = &r->op;
+    coro_op_init(&r->op);
 }
 
 /* Throw the error of a failed request, unless one is pending already. */
@@ -90,9 +78,9 @@ static JSValue fs_throw(JSContext *ctx, int err, const char *syscall, const char
 
 typedef struct jail_req {
     uv_work_t work;
-    coro_fiber *fiber;
+    coro_op op;
     const char *root, *path;
-    int follow, result, done;
+    int follow, result;
     char *out;
 } jail_req;
 
@@ -107,8 +95,7 @@ static void jail_done(uv_work_t *w, int status)
 {
     jail_req *j = w->data;
 
-    j->done = 1;
-    coro_fiber_wake(j->fiber, 0);
+    coro_op_done(&j->op, j->result);
 }
 
 /* The path the calling isolate may use for `path`: itself, or in a jail
@@ -130,7 +117,7 @@ static const char *fs_path(JSContext *ctx, const char *path, int follow, const c
         return path;
     memset(&j, 0, sizeof j);
     j.work.data = &j;
-    j.fiber = coro_fiber_current();
+    coro_op_init(&j.op);
     j.root = iso->fs_root;
     j.path = path;
     j.follow = follow;
@@ -139,11 +126,8 @@ static const char *fs_path(JSContext *ctx, const char *path, int follow, const c
         coro_throw_uv(ctx, r, syscall, path, NULL);
         return NULL;
     }
-    while (!j.done)
-        coro_fiber_park(CORO_PARK_NOINTERRUPT);
-    if (iso->terminating) {
+    if (coro_op_wait(ctx, &j.op) == CORO_ETERMINATED) {
         free(j.out);
-        coro_throw_terminated(ctx);
         return NULL;
     }
     if (j.result < 0) {

@@ -95,6 +95,7 @@ typedef struct exit_error {
 } exit_error;
 
 static void isolate_close(coro_handle *h);
+static JSValue throw_in_use(JSContext *ctx);
 static void callable_close(coro_handle *h);
 static void proxy_close(coro_handle *h);
 
@@ -279,6 +280,11 @@ static int msg_take_extras(JSContext *ctx, rpc_msg *m, JSValueConst bufs, JSValu
         rpc_buf *b = &m->bufs[m->nbufs];
         int marked = 0;
         v = JS_GetPropertyUint32(ctx, bufs, (uint32_t)i);
+        if (coro_qjs_is_pinned(v)) {
+            JS_FreeValue(ctx, v);
+            throw_in_use(ctx);
+            return -1;
+        }
         b->data = coro_qjs_take_array_buffer(ctx, v, &b->len, &marked);
         if (marked)
             st->nmarked--;
@@ -953,6 +959,14 @@ static JSValue js_isolate_has_parent(JSContext *ctx, JSValueConst this_val, int 
 /* ------------------------------------------------------------------ */
 /* transfer marks and the library's hooks */
 
+/* A buffer a blocked write is sending from cannot move meanwhile. */
+static JSValue throw_in_use(JSContext *ctx)
+{
+    return coro_throw_code(ctx, "ERR_BUFFER_IN_USE",
+                           "the ArrayBuffer is being written by an I/O operation and cannot be "
+                           "transferred until it completes");
+}
+
 /* transfer(arrayBuffer): move it, not copy it, when it is next sent */
 static JSValue js_isolate_transfer(JSContext *ctx, JSValueConst this_val, int argc,
                                    JSValueConst *argv)
@@ -962,6 +976,8 @@ static JSValue js_isolate_transfer(JSContext *ctx, JSValueConst this_val, int ar
 
     if (!st)
         return JS_ThrowOutOfMemory(ctx);
+    if (coro_qjs_is_pinned(argv[0]))
+        return throw_in_use(ctx);
     r = coro_qjs_mark_array_buffer(argv[0], &mark_hook);
     if (r < 0)
         return coro_throw_arg_type(ctx, "buffer", "an ArrayBuffer that is not detached", argv[0]);

@@ -208,12 +208,16 @@ static JSValue throw_result(JSContext *ctx, int err, const char *syscall)
 /* ------------------------------------------------------------------ */
 /* reading */
 
+/* libuv reads into one buffer for all sockets, and read_cb copies out
+   just the bytes that came: no 64 KiB allocation per read, and a chunk
+   kept for later takes only its own size. (read_cb runs right after the
+   read, on main, so the buffer is never shared by two reads.) */
+static char read_scratch[READ_SIZE];
+
 static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
-    js_socket *s = handle->data;
-
-    buf->base = js_malloc_rt(s->h.iso->rt, READ_SIZE);
-    buf->len = buf->base ? READ_SIZE : 0;
+    buf->base = read_scratch;
+    buf->len = sizeof read_scratch;
 }
 
 static void stop_reading(js_socket *s)
@@ -227,14 +231,17 @@ static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
     js_socket *s = stream->data;
 
-    if (nread == 0) { /* nothing this time (EAGAIN) */
-        js_free_rt(s->h.iso->rt, buf->base);
+    if (nread == 0) /* nothing this time (EAGAIN) */
         return;
-    }
     if (nread > 0) {
-        s->rbuf = (uint8_t *)buf->base;
+        s->rbuf = js_malloc_rt(s->h.iso->rt, (size_t)nread);
+        if (!s->rbuf) {
+            nread = UV_ENOMEM;
+            stop_reading(s);
+        } else {
+            memcpy(s->rbuf, buf->base, (size_t)nread);
+        }
     } else {
-        js_free_rt(s->h.iso->rt, buf->base);
         stop_reading(s); /* the end, or an error: nothing more comes */
     }
     s->rlen = nread;
@@ -283,54 +290,43 @@ ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **out)
 /* ------------------------------------------------------------------ */
 /* writing */
 
-typedef struct write_req {
-    union {
-        uv_write_t write;
-        uv_shutdown_t shutdown;
-    } u;
-    coro_fiber *fiber;
-    int status;
-    int done;
-} write_req;
-
-static void write_done(write_req *w, int status)
-{
-    w->status = status;
-    w->done = 1;
-    coro_fiber_wake(w->fiber, 0);
-}
-
 static void write_cb(uv_write_t *req, int status)
 {
-    write_done(req->data, status);
+    coro_op_done(req->data, status);
 }
 
 static void shutdown_cb(uv_shutdown_t *req, int status)
 {
-    write_done(req->data, status);
+    coro_op_done(req->data, status);
 }
 
-/* Wait for a write or shutdown request to finish. The request lives on this
-   stack, so when the deadline passes or the isolate ends first, the socket
-   is closed (libuv then cancels the request) and its callback awaited. */
-static int wait_request(JSContext *ctx, js_socket *s, write_req *w)
+static void connect_cb(uv_connect_t *req, int status)
 {
-    int st = coro_wait_timeout(ctx, s->timeout, 0);
+    coro_op_done(req->data, status);
+}
 
-    if (!w->done) {
+/* Wait for a write, shutdown or connect request on s to finish. The request
+   lives on this stack, so when the deadline passes or the isolate ends
+   first, the socket is closed (libuv then cancels the request) and its
+   callback awaited. */
+static int wait_request(JSContext *ctx, js_socket *s, coro_op *op, uint64_t timeout)
+{
+    int st = coro_wait_timeout(ctx, timeout, 0);
+
+    if (!op->done) {
         coro_net_close(s);
-        while (!w->done)
-            coro_fiber_park(CORO_PARK_NOINTERRUPT);
+        coro_op_finish(op);
     }
     if (st == CORO_ETERMINATED || st == UV_ETIMEDOUT)
         return st;
-    return w->status;
+    return op->status;
 }
 
 int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len)
 {
     uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
-    write_req w = { .fiber = coro_fiber_current() };
+    uv_write_t req;
+    coro_op op;
     int st;
 
     st = take_turn(ctx, s, &s->writing, &s->writeq);
@@ -343,10 +339,11 @@ int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len
         st = UV_EAGAIN;
     }
     if (st == UV_EAGAIN) {
-        w.u.write.data = &w;
-        st = uv_write(&w.u.write, &s->u.stream, &buf, 1, write_cb);
+        coro_op_init(&op);
+        req.data = &op;
+        st = uv_write(&req, &s->u.stream, &buf, 1, write_cb);
         if (st == 0)
-            st = wait_request(ctx, s, &w);
+            st = wait_request(ctx, s, &op, s->timeout);
     }
     give_turn(&s->writing, &s->writeq);
     return st < 0 ? st : 0;
@@ -373,16 +370,18 @@ uint64_t coro_net_set_timeout(js_socket *s, uint64_t ms)
 
 int coro_net_shutdown(JSContext *ctx, js_socket *s)
 {
-    write_req w = { .fiber = coro_fiber_current() };
+    uv_shutdown_t req;
+    coro_op op;
     int st;
 
     st = take_turn(ctx, s, &s->writing, &s->writeq);
     if (st < 0)
         return st;
-    w.u.shutdown.data = &w;
-    st = uv_shutdown(&w.u.shutdown, &s->u.stream, shutdown_cb);
+    coro_op_init(&op);
+    req.data = &op;
+    st = uv_shutdown(&req, &s->u.stream, shutdown_cb);
     if (st == 0)
-        st = wait_request(ctx, s, &w);
+        st = wait_request(ctx, s, &op, s->timeout);
     give_turn(&s->writing, &s->writeq);
     return st == UV_ENOTCONN ? 0 : st; /* ended twice: nothing to do */
 }
@@ -459,14 +458,8 @@ static JSValue js_net_read_bytes(JSContext *ctx, JSValueConst this_val, int argc
         ret = JS_NULL;
     else if (!data)
         ret = JS_EXCEPTION;
-    else {
-        if (n < READ_SIZE / 2) { /* do not keep a mostly empty 64 KiB buffer alive */
-            uint8_t *small = js_realloc(ctx, data, (size_t)n);
-            if (small)
-                data = small;
-        }
+    else
         ret = coro_new_uint8array(ctx, data, (size_t)n);
-    }
     coro_net_release(s);
     return ret;
 }
@@ -644,39 +637,6 @@ static int arg_address(JSContext *ctx, JSValueConst host_v, int port, const char
 /* ------------------------------------------------------------------ */
 /* connecting */
 
-typedef struct connect_req {
-    uv_connect_t req;
-    coro_fiber *fiber;
-    int status;
-    int done;
-} connect_req;
-
-static void connect_cb(uv_connect_t *req, int status)
-{
-    connect_req *c = req->data;
-
-    c->status = status;
-    c->done = 1;
-    coro_fiber_wake(c->fiber, 0);
-}
-
-/* Wait for a connect request on s; on a deadline or teardown close s, which
-   cancels the request, and wait for its callback (the request is on this
-   stack). */
-static int wait_connect(JSContext *ctx, js_socket *s, connect_req *c, uint64_t timeout)
-{
-    int st = coro_wait_timeout(ctx, timeout, 0);
-
-    if (!c->done) {
-        coro_net_close(s);
-        while (!c->done)
-            coro_fiber_park(CORO_PARK_NOINTERRUPT);
-    }
-    if (st == CORO_ETERMINATED || st == UV_ETIMEDOUT)
-        return st;
-    return c->status;
-}
-
 /* connect(ip, port, timeoutMs) / connect(path, undefined, timeoutMs) -> id */
 static JSValue js_net_connect(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -686,7 +646,8 @@ static JSValue js_net_connect(JSContext *ctx, JSValueConst this_val, int argc, J
     const char *host = NULL;
     int64_t port = -1;
     uint64_t timeout = 0;
-    connect_req c = { .fiber = coro_fiber_current() };
+    uv_connect_t req;
+    coro_op op;
     js_socket *s;
     JSValue ret;
     int st;
@@ -709,15 +670,16 @@ static JSValue js_net_connect(JSContext *ctx, JSValueConst this_val, int argc, J
         return JS_ThrowOutOfMemory(ctx);
     }
     s->busy++;
-    c.req.data = &c;
+    coro_op_init(&op);
+    req.data = &op;
     if (unix_path) {
-        uv_pipe_connect(&c.req, &s->u.pipe, host, connect_cb);
+        uv_pipe_connect(&req, &s->u.pipe, host, connect_cb);
         st = 0;
     } else {
-        st = uv_tcp_connect(&c.req, &s->u.tcp, (struct sockaddr *)&ss, connect_cb);
+        st = uv_tcp_connect(&req, &s->u.tcp, (struct sockaddr *)&ss, connect_cb);
     }
     if (st == 0)
-        st = wait_connect(ctx, s, &c, timeout);
+        st = wait_request(ctx, s, &op, timeout);
     if (st == 0 && s->kind == KIND_TCP)
         uv_tcp_nodelay(&s->u.tcp, 1);
     if (st == 0) {

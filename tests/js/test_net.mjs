@@ -332,3 +332,24 @@ test('connect with a timeout to a server that never answers: ETIMEDOUT', () => {
   held.forEach((s) => s.close());
   P.net.close(id);
 });
+
+test('a buffer being written cannot be transferred to an isolate until the write is done', () => {
+  const gate = Promise.withResolvers();
+  let got = 0;
+  const server = serve((s) => {
+    Fiber.await(gate.promise); // read nothing at first: the write blocks
+    for (let c; (c = s.readBytes()) !== null;) got += c.length;
+  });
+  const c = net.connect(server.address().port, '127.0.0.1');
+  const big = new Uint8Array(32 * 1024 * 1024).fill(1);
+  const writer = Fiber.run(() => { c.write(big); c.end(); });
+  assert.equal(writer.done, false, 'the write is blocked');
+  assert.throws(() => Isolate.transfer(big.buffer), { code: 'ERR_BUFFER_IN_USE' });
+  gate.resolve();
+  writer.join();
+  for (let i = 0; i < 200 && got < big.length; i++) Fiber.sleep(5);
+  assert.equal(got, big.length, 'every byte arrived');
+  Isolate.transfer(big.buffer); // free to move now
+  c.close();
+  server.close();
+});
