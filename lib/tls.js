@@ -26,6 +26,9 @@ const kToken = Symbol('tls');
 const registry = new FinalizationRegistry((id) => {
   try { T.close(id); } catch { /* closed already */ }
 });
+const contextRegistry = new FinalizationRegistry((id) => {
+  try { T.closeContext(id); } catch { /* closed already */ }
+});
 
 const VERSIONS = { 'TLSv1.2': T.TLS1_2_VERSION, 'TLSv1.3': T.TLS1_3_VERSION };
 const SERVER_CONTEXTS = 100; // (cert, key) pairs a server keeps ready
@@ -74,7 +77,7 @@ function timeoutOf(v, name) {
 // A new context, closed by the GC once the object holding its ID is garbage.
 function newContext(server, cert, key, ca, options) {
   const entry = { id: T.createContext(server, cert, key, ca, version(options, 'minVersion'), version(options, 'maxVersion')) };
-  registry.register(entry, entry.id);
+  contextRegistry.register(entry, entry.id);
   return entry;
 }
 
@@ -94,7 +97,7 @@ function cacheSet(map, key, entry, max) {
   if (map.size > max) {
     const [oldKey, old] = map.entries().next().value;
     map.delete(oldKey);
-    try { T.close(old.id); } catch { /* closed already */ }
+    try { T.closeContext(old.id); } catch { /* closed already */ }
   }
   return entry;
 }

@@ -566,6 +566,25 @@ void coro_waitq_close(coro_waitq *q, int status)
     coro_sched_run();
 }
 
+int coro_turn_take(JSContext *ctx, int *taken, coro_waitq *q, const int *closed)
+{
+    while (*taken && !*closed) {
+        int st = coro_waitq_wait(ctx, q);
+        if (st == CORO_ETERMINATED)
+            return st;
+    }
+    if (*closed)
+        return UV_EBADF;
+    *taken = 1;
+    return 0;
+}
+
+void coro_turn_give(int *taken, coro_waitq *q)
+{
+    *taken = 0;
+    coro_waitq_wake_one(q, 0);
+}
+
 /* The elements of an array (or nothing for undefined) as a js_malloc'ed
    argument vector; -1 with an exception pending. */
 static int array_to_argv(JSContext *ctx, JSValueConst args, JSValue **pargv, int *pargc)

@@ -49,6 +49,10 @@ void coro_net_close(js_socket *s);
 /* The JS value of an error from the calls above ("read ECONNRESET"). */
 JSValue coro_net_error(JSContext *ctx, int err, const char *syscall);
 
+/* The same, thrown; for CORO_ETERMINATED just JS_EXCEPTION, as the
+   teardown's exception is pending already. */
+JSValue coro_net_throw(JSContext *ctx, int err, const char *syscall);
+
 /* IP socket addresses, shared with prim/dgram.c. */
 struct sockaddr_storage;
 

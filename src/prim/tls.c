@@ -441,35 +441,6 @@ static void tls_release(js_tls *t)
     tls_free_if_done(t);
 }
 
-/* Wait for the read or write turn (flag and queue). */
-static int take_turn(JSContext *ctx, js_tls *t, int *flag, coro_waitq *q)
-{
-    while (*flag && !t->closed) {
-        int st = coro_waitq_wait(ctx, q);
-        if (st == CORO_ETERMINATED)
-            return st;
-    }
-    if (t->closed)
-        return UV_EBADF;
-    *flag = 1;
-    return 0;
-}
-
-static void give_turn(int *flag, coro_waitq *q)
-{
-    *flag = 0;
-    coro_waitq_wake_one(q, 0);
-}
-
-/* An error code of a net call as a thrown value (none for teardown, whose
-   exception is pending). */
-static JSValue throw_net(JSContext *ctx, int st, const char *syscall)
-{
-    if (st == CORO_ETERMINATED)
-        return JS_EXCEPTION;
-    return JS_Throw(ctx, coro_net_error(ctx, st, syscall));
-}
-
 /* ------------------------------------------------------------------ */
 /* moving ciphertext */
 
@@ -745,7 +716,7 @@ static JSValue tls_handshake(JSContext *ctx, js_tls *t, uint64_t timeout)
             "the peer closed the connection before the TLS handshake was done"));
         return JS_Throw(ctx, err);
     }
-    return throw_net(ctx, st, "handshake");
+    return coro_net_throw(ctx, st, "handshake");
 }
 
 static int arg_timeout(JSContext *ctx, JSValueConst v, uint64_t *ms)
@@ -844,7 +815,7 @@ static int flush_if_idle(JSContext *ctx, js_tls *t)
     if (!t->writing && BIO_ctrl_pending(t->wbio) > 0) {
         t->writing = 1;
         st = tls_flush(ctx, t);
-        give_turn(&t->writing, &t->writeq);
+        coro_turn_give(&t->writing, &t->writeq);
     }
     return st == CORO_ETERMINATED ? st : 0;
 }
@@ -911,7 +882,7 @@ static JSValue tls_read(JSContext *ctx, js_tls *t)
     if (st < 0 || !JS_IsUndefined(err) || total == 0) {
         js_free(ctx, buf);
         if (st < 0)
-            return throw_net(ctx, st, "read");
+            return coro_net_throw(ctx, st, "read");
         if (!JS_IsUndefined(err))
             return JS_Throw(ctx, err);
         return JS_NULL;
@@ -933,12 +904,12 @@ static JSValue js_tls_read_bytes(JSContext *ctx, JSValueConst this_val, int argc
 
     if (!t)
         return JS_EXCEPTION;
-    st = take_turn(ctx, t, &t->reading, &t->readq);
+    st = coro_turn_take(ctx, &t->reading, &t->readq, &t->closed);
     if (st < 0) {
-        ret = throw_net(ctx, st, "read");
+        ret = coro_net_throw(ctx, st, "read");
     } else {
         ret = tls_read(ctx, t);
-        give_turn(&t->reading, &t->readq);
+        coro_turn_give(&t->reading, &t->readq);
     }
     tls_release(t);
     return ret;
@@ -960,7 +931,7 @@ static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
         coro_bytes_free(ctx, &b);
         return JS_EXCEPTION;
     }
-    st = take_turn(ctx, t, &t->writing, &t->writeq);
+    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
     if (st == 0) {
         if (t->ended)
             st = UV_EPIPE; /* after end(), as a socket says */
@@ -976,13 +947,13 @@ static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
             off += (size_t)n;
             st = tls_flush(ctx, t);
         }
-        give_turn(&t->writing, &t->writeq);
+        coro_turn_give(&t->writing, &t->writeq);
         tls_trim(t);
     }
     tls_release(t);
     coro_bytes_free(ctx, &b);
     if (st < 0)
-        return throw_net(ctx, st, "write");
+        return coro_net_throw(ctx, st, "write");
     if (!JS_IsUndefined(err))
         return JS_Throw(ctx, err);
     return JS_NewBigUint64(ctx, b.len);
@@ -997,7 +968,7 @@ static JSValue js_tls_end(JSContext *ctx, JSValueConst this_val, int argc, JSVal
 
     if (!t)
         return JS_EXCEPTION;
-    st = take_turn(ctx, t, &t->writing, &t->writeq);
+    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
     if (st == 0) {
         if (!t->ended) {
             t->ended = 1;
@@ -1008,29 +979,17 @@ static JSValue js_tls_end(JSContext *ctx, JSValueConst this_val, int argc, JSVal
             if (st == 0)
                 st = coro_net_shutdown(ctx, t->sock);
         }
-        give_turn(&t->writing, &t->writeq);
+        coro_turn_give(&t->writing, &t->writeq);
     }
     tls_release(t);
-    return st < 0 ? throw_net(ctx, st, "shutdown") : JS_UNDEFINED;
+    return st < 0 ? coro_net_throw(ctx, st, "shutdown") : JS_UNDEFINED;
 }
 
-/* close(id): a TLS socket or a context. Closing twice is an EBADF. */
-static JSValue js_tls_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+/* close(id), closeContext(id). Closing twice is an EBADF. */
+static JSValue js_tls_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                            int magic)
 {
-    coro_isolate *iso = coro_isolate_of(ctx);
-    coro_handle *h;
-    int64_t id;
-
-    if (!JS_IsBigInt(ctx, argv[0]))
-        return coro_throw_arg_type(ctx, "handle", "a handle ID (bigint)", argv[0]);
-    JS_ToBigInt64(ctx, &id, argv[0]);
-    h = coro_handles_get(&iso->handles, (uint64_t)id, &tls_type);
-    if (!h)
-        h = coro_handles_get(&iso->handles, (uint64_t)id, &context_type);
-    if (!h)
-        return coro_throw_bad_handle(ctx, &tls_type);
-    coro_handle_close(&iso->handles, h);
-    return JS_UNDEFINED;
+    return coro_close_arg_handle(ctx, argv[0], magic ? &context_type : &tls_type);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1143,7 +1102,8 @@ static const JSCFunctionListEntry tls_funcs[] = {
     JS_CFUNC_DEF("readBytes", 1, js_tls_read_bytes),
     JS_CFUNC_DEF("write", 2, js_tls_write),
     JS_CFUNC_DEF("end", 1, js_tls_end),
-    JS_CFUNC_DEF("close", 1, js_tls_close),
+    JS_CFUNC_MAGIC_DEF("close", 1, js_tls_close, 0),
+    JS_CFUNC_MAGIC_DEF("closeContext", 1, js_tls_close, 1),
     JS_CFUNC_DEF("info", 1, js_tls_info),
     JS_CFUNC_DEF("peerCertificate", 1, js_tls_peer_certificate),
     JS_PROP_INT32_DEF("TLS1_2_VERSION", TLS1_2_VERSION, 0),
