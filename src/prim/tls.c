@@ -537,10 +537,11 @@ static int servername_cb(SSL *ssl, int *alert, void *arg)
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     if (JS_IsUndefined(ret) || JS_IsNull(ret)) {
+        char msg[320];
+        snprintf(msg, sizeof msg, name ? "no certificate for the server name '%.255s'"
+                                       : "no certificate for a client that names no server", name);
         t->failure = JS_NewError(ctx);
-        JS_SetPropertyStr(ctx, t->failure, "message",
-                          JS_NewString(ctx, name ? "no certificate for this server name"
-                                                 : "no certificate for a client that names no server"));
+        JS_SetPropertyStr(ctx, t->failure, "message", JS_NewString(ctx, msg));
         JS_SetPropertyStr(ctx, t->failure, "code", JS_NewString(ctx, "ERR_TLS_NO_CERTIFICATE"));
         JS_SetPropertyStr(ctx, t->failure, "servername", JS_NewString(ctx, name ? name : ""));
         *alert = SSL_AD_UNRECOGNIZED_NAME;

@@ -168,6 +168,7 @@ test('an unknown name: that handshake fails, the server goes on', () => {
   assert.equal(errors.length, 1);
   assert.equal(errors[0].code, 'ERR_TLS_NO_CERTIFICATE');
   assert.equal(errors[0].servername, 'nobody.test');
+  assert.equal(errors[0].message, "no certificate for the server name 'nobody.test'");
   server.close();
 });
 
