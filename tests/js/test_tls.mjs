@@ -140,7 +140,7 @@ test('the contexts a resolver yields are cached by key and cert', () => {
 test('a resolver may block, or return a promise', () => {
   const server = serve({
     certificateResolver(name) {
-      if (name === 'a.test') { Fiber.sleep(30); return A; }
+      if (name === 'a.test') { Fiber.sleep(300); return A; }
       return new Promise((resolve) => setTimeout(() => resolve(B), 10));
     },
   }, echo);
@@ -151,9 +151,8 @@ test('a resolver may block, or return a promise', () => {
     c.close();
     return san;
   });
-  const t0 = performance.now();
   const fast = tls.connect(port, '127.0.0.1', { servername: 'b.test', ca });
-  assert.ok(performance.now() - t0 < 30, 'a blocked resolver holds up only its own handshake');
+  assert.equal(slow.done, false, 'a blocked resolver holds up only its own handshake');
   assert.equal(fast.getPeerCertificate().subjectaltname, 'DNS:b.test');
   fast.close();
   assert.match(slow.join(), /DNS:a\.test/);
