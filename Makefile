@@ -64,7 +64,7 @@ QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/qjs/quickjs_ext.o
 CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c \
              prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c
+             prim/dns.c prim/dgram.c prim/tls.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 

@@ -22,7 +22,7 @@ QJS_PATCH_LEVEL=2 # bump when patch_quickjs changes, so builds re-extract
 
 # What the build needs, then the real peers the tests talk to.
 BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
-TEST_PKGS="python3 dnsmasq-base"
+TEST_PKGS="python3 dnsmasq-base openssl curl"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

@@ -45,6 +45,7 @@ lazy('Isolate', 'corojs:isolate', (m) => m.Isolate);
 lazy('net', 'corojs:net', (m) => m.default);
 lazy('dns', 'corojs:dns', (m) => m.default);
 lazy('dgram', 'corojs:dgram', (m) => m.default);
+lazy('tls', 'corojs:tls', (m) => m.default);
 
 P.util.setReporter((error, kind) => {
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);

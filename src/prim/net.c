@@ -92,10 +92,8 @@ static const coro_handle_type server_type = { "Server", server_close_handle };
 
 static void socket_free_if_done(js_socket *s)
 {
-    if (s->close_done && s->busy == 0) {
-        js_free_rt(s->h.iso->rt, s->rbuf);
-        free(s);
-    }
+    if (s->close_done && s->busy == 0)
+        free(s); /* its isolate may be gone by now: touch nothing of it */
 }
 
 static void socket_closed_cb(uv_handle_t *handle)
@@ -114,6 +112,12 @@ void coro_net_close(js_socket *s)
     if (s->h.id)
         coro_handles_remove(&s->h.iso->handles, &s->h);
     uv_close(&s->u.handle, socket_closed_cb);
+    /* A chunk nobody took: freed now, as the runtime it came from may be
+       freed before the close callback runs (an isolate ending in the same
+       loop iteration). */
+    js_free_rt(s->h.iso->rt, s->rbuf);
+    s->rbuf = NULL;
+    s->rlen = 0;
     if (s->reader)
         coro_fiber_wake(s->reader, UV_EBADF);
     /* the waiters hold the struct; they see `closed` when they run */
@@ -164,26 +168,6 @@ void coro_net_release(js_socket *s)
     socket_free_if_done(s);
 }
 
-/* Wait for the read or write turn of s (flag and queue). */
-static int take_turn(JSContext *ctx, js_socket *s, int *flag, coro_waitq *q)
-{
-    while (*flag && !s->closed) {
-        int st = coro_waitq_wait(ctx, q);
-        if (st == CORO_ETERMINATED)
-            return st;
-    }
-    if (s->closed)
-        return UV_EBADF;
-    *flag = 1;
-    return 0;
-}
-
-static void give_turn(int *flag, coro_waitq *q)
-{
-    *flag = 0;
-    coro_waitq_wake_one(q, 0);
-}
-
 JSValue coro_net_error(JSContext *ctx, int err, const char *syscall)
 {
     if (err == UV_EBADF) {
@@ -194,7 +178,7 @@ JSValue coro_net_error(JSContext *ctx, int err, const char *syscall)
     return coro_new_net_error(ctx, err, syscall, NULL, -1);
 }
 
-static JSValue throw_result(JSContext *ctx, int err, const char *syscall)
+JSValue coro_net_throw(JSContext *ctx, int err, const char *syscall)
 {
     if (err == CORO_ETERMINATED)
         return JS_EXCEPTION;
@@ -254,7 +238,7 @@ ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **out)
 
     if (s->eof)
         return 0;
-    st = take_turn(ctx, s, &s->reading, &s->readq);
+    st = coro_turn_take(ctx, &s->reading, &s->readq, &s->closed);
     if (st < 0)
         return st;
     if (s->rlen == 0 && !s->read_active) {
@@ -266,7 +250,7 @@ ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **out)
         st = coro_wait_timeout(ctx, s->timeout, 0);
         s->reader = NULL;
     }
-    give_turn(&s->reading, &s->readq);
+    coro_turn_give(&s->reading, &s->readq);
     n = s->rlen; /* data that arrived wins over a deadline that fired with it */
     s->rlen = 0;
     if (n > 0) {
@@ -325,7 +309,7 @@ int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len
     coro_op op;
     int st;
 
-    st = take_turn(ctx, s, &s->writing, &s->writeq);
+    st = coro_turn_take(ctx, &s->writing, &s->writeq, &s->closed);
     if (st < 0)
         return st;
     st = len ? uv_try_write(&s->u.stream, &buf, 1) : 0;
@@ -341,8 +325,27 @@ int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len
         if (st == 0)
             st = wait_request(ctx, s, &op, s->timeout);
     }
-    give_turn(&s->writing, &s->writeq);
+    coro_turn_give(&s->writing, &s->writeq);
     return st < 0 ? st : 0;
+}
+
+int coro_net_try_write(js_socket *s, const uint8_t *data, size_t len)
+{
+    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+
+    if (s->closed)
+        return UV_EBADF;
+    if (s->writing)
+        return UV_EAGAIN;
+    return len ? uv_try_write(&s->u.stream, &buf, 1) : 0;
+}
+
+uint64_t coro_net_set_timeout(js_socket *s, uint64_t ms)
+{
+    uint64_t old = s->timeout;
+
+    s->timeout = ms;
+    return old;
 }
 
 int coro_net_shutdown(JSContext *ctx, js_socket *s)
@@ -351,7 +354,7 @@ int coro_net_shutdown(JSContext *ctx, js_socket *s)
     coro_op op;
     int st;
 
-    st = take_turn(ctx, s, &s->writing, &s->writeq);
+    st = coro_turn_take(ctx, &s->writing, &s->writeq, &s->closed);
     if (st < 0)
         return st;
     coro_op_init(&op);
@@ -359,7 +362,7 @@ int coro_net_shutdown(JSContext *ctx, js_socket *s)
     st = uv_shutdown(&req, &s->u.stream, shutdown_cb);
     if (st == 0)
         st = wait_request(ctx, s, &op, s->timeout);
-    give_turn(&s->writing, &s->writeq);
+    coro_turn_give(&s->writing, &s->writeq);
     return st == UV_ENOTCONN ? 0 : st; /* ended twice: nothing to do */
 }
 
@@ -380,7 +383,7 @@ static JSValue js_net_read(JSContext *ctx, JSValueConst this_val, int argc, JSVa
         size_t total, errors, whole;
 
         if (n < 0) {
-            ret = throw_result(ctx, (int)n, "read");
+            ret = coro_net_throw(ctx, (int)n, "read");
             break;
         }
         if (n == 0 && s->tail_len == 0) {
@@ -430,7 +433,7 @@ static JSValue js_net_read_bytes(JSContext *ctx, JSValueConst this_val, int argc
         n = coro_net_read(ctx, s, &data);
     }
     if (n < 0)
-        ret = throw_result(ctx, (int)n, "read");
+        ret = coro_net_throw(ctx, (int)n, "read");
     else if (n == 0)
         ret = JS_NULL;
     else if (!data)
@@ -459,7 +462,7 @@ static JSValue js_net_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     coro_net_release(s);
     coro_bytes_free(ctx, &b);
     if (st < 0)
-        return throw_result(ctx, st, "write");
+        return coro_net_throw(ctx, st, "write");
     return JS_NewBigUint64(ctx, b.len);
 }
 
@@ -473,7 +476,7 @@ static JSValue js_net_end(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     st = coro_net_shutdown(ctx, s);
     coro_net_release(s);
     if (st < 0)
-        return throw_result(ctx, st, "shutdown");
+        return coro_net_throw(ctx, st, "shutdown");
     return JS_UNDEFINED;
 }
 
