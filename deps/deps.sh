@@ -30,7 +30,7 @@ LLHTTP_SHA256_arm64=7415055a32bf90e71b63782876792a7ac10c0163b14625d2e735ed151d97
 
 # What the build needs, then the real peers the tests talk to.
 BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
-TEST_PKGS="python3 dnsmasq-base curl wrk"
+TEST_PKGS="python3 dnsmasq-base openssl curl wrk"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

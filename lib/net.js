@@ -55,10 +55,15 @@ function portOf(port) {
   return port;
 }
 
+// For the library's other modules: the handle ID inside a Socket.
+let idOf;
+
 export class Socket {
   #id;
   #closed = false;
   #remote;
+
+  static { idOf = (socket) => socket.#id; }
 
   constructor(token, id) {
     if (token !== kToken) throw new TypeError('Socket objects are made by net.connect() or a server');
@@ -125,6 +130,11 @@ export class Socket {
 // For the library's other modules (tls, http): a Socket around a handle ID.
 export function socketFromId(id) {
   return new Socket(kToken, id);
+}
+
+// ... and the other way: the handle ID of a Socket (TypeError if it is not one).
+export function socketIdOf(socket) {
+  return idOf(socket);
 }
 
 // A peer that vanished (reset or gone mid-write) is routine for a server and

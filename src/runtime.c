@@ -42,6 +42,7 @@ static const struct {
     { "net", coro_prim_net_init },
     { "dns", coro_prim_dns_init },
     { "dgram", coro_prim_dgram_init },
+    { "tls", coro_prim_tls_init },
     { "http", coro_prim_http_init },
 };
 
@@ -564,6 +565,25 @@ void coro_waitq_close(coro_waitq *q, int status)
     }
     q->head = q->tail = NULL;
     coro_sched_run();
+}
+
+int coro_turn_take(JSContext *ctx, int *taken, coro_waitq *q, const int *closed)
+{
+    while (*taken && !*closed) {
+        int st = coro_waitq_wait(ctx, q);
+        if (st == CORO_ETERMINATED)
+            return st;
+    }
+    if (*closed)
+        return UV_EBADF;
+    *taken = 1;
+    return 0;
+}
+
+void coro_turn_give(int *taken, coro_waitq *q)
+{
+    *taken = 0;
+    coro_waitq_wake_one(q, 0);
 }
 
 /* The elements of an array (or nothing for undefined) as a js_malloc'ed

@@ -207,6 +207,14 @@ void coro_waitq_wake_all(coro_waitq *q, int status);
 /* Wake all with `status` and forget them: the queue's memory may go. */
 void coro_waitq_close(coro_waitq *q, int status);
 
+/* A turn that fibers take one at a time, in the order they ask (the right
+   to read a socket, or to write it): *taken says it is held, q holds the
+   fibers waiting for it, *closed that the owner is gone. Returns 0 with the
+   turn taken, UV_EBADF once *closed is set, or CORO_ETERMINATED with an
+   exception pending. The owner closing wakes q (coro_waitq_wake_all). */
+int coro_turn_take(JSContext *ctx, int *taken, coro_waitq *q, const int *closed);
+void coro_turn_give(int *taken, coro_waitq *q);
+
 static inline int coro_waitq_empty(const coro_waitq *q)
 {
     return q->head == NULL;

@@ -176,3 +176,4 @@ expect "a fiber in recv keeps the program alive until a datagram comes" 0 '^late
 setTimeout(() => dgram.createSocket("udp4").send("late", s.address().port, "127.0.0.1"), 30);
 console.log(new TextDecoder().decode(s.recv().data)); s.close()'
 expect "the UDP echo example" 0 'echo: hello 3' EMPTY -- "$bin" examples/udp-echo.mjs
+expect "the TCP echo examples" 0 'client: the server closed the connection: true' EMPTY -- "$bin" examples/tcp-echo-client.mjs

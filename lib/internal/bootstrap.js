@@ -45,6 +45,7 @@ lazy('Isolate', 'corojs:isolate', (m) => m.Isolate);
 lazy('net', 'corojs:net', (m) => m.default);
 lazy('dns', 'corojs:dns', (m) => m.default);
 lazy('dgram', 'corojs:dgram', (m) => m.default);
+lazy('tls', 'corojs:tls', (m) => m.default);
 lazy('http', 'corojs:http', (m) => m.default);
 lazy('URL', 'corojs:url', (m) => m.URL);
 lazy('URLSearchParams', 'corojs:url', (m) => m.URLSearchParams);

@@ -98,7 +98,7 @@ static const coro_handle_type server_type = { "Server", server_close_handle };
 static void socket_free_if_done(js_socket *s)
 {
     if (s->close_done && s->busy == 0)
-        free(s);
+        free(s); /* its isolate may be gone by now: touch nothing of it */
 }
 
 static void socket_closed_cb(uv_handle_t *handle)
@@ -117,8 +117,10 @@ void coro_net_close(js_socket *s)
     if (s->h.id)
         coro_handles_remove(&s->h.iso->handles, &s->h);
     uv_close(&s->u.handle, socket_closed_cb);
-    if (s->rlen > 0) /* a chunk nobody took */
-        js_free_rt(s->h.iso->rt, s->rbuf);
+    /* A chunk nobody took: freed now, as the runtime it came from may be
+       freed before the close callback runs (an isolate ending in the same
+       loop iteration). */
+    js_free_rt(s->h.iso->rt, s->rbuf);
     s->rbuf = NULL;
     s->rlen = 0;
     if (s->reader)
@@ -191,26 +193,6 @@ void coro_net_release(js_socket *s)
     socket_free_if_done(s);
 }
 
-/* Wait for the read or write turn of s (flag and queue). */
-static int take_turn(JSContext *ctx, js_socket *s, int *flag, coro_waitq *q)
-{
-    while (*flag && !s->closed) {
-        int st = coro_waitq_wait(ctx, q);
-        if (st == CORO_ETERMINATED)
-            return st;
-    }
-    if (s->closed)
-        return UV_EBADF;
-    *flag = 1;
-    return 0;
-}
-
-static void give_turn(int *flag, coro_waitq *q)
-{
-    *flag = 0;
-    coro_waitq_wake_one(q, 0);
-}
-
 JSValue coro_net_error(JSContext *ctx, int err, const char *syscall)
 {
     if (err == UV_EBADF) {
@@ -221,7 +203,7 @@ JSValue coro_net_error(JSContext *ctx, int err, const char *syscall)
     return coro_new_net_error(ctx, err, syscall, NULL, -1);
 }
 
-static JSValue throw_result(JSContext *ctx, int err, const char *syscall)
+JSValue coro_net_throw(JSContext *ctx, int err, const char *syscall)
 {
     if (err == CORO_ETERMINATED)
         return JS_EXCEPTION;
@@ -314,7 +296,7 @@ ssize_t coro_net_read_timeout(JSContext *ctx, js_socket *s, uint8_t **out, uint6
 
     if (s->eof)
         return 0;
-    st = take_turn(ctx, s, &s->reading, &s->readq);
+    st = coro_turn_take(ctx, &s->reading, &s->readq, &s->closed);
     if (st < 0)
         return st;
     if (s->rlen == 0 && !s->read_active) {
@@ -326,7 +308,7 @@ ssize_t coro_net_read_timeout(JSContext *ctx, js_socket *s, uint8_t **out, uint6
         st = coro_wait_timeout(ctx, ms, 0);
         s->reader = NULL;
     }
-    give_turn(&s->reading, &s->readq);
+    coro_turn_give(&s->reading, &s->readq);
     n = s->rlen; /* data that arrived wins over a deadline that fired with it */
     s->rlen = 0;
     if (n > 0) {
@@ -395,7 +377,7 @@ static int write_bufs(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsign
         return UV_EINVAL;
     for (i = 0; i < n; i++)
         total += bufs[i].len;
-    st = take_turn(ctx, s, &s->writing, &s->writeq);
+    st = coro_turn_take(ctx, &s->writing, &s->writeq, &s->closed);
     if (st < 0)
         return st;
     st = total ? uv_try_write(&s->u.stream, bufs, n) : 0;
@@ -428,7 +410,7 @@ static int write_bufs(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsign
             st = wait_request(ctx, s, &op, s->timeout);
         js_free(ctx, heap);
     }
-    give_turn(&s->writing, &s->writeq);
+    coro_turn_give(&s->writing, &s->writeq);
     return st < 0 ? st : 0;
 }
 
@@ -444,13 +426,32 @@ int coro_net_writev(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsigned
     return write_bufs(ctx, s, bufs, n, 1);
 }
 
+int coro_net_try_write(js_socket *s, const uint8_t *data, size_t len)
+{
+    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+
+    if (s->closed)
+        return UV_EBADF;
+    if (s->writing)
+        return UV_EAGAIN;
+    return len ? uv_try_write(&s->u.stream, &buf, 1) : 0;
+}
+
+uint64_t coro_net_set_timeout(js_socket *s, uint64_t ms)
+{
+    uint64_t old = s->timeout;
+
+    s->timeout = ms;
+    return old;
+}
+
 int coro_net_shutdown(JSContext *ctx, js_socket *s)
 {
     uv_shutdown_t req;
     coro_op op;
     int st;
 
-    st = take_turn(ctx, s, &s->writing, &s->writeq);
+    st = coro_turn_take(ctx, &s->writing, &s->writeq, &s->closed);
     if (st < 0)
         return st;
     coro_op_init(&op);
@@ -458,7 +459,7 @@ int coro_net_shutdown(JSContext *ctx, js_socket *s)
     st = uv_shutdown(&req, &s->u.stream, shutdown_cb);
     if (st == 0)
         st = wait_request(ctx, s, &op, s->timeout);
-    give_turn(&s->writing, &s->writeq);
+    coro_turn_give(&s->writing, &s->writeq);
     return st == UV_ENOTCONN ? 0 : st; /* ended twice: nothing to do */
 }
 
@@ -479,7 +480,7 @@ static JSValue js_net_read(JSContext *ctx, JSValueConst this_val, int argc, JSVa
         size_t total, errors, whole;
 
         if (n < 0) {
-            ret = throw_result(ctx, (int)n, "read");
+            ret = coro_net_throw(ctx, (int)n, "read");
             break;
         }
         if (n == 0 && s->tail_len == 0) {
@@ -529,7 +530,7 @@ static JSValue js_net_read_bytes(JSContext *ctx, JSValueConst this_val, int argc
         n = coro_net_read(ctx, s, &data);
     }
     if (n < 0)
-        ret = throw_result(ctx, (int)n, "read");
+        ret = coro_net_throw(ctx, (int)n, "read");
     else if (n == 0)
         ret = JS_NULL;
     else if (!data)
@@ -558,7 +559,7 @@ static JSValue js_net_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     coro_net_release(s);
     coro_bytes_free(ctx, &b);
     if (st < 0)
-        return throw_result(ctx, st, "write");
+        return coro_net_throw(ctx, st, "write");
     return JS_NewBigUint64(ctx, b.len);
 }
 
@@ -572,7 +573,7 @@ static JSValue js_net_end(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     st = coro_net_shutdown(ctx, s);
     coro_net_release(s);
     if (st < 0)
-        return throw_result(ctx, st, "shutdown");
+        return coro_net_throw(ctx, st, "shutdown");
     return JS_UNDEFINED;
 }
 

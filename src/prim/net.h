@@ -55,6 +55,16 @@ int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len
 #define CORO_NET_MAX_BUFS 8
 int coro_net_writev(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsigned n);
 
+/* Write what the kernel takes at once, never blocking: returns the number
+   of bytes taken (maybe fewer than len), or a negative error; UV_EAGAIN
+   while another fiber has the write turn. For a last word on the way out
+   (a TLS alert or close_notify) from code that may not park. */
+int coro_net_try_write(js_socket *s, const uint8_t *data, size_t len);
+
+/* Set how long a read or write may block (ms, 0 = forever); returns the
+   previous value. */
+uint64_t coro_net_set_timeout(js_socket *s, uint64_t ms);
+
 /* Half-close: no more writes. Returns 0 or a negative error. */
 int coro_net_shutdown(JSContext *ctx, js_socket *s);
 
@@ -70,6 +80,10 @@ void coro_net_close(js_socket *s);
 
 /* The JS value of an error from the calls above ("read ECONNRESET"). */
 JSValue coro_net_error(JSContext *ctx, int err, const char *syscall);
+
+/* The same, thrown; for CORO_ETERMINATED just JS_EXCEPTION, as the
+   teardown's exception is pending already. */
+JSValue coro_net_throw(JSContext *ctx, int err, const char *syscall);
 
 /* IP socket addresses, shared with prim/dgram.c. */
 struct sockaddr_storage;

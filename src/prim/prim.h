@@ -23,6 +23,7 @@ int coro_prim_readline_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_net_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dns_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_tls_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
 
 /* prim/fiber.c: block the running fiber until `promise` settles. Returns 0
