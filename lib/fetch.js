@@ -283,6 +283,7 @@ export class Request {
   #headers;
   #redirect = 'follow';
   #timeout;
+  #tls = {};
 
   constructor(input, init = {}) {
     if (input instanceof Request) {
@@ -291,6 +292,7 @@ export class Request {
       this.#headers = new Headers(input.#headers);
       this.#redirect = input.#redirect;
       this.#timeout = input.#timeout;
+      this.#tls = input.#tls;
       this[kBody] = init.body === undefined ? input[kBody].tee() : null;
     } else {
       let url;
@@ -318,6 +320,7 @@ export class Request {
       this.#redirect = init.redirect;
     }
     if (init.timeout !== undefined) this.#timeout = init.timeout;
+    for (const k of ['ca', 'rejectUnauthorized']) if (init[k] !== undefined) this.#tls = { ...this.#tls, [k]: init[k] };
     if (init.body !== undefined && init.body !== null) {
       if (this.#method === 'GET' || this.#method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
       const { bytes, type } = extractBody(init.body);
@@ -331,6 +334,7 @@ export class Request {
   get headers() { return this.#headers; }
   get redirect() { return this.#redirect; }
   get timeout() { return this.#timeout; }
+  static [kGuard](req) { return req.#tls; }
   get signal() { return null; }
   clone() { return new Request(this); }
   get [Symbol.toStringTag]() { return 'Request'; }
@@ -437,7 +441,7 @@ function fetchNow(req) {
     }
     let res;
     try {
-      res = httpRequest(url, { method, headers: [...headers], body, timeout: req.timeout });
+      res = httpRequest(url, { method, headers: [...headers], body, timeout: req.timeout, ...Request[kGuard](req) });
     } catch (e) {
       throw networkError(e);
     }

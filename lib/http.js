@@ -15,7 +15,8 @@
 
 import P from 'corojs:internal/primordials';
 import { openListener, resolveHost } from 'corojs:net';
-import { invalidArgType, invalidArgValue, outOfRange, codedError } from 'corojs:internal/errors';
+import { invalidArgType, codedError } from 'corojs:internal/errors';
+import { defaults, serverHandle } from 'corojs:internal/http';
 import { TextEncoder, TextDecoder } from 'corojs:encoding';
 import { URL } from 'corojs:url';
 
@@ -27,22 +28,13 @@ const decoder = new TextDecoder();
 export const IncomingMessage = H.IncomingMessage;
 export const ServerResponse = H.ServerResponse;
 export const STATUS_CODES = H.statusCodes();
+export { defaults };
 export const METHODS = [
   'ACL', 'BIND', 'CHECKOUT', 'CONNECT', 'COPY', 'DELETE', 'GET', 'HEAD', 'LINK', 'LOCK',
   'M-SEARCH', 'MERGE', 'MKACTIVITY', 'MKCALENDAR', 'MKCOL', 'MOVE', 'NOTIFY', 'OPTIONS', 'PATCH',
   'POST', 'PROPFIND', 'PROPPATCH', 'PURGE', 'PUT', 'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'SOURCE',
   'SUBSCRIBE', 'TRACE', 'UNBIND', 'UNLINK', 'UNLOCK', 'UNSUBSCRIBE',
 ];
-
-// The limits a server applies unless told otherwise (sizes in bytes, times
-// in ms; 0 means no limit).
-export const defaults = Object.freeze({
-  maxHeaderSize: 16384,     // a bigger head: 431
-  maxBodySize: 1 << 20,     // a bigger body: 413
-  headersTimeout: 60000,    // from a request's first byte to the end of its head: 408
-  idleTimeout: 5000,        // a keep-alive connection waiting for its next request: closed
-  requestTimeout: 300000,   // from a request's first byte to the end of its body
-});
 
 // Body helpers shared by requests (server side) and responses (client side):
 // both have read() -> chunk or null, and bytes() -> the rest.
@@ -84,23 +76,6 @@ const serverRegistry = new FinalizationRegistry(({ id, listener }) => {
   try { H.closeServer(id); } catch { /* closed already */ }
 });
 
-// A handler that throws is reported here, unless the peer just left.
-function defaultOnError(error) {
-  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
-  const { inspect } = P.util.importSync('corojs:util');
-  P.process.write(2, `Error in an HTTP handler: ${inspect(error)}\n`);
-}
-
-function limit(options, name) {
-  const v = options[name] ?? defaults[name];
-  if (typeof v !== 'number') throw invalidArgType(`options.${name}`, 'of type number', v);
-  if (v === Infinity) return 0;
-  if (!(v >= 0) || !Number.isInteger(v)) throw outOfRange(`options.${name}`, 'an integer >= 0 or Infinity', v);
-  return v;
-}
-
-const serverOptions = new Set([...Object.keys(defaults), 'onError']);
-
 export class Server {
   #id;
   #listener = null;
@@ -109,16 +84,7 @@ export class Server {
 
   constructor(token, options, handler) {
     if (token !== kToken) throw new TypeError('Server objects are made by http.createServer()');
-    if (typeof handler !== 'function') throw invalidArgType('handler', 'of type function', handler);
-    if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
-    for (const key of Object.keys(options)) {
-      if (!serverOptions.has(key)) throw invalidArgValue('options', key, 'has an unknown option');
-    }
-    const onError = options.onError ?? defaultOnError;
-    if (typeof onError !== 'function') throw invalidArgType('options.onError', 'of type function', onError);
-    this.#id = H.createServer(handler, onError, limit(options, 'maxHeaderSize') || 0x7fffffff,
-      limit(options, 'maxBodySize'), limit(options, 'headersTimeout'), limit(options, 'idleTimeout'),
-      limit(options, 'requestTimeout'));
+    this.#id = serverHandle(options, handler);
     this.#state = { id: this.#id, listener: null };
     serverRegistry.register(this, this.#state, this);
   }
@@ -134,7 +100,7 @@ export class Server {
     }
     this.#listener = openListener(port, host);
     this.#state.listener = this.#listener;
-    N.serve(this.#listener, H.connectionHandler(this.#id));
+    N.serve(this.#listener, H.connectionHandler(this.#id, false));
   }
 
   // Stop accepting (listen() returns) and close the idle connections; a
@@ -172,17 +138,32 @@ const pool = new Map();       // 'host:port' -> [connection, ...], most recent l
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
+const MAX_RESPONSE_HEAD = 65536;
+
+// A connection to one host: a net socket, or a TLS one over it (tlsOptions).
 class Connection {
-  constructor(key, host, port, timeout) {
+  constructor(key, hostname, port, timeout, tlsOptions) {
     this.key = key;
-    this.socket = N.connect(host, port, timeout);
-    try {
-      this.id = H.clientOpen(this.socket, 16384 * 4);
-    } catch (e) {
-      N.close(this.socket);
-      throw e;
-    }
     this.timer = null;
+    if (tlsOptions) {
+      const tls = P.util.importSync('corojs:tls');
+      // the object is kept: dropped, it would close the connection
+      this.tls = tls.connect({ ...tlsOptions, host: hostname, port, timeout, alpn: ['http/1.1'] });
+      try {
+        this.id = H.clientOpen(tls.tlsSocketIdOf(this.tls), MAX_RESPONSE_HEAD, true);
+      } catch (e) {
+        this.tls.close();
+        throw e;
+      }
+    } else {
+      const socket = N.connect(resolveHost(hostname), port, timeout);
+      try {
+        this.id = H.clientOpen(socket, MAX_RESPONSE_HEAD, false);
+      } catch (e) {
+        N.close(socket);
+        throw e;
+      }
+    }
   }
 
   close() {
@@ -268,7 +249,8 @@ function concat(chunks, total) {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 // What a reused connection that the server had closed meanwhile fails with.
-const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'EBADF', 'ECONNABORTED']);
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'EBADF', 'ECONNABORTED', 'EPROTO']);
+const TLS_OPTIONS = ['ca', 'rejectUnauthorized', 'servername', 'minVersion', 'maxVersion'];
 
 const responseRegistry = new FinalizationRegistry((id) => {
   try { H.clientClose(id); } catch { /* closed already */ }
@@ -347,20 +329,28 @@ function urlOf(url) {
   return new URL(url);
 }
 
-// request(url, { method = 'GET', headers, body, timeout }) -> ClientResponse,
-// once the response's head has arrived. Redirects are not followed. A
-// connection to the same host is reused when the previous response was read
-// to its end; a reused connection the server had closed meanwhile is
-// retried once on a new one, for idempotent methods.
+// request(url, { method = 'GET', headers, body, timeout, ca,
+// rejectUnauthorized, servername, minVersion, maxVersion }) ->
+// ClientResponse, once the response's head has arrived. https URLs are
+// verified against the system's CAs (or `ca`) unless rejectUnauthorized is
+// false. Redirects are not followed. A connection to the same host is
+// reused when the previous response was read to its end; a reused
+// connection the server had closed meanwhile is retried once on a new one,
+// for idempotent methods.
 export function request(url, options = {}) {
   const u = urlOf(url);
   if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
   const method = (options.method ?? 'GET').toUpperCase();
   if (!TOKEN.test(method)) throw codedError(TypeError, 'ERR_INVALID_HTTP_TOKEN', `Method must be a valid HTTP token ["${method}"]`);
-  if (u.protocol === 'https:') {
-    throw codedError(Error, 'ERR_NOT_IMPLEMENTED', 'https URLs need the tls module, which this build does not have yet');
+  const secure = u.protocol === 'https:';
+  if (!secure && u.protocol !== 'http:') {
+    throw codedError(TypeError, 'ERR_INVALID_PROTOCOL', `Protocol "${u.protocol}" not supported. Expected "http:" or "https:"`);
   }
-  if (u.protocol !== 'http:') throw codedError(TypeError, 'ERR_INVALID_PROTOCOL', `Protocol "${u.protocol}" not supported. Expected "http:"`);
+  let tlsOptions = null;
+  if (secure) {
+    tlsOptions = {};
+    for (const k of TLS_OPTIONS) if (options[k] !== undefined) tlsOptions[k] = options[k];
+  }
   const timeout = options.timeout;
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
     throw invalidArgType('options.timeout', 'a number of milliseconds >= 0', timeout);
@@ -368,7 +358,7 @@ export function request(url, options = {}) {
   const body = bodyBytes(options.body);
   const pairs = headerPairs(options.headers);
   const has = (name) => pairs.some(([n]) => n.toLowerCase() === name);
-  const port = u.port === '' ? 80 : Number(u.port);
+  const port = u.port === '' ? (secure ? 443 : 80) : Number(u.port);
   const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
   let head = `${method} ${u.pathname}${u.search} HTTP/1.1\r\n`;
   if (!has('host')) head += `Host: ${u.host}\r\n`;
@@ -378,14 +368,15 @@ export function request(url, options = {}) {
   head += '\r\n';
   const headBytes = encoder.encode(head);
   const message = body === null ? headBytes : concat([headBytes, body], headBytes.length + body.length);
-  const key = `${hostname}:${port}`;
+  // connections to one host with other TLS settings are not shared
+  const key = secure ? `https:${hostname}:${port}:${JSON.stringify(tlsOptions)}` : `http:${hostname}:${port}`;
 
   for (let attempt = 0; ; attempt++) {
     let conn = attempt === 0 ? takeIdle(key) : null;
     const reused = conn !== null;
-    if (!conn) conn = new Connection(key, resolveHost(hostname), port, timeout);
+    if (!conn) conn = new Connection(key, hostname, port, timeout, tlsOptions);
     try {
-      N.write(conn.socket, message);
+      H.clientWrite(conn.id, message);
       const response = H.clientResponse(conn.id, method === 'HEAD', timeout);
       const res = new ClientResponse(kToken, conn, response, timeout, u.href);
       if (method === 'HEAD' || response[0] === 204 || response[0] === 304 || response[2]['content-length'] === '0') {

@@ -47,6 +47,7 @@ lazy('dns', 'corojs:dns', (m) => m.default);
 lazy('dgram', 'corojs:dgram', (m) => m.default);
 lazy('tls', 'corojs:tls', (m) => m.default);
 lazy('http', 'corojs:http', (m) => m.default);
+lazy('https', 'corojs:https', (m) => m.default);
 lazy('URL', 'corojs:url', (m) => m.URL);
 lazy('URLSearchParams', 'corojs:url', (m) => m.URLSearchParams);
 lazy('fetch', 'corojs:fetch', (m) => m.fetch);

@@ -15,6 +15,7 @@
 
 #include "prim.h"
 #include "http.h"
+#include "tls.h"
 #include "../binding.h"
 #include "../runtime.h"
 
@@ -454,6 +455,53 @@ const http_io_ops http_net_io = {
     net_read, net_writev, net_shutdown, net_readable, net_watch, net_close, net_release, net_socket,
 };
 
+/* TLS connections as a wire's io: no watch, so a server's idle HTTPS
+   connection keeps its fiber (its TLS state is there anyway). */
+static ssize_t tls_io_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
+{
+    return coro_tls_read(ctx, io, buf, ms);
+}
+
+static int tls_io_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
+{
+    return coro_tls_writev(ctx, io, bufs, n);
+}
+
+static int tls_io_shutdown(JSContext *ctx, void *io)
+{
+    return coro_tls_shutdown(ctx, io);
+}
+
+static int tls_io_readable(void *io)
+{
+    return coro_tls_readable(io);
+}
+
+static void tls_io_close(void *io)
+{
+    coro_tls_close(io);
+}
+
+static void tls_io_release(void *io)
+{
+    coro_tls_release(io);
+}
+
+static js_socket *tls_io_socket(void *io)
+{
+    return coro_tls_net(io);
+}
+
+const http_io_ops http_tls_io = {
+    tls_io_read, tls_io_writev, tls_io_shutdown, tls_io_readable, NULL, tls_io_close, tls_io_release, tls_io_socket,
+};
+
+void *http_io_open(JSContext *ctx, JSValueConst id, int tls, const http_io_ops **ops)
+{
+    *ops = tls ? &http_tls_io : &http_net_io;
+    return tls ? (void *)coro_tls_socket(ctx, id) : (void *)coro_net_socket(ctx, id);
+}
+
 /* ------------------------------------------------------------------ */
 /* the wire */
 
@@ -679,24 +727,26 @@ static JSValue client_throw(JSContext *ctx, http_client *c, ssize_t r)
     return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
 }
 
-/* clientOpen(socketId, maxHeaderSize) -> id: the socket is the connection's now */
+/* clientOpen(socketId, maxHeaderSize, tls) -> id: the socket (a net socket,
+   or a TLS one with tls true) is the connection's now */
 static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    js_socket *s;
+    const http_io_ops *ops;
     http_client *c;
     int64_t max_head;
+    void *io;
 
     if (coro_arg_integer(ctx, argv[1], "maxHeaderSize", 1, INT32_MAX, &max_head) < 0)
         return JS_EXCEPTION;
-    s = coro_net_socket(ctx, argv[0]);
-    if (!s)
+    io = http_io_open(ctx, argv[0], JS_ToBool(ctx, argv[2]), &ops);
+    if (!io)
         return JS_EXCEPTION;
     c = coro_new_handle(ctx, sizeof *c, &client_type);
     if (!c) {
-        coro_net_release(s);
+        ops->release(io);
         return JS_EXCEPTION;
     }
-    http_wire_init(&c->w, JS_GetRuntime(ctx), &http_net_io, s, HTTP_RESPONSE);
+    http_wire_init(&c->w, JS_GetRuntime(ctx), ops, io, HTTP_RESPONSE);
     c->w.max_head = (size_t)max_head;
     http_head_init(&c->head);
     http_wire_next(&c->w, &c->head);
@@ -822,6 +872,28 @@ static JSValue js_http_client_stale(JSContext *ctx, JSValueConst this_val, int a
     return JS_NewBool(ctx, stale);
 }
 
+/* clientWrite(id, bytes): send a request (its head and body, in one piece) */
+static JSValue js_http_client_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    http_client *c;
+    const uint8_t *data;
+    size_t len;
+    uv_buf_t buf;
+    int st;
+
+    if (coro_arg_view(ctx, argv[1], "data", &data, &len) < 0)
+        return JS_EXCEPTION;
+    c = client_get(ctx, argv[0]);
+    if (!c)
+        return JS_EXCEPTION;
+    buf = uv_buf_init((char *)data, (unsigned)len);
+    st = c->w.ops->writev(ctx, c->w.io, &buf, 1);
+    client_put(c);
+    if (st == CORO_ETERMINATED)
+        return JS_EXCEPTION;
+    return st < 0 ? JS_Throw(ctx, coro_net_error(ctx, st, "write")) : JS_UNDEFINED;
+}
+
 /* clientIdle(id, idle): a pooled connection does not keep the program
    alive; one taken from the pool does again. */
 static JSValue js_http_client_idle(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -845,7 +917,8 @@ static JSValue js_http_client_close(JSContext *ctx, JSValueConst this_val, int a
 }
 
 static const JSCFunctionListEntry http_funcs[] = {
-    JS_CFUNC_DEF("clientOpen", 2, js_http_client_open),
+    JS_CFUNC_DEF("clientOpen", 3, js_http_client_open),
+    JS_CFUNC_DEF("clientWrite", 2, js_http_client_write),
     JS_CFUNC_DEF("clientResponse", 3, js_http_client_response),
     JS_CFUNC_DEF("clientRead", 2, js_http_client_read),
     JS_CFUNC_DEF("clientReusable", 1, js_http_client_reusable),

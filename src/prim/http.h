@@ -33,8 +33,13 @@ typedef struct http_io_ops {
     js_socket *(*socket)(void *io);  /* the socket below: addresses, ref */
 } http_io_ops;
 
-/* io is a js_socket held with coro_net_socket. */
-extern const http_io_ops http_net_io;
+/* io is a js_socket held with coro_net_socket, or a js_tls held with
+   coro_tls_socket. */
+extern const http_io_ops http_net_io, http_tls_io;
+
+/* The io named by a handle ID (a TLS connection's if tls), held, and its
+   ops; NULL with an exception pending. */
+void *http_io_open(JSContext *ctx, JSValueConst id, int tls, const http_io_ops **ops);
 
 #define HTTP_HEAD_INLINE 320     /* head text kept inside the struct */
 #define HTTP_FIELDS_INLINE 12    /* header fields kept inside the struct */

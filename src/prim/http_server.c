@@ -1829,27 +1829,31 @@ static JSValue js_http_create_server(JSContext *ctx, JSValueConst this_val, int 
 }
 
 /* The function net's serve() calls with each accepted socket, in a fiber of
-   its own: it serves the connection until it first waits. */
+   its own (or a TLS server's handler, with the TLS socket): it serves the
+   connection until it first waits without its fiber (plain sockets) or
+   until it ends (TLS). */
 static JSValue js_http_connection(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
                                   int magic, JSValue *data)
 {
     http_server *srv = (http_server *)coro_arg_handle(ctx, data[0], &server_type);
     coro_isolate *iso = coro_isolate_of(ctx);
-    js_socket *s = coro_net_socket(ctx, argv[0]);
+    const http_io_ops *ops;
+    void *io;
     http_conn *c;
 
-    if (!s) {
+    if (!srv)
+        JS_FreeValue(ctx, JS_GetException(ctx)); /* the server is closed */
+    io = http_io_open(ctx, argv[0], JS_ToBool(ctx, data[1]), &ops);
+    if (!io) {
         JS_FreeValue(ctx, JS_GetException(ctx));
         return JS_UNDEFINED;
     }
     if (!srv || !(c = calloc(1, sizeof *c))) {
-        if (!srv)
-            JS_FreeValue(ctx, JS_GetException(ctx)); /* the server is closed */
-        coro_net_close(s);
-        coro_net_release(s);
+        ops->close(io);
+        ops->release(io);
         return JS_UNDEFINED;
     }
-    http_wire_init(&c->w, iso->rt, &http_net_io, s, HTTP_REQUEST);
+    http_wire_init(&c->w, iso->rt, ops, io, HTTP_REQUEST);
     c->srv = srv;
     srv->refs++;
     c->iso = iso;
@@ -1858,13 +1862,16 @@ static JSValue js_http_connection(JSContext *ctx, JSValueConst this_val, int arg
     return JS_HasException(ctx) ? JS_EXCEPTION : JS_UNDEFINED;
 }
 
-/* connectionHandler(serverId) -> the function for net's serve() */
+/* connectionHandler(serverId, tls) -> the function for net's serve() (a
+   socket ID), or with tls for a TLS server's handler (a TLS socket ID) */
 static JSValue js_http_connection_handler(JSContext *ctx, JSValueConst this_val, int argc,
                                           JSValueConst *argv)
 {
+    JSValue data[2] = { argv[0], JS_NewBool(ctx, JS_ToBool(ctx, argv[1])) };
+
     if (!coro_arg_handle(ctx, argv[0], &server_type))
         return JS_EXCEPTION;
-    return JS_NewCFunctionData(ctx, js_http_connection, 1, 0, 1, argv);
+    return JS_NewCFunctionData(ctx, js_http_connection, 1, 0, 2, data);
 }
 
 static JSValue js_http_close_server(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -1894,7 +1901,7 @@ static JSValue js_http_illegal(JSContext *ctx, JSValueConst this_val, int argc, 
 
 static const JSCFunctionListEntry server_funcs[] = {
     JS_CFUNC_DEF("createServer", 7, js_http_create_server),
-    JS_CFUNC_DEF("connectionHandler", 1, js_http_connection_handler),
+    JS_CFUNC_DEF("connectionHandler", 2, js_http_connection_handler),
     JS_CFUNC_DEF("closeServer", 1, js_http_close_server),
     JS_CFUNC_DEF("statusCodes", 0, js_http_status_codes),
 };

@@ -5,8 +5,13 @@
 //   /stream?n=N    N bytes in chunks of 64 KiB (no length: chunked)
 //   /pid           this process's pid (the workers test)
 //   anything else  hello
+// With TLS_DIR set (certificates of tests/tls/certs.sh) it serves HTTPS,
+// with a.pem.
 const [portfile, dir] = process.argv.slice(2);
-const server = http.createServer({ maxBodySize: 64 << 20 }, (req, res) => {
+const tlsDir = process.env.TLS_DIR;
+const options = { maxBodySize: 64 << 20 };
+if (tlsDir) Object.assign(options, { key: fs.readFile(`${tlsDir}/a.key`), cert: fs.readFile(`${tlsDir}/a.pem`) });
+const server = (tlsDir ? https : http).createServer(options, (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/echo') {
     res.end(req.bytes());

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The HTTP server with curl as the client: keep-alive, chunked uploads,
-# large bodies both ways, 100-continue, HTTP/1.0, HEAD, an oversized head.
+# large bodies both ways, 100-continue, HTTP/1.0, HEAD, an oversized head;
+# then HTTPS.
 . "$(dirname "$0")/http_lib.sh"
 
 check() { # name command...: ok if the command succeeds
@@ -34,3 +35,19 @@ big=$(head -c 20000 /dev/zero | tr '\0' a)
 check "a head over 16 KiB: 431" sh -c \
     "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Big: $big' $base/)\" = 431 ]"
 check "the server still serves" sh -c "[ \"\$(curl -sS $base/)\" = hello ]"
+
+# HTTPS: the same server on TLS, with the test certificates
+kill "$server" && wait "$server" 2>/dev/null
+rm -f "$work/port"
+if sh "$here/../tls/certs.sh" "$work/certs" > "$work/certs.log" 2>&1; then
+    TLS_DIR="$work/certs" start_server
+    tls="--cacert $work/certs/ca.pem https://localhost:$(cat "$work/port")"
+    check "HTTPS: GET, verified" sh -c "[ \"\$(curl -sS $tls/)\" = hello ]"
+    check "HTTPS: keep-alive" sh -c "curl -sSv $tls/a $tls/b 2>&1 | grep -q 'Re-using existing connection'"
+    check "HTTPS: a 5 MB upload comes back the same" sh -c \
+        "curl -sS --data-binary @$work/big.bin $tls/echo -o $work/echo4 && cmp $work/big.bin $work/echo4"
+    check "HTTPS: an unknown CA is refused by curl" sh -c "! curl -sS https://localhost:$(cat "$work/port")/ 2>/dev/null"
+else
+    echo "not ok - cannot make the test certificates"
+    sed 's/^/  # /' "$work/certs.log"
+fi
