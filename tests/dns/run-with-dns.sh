@@ -15,20 +15,8 @@ set -u
 PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
+. "$here/../peer.sh"
 chmod 755 "$dir" # dnsmasq drops root, and still writes its log here
-pid=""
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-trap 'exit 129' HUP
 
 if ! command -v dnsmasq >/dev/null; then
     echo "not ok - dnsmasq is missing (sh deps/deps.sh packages installs dnsmasq-base)"

@@ -8,19 +8,7 @@
 #     // with: tests/http/run-with-python.sh
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-pid=""
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-trap 'exit 129' HUP
+. "$here/../peer.sh"
 
 if ! command -v python3 >/dev/null; then
     echo "not ok - python3 is missing (sh deps/deps.sh packages installs it)"

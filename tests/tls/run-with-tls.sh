@@ -14,19 +14,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-pid=""
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-trap 'exit 129' HUP
+. "$here/../peer.sh"
 
 if ! command -v openssl >/dev/null; then
     echo "not ok - openssl is missing (sh deps/deps.sh packages installs it)"
