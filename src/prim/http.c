@@ -96,7 +96,7 @@ void http_head_init(http_head *h)
     h->url_off = h->url_len = 0;
     h->fields = h->inline_fields;
     h->fields_cap = HTTP_FIELDS_INLINE;
-    h->nfields = 0;
+    h->nfields = h->nhead = 0;
     h->in = HEAD_IN_NONE;
 }
 
@@ -213,7 +213,7 @@ static int merge_rule(const char *name, size_t n)
     return MERGE_JOIN;
 }
 
-JSValue http_head_object(JSContext *ctx, const http_head *h)
+JSValue http_head_object(JSContext *ctx, const http_head *h, uint32_t from, uint32_t to)
 {
     JSValue obj = JS_NewObject(ctx);
     char small[64], *lower = small;
@@ -221,7 +221,7 @@ JSValue http_head_object(JSContext *ctx, const http_head *h)
 
     if (JS_IsException(obj))
         return obj;
-    for (uint32_t i = 0; i < h->nfields; i++) {
+    for (uint32_t i = from; i < to && i < h->nfields; i++) {
         uint32_t nlen, vlen;
         const char *name = http_head_name(h, i, &nlen), *value = http_head_value(h, i, &vlen);
         JSAtom atom;
@@ -283,15 +283,15 @@ fail:
     return JS_EXCEPTION;
 }
 
-JSValue http_head_raw(JSContext *ctx, const http_head *h)
+JSValue http_head_raw(JSContext *ctx, const http_head *h, uint32_t from, uint32_t to)
 {
     JSValue arr = JS_NewArray(ctx);
 
-    for (uint32_t i = 0; i < h->nfields && !JS_IsException(arr); i++) {
+    for (uint32_t i = from; i < to && i < h->nfields && !JS_IsException(arr); i++) {
         uint32_t nlen, vlen;
         const char *name = http_head_name(h, i, &nlen), *value = http_head_value(h, i, &vlen);
-        JS_SetPropertyUint32(ctx, arr, 2 * i, JS_NewStringLen(ctx, name, nlen));
-        JS_SetPropertyUint32(ctx, arr, 2 * i + 1, http_latin1_string(ctx, value, vlen));
+        JS_SetPropertyUint32(ctx, arr, 2 * (i - from), JS_NewStringLen(ctx, name, nlen));
+        JS_SetPropertyUint32(ctx, arr, 2 * (i - from) + 1, http_latin1_string(ctx, value, vlen));
     }
     return arr;
 }
@@ -357,6 +357,7 @@ static int on_headers_complete(llhttp_t *p)
     http_wire *w = p->data;
 
     w->flags |= WIRE_HEAD_DONE;
+    w->head->nhead = w->head->nfields;
     if (w->flags & WIRE_SKIP_BODY)
         return 1; /* a response to HEAD: done; on_message_complete pauses */
     return HPE_PAUSED;
@@ -543,7 +544,7 @@ void http_wire_next(http_wire *w, http_head *head)
     w->out = NULL;
     w->out_len = w->out_cap = 0;
     if (head) { /* emptied, its buffers kept */
-        head->len = head->nfields = head->url_off = head->url_len = 0;
+        head->len = head->nfields = head->nhead = head->url_off = head->url_len = 0;
         head->in = HEAD_IN_NONE;
     }
 }
@@ -801,8 +802,8 @@ static JSValue js_http_client_response(JSContext *ctx, JSValueConst this_val, in
         JS_SetPropertyUint32(ctx, ret, 0, JS_NewInt32(ctx, c->w.p.status_code));
         JS_SetPropertyUint32(ctx, ret, 1, http_latin1_string(ctx, c->head.text + c->head.url_off,
                                                              c->head.url_len));
-        JS_SetPropertyUint32(ctx, ret, 2, http_head_object(ctx, &c->head));
-        JS_SetPropertyUint32(ctx, ret, 3, http_head_raw(ctx, &c->head));
+        JS_SetPropertyUint32(ctx, ret, 2, http_head_object(ctx, &c->head, 0, c->head.nhead));
+        JS_SetPropertyUint32(ctx, ret, 3, http_head_raw(ctx, &c->head, 0, c->head.nhead));
         JS_SetPropertyUint32(ctx, ret, 4, JS_NewInt32(ctx, llhttp_get_http_minor(&c->w.p)));
         break;
     }

@@ -51,6 +51,7 @@ typedef struct http_head {
     uint32_t len, cap;
     uint32_t url_off, url_len;
     uint32_t nfields, fields_cap;
+    uint32_t nhead;              /* fields of the head; those after are trailers */
     uint32_t (*fields)[4];       /* name offset, name length, value offset, value length */
     int in;                      /* what the last bytes belonged to (HEAD_IN_*) */
     char inline_text[HTTP_HEAD_INLINE];
@@ -145,14 +146,15 @@ static inline const char *http_head_value(const http_head *h, uint32_t i, uint32
     return h->text + h->fields[i][2];
 }
 
-/* The headers as Node presents them: an object with lower-case names,
+/* Fields from..to-1 (the head's: 0..nhead; the trailers': nhead..nfields)
+   as Node presents headers: an object with lower-case names,
    repeated fields joined with ", " ("; " for cookie), set-cookie an array,
    and for the fields that only make sense once (content-type, host, ...)
    the first one kept. */
-JSValue http_head_object(JSContext *ctx, const http_head *h);
+JSValue http_head_object(JSContext *ctx, const http_head *h, uint32_t from, uint32_t to);
 
 /* [name, value, name, value, ...] as received. */
-JSValue http_head_raw(JSContext *ctx, const http_head *h);
+JSValue http_head_raw(JSContext *ctx, const http_head *h, uint32_t from, uint32_t to);
 
 /* A JS string from bytes taken as Latin-1, as Node reads heads. */
 JSValue http_latin1_string(JSContext *ctx, const char *p, size_t n);

@@ -686,7 +686,7 @@ static const JSClassDef req_class = { "IncomingMessage", .finalizer = req_finali
 static const JSClassDef res_class = { "ServerResponse", .finalizer = res_finalizer, .gc_mark = res_mark };
 
 enum { REQ_METHOD, REQ_URL, REQ_HEADERS, REQ_RAW_HEADERS, REQ_VERSION, REQ_MAJOR, REQ_MINOR,
-       REQ_COMPLETE_GET };
+       REQ_COMPLETE_GET, REQ_TRAILERS, REQ_RAW_TRAILERS };
 
 static JSValue js_req_get(JSContext *ctx, JSValueConst this_val, int magic)
 {
@@ -702,11 +702,11 @@ static JSValue js_req_get(JSContext *ctx, JSValueConst this_val, int magic)
         return http_latin1_string(ctx, x->head.text + x->head.url_off, x->head.url_len);
     case REQ_HEADERS:
         if (JS_IsUndefined(x->headers))
-            x->headers = http_head_object(ctx, &x->head);
+            x->headers = http_head_object(ctx, &x->head, 0, x->head.nhead);
         return JS_DupValue(ctx, x->headers);
     case REQ_RAW_HEADERS:
         if (JS_IsUndefined(x->raw_headers))
-            x->raw_headers = http_head_raw(ctx, &x->head);
+            x->raw_headers = http_head_raw(ctx, &x->head, 0, x->head.nhead);
         return JS_DupValue(ctx, x->raw_headers);
     case REQ_VERSION:
         snprintf(v, sizeof v, "%d.%d", x->major, x->minor);
@@ -715,6 +715,12 @@ static JSValue js_req_get(JSContext *ctx, JSValueConst this_val, int magic)
         return JS_NewInt32(ctx, x->major);
     case REQ_MINOR:
         return JS_NewInt32(ctx, x->minor);
+    case REQ_TRAILERS: /* known once the body is read to its end */
+        return (x->req_flags & REQ_COMPLETE) ? http_head_object(ctx, &x->head, x->head.nhead, x->head.nfields)
+                                             : JS_NewObject(ctx);
+    case REQ_RAW_TRAILERS:
+        return (x->req_flags & REQ_COMPLETE) ? http_head_raw(ctx, &x->head, x->head.nhead, x->head.nfields)
+                                             : JS_NewArray(ctx);
     default:
         return JS_NewBool(ctx, (x->req_flags & REQ_COMPLETE) != 0);
     }
@@ -863,6 +869,8 @@ static const JSCFunctionListEntry req_proto_funcs[] = {
     JS_CGETSET_MAGIC_DEF("httpVersionMajor", js_req_get, NULL, REQ_MAJOR),
     JS_CGETSET_MAGIC_DEF("httpVersionMinor", js_req_get, NULL, REQ_MINOR),
     JS_CGETSET_MAGIC_DEF("complete", js_req_get, NULL, REQ_COMPLETE_GET),
+    JS_CGETSET_MAGIC_DEF("trailers", js_req_get, NULL, REQ_TRAILERS),
+    JS_CGETSET_MAGIC_DEF("rawTrailers", js_req_get, NULL, REQ_RAW_TRAILERS),
     JS_CFUNC_MAGIC_DEF("read", 0, js_req_read, 0),
     JS_CFUNC_MAGIC_DEF("bytes", 0, js_req_read, 1),
     JS_CFUNC_DEF("socketId", 0, js_req_socket_id),

@@ -170,6 +170,21 @@ test('request bodies: Content-Length and chunked; read(), text(), json(), bytes(
   server.close();
 });
 
+test('trailers of a chunked body: req.trailers once the body is read, never in req.headers', () => {
+  let seen;
+  const server = serve((req, res) => {
+    const before = req.trailers;
+    const body = req.text();
+    seen = { before, body, trailers: req.trailers, raw: req.rawTrailers, headers: Object.keys(req.headers) };
+    res.end();
+  });
+  raw(server, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n' +
+    '3\r\nabc\r\n0\r\nX-Sum: 42\r\n\r\n');
+  assert.deepEqual(seen, { before: {}, body: 'abc', trailers: { 'x-sum': '42' }, raw: ['X-Sum', '42'],
+    headers: ['host', 'transfer-encoding', 'connection'] });
+  server.close();
+});
+
 test('a body the handler did not read is drained; the connection goes on', () => {
   const server = serve(hello);
   const out = raw(server, `POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n${'z'.repeat(5000)}` +
