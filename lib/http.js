@@ -10,7 +10,7 @@
 //   console.log(r.status, r.headers['content-type'], r.text());
 //
 // Parsing, the request and response objects and the writing of responses
-// are C (src/prim/http.c, http_server.c, on llhttp); this module adds the
+// are C (src/prim/http.c, http_server.c, http_message.c, on llhttp); this module adds the
 // server object, the body helpers, and the client with its connection pool.
 
 import P from 'corojs:internal/primordials';
