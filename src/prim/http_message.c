@@ -315,10 +315,11 @@ static int res_append_line(JSContext *ctx, http_exchange *x, const char *name, s
         ssize_t k;
         for (k = 0; k < l1 && d[k] >= '0' && d[k] <= '9' && len < UINT64_MAX / 10; k++)
             len = len * 10 + (uint64_t)(d[k] - '0');
-        if (k == l1 && k > 0) {
+        x->res_flags |= RES_HAS_LENGTH; /* the handler frames the body: no second length */
+        if (k == l1 && k > 0)
             x->length = len;
-            x->res_flags |= RES_HAS_LENGTH;
-        }
+        else
+            x->res_flags |= RES_CONN_CLOSE; /* a length nobody can read: the body ends with the connection */
         break;
     }
     case SPECIAL_TE:
