@@ -15,54 +15,19 @@ set -u
 PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
+. "$here/../lib/peer.sh"
 chmod 755 "$dir" # dnsmasq drops root, and still writes its log here
-pid=""
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-trap 'exit 129' HUP
 
 if ! command -v dnsmasq >/dev/null; then
     echo "not ok - dnsmasq is missing (sh deps/deps.sh packages installs dnsmasq-base)"
     exit 1
 fi
 
-# Start dnsmasq in the foreground as our child (so it is ours to stop and
-# reap) and wait until it serves, which it logs, or dies. A port in use makes
-# it die at once: then try another random one.
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000))
-    : > "$dir/log"
-    chmod 666 "$dir/log"
+# dnsmasq in the foreground, as our child (so it is ours to stop and reap)
+start_dnsmasq() {
     dnsmasq --keep-in-foreground --conf-file="$here/zone.conf" --port="$port" \
-        --log-facility="$dir/log" 2> "$dir/err" &
-    pid=$!
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && ! grep -q 'started, version' "$dir/log" && [ $waited -lt 200 ]; do
-        sleep 0.05
-        waited=$((waited + 1))
-    done
-    grep -q 'started, version' "$dir/log" && kill -0 "$pid" 2>/dev/null && break
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    pid=""
-    grep -q 'in use' "$dir/err" || break
-done
-if [ -z "$pid" ]; then
-    echo "not ok - cannot start dnsmasq"
-    sed 's/^/  # /' "$dir/err" "$dir/log"
-    exit 1
-fi
+        --log-facility="$dir/log" 2>> "$dir/log" &
+}
+start_peer dnsmasq 'started, version' start_dnsmasq
 
-DNS_SERVER="127.0.0.1:$port" "$@"
-status=$?
-[ "$status" -eq 0 ] || tail -n 30 "$dir/log" | sed "s/^/dnsmasq: /" >&2
-exit "$status"
+DNS_SERVER="127.0.0.1:$port" run_with_peer dnsmasq "$@"
