@@ -177,3 +177,5 @@ setTimeout(() => dgram.createSocket("udp4").send("late", s.address().port, "127.
 console.log(new TextDecoder().decode(s.recv().data)); s.close()'
 expect "the UDP echo example" 0 'echo: hello 3' EMPTY -- "$bin" examples/udp-echo.mjs
 expect "the TCP echo examples" 0 'client: the server closed the connection: true' EMPTY -- "$bin" examples/tcp-echo-client.mjs
+expect "process.exit while fibers are blocked reading sockets" 0 '^exiting$' EMPTY -- \
+    "$bin" -e 'const s = net.createServer((c) => { c.read(); c.read(); }); Fiber.run(() => s.listen(0, "127.0.0.1")); const c = net.connect(s.address().port, "127.0.0.1"); Fiber.run(() => c.read()); c.write("x"); Fiber.sleep(5); console.log("exiting"); process.exit(0)'

@@ -15,7 +15,7 @@ set -u
 PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../peer.sh"
+. "$here/../lib/peer.sh"
 chmod 755 "$dir" # dnsmasq drops root, and still writes its log here
 
 if ! command -v dnsmasq >/dev/null; then
@@ -23,34 +23,11 @@ if ! command -v dnsmasq >/dev/null; then
     exit 1
 fi
 
-# Start dnsmasq in the foreground as our child (so it is ours to stop and
-# reap) and wait until it serves, which it logs, or dies. A port in use makes
-# it die at once: then try another random one.
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000))
-    : > "$dir/log"
-    chmod 666 "$dir/log"
+# dnsmasq in the foreground, as our child (so it is ours to stop and reap)
+start_dnsmasq() {
     dnsmasq --keep-in-foreground --conf-file="$here/zone.conf" --port="$port" \
-        --log-facility="$dir/log" 2> "$dir/err" &
-    pid=$!
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && ! grep -q 'started, version' "$dir/log" && [ $waited -lt 200 ]; do
-        sleep 0.05
-        waited=$((waited + 1))
-    done
-    grep -q 'started, version' "$dir/log" && kill -0 "$pid" 2>/dev/null && break
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    pid=""
-    grep -q 'in use' "$dir/err" || break
-done
-if [ -z "$pid" ]; then
-    echo "not ok - cannot start dnsmasq"
-    sed 's/^/  # /' "$dir/err" "$dir/log"
-    exit 1
-fi
+        --log-facility="$dir/log" 2>> "$dir/log" &
+}
+start_peer dnsmasq 'started, version' start_dnsmasq
 
-DNS_SERVER="127.0.0.1:$port" "$@"
-status=$?
-[ "$status" -eq 0 ] || tail -n 30 "$dir/log" | sed "s/^/dnsmasq: /" >&2
-exit "$status"
+DNS_SERVER="127.0.0.1:$port" run_with_peer dnsmasq "$@"

@@ -10,11 +10,10 @@ HTTP/1.1 with keep-alive, and a few endpoints:
   /headers        the request's headers as JSON
   /close          an answer with Connection: close
 
-Usage: python3 pyserver.py PORTFILE ROOT  (writes the port it listens on
-to PORTFILE once it serves; idle connections are closed after 1 s).
+Usage: python3 pyserver.py PORT ROOT  (prints "serving on PORT" once it
+listens on 127.0.0.1:PORT; idle connections are closed after 1 s).
 """
 import json
-import os
 import sys
 import time
 import urllib.parse
@@ -92,7 +91,7 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def main():
-    portfile, root = sys.argv[1], sys.argv[2]
+    port, root = int(sys.argv[1]), sys.argv[2]
 
     def handler(*args, **kwargs):
         return Handler(*args, directory=root, **kwargs)
@@ -102,11 +101,9 @@ def main():
             if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
                 super().handle_error(request, client_address)
 
-    server = Server(("127.0.0.1", 0), handler)
+    server = Server(("127.0.0.1", port), handler)
     server.daemon_threads = True
-    with open(portfile + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-    os.rename(portfile + ".tmp", portfile)
+    print(f"serving on {port}", flush=True)
     server.serve_forever()
 
 

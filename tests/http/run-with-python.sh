@@ -8,7 +8,7 @@
 #     // with: tests/http/run-with-python.sh
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../peer.sh"
+. "$here/../lib/peer.sh"
 
 if ! command -v python3 >/dev/null; then
     echo "not ok - python3 is missing (sh deps/deps.sh packages installs it)"
@@ -17,19 +17,7 @@ fi
 mkdir "$dir/root"
 printf 'hello from python\n' > "$dir/root/hello.txt"
 head -c 1048576 /dev/urandom > "$dir/root/big.bin"
-python3 "$here/pyserver.py" "$dir/port" "$dir/root" 2> "$dir/err" &
-pid=$!
-waited=0
-while [ ! -s "$dir/port" ] && kill -0 "$pid" 2>/dev/null && [ $waited -lt 200 ]; do
-    sleep 0.05
-    waited=$((waited + 1))
-done
-if [ ! -s "$dir/port" ]; then
-    echo "not ok - cannot start python's http.server"
-    sed 's/^/  # /' "$dir/err"
-    exit 1
-fi
-PY_HTTP="127.0.0.1:$(cat "$dir/port")" PY_HTTP_ROOT="$dir/root" "$@"
-status=$?
-[ "$status" -eq 0 ] || sed 's/^/python: /' "$dir/err" >&2
-exit "$status"
+
+start_python() { python3 "$here/pyserver.py" "$port" "$dir/root" > "$dir/log" 2>&1 & }
+start_peer "python's http.server" '^serving' start_python
+PY_HTTP="127.0.0.1:$port" PY_HTTP_ROOT="$dir/root" run_with_peer python "$@"

@@ -14,7 +14,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../peer.sh"
+. "$here/../lib/peer.sh"
 
 if ! command -v openssl >/dev/null; then
     echo "not ok - openssl is missing (sh deps/deps.sh packages installs it)"
@@ -27,30 +27,10 @@ if ! sh "$here/certs.sh" "$dir/certs" > "$dir/certs.log" 2>&1; then
 fi
 head -c 4194304 /dev/urandom > "$dir/certs/big.bin"
 
-# Start s_server as our child and wait until it accepts (it says ACCEPT) or
-# dies; a port in use makes it die at once: then try another random one.
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000))
+start_s_server() {
     (cd "$dir/certs" && exec openssl s_server -accept "127.0.0.1:$port" -cert a.pem -key a.key \
-        -alpn h2,http/1.1 -WWW) > "$dir/log" 2>&1 &
-    pid=$!
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && ! grep -q ACCEPT "$dir/log" && [ $waited -lt 200 ]; do
-        sleep 0.05
-        waited=$((waited + 1))
-    done
-    grep -q ACCEPT "$dir/log" && kill -0 "$pid" 2>/dev/null && break
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    pid=""
-done
-if [ -z "$pid" ]; then
-    echo "not ok - cannot start openssl s_server"
-    sed 's/^/  # /' "$dir/log"
-    exit 1
-fi
+        -alpn h2,http/1.1 -WWW) >> "$dir/log" 2>&1 &
+}
+start_peer "openssl s_server" ACCEPT start_s_server
 
-TLS_CERTS="$dir/certs" TLS_PEER_PORT="$port" "$@"
-status=$?
-[ "$status" -eq 0 ] || tail -n 30 "$dir/log" | sed "s/^/s_server: /" >&2
-exit "$status"
+TLS_CERTS="$dir/certs" TLS_PEER_PORT="$port" run_with_peer s_server "$@"
