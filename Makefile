@@ -9,8 +9,9 @@
 #   make bench           benchmarks against Node.js (not part of the tests)
 #   make clean           remove build outputs (keeps the fetched dependencies)
 #
-# Dependencies come from deps/deps.sh: Debian packages, and QuickJS from
-# Debian's source package (see DESIGN.md). SWITCH=ucontext forces the
+# Dependencies come from deps/deps.sh: Debian packages, QuickJS from
+# Debian's source package (see DESIGN.md) and llhttp from Debian's binary
+# package libllhttp-dev (a header and a static library). SWITCH=ucontext forces the
 # portable context switch.
 
 VARIANT ?= release
@@ -18,6 +19,8 @@ BUILD := build
 QJS_VERSION := 2025.04.26
 QJS_DIR := $(BUILD)/deps/quickjs-$(QJS_VERSION)
 QJS_STAMP := $(QJS_DIR)/.corojs-ready
+LLHTTP_DIR := $(BUILD)/deps/llhttp
+LLHTTP_STAMP := $(LLHTTP_DIR)/.corojs-ready
 
 ARCH := $(shell uname -m)
 ifeq ($(ARCH),x86_64)
@@ -52,19 +55,19 @@ endif
 
 QJS_DEFS := -DCONFIG_VERSION=\"$(subst .,-,$(QJS_VERSION))\"
 CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE $(OPT) -isystem $(QJS_DIR) $(SWITCH_DEFS) -DCORO_QUICKJS_VERSION=\"$(QJS_VERSION)\"
-CFLAGS := $(CFLAGS_COMMON) -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS := $(CFLAGS_COMMON) -isystem $(LLHTTP_DIR)/include -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 QJS_CFLAGS := $(CFLAGS_COMMON) $(QJS_DEFS) -fwrapv -w
 LDFLAGS := $(OPT) $(EXTRA_LDFLAGS)
-LIBS = $(PKG_LIBS) -lm -lpthread -ldl
+LIBS = $(LLHTTP_DIR)/lib/libllhttp.a $(PKG_LIBS) -lm -lpthread -ldl
 
 # QuickJS: its own C files, and quickjs.c through src/quickjs_ext.c.
 QJS_SRCS := libregexp.c libunicode.c cutils.c dtoa.c
 QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/qjs/quickjs_ext.o
 
-CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c \
+CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c workers.c \
              prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c
+             prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 
@@ -94,6 +97,9 @@ deps:
 $(QJS_STAMP): deps/deps.sh | deps
 	sh deps/deps.sh quickjs
 
+$(LLHTTP_STAMP): deps/deps.sh | deps
+	sh deps/deps.sh llhttp
+
 $(BINARY): $(OUT)/obj/main.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -101,7 +107,7 @@ $(LIB_A): $(CORE_OBJS) $(QJS_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/prim/*.h) $(QJS_STAMP)
+$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/prim/*.h) $(QJS_STAMP) $(LLHTTP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

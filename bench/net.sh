@@ -19,30 +19,18 @@ mkdir -p build/bench
 cc -O2 -o build/bench/tcp_client bench/tcp_client.c
 cc -O2 -o build/bench/tcp_server_uv bench/tcp_server_uv.c $(pkg-config --cflags --libs libuv)
 client=build/bench/tcp_client
+. bench/lib.sh
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
 # start NAME MODE: start a server on CPU 0, set $pid and $port
 start() {
-    fifo=$(mktemp -u)
-    mkfifo "$fifo"
     case $1 in
-        corojs) taskset -c 0 build/corojs bench/tcp_server.mjs "$2" > "$fifo" & ;;
-        node) taskset -c 0 node bench/tcp_server_node.mjs "$2" > "$fifo" & ;;
-        c) taskset -c 0 build/bench/tcp_server_uv "$2" > "$fifo" & ;;
+        corojs) serve build/corojs bench/tcp_server.mjs "$2" ;;
+        node) serve node bench/tcp_server_node.mjs "$2" ;;
+        c) serve build/bench/tcp_server_uv "$2" ;;
     esac
-    pid=$!
-    read -r port < "$fifo"
-    rm -f "$fifo"
 }
-
-stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 for round in $(seq "$rounds"); do
     for name in corojs node c; do
@@ -61,29 +49,13 @@ done
 
 for name in corojs node c; do
     start "$name" echo
-    before=$(rss_kb "$pid")
-    fifo=$(mktemp -u)
-    mkfifo "$fifo"
-    taskset -c 1 $client idle "$port" 10000 < "$fifo" > "$fifo.out" &
-    holder=$!
-    exec 9> "$fifo"
-    while ! grep -q ready "$fifo.out" 2>/dev/null; do sleep 0.1; done
-    sleep 1
-    after=$(rss_kb "$pid")
-    exec 9>&-
-    wait "$holder" || true
-    rm -f "$fifo" "$fifo.out"
-    echo "idle $name $(( (after - before) * 1024 / 10000 ))" >> "$results"
+    set -- $(idle_growth taskset -c 1 $client idle "$port" 10000)
+    echo "idle $name $(( $2 * 1024 / 10000 ))" >> "$results"
     stop
 done
 
-pick() { awk -v k="$1" -v n="$2" -v f="$3" '$1 == k && $2 == n { print $f }' "$results" | median; }
-ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
-row() { # label key field
-    co=$(pick "$2" corojs "$3"); no=$(pick "$2" node "$3"); c=$(pick "$2" c "$3")
-    printf '%-40s %10s %10s %10s %11s %9s\n' "$1" "$co" "$no" "$c" "$(ratio "$co" "$no")" "$(ratio "$co" "$c")"
-}
-printf '%-40s %10s %10s %10s %11s %9s\n' "" corojs node plain-C corojs/node corojs/C
+label_width=40
+header
 row "echo round trips/s (50 connections)" echo 3
 row "server CPU us per echo round trip" echo 4
 row "bulk MB/s (1 connection, 64 KiB writes)" bulk 3

@@ -64,3 +64,6 @@ node bench/isolates_node.mjs call 20000
 
 echo "== TCP (bench/net.sh)"
 sh bench/net.sh
+
+echo "== HTTP (bench/http.sh)"
+sh bench/http.sh

@@ -4,6 +4,8 @@
 #   sh deps/deps.sh packages   install the Debian packages the build and tests need
 #                              (as root, when any is missing; otherwise name them)
 #   sh deps/deps.sh quickjs    fetch QuickJS from Debian's source package into build/deps
+#   sh deps/deps.sh llhttp     fetch llhttp (Node's HTTP parser) from Debian's binary
+#                              package libllhttp-dev into build/deps/llhttp
 #
 # QuickJS is not in bookworm, so it comes from the trixie *source* package, fetched
 # with a private apt configuration kept under build/apt: its own sources list,
@@ -20,9 +22,15 @@ QJS_DEBIAN_VERSION=2025.04.26-1
 QJS_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
 QJS_PATCH_LEVEL=2 # bump when patch_quickjs changes, so builds re-extract
 
+# llhttp, the parser Node uses, from trixie's libllhttp-dev (source package
+# node-undici): a header and a static library, needing only glibc >= 2.3.4.
+LLHTTP_DEBIAN_VERSION=9.2.1~7.3.0+dfsg1+~cs24.12.11-1
+LLHTTP_SHA256_amd64=c018069b22f5d53ac630bdc360d6c8bc7df78626cfb22276cbfb280aa64ac4b6
+LLHTTP_SHA256_arm64=7415055a32bf90e71b63782876792a7ac10c0163b14625d2e735ed151d970361
+
 # What the build needs, then the real peers the tests talk to.
 BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
-TEST_PKGS="python3 dnsmasq-base openssl curl"
+TEST_PKGS="python3 dnsmasq-base openssl curl wrk"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -62,6 +70,21 @@ archive_uri() {
     printf '%s\n' "$uri"
 }
 
+# private_apt DIR TYPE ARGS...: apt-get ARGS, run in DIR under a private apt
+# configuration kept there: a sources list of one TYPE line (deb or deb-src)
+# for trixie on this machine's archive, and its own package lists and cache.
+private_apt() {
+    apt_dir=$1 kind=$2
+    shift 2
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+    keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+    [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
+    echo "$kind [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
+    (cd "$apt_dir" && apt-get -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+        -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
+        -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq "$@")
+}
+
 fetch_quickjs() {
     dest="$build/deps/quickjs-$QJS_VERSION"
     stamp="$dest/.corojs-ready"
@@ -70,16 +93,9 @@ fetch_quickjs() {
     apt_dir="$build/apt"
     tarball="$apt_dir/quickjs_$QJS_VERSION.orig.tar.xz"
     if ! echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null 2>&1; then
-        mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-        keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-        [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
-        echo "deb-src [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
-        set -- -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-            -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
-            -o Debug::NoLocking=1 -o APT::Sandbox::User=root
         say "fetching the quickjs $QJS_DEBIAN_VERSION source package"
-        apt-get "$@" -qq update
-        (cd "$apt_dir" && apt-get "$@" -qq source --download-only "quickjs=$QJS_DEBIAN_VERSION")
+        private_apt "$apt_dir" deb-src update
+        private_apt "$apt_dir" deb-src source --download-only "quickjs=$QJS_DEBIAN_VERSION"
         echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null ||
             die "sha256 mismatch for $tarball"
     fi
@@ -89,6 +105,38 @@ fetch_quickjs() {
     [ -f "$dest/quickjs.c" ] || die "unexpected layout in $tarball"
     patch_quickjs "$dest/quickjs.c"
     echo "$QJS_SHA256 $QJS_PATCH_LEVEL" > "$stamp"
+}
+
+# The binary package libllhttp-dev, fetched with `apt-get download` under a
+# private apt configuration (build/apt/llhttp: a `deb` line for trixie, its
+# own lists and cache), checked against the pinned sha256 of this machine's
+# architecture and unpacked with dpkg-deb into build/deps/llhttp, which then
+# holds include/llhttp.h and lib/libllhttp.a.
+fetch_llhttp() {
+    dest="$build/deps/llhttp"
+    arch=$(dpkg --print-architecture)
+    eval "sha=\${LLHTTP_SHA256_$arch:-}"
+    [ -n "$sha" ] || die "no pinned llhttp package for architecture $arch"
+    if [ "$(cat "$dest/.corojs-ready" 2>/dev/null)" = "$sha" ]; then touch "$dest/.corojs-ready"; return 0; fi
+
+    apt_dir="$build/apt/llhttp"
+    deb="$apt_dir/libllhttp-dev_${LLHTTP_DEBIAN_VERSION}_$arch.deb"
+    if ! echo "$sha  $deb" | sha256sum -c - >/dev/null 2>&1; then
+        say "fetching the libllhttp-dev $LLHTTP_DEBIAN_VERSION package"
+        private_apt "$apt_dir" deb -o APT::Architecture="$arch" update
+        private_apt "$apt_dir" deb -o APT::Architecture="$arch" download "libllhttp-dev:$arch=$LLHTTP_DEBIAN_VERSION"
+        echo "$sha  $deb" | sha256sum -c - >/dev/null || die "sha256 mismatch for $deb"
+    fi
+
+    rm -rf "$dest" "$dest.tmp" && mkdir -p "$dest.tmp" "$dest/include" "$dest/lib"
+    dpkg-deb -x "$deb" "$dest.tmp"
+    multiarch=$(ls "$dest.tmp/usr/lib")
+    [ -f "$dest.tmp/usr/include/llhttp.h" ] && [ -f "$dest.tmp/usr/lib/$multiarch/libllhttp.a" ] ||
+        die "unexpected layout in $deb"
+    cp "$dest.tmp/usr/include/llhttp.h" "$dest/include/"
+    cp "$dest.tmp/usr/lib/$multiarch/libllhttp.a" "$dest/lib/"
+    rm -rf "$dest.tmp"
+    echo "$sha" > "$dest/.corojs-ready"
 }
 
 # Our changes to QuickJS's own text, each one line, checked after applying:
@@ -109,5 +157,6 @@ patch_quickjs() {
 case "${1:-}" in
     packages) install_packages ;;
     quickjs) fetch_quickjs ;;
-    *) die "usage: sh deps/deps.sh packages|quickjs" ;;
+    llhttp) fetch_llhttp ;;
+    *) die "usage: sh deps/deps.sh packages|quickjs|llhttp" ;;
 esac

@@ -19,6 +19,7 @@ const registry = new FinalizationRegistry((id) => {
 
 const LISTEN_REUSEPORT = 1;
 const LISTEN_IPV6ONLY = 2;
+let inWorker; // run by `corojs --workers N` (known on first listen)
 
 export function isIP(s) { return N.isIP(s); }
 export function isIPv4(s) { return N.isIP(s) === 4; }
@@ -31,7 +32,7 @@ function typeError(code, message) {
 }
 
 // An IP address for host: as it is if it is one, else through dns.lookup.
-function resolveHost(host, family) {
+export function resolveHost(host, family) {
   if (typeof host !== 'string') {
     throw typeError('ERR_INVALID_ARG_TYPE', `The "host" argument must be of type string. Received ${typeof host}`);
   }
@@ -170,14 +171,7 @@ export class Server {
       e.code = 'ERR_SERVER_ALREADY_LISTEN';
       throw e;
     }
-    const o = typeof port === 'object' && port !== null ? port : { port, host };
-    if (o.path === undefined && typeof o.port === 'string' && !/^\d+$/.test(o.port)) o.path = o.port;
-    if (o.path !== undefined) {
-      this.#id = N.listen(o.path, undefined, o.backlog);
-    } else {
-      const flags = (o.reusePort ? LISTEN_REUSEPORT : 0) | (o.ipv6Only ? LISTEN_IPV6ONLY : 0);
-      this.#id = N.listen(resolveHost(o.host ?? '0.0.0.0'), portOf(o.port ?? 0), o.backlog, flags);
-    }
+    this.#id = openListener(port, host);
     registry.register(this, this.#id, this.#unregister);
     // One JS frame between C and the handler: a parked connection's whole
     // stack then fits in one 4 KiB page (see docs/performance.md).
@@ -213,6 +207,20 @@ export class Server {
   }
 
   get [Symbol.toStringTag]() { return 'Server'; }
+}
+
+// The listening socket that listen()'s arguments ask for, as a handle ID:
+// (port, host), (path) or ({ port, host, path, backlog, reusePort,
+// ipv6Only }). For net's servers and the library's others (http).
+// Under `corojs --workers N` reusePort is on unless set to false, so that
+// every worker can listen on the port.
+export function openListener(port, host = '0.0.0.0') {
+  const o = typeof port === 'object' && port !== null ? port : { port, host };
+  if (o.path === undefined && typeof o.port === 'string' && !/^\d+$/.test(o.port)) o.path = o.port;
+  if (o.path !== undefined) return N.listen(o.path, undefined, o.backlog);
+  inWorker ??= P.process.env().COROJS_WORKER !== undefined;
+  const flags = ((o.reusePort ?? inWorker) ? LISTEN_REUSEPORT : 0) | (o.ipv6Only ? LISTEN_IPV6ONLY : 0);
+  return N.listen(resolveHost(o.host ?? '0.0.0.0'), portOf(o.port ?? 0), o.backlog, flags);
 }
 
 // createServer(handler) or createServer({ onError }, handler). onError(error,

@@ -102,12 +102,17 @@ function cacheSet(map, key, entry, max) {
   return entry;
 }
 
+// For the library's other modules (https): the handle ID inside a Socket.
+let idOf;
+
 export class Socket {
   #id;
   #net;
   #info;
   #closed = false;
   #tail = null; // UTF-8 bytes of a character split between reads
+
+  static { idOf = (socket) => socket.#id; }
 
   constructor(token, id, netSocket) {
     if (token !== kToken) throw new TypeError('TLS Socket objects are made by tls.connect() or a server');
@@ -349,5 +354,10 @@ export function connect(port, host, options) {
 }
 
 export const TLSSocket = Socket;
+
+// The handle ID of a TLS Socket (TypeError if it is not one).
+export function tlsSocketIdOf(socket) {
+  return idOf(socket);
+}
 
 export default { createServer, connect, Server, Socket, TLSSocket };

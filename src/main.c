@@ -16,6 +16,7 @@
 #include "fiber.h"
 #include "runtime.h"
 #include "version.h"
+#include "workers.h"
 
 static void usage(FILE *out)
 {
@@ -38,6 +39,8 @@ static void usage(FILE *out)
           "  --expose-gc            define gc(), which runs the garbage collector\n"
           "  --expose-internals     let the program import corojs:internal/ modules\n"
           "                         (for testing the runtime itself)\n"
+          "  --workers N            run N copies of the program, one process each (one\n"
+          "                         per core); their listeners share ports (SO_REUSEPORT)\n"
           "  -v, --version          print the version and exit\n"
           "  -h, --help             print this help and exit\n",
           out);
@@ -97,7 +100,7 @@ int main(int argc, char **argv)
     coro_isolate_options io = { .caps = CORO_CAP_ALL };
     const char *code = NULL, *path = NULL, *v;
     coro_port **roots;
-    int i, nroots = 0, status = 0, run = 0;
+    int i, nroots = 0, status = 0, run = 0, nworkers = 0;
     uv_loop_t *loop;
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -127,6 +130,14 @@ int main(int argc, char **argv)
             io.expose_gc = 1;
         } else if (!strcmp(argv[i], "--expose-internals")) {
             io.expose_internals = 1;
+        } else if ((v = option_value(argc, argv, &i, "--workers"))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 1024) {
+                fprintf(stderr, "corojs: --workers must be a number from 1 to 1024, got '%s'\n", v);
+                return 9;
+            }
+            nworkers = (int)n;
         } else if (!strcmp(argv[i], "--no-stack-guard")) {
             so.no_guard = 1;
         } else if (!strcmp(argv[i], "--")) {
@@ -169,6 +180,8 @@ int main(int argc, char **argv)
         i++;
     }
 
+    if (nworkers)
+        coro_workers_fork(nworkers); /* returns in each worker */
     signal(SIGPIPE, SIG_IGN); /* a vanished peer is an EPIPE error, not a death */
     loop = uv_default_loop();
     coro_sched_init(loop, &so);

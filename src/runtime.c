@@ -43,6 +43,7 @@ static const struct {
     { "dns", coro_prim_dns_init },
     { "dgram", coro_prim_dgram_init },
     { "tls", coro_prim_tls_init },
+    { "http", coro_prim_http_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */

@@ -46,6 +46,14 @@ lazy('net', 'corojs:net', (m) => m.default);
 lazy('dns', 'corojs:dns', (m) => m.default);
 lazy('dgram', 'corojs:dgram', (m) => m.default);
 lazy('tls', 'corojs:tls', (m) => m.default);
+lazy('http', 'corojs:http', (m) => m.default);
+lazy('https', 'corojs:https', (m) => m.default);
+lazy('URL', 'corojs:url', (m) => m.URL);
+lazy('URLSearchParams', 'corojs:url', (m) => m.URLSearchParams);
+lazy('fetch', 'corojs:fetch', (m) => m.fetch);
+lazy('Headers', 'corojs:fetch', (m) => m.Headers);
+lazy('Request', 'corojs:fetch', (m) => m.Request);
+lazy('Response', 'corojs:fetch', (m) => m.Response);
 
 P.util.setReporter((error, kind) => {
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);

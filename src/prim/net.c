@@ -66,6 +66,8 @@ struct js_socket {
     uint8_t tail[4];    /* UTF-8 bytes of a character split between reads */
     int tail_len;
     int eof;
+    coro_net_readable_cb *on_readable; /* called once a read would not block */
+    void *on_readable_arg;
 };
 
 typedef struct js_server {
@@ -90,6 +92,9 @@ static const coro_handle_type server_type = { "Server", server_close_handle };
 /* ------------------------------------------------------------------ */
 /* socket lifetime */
 
+/* The isolate may be gone by the time libuv calls back after uv_close (a
+   socket that did not keep the loop alive is closed as its isolate is
+   freed), so nothing here touches it: a kept chunk is freed at close. */
 static void socket_free_if_done(js_socket *s)
 {
     if (s->close_done && s->busy == 0)
@@ -123,6 +128,11 @@ void coro_net_close(js_socket *s)
     /* the waiters hold the struct; they see `closed` when they run */
     coro_waitq_wake_all(&s->readq, UV_EBADF);
     coro_waitq_wake_all(&s->writeq, UV_EBADF);
+    if (s->on_readable) {
+        coro_net_readable_cb *cb = s->on_readable;
+        s->on_readable = NULL;
+        cb(s, s->on_readable_arg, UV_EBADF);
+    }
 }
 
 static void socket_close_handle(coro_handle *h)
@@ -160,6 +170,21 @@ js_socket *coro_net_socket(JSContext *ctx, JSValueConst id)
     if (s)
         s->busy++;
     return s;
+}
+
+uint64_t coro_net_id(const js_socket *s)
+{
+    return s->h.id;
+}
+
+void coro_net_ref(js_socket *s, int ref)
+{
+    if (s->closed)
+        return;
+    if (ref)
+        uv_ref(&s->u.handle);
+    else
+        uv_unref(&s->u.handle);
 }
 
 void coro_net_release(js_socket *s)
@@ -225,13 +250,46 @@ static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         stop_reading(s); /* the end, or an error: nothing more comes */
     }
     s->rlen = nread;
-    if (s->reader)
+    if (s->reader) {
         coro_fiber_wake(s->reader, 0); /* from main: it takes the chunk now */
+    } else if (s->on_readable) {
+        /* the watcher may start a fiber that takes the chunk at once */
+        coro_net_readable_cb *cb = s->on_readable;
+        s->on_readable = NULL;
+        cb(s, s->on_readable_arg, 0);
+    }
     if (s->rlen != 0)
         stop_reading(s); /* kept for a later read(): hold the rest back */
 }
 
 ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **out)
+{
+    return coro_net_read_timeout(ctx, s, out, s->timeout);
+}
+
+int coro_net_readable(const js_socket *s)
+{
+    return s->rlen != 0 || s->eof || s->closed;
+}
+
+int coro_net_on_readable(js_socket *s, coro_net_readable_cb *cb, void *arg)
+{
+    int st = 0;
+
+    if (s->closed)
+        return UV_EBADF;
+    s->on_readable = cb;
+    s->on_readable_arg = arg;
+    if (cb && s->rlen == 0 && !s->read_active && !s->eof) {
+        st = uv_read_start(&s->u.stream, alloc_cb, read_cb);
+        s->read_active = st == 0;
+        if (st < 0)
+            s->on_readable = NULL;
+    }
+    return st;
+}
+
+ssize_t coro_net_read_timeout(JSContext *ctx, js_socket *s, uint8_t **out, uint64_t ms)
 {
     ssize_t n;
     int st = 0;
@@ -247,7 +305,7 @@ ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **out)
     }
     if (s->rlen == 0 && st == 0) {
         s->reader = coro_fiber_current();
-        st = coro_wait_timeout(ctx, s->timeout, 0);
+        st = coro_wait_timeout(ctx, ms, 0);
         s->reader = NULL;
     }
     coro_turn_give(&s->reading, &s->readq);
@@ -302,31 +360,70 @@ static int wait_request(JSContext *ctx, js_socket *s, coro_op *op, uint64_t time
     return op->status;
 }
 
-int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len)
+/* Write bufs, all of them: what the kernel does not take at once is
+   written by libuv while the fiber waits, from a copy if `copy` (the
+   caller's memory may change meanwhile) or from the caller's memory. */
+static int write_bufs(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsigned n, int copy)
 {
-    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+    uv_buf_t rest[CORO_NET_MAX_BUFS];
+    uint8_t *heap = NULL;
+    size_t total = 0, taken;
+    unsigned i, k = 0;
     uv_write_t req;
     coro_op op;
     int st;
 
+    if (n > CORO_NET_MAX_BUFS)
+        return UV_EINVAL;
+    for (i = 0; i < n; i++)
+        total += bufs[i].len;
     st = coro_turn_take(ctx, &s->writing, &s->writeq, &s->closed);
     if (st < 0)
         return st;
-    st = len ? uv_try_write(&s->u.stream, &buf, 1) : 0;
-    if (st >= 0 && (size_t)st < len) { /* the kernel took part of it: wait for the rest */
-        buf.base += st;
-        buf.len -= (unsigned)st;
-        st = UV_EAGAIN;
-    }
-    if (st == UV_EAGAIN) {
+    st = total ? uv_try_write(&s->u.stream, bufs, n) : 0;
+    if (st == UV_EAGAIN)
+        st = 0;
+    if (st >= 0 && (size_t)st < total) { /* the kernel took part of it: wait for the rest */
+        taken = (size_t)st;
+        for (i = 0; i < n; i++) { /* what is left of bufs */
+            if (taken >= bufs[i].len) {
+                taken -= bufs[i].len;
+                continue;
+            }
+            rest[k] = uv_buf_init(bufs[i].base + taken, (unsigned)(bufs[i].len - taken));
+            taken = 0;
+            k++;
+        }
+        if (copy) {
+            heap = js_malloc(ctx, total - (size_t)st);
+            st = heap ? 0 : UV_ENOMEM;
+            for (i = 0, taken = 0; heap && i < k; taken += rest[i].len, i++)
+                memcpy(heap + taken, rest[i].base, rest[i].len);
+            rest[0] = uv_buf_init((char *)heap, (unsigned)taken);
+            k = 1;
+        }
         coro_op_init(&op);
         req.data = &op;
-        st = uv_write(&req, &s->u.stream, &buf, 1, write_cb);
+        if (st >= 0)
+            st = uv_write(&req, &s->u.stream, rest, k, write_cb);
         if (st == 0)
             st = wait_request(ctx, s, &op, s->timeout);
+        js_free(ctx, heap);
     }
     coro_turn_give(&s->writing, &s->writeq);
     return st < 0 ? st : 0;
+}
+
+int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len)
+{
+    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+
+    return write_bufs(ctx, s, &buf, 1, 0);
+}
+
+int coro_net_writev(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsigned n)
+{
+    return write_bufs(ctx, s, bufs, n, 1);
 }
 
 int coro_net_try_write(js_socket *s, const uint8_t *data, size_t len)

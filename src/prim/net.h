@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <uv.h>
 #include "quickjs.h"
 
 typedef struct js_socket js_socket;
@@ -26,9 +27,33 @@ void coro_net_release(js_socket *s);
    pending. */
 ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **buf);
 
+/* The same with its own deadline: ms milliseconds (0 = none) instead of
+   the socket's timeout. */
+ssize_t coro_net_read_timeout(JSContext *ctx, js_socket *s, uint8_t **buf, uint64_t ms);
+
+/* Whether a read would return at once: a chunk is there, or the end, or
+   the socket is closed. */
+int coro_net_readable(const js_socket *s);
+
+/* Watch s without a fiber: cb(s, arg, 0) is called on main, once, when a
+   read would return at once (a fiber it starts there takes the chunk
+   without a system call), or cb(s, arg, UV_EBADF) when s is closed first.
+   A new call replaces the watcher; cb NULL removes it. Reading stays on
+   meanwhile (data arriving is kept, one chunk, as for a read). Returns 0
+   or a negative error. */
+typedef void coro_net_readable_cb(js_socket *s, void *arg, int status);
+int coro_net_on_readable(js_socket *s, coro_net_readable_cb *cb, void *arg);
+
 /* Write all of data, blocking until the kernel has taken it. Returns 0 or a
    negative error as coro_net_read. */
 int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len);
+
+/* Write several buffers as one (at most CORO_NET_MAX_BUFS): one system call
+   when the kernel takes them at once. What it does not take is copied
+   before the fiber waits, so the buffers need to stay valid only during
+   the call's first step (they may be views into JS memory). */
+#define CORO_NET_MAX_BUFS 8
+int coro_net_writev(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsigned n);
 
 /* Write what the kernel takes at once, never blocking: returns the number
    of bytes taken (maybe fewer than len), or a negative error; UV_EAGAIN
@@ -42,6 +67,13 @@ uint64_t coro_net_set_timeout(js_socket *s, uint64_t ms);
 
 /* Half-close: no more writes. Returns 0 or a negative error. */
 int coro_net_shutdown(JSContext *ctx, js_socket *s);
+
+/* Its handle ID (what JS knows it by). */
+uint64_t coro_net_id(const js_socket *s);
+
+/* Whether it keeps the program alive (as uv_ref/uv_unref): a client's
+   pooled idle connection does not. */
+void coro_net_ref(js_socket *s, int ref);
 
 /* Close it (idempotent). Fibers blocked on it wake with UV_EBADF. */
 void coro_net_close(js_socket *s);

@@ -38,6 +38,7 @@
 
 #include "prim.h"
 #include "net.h"
+#include "tls.h"
 #include "../binding.h"
 #include "../runtime.h"
 
@@ -822,7 +823,13 @@ static int flush_if_idle(JSContext *ctx, js_tls *t)
 }
 
 /* Up to READ_SIZE bytes of plaintext: what the next record(s) hold. */
-static JSValue tls_read(JSContext *ctx, js_tls *t)
+/* An OpenSSL failure, its JS error returned beside it. */
+#define TLS_EFAILED (-50001)
+
+/* Read what is there, or wait for it; the caller holds the read turn.
+   Returns its length with *out a js_malloc'ed buffer, 0 at the end, a
+   negative error, or TLS_EFAILED with *error set. */
+static ssize_t tls_read_raw(JSContext *ctx, js_tls *t, uint8_t **out, JSValue *error)
 {
     uint8_t *buf = NULL;
     size_t total = 0;
@@ -833,8 +840,10 @@ static JSValue tls_read(JSContext *ctx, js_tls *t)
         int n, e;
         ssize_t got;
 
-        if (!buf && !(buf = js_malloc(ctx, READ_SIZE)))
-            return JS_EXCEPTION;
+        if (!buf && !(buf = js_malloc(ctx, READ_SIZE))) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            return UV_ENOMEM;
+        }
         ERR_clear_error();
         n = SSL_read(t->ssl, buf + total, (int)(READ_SIZE - total));
         if (n > 0) {
@@ -882,18 +891,35 @@ static JSValue tls_read(JSContext *ctx, js_tls *t)
         st = flush_if_idle(ctx, t); /* what SSL_read made without waiting */
     if (st < 0 || !JS_IsUndefined(err) || total == 0) {
         js_free(ctx, buf);
-        if (st < 0)
-            return coro_net_throw(ctx, st, "read");
-        if (!JS_IsUndefined(err))
-            return JS_Throw(ctx, err);
-        return JS_NULL;
+        if (st < 0) {
+            JS_FreeValue(ctx, err);
+            return st;
+        }
+        *error = err;
+        return JS_IsUndefined(err) ? 0 : TLS_EFAILED;
     }
     if (total < READ_SIZE / 2) { /* do not keep a mostly empty 64 KiB buffer alive */
         uint8_t *small = js_realloc(ctx, buf, total);
         if (small)
             buf = small;
     }
-    return coro_new_uint8array(ctx, buf, total);
+    *out = buf;
+    return (ssize_t)total;
+}
+
+static JSValue tls_read(JSContext *ctx, js_tls *t)
+{
+    JSValue err = JS_UNDEFINED;
+    uint8_t *buf = NULL;
+    ssize_t n = tls_read_raw(ctx, t, &buf, &err);
+
+    if (n > 0)
+        return coro_new_uint8array(ctx, buf, (size_t)n);
+    if (n == 0)
+        return JS_NULL;
+    if (n == TLS_EFAILED)
+        return JS_Throw(ctx, err);
+    return coro_net_throw(ctx, (int)n, "read");
 }
 
 /* readBytes(id) -> Uint8Array, or null at the end of the stream */
@@ -918,6 +944,27 @@ static JSValue js_tls_read_bytes(JSContext *ctx, JSValueConst this_val, int argc
 
 /* write(id, data) -> bytes written, as a BigInt, once the kernel has taken
    all of it */
+/* Encrypt and send len bytes; the caller holds the write turn. Returns 0,
+   a negative error, or TLS_EFAILED with *err set. */
+static int tls_write_raw(JSContext *ctx, js_tls *t, const uint8_t *data, size_t len, JSValue *err)
+{
+    int st = t->ended ? UV_EPIPE : 0; /* after end(), as a socket says */
+
+    for (size_t off = 0; st == 0 && off < len;) {
+        int chunk = (int)(len - off < WRITE_CHUNK ? len - off : WRITE_CHUNK), n;
+
+        ERR_clear_error();
+        n = SSL_write(t->ssl, data + off, chunk);
+        if (n <= 0) {
+            *err = call_error(ctx, t, SSL_get_error(t->ssl, n), "write");
+            return TLS_EFAILED;
+        }
+        off += (size_t)n;
+        st = tls_flush(ctx, t);
+    }
+    return st;
+}
+
 static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     JSValue err = JS_UNDEFINED;
@@ -934,26 +981,13 @@ static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     }
     st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
     if (st == 0) {
-        if (t->ended)
-            st = UV_EPIPE; /* after end(), as a socket says */
-        for (size_t off = 0; st == 0 && off < b.len;) {
-            int chunk = (int)(b.len - off < WRITE_CHUNK ? b.len - off : WRITE_CHUNK), n;
-
-            ERR_clear_error();
-            n = SSL_write(t->ssl, b.data + off, chunk);
-            if (n <= 0) {
-                err = call_error(ctx, t, SSL_get_error(t->ssl, n), "write");
-                break;
-            }
-            off += (size_t)n;
-            st = tls_flush(ctx, t);
-        }
+        st = tls_write_raw(ctx, t, b.data, b.len, &err);
         coro_turn_give(&t->writing, &t->writeq);
         tls_trim(t);
     }
     tls_release(t);
     coro_bytes_free(ctx, &b);
-    if (st < 0)
+    if (st < 0 && st != TLS_EFAILED)
         return coro_net_throw(ctx, st, "write");
     if (!JS_IsUndefined(err))
         return JS_Throw(ctx, err);
@@ -962,6 +996,21 @@ static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
 
 /* end(id): close_notify, then the socket's half-close; reading goes on.
    Twice is nothing. */
+/* close_notify, then half-close; the caller holds the write turn. */
+static int tls_end_raw(JSContext *ctx, js_tls *t)
+{
+    int st;
+
+    if (t->ended)
+        return 0;
+    t->ended = 1;
+    ERR_clear_error();
+    SSL_shutdown(t->ssl);
+    ERR_clear_error();
+    st = tls_flush(ctx, t);
+    return st == 0 ? coro_net_shutdown(ctx, t->sock) : st;
+}
+
 static JSValue js_tls_end(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     js_tls *t = tls_arg(ctx, argv[0]);
@@ -971,15 +1020,7 @@ static JSValue js_tls_end(JSContext *ctx, JSValueConst this_val, int argc, JSVal
         return JS_EXCEPTION;
     st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
     if (st == 0) {
-        if (!t->ended) {
-            t->ended = 1;
-            ERR_clear_error();
-            SSL_shutdown(t->ssl);
-            ERR_clear_error();
-            st = tls_flush(ctx, t);
-            if (st == 0)
-                st = coro_net_shutdown(ctx, t->sock);
-        }
+        st = tls_end_raw(ctx, t);
         coro_turn_give(&t->writing, &t->writeq);
     }
     tls_release(t);
@@ -1110,6 +1151,96 @@ static const JSCFunctionListEntry tls_funcs[] = {
     JS_PROP_INT32_DEF("TLS1_2_VERSION", TLS1_2_VERSION, 0),
     JS_PROP_INT32_DEF("TLS1_3_VERSION", TLS1_3_VERSION, 0),
 };
+
+/* ------------------------------------------------------------------ */
+/* TLS connections from C (tls.h) */
+
+js_tls *coro_tls_socket(JSContext *ctx, JSValueConst id)
+{
+    return tls_arg(ctx, id);
+}
+
+void coro_tls_release(js_tls *t)
+{
+    tls_release(t);
+}
+
+js_socket *coro_tls_net(js_tls *t)
+{
+    return t->sock;
+}
+
+int coro_tls_readable(const js_tls *t)
+{
+    return t->closed || t->eof || SSL_pending(t->ssl) > 0 || BIO_ctrl_pending(t->rbio) > 0 ||
+           coro_net_readable(t->sock);
+}
+
+void coro_tls_close(js_tls *t)
+{
+    tls_close_handle(&t->h);
+}
+
+/* The read's deadline is the socket's timeout for that while (a write of
+   the same connection in another fiber meanwhile would have it too). */
+ssize_t coro_tls_read(JSContext *ctx, js_tls *t, uint8_t **buf, uint64_t ms)
+{
+    JSValue err = JS_UNDEFINED;
+    uint64_t old;
+    ssize_t n;
+    int st = coro_turn_take(ctx, &t->reading, &t->readq, &t->closed);
+
+    if (st < 0)
+        return st;
+    old = coro_net_set_timeout(t->sock, ms);
+    n = tls_read_raw(ctx, t, buf, &err);
+    coro_net_set_timeout(t->sock, old);
+    coro_turn_give(&t->reading, &t->readq);
+    if (n == TLS_EFAILED) {
+        JS_FreeValue(ctx, err);
+        n = UV_EPROTO;
+    }
+    return n;
+}
+
+int coro_tls_writev(JSContext *ctx, js_tls *t, const uv_buf_t *bufs, unsigned n)
+{
+    JSValue err = JS_UNDEFINED;
+    size_t total = 0, at = 0;
+    uint8_t *joined;
+    int st;
+
+    for (unsigned i = 0; i < n; i++)
+        total += bufs[i].len;
+    joined = js_malloc(ctx, total ? total : 1); /* one piece, safe from JS while we wait */
+    if (!joined)
+        return UV_ENOMEM;
+    for (unsigned i = 0; i < n; i++, at += bufs[i - 1].len)
+        memcpy(joined + at, bufs[i].base, bufs[i].len);
+    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
+    if (st == 0) {
+        st = tls_write_raw(ctx, t, joined, total, &err);
+        coro_turn_give(&t->writing, &t->writeq);
+        tls_trim(t);
+    }
+    js_free(ctx, joined);
+    if (st == TLS_EFAILED) {
+        JS_FreeValue(ctx, err);
+        st = UV_EPROTO;
+    }
+    return st;
+}
+
+int coro_tls_shutdown(JSContext *ctx, js_tls *t)
+{
+    int st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
+
+    if (st == 0) {
+        st = tls_end_raw(ctx, t);
+        coro_turn_give(&t->writing, &t->writeq);
+    }
+    return st;
+}
 
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns)
 {

@@ -1,5 +1,6 @@
 # tests/lib/peer.sh: sourced by the wrappers that run a test beside a real
-# peer (tests/dns/run-with-dns.sh, tests/tls/run-with-tls.sh).
+# peer (tests/dns/run-with-dns.sh, tests/tls/run-with-tls.sh,
+# tests/http/run-with-python.sh).
 #
 # Sourcing it makes $dir, a fresh directory, and arranges for the peer to be
 # stopped and $dir removed when the wrapper ends, also when it is killed

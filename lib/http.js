@@ -1,0 +1,407 @@
+// corojs:http: HTTP/1.1 server and client in blocking style.
+//
+//   const server = http.createServer((req, res) => {
+//     res.setHeader('Content-Type', 'text/plain');
+//     res.end(`hello ${req.url}\n`);
+//   });
+//   server.listen(8080);                          // blocks this fiber, serving
+//
+//   const r = http.request('http://127.0.0.1:8080/x');  // blocks until the head is in
+//   console.log(r.status, r.headers['content-type'], r.text());
+//
+// Parsing, the request and response objects and the writing of responses
+// are C (src/prim/http.c, http_server.c, http_message.c, on llhttp); this module adds the
+// server object, the body helpers, and the client with its connection pool.
+
+import P from 'corojs:internal/primordials';
+import { openListener, resolveHost } from 'corojs:net';
+import { invalidArgType, codedError } from 'corojs:internal/errors';
+import { defaults, serverHandle } from 'corojs:internal/http';
+import { TextEncoder, TextDecoder } from 'corojs:encoding';
+import { URL } from 'corojs:url';
+
+const H = P.http;
+const N = P.net;
+const kToken = Symbol('http');
+const decoder = new TextDecoder();
+
+export const IncomingMessage = H.IncomingMessage;
+export const ServerResponse = H.ServerResponse;
+export const STATUS_CODES = H.statusCodes();
+export { defaults };
+export const METHODS = [
+  'ACL', 'BIND', 'CHECKOUT', 'CONNECT', 'COPY', 'DELETE', 'GET', 'HEAD', 'LINK', 'LOCK',
+  'M-SEARCH', 'MERGE', 'MKACTIVITY', 'MKCALENDAR', 'MKCOL', 'MOVE', 'NOTIFY', 'OPTIONS', 'PATCH',
+  'POST', 'PROPFIND', 'PROPPATCH', 'PURGE', 'PUT', 'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'SOURCE',
+  'SUBSCRIBE', 'TRACE', 'UNBIND', 'UNLINK', 'UNLOCK', 'UNSUBSCRIBE',
+];
+
+// Body helpers shared by requests (server side) and responses (client side):
+// both have read() -> chunk or null, and bytes() -> the rest.
+const bodyMethods = {
+  text() { return decoder.decode(this.bytes()); },
+  json() { return JSON.parse(this.text()); },
+  *[Symbol.iterator]() {
+    for (let chunk; (chunk = this.read()) !== null;) yield chunk;
+  },
+};
+
+function addMethods(proto, methods) {
+  for (const key of Reflect.ownKeys(methods)) {
+    Object.defineProperty(proto, key, { value: methods[key], writable: true, configurable: true });
+  }
+}
+
+addMethods(IncomingMessage.prototype, bodyMethods);
+
+// req.socket: the connection's addresses (a snapshot, not the socket).
+Object.defineProperty(IncomingMessage.prototype, 'socket', {
+  configurable: true,
+  get() {
+    const id = this.socketId();
+    const remote = id === undefined ? undefined : N.address(id, true);
+    const local = id === undefined ? undefined : N.address(id, false);
+    return {
+      remoteAddress: remote?.address, remotePort: remote?.port, remoteFamily: remote?.family,
+      localAddress: local?.address, localPort: local?.port,
+    };
+  },
+});
+
+// ------------------------------------------------------------------
+// the server
+
+const serverRegistry = new FinalizationRegistry(({ id, listener }) => {
+  try { if (listener !== null) N.close(listener); } catch { /* closed already */ }
+  try { H.closeServer(id); } catch { /* closed already */ }
+});
+
+export class Server {
+  #id;
+  #listener = null;
+  #closed = false;
+  #state;
+
+  constructor(token, options, handler) {
+    if (token !== kToken) throw new TypeError('Server objects are made by http.createServer()');
+    this.#id = serverHandle(options, handler);
+    this.#state = { id: this.#id, listener: null };
+    serverRegistry.register(this, this.#state, this);
+  }
+
+  // listen(port, host = '0.0.0.0'), listen(path) or listen({ port, host,
+  // path, backlog, reusePort, ipv6Only }): bind, then serve until close().
+  // Each connection is served in a fiber; each request calls the handler
+  // there, so the handler may block.
+  listen(port, host = '0.0.0.0') {
+    if (this.#listener !== null || this.#closed) {
+      throw codedError(Error, 'ERR_SERVER_ALREADY_LISTEN',
+        this.#closed ? 'the server is closed' : 'the server is already listening');
+    }
+    this.#listener = openListener(port, host);
+    this.#state.listener = this.#listener;
+    N.serve(this.#listener, H.connectionHandler(this.#id, false));
+  }
+
+  // Stop accepting (listen() returns) and close the idle connections; a
+  // request being answered is finished, then its connection closes.
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    serverRegistry.unregister(this);
+    if (this.#listener !== null) N.close(this.#listener);
+    H.closeServer(this.#id);
+  }
+
+  get listening() { return this.#listener !== null && !this.#closed; }
+
+  // { address, family, port }, the path of a Unix socket, or null.
+  address() { return this.listening ? N.serverAddress(this.#listener) : null; }
+
+  get [Symbol.toStringTag]() { return 'Server'; }
+}
+
+// createServer(handler) or createServer({ maxHeaderSize, maxBodySize,
+// headersTimeout, idleTimeout, requestTimeout, onError }, handler).
+export function createServer(options, handler) {
+  if (typeof options === 'function') return new Server(kToken, {}, options);
+  return new Server(kToken, options ?? {}, handler);
+}
+
+// ------------------------------------------------------------------
+// the client
+
+const IDLE_MS = 30000;        // a pooled connection unused this long is closed
+const MAX_IDLE_PER_HOST = 32;
+const pool = new Map();       // 'host:port' -> [connection, ...], most recent last
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+const MAX_RESPONSE_HEAD = 65536;
+
+// A connection to one host: a net socket, or a TLS one over it (tlsOptions).
+class Connection {
+  constructor(key, hostname, port, timeout, tlsOptions) {
+    this.key = key;
+    this.timer = null;
+    if (tlsOptions) {
+      const tls = P.util.importSync('corojs:tls');
+      // the object is kept: dropped, it would close the connection
+      this.tls = tls.connect({ ...tlsOptions, host: hostname, port, timeout, alpn: ['http/1.1'] });
+      try {
+        this.id = H.clientOpen(tls.tlsSocketIdOf(this.tls), MAX_RESPONSE_HEAD, true);
+      } catch (e) {
+        this.tls.close();
+        throw e;
+      }
+    } else {
+      const socket = N.connect(resolveHost(hostname), port, timeout);
+      try {
+        this.id = H.clientOpen(socket, MAX_RESPONSE_HEAD, false);
+      } catch (e) {
+        N.close(socket);
+        throw e;
+      }
+    }
+  }
+
+  close() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    try { H.clientClose(this.id); } catch { /* closed already */ }
+  }
+}
+
+function takeIdle(key) {
+  const list = pool.get(key);
+  while (list?.length) {
+    const conn = list.pop();
+    clearTimeout(conn.timer);
+    conn.timer = null;
+    if (!H.clientStale(conn.id)) {
+      H.clientIdle(conn.id, false);
+      return conn;
+    }
+    conn.close();
+  }
+  return null;
+}
+
+function putIdle(conn) {
+  let list = pool.get(conn.key);
+  if (!list) pool.set(conn.key, (list = []));
+  if (list.length >= MAX_IDLE_PER_HOST) {
+    conn.close();
+    return;
+  }
+  H.clientIdle(conn.id, true);
+  list.push(conn);
+  conn.timer = setTimeout(() => {
+    const i = list.indexOf(conn);
+    if (i >= 0) list.splice(i, 1);
+    conn.close();
+  }, IDLE_MS);
+  conn.timer.unref();
+}
+
+// The headers of a request as [name, value] pairs, checked.
+function headerPairs(headers) {
+  const pairs = [];
+  const add = (name, value) => {
+    name = String(name);
+    if (!TOKEN.test(name)) throw codedError(TypeError, 'ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
+    if (value === undefined) throw codedError(TypeError, 'ERR_HTTP_INVALID_HEADER_VALUE', `Invalid value "undefined" for header "${name}"`);
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const s = String(v);
+      if (BAD_VALUE.test(s)) throw codedError(TypeError, 'ERR_INVALID_CHAR', `Invalid character in header content ["${name}"]`);
+      pairs.push([name, s]);
+    }
+  };
+  if (headers == null) return pairs;
+  if (typeof headers[Symbol.iterator] === 'function') {
+    for (const [name, value] of headers) add(name, value);
+  } else if (typeof headers === 'object') {
+    for (const name of Object.keys(headers)) add(name, headers[name]);
+  } else {
+    throw invalidArgType('options.headers', 'of type object', headers);
+  }
+  return pairs;
+}
+
+const encoder = new TextEncoder();
+
+function bodyBytes(body) {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  throw invalidArgType('options.body', 'of type string or an instance of Uint8Array or ArrayBuffer', body);
+}
+
+function concat(chunks, total) {
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.length; }
+  return all;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+// What a reused connection that the server had closed meanwhile fails with.
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'EBADF', 'ECONNABORTED', 'EPROTO']);
+const TLS_OPTIONS = ['ca', 'rejectUnauthorized', 'servername', 'minVersion', 'maxVersion'];
+
+const responseRegistry = new FinalizationRegistry((id) => {
+  try { H.clientClose(id); } catch { /* closed already */ }
+});
+
+// A response of the client: status and headers at once, the body read on
+// demand. Read it to its end (or close() it) so that its connection can
+// serve the next request to that host.
+export class ClientResponse {
+  #conn;
+  #timeout;
+  #done = false;
+
+  constructor(token, conn, head, timeout, url) {
+    if (token !== kToken) throw new TypeError('responses are made by http.request()');
+    const [status, statusText, headers, rawHeaders, minor] = head;
+    this.#conn = conn;
+    this.#timeout = timeout;
+    this.status = status;
+    this.statusText = statusText;
+    this.headers = headers;
+    this.rawHeaders = rawHeaders;
+    this.httpVersion = `1.${minor}`;
+    this.url = url;
+    responseRegistry.register(this, conn.id, this);
+  }
+
+  get statusCode() { return this.status; }
+  get statusMessage() { return this.statusText; }
+  get ok() { return this.status >= 200 && this.status < 300; }
+
+  // read() -> Uint8Array, or null at the end of the body.
+  read() {
+    if (this.#done) return null;
+    let chunk;
+    try {
+      chunk = H.clientRead(this.#conn.id, this.#timeout);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+    if (chunk === null) this.#finish();
+    return chunk;
+  }
+
+  // bytes() -> the rest of the body as one Uint8Array.
+  bytes() {
+    const chunks = [];
+    let total = 0;
+    for (let c; (c = this.read()) !== null;) { chunks.push(c); total += c.length; }
+    return chunks.length === 1 ? chunks[0] : concat(chunks, total);
+  }
+
+  // Give up on the rest of the body: the connection is closed.
+  close() {
+    if (this.#done) return;
+    this.#done = true;
+    responseRegistry.unregister(this);
+    this.#conn.close();
+  }
+
+  #finish() {
+    this.#done = true;
+    responseRegistry.unregister(this);
+    if (H.clientReusable(this.#conn.id)) putIdle(this.#conn);
+    else this.#conn.close();
+  }
+
+  get [Symbol.toStringTag]() { return 'ClientResponse'; }
+}
+addMethods(ClientResponse.prototype, bodyMethods);
+
+function urlOf(url) {
+  if (url instanceof URL) return url;
+  if (typeof url !== 'string') throw invalidArgType('url', 'of type string or an instance of URL', url);
+  return new URL(url);
+}
+
+// request(url, { method = 'GET', headers, body, timeout, ca,
+// rejectUnauthorized, servername, minVersion, maxVersion }) ->
+// ClientResponse, once the response's head has arrived. https URLs are
+// verified against the system's CAs (or `ca`) unless rejectUnauthorized is
+// false. Redirects are not followed. A connection to the same host is
+// reused when the previous response was read to its end; a reused
+// connection the server had closed meanwhile is retried once on a new one,
+// for idempotent methods.
+export function request(url, options = {}) {
+  const u = urlOf(url);
+  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (!TOKEN.test(method)) throw codedError(TypeError, 'ERR_INVALID_HTTP_TOKEN', `Method must be a valid HTTP token ["${method}"]`);
+  const secure = u.protocol === 'https:';
+  if (!secure && u.protocol !== 'http:') {
+    throw codedError(TypeError, 'ERR_INVALID_PROTOCOL', `Protocol "${u.protocol}" not supported. Expected "http:" or "https:"`);
+  }
+  let tlsOptions = null;
+  if (secure) {
+    tlsOptions = {};
+    for (const k of TLS_OPTIONS) if (options[k] !== undefined) tlsOptions[k] = options[k];
+  }
+  const timeout = options.timeout;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
+    throw invalidArgType('options.timeout', 'a number of milliseconds >= 0', timeout);
+  }
+  const body = bodyBytes(options.body);
+  const pairs = headerPairs(options.headers);
+  const has = (name) => pairs.some(([n]) => n.toLowerCase() === name);
+  const port = u.port === '' ? (secure ? 443 : 80) : Number(u.port);
+  const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  let head = `${method} ${u.pathname}${u.search} HTTP/1.1\r\n`;
+  if (!has('host')) head += `Host: ${u.host}\r\n`;
+  for (const [name, value] of pairs) head += `${name}: ${value}\r\n`;
+  if (body !== null && !has('content-length') && !has('transfer-encoding')) head += `Content-Length: ${body.length}\r\n`;
+  else if (body === null && !has('content-length') && ['POST', 'PUT', 'PATCH'].includes(method)) head += 'Content-Length: 0\r\n';
+  head += '\r\n';
+  const headBytes = encoder.encode(head);
+  const message = body === null ? headBytes : concat([headBytes, body], headBytes.length + body.length);
+  // connections to one host with other TLS settings are not shared
+  const key = secure ? `https:${hostname}:${port}:${JSON.stringify(tlsOptions)}` : `http:${hostname}:${port}`;
+
+  for (let attempt = 0; ; attempt++) {
+    let conn = attempt === 0 ? takeIdle(key) : null;
+    const reused = conn !== null;
+    if (!conn) conn = new Connection(key, hostname, port, timeout, tlsOptions);
+    try {
+      H.clientWrite(conn.id, message);
+      const response = H.clientResponse(conn.id, method === 'HEAD', timeout);
+      const res = new ClientResponse(kToken, conn, response, timeout, u.href);
+      if (method === 'HEAD' || response[0] === 204 || response[0] === 304 || response[2]['content-length'] === '0') {
+        res.read(); // no body: the connection is free at once
+      }
+      return res;
+    } catch (e) {
+      conn.close();
+      if (reused && IDEMPOTENT.has(method) && RETRYABLE.has(e?.code)) continue;
+      throw e;
+    }
+  }
+}
+
+// get(url, options): request() with method GET.
+export function get(url, options = {}) {
+  return request(url, { ...options, method: 'GET' });
+}
+
+// Close every pooled idle connection (they close by themselves after 30 s).
+export function closeIdleConnections() {
+  for (const list of pool.values()) for (const conn of list.splice(0)) conn.close();
+}
+
+export default {
+  createServer, Server, IncomingMessage, ServerResponse, ClientResponse, request, get,
+  closeIdleConnections, STATUS_CODES, METHODS, defaults,
+};

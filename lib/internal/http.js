@@ -1,0 +1,49 @@
+// corojs:internal/http: what corojs:http and corojs:https share: a server's
+// options and limits, checked, as the C server handle they make.
+
+import P from 'corojs:internal/primordials';
+import { invalidArgType, invalidArgValue, outOfRange } from 'corojs:internal/errors';
+
+const H = P.http;
+
+// The limits a server applies unless told otherwise (sizes in bytes, times
+// in ms; 0 means no limit).
+export const defaults = Object.freeze({
+  maxHeaderSize: 16384,     // a bigger head: 431
+  maxBodySize: 1 << 20,     // a bigger body: 413
+  headersTimeout: 60000,    // from a request's first byte to the end of its head: 408
+  idleTimeout: 5000,        // a keep-alive connection waiting for its next request: closed
+  requestTimeout: 300000,   // from a request's first byte to the end of its body
+});
+
+// A handler that throws is reported here, unless the peer just left.
+function defaultOnError(error) {
+  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
+  const { inspect } = P.util.importSync('corojs:util');
+  P.process.write(2, `Error in an HTTP handler: ${inspect(error)}\n`);
+}
+
+function limit(options, name) {
+  const v = options[name] ?? defaults[name];
+  if (typeof v !== 'number') throw invalidArgType(`options.${name}`, 'of type number', v);
+  if (v === Infinity) return 0;
+  if (!(v >= 0) || !Number.isInteger(v)) throw outOfRange(`options.${name}`, 'an integer >= 0 or Infinity', v);
+  return v;
+}
+
+const httpOptions = new Set([...Object.keys(defaults), 'onError']);
+
+// The C server for handler and options (limits and onError; `more` names
+// the other options the caller takes): its handle ID.
+export function serverHandle(options, handler, more = []) {
+  if (typeof handler !== 'function') throw invalidArgType('handler', 'of type function', handler);
+  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
+  for (const key of Object.keys(options)) {
+    if (!httpOptions.has(key) && !more.includes(key)) throw invalidArgValue('options', key, 'has an unknown option');
+  }
+  const onError = options.onError ?? defaultOnError;
+  if (typeof onError !== 'function') throw invalidArgType('options.onError', 'of type function', onError);
+  return H.createServer(handler, onError, limit(options, 'maxHeaderSize') || 0x7fffffff,
+    limit(options, 'maxBodySize'), limit(options, 'headersTimeout'), limit(options, 'idleTimeout'),
+    limit(options, 'requestTimeout'));
+}

@@ -1,0 +1,935 @@
+/*
+ * prim/http.c: __primordials.http, HTTP/1.x on llhttp, the parser Node
+ * uses. This file has the wire (llhttp fed from a socket, heads copied out,
+ * bodies read on demand), the headers as JS sees them, and the client's
+ * connections; http_server.c has the server. See prim/http.h.
+ *
+ * The parser is paused at the end of each head and each message, so a
+ * reader takes exactly one message's bytes: what follows in the buffer (a
+ * pipelined request, or junk) stays there for the next message.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prim.h"
+#include "http.h"
+#include "tls.h"
+#include "../binding.h"
+#include "../runtime.h"
+
+enum { HEAD_IN_NONE, HEAD_IN_URL, HEAD_IN_NAME, HEAD_IN_VALUE };
+
+/* ------------------------------------------------------------------ */
+/* errors and strings */
+
+JSValue http_throw(JSContext *ctx, int kind, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    JSValue e;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (kind == HTTP_TYPE_ERROR)
+        JS_ThrowTypeError(ctx, "%s", msg);
+    else if (kind == HTTP_RANGE_ERROR)
+        JS_ThrowRangeError(ctx, "%s", msg);
+    else
+        return coro_throw_code(ctx, code, "%s", msg);
+    e = JS_GetException(ctx);
+    JS_SetPropertyStr(ctx, e, "code", JS_NewString(ctx, code));
+    return JS_Throw(ctx, e);
+}
+
+JSValue http_latin1_string(JSContext *ctx, const char *p, size_t n)
+{
+    size_t high = 0, i, j;
+    char *u;
+    JSValue s;
+
+    for (i = 0; i < n; i++)
+        high += (uint8_t)p[i] >> 7;
+    if (!high)
+        return JS_NewStringLen(ctx, p, n);
+    u = js_malloc(ctx, n + high);
+    if (!u)
+        return JS_EXCEPTION;
+    for (i = 0, j = 0; i < n; i++) {
+        uint8_t c = (uint8_t)p[i];
+        if (c < 0x80) {
+            u[j++] = (char)c;
+        } else {
+            u[j++] = (char)(0xc0 | (c >> 6));
+            u[j++] = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    s = JS_NewStringLen(ctx, u, j);
+    js_free(ctx, u);
+    return s;
+}
+
+int http_token_eq(const char *p, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char c = p[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != s[i] || !s[i])
+            return 0;
+    }
+    return s[n] == '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* heads */
+
+void http_head_init(http_head *h)
+{
+    h->text = h->inline_text;
+    h->cap = sizeof h->inline_text;
+    h->len = 0;
+    h->url_off = h->url_len = 0;
+    h->fields = h->inline_fields;
+    h->fields_cap = HTTP_FIELDS_INLINE;
+    h->nfields = h->nhead = 0;
+    h->in = HEAD_IN_NONE;
+}
+
+void http_head_free(JSRuntime *rt, http_head *h)
+{
+    if (h->text != h->inline_text)
+        js_free_rt(rt, h->text);
+    if (h->fields != h->inline_fields)
+        js_free_rt(rt, h->fields);
+    http_head_init(h);
+}
+
+static int head_append(http_wire *w, const char *at, size_t n)
+{
+    http_head *h = w->head;
+
+    if (h->len + n > w->max_head) {
+        w->error = WIRE_HEAD_TOO_LARGE;
+        return -1;
+    }
+    if (h->len + n > h->cap) {
+        uint32_t cap = h->cap * 2;
+        char *t;
+        while (cap < h->len + n)
+            cap *= 2;
+        t = js_malloc_rt(w->rt, cap);
+        if (!t) {
+            w->error = WIRE_NO_MEMORY;
+            return -1;
+        }
+        memcpy(t, h->text, h->len);
+        if (h->text != h->inline_text)
+            js_free_rt(w->rt, h->text);
+        h->text = t;
+        h->cap = cap;
+    }
+    memcpy(h->text + h->len, at, n);
+    h->len += (uint32_t)n;
+    return 0;
+}
+
+static int head_new_field(http_wire *w)
+{
+    http_head *h = w->head;
+
+    if (h->nfields == h->fields_cap) {
+        uint32_t cap = h->fields_cap * 2;
+        uint32_t (*f)[4] = js_malloc_rt(w->rt, cap * sizeof *f);
+        if (!f) {
+            w->error = WIRE_NO_MEMORY;
+            return -1;
+        }
+        memcpy(f, h->fields, h->nfields * sizeof *f);
+        if (h->fields != h->inline_fields)
+            js_free_rt(w->rt, h->fields);
+        h->fields = f;
+        h->fields_cap = cap;
+    }
+    h->fields[h->nfields][0] = h->len;
+    h->fields[h->nfields][1] = 0;
+    h->fields[h->nfields][2] = h->len;
+    h->fields[h->nfields][3] = 0;
+    h->nfields++;
+    return 0;
+}
+
+/* "old<sep>value": a repeated field's values joined. */
+static JSValue join_values(JSContext *ctx, JSValueConst old, const char *sep,
+                           const char *value, size_t vlen)
+{
+    size_t olen, slen = strlen(sep);
+    const char *o = JS_ToCStringLen(ctx, &olen, old);
+    JSValue v = http_latin1_string(ctx, value, vlen), ret = JS_EXCEPTION;
+    const char *vs = NULL;
+    size_t vslen;
+    char *all;
+
+    if (!o || JS_IsException(v))
+        goto done;
+    vs = JS_ToCStringLen(ctx, &vslen, v);
+    all = vs ? js_malloc(ctx, olen + slen + vslen) : NULL;
+    if (all) {
+        memcpy(all, o, olen);
+        memcpy(all + olen, sep, slen);
+        memcpy(all + olen + slen, vs, vslen);
+        ret = JS_NewStringLen(ctx, all, olen + slen + vslen);
+        js_free(ctx, all);
+    }
+done:
+    JS_FreeCString(ctx, o);
+    JS_FreeCString(ctx, vs);
+    JS_FreeValue(ctx, v);
+    return ret;
+}
+
+/* How Node merges a repeated field (matchKnownFields in _http_incoming.js). */
+enum { MERGE_JOIN, MERGE_FIRST, MERGE_COOKIE, MERGE_ARRAY };
+
+static int merge_rule(const char *name, size_t n)
+{
+    static const char *const first[] = {
+        "age", "authorization", "content-length", "content-type", "etag", "expires", "from",
+        "host", "if-modified-since", "if-unmodified-since", "last-modified", "location",
+        "max-forwards", "proxy-authorization", "referer", "retry-after", "server", "user-agent",
+    };
+
+    if (n == 10 && !memcmp(name, "set-cookie", 10))
+        return MERGE_ARRAY;
+    if (n == 6 && !memcmp(name, "cookie", 6))
+        return MERGE_COOKIE;
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+        if (strlen(first[i]) == n && !memcmp(first[i], name, n))
+            return MERGE_FIRST;
+    return MERGE_JOIN;
+}
+
+JSValue http_head_object(JSContext *ctx, const http_head *h, uint32_t from, uint32_t to)
+{
+    JSValue obj = JS_NewObject(ctx);
+    char small[64], *lower = small;
+    size_t lower_cap = sizeof small;
+
+    if (JS_IsException(obj))
+        return obj;
+    for (uint32_t i = from; i < to && i < h->nfields; i++) {
+        uint32_t nlen, vlen;
+        const char *name = http_head_name(h, i, &nlen), *value = http_head_value(h, i, &vlen);
+        JSAtom atom;
+        JSValue v, old;
+        int rule, have;
+
+        if (nlen > lower_cap) {
+            char *bigger = js_realloc(ctx, lower == small ? NULL : lower, nlen);
+            if (!bigger)
+                goto fail;
+            lower = bigger;
+            lower_cap = nlen;
+        }
+        for (uint32_t k = 0; k < nlen; k++)
+            lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] + 32 : name[k]);
+        rule = merge_rule(lower, nlen);
+        atom = JS_NewAtomLen(ctx, lower, nlen);
+        if (atom == JS_ATOM_NULL)
+            goto fail;
+        have = JS_GetOwnProperty(ctx, NULL, obj, atom);
+        if (have > 0 && rule == MERGE_FIRST) {
+            JS_FreeAtom(ctx, atom);
+            continue;
+        }
+        if (have > 0 && rule == MERGE_ARRAY) {
+            int64_t n = 0;
+            JSValue len;
+            old = JS_GetProperty(ctx, obj, atom);
+            len = JS_GetPropertyStr(ctx, old, "length");
+            JS_ToInt64(ctx, &n, len);
+            JS_FreeValue(ctx, len);
+            JS_SetPropertyInt64(ctx, old, n, http_latin1_string(ctx, value, vlen));
+            JS_FreeValue(ctx, old);
+        } else {
+            if (have > 0) { /* "a, b" or "a; b" */
+                old = JS_GetProperty(ctx, obj, atom);
+                v = join_values(ctx, old, rule == MERGE_COOKIE ? "; " : ", ", value, vlen);
+                JS_FreeValue(ctx, old);
+            } else {
+                v = http_latin1_string(ctx, value, vlen);
+            }
+            if (have <= 0 && rule == MERGE_ARRAY) {
+                JSValue arr = JS_NewArray(ctx);
+                JS_SetPropertyUint32(ctx, arr, 0, v);
+                v = arr;
+            }
+            JS_DefinePropertyValue(ctx, obj, atom, v, JS_PROP_C_W_E);
+        }
+        JS_FreeAtom(ctx, atom);
+    }
+    if (lower != small)
+        js_free(ctx, lower);
+    return obj;
+
+fail:
+    if (lower != small)
+        js_free(ctx, lower);
+    JS_FreeValue(ctx, obj);
+    return JS_EXCEPTION;
+}
+
+JSValue http_head_raw(JSContext *ctx, const http_head *h, uint32_t from, uint32_t to)
+{
+    JSValue arr = JS_NewArray(ctx);
+
+    for (uint32_t i = from; i < to && i < h->nfields && !JS_IsException(arr); i++) {
+        uint32_t nlen, vlen;
+        const char *name = http_head_name(h, i, &nlen), *value = http_head_value(h, i, &vlen);
+        JS_SetPropertyUint32(ctx, arr, 2 * (i - from), JS_NewStringLen(ctx, name, nlen));
+        JS_SetPropertyUint32(ctx, arr, 2 * (i - from) + 1, http_latin1_string(ctx, value, vlen));
+    }
+    return arr;
+}
+
+/* ------------------------------------------------------------------ */
+/* the wire: llhttp's callbacks */
+
+static int on_message_begin(llhttp_t *p)
+{
+    http_wire *w = p->data;
+
+    w->flags &= ~(WIRE_HEAD_DONE | WIRE_MSG_DONE);
+    w->body_bytes = 0;
+    return 0;
+}
+
+static int on_url(llhttp_t *p, const char *at, size_t n)
+{
+    http_wire *w = p->data;
+    http_head *h = w->head;
+
+    if (h->in != HEAD_IN_URL) {
+        h->in = HEAD_IN_URL;
+        h->url_off = h->len;
+    }
+    if (head_append(w, at, n) < 0)
+        return HPE_USER;
+    h->url_len += (uint32_t)n;
+    return 0;
+}
+
+static int on_header_field(llhttp_t *p, const char *at, size_t n)
+{
+    http_wire *w = p->data;
+    http_head *h = w->head;
+
+    if (h->in != HEAD_IN_NAME) {
+        h->in = HEAD_IN_NAME;
+        if (head_new_field(w) < 0)
+            return HPE_USER;
+    }
+    if (head_append(w, at, n) < 0)
+        return HPE_USER;
+    h->fields[h->nfields - 1][1] += (uint32_t)n;
+    h->fields[h->nfields - 1][2] = h->len;
+    return 0;
+}
+
+static int on_header_value(llhttp_t *p, const char *at, size_t n)
+{
+    http_wire *w = p->data;
+    http_head *h = w->head;
+
+    h->in = HEAD_IN_VALUE;
+    if (head_append(w, at, n) < 0)
+        return HPE_USER;
+    h->fields[h->nfields - 1][3] += (uint32_t)n;
+    return 0;
+}
+
+static int on_headers_complete(llhttp_t *p)
+{
+    http_wire *w = p->data;
+
+    w->flags |= WIRE_HEAD_DONE;
+    w->head->nhead = w->head->nfields;
+    if (w->flags & WIRE_SKIP_BODY)
+        return 1; /* a response to HEAD: done; on_message_complete pauses */
+    return HPE_PAUSED;
+}
+
+static int on_body(llhttp_t *p, const char *at, size_t n)
+{
+    http_wire *w = p->data;
+
+    w->body_bytes += n;
+    if (w->max_body && w->body_bytes > w->max_body) {
+        w->error = WIRE_BODY_TOO_LARGE;
+        return HPE_USER;
+    }
+    if (w->out_len + n > w->out_cap) {
+        size_t cap = w->out_cap ? w->out_cap * 2 : 4096;
+        uint8_t *o;
+        while (cap < w->out_len + n)
+            cap *= 2;
+        o = js_realloc_rt(w->rt, w->out, cap);
+        if (!o) {
+            w->error = WIRE_NO_MEMORY;
+            return HPE_USER;
+        }
+        w->out = o;
+        w->out_cap = cap;
+    }
+    memcpy(w->out + w->out_len, at, n);
+    w->out_len += n;
+    return 0;
+}
+
+static int on_message_complete(llhttp_t *p)
+{
+    http_wire *w = p->data;
+
+    w->flags |= WIRE_MSG_DONE;
+    return HPE_PAUSED;
+}
+
+static const llhttp_settings_t wire_settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_status = on_url, /* a response's reason phrase goes where a request's target would */
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+/* ------------------------------------------------------------------ */
+/* plain sockets as a wire's io */
+
+static ssize_t net_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
+{
+    return coro_net_read_timeout(ctx, io, buf, ms);
+}
+
+static int net_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
+{
+    return coro_net_writev(ctx, io, bufs, n);
+}
+
+static int net_shutdown(JSContext *ctx, void *io)
+{
+    return coro_net_shutdown(ctx, io);
+}
+
+static int net_readable(void *io)
+{
+    return coro_net_readable(io);
+}
+
+static int net_watch(void *io, coro_net_readable_cb *cb, void *arg)
+{
+    return coro_net_on_readable(io, cb, arg);
+}
+
+static void net_close(void *io)
+{
+    coro_net_close(io);
+}
+
+static void net_release(void *io)
+{
+    coro_net_release(io);
+}
+
+static js_socket *net_socket(void *io)
+{
+    return io;
+}
+
+const http_io_ops http_net_io = {
+    net_read, net_writev, net_shutdown, net_readable, net_watch, net_close, net_release, net_socket,
+};
+
+/* TLS connections as a wire's io: no watch, so a server's idle HTTPS
+   connection keeps its fiber (its TLS state is there anyway). */
+static ssize_t tls_io_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
+{
+    return coro_tls_read(ctx, io, buf, ms);
+}
+
+static int tls_io_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
+{
+    return coro_tls_writev(ctx, io, bufs, n);
+}
+
+static int tls_io_shutdown(JSContext *ctx, void *io)
+{
+    return coro_tls_shutdown(ctx, io);
+}
+
+static int tls_io_readable(void *io)
+{
+    return coro_tls_readable(io);
+}
+
+static void tls_io_close(void *io)
+{
+    coro_tls_close(io);
+}
+
+static void tls_io_release(void *io)
+{
+    coro_tls_release(io);
+}
+
+static js_socket *tls_io_socket(void *io)
+{
+    return coro_tls_net(io);
+}
+
+const http_io_ops http_tls_io = {
+    tls_io_read, tls_io_writev, tls_io_shutdown, tls_io_readable, NULL, tls_io_close, tls_io_release, tls_io_socket,
+};
+
+void *http_io_open(JSContext *ctx, JSValueConst id, int tls, const http_io_ops **ops)
+{
+    *ops = tls ? &http_tls_io : &http_net_io;
+    return tls ? (void *)coro_tls_socket(ctx, id) : (void *)coro_net_socket(ctx, id);
+}
+
+/* ------------------------------------------------------------------ */
+/* the wire */
+
+void http_wire_init(http_wire *w, JSRuntime *rt, const http_io_ops *ops, void *io,
+                    llhttp_type_t type)
+{
+    memset(w, 0, sizeof *w);
+    llhttp_init(&w->p, type, &wire_settings);
+    w->p.data = w;
+    w->rt = rt;
+    w->ops = ops;
+    w->io = io;
+    w->max_head = 16384;
+}
+
+void http_wire_free(http_wire *w)
+{
+    js_free_rt(w->rt, w->buf);
+    js_free_rt(w->rt, w->out);
+    w->buf = w->out = NULL;
+    w->pos = w->len = w->out_len = w->out_cap = 0;
+    if (w->io) {
+        w->ops->close(w->io);
+        w->ops->release(w->io);
+        w->io = NULL;
+    }
+}
+
+void http_wire_next(http_wire *w, http_head *head)
+{
+    if (w->flags & WIRE_PAUSED)
+        llhttp_resume(&w->p);
+    w->flags &= WIRE_EOF;
+    w->error = WIRE_OK;
+    w->head = head;
+    w->head_bytes = 0;
+    w->body_bytes = 0;
+    js_free_rt(w->rt, w->out);
+    w->out = NULL;
+    w->out_len = w->out_cap = 0;
+    if (head) { /* emptied, its buffers kept */
+        head->len = head->nfields = head->nhead = head->url_off = head->url_len = 0;
+        head->in = HEAD_IN_NONE;
+    }
+}
+
+int http_wire_has_body(const http_wire *w)
+{
+    return (w->p.flags & F_CHUNKED) || w->p.content_length > 0 ||
+           (w->p.type == HTTP_RESPONSE && llhttp_message_needs_eof(&w->p));
+}
+
+int http_wire_parse(http_wire *w)
+{
+    const char *start, *end;
+    int was_head = !(w->flags & WIRE_HEAD_DONE);
+    llhttp_errno_t e;
+
+    if (w->flags & WIRE_MSG_DONE)
+        return 0; /* what follows the message is the next one's */
+    if (w->pos >= w->len && !(w->flags & WIRE_PAUSED))
+        return 0;
+    if (w->flags & WIRE_PAUSED) {
+        /* paused at the end of the head: go on, with no bytes if there are
+           none (a message without a body then ends at once) */
+        llhttp_resume(&w->p);
+        w->flags &= ~WIRE_PAUSED;
+    }
+    start = w->buf ? (const char *)w->buf + w->pos : "";
+    e = llhttp_execute(&w->p, start, w->len - w->pos);
+    if (e == HPE_OK) {
+        end = (const char *)w->buf + w->len;
+    } else if (e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) {
+        end = llhttp_get_error_pos(&w->p);
+        w->flags |= WIRE_PAUSED;
+        if (e == HPE_PAUSED_UPGRADE) /* CONNECT or Upgrade: the message ends here */
+            w->flags |= WIRE_MSG_DONE;
+    } else {
+        return HTTP_EPARSE(e);
+    }
+    w->pos += (size_t)(end - start);
+    if (was_head) {
+        w->head_bytes += (size_t)(end - start);
+        if (w->head_bytes > w->max_head) {
+            w->error = WIRE_HEAD_TOO_LARGE;
+            return HTTP_EPARSE(HPE_USER);
+        }
+    }
+    if (w->pos == w->len) { /* all parsed: the chunk can go */
+        js_free_rt(w->rt, w->buf);
+        w->buf = NULL;
+        w->pos = w->len = 0;
+    }
+    return 0;
+}
+
+ssize_t http_wire_fill(JSContext *ctx, http_wire *w, uint64_t ms)
+{
+    uint8_t *buf = NULL;
+    ssize_t n;
+
+    js_free_rt(w->rt, w->buf);
+    w->buf = NULL;
+    w->pos = w->len = 0;
+    if (w->flags & WIRE_EOF)
+        return 0;
+    n = w->ops->read(ctx, w->io, &buf, ms);
+    if (n > 0) {
+        w->buf = buf;
+        w->len = (size_t)n;
+        return n;
+    }
+    if (n == 0) {
+        w->flags |= WIRE_EOF;
+        if (!(w->flags & WIRE_MSG_DONE)) {
+            /* a message that ends with the connection ends now; any other
+               is cut short, which its reader finds out */
+            if (w->flags & WIRE_PAUSED) {
+                llhttp_resume(&w->p);
+                w->flags &= ~WIRE_PAUSED;
+            }
+            if (llhttp_finish(&w->p) == HPE_PAUSED)
+                w->flags |= WIRE_PAUSED;
+        }
+    }
+    return n;
+}
+
+ssize_t http_wire_read_body(JSContext *ctx, http_wire *w, uint8_t **out, uint64_t ms)
+{
+    for (;;) {
+        ssize_t n;
+        int r;
+
+        if (w->out_len) {
+            n = (ssize_t)w->out_len;
+            *out = w->out;
+            w->out = NULL;
+            w->out_len = w->out_cap = 0;
+            return n;
+        }
+        if (w->flags & WIRE_MSG_DONE)
+            return 0;
+        if (w->pos < w->len || (w->flags & WIRE_PAUSED)) {
+            r = http_wire_parse(w);
+            if (r < 0)
+                return r;
+            continue;
+        }
+        n = http_wire_fill(ctx, w, ms);
+        if (n < 0)
+            return n;
+        if (n == 0 && !(w->flags & WIRE_MSG_DONE) && !w->out_len)
+            return UV_ECONNRESET; /* the peer left in the middle of the body */
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* client connections: a wire parsing responses, as a handle */
+
+typedef struct http_client {
+    coro_handle h;
+    http_wire w;
+    http_head head;
+    int busy;        /* calls in progress hold the struct */
+    int closed;
+} http_client;
+
+static void client_close_handle(coro_handle *h);
+static const coro_handle_type client_type = { "HttpClientConnection", client_close_handle };
+
+static void client_free_if_done(http_client *c)
+{
+    if (c->closed && c->busy == 0) {
+        http_wire_free(&c->w);
+        http_head_free(c->h.iso->rt, &c->head);
+        free(c);
+    }
+}
+
+static void client_close_handle(coro_handle *h)
+{
+    http_client *c = (http_client *)h;
+
+    if (c->closed)
+        return;
+    c->closed = 1;
+    c->w.ops->close(c->w.io); /* wakes a reader, which frees us on its way out */
+    client_free_if_done(c);
+}
+
+static http_client *client_get(JSContext *ctx, JSValueConst id)
+{
+    http_client *c = (http_client *)coro_arg_handle(ctx, id, &client_type);
+
+    if (c)
+        c->busy++;
+    return c;
+}
+
+static void client_put(http_client *c)
+{
+    c->busy--;
+    client_free_if_done(c);
+}
+
+/* The error for a failed read of a response. */
+static JSValue client_throw(JSContext *ctx, http_client *c, ssize_t r)
+{
+    if (r == CORO_ETERMINATED)
+        return JS_EXCEPTION;
+    if (HTTP_IS_EPARSE(r)) {
+        if (c->w.error == WIRE_HEAD_TOO_LARGE)
+            return http_throw(ctx, HTTP_ERROR, "HPE_HEADER_OVERFLOW", "Header overflow");
+        if (c->w.error == WIRE_NO_MEMORY)
+            return JS_ThrowOutOfMemory(ctx);
+        return http_throw(ctx, HTTP_ERROR, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
+                          "Parse Error: %s", llhttp_get_error_reason(&c->w.p) ?
+                          llhttp_get_error_reason(&c->w.p) : llhttp_errno_name(HTTP_EPARSE_CODE(r)));
+    }
+    if (r == UV_ECONNRESET)
+        return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "socket hang up");
+    return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
+}
+
+/* clientOpen(socketId, maxHeaderSize, tls) -> id: the socket (a net socket,
+   or a TLS one with tls true) is the connection's now */
+static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const http_io_ops *ops;
+    http_client *c;
+    int64_t max_head;
+    void *io;
+
+    if (coro_arg_integer(ctx, argv[1], "maxHeaderSize", 1, INT32_MAX, &max_head) < 0)
+        return JS_EXCEPTION;
+    io = http_io_open(ctx, argv[0], JS_ToBool(ctx, argv[2]), &ops);
+    if (!io)
+        return JS_EXCEPTION;
+    c = coro_new_handle(ctx, sizeof *c, &client_type);
+    if (!c) {
+        ops->release(io);
+        return JS_EXCEPTION;
+    }
+    http_wire_init(&c->w, JS_GetRuntime(ctx), ops, io, HTTP_RESPONSE);
+    c->w.max_head = (size_t)max_head;
+    http_head_init(&c->head);
+    http_wire_next(&c->w, &c->head);
+    return JS_NewBigUint64(ctx, c->h.id);
+}
+
+/* clientResponse(id, isHead, timeoutMs) -> [status, reason, headers, rawHeaders,
+   httpVersionMinor]: the head of the next response; 1xx heads are skipped. */
+static JSValue js_http_client_response(JSContext *ctx, JSValueConst this_val, int argc,
+                                       JSValueConst *argv)
+{
+    http_client *c = client_get(ctx, argv[0]);
+    uint64_t ms = 0;
+    JSValue ret = JS_UNDEFINED;
+
+    if (!c)
+        return JS_EXCEPTION;
+    if (!JS_IsUndefined(argv[2]) && coro_arg_ms(ctx, argv[2], "timeout", &ms) < 0) {
+        client_put(c);
+        return JS_EXCEPTION;
+    }
+    for (;;) {
+        http_wire *w = &c->w;
+        ssize_t r;
+
+        if (JS_ToBool(ctx, argv[1]))
+            w->flags |= WIRE_SKIP_BODY;
+        while (!(w->flags & WIRE_HEAD_DONE)) {
+            r = http_wire_parse(w);
+            if (r < 0) {
+                ret = client_throw(ctx, c, r);
+                break;
+            }
+            if (w->flags & WIRE_HEAD_DONE)
+                break;
+            r = http_wire_fill(ctx, w, ms);
+            if (r == 0)
+                r = UV_ECONNRESET; /* closed before a whole head came */
+            if (r < 0) {
+                ret = client_throw(ctx, c, r);
+                break;
+            }
+        }
+        if (JS_IsException(ret))
+            break;
+        if (c->w.p.status_code >= 100 && c->w.p.status_code < 200 && c->w.p.status_code != 101) {
+            /* 100 Continue and friends: the real response follows */
+            http_wire_next(w, &c->head);
+            continue;
+        }
+        ret = JS_NewArray(ctx);
+        JS_SetPropertyUint32(ctx, ret, 0, JS_NewInt32(ctx, c->w.p.status_code));
+        JS_SetPropertyUint32(ctx, ret, 1, http_latin1_string(ctx, c->head.text + c->head.url_off,
+                                                             c->head.url_len));
+        JS_SetPropertyUint32(ctx, ret, 2, http_head_object(ctx, &c->head, 0, c->head.nhead));
+        JS_SetPropertyUint32(ctx, ret, 3, http_head_raw(ctx, &c->head, 0, c->head.nhead));
+        JS_SetPropertyUint32(ctx, ret, 4, JS_NewInt32(ctx, llhttp_get_http_minor(&c->w.p)));
+        break;
+    }
+    client_put(c);
+    return ret;
+}
+
+/* clientRead(id, timeoutMs) -> Uint8Array, or null at the end of the body */
+static JSValue js_http_client_read(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    http_client *c = client_get(ctx, argv[0]);
+    uint64_t ms = 0;
+    uint8_t *buf = NULL;
+    ssize_t n;
+    JSValue ret;
+
+    if (!c)
+        return JS_EXCEPTION;
+    if (!JS_IsUndefined(argv[1]) && coro_arg_ms(ctx, argv[1], "timeout", &ms) < 0) {
+        client_put(c);
+        return JS_EXCEPTION;
+    }
+    if (!(c->w.flags & WIRE_HEAD_DONE))
+        n = 0;
+    else
+        n = http_wire_read_body(ctx, &c->w, &buf, ms);
+    if (n > 0)
+        ret = coro_new_uint8array(ctx, buf, (size_t)n);
+    else if (n == 0)
+        ret = JS_NULL;
+    else
+        ret = client_throw(ctx, c, n);
+    client_put(c);
+    return ret;
+}
+
+/* clientReusable(id) -> whether the response was read to its end and the
+   connection may carry another request; if so, it is made ready for it. */
+static JSValue js_http_client_reusable(JSContext *ctx, JSValueConst this_val, int argc,
+                                       JSValueConst *argv)
+{
+    http_client *c = client_get(ctx, argv[0]);
+    int ok;
+
+    if (!c)
+        return JS_EXCEPTION;
+    ok = (c->w.flags & WIRE_MSG_DONE) && !(c->w.flags & WIRE_EOF) && c->w.pos == c->w.len &&
+         llhttp_should_keep_alive(&c->w.p) && !c->w.ops->readable(c->w.io);
+    if (ok)
+        http_wire_next(&c->w, &c->head);
+    client_put(c);
+    return JS_NewBool(ctx, ok);
+}
+
+/* clientStale(id) -> whether an idle pooled connection has been closed by
+   the server (or sent something unasked) and cannot be used. */
+static JSValue js_http_client_stale(JSContext *ctx, JSValueConst this_val, int argc,
+                                    JSValueConst *argv)
+{
+    http_client *c = client_get(ctx, argv[0]);
+    int stale;
+
+    if (!c)
+        return JS_EXCEPTION;
+    stale = c->w.ops->readable(c->w.io);
+    client_put(c);
+    return JS_NewBool(ctx, stale);
+}
+
+/* clientWrite(id, bytes): send a request (its head and body, in one piece) */
+static JSValue js_http_client_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    http_client *c;
+    const uint8_t *data;
+    size_t len;
+    uv_buf_t buf;
+    int st;
+
+    if (coro_arg_view(ctx, argv[1], "data", &data, &len) < 0)
+        return JS_EXCEPTION;
+    c = client_get(ctx, argv[0]);
+    if (!c)
+        return JS_EXCEPTION;
+    buf = uv_buf_init((char *)data, (unsigned)len);
+    st = c->w.ops->writev(ctx, c->w.io, &buf, 1);
+    client_put(c);
+    if (st == CORO_ETERMINATED)
+        return JS_EXCEPTION;
+    return st < 0 ? JS_Throw(ctx, coro_net_error(ctx, st, "write")) : JS_UNDEFINED;
+}
+
+/* clientIdle(id, idle): a pooled connection does not keep the program
+   alive; one taken from the pool does again. */
+static JSValue js_http_client_idle(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    http_client *c = (http_client *)coro_arg_handle(ctx, argv[0], &client_type);
+
+    if (!c)
+        return JS_EXCEPTION;
+    coro_net_ref(c->w.ops->socket(c->w.io), !JS_ToBool(ctx, argv[1]));
+    return JS_UNDEFINED;
+}
+
+static JSValue js_http_client_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    http_client *c = (http_client *)coro_arg_handle(ctx, argv[0], &client_type);
+
+    if (!c)
+        return JS_EXCEPTION;
+    coro_handle_close(&coro_isolate_of(ctx)->handles, &c->h);
+    return JS_UNDEFINED;
+}
+
+static const JSCFunctionListEntry http_funcs[] = {
+    JS_CFUNC_DEF("clientOpen", 3, js_http_client_open),
+    JS_CFUNC_DEF("clientWrite", 2, js_http_client_write),
+    JS_CFUNC_DEF("clientResponse", 3, js_http_client_response),
+    JS_CFUNC_DEF("clientRead", 2, js_http_client_read),
+    JS_CFUNC_DEF("clientReusable", 1, js_http_client_reusable),
+    JS_CFUNC_DEF("clientStale", 1, js_http_client_stale),
+    JS_CFUNC_DEF("clientIdle", 2, js_http_client_idle),
+    JS_CFUNC_DEF("clientClose", 1, js_http_client_close),
+};
+
+int coro_prim_http_init(JSContext *ctx, JSValueConst ns)
+{
+    JS_SetPropertyFunctionList(ctx, ns, http_funcs, sizeof http_funcs / sizeof http_funcs[0]);
+    return coro_http_server_init(ctx, ns);
+}

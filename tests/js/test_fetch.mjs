@@ -1,0 +1,119 @@
+// Headers, Request and Response as the WHATWG Fetch standard has them (the
+// expected values are what Node.js 20 gives), and fetch() against our own
+// server.
+import { test, assert } from './harness.mjs';
+import fetchModule from 'corojs:fetch';
+
+test('fetch, Headers, Request, Response are globals and the corojs:fetch exports', () => {
+  assert.equal(fetch, fetchModule.fetch);
+  assert.equal(Headers, fetchModule.Headers);
+  assert.equal(Request, fetchModule.Request);
+  assert.equal(Response, fetchModule.Response);
+});
+
+test('Headers: case-insensitive, combined, sorted, set-cookie apart', () => {
+  const h = new Headers({ 'Content-Type': 'text/plain', 'X-B': ' padded \t' });
+  h.append('x-a', '1');
+  h.append('X-A', '2');
+  h.append('Set-Cookie', 'a=1');
+  h.append('set-cookie', 'b=2');
+  assert.equal(h.get('content-type'), 'text/plain');
+  assert.equal(h.get('X-B'), 'padded');
+  assert.equal(h.get('x-a'), '1, 2');
+  assert.equal(h.get('missing'), null);
+  assert.deepEqual(h.getSetCookie(), ['a=1', 'b=2']);
+  assert.deepEqual([...h], [['content-type', 'text/plain'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2'],
+    ['x-a', '1, 2'], ['x-b', 'padded']]);
+  assert.deepEqual([...h.keys()], ['content-type', 'set-cookie', 'set-cookie', 'x-a', 'x-b']);
+  h.set('X-A', 'only');
+  assert.equal(h.get('x-a'), 'only');
+  h.delete('x-b');
+  assert.equal(h.has('X-B'), false);
+  const seen = [];
+  h.forEach((v, k) => seen.push(k));
+  assert.deepEqual(seen, ['content-type', 'set-cookie', 'set-cookie', 'x-a']);
+  assert.deepEqual([...new Headers([['a', '1'], ['b', '2']])], [['a', '1'], ['b', '2']]);
+  assert.deepEqual([...new Headers(h)].length, 4);
+});
+
+test('Headers refuses bad names and values', () => {
+  assert.throws(() => new Headers({ 'bad name': 'x' }), { name: 'TypeError' });
+  assert.throws(() => new Headers().append('x', 'a\r\nb'), { name: 'TypeError' });
+  assert.throws(() => new Headers().set('x', 'a\0b'), { name: 'TypeError' });
+  assert.throws(() => new Headers([['only-one']]), { name: 'TypeError' });
+  assert.throws(() => new Headers(42), { name: 'TypeError' });
+});
+
+test('Request: method, url, headers, body; GET and HEAD have none', () => {
+  const r = new Request('http://h.com/a/../b', { method: 'post', body: 'data', headers: { 'X-Y': 'z' } });
+  assert.equal(r.url, 'http://h.com/b');
+  assert.equal(r.method, 'POST');
+  assert.equal(r.headers.get('x-y'), 'z');
+  assert.equal(r.headers.get('content-type'), 'text/plain;charset=UTF-8');
+  assert.equal(r.redirect, 'follow');
+  assert.equal(Fiber.await(r.text()), 'data');
+  assert.equal(r.bodyUsed, true);
+  assert.throws(() => Fiber.await(r.text()), { name: 'TypeError' });
+  assert.equal(new Request('http://h.com/', { method: 'patch' }).method, 'PATCH');
+  assert.equal(new Request('http://h.com/', { method: 'custom' }).method, 'custom');
+  assert.throws(() => new Request('http://h.com/', { body: 'x' }), { name: 'TypeError' });
+  assert.throws(() => new Request('http://h.com/', { method: 'HEAD', body: 'x' }), { name: 'TypeError' });
+  assert.throws(() => new Request('nope'), { name: 'TypeError' });
+  assert.throws(() => new Request('http://u:p@h.com/'), { name: 'TypeError' });
+  assert.throws(() => new Request('http://h.com/', { method: 'bad method' }), { name: 'TypeError' });
+  assert.throws(() => new Request('http://h.com/', { method: 'CONNECT' }), { name: 'TypeError' });
+  assert.throws(() => new Request('http://h.com/', { redirect: 'sometimes' }), { name: 'TypeError' });
+  const copy = new Request(new Request('http://h.com/', { method: 'PUT', body: new Uint8Array([1, 2]) }));
+  assert.equal(copy.method, 'PUT');
+  assert.deepEqual(new Uint8Array(Fiber.await(copy.arrayBuffer())), new Uint8Array([1, 2]));
+});
+
+test('Response: status, ok, statusText, body kinds, json(), clone()', () => {
+  const r = new Response('hello', { status: 201, statusText: 'Made', headers: { 'X-A': '1' } });
+  assert.equal(r.status, 201);
+  assert.equal(r.ok, true);
+  assert.equal(r.statusText, 'Made');
+  assert.equal(r.headers.get('content-type'), 'text/plain;charset=UTF-8');
+  assert.equal(r.type, 'default');
+  const c = r.clone();
+  assert.equal(Fiber.await(r.text()), 'hello');
+  assert.equal(Fiber.await(c.text()), 'hello');
+  assert.equal(new Response(null, { status: 404 }).ok, false);
+  assert.equal(new Response().body, null);
+  const j = Response.json({ a: [1] }, { status: 200 });
+  assert.equal(j.headers.get('content-type'), 'application/json');
+  assert.deepEqual(Fiber.await(j.json()), { a: [1] });
+  assert.deepEqual(Fiber.await(new Response(new Uint8Array([104, 105])).bytes()), new Uint8Array([104, 105]));
+  const redirect = Response.redirect('http://h.com/x', 301);
+  assert.equal(redirect.status, 301);
+  assert.equal(redirect.headers.get('location'), 'http://h.com/x');
+  assert.equal(Response.error().type, 'error');
+  assert.equal(Response.error().status, 0);
+  assert.throws(() => new Response('x', { status: 99 }), { name: 'RangeError' });
+  assert.throws(() => new Response('x', { status: 204 }), { name: 'TypeError' });
+  assert.throws(() => Response.redirect('http://h.com/', 200), { name: 'RangeError' });
+});
+
+test('fetch against our server: a real Promise, usable with await and Fiber.await', () => {
+  const server = http.createServer((req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+    res.end(JSON.stringify({ method: req.method, url: req.url, body: req.text(), type: req.headers['content-type'] ?? null }));
+  });
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const p = fetch(`${url}/x?y=1`);
+  assert.ok(p instanceof Promise);
+  const r = Fiber.await(p);
+  assert.deepEqual(Fiber.await(r.json()), { method: 'GET', url: '/x?y=1', body: '', type: null });
+  assert.deepEqual(r.headers.getSetCookie(), ['a=1', 'b=2']);
+  assert.throws(() => r.headers.set('x', 'y'), { name: 'TypeError' }, 'a fetched response\'s headers are immutable');
+  const viaAwait = Fiber.await((async () => {
+    const res = await fetch(new Request(`${url}/post`, { method: 'POST', body: new Uint8Array([97, 98]) }));
+    return res.json();
+  })());
+  assert.deepEqual(viaAwait, { method: 'POST', url: '/post', body: 'ab', type: null });
+  const head = Fiber.await(fetch(`${url}/`, { method: 'HEAD' }));
+  assert.equal(head.body, null);
+  server.close();
+});

@@ -1,0 +1,25 @@
+# tests/sh/http_lib.sh: sourced by the HTTP shell tests. Makes $work (a
+# directory removed at exit) and starts tests/sh/http_server.mjs with
+# start_server [corojs options]: $server is its pid (killed at exit), $base
+# its URL once it listens.
+here=$(dirname "$0")
+work=$(mktemp -d)
+server=""
+cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+need() { # program package
+    command -v "$1" > /dev/null && return 0
+    echo "not ok - $1 is missing (sh deps/deps.sh packages installs $2)"
+    exit 1
+}
+
+start_server() {
+    "$COROJS" "$@" "$here/http_server.mjs" "$work/port" "$work" &
+    server=$!
+    for i in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+    base="http://127.0.0.1:$(cat "$work/port")"
+}
