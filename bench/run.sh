@@ -15,8 +15,8 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 mkdir -p build/bench
-cc -O2 -Isrc -o build/bench/switch bench/switch.c build/release/libcorojs.a \
-    $(pkg-config --libs libuv openssl) -lm -lpthread -ldl
+cc -O2 -fno-pie -no-pie -Isrc -o build/bench/switch bench/switch.c build/release/libcorojs.a \
+    $(pkg-config --libs libuv) -lm -lpthread -ldl
 
 echo "== fiber switch"
 build/bench/switch
