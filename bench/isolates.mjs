@@ -5,6 +5,7 @@
 //   corojs bench/isolates.mjs transfer             move 1 KB and 100 MB ArrayBuffers, mean
 //   corojs bench/isolates.mjs spin N               p50/p99 of an echo server isolate's round
 //                                                  trip, alone and while another isolate spins
+//   corojs bench/isolates.mjs spin-http N          the same for an HTTP server isolate
 const [mode = 'call', arg] = process.argv.slice(2);
 const app = `${import.meta.dirname}/isolate/idle.mjs`;
 const us = (ms, n) => Number((ms * 1000 / n).toFixed(2));
@@ -40,19 +41,29 @@ if (mode === 'idle') {
   for (let i = 0; i < n; i++) iso.call('ping', i);
   print({ callUs: us(performance.now() - t, n) });
   iso.terminate();
-} else if (mode === 'spin') {
+} else if (mode === 'spin' || mode === 'spin-http') {
+  // a server isolate's round trips, alone and while another isolate spins;
+  // spin: TCP echo, spin-http: HTTP requests on a kept-alive connection
   const n = Number(arg ?? 2000);
-  const net = (await import('corojs:net')).default;
-  const echo = `${import.meta.dirname}/isolate/echo.mjs`;
-  const server = new Isolate(echo, { net: true });
+  const app = `${import.meta.dirname}/isolate/${mode === 'spin' ? 'echo' : 'http'}.mjs`;
+  const server = new Isolate(app, { net: true });
   const port = server.call('serve');
-  const s = net.connect(port, '127.0.0.1');
+  let roundTrip, done;
+  if (mode === 'spin') {
+    const net = (await import('corojs:net')).default;
+    const s = net.connect(port, '127.0.0.1');
+    roundTrip = () => { s.write('ping'); s.read(); };
+    done = () => s.close();
+  } else {
+    const http = (await import('corojs:http')).default;
+    roundTrip = () => http.get(`http://127.0.0.1:${port}/`).text();
+    done = () => {};
+  }
   const measure = () => {
     const times = [];
     for (let i = 0; i < n; i++) {
       const t = performance.now();
-      s.write('ping');
-      s.read();
+      roundTrip();
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
@@ -60,12 +71,12 @@ if (mode === 'idle') {
   };
   measure();
   const alone = measure();
-  const spinner = new Isolate(echo, { cpuSlice: 10 });
+  const spinner = new Isolate(app, { cpuSlice: 10 });
   spinner.callAsync('spin').catch(() => {});
   const spinning = measure();
-  print({ alone, whileSpinning: spinning, cpuSliceMs: 10 });
+  print({ protocol: mode === 'spin' ? 'tcp' : 'http', alone, whileSpinning: spinning, cpuSliceMs: 10 });
   spinner.terminate();
-  s.close();
+  done();
   server.terminate();
 } else if (mode === 'transfer') {
   const iso = new Isolate(app);

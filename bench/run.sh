@@ -60,7 +60,8 @@ node bench/isolates_node.mjs start 50
 "$bin" bench/isolates.mjs call 200000
 node bench/isolates_node.mjs call 20000
 "$bin" bench/isolates.mjs transfer
-"$bin" bench/isolates.mjs spin 2000
+"$bin" bench/isolates.mjs spin 1000
+"$bin" bench/isolates.mjs spin-http 1000
 
 echo "== TCP (bench/net.sh)"
 sh bench/net.sh
