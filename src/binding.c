@@ -370,18 +370,28 @@ JSValue coro_close_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_
     return JS_UNDEFINED;
 }
 
+int coro_arg_handle_id(JSContext *ctx, JSValueConst v, uint64_t *id)
+{
+    int64_t n;
+
+    if (!JS_IsBigInt(ctx, v)) {
+        coro_throw_arg_type(ctx, "handle", "a handle ID (bigint)", v);
+        return -1;
+    }
+    JS_ToBigInt64(ctx, &n, v);
+    *id = (uint64_t)n;
+    return 0;
+}
+
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     coro_handle *h;
-    int64_t id;
+    uint64_t id;
 
-    if (!JS_IsBigInt(ctx, v)) {
-        coro_throw_arg_type(ctx, "handle", "a handle ID (bigint)", v);
+    if (coro_arg_handle_id(ctx, v, &id) < 0)
         return NULL;
-    }
-    JS_ToBigInt64(ctx, &id, v);
-    h = coro_handles_get(&iso->handles, (uint64_t)id, type);
+    h = coro_handles_get(&iso->handles, id, type);
     if (!h)
         coro_throw_bad_handle(ctx, type);
     return h;

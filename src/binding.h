@@ -86,6 +86,10 @@ void *coro_new_handle(JSContext *ctx, size_t size, const coro_handle_type *type)
 /* close(id) for a handle of `type`: closes it, or throws EBADF. */
 JSValue coro_close_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
 
+/* The ID a BigInt argument carries, without looking it up: 0, or -1 with a
+   TypeError naming "handle". For calls that take dead IDs quietly. */
+int coro_arg_handle_id(JSContext *ctx, JSValueConst v, uint64_t *id);
+
 /* The handle named by a BigInt ID in the current isolate's store. */
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
 

@@ -582,14 +582,13 @@ static JSValue js_net_close(JSContext *ctx, JSValueConst this_val, int argc, JSV
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     coro_handle *h;
-    int64_t id;
+    uint64_t id;
 
-    if (!JS_IsBigInt(ctx, argv[0]))
-        return coro_throw_arg_type(ctx, "handle", "a handle ID (bigint)", argv[0]);
-    JS_ToBigInt64(ctx, &id, argv[0]);
-    h = coro_handles_get(&iso->handles, (uint64_t)id, &socket_type);
+    if (coro_arg_handle_id(ctx, argv[0], &id) < 0)
+        return JS_EXCEPTION;
+    h = coro_handles_get(&iso->handles, id, &socket_type);
     if (!h)
-        h = coro_handles_get(&iso->handles, (uint64_t)id, &server_type);
+        h = coro_handles_get(&iso->handles, id, &server_type);
     if (!h)
         return coro_throw_bad_handle(ctx, &socket_type);
     coro_handle_close(&iso->handles, h);

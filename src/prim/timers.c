@@ -98,12 +98,11 @@ static JSValue js_timers_stop(JSContext *ctx, JSValueConst this_val, int argc, J
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     js_timer *t;
-    int64_t id;
+    uint64_t id;
 
-    if (!JS_IsBigInt(ctx, argv[0]))
-        return coro_throw_arg_type(ctx, "handle", "a handle ID (bigint)", argv[0]);
-    JS_ToBigInt64(ctx, &id, argv[0]);
-    t = (js_timer *)coro_handles_get(&iso->handles, (uint64_t)id, &timer_type);
+    if (coro_arg_handle_id(ctx, argv[0], &id) < 0)
+        return JS_EXCEPTION;
+    t = (js_timer *)coro_handles_get(&iso->handles, id, &timer_type);
     if (t)
         coro_handle_close(&iso->handles, &t->h);
     return JS_UNDEFINED;
