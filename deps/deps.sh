@@ -3,6 +3,7 @@
 #
 #   sh deps/deps.sh packages   install the Debian packages the build and tests need
 #                              (as root, when any is missing; otherwise name them)
+#   sh deps/deps.sh check      name the missing build packages (make calls it)
 #   sh deps/deps.sh quickjs    fetch QuickJS from Debian's source package into build/deps
 #   sh deps/deps.sh llhttp     fetch llhttp (Node's HTTP parser) from Debian's binary
 #                              package libllhttp-dev into build/deps/llhttp
@@ -40,6 +41,14 @@ missing_packages() {
         dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
             printf '%s ' "$p"
     done
+}
+
+# For make, when pkg-config cannot find a library the build needs: name the
+# missing build packages (test tools are not the build's business).
+check_build_packages() {
+    need=$(missing_packages $BUILD_PKGS)
+    [ -n "$need" ] || die "pkg-config cannot find libuv, openssl, libedit or libcares"
+    die "missing Debian build packages: $need-- install them with: apt-get install $need (or, as root: sh deps/deps.sh packages)"
 }
 
 install_packages() {
@@ -158,5 +167,6 @@ case "${1:-}" in
     packages) install_packages ;;
     quickjs) fetch_quickjs ;;
     llhttp) fetch_llhttp ;;
-    *) die "usage: sh deps/deps.sh packages|quickjs|llhttp" ;;
+    check) check_build_packages ;;
+    *) die "usage: sh deps/deps.sh packages|check|quickjs|llhttp" ;;
 esac

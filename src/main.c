@@ -13,9 +13,9 @@
 #include <string.h>
 #include <limits.h>
 
-#include "fiber.h"
-#include "runtime.h"
-#include "version.h"
+#include "core/fiber.h"
+#include "core/isolate.h"
+#include "core/version.h"
 #include "workers.h"
 
 static void usage(FILE *out)

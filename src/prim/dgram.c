@@ -20,8 +20,8 @@
 
 #include "prim.h"
 #include "net.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 #define DGRAM_MAX 65536 /* a receive buffer that fits any datagram */
 

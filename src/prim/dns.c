@@ -27,8 +27,8 @@
 #include <sys/socket.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 typedef struct dns_resolver dns_resolver;
 

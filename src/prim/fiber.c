@@ -15,8 +15,8 @@
 #include <stdlib.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 enum { FIBER_RUNNING, FIBER_RETURNED, FIBER_THREW };
 

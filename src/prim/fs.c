@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../jail.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/jail.h"
+#include "core/isolate.h"
 
 #define DEFAULT_READ_SIZE 65536
 #define MAX_IO_SIZE 0x7fffffffLL

@@ -16,8 +16,8 @@
 #include "prim.h"
 #include "http.h"
 #include "tls.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 enum { HEAD_IN_NONE, HEAD_IN_URL, HEAD_IN_NAME, HEAD_IN_VALUE };
 

@@ -15,9 +15,9 @@
 #include <time.h>
 
 #include "http_server.h"
-#include "../binding.h"
-#include "../quickjs_ext.h"
-#include "../utf8.h"
+#include "core/binding.h"
+#include "core/quickjs_ext.h"
+#include "core/utf8.h"
 
 static JSClassID req_class_id, res_class_id;
 

@@ -26,7 +26,7 @@
 
 #include "prim.h"
 #include "http_server.h"
-#include "../binding.h"
+#include "core/binding.h"
 
 #define LINGER_MS 1000          /* a closing connection reads what the client still sends */
 #define LINGER_BYTES (256 << 10)

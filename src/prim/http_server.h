@@ -7,7 +7,7 @@
 #define COROJS_PRIM_HTTP_SERVER_H
 
 #include "http.h"
-#include "../runtime.h"
+#include "core/isolate.h"
 
 typedef struct http_server http_server;
 typedef struct http_conn http_conn;

@@ -27,10 +27,10 @@
 #include <unistd.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../modules.h"
-#include "../quickjs_ext.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/modules.h"
+#include "core/quickjs_ext.h"
+#include "core/isolate.h"
 
 /* An isolate's state for messages (iso->rpc). */
 typedef struct rpc_state {

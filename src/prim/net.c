@@ -34,9 +34,9 @@
 
 #include "prim.h"
 #include "net.h"
-#include "../binding.h"
-#include "../runtime.h"
-#include "../utf8.h"
+#include "core/binding.h"
+#include "core/isolate.h"
+#include "core/utf8.h"
 
 #define READ_SIZE 65536
 #define ACCEPT_RETRY_MS 100   /* after EMFILE and friends */

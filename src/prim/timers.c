@@ -10,8 +10,8 @@
 #include <stdlib.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 typedef struct js_timer {
     coro_handle h;

@@ -39,8 +39,8 @@
 #include "prim.h"
 #include "net.h"
 #include "tls.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 #define READ_SIZE 65536   /* plaintext one read returns at most */
 #define WRITE_CHUNK 65536 /* plaintext encrypted before its ciphertext is sent */

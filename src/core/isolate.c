@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime.h"
+#include "isolate.h"
 #include "binding.h"
 #include "modules.h"
 #include "quickjs_ext.h"
