@@ -97,7 +97,7 @@ private_apt() {
 fetch_quickjs() {
     dest="$build/deps/quickjs-$QJS_VERSION"
     stamp="$dest/.corojs-ready"
-    [ "$(cat "$stamp" 2>/dev/null)" = "$QJS_SHA256 $QJS_PATCH_LEVEL" ] && return 0
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$QJS_SHA256 $QJS_PATCH_LEVEL" ]; then touch "$stamp"; return 0; fi
 
     apt_dir="$build/apt"
     tarball="$apt_dir/quickjs_$QJS_VERSION.orig.tar.xz"
