@@ -1,11 +1,6 @@
 /*
- * runtime.c: isolates, and running their JS on fibers.
- *
- * No JS runs on the loop's own stack. The main module runs in the isolate's
- * first fiber; timer callbacks and other entries get a fiber each; the
- * promise job queue is drained by a "job runner" fiber. A job that blocks
- * parks its runner, and the next time jobs are pending a fresh runner takes
- * over, so one blocked job never stalls the others.
+ * isolate.c: creating, ending and freeing isolates (see isolate.h), and the
+ * fibers each one owns.
  *
  * Tearing an isolate down (process.exit, an uncaught exception, the end of
  * the program) closes its handles and wakes every parked fiber with
@@ -21,30 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "isolate.h"
 #include "binding.h"
 #include "modules.h"
 #include "quickjs_ext.h"
-#include "prim/prim.h"
-
-static const struct {
-    const char *name;
-    int (*init)(JSContext *ctx, JSValueConst ns);
-} prim_areas[] = {
-    { "fiber", coro_prim_fiber_init },
-    { "timers", coro_prim_timers_init },
-    { "fs", coro_prim_fs_init },
-    { "process", coro_prim_process_init },
-    { "encoding", coro_prim_encoding_init },
-    { "util", coro_prim_util_init },
-    { "isolate", coro_prim_isolate_init },
-    { "readline", coro_prim_readline_init },
-    { "net", coro_prim_net_init },
-    { "dns", coro_prim_dns_init },
-    { "dgram", coro_prim_dgram_init },
-    { "tls", coro_prim_tls_init },
-    { "http", coro_prim_http_init },
-};
+#include "run.h"
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
 static uint64_t next_isolate_uid = 1;
@@ -58,12 +33,8 @@ static struct {
 } isolates;
 
 static void fiber_left(coro_fiber *f);
-static void job_check_cb(uv_check_t *h);
-static void sched_drained(void);
-static void unqueue_check(coro_isolate *iso);
-static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
-                            JS_BOOL is_handled, void *opaque);
-static int interrupt_cb(JSRuntime *rt, void *opaque);
+static void fiber_enter_js(coro_fiber *f);
+static void fiber_leave_js(coro_fiber *f);
 static void queue_reap(coro_isolate *iso);
 static void reap_isolates(void);
 
@@ -107,16 +78,16 @@ static JSValue js_gc(JSContext *ctx, JSValueConst this_val, int argc, JSValueCon
     return JS_UNDEFINED;
 }
 
-static int init_primordials(JSContext *ctx, int expose_gc)
+static int init_primordials(JSContext *ctx, const coro_area *areas, int expose_gc)
 {
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue P = JS_NewObject(ctx);
     int ret = 0;
 
-    for (size_t i = 0; i < sizeof prim_areas / sizeof prim_areas[0] && ret == 0; i++) {
+    for (const coro_area *a = areas; a && a->name && ret == 0; a++) {
         JSValue ns = JS_NewObject(ctx);
-        ret = prim_areas[i].init(ctx, ns);
-        JS_SetPropertyStr(ctx, P, prim_areas[i].name, ns);
+        ret = a->init(ctx, ns);
+        JS_SetPropertyStr(ctx, P, a->name, ns);
     }
     if (ret == 0)
         JS_SetPropertyStr(ctx, global, "__primordials", JS_DupValue(ctx, P));
@@ -166,7 +137,8 @@ void coro_port_unref(coro_port *p)
 {
     if (p && --p->refs == 0) {
         coro_waitq_close(&p->joiners, 0);
-        coro_isolate_free_error(p->error);
+        if (p->error)
+            p->free_error(p->error);
         free(p);
     }
 }
@@ -282,22 +254,18 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     JS_SetContextOpaque(iso->ctx, iso);
     if (opt->memory_limit)
         JS_SetMemoryLimit(iso->rt, opt->memory_limit);
-    JS_SetHostPromiseRejectionTracker(iso->rt, track_rejection, iso);
-    JS_SetInterruptHandler(iso->rt, interrupt_cb, iso);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
     iso->caps = opt->caps;
     coro_handles_init(&iso->handles, new_tag());
     iso->report = JS_UNDEFINED;
-    iso->fiber_wrap = JS_UNDEFINED;
+    iso->areas = opt->areas;
     link_isolate(iso);
+    coro_sched_set_switch_hooks(fiber_enter_js, fiber_leave_js);
     coro_sched_set_leave_hook(fiber_left);
-    coro_sched_set_drained_hook(sched_drained);
-    uv_check_init(coro_loop(), &iso->job_check);
-    uv_check_start(&iso->job_check, job_check_cb);
-    uv_unref((uv_handle_t *)&iso->job_check);
-    iso->job_check.data = iso;
-    if (init_primordials(iso->ctx, opt->expose_gc) < 0) {
+    coro_sched_set_drained_hook(coro__run_drained);
+    coro__run_attach(iso);
+    if (init_primordials(iso->ctx, iso->areas, opt->expose_gc) < 0) {
         JSValue exc = JS_GetException(iso->ctx);
         const char *msg = JS_ToCString(iso->ctx, exc);
         fprintf(stderr, "corojs: cannot set up the runtime: %s\n", msg ? msg : "?");
@@ -334,19 +302,14 @@ static void free_isolate_memory(uv_handle_t *h)
 static void isolate_free(coro_isolate *iso)
 {
     coro_port *port = iso->port;
-    coro_rejection *r;
 
-    unqueue_check(iso);
+    coro__run_detach(iso);
     coro_handles_close_all(&iso->handles);
-    coro_isolate_forget(iso);
-    while ((r = iso->rejections)) {
-        iso->rejections = r->next;
-        JS_FreeValue(iso->ctx, r->promise);
-        JS_FreeValue(iso->ctx, r->reason);
-        free(r);
+    for (const coro_area *a = iso->areas; a && a->name; a++) {
+        if (a->free)
+            a->free(iso);
     }
     JS_FreeValue(iso->ctx, iso->report);
-    JS_FreeValue(iso->ctx, iso->fiber_wrap);
     JS_FreeValue(iso->ctx, iso->main_ns);
     JS_FreeContext(iso->ctx);
     JS_FreeRuntime(iso->rt);
@@ -443,7 +406,6 @@ coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *a
     coro_fiber *f = coro_fiber_create(iso, fn, arg);
 
     if (f) {
-        f->rt = iso->rt;
         f->group = &iso->group;
         link_fiber(iso, f);
     }
@@ -471,498 +433,45 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
     return f;
 }
 
-void coro_op_done(coro_op *op, int status)
+/* The switch hooks (DESIGN.md, "Fibers on QuickJS"): the runtime's chain of
+   JS frames belongs to whichever fiber runs; and stack bounds that leave
+   headroom below JS for C code (QuickJS's own C, libc, OpenSSL) so JS
+   overflow throws long before the guard page. A new fiber starts with an
+   empty chain (coro_fiber_create clears `saved`). */
+static void fiber_enter_js(coro_fiber *f)
 {
-    op->status = status;
-    op->done = 1;
-    coro_fiber_wake(op->fiber, 0);
+    coro_isolate *iso = f->owner;
+    size_t reserve = f->stack_size / 4;
+
+    if (reserve < 32 * 1024)
+        reserve = 32 * 1024;
+    coro_qjs_set_frame(iso->rt, f->saved);
+    coro_qjs_set_stack(iso->rt, (uintptr_t)(f->stack + f->stack_size), f->stack_size - reserve);
 }
 
-void coro_op_finish(coro_op *op)
+static void fiber_leave_js(coro_fiber *f)
 {
-    while (!op->done)
-        coro_fiber_park(CORO_PARK_NOINTERRUPT);
+    coro_isolate *iso = f->owner;
+
+    f->saved = coro_qjs_get_frame(iso->rt);
+    coro_qjs_set_frame(iso->rt, NULL);
 }
 
-int coro_op_wait(JSContext *ctx, coro_op *op)
-{
-    coro_op_finish(op);
-    if (coro_isolate_of(ctx)->terminating) {
-        coro_throw_terminated(ctx);
-        return CORO_ETERMINATED;
-    }
-    return op->status;
-}
-
-int coro_wait_timeout(JSContext *ctx, uint64_t ms, int flags)
-{
-    coro_isolate *iso = coro_isolate_of(ctx);
-    int status = 0;
-
-    if (!iso->terminating)
-        status = ms ? coro_fiber_park_timeout(ms, flags) : coro_fiber_park(flags);
-    if (iso->terminating) {
-        coro_throw_terminated(ctx);
-        return CORO_ETERMINATED;
-    }
-    return status;
-}
-
-int coro_wait(JSContext *ctx, int flags)
-{
-    return coro_wait_timeout(ctx, 0, flags);
-}
-
-int coro_waitq_wait(JSContext *ctx, coro_waitq *q)
-{
-    coro_waiter me = { NULL, q->tail, coro_fiber_current(), q };
-    int status;
-
-    if (q->tail)
-        q->tail->next = &me;
-    else
-        q->head = &me;
-    q->tail = &me;
-    status = coro_wait(ctx, 0);
-    if (me.q) { /* still listed: wake_one and wake_all leave the list alone */
-        if (me.prev)
-            me.prev->next = me.next;
-        else
-            q->head = me.next;
-        if (me.next)
-            me.next->prev = me.prev;
-        else
-            q->tail = me.prev;
-    }
-    return status;
-}
-
-void coro_waitq_wake_one(coro_waitq *q, int status)
-{
-    for (coro_waiter *w = q->head; w; w = w->next) {
-        if (coro_fiber_wake(w->fiber, status))
-            return;
-    }
-}
-
-/* A fiber woken from main runs at once, and may end others' waits: so
-   all are made ready first, while the list still stands, then run. */
-void coro_waitq_wake_all(coro_waitq *q, int status)
-{
-    for (coro_waiter *w = q->head; w; w = w->next)
-        coro_fiber_wake_later(w->fiber, status);
-    coro_sched_run();
-}
-
-void coro_waitq_close(coro_waitq *q, int status)
-{
-    coro_waiter *w, *next;
-
-    for (w = q->head; w; w = next) {
-        next = w->next;
-        w->q = NULL;
-        coro_fiber_wake_later(w->fiber, status);
-    }
-    q->head = q->tail = NULL;
-    coro_sched_run();
-}
-
-int coro_turn_take(JSContext *ctx, int *taken, coro_waitq *q, const int *closed)
-{
-    while (*taken && !*closed) {
-        int st = coro_waitq_wait(ctx, q);
-        if (st == CORO_ETERMINATED)
-            return st;
-    }
-    if (*closed)
-        return UV_EBADF;
-    *taken = 1;
-    return 0;
-}
-
-void coro_turn_give(int *taken, coro_waitq *q)
-{
-    *taken = 0;
-    coro_waitq_wake_one(q, 0);
-}
-
-/* The elements of an array (or nothing for undefined) as a js_malloc'ed
-   argument vector; -1 with an exception pending. */
-static int array_to_argv(JSContext *ctx, JSValueConst args, JSValue **pargv, int *pargc)
-{
-    JSValue *argv = NULL;
-    int64_t argc = 0;
-
-    if (!JS_IsUndefined(args)) {
-        JSValue len = JS_GetPropertyStr(ctx, args, "length");
-        int r = JS_ToInt64(ctx, &argc, len);
-        JS_FreeValue(ctx, len);
-        if (r < 0)
-            return -1;
-    }
-    if (argc > 65535) {
-        JS_ThrowRangeError(ctx, "too many arguments");
-        return -1;
-    }
-    if (argc > 0 && !(argv = js_malloc(ctx, (size_t)argc * sizeof *argv)))
-        return -1;
-    for (int64_t i = 0; i < argc; i++)
-        argv[i] = JS_GetPropertyUint32(ctx, args, (uint32_t)i);
-    *pargv = argv;
-    *pargc = (int)argc;
-    return 0;
-}
-
-static void free_argv(JSContext *ctx, JSValue *argv, int argc)
-{
-    for (int i = 0; i < argc; i++)
-        JS_FreeValue(ctx, argv[i]);
-    js_free(ctx, argv);
-}
-
-JSValue coro_call_array(JSContext *ctx, JSValueConst fn, JSValueConst this_val,
-                        JSValueConst args)
-{
-    JSValue *argv, ret;
-    int argc;
-
-    if (array_to_argv(ctx, args, &argv, &argc) < 0)
-        return JS_EXCEPTION;
-    ret = JS_Call(ctx, fn, this_val, argc, (JSValueConst *)argv);
-    free_argv(ctx, argv, argc);
-    return ret;
-}
-
-typedef struct call_req {
-    JSValue fn, this_val, args;
-} call_req;
-
-static void call_fiber_fn(coro_fiber *f, void *arg)
-{
-    call_req req = *(call_req *)arg;
-    JSContext *ctx = f->iso->ctx;
-    JSValue *argv = NULL, ret = JS_EXCEPTION;
-    int argc = 0;
-
-    /* a long-lived fiber (a connection's) keeps nothing it does not need */
-    free(arg);
-    if (array_to_argv(ctx, req.args, &argv, &argc) == 0) {
-        JS_FreeValue(ctx, req.args);
-        req.args = JS_UNDEFINED;
-        ret = JS_Call(ctx, req.fn, req.this_val, argc, (JSValueConst *)argv);
-        free_argv(ctx, argv, argc);
-    }
-    if (JS_IsException(ret))
-        coro_report_uncaught(ctx, JS_GetException(ctx), "Uncaught");
-    JS_FreeValue(ctx, ret);
-    JS_FreeValue(ctx, req.fn);
-    JS_FreeValue(ctx, req.this_val);
-    JS_FreeValue(ctx, req.args);
-}
-
-int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
-                    JSValueConst args)
-{
-    JSContext *ctx = iso->ctx;
-    call_req *req;
-    coro_fiber *f;
-
-    if (iso->terminating)
-        return UV_ECANCELED;
-    req = malloc(sizeof *req);
-    if (!req)
-        return UV_ENOMEM;
-    f = coro_isolate_new_fiber(iso, call_fiber_fn, req);
-    if (!f) {
-        int err = -errno;
-        free(req);
-        return err;
-    }
-    req->fn = JS_DupValue(ctx, fn);
-    req->this_val = JS_DupValue(ctx, this_val);
-    req->args = JS_DupValue(ctx, args);
-    coro_fiber_start(f);
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* the promise job queue */
-
-/* Report the first error in iso->rejections that is still unhandled. */
-static void check_rejections(coro_isolate *iso)
-{
-    coro_rejection *r;
-
-    while ((r = iso->rejections)) {
-        iso->rejections = r->next;
-        JS_FreeValue(iso->ctx, r->promise);
-        if (r->fiber_id && coro_fiber_was_joined(iso, r->fiber_id)) {
-            JS_FreeValue(iso->ctx, r->reason);
-            free(r);
-            continue;
-        }
-        JSValue reason = r->reason;
-        const char *kind = r->fiber_id ? "Uncaught (in fiber)" : "Uncaught (in promise)";
-        free(r);
-        coro_report_uncaught(iso->ctx, reason, kind);
-        return;
-    }
-}
-
-static void run_jobs(coro_isolate *iso)
-{
-    JSContext *ctx;
-
-    while (!iso->terminating) {
-        int r = JS_ExecutePendingJob(iso->rt, &ctx);
-        if (r == 0)
-            break;
-        if (r < 0)
-            coro_report_uncaught(ctx, JS_GetException(ctx), "Uncaught");
-    }
-    if (!iso->terminating)
-        check_rejections(iso);
-}
-
-static void runner_fn(coro_fiber *f, void *arg)
-{
-    coro_isolate *iso = f->iso;
-
-    for (;;) {
-        iso->drainer = f;
-        run_jobs(iso);
-        if (iso->drainer == f)
-            iso->drainer = NULL;
-        if (iso->terminating || iso->idle_runner)
-            return;
-        iso->idle_runner = f;
-        coro_fiber_park(0);
-        if (iso->idle_runner == f)
-            iso->idle_runner = NULL;
-        if (iso->terminating)
-            return;
-    }
-}
-
-/* On main: make sure a runner drains the job queue (and then checks the
-   unhandled errors). */
-static void start_runner(coro_isolate *iso)
-{
-    coro_fiber *f;
-
-    if (iso->terminating || iso->drainer)
-        return;
-    f = iso->idle_runner;
-    if (f) {
-        iso->idle_runner = NULL;
-        iso->drainer = f;
-        coro_fiber_wake(f, 0);
-        return;
-    }
-    f = coro_isolate_new_fiber(iso, runner_fn, NULL);
-    if (!f) {
-        fprintf(stderr, "corojs: cannot create a fiber for promise jobs: %s\n", strerror(errno));
-        coro_isolate_terminate(iso, 1);
-        return;
-    }
-    iso->drainer = f;
-    coro_fiber_start(f);
-}
-
-static void run_pending_jobs(coro_isolate *iso)
-{
-    if (JS_IsJobPending(iso->rt))
-        start_runner(iso);
-}
-
-/* Isolates with unhandled errors to check once the ready fibers have run. */
-static coro_isolate *check_queue;
-
-static void queue_check(coro_isolate *iso)
-{
-    if (iso->check_queued)
-        return;
-    iso->check_queued = 1;
-    iso->check_next = check_queue;
-    check_queue = iso;
-}
-
-static void unqueue_check(coro_isolate *iso)
-{
-    coro_isolate **p;
-
-    for (p = &check_queue; *p; p = &(*p)->check_next) {
-        if (*p == iso) {
-            *p = iso->check_next;
-            break;
-        }
-    }
-    iso->check_queued = 0;
-}
-
-static void sched_drained(void)
-{
-    coro_isolate *iso;
-
-    while ((iso = check_queue)) {
-        check_queue = iso->check_next;
-        iso->check_queued = 0;
-        if (iso->rejections || JS_IsJobPending(iso->rt))
-            start_runner(iso);
-    }
-}
-
-void coro_isolate_check_jobs(coro_isolate *iso)
-{
-    queue_check(iso);
-}
-
-static void add_rejection(coro_isolate *iso, JSValue promise, uint64_t fiber_id, JSValue reason)
-{
-    coro_rejection *r = malloc(sizeof *r), **p;
-
-    if (!r) {
-        JS_FreeValue(iso->ctx, promise);
-        JS_FreeValue(iso->ctx, reason);
-        return;
-    }
-    r->promise = promise;
-    r->fiber_id = fiber_id;
-    r->reason = reason;
-    r->next = NULL;
-    for (p = &iso->rejections; *p; p = &(*p)->next)
-        ;
-    *p = r;
-    queue_check(iso);
-}
-
-void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc)
-{
-    add_rejection(iso, JS_UNDEFINED, fiber_id, exc);
-}
-
-static void job_check_cb(uv_check_t *h)
-{
-    run_pending_jobs(h->data);
-}
-
+/* Called on main whenever a fiber stops running. */
 static void fiber_left(coro_fiber *f)
 {
-    coro_isolate *iso = f->iso;
+    coro_isolate *iso = f->owner;
 
     if (!iso)
         return;
     if (f->state == CORO_FIBER_DONE) {
-        if (f->js)
-            coro_fiber_record_ended(f);
+        if (f->on_end)
+            f->on_end(f);
         unlink_fiber(iso, f);
         if (iso->terminating && iso->nfibers == 0)
             queue_reap(iso);
     }
-    if (f == iso->drainer && f->state != CORO_FIBER_READY)
-        iso->drainer = NULL; /* blocked inside a job: another runner takes over */
-    run_pending_jobs(iso);
-}
-
-static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
-                            JS_BOOL is_handled, void *opaque)
-{
-    coro_isolate *iso = opaque;
-    coro_rejection **p, *r;
-
-    if (!is_handled) {
-        add_rejection(iso, JS_DupValue(ctx, promise), 0, JS_DupValue(ctx, reason));
-        return;
-    }
-    for (p = &iso->rejections; (r = *p); p = &r->next) {
-        if (!r->fiber_id && JS_VALUE_GET_PTR(r->promise) == JS_VALUE_GET_PTR(promise)) {
-            *p = r->next;
-            JS_FreeValue(ctx, r->promise);
-            JS_FreeValue(ctx, r->reason);
-            free(r);
-            return;
-        }
-    }
-}
-
-/* ------------------------------------------------------------------ */
-/* uncaught errors and the end of an isolate */
-
-static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *kind)
-{
-    const char *msg = JS_ToCString(ctx, exc);
-    JSValue stack = JS_IsError(ctx, exc) ? JS_GetPropertyStr(ctx, exc, "stack") : JS_UNDEFINED;
-    const char *st = JS_IsString(stack) ? JS_ToCString(ctx, stack) : NULL;
-
-    fprintf(stderr, "%s %s\n%s", kind, msg ? msg : "(unprintable exception)", st ? st : "");
-    JS_FreeCString(ctx, st);
-    JS_FreeCString(ctx, msg);
-    JS_FreeValue(ctx, stack);
-    JS_FreeValue(ctx, JS_GetException(ctx)); /* from a failed conversion */
-}
-
-void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
-{
-    coro_isolate *iso = coro_isolate_of(ctx);
-    char label[256];
-
-    if (iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
-        JS_FreeValue(ctx, exc);
-        return;
-    }
-    /* an isolate that ran out of memory still gets to report why: it ends
-       anyway, so its limit no longer matters */
-    JS_SetMemoryLimit(iso->rt, (size_t)-1);
-    coro_isolate_record_error(iso, exc); /* for the parent's join() */
-    if (iso->parent || iso->name) { /* one of several apps: say which */
-        snprintf(label, sizeof label, "[%llu %s] %s", (unsigned long long)iso->port->uid,
-                 iso->name ? iso->name : "?", kind);
-        kind = label;
-    }
-    if (JS_IsFunction(ctx, iso->report)) {
-        JSValue args[2] = { exc, JS_NewString(ctx, kind) };
-        JSValue r = JS_Call(ctx, iso->report, JS_UNDEFINED, 2, args);
-        if (JS_IsException(r))
-            print_exception_plain(ctx, exc, kind);
-        JS_FreeValue(ctx, r);
-        JS_FreeValue(ctx, args[1]);
-    } else {
-        print_exception_plain(ctx, exc, kind);
-    }
-    JS_FreeValue(ctx, exc);
-    coro_isolate_terminate(iso, 1);
-}
-
-/* QuickJS calls this every few thousand bytecode operations. Besides
-   stopping the JS of an isolate being torn down, it enforces time slices:
-   a fiber whose JS has run longer than its isolate's slice while other
-   isolates exist is preempted, and the other isolates (and the loop's IO)
-   get their turn. Switching stacks here is safe: to QuickJS it is a C call
-   that takes a while. Its isolate's other fibers wait (coro_fiber_preempt),
-   so JS still runs to completion within an isolate. A turn starts when a
-   fiber is switched in; the switch counter tells the first check of a turn
-   from later ones without reading the clock on every switch. */
-static int interrupt_cb(JSRuntime *rt, void *opaque)
-{
-    coro_isolate *iso = opaque;
-    coro_fiber *f = coro_fiber_current();
-    uint64_t now, switches;
-
-    if (iso->terminating)
-        return 1;
-    if (!f || f->iso != iso || isolates.count < 2)
-        return 0;
-    switches = coro_sched_switches();
-    now = uv_hrtime();
-    if (switches != iso->slice_switches) {
-        iso->slice_switches = switches;
-        iso->slice_start = now;
-    } else if (now - iso->slice_start >= iso->cpu_slice_ns) {
-        coro_fiber_preempt();
-        iso->slice_switches = coro_sched_switches();
-        iso->slice_start = uv_hrtime();
-    }
-    return iso->terminating;
+    coro__run_fiber_left(iso, f);
 }
 
 void coro_isolate_terminate(coro_isolate *iso, int code)
@@ -982,72 +491,6 @@ void coro_isolate_terminate(coro_isolate *iso, int code)
     }
     if (iso->nfibers == 0)
         queue_reap(iso);
-}
-
-/* ------------------------------------------------------------------ */
-/* the main module */
-
-typedef struct main_args {
-    char *path;
-    char *code;
-} main_args;
-
-static void main_fiber_fn(coro_fiber *f, void *arg)
-{
-    main_args *a = arg;
-    coro_isolate *iso = f->iso;
-    JSContext *ctx = iso->ctx;
-    JSValue eval, result;
-    int r;
-
-    eval = coro_module_eval_builtin(ctx, "corojs:internal/bootstrap");
-    if (!JS_IsException(eval)) {
-        r = coro_await(ctx, eval, &result);
-        JS_FreeValue(ctx, eval);
-        eval = r == 0 ? JS_UNDEFINED : r == 1 ? JS_Throw(ctx, result) : JS_EXCEPTION;
-    }
-    if (!JS_IsException(eval)) { /* main_ns: its exports, for other isolates' calls */
-        if (a->path)
-            eval = coro_module_eval_file(ctx, a->path, &iso->main_ns);
-        else
-            eval = coro_module_eval_source(ctx, "[eval]", a->code, strlen(a->code), &iso->main_ns);
-    }
-    if (!JS_IsException(eval)) {
-        r = coro_await(ctx, eval, &result);
-        JS_FreeValue(ctx, eval);
-        if (r == 0) {
-            JS_FreeValue(ctx, result);
-            iso->main_done = 1;
-            coro_waitq_wake_all(&iso->main_waiters, 0);
-        }
-        eval = r == 0 ? JS_UNDEFINED : r == 1 ? JS_Throw(ctx, result) : JS_EXCEPTION;
-    }
-    if (JS_IsException(eval))
-        coro_report_uncaught(ctx, JS_GetException(ctx), "Uncaught");
-    free(a->path);
-    free(a->code);
-    free(a);
-}
-
-int coro_isolate_start(coro_isolate *iso, const char *path, const char *code)
-{
-    main_args *a = calloc(1, sizeof *a);
-    coro_fiber *f;
-
-    if (!a)
-        return -1;
-    a->path = path ? strdup(path) : NULL;
-    a->code = code ? strdup(code) : NULL;
-    f = coro_isolate_new_fiber(iso, main_fiber_fn, a);
-    if (!f) {
-        fprintf(stderr, "corojs: cannot create the main fiber: %s\n", strerror(errno));
-        free(a->path);
-        free(a->code);
-        free(a);
-        return -1;
-    }
-    coro_fiber_start(f);
-    return 0;
 }
 
 /* An isolate with nothing left to do ends; one whose main module never
@@ -1074,10 +517,8 @@ int coro_isolates_loop_ended(void)
         if (iso->terminating)
             continue;
         JS_RunGC(iso->rt); /* lets FinalizationRegistry see cyclic garbage */
-        if (JS_IsJobPending(iso->rt) || iso->rejections) {
-            start_runner(iso);
+        if (coro__run_leftovers(iso))
             work = 1;
-        }
     }
     if (work)
         return 1;

@@ -7,7 +7,7 @@
 #define COROJS_PRIM_HTTP_SERVER_H
 
 #include "http.h"
-#include "core/isolate.h"
+#include "core/run.h"
 
 typedef struct http_server http_server;
 typedef struct http_conn http_conn;

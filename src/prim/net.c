@@ -35,7 +35,7 @@
 #include "prim.h"
 #include "net.h"
 #include "core/binding.h"
-#include "core/isolate.h"
+#include "core/run.h"
 #include "core/utf8.h"
 
 #define READ_SIZE 65536

@@ -11,7 +11,7 @@
 
 #include "prim.h"
 #include "core/binding.h"
-#include "core/isolate.h"
+#include "core/run.h"
 
 typedef struct js_timer {
     coro_handle h;
