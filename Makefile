@@ -86,7 +86,8 @@ CORE_SRCS := core/fiber.c core/switch_$(SWITCH).c core/handle.c core/binding.c c
              core/isolate.c core/modules.c core/jail.c
 PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c
+             prim/dns.c prim/dgram.c prim/tls.c \
+             prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c
 PROGRAM_SRCS := workers.c
 LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a

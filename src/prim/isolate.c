@@ -743,7 +743,7 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     o.parent = self;
     o.name = path;
     o.expose_internals = self->expose_internals;
-    o.areas = coro_prim_areas;
+    o.areas = self->areas; /* a child has the areas its parent has */
     ji = coro_new_handle(ctx, sizeof *ji, &isolate_type);
     if (!ji)
         goto done;

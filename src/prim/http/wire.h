@@ -9,14 +9,14 @@
  * parser hands them over (so a head split between reads needs nothing
  * special); body bytes are collected for the one reading them.
  */
-#ifndef COROJS_PRIM_HTTP_H
-#define COROJS_PRIM_HTTP_H
+#ifndef COROJS_PRIM_HTTP_WIRE_H
+#define COROJS_PRIM_HTTP_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <llhttp.h>
 #include "quickjs.h"
-#include "net.h"
+#include "prim/net.h"
 
 /* What a wire reads from and writes to: a net socket, or a TLS connection
    over one. Calls block the fiber as net's do and return the same codes. */
@@ -168,6 +168,8 @@ JSValue http_throw(JSContext *ctx, int kind, const char *code, const char *fmt, 
     __attribute__((format(printf, 4, 5)));
 
 /* http_server.c: the server's part of the area. */
-int coro_http_server_init(JSContext *ctx, JSValueConst ns);
+/* The area's parts (http.c calls them). */
+int http_client_init(JSContext *ctx, JSValueConst ns);
+int http_server_init(JSContext *ctx, JSValueConst ns);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * prim/http_message.c: a server's requests and responses. An `exchange`
+ * prim/http/message.c: a server's requests and responses. An `exchange`
  * holds one request (its head as parsed, its body's state) and its response
  * (status, headers set, what was sent); the request and response objects a
  * handler gets are instances of two classes made here, each pointing to the
@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "http_server.h"
+#include "message.h"
 #include "core/binding.h"
 #include "core/quickjs_ext.h"
 #include "core/utf8.h"
@@ -165,7 +165,7 @@ static int has_token(const char *v, size_t n, const char *word)
 /* ------------------------------------------------------------------ */
 /* exchanges */
 
-http_exchange *http_exchange_new(JSRuntime *rt, http_conn *c)
+http_exchange *http_exchange_new(JSRuntime *rt, http_conn *c, void (*conn_unref)(http_conn *c))
 {
     http_exchange *x = js_malloc_rt(rt, sizeof *x);
 
@@ -174,6 +174,7 @@ http_exchange *http_exchange_new(JSRuntime *rt, http_conn *c)
     memset(x, 0, offsetof(http_exchange, text_inline));
     x->refs = 1;
     x->conn = c;
+    x->conn_unref = conn_unref;
     http_head_init(&x->head);
     x->headers = x->raw_headers = JS_UNDEFINED;
     x->status = 200;
@@ -569,7 +570,7 @@ int http_res_send(JSContext *ctx, http_exchange *x, const uint8_t *data, size_t 
         st = n ? c->w.ops->writev(ctx, c->w.io, bufs, n) : 0;
         if (st < 0)
             x->res_flags |= RES_CLOSE;
-        http_conn_unref(c);
+        x->conn_unref(c);
     }
     if (head != stack)
         js_free(ctx, head);
@@ -847,7 +848,7 @@ static JSValue js_req_read(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     js_free(ctx, all);
     x->req_flags &= ~REQ_READING;
     coro_waitq_wake_one(&x->readers, 0);
-    http_conn_unref(c);
+    x->conn_unref(c);
     return ret;
 }
 

@@ -1,5 +1,5 @@
 /*
- * prim/http_server.c: the HTTP server of __primordials.http: servers and
+ * prim/http/server.c: the HTTP server of __primordials.http: servers and
  * their connections.
  *
  * A connection is served by a fiber only while it has a request to answer.
@@ -24,8 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prim.h"
-#include "http_server.h"
+#include "message.h"
 #include "core/binding.h"
 
 #define LINGER_MS 1000          /* a closing connection reads what the client still sends */
@@ -94,6 +93,7 @@ static void list_add(http_conn *c, conn_list *l, uint64_t since, uint64_t timeou
 }
 
 static void conn_fiber(coro_fiber *f, void *arg);
+static void conn_unref(http_conn *c);
 
 /* Start a fiber serving c, from main. */
 static void conn_start_fiber(http_conn *c)
@@ -102,7 +102,7 @@ static void conn_start_fiber(http_conn *c)
 
     if (!f) { /* no fiber to be had (out of memory or mappings): drop the client */
         c->w.ops->close(c->w.io);
-        http_conn_unref(c);
+        conn_unref(c);
         return;
     }
     coro_fiber_start(f);
@@ -177,7 +177,7 @@ static void server_close_handle(coro_handle *h)
 /* ------------------------------------------------------------------ */
 /* connections */
 
-void http_conn_unref(http_conn *c)
+static void conn_unref(http_conn *c)
 {
     JSRuntime *rt = c->iso->rt;
 
@@ -199,7 +199,7 @@ static void conn_readable(js_socket *s, void *arg, int status)
 
     list_remove(c);
     if (status < 0) { /* closed while waiting */
-        http_conn_unref(c);
+        conn_unref(c);
         return;
     }
     conn_start_fiber(c);
@@ -224,7 +224,7 @@ static void conn_wait(http_conn *c)
 
     conn_drop_exchange(c);
     if (srv->closed || c->w.ops->watch(c->w.io, conn_readable, c) < 0) {
-        http_conn_unref(c);
+        conn_unref(c);
         return;
     }
     if (c->head_start)
@@ -479,7 +479,7 @@ static void conn_serve(JSContext *ctx, http_conn *c)
         int r;
 
         if (!c->x) { /* a new request: where its head goes */
-            c->x = http_exchange_new(c->iso->rt, c);
+            c->x = http_exchange_new(c->iso->rt, c, conn_unref);
             if (!c->x)
                 break;
             c->head_start = 0;
@@ -514,7 +514,7 @@ static void conn_serve(JSContext *ctx, http_conn *c)
             break;
         }
     }
-    http_conn_unref(c);
+    conn_unref(c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -614,8 +614,8 @@ static const JSCFunctionListEntry server_funcs[] = {
     JS_CFUNC_DEF("connectionHandler", 2, js_http_connection_handler),
     JS_CFUNC_DEF("closeServer", 1, js_http_close_server),
 };
-int coro_http_server_init(JSContext *ctx, JSValueConst ns)
+int http_server_init(JSContext *ctx, JSValueConst ns)
 {
     JS_SetPropertyFunctionList(ctx, ns, server_funcs, sizeof server_funcs / sizeof server_funcs[0]);
-    return http_message_init(ctx, ns);
+    return 0;
 }
