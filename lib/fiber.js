@@ -6,6 +6,7 @@
 //   Fiber.current                     the running fiber
 //   Fiber.sleep(ms), Fiber.yield()    block this fiber only
 //   Fiber.await(promise)              block this fiber until the promise settles
+//   Fiber.exclusive(fn, ...args)      fn(...args), nothing else of this isolate running meanwhile
 
 import P from 'corojs:internal/primordials';
 
@@ -27,11 +28,7 @@ export class Fiber {
   }
 
   static run(fn, ...args) {
-    if (typeof fn !== 'function') {
-      const e = new TypeError(`The "fn" argument must be of type function. Received ${describe(fn)}`);
-      e.code = 'ERR_INVALID_ARG_TYPE';
-      throw e;
-    }
+    checkFunction(fn);
     const f = new Fiber(kToken);
     f.#id = F.create(f, fn, args);
     registry.register(f, f.#id);
@@ -63,6 +60,11 @@ export class Fiber {
     return F.await(value);
   }
 
+  static exclusive(fn, ...args) {
+    checkFunction(fn);
+    return F.exclusive(fn, args);
+  }
+
   static stats() {
     return F.stats();
   }
@@ -70,6 +72,13 @@ export class Fiber {
   get [Symbol.toStringTag]() {
     return 'Fiber';
   }
+}
+
+function checkFunction(fn) {
+  if (typeof fn === 'function') return;
+  const e = new TypeError(`The "fn" argument must be of type function. Received ${describe(fn)}`);
+  e.code = 'ERR_INVALID_ARG_TYPE';
+  throw e;
 }
 
 function describe(v) {

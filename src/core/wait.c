@@ -122,6 +122,16 @@ void coro_turn_give(int *taken, coro_waitq *q)
     coro_waitq_wake_one(q, 0);
 }
 
+int coro_refuse_exclusive_wait(JSContext *ctx, const char *what)
+{
+    if (!coro_fiber_exclusive(coro_fiber_current()))
+        return 0;
+    coro_throw_code(ctx, "ERR_FIBER_EXCLUSIVE",
+                    "%s inside Fiber.exclusive would never end: nothing else of this isolate runs "
+                    "until it returns", what);
+    return -1;
+}
+
 /* A fiber awaiting a promise. The request lives on the fiber's stack and the
    promise's callbacks name it by a handle ID, so a callback that comes after
    the wait is over (the isolate was torn down meanwhile) finds nothing. */
@@ -198,6 +208,8 @@ static int await_pending(JSContext *ctx, JSValueConst promise, JSValue *result)
     JSValue id, on_ok, on_err;
     int r;
 
+    if (coro_refuse_exclusive_wait(ctx, "waiting for a promise") < 0)
+        return -1;
     req.h.type = &await_type;
     req.h.iso = iso;
     if (!coro_handles_add(&iso->handles, &req.h)) {

@@ -1,4 +1,4 @@
-import { test, assert } from './harness.mjs';
+import { test, assert, tmpdir } from './harness.mjs';
 import { Fiber as FiberFromModule } from 'corojs:fiber';
 
 test('Fiber is a global and the corojs:fiber export', () => {
@@ -209,4 +209,61 @@ test('two fibers yielding to each other forever starve neither timers nor socket
   stop = true;
   a.join();
   b.join();
+});
+
+test('Fiber.exclusive: no timer, promise job or other fiber of the isolate runs until it returns', () => {
+  const file = `${tmpdir}/exclusive.txt`;
+  fs.writeFile(file, 'data');
+  let x = 0;
+  setTimeout(() => { x = 1; }, 0);
+  Promise.resolve().then(() => { x = 2; });
+  const other = Fiber.run(() => { Fiber.sleep(0); x = 3; });
+  const seen = [x];
+  const r = Fiber.exclusive((a) => {
+    const data = fs.readFile(file); // parks on the thread pool
+    Fiber.sleep(5);                 // parks until the timers above are long due
+    seen.push(x);
+    return `${a} ${data}`;
+  }, 'read');
+  seen.push(x); // the statement right after: still nothing else has run
+  assert.equal(r, 'read data');
+  assert.deepEqual(seen, [0, 0, 0]);
+  other.join();
+  Fiber.sleep(5);
+  assert.ok(x !== 0, 'they all run after it');
+});
+
+test('Fiber.exclusive: other isolates go on meanwhile; sections nest', () => {
+  const child = new Isolate(`${import.meta.dirname}/fixtures/isolate/lib.mjs`);
+  let ran = false;
+  setTimeout(() => { ran = true; }, 0);
+  const r = Fiber.exclusive(() => {
+    Fiber.sleep(2);
+    return Fiber.exclusive(() => child.call('sleepy', 2)) + child.call('add', 1, 2);
+  });
+  assert.equal(r, 'slept3');
+  assert.equal(ran, false);
+  child.terminate();
+  child.join();
+});
+
+test('Fiber.exclusive: waiting for the isolate itself throws ERR_FIBER_EXCLUSIVE', () => {
+  assert.throws(() => Fiber.exclusive(() => Fiber.await(new Promise(() => {}))), { code: 'ERR_FIBER_EXCLUSIVE' });
+  let f;
+  assert.throws(() => Fiber.exclusive(() => { f = Fiber.run(() => 'later'); f.join(); }), { code: 'ERR_FIBER_EXCLUSIVE' });
+  assert.equal(f.join(), 'later', 'the fiber it started runs once it returns');
+  assert.equal(Fiber.exclusive(() => Fiber.await(Promise.resolve(5))), 5, 'a settled promise is fine');
+  assert.throws(() => Fiber.exclusive(42), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => Fiber.exclusive(() => { throw new RangeError('inside'); }), { name: 'RangeError' });
+  let ok = false;
+  setTimeout(() => { ok = true; }, 0);
+  Fiber.sleep(5);
+  assert.ok(ok, 'a section that threw has let go');
+});
+
+test('Fiber.exclusive: an isolate blocked forever inside one still terminates and joins', () => {
+  const child = new Isolate(`${import.meta.dirname}/fixtures/isolate/exclusive.mjs`);
+  Fiber.sleep(5); // its timers fire and are held back
+  child.terminate();
+  assert.deepEqual(child.join(), { code: 1, error: undefined });
 });
