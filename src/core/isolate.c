@@ -167,7 +167,8 @@ static void link_isolate(coro_isolate *iso)
     else
         isolates.first = iso;
     isolates.last = iso;
-    isolates.count++;
+    if (++isolates.count == 2)
+        coro__run_watch(1);
 }
 
 static void unlink_isolate(coro_isolate *iso)
@@ -180,7 +181,8 @@ static void unlink_isolate(coro_isolate *iso)
         iso->all_next->all_prev = iso->all_prev;
     else
         isolates.last = iso->all_prev;
-    isolates.count--;
+    if (--isolates.count == 1)
+        coro__run_watch(0);
 }
 
 coro_isolate *coro_isolates_first(void)
@@ -372,6 +374,7 @@ static void reap_isolates(void)
 
 void coro_isolates_shutdown(void)
 {
+    coro__run_watch_stop();
     if (isolates.reaper_ready)
         uv_close((uv_handle_t *)&isolates.reaper, NULL);
     isolates.reaper_ready = 0;
@@ -447,6 +450,9 @@ static void fiber_enter_js(coro_fiber *f)
         reserve = 32 * 1024;
     coro_qjs_set_frame(iso->rt, f->saved);
     coro_qjs_set_stack(iso->rt, (uintptr_t)(f->stack + f->stack_size), f->stack_size - reserve);
+    coro__run_entered(iso);
+    if (iso->terminating) /* no JS of it runs any more: its first call throws */
+        coro_qjs_interrupt_soon(iso->ctx);
 }
 
 static void fiber_leave_js(coro_fiber *f)
@@ -489,6 +495,9 @@ void coro_isolate_terminate(coro_isolate *iso, int code)
         if (f->state == CORO_FIBER_PARKED && !(f->park_flags & CORO_PARK_NOINTERRUPT))
             coro_fiber_wake(f, CORO_ETERMINATED);
     }
+    /* fibers held back by a preempted one, or by an exclusive section that
+       may never end, must run to unwind */
+    coro_sched_group_release(&iso->group);
     if (iso->nfibers == 0)
         queue_reap(iso);
 }

@@ -32,6 +32,11 @@ void coro_qjs_set_stack(JSRuntime *rt, uintptr_t top, size_t size)
     update_stack_limit(rt);
 }
 
+void coro_qjs_interrupt_soon(JSContext *ctx)
+{
+    __atomic_store_n(&ctx->interrupt_counter, 0, __ATOMIC_RELAXED);
+}
+
 int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m)
 {
     if (js_create_module_function(ctx, m) < 0)

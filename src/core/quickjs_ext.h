@@ -17,6 +17,12 @@ void coro_qjs_set_frame(JSRuntime *rt, void *frame);
    before it throws RangeError. */
 void coro_qjs_set_stack(JSRuntime *rt, uintptr_t top, size_t size);
 
+/* Make ctx call the runtime's interrupt handler at its next interrupt point
+   (a call, a loop's back edge) instead of after up to 10,000 of them. Safe
+   from another thread: a lost race only delays the call to the next point
+   that counts down to zero. */
+void coro_qjs_interrupt_soon(JSContext *ctx);
+
 /* Link a resolved module now, as JS_EvalFunction would first do, so its
    namespace can be taken before it runs. 0, or -1 with an exception. */
 int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "binding.h"
 #include "modules.h"
@@ -29,6 +31,7 @@ typedef struct coro_rejection {
 static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
                             JS_BOOL is_handled, void *opaque);
 static int interrupt_cb(JSRuntime *rt, void *opaque);
+static void watch_forget(coro_isolate *iso);
 
 /* ------------------------------------------------------------------ */
 /* calls */
@@ -339,6 +342,8 @@ void coro__run_detach(coro_isolate *iso)
 {
     coro_rejection *r;
 
+    watch_forget(iso);
+
     unqueue_check(iso);
     while ((r = iso->rejections)) {
         iso->rejections = r->next;
@@ -405,7 +410,8 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     coro_isolate_terminate(iso, 1);
 }
 
-/* QuickJS calls this every few thousand bytecode operations. Besides
+/* QuickJS calls this every few thousand bytecode operations (and, poked by
+   the watchdog below, at least once a tick while a turn goes on). Besides
    stopping the JS of an isolate being torn down, it enforces time slices:
    a fiber whose JS has run longer than its isolate's slice while other
    isolates exist is preempted, and the other isolates (and the loop's IO)
@@ -435,6 +441,117 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
         iso->slice_start = uv_hrtime();
     }
     return iso->terminating;
+}
+
+/* The watchdog. QuickJS counts down 10,000 interrupt points (calls, loop
+   back edges) between calls of the handler, and a loop over a slow native
+   call (a 20 ms indexOf on a big string) takes minutes to get there. So
+   while more than one isolate lives, a thread looks every WATCH_TICK_MS: if
+   no switch happened since its last look, one turn has gone on for a tick,
+   and it makes the context that runs call the handler at its next
+   interrupt point. A slice so ends within about two ticks of its time,
+   whatever the JS does; only a single native call longer than that runs to
+   its end. The context is published on every switch in, and taken back
+   under the lock before it is freed, so the thread never touches a freed
+   one. */
+#define WATCH_TICK_MS 2
+
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int started, active, stop;
+    JSContext *running;   /* the context of the fiber switched in last */
+} watch = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void *watch_main(void *arg)
+{
+    uint64_t seen = 0, now;
+    struct timespec deadline;
+    JSContext *ctx;
+
+    pthread_mutex_lock(&watch.lock);
+    while (!watch.stop) {
+        if (!watch.active) {
+            pthread_cond_wait(&watch.cond, &watch.lock);
+            continue;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_nsec += WATCH_TICK_MS * 1000000;
+        if (deadline.tv_nsec >= 1000000000) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&watch.cond, &watch.lock, &deadline);
+        now = coro_sched_switches();
+        ctx = __atomic_load_n(&watch.running, __ATOMIC_RELAXED);
+        if (now == seen && ctx)
+            coro_qjs_interrupt_soon(ctx);
+        seen = now;
+    }
+    pthread_mutex_unlock(&watch.lock);
+    return NULL;
+}
+
+static int watch_start(void)
+{
+    pthread_condattr_t ca;
+    pthread_attr_t ta;
+    int r;
+
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&watch.cond, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_attr_init(&ta);
+    pthread_attr_setstacksize(&ta, 64 * 1024);
+    r = pthread_create(&watch.thread, &ta, watch_main, NULL);
+    pthread_attr_destroy(&ta);
+    if (r != 0) {
+        pthread_cond_destroy(&watch.cond);
+        return -1;
+    }
+    watch.started = 1;
+    return 0;
+}
+
+void coro__run_watch(int on)
+{
+    if (on && !watch.started && watch_start() < 0)
+        return; /* no thread: slices are enforced at QuickJS's own pace */
+    if (!watch.started)
+        return;
+    pthread_mutex_lock(&watch.lock);
+    watch.active = on;
+    pthread_cond_signal(&watch.cond);
+    pthread_mutex_unlock(&watch.lock);
+}
+
+void coro__run_watch_stop(void)
+{
+    if (!watch.started)
+        return;
+    pthread_mutex_lock(&watch.lock);
+    watch.stop = 1;
+    pthread_cond_signal(&watch.cond);
+    pthread_mutex_unlock(&watch.lock);
+    pthread_join(watch.thread, NULL);
+    pthread_cond_destroy(&watch.cond);
+    watch.started = watch.stop = watch.active = 0;
+}
+
+/* iso is about to be freed: the watchdog must not poke it after this. */
+static void watch_forget(coro_isolate *iso)
+{
+    pthread_mutex_lock(&watch.lock);
+    if (watch.running == iso->ctx)
+        __atomic_store_n(&watch.running, NULL, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&watch.lock);
+}
+
+void coro__run_entered(coro_isolate *iso)
+{
+    __atomic_store_n(&watch.running, iso->ctx, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------------ */

@@ -50,6 +50,13 @@ void coro__run_detach(coro_isolate *iso);
 void coro__run_fiber_left(coro_isolate *iso, coro_fiber *f);
 void coro__run_drained(void);
 
+/* For isolate.c: iso's JS is about to run on a fiber (the switch hook); the
+   watchdog thread runs while more than one isolate lives (on), and stops
+   for good at the end of the process. */
+void coro__run_entered(coro_isolate *iso);
+void coro__run_watch(int on);
+void coro__run_watch_stop(void);
+
 /* For isolate.c, when the loop ran dry: start a runner for iso's pending
    jobs and unhandled errors; 1 if there was any. */
 int coro__run_leftovers(coro_isolate *iso);

@@ -223,6 +223,19 @@ test('an infinite loop in one isolate does not stop the others; terminate stops 
   assert.equal(outcome, 'ERR_ISOLATE_TERMINATED');
 });
 
+test('a loop over long native calls is preempted too', () => {
+  // 3,000 indexOf calls on 4 MB take seconds but reach QuickJS's interrupt
+  // count of 10,000 not once: only the watchdog cuts the slice short
+  const spinner = new Isolate(`${dir}/lib.mjs`);
+  let outcome;
+  spinner.callAsync('spinNative', 3000).then((v) => { outcome = v; }, (e) => { outcome = e.code; });
+  Fiber.sleep(1); // runs only if the spinner was preempted
+  spinner.terminate();
+  spinner.join();
+  Fiber.sleep(1);
+  assert.equal(outcome, 'ERR_ISOLATE_TERMINATED', 'terminated in the middle of its loop');
+});
+
 test('preemption never interleaves two fibers of one isolate', () => {
   const c = new Isolate(`${dir}/lib.mjs`, { cpuSlice: 1 });
   const p = c.callAsync('spinWithTimer', 30);
