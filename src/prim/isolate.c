@@ -99,9 +99,9 @@ static JSValue throw_in_use(JSContext *ctx);
 static void callable_close(coro_handle *h);
 static void proxy_close(coro_handle *h);
 
-static const coro_handle_type isolate_type = { "Isolate", isolate_close };
-static const coro_handle_type callable_type = { "Callable", callable_close };
-static const coro_handle_type proxy_type = { "Proxy", proxy_close };
+static const coro_handle_type isolate_type = { "Isolate", isolate_close, NULL };
+static const coro_handle_type callable_type = { "Callable", callable_close, NULL };
+static const coro_handle_type proxy_type = { "Proxy", proxy_close, NULL };
 
 static rpc_state *state_of(coro_isolate *iso)
 {

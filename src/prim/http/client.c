@@ -21,7 +21,7 @@ typedef struct http_client {
 } http_client;
 
 static void client_close_handle(coro_handle *h);
-static const coro_handle_type client_type = { "HttpClientConnection", client_close_handle };
+static const coro_handle_type client_type = { "HttpClientConnection", client_close_handle, NULL };
 
 static void client_free_if_done(http_client *c)
 {
@@ -39,7 +39,7 @@ static void client_close_handle(coro_handle *h)
     if (c->closed)
         return;
     c->closed = 1;
-    c->w.ops->close(c->w.io); /* wakes a reader, which frees us on its way out */
+    coro_stream_close(c->w.io); /* wakes a reader, which frees us on its way out */
     client_free_if_done(c);
 }
 
@@ -74,29 +74,28 @@ static JSValue client_throw(JSContext *ctx, http_client *c, ssize_t r)
     }
     if (r == UV_ECONNRESET)
         return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "socket hang up");
-    return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
+    return JS_Throw(ctx, coro_stream_error(ctx, (int)r, "read"));
 }
 
-/* clientOpen(socketId, maxHeaderSize, tls) -> id: the socket (a net socket,
-   or a TLS one with tls true) is the connection's now */
+/* clientOpen(streamId, maxHeaderSize) -> id: the stream (a socket, or a
+   TLS connection) is the connection's now */
 static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    const http_io_ops *ops;
     http_client *c;
     int64_t max_head;
-    void *io;
+    coro_stream *io;
 
     if (coro_arg_integer(ctx, argv[1], "maxHeaderSize", 1, INT32_MAX, &max_head) < 0)
         return JS_EXCEPTION;
-    io = http_io_open(ctx, argv[0], JS_ToBool(ctx, argv[2]), &ops);
+    io = coro_stream_hold(ctx, argv[0]);
     if (!io)
         return JS_EXCEPTION;
     c = coro_new_handle(ctx, sizeof *c, &client_type);
     if (!c) {
-        ops->release(io);
+        coro_stream_release(io);
         return JS_EXCEPTION;
     }
-    http_wire_init(&c->w, JS_GetRuntime(ctx), ops, io, HTTP_RESPONSE);
+    http_wire_init(&c->w, JS_GetRuntime(ctx), io, HTTP_RESPONSE);
     c->w.max_head = (size_t)max_head;
     http_head_init(&c->head);
     http_wire_next(&c->w, &c->head);
@@ -200,7 +199,7 @@ static JSValue js_http_client_reusable(JSContext *ctx, JSValueConst this_val, in
     if (!c)
         return JS_EXCEPTION;
     ok = (c->w.flags & WIRE_MSG_DONE) && !(c->w.flags & WIRE_EOF) && c->w.pos == c->w.len &&
-         llhttp_should_keep_alive(&c->w.p) && !c->w.ops->readable(c->w.io);
+         llhttp_should_keep_alive(&c->w.p) && !coro_stream_readable(c->w.io);
     if (ok)
         http_wire_next(&c->w, &c->head);
     client_put(c);
@@ -217,7 +216,7 @@ static JSValue js_http_client_stale(JSContext *ctx, JSValueConst this_val, int a
 
     if (!c)
         return JS_EXCEPTION;
-    stale = c->w.ops->readable(c->w.io);
+    stale = coro_stream_readable(c->w.io);
     client_put(c);
     return JS_NewBool(ctx, stale);
 }
@@ -237,11 +236,11 @@ static JSValue js_http_client_write(JSContext *ctx, JSValueConst this_val, int a
     if (!c)
         return JS_EXCEPTION;
     buf = uv_buf_init((char *)data, (unsigned)len);
-    st = c->w.ops->writev(ctx, c->w.io, &buf, 1);
+    st = coro_stream_writev(ctx, c->w.io, &buf, 1);
     client_put(c);
     if (st == CORO_ETERMINATED)
         return JS_EXCEPTION;
-    return st < 0 ? JS_Throw(ctx, coro_net_error(ctx, st, "write")) : JS_UNDEFINED;
+    return st < 0 ? JS_Throw(ctx, coro_stream_error(ctx, st, "write")) : JS_UNDEFINED;
 }
 
 /* clientIdle(id, idle): a pooled connection does not keep the program
@@ -252,7 +251,7 @@ static JSValue js_http_client_idle(JSContext *ctx, JSValueConst this_val, int ar
 
     if (!c)
         return JS_EXCEPTION;
-    coro_net_ref(c->w.ops->socket(c->w.io), !JS_ToBool(ctx, argv[1]));
+    coro_stream_ref(c->w.io, !JS_ToBool(ctx, argv[1]));
     return JS_UNDEFINED;
 }
 
@@ -267,7 +266,7 @@ static JSValue js_http_client_close(JSContext *ctx, JSValueConst this_val, int a
 }
 
 static const JSCFunctionListEntry client_funcs[] = {
-    JS_CFUNC_DEF("clientOpen", 3, js_http_client_open),
+    JS_CFUNC_DEF("clientOpen", 2, js_http_client_open),
     JS_CFUNC_DEF("clientWrite", 2, js_http_client_write),
     JS_CFUNC_DEF("clientResponse", 3, js_http_client_response),
     JS_CFUNC_DEF("clientRead", 2, js_http_client_read),

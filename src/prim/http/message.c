@@ -567,7 +567,7 @@ int http_res_send(JSContext *ctx, http_exchange *x, const uint8_t *data, size_t 
         st = UV_EPIPE;
     } else {
         c->refs++;
-        st = n ? c->w.ops->writev(ctx, c->w.io, bufs, n) : 0;
+        st = n ? coro_stream_writev(ctx, c->w.io, bufs, n) : 0;
         if (st < 0)
             x->res_flags |= RES_CLOSE;
         x->conn_unref(c);
@@ -751,7 +751,7 @@ static int send_continue(JSContext *ctx, http_exchange *x)
     http_wire *w = &x->conn->w;
     uv_buf_t buf = uv_buf_init((char *)msg, sizeof msg - 1);
 
-    return w->ops->writev(ctx, w->io, &buf, 1);
+    return coro_stream_writev(ctx, w->io, &buf, 1);
 }
 
 /* The error for a body that could not be read, and the status the
@@ -785,7 +785,7 @@ static JSValue body_error(JSContext *ctx, http_exchange *x, ssize_t r)
     }
     if (r == UV_ETIMEDOUT)
         x->fail_status = 408;
-    return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
+    return JS_Throw(ctx, coro_stream_error(ctx, (int)r, "read"));
 }
 
 /* read() -> Uint8Array or null at the end; bytes() -> all the rest as one
@@ -859,7 +859,7 @@ static JSValue js_req_socket_id(JSContext *ctx, JSValueConst this_val, int argc,
 
     if (!x)
         return JS_EXCEPTION;
-    return x->conn ? JS_NewBigUint64(ctx, coro_net_id(x->conn->w.ops->socket(x->conn->w.io))) : JS_UNDEFINED;
+    return x->conn ? JS_NewBigUint64(ctx, coro_stream_bottom(x->conn->w.io)->h.id) : JS_UNDEFINED;
 }
 
 static const JSCFunctionListEntry req_proto_funcs[] = {
@@ -1154,7 +1154,7 @@ static JSValue js_res_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     if (st == -1)
         return JS_EXCEPTION;
     if (st < 0)
-        return st == CORO_ETERMINATED ? JS_EXCEPTION : JS_Throw(ctx, coro_net_error(ctx, st, "write"));
+        return st == CORO_ETERMINATED ? JS_EXCEPTION : JS_Throw(ctx, coro_stream_error(ctx, st, "write"));
     return magic == 1 ? JS_DupValue(ctx, this_val) : magic == 0 ? JS_TRUE : JS_UNDEFINED;
 }
 
