@@ -65,15 +65,15 @@ static JSValue client_throw(JSContext *ctx, http_client *c, ssize_t r)
         return JS_EXCEPTION;
     if (HTTP_IS_EPARSE(r)) {
         if (c->w.error == WIRE_HEAD_TOO_LARGE)
-            return http_throw(ctx, HTTP_ERROR, "HPE_HEADER_OVERFLOW", "Header overflow");
+            return coro_throw_code(ctx, "HPE_HEADER_OVERFLOW", "Header overflow");
         if (c->w.error == WIRE_NO_MEMORY)
             return JS_ThrowOutOfMemory(ctx);
-        return http_throw(ctx, HTTP_ERROR, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
+        return coro_throw_code(ctx, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
                           "Parse Error: %s", llhttp_get_error_reason(&c->w.p) ?
                           llhttp_get_error_reason(&c->w.p) : llhttp_errno_name(HTTP_EPARSE_CODE(r)));
     }
     if (r == UV_ECONNRESET)
-        return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "socket hang up");
+        return coro_throw_code(ctx, "ECONNRESET", "socket hang up");
     return JS_Throw(ctx, coro_stream_error(ctx, (int)r, "read"));
 }
 
