@@ -241,7 +241,7 @@ function checkOptions(options) {
   if (typeof options !== 'object' || options === null) {
     throw typeError('ERR_INVALID_ARG_TYPE', `The "options" argument must be of type object. Received ${describe(options)}`);
   }
-  const known = ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs'];
+  const known = ['memoryLimit', 'cpuSlice', 'maxFibers', 'maxIsolates', 'env', 'argv', 'net', 'fs'];
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) throw typeError('ERR_INVALID_ARG_VALUE', `Unknown option "${k}" (one of ${known.join(', ')})`);
   }
@@ -256,7 +256,10 @@ function checkOptions(options) {
     }
     return v;
   };
-  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false };
+  const out = {
+    memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1),
+    maxFibers: count('maxFibers', 1), maxIsolates: count('maxIsolates', 1), net: false,
+  };
   if (options.env !== undefined) {
     if (typeof options.env !== 'object' || options.env === null) {
       throw typeError('ERR_INVALID_ARG_TYPE', `The "env" option must be of type object. Received ${describe(options.env)}`);

@@ -201,6 +201,66 @@ static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
     return 0;
 }
 
+/* What an isolate is given, or the default, but never more than `most`. */
+static size_t capped(size_t given, size_t dflt, size_t most)
+{
+    size_t v = given ? given : dflt;
+
+    return v < most ? v : most;
+}
+
+/* An allocation of iso passed a limit (its own or one above it). A child
+   then ends (run.c) at the next safe point: its heap may hold half-built
+   state. A root's out-of-memory error stays a catchable error. */
+static void budget_refused(coro_budget *b)
+{
+    coro_isolate *iso = b->owner;
+
+    if (!iso->parent || iso->terminating || iso->out_of_memory)
+        return;
+    iso->out_of_memory = 1;
+    /* it is done for: what it allocates until it ends (a stretch of code
+       without an interrupt point) no longer fails, or every error it threw
+       meanwhile would fail to be made too */
+    JS_SetMemoryLimit(iso->rt, (size_t)-1);
+    coro_qjs_interrupt_soon(iso->ctx);
+}
+
+/* iso's budget, under its parent's, with the limits it is given capped by
+   the parent's (limits nest; see isolate.h). */
+static int new_budget(coro_isolate *iso, const coro_isolate_options *opt)
+{
+    coro_budget *up = opt->parent ? opt->parent->budget : NULL;
+    size_t fibers = capped(opt->max_fibers, up ? CORO_DEFAULT_MAX_FIBERS : CORO_UNLIMITED,
+                           up ? up->max_fibers : CORO_UNLIMITED);
+    size_t isolates = capped(opt->max_isolates, up ? CORO_DEFAULT_MAX_ISOLATES : CORO_UNLIMITED,
+                             up ? up->max_isolates : CORO_UNLIMITED);
+    size_t bytes = capped(opt->memory_limit, CORO_UNLIMITED, up ? up->max_bytes : CORO_UNLIMITED);
+
+    if (up && !coro_budget_fits(up, CORO_ISOLATE_BYTES)) {
+        errno = ENOMEM; /* no room left for even an empty isolate */
+        return -1;
+    }
+    iso->budget = coro_budget_new(up, bytes, fibers, isolates);
+    if (!iso->budget)
+        return -1;
+    iso->budget->owner = iso;
+    iso->budget->refused = budget_refused;
+    return 0;
+}
+
+/* Its slice, capped by its parent's unless the parent is a root: the
+   program may give any slice; below it, a slice bounds those it starts. */
+static uint64_t slice_ns(const coro_isolate_options *opt)
+{
+    coro_isolate *parent = opt->parent;
+    uint64_t ms = opt->cpu_slice_ms ? opt->cpu_slice_ms : CORO_DEFAULT_CPU_SLICE_MS;
+
+    if (parent && parent->parent && ms * 1000000 > parent->cpu_slice_ns)
+        return parent->cpu_slice_ns;
+    return ms * 1000000;
+}
+
 coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
 {
     coro_isolate *iso = calloc(1, sizeof *iso);
@@ -209,9 +269,9 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     if (!iso)
         return NULL;
     iso->port = calloc(1, sizeof *iso->port);
-    if (!iso->port || copy_options(iso, opt) < 0)
+    if (!iso->port || copy_options(iso, opt) < 0 || new_budget(iso, opt) < 0)
         goto fail_rt;
-    iso->rt = JS_NewRuntime();
+    iso->rt = coro_qjs_new_runtime(iso->budget);
     if (!iso->rt)
         goto fail_rt;
     iso->ctx = JS_NewContext(iso->rt);
@@ -221,12 +281,12 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     iso->port->refs = 1; /* the isolate's own, dropped when it is freed */
     iso->port->uid = next_isolate_uid++;
     iso->parent = opt->parent ? coro_port_ref(opt->parent->port) : NULL;
-    iso->cpu_slice_ns = (opt->cpu_slice_ms ? opt->cpu_slice_ms : CORO_DEFAULT_CPU_SLICE_MS) * 1000000;
+    iso->cpu_slice_ns = slice_ns(opt);
     iso->main_ns = JS_UNDEFINED;
     JS_SetRuntimeOpaque(iso->rt, iso);
     JS_SetContextOpaque(iso->ctx, iso);
-    if (opt->memory_limit)
-        JS_SetMemoryLimit(iso->rt, opt->memory_limit);
+    if (iso->budget->max_bytes != CORO_UNLIMITED)
+        JS_SetMemoryLimit(iso->rt, iso->budget->max_bytes);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
     iso->caps = opt->caps;
@@ -256,6 +316,8 @@ fail_ctx:
     JS_FreeRuntime(iso->rt);
 fail_rt:
     err = errno;
+    if (iso->budget)
+        coro_budget_end(iso->budget);
     free(iso->port);
     coro_strv_free(iso->argv);
     coro_strv_free(iso->env);
@@ -286,6 +348,7 @@ static void isolate_free(coro_isolate *iso)
     JS_FreeValue(iso->ctx, iso->main_ns);
     JS_FreeContext(iso->ctx);
     JS_FreeRuntime(iso->rt);
+    coro_budget_end(iso->budget);
     coro_handles_free(&iso->handles);
     unlink_isolate(iso);
     coro_port_unref(iso->parent);
@@ -366,6 +429,7 @@ static void link_fiber(coro_isolate *iso, coro_fiber *f)
 
 static void unlink_fiber(coro_isolate *iso, coro_fiber *f)
 {
+    coro_budget_give_fiber(iso->budget);
     if (f->iso_prev)
         f->iso_prev->iso_next = f->iso_next;
     else
@@ -377,12 +441,20 @@ static void unlink_fiber(coro_isolate *iso, coro_fiber *f)
 
 coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg)
 {
-    coro_fiber *f = coro_fiber_create(iso, fn, arg);
+    coro_fiber *f;
+    int err;
 
-    if (f) {
-        f->group = &iso->group;
-        link_fiber(iso, f);
+    if (coro_budget_take_fiber(iso->budget) < 0)
+        return NULL;
+    f = coro_fiber_create(iso, fn, arg);
+    if (!f) {
+        err = errno;
+        coro_budget_give_fiber(iso->budget);
+        errno = err;
+        return NULL;
     }
+    f->group = &iso->group;
+    link_fiber(iso, f);
     return f;
 }
 
@@ -402,9 +474,16 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
         return NULL;
     }
     f = coro_isolate_new_fiber(iso, fn, arg);
-    if (!f)
+    if (f)
+        return f;
+    if (errno == EAGAIN)
+        coro_throw_code(ctx, "ERR_FIBER_LIMIT", "too many fibers: this isolate and those it "
+                        "started may hold %zu (maxFibers)", iso->budget->max_fibers);
+    else if (errno == ENOMEM && !coro_budget_fits(iso->budget, CORO_FIBER_BYTES))
+        JS_ThrowOutOfMemory(ctx);
+    else
         coro_throw_uv(ctx, -errno, "mmap", NULL, NULL);
-    return f;
+    return NULL;
 }
 
 /* The switch hooks (DESIGN.md, "Fibers on QuickJS"): the runtime's chain of

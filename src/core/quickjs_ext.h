@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "quickjs.h"
+#include "budget.h"
 
 /* The runtime's chain of active JS frames (rt->current_stack_frame). */
 void *coro_qjs_get_frame(JSRuntime *rt);
@@ -47,8 +48,14 @@ int coro_qjs_is_pinned(JSValueConst obj);
    interrupt error, or one made with JS_SetUncatchableError). */
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val);
 
+/* A runtime whose memory counts in budget b and those above it (budget.h):
+   an allocation that would pass one of their limits fails (b->refused is
+   called), unless the runtime's own limit is lifted (JS_SetMemoryLimit to
+   SIZE_MAX); set its limit to b's to have it checked. */
+JSRuntime *coro_qjs_new_runtime(coro_budget *b);
+
 /* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
-   runtimes use QuickJS's default allocator, plain malloc() with counters.
+   runtimes use one allocator, plain malloc() with counters.
    disown: the block no longer counts in rt and is plain malloc() memory.
    adopt: it counts in rt from now on; -1 if that would pass rt's limit. */
 void *coro_qjs_disown(JSRuntime *rt, void *ptr);

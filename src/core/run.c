@@ -301,6 +301,8 @@ static void job_check_cb(uv_check_t *h)
 
 void coro__run_fiber_left(coro_isolate *iso, coro_fiber *f)
 {
+    if (iso->out_of_memory) /* no interrupt point came since */
+        coro_isolate_end_out_of_memory(iso);
     if (f == iso->drainer && f->state != CORO_FIBER_READY)
         iso->drainer = NULL; /* blocked inside a job: another runner takes over */
     run_pending_jobs(iso);
@@ -377,6 +379,30 @@ static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *
     JS_FreeValue(ctx, JS_GetException(ctx)); /* from a failed conversion */
 }
 
+/* A child whose allocation passed a memory limit ends, as workerd's and
+   Node's workers do: its heap may hold half-built state. Its error, an
+   InternalError "out of memory" with code ERR_ISOLATE_OUT_OF_MEMORY, goes
+   to join() and to the callers it had. No JS runs here (it is called from
+   the interrupt handler and from the leave hook too). */
+void coro_isolate_end_out_of_memory(coro_isolate *iso)
+{
+    JSContext *ctx = iso->ctx;
+    JSValue exc;
+
+    if (iso->terminating)
+        return;
+    JS_SetMemoryLimit(iso->rt, (size_t)-1); /* it ends: its limit no longer matters */
+    JS_ThrowInternalError(ctx, "out of memory");
+    exc = JS_GetException(ctx);
+    JS_SetPropertyStr(ctx, exc, "code", JS_NewString(ctx, "ERR_ISOLATE_OUT_OF_MEMORY"));
+    if (iso->record_error)
+        iso->record_error(iso, exc);
+    JS_FreeValue(ctx, exc);
+    fprintf(stderr, "[%llu %s] InternalError: out of memory: the isolate ends\n",
+            (unsigned long long)iso->port->uid, iso->name ? iso->name : "?");
+    coro_isolate_terminate(iso, 1);
+}
+
 void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
@@ -384,6 +410,11 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
 
     if (iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
         JS_FreeValue(ctx, exc);
+        return;
+    }
+    if (iso->out_of_memory) { /* the error is that, whatever came of it */
+        JS_FreeValue(ctx, exc);
+        coro_isolate_end_out_of_memory(iso);
         return;
     }
     /* an isolate that ran out of memory still gets to report why: it ends
@@ -426,6 +457,8 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
     coro_fiber *f = coro_fiber_current();
     uint64_t now, switches;
 
+    if (iso->out_of_memory)
+        coro_isolate_end_out_of_memory(iso);
     if (iso->terminating)
         return 1;
     if (!f || coro_fiber_isolate(f) != iso || coro_isolates_count() < 2)

@@ -192,15 +192,61 @@ test('exceeding the memory limit ends the child with an error; its memory is fre
   assert.equal(c.stats().state, 'ended');
 });
 
-test('running out of memory inside a call throws to the caller; the child goes on', () => {
+test('running out of memory inside a call ends the child: the caller gets the error, join() says why', () => {
+  const oom = { name: 'InternalError', message: /out of memory/, code: 'ERR_ISOLATE_OUT_OF_MEMORY' };
   const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 16 << 20 });
-  assert.throws(() => c.call('hog'), { message: /out of memory/ });
-  gc();
-  assert.equal(c.call('add', 1, 2), 3);
-  const s = c.stats();
-  assert.equal(s.memoryLimit, 16 << 20);
-  assert.ok(s.memory < 16 << 20, `memory ${s.memory}`);
+  assert.throws(() => c.call('hog'), oom);
+  const { code, error } = c.join();
+  assert.equal(code, 1);
+  assert.equal(error.name, 'InternalError');
+  assert.equal(error.code, 'ERR_ISOLATE_OUT_OF_MEMORY');
+  const d = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 16 << 20 });
+  assert.throws(() => d.call('hogAndCatch'), oom, 'catching it does not save the child');
+  assert.equal(d.join().code, 1);
+});
+
+test('limits nest: what a child has is the most its descendants get', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 4 << 20, cpuSlice: 3, maxFibers: 100, maxIsolates: 3 });
+  const g = c.call('spawnInfo', `${dir}/lib.mjs`, { cpuSlice: 1e9, maxFibers: 1e6, maxIsolates: 1e6 });
+  assert.deepEqual([g.memoryLimit, g.cpuSlice, g.maxFibers, g.maxIsolates], [4 << 20, 3, 100, 3]);
+  const s = c.call('spawnInfo', `${dir}/lib.mjs`, { memoryLimit: 2 << 20, cpuSlice: 1 });
+  assert.deepEqual([s.memoryLimit, s.cpuSlice], [2 << 20, 1], 'less is fine');
   c.terminate();
+  c.join();
+  const r = lib.call('spawnInfo', `${dir}/lib.mjs`, {});
+  assert.deepEqual([r.memoryLimit, r.cpuSlice, r.maxFibers, r.maxIsolates], [0, 10, 4096, 64], 'the defaults of a child');
+  assert.deepEqual([Isolate.self().maxFibers, Isolate.self().maxIsolates], [0, 0], 'a root has no limits but those given');
+});
+
+test("a grandchild's memory counts against the child: it cannot take more than the child may", () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 4 << 20 });
+  assert.throws(() => c.call('spawnCall', `${dir}/lib.mjs`, {}, 'holdMB', 64), { code: 'ERR_ISOLATE_OUT_OF_MEMORY' });
+  const many = c.call('spawnMany', `${dir}/lib.mjs`, 3000);
+  assert.ok(many.started < 30, `${many.started} isolates in 4 MiB`);
+  assert.equal(many.code, 'ENOMEM');
+  assert.equal(c.call('add', 1, 2), 3, 'the child itself goes on');
+  c.terminate();
+  c.join();
+});
+
+test('how many isolates a child and its descendants may hold is bounded', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { maxIsolates: 5 });
+  assert.deepEqual(c.call('spawnMany', `${dir}/lib.mjs`, 20), { started: 5, code: 'ERR_ISOLATE_LIMIT' });
+  assert.deepEqual(lib.call('spawnMany', `${dir}/lib.mjs`, 100), { started: 64, code: 'ERR_ISOLATE_LIMIT' }, 'by default');
+  c.terminate();
+  c.join();
+});
+
+test('fibers count against their isolate: a refused fiber is an error there only', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { maxFibers: 500 });
+  assert.deepEqual(c.call('parkMany', 40000), { parked: 499, code: 'ERR_FIBER_LIMIT' }); // the call's own is one
+  c.terminate();
+  c.join();
+  // their stacks are memory: 16 MiB holds about a thousand (16 KiB each)
+  const m = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 16 << 20 });
+  assert.throws(() => m.call('parkMany', 5000), { code: 'ERR_ISOLATE_OUT_OF_MEMORY' });
+  assert.equal(m.join().code, 1);
+  assert.equal(Fiber.run(() => 'the parent goes on').join(), 'the parent goes on');
 });
 
 test('deep recursion in a child is a RangeError for the caller', () => {
