@@ -53,6 +53,9 @@ enum coro_fiber_state {
 
 /* coro_fiber_park flags */
 #define CORO_PARK_NOINTERRUPT 1 /* teardown must wait for the real wake-up */
+#define CORO_PARK_IDLE 2        /* only the fiber's own isolate could end the wait
+                                   (a promise, another of its fibers): it gives the
+                                   isolate nothing left to do */
 
 struct coro_fiber {
     coro_context ctx;

@@ -28,11 +28,14 @@ static struct {
     unsigned count;
     coro_isolate *reap;         /* ended isolates to free on main */
     int reaping;
-    uv_idle_t reaper;           /* active while `reap` is not empty */
+    uv_idle_t reaper;           /* active while `reap` or `enders` is not empty */
     int reaper_ready;
+    coro_waitq enders;          /* fibers in coro_isolate_end: woken after reaping */
+    unsigned joining;           /* fibers in coro_port_join */
 } isolates;
 
 static void fiber_left(coro_fiber *f);
+static void drained(void);
 static void fiber_enter_js(coro_fiber *f);
 static void fiber_leave_js(coro_fiber *f);
 static void queue_reap(coro_isolate *iso);
@@ -296,7 +299,7 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     link_isolate(iso);
     coro_sched_set_switch_hooks(fiber_enter_js, fiber_leave_js);
     coro_sched_set_leave_hook(fiber_left);
-    coro_sched_set_drained_hook(coro__run_drained);
+    coro_sched_set_drained_hook(drained);
     coro__run_attach(iso);
     if (init_primordials(iso->ctx, iso->areas, opt->expose_gc) < 0) {
         JSValue exc = JS_GetException(iso->ctx);
@@ -367,6 +370,16 @@ static void isolate_free(coro_isolate *iso)
 static void reaper_cb(uv_idle_t *h)
 {
     reap_isolates();
+    coro_waitq_wake_all(&isolates.enders, 0);
+}
+
+static void start_reaper(void)
+{
+    if (!isolates.reaper_ready) {
+        uv_idle_init(coro_loop(), &isolates.reaper);
+        isolates.reaper_ready = 1;
+    }
+    uv_idle_start(&isolates.reaper, reaper_cb);
 }
 
 /* Free iso at the loop's top level, where no code on main holds its values
@@ -375,11 +388,7 @@ static void queue_reap(coro_isolate *iso)
 {
     coro_isolate **p;
 
-    if (!isolates.reaper_ready) {
-        uv_idle_init(coro_loop(), &isolates.reaper);
-        isolates.reaper_ready = 1;
-    }
-    uv_idle_start(&isolates.reaper, reaper_cb);
+    start_reaper();
     if (iso->reap_queued)
         return;
     iso->reap_queued = 1;
@@ -550,6 +559,62 @@ void coro_isolate_terminate(coro_isolate *iso, int code)
     coro_sched_group_release(&iso->group);
     if (iso->nfibers == 0)
         queue_reap(iso);
+}
+
+int coro_isolate_end(JSContext *ctx, coro_isolate *iso, int code)
+{
+    coro_isolate_terminate(iso, code);
+    start_reaper();
+    return coro_waitq_wait(ctx, &isolates.enders) == CORO_ETERMINATED ? CORO_ETERMINATED : 0;
+}
+
+/* Whether iso has nothing left to do by itself: no fiber runs or is ready,
+   each parked one waits for what only iso could do (CORO_PARK_IDLE: a
+   promise, another of its fibers), no promise job or unhandled error waits,
+   and no handle has an active, referenced libuv handle (a timer). A fiber
+   waiting for IO, a timer, the thread pool or another isolate keeps it busy. */
+static int isolate_idle(coro_isolate *iso)
+{
+    for (coro_fiber *f = iso->fibers; f; f = f->iso_next) {
+        if (f->state != CORO_FIBER_PARKED || !(f->park_flags & CORO_PARK_IDLE))
+            return 0;
+    }
+    return !JS_IsJobPending(iso->rt) && !iso->rejections && !coro_handles_busy(&iso->handles);
+}
+
+static void end_idle(coro_isolate *iso);
+
+/* A child someone joins ends once it is idle, whatever else the process
+   does (its parent may hold a server, or a timer). */
+static void end_if_idle(coro_isolate *iso)
+{
+    if (iso && !iso->terminating && iso->parent && isolate_idle(iso))
+        end_idle(iso);
+}
+
+int coro_port_join(JSContext *ctx, coro_port *port)
+{
+    int st;
+
+    end_if_idle(port->iso);
+    isolates.joining++;
+    st = coro_waitq_wait(ctx, &port->joiners);
+    isolates.joining--;
+    return st;
+}
+
+/* The scheduler's drained hook: the ready fibers have run, so a child being
+   joined may have become idle. */
+static void drained(void)
+{
+    coro_isolate *iso, *next;
+
+    coro__run_drained();
+    for (iso = isolates.joining ? isolates.first : NULL; iso; iso = next) {
+        next = iso->all_next;
+        if (!coro_waitq_empty(&iso->port->joiners))
+            end_if_idle(iso);
+    }
 }
 
 /* An isolate with nothing left to do ends; one whose main module never

@@ -140,6 +140,18 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
    isolate is freed on main once its last fiber has ended. */
 void coro_isolate_terminate(coro_isolate *iso, int code);
 
+/* The same from a fiber of another isolate, which then waits for the loop's
+   next turn: by then iso's fibers have unwound and it is freed, unless one
+   of them waits for the thread pool (it is freed when that is done). 0, or
+   CORO_ETERMINATED with an exception pending (the caller's isolate ends). */
+int coro_isolate_end(JSContext *ctx, coro_isolate *iso, int code);
+
+/* For join(): park until port's isolate has ended (the caller loops until
+   port->ended). A child with nothing left to do (no fiber or timer that can
+   make it run again) ends now or as soon as it is so, whatever else the
+   process does. 0, or CORO_ETERMINATED with an exception pending. */
+int coro_port_join(JSContext *ctx, coro_port *port);
+
 /* After the loop ran dry: let every isolate run what GC and pending jobs give
    it; if none has work, end the children someone is joining, and if there
    are none, end the roots (which ends their children). Returns 1 while

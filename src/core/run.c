@@ -186,7 +186,7 @@ static void runner_fn(coro_fiber *f, void *arg)
         if (iso->terminating || iso->idle_runner)
             return;
         iso->idle_runner = f;
-        coro_fiber_park(0);
+        coro_fiber_park(CORO_PARK_IDLE);
         if (iso->idle_runner == f)
             iso->idle_runner = NULL;
         if (iso->terminating)

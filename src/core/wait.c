@@ -51,6 +51,11 @@ int coro_wait(JSContext *ctx, int flags)
 
 int coro_waitq_wait(JSContext *ctx, coro_waitq *q)
 {
+    return coro_waitq_wait_flags(ctx, q, 0);
+}
+
+int coro_waitq_wait_flags(JSContext *ctx, coro_waitq *q, int flags)
+{
     coro_waiter me = { NULL, q->tail, coro_fiber_current(), q };
     int status;
 
@@ -59,7 +64,7 @@ int coro_waitq_wait(JSContext *ctx, coro_waitq *q)
     else
         q->head = &me;
     q->tail = &me;
-    status = coro_wait(ctx, 0);
+    status = coro_wait(ctx, flags);
     if (me.q) { /* still listed: wake_one and wake_all leave the list alone */
         if (me.prev)
             me.prev->next = me.next;
@@ -261,7 +266,7 @@ static int await_pending(JSContext *ctx, JSValueConst promise, JSValue *result)
     JS_FreeValue(ctx, on_ok);
     JS_FreeValue(ctx, on_err);
     while (r == 0 && req.state == -1) {
-        if (coro_wait(ctx, 0) == CORO_ETERMINATED)
+        if (coro_wait(ctx, CORO_PARK_IDLE) == CORO_ETERMINATED)
             r = -1;
     }
     coro_handle_close(&iso->handles, &req.h);

@@ -73,8 +73,10 @@ typedef struct coro_waitq {
 } coro_waitq;
 
 /* Park the running fiber in q until woken. Returns the wake status, or
-   CORO_ETERMINATED with an exception pending (see coro_wait). */
+   CORO_ETERMINATED with an exception pending (see coro_wait). The _flags
+   form parks with coro_fiber_park's flags (CORO_PARK_IDLE). */
 int coro_waitq_wait(JSContext *ctx, coro_waitq *q);
+int coro_waitq_wait_flags(JSContext *ctx, coro_waitq *q, int flags);
 
 /* Wake the first waiter still parked, or all of them, with `status`. */
 void coro_waitq_wake_one(coro_waitq *q, int status);

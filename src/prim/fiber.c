@@ -214,7 +214,7 @@ static JSValue js_fiber_join(JSContext *ctx, JSValueConst this_val, int argc, JS
     if (jf->co && coro_refuse_exclusive_wait(ctx, "joining a fiber") < 0)
         return JS_EXCEPTION;
     while (jf->co) {
-        status = coro_waitq_wait(ctx, &jf->joiners);
+        status = coro_waitq_wait_flags(ctx, &jf->joiners, CORO_PARK_IDLE);
         if (status == CORO_ETERMINATED)
             return JS_EXCEPTION;
         jf = (js_fiber *)coro_handles_get(&iso->handles, id, &fiber_type);

@@ -452,7 +452,7 @@ static JSValue call_target(JSContext *ctx, rpc_call *c)
         return JS_DupValue(ctx, k->fn);
     }
     while (!iso->main_done && !c->to_parent) {
-        if (coro_waitq_wait(ctx, &iso->main_waiters) == CORO_ETERMINATED)
+        if (coro_waitq_wait_flags(ctx, &iso->main_waiters, CORO_PARK_IDLE) == CORO_ETERMINATED)
             return JS_EXCEPTION;
     }
     fn = JS_IsObject(iso->main_ns) ? JS_GetPropertyStr(ctx, iso->main_ns, c->name) : JS_UNDEFINED;
@@ -788,8 +788,8 @@ static JSValue js_isolate_terminate(JSContext *ctx, JSValueConst this_val, int a
 
     if (!ji)
         return JS_EXCEPTION;
-    if (ji->port->iso)
-        coro_isolate_terminate(ji->port->iso, 1);
+    if (ji->port->iso && coro_isolate_end(ctx, ji->port->iso, 1) < 0)
+        return JS_EXCEPTION;
     return JS_UNDEFINED;
 }
 
@@ -841,7 +841,7 @@ static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, 
         return JS_EXCEPTION;
     id = ji->h.id;
     while (!ji->port->ended) {
-        if (coro_waitq_wait(ctx, &ji->port->joiners) == CORO_ETERMINATED)
+        if (coro_port_join(ctx, ji->port) == CORO_ETERMINATED)
             return JS_EXCEPTION;
         ji = (js_isolate *)coro_handles_get(&self->handles, id, &isolate_type);
         if (!ji)
@@ -962,9 +962,12 @@ static JSValue js_isolate_kill(JSContext *ctx, JSValueConst this_val, int argc, 
     iso = coro_isolate_by_uid((uint64_t)uid);
     if (!iso || iso->terminating)
         return JS_FALSE;
-    coro_isolate_terminate(iso, 1);
-    if (iso == coro_isolate_of(ctx))
+    if (iso == coro_isolate_of(ctx)) {
+        coro_isolate_terminate(iso, 1);
         return coro_throw_terminated(ctx);
+    }
+    if (coro_isolate_end(ctx, iso, 1) < 0)
+        return JS_EXCEPTION;
     return JS_TRUE;
 }
 

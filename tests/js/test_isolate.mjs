@@ -408,6 +408,34 @@ test('1,000 isolates started and terminated: memory does not grow', () => {
   if (process.env.COROJS_TEST_VARIANT !== 'asan') assert.ok(grown < 8 << 20, `RSS grew by ${grown} bytes`);
 });
 
+test('terminate frees the child before it returns, without join', () => {
+  const children = () => Isolate.list().filter((s) => s.parent === Isolate.self().id).length;
+  const before = children();
+  for (let i = 0; i < 200; i++) {
+    const c = new Isolate(`${dir}/lib.mjs`);
+    c.call('add', i, 1);
+    c.terminate();
+    assert.equal(c.stats().state, 'ended', `round ${i}`);
+  }
+  assert.equal(children(), before);
+});
+
+test('join ends an idle child even while this isolate holds a timer and a server', () => {
+  const keep = setInterval(() => {}, 1000);
+  const server = net.createServer(() => {});
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  const c = new Isolate(`${dir}/lib.mjs`);
+  assert.equal(c.call('add', 1, 2), 3);
+  assert.deepEqual(c.join(), { code: 0, error: undefined });
+  // one with something left to do ends once it is done
+  const busy = new Isolate(`${dir}/lib.mjs`);
+  const p = busy.callAsync('sleepy', 20);
+  assert.deepEqual(busy.join(), { code: 0, error: undefined });
+  assert.equal(Fiber.await(p), 'slept');
+  clearInterval(keep);
+  server.close();
+});
+
 test('a child without net cannot listen or connect', () => {
   const c = new Isolate(`${dir}/netuser.mjs`);
   assert.throws(() => c.call('listen'), { code: 'ERR_ACCESS_DENIED', message: /listen.*net/ });
