@@ -73,7 +73,8 @@ QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/qjs/quickjs_ext.o
 CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c workers.c \
              prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c
+             prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c \
+             prim/syscall.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 
@@ -137,9 +138,16 @@ $(JSC): tools/jsc.c src/quickjs_ext.c src/quickjs_ext.h $(QJS_STAMP)
 	$(CC) -std=gnu11 -O1 -w $(QJS_DEFS) -isystem $(QJS_DIR) -o $@ tools/jsc.c src/quickjs_ext.c \
 	    $(QJS_SRCS:%=$(QJS_DIR)/%) -lm -lpthread
 
-$(GEN_C): $(LIB_JS) $(JSC)
+# System call numbers (x86-64, aarch64), from the kernel headers at build time.
+SYSNUMS_JS := $(BUILD)/gen/sysnums.js
+$(SYSNUMS_JS): tools/sysnums.sh
 	@mkdir -p $(dir $@)
-	$(JSC) $@ $(foreach f,$(LIB_JS),corojs:$(patsubst lib/%.js,%,$(f))=$(f))
+	sh tools/sysnums.sh $@ $(CC)
+
+$(GEN_C): $(LIB_JS) $(SYSNUMS_JS) $(JSC)
+	@mkdir -p $(dir $@)
+	$(JSC) $@ $(foreach f,$(LIB_JS),corojs:$(patsubst lib/%.js,%,$(f))=$(f)) \
+	    corojs:internal/sysnums=$(SYSNUMS_JS)
 
 # C unit tests link the runtime library.
 $(OUT)/tests/%: tests/c/%.c tests/c/ctest.h $(LIB_A)

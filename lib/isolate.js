@@ -241,7 +241,7 @@ function checkOptions(options) {
   if (typeof options !== 'object' || options === null) {
     throw typeError('ERR_INVALID_ARG_TYPE', `The "options" argument must be of type object. Received ${describe(options)}`);
   }
-  const known = ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs'];
+  const known = ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs', 'syscall'];
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) throw typeError('ERR_INVALID_ARG_VALUE', `Unknown option "${k}" (one of ${known.join(', ')})`);
   }
@@ -256,7 +256,7 @@ function checkOptions(options) {
     }
     return v;
   };
-  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false };
+  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false, syscall: false };
   if (options.env !== undefined) {
     if (typeof options.env !== 'object' || options.env === null) {
       throw typeError('ERR_INVALID_ARG_TYPE', `The "env" option must be of type object. Received ${describe(options.env)}`);
@@ -269,11 +269,12 @@ function checkOptions(options) {
     }
     out.argv = options.argv.map(String);
   }
-  if (options.net !== undefined) {
-    if (typeof options.net !== 'boolean') {
-      throw typeError('ERR_INVALID_ARG_TYPE', `The "net" option must be of type boolean. Received ${describe(options.net)}`);
+  for (const flag of ['net', 'syscall']) {
+    if (options[flag] === undefined) continue;
+    if (typeof options[flag] !== 'boolean') {
+      throw typeError('ERR_INVALID_ARG_TYPE', `The "${flag}" option must be of type boolean. Received ${describe(options[flag])}`);
     }
-    out.net = options.net;
+    out[flag] = options[flag];
   }
   if (options.fs !== undefined && options.fs !== false) {
     if (typeof options.fs !== 'string' || options.fs === '') {

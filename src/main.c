@@ -37,6 +37,8 @@ static void usage(FILE *out)
           "                         going unnoticed (JS overflows still throw RangeError)\n"
           "  --memory-limit SIZE    cap on the JS heap, e.g. 512m (default none)\n"
           "  --expose-gc            define gc(), which runs the garbage collector\n"
+          "  --allow-syscall        let the program import corojs:syscall (raw system\n"
+          "                         calls: trusted code only)\n"
           "  --expose-internals     let the program import corojs:internal/ modules\n"
           "                         (for testing the runtime itself)\n"
           "  --workers N            run N copies of the program, one process each (one\n"
@@ -128,6 +130,8 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "--expose-gc")) {
             io.expose_gc = 1;
+        } else if (!strcmp(argv[i], "--allow-syscall")) {
+            io.caps |= CORO_CAP_SYSCALL;
         } else if (!strcmp(argv[i], "--expose-internals")) {
             io.expose_internals = 1;
         } else if ((v = option_value(argc, argv, &i, "--workers"))) {

@@ -44,6 +44,7 @@ static const struct {
     { "dgram", coro_prim_dgram_init },
     { "tls", coro_prim_tls_init },
     { "http", coro_prim_http_init },
+    { "syscall", coro_prim_syscall_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
@@ -67,12 +68,17 @@ static int interrupt_cb(JSRuntime *rt, void *opaque);
 static void queue_reap(coro_isolate *iso);
 static void reap_isolates(void);
 
+const char *coro_cap_name(int cap)
+{
+    return cap & CORO_CAP_NET ? "net" : cap & CORO_CAP_FS ? "fs" : "syscall";
+}
+
 int coro_isolate_allow(JSContext *ctx, int cap, const char *what)
 {
     if (coro_isolate_of(ctx)->caps & cap)
         return 1;
-    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "%s is not allowed: this isolate was not granted %s",
-                    what, cap == CORO_CAP_NET ? "net" : "fs");
+    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "%s is not allowed: this isolate was not granted %s%s",
+                    what, coro_cap_name(cap), cap == CORO_CAP_SYSCALL ? " (--allow-syscall)" : "");
     return 0;
 }
 
