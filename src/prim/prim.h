@@ -26,6 +26,7 @@ int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 
 /* prim/fiber.c: block the running fiber until `promise` settles. Returns 0
    with *result the value, 1 with *result the rejection reason, or -1 with
