@@ -6,6 +6,8 @@
 #   sh deps/deps.sh quickjs    fetch QuickJS from Debian's source package into build/deps
 #   sh deps/deps.sh llhttp     fetch llhttp (Node's HTTP parser) from Debian's binary
 #                              package libllhttp-dev into build/deps/llhttp
+#   sh deps/deps.sh kernel     fetch the Linux kernel of the image (make image) from
+#                              Debian's linux-image-cloud-amd64 into build/deps/kernel
 #
 # QuickJS is not in bookworm, so it comes from the trixie *source* package, fetched
 # with a private apt configuration kept under build/apt: its own sources list,
@@ -70,9 +72,10 @@ archive_uri() {
     printf '%s\n' "$uri"
 }
 
-# private_apt DIR TYPE ARGS...: apt-get ARGS, run in DIR under a private apt
-# configuration kept there: a sources list of one TYPE line (deb or deb-src)
-# for trixie on this machine's archive, and its own package lists and cache.
+# private_apt DIR TYPE ARGS...: apt-get ARGS (or $APT_TOOL, e.g. apt-cache),
+# run in DIR under a private apt configuration kept there: a sources list of
+# one TYPE line (deb or deb-src) for trixie on this machine's archive, and
+# its own package lists and cache.
 private_apt() {
     apt_dir=$1 kind=$2
     shift 2
@@ -80,7 +83,7 @@ private_apt() {
     keyring=/usr/share/keyrings/debian-archive-keyring.gpg
     [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
     echo "$kind [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
-    (cd "$apt_dir" && apt-get -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    (cd "$apt_dir" && ${APT_TOOL:-apt-get} -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
         -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
         -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq "$@")
 }
@@ -139,6 +142,49 @@ fetch_llhttp() {
     echo "$sha" > "$dest/.corojs-ready"
 }
 
+# The kernel of the bootable image (make image): trixie's cloud flavour for
+# amd64, the smallest Debian kernel, with virtio built in and virtio_net as a
+# module. The metapackage linux-image-cloud-amd64 names the current versioned
+# package; that one is fetched with `apt-get download` under a private apt
+# configuration (build/apt/kernel), checked against the SHA256 the archive's
+# signed index gives for it, and unpacked with dpkg-deb into
+# build/deps/kernel: boot/vmlinuz-VERSION and usr/lib/modules/VERSION. A
+# kernel security update only changes which version comes. KERNEL_PACKAGE
+# names another package (a pinned linux-image-<version>-cloud-amd64).
+fetch_kernel() {
+    dest="$build/deps/kernel"
+    apt_dir="$build/apt/kernel"
+    [ -f "$dest/.corojs-ready" ] && [ -z "${KERNEL_REFRESH:-}" ] && return 0
+
+    say "fetching the package list for the image's kernel"
+    private_apt "$apt_dir" deb -o APT::Architecture=amd64 update
+    meta=linux-image-cloud-amd64
+    pkg=${KERNEL_PACKAGE:-$(APT_TOOL=apt-cache private_apt "$apt_dir" deb -o APT::Architecture=amd64 depends "$meta" |
+        awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')}
+    [ -n "$pkg" ] || die "cannot find the kernel package that $meta depends on"
+    info=$(APT_TOOL=apt-cache private_apt "$apt_dir" deb -o APT::Architecture=amd64 show "$pkg:amd64")
+    version=$(printf '%s\n' "$info" | awk '$1 == "Version:" { print $2; exit }')
+    sha=$(printf '%s\n' "$info" | awk '$1 == "SHA256:" { print $2; exit }')
+    [ -n "$version" ] && [ -n "$sha" ] || die "no version or SHA256 of $pkg in the archive's index"
+
+    say "fetching $pkg $version"
+    rm -f "$apt_dir"/linux-image-*.deb
+    private_apt "$apt_dir" deb -o APT::Architecture=amd64 download "$pkg:amd64=$version"
+    deb=$(ls "$apt_dir"/linux-image-*.deb 2>/dev/null | head -n 1)
+    [ -n "$deb" ] || die "apt-get download left no .deb for $pkg"
+    echo "$sha  $deb" | sha256sum -c - >/dev/null || die "sha256 mismatch for $deb (the index says $sha)"
+    [ "$(dpkg-deb -f "$deb" Package)" = "$pkg" ] && [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] ||
+        die "$deb is not $pkg $version"
+
+    rm -rf "$dest" && mkdir -p "$dest"
+    dpkg-deb -x "$deb" "$dest"
+    kver=${pkg#linux-image-}
+    [ -f "$dest/boot/vmlinuz-$kver" ] && [ -d "$dest/usr/lib/modules/$kver/kernel" ] ||
+        die "unexpected layout in $deb (no boot/vmlinuz-$kver or modules)"
+    rm -f "$deb"
+    printf '%s %s %s\n' "$pkg" "$version" "$sha" > "$dest/.corojs-ready"
+}
+
 # Our changes to QuickJS's own text, each one line, checked after applying:
 # - a stack overflow throws RangeError, as in V8 and as users of Node expect,
 #   instead of QuickJS's InternalError;
@@ -158,5 +204,6 @@ case "${1:-}" in
     packages) install_packages ;;
     quickjs) fetch_quickjs ;;
     llhttp) fetch_llhttp ;;
-    *) die "usage: sh deps/deps.sh packages|quickjs|llhttp" ;;
+    kernel) fetch_kernel ;;
+    *) die "usage: sh deps/deps.sh packages|quickjs|llhttp|kernel" ;;
 esac

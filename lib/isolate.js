@@ -225,12 +225,13 @@ I.setHooks(encode, decode);
 // the API
 
 // An absolute path for a module given as a path (relative to the working
-// directory) or a file: URL.
+// directory), a file: URL, or the name of a built-in module (corojs:...).
 function modulePath(module) {
   if (typeof module === 'object' && module !== null && typeof module.href === 'string') module = module.href;
   if (typeof module !== 'string' || module === '') {
     throw typeError('ERR_INVALID_ARG_TYPE', `The "module" argument must be a path or a file: URL. Received ${describe(module)}`);
   }
+  if (module.startsWith('corojs:')) return module; // a built-in module
   if (module.startsWith('file://')) return decodeURIComponent(module.slice(7).replace(/[?#].*/, ''));
   if (module.startsWith('/')) return module;
   return `${P.process.cwd()}/${module}`;

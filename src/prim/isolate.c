@@ -722,7 +722,12 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     path = dup_prop_str(ctx, opts, "path");
     if (!path)
         return coro_throw_arg_type(ctx, "module", "of type string", argv[0]);
-    if (access(path, R_OK) < 0) {
+    if (!strncmp(path, "corojs:", 7)) { /* a built-in module as the main one */
+        if (!coro_module_is_builtin(path, self->expose_internals)) {
+            ret = coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s", path);
+            goto done;
+        }
+    } else if (access(path, R_OK) < 0) {
         ret = coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s'", path);
         goto done;
     } else {
