@@ -7,6 +7,8 @@
 #   make test-release    all tests on the release build only
 #   make test-asan       all tests on the asan build only
 #   make bench           benchmarks against Node.js (not part of the tests)
+#   make image           build/image/: Debian's kernel and an initramfs whose init is corojs
+#   make boot            boot it in QEMU, the console on stdin/stdout (QEMU_ARGS: more options)
 #   make clean           remove build outputs (keeps the fetched dependencies)
 #
 # Dependencies come from deps/deps.sh: Debian packages, QuickJS from
@@ -87,7 +89,7 @@ BINARY := $(if $(filter release,$(VARIANT)),$(BUILD)/corojs,$(OUT)/corojs)
 
 C_TESTS := $(patsubst tests/c/%.c,$(OUT)/tests/%,$(wildcard tests/c/test_*.c))
 
-.PHONY: all release debug asan test test-release test-asan bench clean deps c-tests
+.PHONY: all release debug asan test test-release test-asan bench clean deps c-tests image boot
 
 all: $(BINARY)
 
@@ -173,6 +175,15 @@ test-asan-summary: test-release
 
 bench: all
 	@sh bench/run.sh
+
+# The bootable image (image/build.sh) and QEMU (image/boot.sh).
+image:
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@sh deps/deps.sh kernel
+	@sh image/build.sh
+
+boot: image
+	@sh image/boot.sh
 
 clean:
 	rm -rf $(BUILD)/release $(BUILD)/debug $(BUILD)/asan $(BUILD)/gen $(BUILD)/tools $(BUILD)/corojs

@@ -55,10 +55,9 @@ moddeps() { xz -dcf "$1" | tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '; 
 ordered=""
 add_module() {
     case " $ordered " in *" $1 "*) return 0 ;; esac
-    f=$(modfile "$1")
-    [ -n "$f" ] || die "no module $1 in $kver"
-    for dep in $(moddeps "$f"); do add_module "$dep"; done
-    cp "$f" "$stage/lib/modules/"
+    [ -n "$(modfile "$1")" ] || die "no module $1 in $kver"
+    for dep in $(moddeps "$(modfile "$1")"); do add_module "$dep"; done # (sh has no locals)
+    cp "$(modfile "$1")" "$stage/lib/modules/"
     ordered="$ordered $1"
 }
 wanted=$("$bin" -e "console.log(JSON.parse(fs.readFile('$top/image/init.json')).modules.join(' '))")
