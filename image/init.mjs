@@ -118,7 +118,11 @@ process.on('SIGCHLD', () => {
 
 step('mounting /proc /sys /dev /tmp /run', mountAll);
 const tty = step('taking the console', takeConsole);
-log(`corojs ${process.version} is PID ${process.pid}, console /dev/${tty}, started at ${started.toFixed(6)} s`);
+log(`corojs ${process.version} is PID ${process.pid}, console /dev/${tty}`);
+step('timing the boot', () => {
+  const ranInit = /^<\d+>\[\s*([\d.]+)\] Run \/init as init process/m.exec(sys.klog())?.[1];
+  log(`the kernel ran /init at ${ranInit} s; the JS init began at ${started.toFixed(6)} s`);
+});
 const conf = step('reading /etc/init.json', () => JSON.parse(fs.readFile('/etc/init.json'))) ?? {};
 step('setting the host name', () => sys.sethostname(conf.hostname ?? 'corojs'));
 step('loading modules', () => loadModules(conf.modules ?? []));
