@@ -27,8 +27,8 @@
 #include <sys/socket.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 typedef struct dns_resolver dns_resolver;
 
@@ -63,7 +63,7 @@ struct dns_resolver {
 
 static void resolver_close(coro_handle *h);
 
-static const coro_handle_type resolver_type = { "Resolver", resolver_close };
+static const coro_handle_type resolver_type = { "Resolver", resolver_close, NULL };
 
 /* ------------------------------------------------------------------ */
 /* the channel on the loop */

@@ -27,12 +27,12 @@
 #include <unistd.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../modules.h"
-#include "../quickjs_ext.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/modules.h"
+#include "core/quickjs_ext.h"
+#include "core/run.h"
 
-/* An isolate's state for messages (iso->rpc). */
+/* An isolate's state for messages (area_data[CORO_SLOT_ISOLATE]). */
 typedef struct rpc_state {
     JSValue encode, decode; /* lib/isolate.js's hooks, once it has loaded */
     int nmarked;            /* live buffers marked for transfer */
@@ -99,31 +99,31 @@ static JSValue throw_in_use(JSContext *ctx);
 static void callable_close(coro_handle *h);
 static void proxy_close(coro_handle *h);
 
-static const coro_handle_type isolate_type = { "Isolate", isolate_close };
-static const coro_handle_type callable_type = { "Callable", callable_close };
-static const coro_handle_type proxy_type = { "Proxy", proxy_close };
+static const coro_handle_type isolate_type = { "Isolate", isolate_close, NULL };
+static const coro_handle_type callable_type = { "Callable", callable_close, NULL };
+static const coro_handle_type proxy_type = { "Proxy", proxy_close, NULL };
 
 static rpc_state *state_of(coro_isolate *iso)
 {
-    rpc_state *st = iso->rpc;
+    rpc_state *st = iso->area_data[CORO_SLOT_ISOLATE];
 
     if (!st && (st = calloc(1, sizeof *st))) {
         st->encode = st->decode = JS_UNDEFINED;
-        iso->rpc = st;
+        iso->area_data[CORO_SLOT_ISOLATE] = st;
     }
     return st;
 }
 
-void coro_isolate_forget(coro_isolate *iso)
+void coro_prim_isolate_free(coro_isolate *iso)
 {
-    rpc_state *st = iso->rpc;
+    rpc_state *st = iso->area_data[CORO_SLOT_ISOLATE];
 
     if (!st)
         return;
     JS_FreeValue(iso->ctx, st->encode);
     JS_FreeValue(iso->ctx, st->decode);
     free(st);
-    iso->rpc = NULL;
+    iso->area_data[CORO_SLOT_ISOLATE] = NULL;
 }
 
 static JSValue throw_ended(JSContext *ctx)
@@ -203,8 +203,8 @@ static void mark_freed(JSRuntime *rt)
 {
     coro_isolate *iso = JS_GetRuntimeOpaque(rt);
 
-    if (iso->rpc)
-        ((rpc_state *)iso->rpc)->nmarked--;
+    if (iso->area_data[CORO_SLOT_ISOLATE])
+        ((rpc_state *)iso->area_data[CORO_SLOT_ISOLATE])->nmarked--;
 }
 
 static const coro_qjs_mark_hook mark_hook = { mark_freed };
@@ -263,7 +263,7 @@ static JSValue throw_clone_error(JSContext *ctx)
 static int msg_take_extras(JSContext *ctx, rpc_msg *m, JSValueConst bufs, JSValueConst fns)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
-    rpc_state *st = iso->rpc;
+    rpc_state *st = iso->area_data[CORO_SLOT_ISOLATE];
     int64_t nb = 0, nf = 0;
     JSValue v;
 
@@ -473,11 +473,11 @@ static JSValue call_target(JSContext *ctx, rpc_call *c)
 static void callee_fn(coro_fiber *f, void *arg)
 {
     rpc_call *c = arg;
-    JSContext *ctx = f->iso->ctx;
+    JSContext *ctx = coro_fiber_isolate(f)->ctx;
     JSValue args = JS_UNDEFINED, fn = JS_UNDEFINED, ret = JS_EXCEPTION, exc;
     int thrown = 0;
 
-    if (f->iso->terminating)
+    if (coro_fiber_isolate(f)->terminating)
         goto ended;
     args = msg_decode(ctx, c->args);
     msg_free(c->args);
@@ -494,7 +494,7 @@ static void callee_fn(coro_fiber *f, void *arg)
     }
     if (JS_IsException(ret)) {
         exc = JS_GetException(ctx);
-        if (f->iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
+        if (coro_fiber_isolate(f)->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
             JS_FreeValue(ctx, exc);
             goto ended;
         }
@@ -505,7 +505,7 @@ static void callee_fn(coro_fiber *f, void *arg)
         c->result = msg_encode(ctx, ret, thrown);
         if (!c->result) { /* not even the error could be sent: say so */
             exc = JS_GetException(ctx);
-            if (f->iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
+            if (coro_fiber_isolate(f)->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
                 JS_FreeValue(ctx, exc);
                 goto ended;
             }
@@ -756,6 +756,7 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     o.parent = self;
     o.name = path;
     o.expose_internals = self->expose_internals;
+    o.areas = self->areas; /* a child has the areas its parent has */
     ji = coro_new_handle(ctx, sizeof *ji, &isolate_type);
     if (!ji)
         goto done;
@@ -790,7 +791,7 @@ static JSValue js_isolate_terminate(JSContext *ctx, JSValueConst this_val, int a
     return JS_UNDEFINED;
 }
 
-void coro_isolate_free_error(void *error)
+static void free_error(void *error)
 {
     exit_error *e = error;
 
@@ -803,7 +804,8 @@ void coro_isolate_free_error(void *error)
     free(e);
 }
 
-void coro_isolate_record_error(coro_isolate *iso, JSValueConst exc)
+/* iso->record_error: keep iso's uncaught error for its parent's join(). */
+static void record_error(coro_isolate *iso, JSValueConst exc)
 {
     JSContext *ctx = iso->ctx;
     exit_error *e;
@@ -822,6 +824,7 @@ void coro_isolate_record_error(coro_isolate *iso, JSValueConst exc)
     }
     JS_FreeValue(ctx, JS_GetException(ctx));
     iso->port->error = e;
+    iso->port->free_error = free_error;
 }
 
 static void set_opt_str(JSContext *ctx, JSValueConst obj, const char *key, const char *s)
@@ -1041,6 +1044,7 @@ static const JSCFunctionListEntry isolate_funcs[] = {
 
 int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns)
 {
+    coro_isolate_of(ctx)->record_error = record_error;
     JS_SetPropertyFunctionList(ctx, ns, isolate_funcs, sizeof isolate_funcs / sizeof isolate_funcs[0]);
     return 0;
 }

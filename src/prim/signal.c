@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/run.h"
 
 typedef struct js_signal {
     coro_handle h;
@@ -24,7 +24,7 @@ typedef struct js_signal {
 
 static void signal_close(coro_handle *h);
 
-static const coro_handle_type signal_type = { "Signal", signal_close };
+static const coro_handle_type signal_type = { "Signal", signal_close, NULL };
 
 /* The signals a program may watch; the others stop, kill or belong to us. */
 static const struct { const char *name; int num; } signals[] = {

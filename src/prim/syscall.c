@@ -13,10 +13,11 @@
  *
  * A call runs either inline, on the loop's thread (fast calls that never
  * block: lib/syscall.js keeps the list), or on libuv's thread pool, parking
- * only the calling fiber. A pooled call of an isolate that is torn down is
- * interrupted: the pool thread gets INTERRUPT_SIGNAL (no SA_RESTART), so a
- * read or a wait that would block for ever returns EINTR, and the fiber
- * unwinds once the call is back.
+ * only the calling fiber; meanwhile it holds one of its isolate's slots in
+ * the pool (coro_pool_take), as files do. A pooled call of an isolate that
+ * is torn down is interrupted: the pool thread gets INTERRUPT_SIGNAL (no
+ * SA_RESTART), so a read or a wait that would block for ever returns EINTR,
+ * and the fiber unwinds once the call is back.
  */
 #include <errno.h>
 #include <math.h>
@@ -29,9 +30,10 @@
 #include <sys/syscall.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../quickjs_ext.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/quickjs_ext.h"
+#include "core/run.h"
+#include "core/wait.h"
 
 #define MAX_ARGS 6
 #define INTERRUPT_SIGNAL SIGURG /* ignored by default, used by nothing of ours */
@@ -214,8 +216,11 @@ static int run_pooled(JSContext *ctx, long nr, const long *args, long *ret)
     install_interrupt_handler();
     atomic_init(&c.state, QUEUED);
     atomic_init(&c.cancel, 0);
+    if (coro_pool_take(ctx) < 0)
+        return -1;
     err = uv_queue_work(coro_loop(), &c.work, pool_work, pool_done);
     if (err < 0) {
+        coro_pool_give(ctx);
         coro_throw_uv(ctx, err, "syscall", NULL, NULL);
         return -1;
     }
@@ -223,6 +228,7 @@ static int run_pooled(JSContext *ctx, long nr, const long *args, long *ret)
         coro_fiber_park(0);
     if (!c.finished)
         interrupt_pooled(&c);
+    coro_pool_give(ctx);
     if (iso->terminating) {
         coro_throw_terminated(ctx);
         return -1;

@@ -10,7 +10,7 @@
 
 #include "binding.h"
 #include "quickjs_ext.h"
-#include "runtime.h"
+#include "isolate.h"
 #include "utf8.h"
 
 static void set_str(JSContext *ctx, JSValueConst obj, const char *key, const char *val)

@@ -1,5 +1,5 @@
 /*
- * prim/http_message.c: a server's requests and responses. An `exchange`
+ * prim/http/message.c: a server's requests and responses. An `exchange`
  * holds one request (its head as parsed, its body's state) and its response
  * (status, headers set, what was sent); the request and response objects a
  * handler gets are instances of two classes made here, each pointing to the
@@ -14,10 +14,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "http_server.h"
-#include "../binding.h"
-#include "../quickjs_ext.h"
-#include "../utf8.h"
+#include "message.h"
+#include "core/binding.h"
+#include "core/quickjs_ext.h"
+#include "core/utf8.h"
 
 static JSClassID req_class_id, res_class_id;
 
@@ -165,7 +165,7 @@ static int has_token(const char *v, size_t n, const char *word)
 /* ------------------------------------------------------------------ */
 /* exchanges */
 
-http_exchange *http_exchange_new(JSRuntime *rt, http_conn *c)
+http_exchange *http_exchange_new(JSRuntime *rt, http_conn *c, void (*conn_unref)(http_conn *c))
 {
     http_exchange *x = js_malloc_rt(rt, sizeof *x);
 
@@ -174,6 +174,7 @@ http_exchange *http_exchange_new(JSRuntime *rt, http_conn *c)
     memset(x, 0, offsetof(http_exchange, text_inline));
     x->refs = 1;
     x->conn = c;
+    x->conn_unref = conn_unref;
     http_head_init(&x->head);
     x->headers = x->raw_headers = JS_UNDEFINED;
     x->status = 200;
@@ -566,10 +567,10 @@ int http_res_send(JSContext *ctx, http_exchange *x, const uint8_t *data, size_t 
         st = UV_EPIPE;
     } else {
         c->refs++;
-        st = n ? c->w.ops->writev(ctx, c->w.io, bufs, n) : 0;
+        st = n ? coro_stream_writev(ctx, c->w.io, bufs, n) : 0;
         if (st < 0)
             x->res_flags |= RES_CLOSE;
-        http_conn_unref(c);
+        x->conn_unref(c);
     }
     if (head != stack)
         js_free(ctx, head);
@@ -750,7 +751,7 @@ static int send_continue(JSContext *ctx, http_exchange *x)
     http_wire *w = &x->conn->w;
     uv_buf_t buf = uv_buf_init((char *)msg, sizeof msg - 1);
 
-    return w->ops->writev(ctx, w->io, &buf, 1);
+    return coro_stream_writev(ctx, w->io, &buf, 1);
 }
 
 /* The error for a body that could not be read, and the status the
@@ -784,7 +785,7 @@ static JSValue body_error(JSContext *ctx, http_exchange *x, ssize_t r)
     }
     if (r == UV_ETIMEDOUT)
         x->fail_status = 408;
-    return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
+    return JS_Throw(ctx, coro_stream_error(ctx, (int)r, "read"));
 }
 
 /* read() -> Uint8Array or null at the end; bytes() -> all the rest as one
@@ -847,7 +848,7 @@ static JSValue js_req_read(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     js_free(ctx, all);
     x->req_flags &= ~REQ_READING;
     coro_waitq_wake_one(&x->readers, 0);
-    http_conn_unref(c);
+    x->conn_unref(c);
     return ret;
 }
 
@@ -858,7 +859,7 @@ static JSValue js_req_socket_id(JSContext *ctx, JSValueConst this_val, int argc,
 
     if (!x)
         return JS_EXCEPTION;
-    return x->conn ? JS_NewBigUint64(ctx, coro_net_id(x->conn->w.ops->socket(x->conn->w.io))) : JS_UNDEFINED;
+    return x->conn ? JS_NewBigUint64(ctx, coro_stream_bottom(x->conn->w.io)->h.id) : JS_UNDEFINED;
 }
 
 static const JSCFunctionListEntry req_proto_funcs[] = {
@@ -1153,7 +1154,7 @@ static JSValue js_res_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     if (st == -1)
         return JS_EXCEPTION;
     if (st < 0)
-        return st == CORO_ETERMINATED ? JS_EXCEPTION : JS_Throw(ctx, coro_net_error(ctx, st, "write"));
+        return st == CORO_ETERMINATED ? JS_EXCEPTION : JS_Throw(ctx, coro_stream_error(ctx, st, "write"));
     return magic == 1 ? JS_DupValue(ctx, this_val) : magic == 0 ? JS_TRUE : JS_UNDEFINED;
 }
 
