@@ -213,10 +213,10 @@ function evaluate(code) {
   try {
     return iso.call('evaluate', code);
   } catch (e) {
-    if (why === null) throw e;
+    if (why === null && e.code !== 'ERR_ISOLATE_TERMINATED') throw e;
     evaluator = null;
-    iso.join();
-    throw new Error(`eval: ${why}; its globals are gone`);
+    const { code } = iso.join();
+    throw new Error(`eval: ${why ?? `the eval isolate ended (status ${code})`}; its globals are gone`);
   } finally {
     clearTimeout(timer);
     foreground = null;

@@ -37,7 +37,7 @@ ok "the image builds ($(sed -n 's/^size: //p' "$top/build/image/MANIFEST"))"
 
 # 2. boot, the console on a FIFO (our fd 3) and a file; ports for the
 # forwards are drawn at random, and drawn again if QEMU finds one taken
-port() { echo $((30000 + $(od -An -N2 -tu2 /dev/urandom) % 20000)); }
+port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000)); } # below the ephemeral ports
 boot() {
     http_port=$(port) udp_port=$(port)
     rm -f "$work/in" && mkfifo "$work/in"
@@ -50,8 +50,13 @@ boot() {
 }
 for attempt in 1 2 3 4 5; do
     boot
-    while kill -0 "$qemu" 2>/dev/null && [ ! -s "$work/out" ]; do sleep 0.1; done
-    kill -0 "$qemu" 2>/dev/null || ! grep -q 'Could not set up host forwarding' "$work/out" && break
+    # until the guest speaks (its first line is the init's) or QEMU has quit
+    waited=0
+    while kill -0 "$qemu" 2>/dev/null && ! grep -q '^\[ *[0-9]' "$work/out" && [ $waited -lt $((wait_s * 10)) ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if kill -0 "$qemu" 2>/dev/null || ! grep -q 'Could not set up host forwarding' "$work/out"; then break; fi
     wait "$qemu"
     exec 3>&-
 done
