@@ -280,37 +280,27 @@ static JSValue js_syscall_check(JSContext *ctx, JSValueConst this_val, int argc,
     return coro_isolate_allow(ctx, CORO_CAP_SYSCALL, "corojs:syscall") ? JS_UNDEFINED : JS_EXCEPTION;
 }
 
-/* errorName(errno) -> 'ENOENT', or undefined for a number no errno has */
-static JSValue js_syscall_error_name(JSContext *ctx, JSValueConst this_val, int argc,
-                                     JSValueConst *argv)
+/* errorName(errno) -> 'ENOENT' (undefined for a number no errno has);
+   errorMessage(errno) -> 'No such file or directory' */
+static JSValue js_syscall_error_text(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv, int message)
 {
     int64_t e;
-    const char *name;
+    const char *text;
 
     if (coro_arg_integer(ctx, argv[0], "errno", 0, 4095, &e) < 0)
         return JS_EXCEPTION;
-    name = strerrorname_np((int)e);
-    return name ? JS_NewString(ctx, name) : JS_UNDEFINED;
-}
-
-/* errorMessage(errno) -> 'No such file or directory' */
-static JSValue js_syscall_error_message(JSContext *ctx, JSValueConst this_val, int argc,
-                                        JSValueConst *argv)
-{
-    int64_t e;
-    const char *msg;
-
-    if (coro_arg_integer(ctx, argv[0], "errno", 0, 4095, &e) < 0)
-        return JS_EXCEPTION;
-    msg = strerrordesc_np((int)e);
-    return JS_NewString(ctx, msg ? msg : "Unknown error");
+    text = message ? strerrordesc_np((int)e) : strerrorname_np((int)e);
+    if (!text)
+        return message ? JS_NewString(ctx, "Unknown error") : JS_UNDEFINED;
+    return JS_NewString(ctx, text);
 }
 
 static const JSCFunctionListEntry syscall_funcs[] = {
     JS_CFUNC_DEF("call", 2, js_syscall_call),
     JS_CFUNC_DEF("check", 0, js_syscall_check),
-    JS_CFUNC_DEF("errorName", 1, js_syscall_error_name),
-    JS_CFUNC_DEF("errorMessage", 1, js_syscall_error_message),
+    JS_CFUNC_MAGIC_DEF("errorName", 1, js_syscall_error_text, 0),
+    JS_CFUNC_MAGIC_DEF("errorMessage", 1, js_syscall_error_text, 1),
 };
 
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns)

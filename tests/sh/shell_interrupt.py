@@ -49,21 +49,19 @@ check("the shell goes on", wait_for("\r\nstill here", mark) and b"never printed\
 mark = len(out)
 os.write(fd, b"limit 600000\r")
 wait_for("corojs> ", mark)
-mark = len(out)
-os.write(fd, b"eval console.log('spinning eval'), (() => { for (;;) {} })()\r")
-if wait_for("spinning eval\r\n", mark):
-    os.write(fd, b"\x03")
-    check("Ctrl-C ends an endless eval", wait_for("eval: interrupted", mark) and wait_for("corojs> ", mark))
-else:
-    check("an endless eval starts", False)
+def interrupt(name, command, started, stopped):
+    """Type command, wait until it prints `started`, press Ctrl-C, expect `stopped` and the prompt."""
+    mark = len(out)
+    os.write(fd, command.encode() + b"\r")
+    if wait_for(started, mark):
+        os.write(fd, b"\x03")
+        check(name, wait_for(stopped, mark) and wait_for("corojs> ", mark))
+    else:
+        check(name + " (it never started)", False)
 
-mark = len(out)
-os.write(fd, ("run " + app + "\r").encode())
-if wait_for("spinning app\r\n", mark):
-    os.write(fd, b"\x03")
-    check("Ctrl-C ends the app in the foreground", wait_for("] interrupted", mark) and wait_for("corojs> ", mark))
-else:
-    check("the app starts", False)
+interrupt("Ctrl-C ends an endless eval", "eval console.log('spinning eval'), (() => { for (;;) {} })()",
+          "spinning eval\r\n", "eval: interrupted")
+interrupt("Ctrl-C ends the app in the foreground", "run " + app, "spinning app\r\n", "] interrupted")
 
 mark = len(out)
 os.write(fd, b"eval 6 * 7\r")
