@@ -13,7 +13,9 @@
 //     later is logged too (process.on('uncaughtException')).
 //
 // Every line it logs carries the time since boot, as the kernel's own do:
-// "[   0.912345] init: ...".
+// "[   0.912345] init: ...". Two marks go into the kernel's log too
+// (/dev/kmsg), so the boot's figures come from one clock: when the kernel ran
+// /init, when the JS init began, when the shell was ready.
 
 import sys, { MS, O, MODULE_INIT } from 'corojs:sys';
 import { syscall, SYS } from 'corojs:syscall';
@@ -50,7 +52,17 @@ function ignore(code, fn) {
   }
 }
 
+// mark(what): a line in the kernel's log, timed by the kernel's clock
+function mark(what) {
+  try {
+    const fd = sys.open('/dev/kmsg', O.WRONLY);
+    sys.write(fd, `corojs-init: ${what}\n`);
+    sys.close(fd);
+  } catch { /* no /dev/kmsg: no mark */ }
+}
+
 const started = uptime();
+mark('began');
 
 function mountAll() {
   const nosuid = MS.NOSUID | MS.NODEV;
@@ -119,10 +131,6 @@ process.on('SIGCHLD', () => {
 step('mounting /proc /sys /dev /tmp /run', mountAll);
 const tty = step('taking the console', takeConsole);
 log(`corojs ${process.version} is PID ${process.pid}, console /dev/${tty}`);
-step('timing the boot', () => {
-  const ranInit = /^<\d+>\[\s*([\d.]+)\] Run \/init as init process/m.exec(sys.klog())?.[1];
-  log(`the kernel ran /init at ${ranInit} s; the JS init began at ${started.toFixed(6)} s`);
-});
 const conf = step('reading /etc/init.json', () => JSON.parse(fs.readFile('/etc/init.json'))) ?? {};
 step('setting the host name', () => sys.sethostname(conf.hostname ?? 'corojs'));
 step('loading modules', () => loadModules(conf.modules ?? []));
@@ -132,6 +140,14 @@ if (conf.net) {
 }
 startApps(conf.apps ?? []);
 log(`ready in ${((uptime() - started) * 1000).toFixed(1)} ms: the shell is on the console`);
+mark('ready');
+step('timing the boot', () => {
+  const klog = sys.klog();
+  const at = (re) => re.exec(klog)?.[1] ?? '?';
+  log(`by the kernel's clock: it ran /init at ${at(/\[\s*([\d.]+)\] Run \/init as init process/)} s, ` +
+      `the JS init began at ${at(/\[\s*([\d.]+)\] corojs-init: began/)} s, ` +
+      `the shell was ready at ${at(/\[\s*([\d.]+)\] corojs-init: ready/)} s`);
+});
 
 for (;;) {
   try {
