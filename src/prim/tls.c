@@ -1025,11 +1025,6 @@ static JSValue js_tls_close(JSContext *ctx, JSValueConst this_val, int argc, JSV
 /* ------------------------------------------------------------------ */
 /* what the handshake settled */
 
-static void set_str(JSContext *ctx, JSValueConst o, const char *key, const char *val)
-{
-    JS_SetPropertyStr(ctx, o, key, val ? JS_NewString(ctx, val) : JS_UNDEFINED);
-}
-
 /* info(id) -> { protocol, cipher, alpnProtocol, servername, authorized,
    authorizationError } */
 static JSValue js_tls_info(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -1043,19 +1038,19 @@ static JSValue js_tls_info(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     if (!t)
         return JS_EXCEPTION;
     o = JS_NewObject(ctx);
-    set_str(ctx, o, "protocol", SSL_get_version(t->ssl));
-    set_str(ctx, o, "cipher", SSL_get_cipher_name(t->ssl));
+    coro_set_str(ctx, o, "protocol", SSL_get_version(t->ssl));
+    coro_set_str(ctx, o, "cipher", SSL_get_cipher_name(t->ssl));
     SSL_get0_alpn_selected(t->ssl, &alpn, &alpn_len);
     JS_SetPropertyStr(ctx, o, "alpnProtocol",
                       alpn_len ? JS_NewStringLen(ctx, (const char *)alpn, alpn_len) : JS_FALSE);
-    set_str(ctx, o, "servername", SSL_get_servername(t->ssl, TLSEXT_NAMETYPE_host_name));
+    coro_set_str(ctx, o, "servername", SSL_get_servername(t->ssl, TLSEXT_NAMETYPE_host_name));
     if (!t->server) {
         v = SSL_get_verify_result(t->ssl);
         if (!SSL_get0_peer_certificate(t->ssl) && v == X509_V_OK)
             v = X509_V_ERR_UNSPECIFIED;
         JS_SetPropertyStr(ctx, o, "authorized", JS_NewBool(ctx, v == X509_V_OK));
         if (v != X509_V_OK)
-            set_str(ctx, o, "authorizationError", verify_code(v));
+            coro_set_str(ctx, o, "authorizationError", verify_code(v));
     } else {
         JS_SetPropertyStr(ctx, o, "authorized", JS_FALSE); /* no client certificates */
     }
@@ -1113,13 +1108,13 @@ static JSValue js_tls_peer_certificate(JSContext *ctx, JSValueConst this_val, in
     JS_SetPropertyStr(ctx, o, "valid_to", time_string(ctx, X509_get0_notAfter(x)));
     bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
     serial = bn ? BN_bn2hex(bn) : NULL;
-    set_str(ctx, o, "serialNumber", serial);
+    coro_set_str(ctx, o, "serialNumber", serial);
     OPENSSL_free(serial);
     BN_free(bn);
     if (X509_digest(x, EVP_sha256(), md, &md_len)) {
         for (unsigned i = 0; i < md_len; i++)
             snprintf(hex + 3 * i, 4, i + 1 < md_len ? "%02X:" : "%02X", md[i]);
-        set_str(ctx, o, "fingerprint256", hex);
+        coro_set_str(ctx, o, "fingerprint256", hex);
     }
     ERR_clear_error();
     return o;

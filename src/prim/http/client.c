@@ -2,6 +2,7 @@
  * prim/http/client.c: the client's connections: a wire parsing responses, as
  * a handle (lib/http.js and lib/fetch.js build requests and the pool).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,31 +17,29 @@ typedef struct http_client {
     coro_handle h;
     http_wire w;
     http_head head;
-    int busy;        /* calls in progress hold the struct */
-    int closed;
+    coro_life life;  /* calls in progress hold the struct */
 } http_client;
 
 static void client_close_handle(coro_handle *h);
 static const coro_handle_type client_type = { "HttpClientConnection", client_close_handle, NULL };
 
-static void client_free_if_done(http_client *c)
+static void client_finalize(coro_life *l)
 {
-    if (c->closed && c->busy == 0) {
-        http_wire_free(&c->w);
-        http_head_free(c->h.iso->rt, &c->head);
-        free(c);
-    }
+    http_client *c = (http_client *)((char *)l - offsetof(http_client, life));
+
+    http_wire_free(&c->w);
+    http_head_free(c->h.iso->rt, &c->head);
+    free(c);
 }
 
 static void client_close_handle(coro_handle *h)
 {
     http_client *c = (http_client *)h;
 
-    if (c->closed)
+    if (!coro_life_close(&c->life))
         return;
-    c->closed = 1;
     coro_stream_close(c->w.io); /* wakes a reader, which frees us on its way out */
-    client_free_if_done(c);
+    coro_life_check(&c->life);
 }
 
 static http_client *client_get(JSContext *ctx, JSValueConst id)
@@ -48,14 +47,13 @@ static http_client *client_get(JSContext *ctx, JSValueConst id)
     http_client *c = (http_client *)coro_arg_handle(ctx, id, &client_type);
 
     if (c)
-        c->busy++;
+        coro_life_hold(&c->life);
     return c;
 }
 
 static void client_put(http_client *c)
 {
-    c->busy--;
-    client_free_if_done(c);
+    coro_life_release(&c->life);
 }
 
 /* The error for a failed read of a response. */
@@ -65,15 +63,15 @@ static JSValue client_throw(JSContext *ctx, http_client *c, ssize_t r)
         return JS_EXCEPTION;
     if (HTTP_IS_EPARSE(r)) {
         if (c->w.error == WIRE_HEAD_TOO_LARGE)
-            return http_throw(ctx, HTTP_ERROR, "HPE_HEADER_OVERFLOW", "Header overflow");
+            return coro_throw_code(ctx, "HPE_HEADER_OVERFLOW", "Header overflow");
         if (c->w.error == WIRE_NO_MEMORY)
             return JS_ThrowOutOfMemory(ctx);
-        return http_throw(ctx, HTTP_ERROR, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
+        return coro_throw_code(ctx, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
                           "Parse Error: %s", llhttp_get_error_reason(&c->w.p) ?
                           llhttp_get_error_reason(&c->w.p) : llhttp_errno_name(HTTP_EPARSE_CODE(r)));
     }
     if (r == UV_ECONNRESET)
-        return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "socket hang up");
+        return coro_throw_code(ctx, "ECONNRESET", "socket hang up");
     return JS_Throw(ctx, coro_stream_error(ctx, (int)r, "read"));
 }
 
@@ -95,6 +93,7 @@ static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int ar
         coro_stream_release(io);
         return JS_EXCEPTION;
     }
+    coro_life_init(&c->life, client_finalize);
     http_wire_init(&c->w, JS_GetRuntime(ctx), io, HTTP_RESPONSE);
     c->w.max_head = (size_t)max_head;
     http_head_init(&c->head);

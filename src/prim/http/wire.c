@@ -21,26 +21,6 @@ enum { HEAD_IN_NONE, HEAD_IN_URL, HEAD_IN_NAME, HEAD_IN_VALUE };
 /* ------------------------------------------------------------------ */
 /* errors and strings */
 
-JSValue http_throw(JSContext *ctx, int kind, const char *code, const char *fmt, ...)
-{
-    char msg[512];
-    JSValue e;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (kind == HTTP_TYPE_ERROR)
-        JS_ThrowTypeError(ctx, "%s", msg);
-    else if (kind == HTTP_RANGE_ERROR)
-        JS_ThrowRangeError(ctx, "%s", msg);
-    else
-        return coro_throw_code(ctx, code, "%s", msg);
-    e = JS_GetException(ctx);
-    JS_SetPropertyStr(ctx, e, "code", JS_NewString(ctx, code));
-    return JS_Throw(ctx, e);
-}
-
 JSValue http_latin1_string(JSContext *ctx, const char *p, size_t n)
 {
     size_t high = 0, i, j;

@@ -140,9 +140,6 @@ JSValue http_latin1_string(JSContext *ctx, const char *p, size_t n);
 int http_token_eq(const char *p, size_t n, const char *s);
 
 /* TypeError/RangeError/Error with a code, as Node throws them. */
-enum { HTTP_ERROR, HTTP_TYPE_ERROR, HTTP_RANGE_ERROR };
-JSValue http_throw(JSContext *ctx, int kind, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* http_server.c: the server's part of the area. */
 /* The area's parts (http.c calls them). */
