@@ -72,6 +72,7 @@ node bench/isolates_node.mjs call 20000
 "$bin" bench/isolates.mjs transfer
 "$bin" bench/isolates.mjs spin 1000
 "$bin" bench/isolates.mjs spin-http 1000
+"$bin" bench/isolates.mjs spin-native 200
 
 echo "== TCP (bench/net.sh)"
 sh bench/net.sh

@@ -495,27 +495,48 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
    under the lock before it is freed, so the thread never touches a freed
    one. */
 #define WATCH_TICK_MS 2
+#define WATCH_QUIET_TICKS 50 /* ticks with fewer than two isolates before it sleeps */
 
 static struct {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    int started, active, stop;
+    int started, stop;
+    int active;           /* two or more isolates live (atomic) */
+    int asleep;           /* the thread waits for `active` (atomic) */
     JSContext *running;   /* the context of the fiber switched in last */
 } watch = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+/* One tick: if no switch happened since the last, poke the running context. */
+static void watch_tick(uint64_t *seen)
+{
+    uint64_t now = coro_sched_switches();
+    JSContext *ctx = __atomic_load_n(&watch.running, __ATOMIC_RELAXED);
+
+    if (now == *seen && ctx)
+        coro_qjs_interrupt_soon(ctx);
+    *seen = now;
+}
+
+/* With fewer than two isolates for a while, the thread sleeps until
+   coro__run_watch(1) wakes it; isolates that come and go quickly (a child
+   per request) cost no system call. */
+static void watch_sleep(void)
+{
+    __atomic_store_n(&watch.asleep, 1, __ATOMIC_SEQ_CST);
+    while (!watch.stop && !__atomic_load_n(&watch.active, __ATOMIC_SEQ_CST))
+        pthread_cond_wait(&watch.cond, &watch.lock);
+    __atomic_store_n(&watch.asleep, 0, __ATOMIC_SEQ_CST);
+}
+
 static void *watch_main(void *arg)
 {
-    uint64_t seen = 0, now;
+    uint64_t seen = 0;
+    unsigned quiet = 0;
     struct timespec deadline;
-    JSContext *ctx;
 
     pthread_mutex_lock(&watch.lock);
     while (!watch.stop) {
-        if (!watch.active) {
-            pthread_cond_wait(&watch.cond, &watch.lock);
-            continue;
-        }
         clock_gettime(CLOCK_MONOTONIC, &deadline);
         deadline.tv_nsec += WATCH_TICK_MS * 1000000;
         if (deadline.tv_nsec >= 1000000000) {
@@ -523,11 +544,13 @@ static void *watch_main(void *arg)
             deadline.tv_nsec -= 1000000000;
         }
         pthread_cond_timedwait(&watch.cond, &watch.lock, &deadline);
-        now = coro_sched_switches();
-        ctx = __atomic_load_n(&watch.running, __ATOMIC_RELAXED);
-        if (now == seen && ctx)
-            coro_qjs_interrupt_soon(ctx);
-        seen = now;
+        if (__atomic_load_n(&watch.active, __ATOMIC_SEQ_CST)) {
+            quiet = 0;
+            watch_tick(&seen);
+        } else if (++quiet >= WATCH_QUIET_TICKS) {
+            watch_sleep();
+            quiet = 0;
+        }
     }
     pthread_mutex_unlock(&watch.lock);
     return NULL;
@@ -559,12 +582,12 @@ void coro__run_watch(int on)
 {
     if (on && !watch.started && watch_start() < 0)
         return; /* no thread: slices are enforced at QuickJS's own pace */
-    if (!watch.started)
-        return;
-    pthread_mutex_lock(&watch.lock);
-    watch.active = on;
-    pthread_cond_signal(&watch.cond);
-    pthread_mutex_unlock(&watch.lock);
+    __atomic_store_n(&watch.active, on, __ATOMIC_SEQ_CST);
+    if (on && __atomic_load_n(&watch.asleep, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&watch.lock);
+        pthread_cond_signal(&watch.cond);
+        pthread_mutex_unlock(&watch.lock);
+    }
 }
 
 void coro__run_watch_stop(void)
@@ -577,7 +600,7 @@ void coro__run_watch_stop(void)
     pthread_mutex_unlock(&watch.lock);
     pthread_join(watch.thread, NULL);
     pthread_cond_destroy(&watch.cond);
-    watch.started = watch.stop = watch.active = 0;
+    watch.started = watch.stop = watch.active = watch.asleep = 0;
 }
 
 /* iso is about to be freed: the watchdog must not poke it after this. */
