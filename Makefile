@@ -14,6 +14,10 @@
 # package libllhttp-dev (a header and a static library). SWITCH=ucontext forces the
 # portable context switch.
 
+# No built-in rules: make would try to rebuild the included .d files with its
+# `%: %.o` rule, through our pattern for QuickJS's objects.
+MAKEFLAGS += --no-builtin-rules
+
 VARIANT ?= release
 BUILD := build
 QJS_VERSION := 2025.04.26
@@ -112,7 +116,7 @@ debug:
 asan:
 	$(MAKE) VARIANT=asan
 
-$(QJS_STAMP): deps/deps.sh
+$(QJS_STAMP): deps/deps.sh $(wildcard deps/patches/quickjs/*.patch)
 	sh deps/deps.sh quickjs
 
 $(LLHTTP_STAMP): deps/deps.sh

@@ -36,7 +36,7 @@ static void usage(FILE *out)
           "  --no-stack-guard       no guard page under fiber stacks: allows more than\n"
           "                         about 30,000 fibers, at the price of C stack overflows\n"
           "                         going unnoticed (JS overflows still throw RangeError)\n"
-          "  --memory-limit SIZE    cap on the JS heap, e.g. 512m (default none)\n"
+          "  --memory-limit SIZE    cap on the JS heap, at least 1m, e.g. 512m (default none)\n"
           "  --expose-gc            define gc(), which runs the garbage collector\n"
           "  --expose-internals     let the program import corojs:internal/ modules\n"
           "                         (for testing the runtime itself)\n"
@@ -122,9 +122,11 @@ int main(int argc, char **argv)
                 return 9;
             }
         } else if ((v = option_value(argc, argv, &i, "--memory-limit"))) {
+            /* the floor of an isolate's memoryLimit: below it the runtime
+               cannot even start */
             io.memory_limit = parse_size(v);
-            if (!io.memory_limit) {
-                fprintf(stderr, "corojs: bad --memory-limit '%s'\n", v);
+            if (io.memory_limit < (1 << 20)) {
+                fprintf(stderr, "corojs: --memory-limit must be at least 1m, got '%s'\n", v);
                 return 9;
             }
         } else if (!strcmp(argv[i], "--expose-gc")) {

@@ -90,6 +90,16 @@ expect "--stack-size must be a size" 9 '' 'at least 64k' -- "$bin" --stack-size 
 expect "--no-stack-guard runs" 0 '^ok$' '' -- "$bin" --no-stack-guard -e 'Fiber.run(() => console.log("ok")).join()'
 expect "--memory-limit: running out is a catchable InternalError" 0 'caught InternalError' '' -- \
     "$bin" --memory-limit 16m -e 'try { const a = []; for (;;) a.push(new Array(1e5).fill(1)) } catch (e) { console.log("caught", e.name || e) }'
+expect "--memory-limit below 1m is refused, not a crash" 9 '' 'must be at least 1m' -- \
+    "$bin" --memory-limit 64k -e 'console.log(1)'
+at_limit="$(cd "$(dirname "$0")" && pwd)/js/fixtures/quickjs/at_limit.mjs"
+expect "--memory-limit: errors thrown at the limit stay errors (no crash, no null)" 0 \
+    '^\{"TypeError":[0-9]+(,"InternalError":[0-9]+)?\}$' EMPTY -- \
+    "$bin" --memory-limit 1m -e "import { throwAtLimit } from '$at_limit';
+console.log(JSON.stringify(throwAtLimit(200)))"
+expect "--memory-limit: running out uncaught is a clean error, status 1" 1 EMPTY \
+    'Uncaught \[?InternalError: out of memory' -- \
+    "$bin" --memory-limit 1m -e 'const a = []; for (;;) a.push({ a })'
 expect "__primordials is gone before user code runs" 0 '^undefined$' '' -- \
     "$bin" -e 'console.log(typeof __primordials)'
 expect "stdout closed early (EPIPE) ends quietly" 0 '' '' -- \

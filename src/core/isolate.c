@@ -267,7 +267,10 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     coro__run_attach(iso);
     if (init_primordials(iso->ctx, iso->areas, opt->expose_gc) < 0) {
         JSValue exc = JS_GetException(iso->ctx);
-        const char *msg = JS_ToCString(iso->ctx, exc);
+        const char *msg;
+
+        JS_SetMemoryLimit(iso->rt, (size_t)-1); /* to say why, even at the limit */
+        msg = JS_ToCString(iso->ctx, exc);
         fprintf(stderr, "corojs: cannot set up the runtime: %s\n", msg ? msg : "?");
         JS_FreeCString(iso->ctx, msg);
         JS_FreeValue(iso->ctx, exc);
