@@ -45,6 +45,21 @@ int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val)
     return JS_IsUncatchableError(ctx, val);
 }
 
+/* The target and handler of a proxy, read without running a trap. */
+int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler)
+{
+    JSProxyData *s;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT || JS_VALUE_GET_OBJ(v)->class_id != JS_CLASS_PROXY)
+        return -1;
+    s = JS_VALUE_GET_OBJ(v)->u.opaque;
+    if (s->is_revoked)
+        return 0;
+    *target = s->target;
+    *handler = s->handler;
+    return 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Moving memory between runtimes (isolates).
  *
