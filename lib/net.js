@@ -9,6 +9,7 @@
 //   s.write('hi'); s.read(); s.close();
 
 import P from 'corojs:internal/primordials';
+import { isClientError } from 'corojs:internal/errors';
 
 const N = P.net;
 const kToken = Symbol('net');
@@ -137,10 +138,11 @@ export function socketIdOf(socket) {
   return idOf(socket);
 }
 
-// A peer that vanished (reset or gone mid-write) is routine for a server and
-// is not printed; anything else is, and the server goes on.
-function defaultOnError(error) {
-  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
+// What a client causes (it left, was too slow, its socket was closed by
+// another fiber) is routine for a server and is not printed; anything else
+// (a bug of the handler) is, and the server goes on.
+function defaultOnError(error, socket) {
+  if (isClientError(error, socket)) return;
   const { inspect } = P.util.importSync('corojs:util');
   P.process.write(2, `Error in a connection handler (the connection was closed): ${inspect(error)}\n`);
 }
@@ -225,8 +227,8 @@ export function openListener(port, host = '0.0.0.0') {
 
 // createServer(handler) or createServer({ onError }, handler). onError(error,
 // socket) is called when a handler throws; by default the error is printed
-// to stderr (unless the peer just went away: ECONNRESET, EPIPE) and the
-// server goes on.
+// to stderr (unless the client caused it: isClientError) and the server goes
+// on.
 export function createServer(options, handler) {
   if (typeof options === 'function') return new Server(kToken, {}, options);
   return new Server(kToken, options ?? {}, handler);

@@ -17,7 +17,7 @@
 import P from 'corojs:internal/primordials';
 import { Fiber } from 'corojs:fiber';
 import net, { Socket as NetSocket, socketIdOf } from 'corojs:net';
-import { codedError, describe, invalidArgType, invalidArgValue } from 'corojs:internal/errors';
+import { codedError, describe, invalidArgType, invalidArgValue, isClientError } from 'corojs:internal/errors';
 
 const T = P.tls;
 const E = P.encoding;
@@ -206,18 +206,12 @@ export class Socket {
   get [Symbol.toStringTag]() { return 'TLSSocket'; }
 }
 
-// What a TLS server meets every day and does not print: peers that vanish,
-// time out or fail the handshake (a plain-text client, a scanner, a name
-// without a certificate). A failing resolver and handler errors are printed.
-function routine(error) {
-  const code = error?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_TLS_NO_CERTIFICATE' ||
-    (code === 'ETIMEDOUT' && error.syscall === 'handshake') ||
-    (typeof code === 'string' && code.startsWith('ERR_SSL_'));
-}
-
-function defaultOnError(error) {
-  if (routine(error)) return;
+// What a TLS server meets every day and does not print: what clients cause
+// (they vanish, time out or fail the handshake: a plain-text client, a
+// scanner, a name without a certificate). A failing resolver and handler
+// errors are printed.
+function defaultOnError(error, socket) {
+  if (isClientError(error, socket)) return;
   const { inspect } = P.util.importSync('corojs:util');
   P.process.write(2, `Error in a TLS connection (the connection was closed): ${inspect(error)}\n`);
 }

@@ -189,3 +189,40 @@ expect "the UDP echo example" 0 'echo: hello 3' EMPTY -- "$bin" examples/udp-ech
 expect "the TCP echo examples" 0 'client: the server closed the connection: true' EMPTY -- "$bin" examples/tcp-echo-client.mjs
 expect "process.exit while fibers are blocked reading sockets" 0 '^exiting$' EMPTY -- \
     "$bin" -e 'const s = net.createServer((c) => { c.read(); c.read(); }); Fiber.run(() => s.listen(0, "127.0.0.1")); const c = net.connect(s.address().port, "127.0.0.1"); Fiber.run(() => c.read()); c.write("x"); Fiber.sleep(5); console.log("exiting"); process.exit(0)'
+
+# What clients cause is not printed by servers' default onError; a handler's bug is.
+cat > "$work/client_errors.mjs" <<'EOF'
+const s = net.createServer((c) => {
+  if (c.read() === 'close-me') {           // another fiber closes the socket: EBADF in the handler
+    Fiber.run(() => c.close());
+    Fiber.yield();
+    c.read();
+  } else if (process.argv[2] === 'bug') {
+    c.nothing();
+  } else {                                  // a slow client: a read that times out
+    c.setTimeout(20);
+    c.read();
+  }
+});
+Fiber.run(() => s.listen(0, '127.0.0.1'));
+for (const msg of ['close-me', 'slow']) {
+  const c = net.connect(s.address().port, '127.0.0.1');
+  c.write(msg);
+  c.read();
+  c.close();
+}
+const h = http.createServer({ maxBodySize: 16 }, (req, res) => { req.bytes(); res.end('never'); });
+Fiber.run(() => h.listen(0, '127.0.0.1'));
+for (const body of ['40\r\n' + 'x'.repeat(64) + '\r\n0\r\n\r\n', 'zz\r\n']) {
+  const c = net.connect(h.address().port, '127.0.0.1');
+  c.write('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' + body);
+  console.log(c.read().split('\r\n')[0]);
+  c.close();
+}
+s.close();
+h.close();
+EOF
+expect "servers print nothing for what clients cause (EBADF, timeouts, bad bodies)" 0 '400 Bad Request' EMPTY -- \
+    "$bin" "$work/client_errors.mjs"
+expect "a handler's own error is printed, naming what was called" 0 '' \
+    'Error in a connection handler.*TypeError: c\.nothing is not a function' -- "$bin" "$work/client_errors.mjs" bug

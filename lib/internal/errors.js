@@ -29,3 +29,20 @@ export function invalidArgValue(name, v, reason = 'is invalid') {
 export function outOfRange(name, expected, v) {
   return codedError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${expected}. Received ${describe(v)}`);
 }
+
+// Errors a client causes on a server's connection, by leaving, by being slow
+// or by what it sends: a reset, a broken pipe, a read that timed out, a
+// socket that another fiber closed (EBADF), a TLS handshake that failed, a
+// request body that is too large or malformed. The servers' default onError
+// does not print them; a server that wants them gives its own onError,
+// which gets every error.
+const clientCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ENOTCONN', 'ERR_TLS_NO_CERTIFICATE',
+  'ERR_HTTP_BODY_TOO_LARGE', 'ERR_HTTP_BODY_BROKEN']);
+
+export function isClientError(error, socket) {
+  const code = error?.code;
+  if (typeof code !== 'string') return false;
+  if (code === 'EBADF') return error.syscall !== undefined || socket?.closed === true;
+  if (code === 'ETIMEDOUT') return error.syscall !== 'connect';
+  return clientCodes.has(code) || code.startsWith('HPE_') || code.startsWith('ERR_SSL_');
+}

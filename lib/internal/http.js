@@ -2,7 +2,7 @@
 // options and limits, checked, as the C server handle they make.
 
 import P from 'corojs:internal/primordials';
-import { invalidArgType, invalidArgValue, outOfRange } from 'corojs:internal/errors';
+import { invalidArgType, invalidArgValue, outOfRange, isClientError } from 'corojs:internal/errors';
 
 const H = P.http;
 
@@ -16,9 +16,10 @@ export const defaults = Object.freeze({
   requestTimeout: 300000,   // from a request's first byte to the end of its body
 });
 
-// A handler that throws is reported here, unless the peer just left.
+// A handler that throws is reported here, unless the client caused it (it
+// left, was too slow, sent a body too large or malformed).
 function defaultOnError(error) {
-  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
+  if (isClientError(error)) return;
   const { inspect } = P.util.importSync('corojs:util');
   P.process.write(2, `Error in an HTTP handler: ${inspect(error)}\n`);
 }
