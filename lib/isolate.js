@@ -141,7 +141,7 @@ const proxies = new FinalizationRegistry((id) => I.releaseProxy(id));
 
 // A function of another isolate: calling it calls there, and blocks.
 function makeProxy(id) {
-  const proxy = function (...args) { return I.callProxy(id, args); };
+  const proxy = function (...args) { return ended(() => I.callProxy(id, args)); };
   proxies.register(proxy, id);
   return proxy;
 }
@@ -160,6 +160,20 @@ export function reviveError(fields) {
     Object.defineProperty(e, k, { value: fields[k], writable: true, configurable: true, enumerable: k !== 'stack' && k !== 'name' });
   }
   return e;
+}
+
+// fn(), a call into another isolate. If that isolate has ended because of
+// an uncaught error (its top level failed, say), ERR_ISOLATE_TERMINATED
+// carries that error's fields as its cause: made an Error again here.
+function ended(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e?.code === 'ERR_ISOLATE_TERMINATED' && e.cause !== undefined && !(e.cause instanceof Error)) {
+      e.cause = reviveError(e.cause);
+    }
+    throw e;
+  }
 }
 
 // decode([payload, meta], buffers, proxyIds) -> the value, placeholders revived
@@ -315,12 +329,12 @@ export class Isolate {
   // call(name, ...args) -> what the child's exported function `name` returns
   call(name, ...args) {
     checkName(name);
-    return I.call(this.#id, name, args);
+    return ended(() => I.call(this.#id, name, args));
   }
 
   callAsync(name, ...args) {
     checkName(name);
-    return promiseOf(() => I.call(this.#id, name, args));
+    return promiseOf(() => ended(() => I.call(this.#id, name, args)));
   }
 
   terminate() {
@@ -376,11 +390,11 @@ export class Isolate {
 const parent = Object.freeze({
   call(name, ...args) {
     checkName(name);
-    return I.call(null, name, args);
+    return ended(() => I.call(null, name, args));
   },
   callAsync(name, ...args) {
     checkName(name);
-    return promiseOf(() => I.call(null, name, args));
+    return promiseOf(() => ended(() => I.call(null, name, args)));
   },
 });
 

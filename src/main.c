@@ -155,9 +155,11 @@ int main(int argc, char **argv)
     if (!code && i < argc && !strcmp(argv[i], "shell")) {
         code = "import { main } from 'corojs:shell'; main();";
         io.name = "shell";
+        io.one_of_many = 1;
         i++;
     } else if (!code && i < argc && !strcmp(argv[i], "run")) {
         run = 1;
+        io.one_of_many = 1;
         if (++i >= argc) {
             fprintf(stderr, "corojs: run needs at least one module\n");
             return 9;
@@ -199,6 +201,8 @@ int main(int argc, char **argv)
             free(real);
         }
     } else {
+        if (!io.name) /* what ps and stats() show: the main module, as in a stack */
+            io.name = path ? io.argv[1] : "[eval]";
         while (i < argc)
             io.argv[io.argc++] = argv[i++];
         roots[nroots] = start_root(&io, path, code);

@@ -386,7 +386,7 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     JS_SetMemoryLimit(iso->rt, (size_t)-1);
     if (iso->record_error)
         iso->record_error(iso, exc); /* for the parent's join() */
-    if (iso->parent || iso->name) { /* one of several apps: say which */
+    if (iso->parent || iso->one_of_many) { /* one of several apps: say which */
         snprintf(label, sizeof label, "[%llu %s] %s", (unsigned long long)iso->port->uid,
                  iso->name ? iso->name : "?", kind);
         kind = label;

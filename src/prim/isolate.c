@@ -126,9 +126,40 @@ void coro_prim_isolate_free(coro_isolate *iso)
     iso->area_data[CORO_SLOT_ISOLATE] = NULL;
 }
 
-static JSValue throw_ended(JSContext *ctx)
+static void set_opt_str(JSContext *ctx, JSValueConst obj, const char *key, const char *s)
 {
-    return coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED", "the isolate has ended");
+    if (s)
+        JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, s));
+}
+
+/* { name, message, stack, code } of an isolate's uncaught error */
+static JSValue error_fields(JSContext *ctx, const exit_error *e)
+{
+    JSValue o = JS_NewObject(ctx);
+
+    set_opt_str(ctx, o, "name", e->name);
+    set_opt_str(ctx, o, "message", e->message);
+    set_opt_str(ctx, o, "stack", e->stack);
+    set_opt_str(ctx, o, "code", e->code);
+    return o;
+}
+
+/* ERR_ISOLATE_TERMINATED for a call into the isolate of `port`, which has
+   ended (`what` happened). If an uncaught error ended it (its top level
+   failed, say), the message names it and `cause` holds its fields, which
+   lib/isolate.js turns back into an Error as join() does. */
+static JSValue throw_ended(JSContext *ctx, coro_port *port, const char *what)
+{
+    const exit_error *e = port->error;
+    JSValue err;
+
+    if (!e)
+        return coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED", "the isolate %s", what);
+    coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED", "the isolate %s (%s: %s)", what,
+                    e->name ? e->name : "Error", e->message ? e->message : "");
+    err = JS_GetException(ctx);
+    JS_SetPropertyStr(ctx, err, "cause", error_fields(ctx, e));
+    return JS_Throw(ctx, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -540,7 +571,7 @@ static JSValue do_call(JSContext *ctx, coro_port *target, const char *name, uint
     JSValue ret;
 
     if (!iso || iso->terminating)
-        return throw_ended(ctx);
+        return throw_ended(ctx, target, "has ended");
     c = calloc(1, sizeof *c);
     if (!c || (name && !(c->name = strdup(name)))) {
         free(c);
@@ -556,7 +587,7 @@ static JSValue do_call(JSContext *ctx, coro_port *target, const char *name, uint
     }
     if (!(iso = target->iso) || iso->terminating) { /* encoding may have run JS */
         call_unref(c);
-        return throw_ended(ctx);
+        return throw_ended(ctx, target, "has ended");
     }
     f = coro_isolate_new_fiber(iso, callee_fn, c);
     if (!f) {
@@ -574,8 +605,7 @@ static JSValue do_call(JSContext *ctx, coro_port *target, const char *name, uint
         }
     }
     if (c->state == CALL_ENDED) {
-        ret = coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED",
-                              "the isolate ended before it answered");
+        ret = throw_ended(ctx, target, "ended before it answered");
     } else {
         ret = msg_decode(ctx, c->result);
         if (!JS_IsException(ret) && c->result->thrown)
@@ -814,12 +844,6 @@ static void record_error(coro_isolate *iso, JSValueConst exc)
     iso->port->free_error = free_error;
 }
 
-static void set_opt_str(JSContext *ctx, JSValueConst obj, const char *key, const char *s)
-{
-    if (s)
-        JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, s));
-}
-
 /* join(id) -> { code, error: { name, message, stack, code } | undefined } */
 static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -840,15 +864,8 @@ static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, 
     }
     r = JS_NewObject(ctx);
     JS_SetPropertyStr(ctx, r, "code", JS_NewInt32(ctx, ji->port->code));
-    if (ji->port->error) {
-        exit_error *e = ji->port->error;
-        JSValue o = JS_NewObject(ctx);
-        set_opt_str(ctx, o, "name", e->name);
-        set_opt_str(ctx, o, "message", e->message);
-        set_opt_str(ctx, o, "stack", e->stack);
-        set_opt_str(ctx, o, "code", e->code);
-        JS_SetPropertyStr(ctx, r, "error", o);
-    }
+    if (ji->port->error)
+        JS_SetPropertyStr(ctx, r, "error", error_fields(ctx, ji->port->error));
     return r;
 }
 
