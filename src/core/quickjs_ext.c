@@ -356,11 +356,11 @@ int coro_qjs_is_pinned(JSValueConst obj)
  * the arguments). The instructions before the call are decoded from the
  * start of the function (they have no fixed size), the last WINDOW of them
  * kept; then, walking back from the call, the stack depth before each is
- * computed (an unconditional jump takes the depth of its target: the code
- * of an expression only jumps forward), the instruction that pushed the
- * callee's slot is found, and named from its operand (a variable, a
- * property of something named the same way, a call's result). What cannot
- * be named keeps QuickJS's words, or is "(intermediate value)" as in V8. */
+ * computed (compute_depths), the instruction that pushed the callee's slot
+ * is found, and named from its operand (a variable, a property of something
+ * named the same way, a call's result). What cannot be named keeps
+ * QuickJS's words, or is "(intermediate value)" as in V8. Nothing of this
+ * runs until the error. */
 
 #define WINDOW 256 /* instructions looked at before a call */
 #define NAME_DEPTH 6 /* x.y.z... parts named at most */
