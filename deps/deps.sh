@@ -200,11 +200,11 @@ fetch_llhttp() {
 
 # Our changes to QuickJS's own text are unified diffs in deps/patches/quickjs/,
 # applied in the order of their names; each file begins with why (a stack
-# overflow is a RangeError, errors at the memory limit, BigInt fixes). They
-# apply with no fuzz and no offset guessing beyond patch's own, and any hunk
-# that does not match stops the build, so a different QuickJS is never
-# patched in the wrong place. The fiber accessors need no change to the
-# source; see src/core/quickjs_ext.c.
+# overflow is a RangeError, errors at the memory limit, BigInt fixes, naming
+# what is not a function). They apply without fuzz (the context must match
+# exactly, though it may have moved), and a hunk that does not apply stops
+# the build, so a different QuickJS is never patched in the wrong place. The
+# fiber accessors need no change to the source; see src/core/quickjs_ext.c.
 patch_quickjs() {
     for p in "$top"/deps/patches/quickjs/*.patch; do
         patch --batch --forward --fuzz=0 --reject-file=- --no-backup-if-mismatch --quiet \
