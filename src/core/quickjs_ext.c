@@ -346,11 +346,11 @@ int coro_qjs_is_pinned(JSValueConst obj)
 }
 
 /* ------------------------------------------------------------------ */
-/* "process.on is not a function".
+/* "console.lg is not a function".
  *
  * QuickJS's message names nothing, although the bytecode that computed the
- * callee says what it was: `process.on(f)` is `get_var process; get_field2
- * on; <f>; call_method 1`. When a call instruction of a JS function finds
+ * callee says what it was: `console.lg(x)` is `get_var console; get_field2
+ * lg; <x>; call_method 1`. When a call instruction of a JS function finds
  * no function, its frame is the current one, its pc is just past the call,
  * and argv points into that frame's operand stack (the callee sits below
  * the arguments). The instructions before the call are decoded from the

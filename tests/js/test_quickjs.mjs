@@ -73,7 +73,8 @@ test('"is not a function" names what was called', () => {
   const o = { a: { b: {} }, arr: [1], f() { return {}; } };
   let x;
   const k = 'key';
-  assert.equal(messageOf(() => process.on('exit', () => {})), 'process.on is not a function');
+  assert.equal(messageOf(() => console.lg('a typo')), 'console.lg is not a function');
+  assert.equal(messageOf(() => process.nextTik(() => {})), 'process.nextTik is not a function');
   assert.equal(messageOf(() => x()), 'x is not a function');
   assert.equal(messageOf(() => o.a.b.c(1, 2, 3)), 'o.a.b.c is not a function');
   assert.equal(messageOf(() => o.a.b.c(o.f(), x ? 1 : 2, () => 3)), 'o.a.b.c is not a function');
