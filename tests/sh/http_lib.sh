@@ -3,6 +3,7 @@
 # start_server [corojs options]: $server is its pid (killed at exit), $base
 # its URL once it listens.
 here=$(dirname "$0")
+. "$here/../lib/wait.sh"
 work=$(mktemp -d)
 server=""
 cleanup() {
@@ -20,6 +21,6 @@ need() { # program package
 start_server() {
     "$COROJS" "$@" "$here/http_server.mjs" "$work/port" "$work" &
     server=$!
-    for i in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+    wait_until "$server" test -s "$work/port"
     base="http://127.0.0.1:$(cat "$work/port")"
 }

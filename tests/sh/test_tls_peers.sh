@@ -5,6 +5,7 @@
 # server still serves. Certificates are made by tests/tls/certs.sh.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/wait.sh"
 dir=$(mktemp -d)
 pid=""
 cleanup() {
@@ -30,7 +31,7 @@ sh "$top/tests/tls/certs.sh" "$dir" > "$dir/certs.log" 2>&1 || { nok "make certi
 
 "$COROJS" "$top/tests/tls/server.mjs" "$dir" > "$dir/server.log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+wait_until "$pid" test -s "$dir/port"
 port=$(cat "$dir/port" 2>/dev/null)
 [ -n "$port" ] || { nok "the server starts" "$(cat "$dir/server.log")"; exit 1; }
 
@@ -83,15 +84,11 @@ fi
 # Stop: the server closes after /quit and the process ends by itself (under
 # AddressSanitizer a leak would make its status non-zero).
 curl -sS --cacert "$dir/ca.pem" --resolve "a.test:$port:127.0.0.1" "https://a.test:$port/quit" > /dev/null 2>&1
-status=124
-for _ in $(seq 200); do
-    if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; status=$?; break; fi
-    sleep 0.05
-done
-pid_done=$pid
+wait "$pid"
+status=$?
 pid=""
 if [ "$status" -eq 0 ]; then ok "the server stops by itself, status 0"
-else kill "$pid_done" 2>/dev/null; nok "the server stops by itself, status 0" "status $status" "$(tail -n 20 "$dir/server.log")"; fi
+else nok "the server stops by itself, status 0" "status $status" "$(tail -n 20 "$dir/server.log")"; fi
 
 errors=$(grep '^server-error' "$dir/server.log" | sort | uniq | tr '\n' ' ')
 case $errors in
@@ -104,15 +101,16 @@ mkdir -p "$dir/example"
 for n in a b; do cp "$dir/$n.pem" "$dir/example/$n.test.pem"; cp "$dir/$n.key" "$dir/example/$n.test.key"; done
 "$COROJS" "$top/examples/tls-server.mjs" 0 "$dir/example" > "$dir/example.log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do grep -q 'https://' "$dir/example.log" && break; sleep 0.05; done
+wait_until "$pid" grep -q 'https://' "$dir/example.log"
 port=$(sed -n 's|.*https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$dir/example.log")
 answers=""
 for n in a b; do
     answers="$answers$(curl -sS --cacert "$dir/ca.pem" --resolve "$n.test:$port:127.0.0.1" "https://$n.test:$port/" 2>&1);"
 done
 curl -sS --cacert "$dir/ca.pem" --resolve "a.test:$port:127.0.0.1" "https://a.test:$port/stop" > /dev/null 2>&1
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$pid" 2>/dev/null; then status=124; else wait "$pid"; status=$?; fi
+wait "$pid"
+status=$?
+pid=""
 case "$answers/$status" in
     "hello from a.test over TLSv1.3;hello from b.test over TLSv1.3;/0") ok "examples/tls-server.mjs answers for each name and stops" ;;
     *) nok "examples/tls-server.mjs answers for each name and stops" "answers: $answers status $status" "$(cat "$dir/example.log")" ;;
