@@ -2,6 +2,7 @@
 // the calling fiber while libuv's thread pool does the work.
 
 import P from 'corojs:internal/primordials';
+import { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_VALUE } from 'corojs:internal/errors';
 
 import { TextDecoder } from 'corojs:encoding';
 
@@ -36,7 +37,7 @@ export class FileHandle {
   #unregister = {}; // the registry's token; it must not be the handle itself
 
   constructor(token, id) {
-    if (token !== kToken) throw new TypeError('FileHandle objects are made by fs.open()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('FileHandle objects are made by fs.open()');
     this.#id = id;
     registry.register(this, id, this.#unregister);
   }
@@ -72,9 +73,7 @@ export function open(path, flags = 'r', mode = 0o666) {
 // or readFile(path, 'bytes') -> Uint8Array.
 export function readFile(path, encoding = 'utf8') {
   if (encoding !== null && !['utf8', 'utf-8', 'bytes'].includes(encoding)) {
-    const e = new TypeError(`The "encoding" argument must be 'utf8', 'bytes' or null. Received ${String(encoding)}`);
-    e.code = 'ERR_INVALID_ARG_VALUE';
-    throw e;
+    throw ERR_INVALID_ARG_VALUE('encoding', encoding, 'is invalid encoding'); // utf8, bytes or null
   }
   const fh = open(path, 'r');
   let bytes;

@@ -286,8 +286,11 @@ test('bad arguments', () => {
   assert.throws(() => dns.resolve('a\0b'), { code: 'ERR_INVALID_ARG_VALUE' });
   assert.throws(() => dns.setServers('127.0.0.1'), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /"servers"/ });
   assert.throws(() => dns.setServers([53]), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /servers\[0\]/ });
-  for (const bad of ['nonsense', '1.2.3', '127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1:x', '[127.0.0.1]:53', '::1:53x', '[::1', '']) {
-    assert.throws(() => dns.setServers([bad]), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+  for (const bad of ['nonsense', '1.2.3', '127.0.0.1:x', '[127.0.0.1]:53', '::1:53x', '[::1', '']) {
+    assert.throws(() => dns.setServers([bad]), { name: 'TypeError', code: 'ERR_INVALID_IP_ADDRESS', message: `Invalid IP address: ${bad}` });
+  }
+  for (const bad of ['127.0.0.1:0', '127.0.0.1:65536']) {
+    assert.throws(() => dns.setServers([bad]), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: /invalid port/ });
   }
   assert.deepEqual(dns.getServers(), [server], 'a failed setServers changes nothing');
   assert.throws(() => new Resolver({ timeout: 'x' }), { name: 'TypeError', message: /timeout/ });
