@@ -2,15 +2,14 @@
 // fiber until a datagram arrives; send() returns once the kernel has it.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { lookup } from 'corojs:dns';
 import { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_VALUE, ERR_SOCKET_BAD_TYPE } from 'corojs:internal/errors';
 import { validatePort, validateString } from 'corojs:internal/validators';
 
 const U = P.dgram;
 // A Socket dropped without close() is closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { U.close(id); } catch { /* already closed */ }
-});
+const registry = closingRegistry(U.close);
 
 const kToken = Symbol('Socket');
 

@@ -4,14 +4,13 @@
 // fiber.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_IP_ADDRESS, dnsError } from 'corojs:internal/errors';
 import { validateInteger, validateObject, validateString } from 'corojs:internal/validators';
 
 const D = P.dns;
 // A Resolver dropped without a pending query has its channel closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { D.close(id); } catch { /* already closed */ }
-});
+const registry = closingRegistry(D.close);
 
 // The record types resolve() asks for; each has its resolveX method too.
 const rrtypes = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SRV', 'TXT']);

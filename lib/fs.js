@@ -2,6 +2,7 @@
 // the calling fiber while libuv's thread pool does the work.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_VALUE } from 'corojs:internal/errors';
 
 import { TextDecoder } from 'corojs:encoding';
@@ -9,9 +10,7 @@ import { TextDecoder } from 'corojs:encoding';
 const F = P.fs;
 const decoder = new TextDecoder();
 // A FileHandle dropped without close() has its descriptor closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { F.close(id); } catch { /* already closed */ }
-});
+const registry = closingRegistry(F.close);
 
 const S_IFMT = 0o170000;
 

@@ -14,6 +14,7 @@
 // server object, the body helpers, and the client with its connection pool.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { openListener, resolveHost } from 'corojs:internal/net';
 import {
   ERR_HTTP_INVALID_HEADER_VALUE, ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN,
@@ -254,9 +255,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'EBADF', 'ECONNABORTED', 'EPROTO']);
 const TLS_OPTIONS = ['ca', 'rejectUnauthorized', 'servername', 'minVersion', 'maxVersion'];
 
-const responseRegistry = new FinalizationRegistry((id) => {
-  try { H.clientClose(id); } catch { /* closed already */ }
-});
+const responseRegistry = closingRegistry(H.clientClose);
 
 // A response of the client: status and headers at once, the body read on
 // demand. Read it to its end (or close() it) so that its connection can

@@ -9,6 +9,7 @@
 //   https.get('https://example.com/').text();       // verified against the system's CAs
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import tls from 'corojs:tls';
 import { tlsSocketIdOf } from 'corojs:internal/tls';
 import { request as httpRequest, IncomingMessage, ServerResponse, STATUS_CODES, METHODS } from 'corojs:http';
@@ -19,9 +20,7 @@ const H = P.http;
 const kToken = Symbol('https');
 const TLS_SERVER_OPTIONS = ['certificateResolver', 'key', 'cert', 'alpn', 'minVersion', 'maxVersion', 'handshakeTimeout'];
 
-const registry = new FinalizationRegistry((id) => {
-  try { H.closeServer(id); } catch { /* closed already */ }
-});
+const registry = closingRegistry(H.closeServer);
 
 export class Server {
   #id;

@@ -9,7 +9,7 @@
 //   s.write('hi'); s.read(); s.close();
 
 import P from 'corojs:internal/primordials';
-import { ERR_ILLEGAL_CONSTRUCTOR, ERR_SERVER_ALREADY_LISTEN } from 'corojs:internal/errors';
+import { ERR_ILLEGAL_CONSTRUCTOR, ERR_SERVER_ALREADY_LISTEN, peerLeft, printError } from 'corojs:internal/errors';
 import { Socket, connectSocket, openListener, registry, socketFromId } from 'corojs:internal/net';
 import { validateFunction } from 'corojs:internal/validators';
 
@@ -23,9 +23,7 @@ export function isIPv6(s) { return N.isIP(s) === 6; }
 // A peer that vanished (reset or gone mid-write) is routine for a server and
 // is not printed; anything else is, and the server goes on.
 function defaultOnError(error) {
-  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
-  const { inspect } = P.util.importSync('corojs:util');
-  P.process.write(2, `Error in a connection handler (the connection was closed): ${inspect(error)}\n`);
+  if (!peerLeft(error)) printError('Error in a connection handler (the connection was closed)', error);
 }
 
 export class Server {

@@ -15,13 +15,14 @@
 // once the handshake is done; connect() returns once it is done.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { Fiber } from 'corojs:fiber';
 import net from 'corojs:net';
 import { Socket as NetSocket, socketIdOf } from 'corojs:internal/net';
 import { Socket, tlsSocketFromId } from 'corojs:internal/tls';
 import {
   ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_RETURN_VALUE, ERR_MISSING_OPTION,
-  ERR_TLS_CERTIFICATE_RESOLVER, ERR_TLS_INVALID_PROTOCOL_VERSION,
+  ERR_TLS_CERTIFICATE_RESOLVER, ERR_TLS_INVALID_PROTOCOL_VERSION, peerLeft, printError,
 } from 'corojs:internal/errors';
 import { validateBoolean, validateFunction, validateNumber, validateObject, validateString } from 'corojs:internal/validators';
 
@@ -29,9 +30,7 @@ const T = P.tls;
 const E = P.encoding;
 const kToken = Symbol('tls');
 // A context dropped without close() is closed by the GC.
-const contextRegistry = new FinalizationRegistry((id) => {
-  try { T.closeContext(id); } catch { /* closed already */ }
-});
+const contextRegistry = closingRegistry(T.closeContext);
 
 const VERSIONS = { 'TLSv1.2': T.TLS1_2_VERSION, 'TLSv1.3': T.TLS1_3_VERSION };
 const SERVER_CONTEXTS = 100; // (cert, key) pairs a server keeps ready
@@ -110,15 +109,13 @@ function cacheSet(map, key, entry, max) {
 // without a certificate). A failing resolver and handler errors are printed.
 function routine(error) {
   const code = error?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_TLS_NO_CERTIFICATE' ||
+  return peerLeft(error) || code === 'ERR_TLS_NO_CERTIFICATE' ||
     (code === 'ETIMEDOUT' && error.syscall === 'handshake') ||
     (typeof code === 'string' && code.startsWith('ERR_SSL_'));
 }
 
 function defaultOnError(error) {
-  if (routine(error)) return;
-  const { inspect } = P.util.importSync('corojs:util');
-  P.process.write(2, `Error in a TLS connection (the connection was closed): ${inspect(error)}\n`);
+  if (!routine(error)) printError('Error in a TLS connection (the connection was closed)', error);
 }
 
 export class Server {

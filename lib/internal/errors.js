@@ -52,6 +52,18 @@ export function describe(v) {
   }
 }
 
+// Whether an error says only that the peer went away (reset, or gone
+// mid-write): routine for a server, not worth printing.
+export function peerLeft(error) {
+  return error?.code === 'ECONNRESET' || error?.code === 'EPIPE';
+}
+
+// What a server's default onError does: print the error to stderr, after
+// `what` ("Error in an HTTP handler").
+export function printError(what, error) {
+  P.process.write(2, `${what}: ${inspect(error)}\n`);
+}
+
 // ['a', 'b', 'c'] -> 'a, b, or c'
 function orList(list) {
   if (list.length < 3) return list.join(' or ');

@@ -2,7 +2,7 @@
 // options and limits, checked, as the C server handle they make.
 
 import P from 'corojs:internal/primordials';
-import { ERR_OUT_OF_RANGE } from 'corojs:internal/errors';
+import { ERR_OUT_OF_RANGE, peerLeft, printError } from 'corojs:internal/errors';
 import { validateFunction, validateNumber, validateObject, validateOptionNames } from 'corojs:internal/validators';
 
 const H = P.http;
@@ -19,9 +19,7 @@ export const defaults = Object.freeze({
 
 // A handler that throws is reported here, unless the peer just left.
 function defaultOnError(error) {
-  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
-  const { inspect } = P.util.importSync('corojs:util');
-  P.process.write(2, `Error in an HTTP handler: ${inspect(error)}\n`);
+  if (!peerLeft(error)) printError('Error in an HTTP handler', error);
 }
 
 function limit(options, name) {

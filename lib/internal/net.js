@@ -3,6 +3,7 @@
 // names to addresses, and listening sockets.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE } from 'corojs:internal/errors';
 import { validatePort, validateString } from 'corojs:internal/validators';
 
@@ -10,9 +11,7 @@ const N = P.net;
 const S = P.stream;
 const kToken = Symbol('net');
 // A socket dropped without close() is closed by the GC.
-export const registry = new FinalizationRegistry((id) => {
-  try { N.close(id); } catch { /* closed already */ }
-});
+export const registry = closingRegistry(N.close);
 
 const LISTEN_REUSEPORT = 1;
 const LISTEN_IPV6ONLY = 2;

@@ -3,15 +3,14 @@
 // connection's handle ID.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { ERR_ILLEGAL_CONSTRUCTOR } from 'corojs:internal/errors';
 
 const T = P.tls;
 const E = P.encoding;
 const kToken = Symbol('tls');
 // A socket dropped without close() is closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { T.close(id); } catch { /* closed already */ }
-});
+const registry = closingRegistry(T.close);
 
 // For the library's other modules (https): the handle ID inside a Socket.
 let idOf;
