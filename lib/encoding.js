@@ -2,6 +2,7 @@
 // Encoding standard: invalid bytes become U+FFFD unless `fatal`).
 
 import P from 'corojs:internal/primordials';
+import { concatBytes } from 'corojs:internal/bytes';
 import { ERR_ENCODING_NOT_SUPPORTED, ERR_INVALID_ARG_TYPE } from 'corojs:internal/errors';
 
 const E = P.encoding;
@@ -49,10 +50,7 @@ export class TextDecoder {
     const stream = Boolean(options.stream);
     let bytes = bytesOf(input);
     if (this.#pending) {
-      const joined = new Uint8Array(this.#pending.length + bytes.length);
-      joined.set(this.#pending);
-      joined.set(bytes, this.#pending.length);
-      bytes = joined;
+      bytes = concatBytes([this.#pending, bytes]);
       this.#pending = null;
     }
     if (stream) {

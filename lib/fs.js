@@ -2,6 +2,7 @@
 // the calling fiber while libuv's thread pool does the work.
 
 import P from 'corojs:internal/primordials';
+import { concatBytes } from 'corojs:internal/bytes';
 import { closingRegistry } from 'corojs:internal/handles';
 import { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_VALUE } from 'corojs:internal/errors';
 
@@ -85,12 +86,7 @@ export function readFile(path, encoding = 'utf8') {
       chunks.push(chunk);
       total += chunk.length;
     }
-    if (chunks.length === 1) bytes = chunks[0];
-    else {
-      bytes = new Uint8Array(total);
-      let at = 0;
-      for (const c of chunks) { bytes.set(c, at); at += c.length; }
-    }
+    bytes = concatBytes(chunks);
   } finally {
     fh.close();
   }

@@ -14,6 +14,7 @@
 // server object, the body helpers, and the client with its connection pool.
 
 import P from 'corojs:internal/primordials';
+import { concatBytes } from 'corojs:internal/bytes';
 import { closingRegistry } from 'corojs:internal/handles';
 import { openListener, resolveHost } from 'corojs:internal/net';
 import {
@@ -243,13 +244,6 @@ function bodyBytes(body) {
   throw ERR_INVALID_ARG_TYPE('options.body', ['string', 'Uint8Array', 'ArrayBuffer'], body);
 }
 
-function concat(chunks, total) {
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) { all.set(c, at); at += c.length; }
-  return all;
-}
-
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 // What a reused connection that the server had closed meanwhile fails with.
 const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'EBADF', 'ECONNABORTED', 'EPROTO']);
@@ -300,9 +294,8 @@ export class ClientResponse {
   // bytes() -> the rest of the body as one Uint8Array.
   bytes() {
     const chunks = [];
-    let total = 0;
-    for (let c; (c = this.read()) !== null;) { chunks.push(c); total += c.length; }
-    return chunks.length === 1 ? chunks[0] : concat(chunks, total);
+    for (let c; (c = this.read()) !== null;) chunks.push(c);
+    return concatBytes(chunks);
   }
 
   // Give up on the rest of the body: the connection is closed.
@@ -364,7 +357,7 @@ export function request(url, options = {}) {
   else if (body === null && !has('content-length') && ['POST', 'PUT', 'PATCH'].includes(method)) head += 'Content-Length: 0\r\n';
   head += '\r\n';
   const headBytes = encoder.encode(head);
-  const message = body === null ? headBytes : concat([headBytes, body], headBytes.length + body.length);
+  const message = body === null ? headBytes : concatBytes([headBytes, body]);
   // connections to one host with other TLS settings are not shared
   const key = secure ? `https:${hostname}:${port}:${JSON.stringify(tlsOptions)}` : `http:${hostname}:${port}`;
 

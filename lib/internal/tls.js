@@ -3,6 +3,7 @@
 // connection's handle ID.
 
 import P from 'corojs:internal/primordials';
+import { concatBytes } from 'corojs:internal/bytes';
 import { closingRegistry } from 'corojs:internal/handles';
 import { ERR_ILLEGAL_CONSTRUCTOR } from 'corojs:internal/errors';
 
@@ -39,10 +40,7 @@ export class Socket {
       const chunk = T.readBytes(this.#id);
       let bytes = chunk ?? new Uint8Array(0);
       if (this.#tail) {
-        const joined = new Uint8Array(this.#tail.length + bytes.length);
-        joined.set(this.#tail);
-        joined.set(bytes, this.#tail.length);
-        bytes = joined;
+        bytes = concatBytes([this.#tail, bytes]);
         this.#tail = null;
       }
       if (chunk === null) return bytes.length ? E.decode(bytes, false) : null; // a cut character: U+FFFD

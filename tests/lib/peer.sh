@@ -12,7 +12,7 @@
 # port in use makes a peer die at once); then $pid and $port are set.
 # Otherwise it prints "not ok - cannot start NAME" with the log, and exits.
 
-. "$(dirname "$0")/../lib/wait.sh"
+. "$(dirname "$0")/../lib/common.sh"
 
 dir=$(mktemp -d)
 pid=""

@@ -2,7 +2,7 @@
 # 10,000 concurrent TCP connections echoing through one corojs server. Two
 # processes, so each stays under the limit of 20,000 open files.
 here=$(dirname "$0")
-. "$here/../lib/wait.sh"
+. "$here/../lib/common.sh"
 n=10000
 portfile=$(mktemp)
 trap 'rm -f "$portfile"' EXIT
