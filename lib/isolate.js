@@ -192,10 +192,11 @@ I.setHooks(encode, decode);
 // the API
 
 // An absolute path for a module given as a path (relative to the working
-// directory) or a file: URL.
+// directory), a file: URL, or the name of a built-in module (corojs:...).
 function modulePath(module) {
   if (typeof module === 'object' && module !== null && typeof module.href === 'string') module = module.href;
   if (typeof module !== 'string' || module === '') throw ERR_INVALID_ARG_TYPE('module', ['string', 'URL'], module);
+  if (module.startsWith('corojs:')) return module; // a built-in module
   if (module.startsWith('file://')) return decodeURIComponent(module.slice(7).replace(/[?#].*/, ''));
   if (module.startsWith('/')) return module;
   return `${P.process.cwd()}/${module}`;
@@ -204,14 +205,14 @@ function modulePath(module) {
 function checkOptions(options) {
   if (options === undefined) options = {};
   validateObject(options, 'options');
-  validateOptionNames(options, ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs']);
+  validateOptionNames(options, ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs', 'syscall']);
   const count = (name, min) => {
     const v = options[name];
     if (v === undefined) return 0;
     validateInteger(v, `options.${name}`, min, 2 ** 48);
     return v;
   };
-  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false };
+  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false, syscall: false };
   if (options.env !== undefined) {
     validateObject(options.env, 'options.env');
     out.env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
@@ -220,9 +221,10 @@ function checkOptions(options) {
     if (!Array.isArray(options.argv)) throw ERR_INVALID_ARG_TYPE('options.argv', 'Array', options.argv);
     out.argv = options.argv.map(String);
   }
-  if (options.net !== undefined) {
-    validateBoolean(options.net, 'options.net');
-    out.net = options.net;
+  for (const flag of ['net', 'syscall']) {
+    if (options[flag] === undefined) continue;
+    validateBoolean(options[flag], `options.${flag}`);
+    out[flag] = options[flag];
   }
   if (options.fs !== undefined && options.fs !== false) {
     if (typeof options.fs !== 'string' || options.fs === '') throw ERR_INVALID_ARG_TYPE('options.fs', ['string', 'false'], options.fs);
