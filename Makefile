@@ -168,6 +168,9 @@ $(OUT)/tests/%: tests/c/%.c $(LIB_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+# The lists are made by the compiler, never by a rule: without this, make
+# tries to remake qjs/x.d from x.d.o when the QuickJS stamp is newer.
+%.d: ;
 
 c-tests: $(C_TESTS)
 
