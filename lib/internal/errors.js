@@ -201,10 +201,16 @@ export function ERR_TLS_CERTIFICATE_RESOLVER(servername, cause) {
     `certificateResolver failed for '${servername}': ${cause?.message ?? cause}`, { cause, servername });
 }
 
+// A system failure made in JS: an Error with an errno name as its code and
+// `props` (errno, syscall, path, hostname, ...), as the C side makes them.
+export function systemError(code, message, props) {
+  return coded(Error, code, message, props);
+}
+
 // A name lookup that found nothing, as Node's dns errors read (and as the
 // C side makes the others: "<syscall> <code> <hostname>").
 export function dnsError(code, syscall, hostname) {
-  return coded(Error, code, `${syscall} ${code} ${hostname}`, { syscall, hostname });
+  return systemError(code, `${syscall} ${code} ${hostname}`, { syscall, hostname });
 }
 
 // ours: a value that cannot be sent to another isolate
