@@ -3,7 +3,7 @@
 // corojs:sys, the libc in JS, on the real kernel. It runs in mount, network
 // and UTS namespaces of its own (unshare, as root), so the mounts, addresses,
 // routes and host name it sets never touch the machine's.
-import { test, assert, tmpdir } from './harness.mjs';
+import { test, assert, condition, tmpdir } from './harness.mjs';
 import sys, { O, S, MS, RB, reboot } from 'corojs:sys';
 import { syscall, SYS } from 'corojs:syscall';
 
@@ -107,11 +107,10 @@ test('reap() collects orphans given to a subreaper, as PID 1 does, on SIGCHLD', 
   sys.prctl(36 /* PR_SET_CHILD_SUBREAPER */, 1);
   const [r, w] = sys.pipe();
   const reaped = new Map();
-  let done;
-  const all = new Promise((resolve) => { done = resolve; });
+  const changed = condition();
   const onChild = () => {
     for (const { pid, status } of sys.reap()) reaped.set(pid, status);
-    if (reaped.size === 2) done();
+    changed.notify();
   };
   process.on('SIGCHLD', onChild);
   const keep = setInterval(() => {}, 60000);
@@ -128,9 +127,9 @@ test('reap() collects orphans given to a subreaper, as PID 1 does, on SIGCHLD', 
   const b = new Int32Array(1);
   assert.equal(sys.read(r, b), 4);
   const grandchild = b[0];
-  while (!reaped.has(child)) Fiber.sleep(1);
+  changed.until(() => reaped.has(child));
   sys.write(w, 'x'); // the orphan may go now
-  Fiber.await(all);
+  changed.until(() => reaped.size === 2);
   clearInterval(keep);
   process.off('SIGCHLD', onChild);
   assert.equal(reaped.get(child) >> 8, 3);
