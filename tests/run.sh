@@ -20,7 +20,7 @@
 #
 # COROJS_CHECK_HANDLES=1 is set for every corojs the tests start: a program
 # whose loop still has a handle or a request after teardown fails with
-# status 70 and names them on stderr (src/main.c).
+# status 70 and names them on stderr (src/core/loop.c).
 #
 # The top lines of a JS test may say how to run it:
 #     // flags: --expose-gc              options for corojs (first line only)
