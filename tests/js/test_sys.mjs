@@ -105,7 +105,8 @@ function fork() {
 
 test('reap() collects orphans given to a subreaper, as PID 1 does, on SIGCHLD', () => {
   sys.prctl(36 /* PR_SET_CHILD_SUBREAPER */, 1);
-  const [r, w] = sys.pipe();
+  const [r, w] = sys.pipe(); // the child tells the grandchild's pid
+  const [gr, gw] = sys.pipe(); // we let the grandchild go (a pipe of its own: it must not read the pid)
   const reaped = new Map();
   const changed = condition();
   const onChild = () => {
@@ -118,25 +119,27 @@ test('reap() collects orphans given to a subreaper, as PID 1 does, on SIGCHLD', 
   if (child === 0) { // the child: start a grandchild that outlives it, tell its pid, end
     const grandchild = fork();
     if (grandchild === 0) {
-      syscall.inline(SYS.read, r, new Uint8Array(1), 1); // until the child has ended
+      syscall.inline(SYS.read, gr, new Uint8Array(1), 1); // until the child has ended
       syscall.inline(SYS.exit_group, 7);
     }
     syscall.inline(SYS.write, w, new Int32Array([grandchild]), 4);
     syscall.inline(SYS.exit_group, 3);
   }
-  const b = new Int32Array(1);
-  assert.equal(sys.read(r, b), 4);
-  const grandchild = b[0];
-  changed.until(() => reaped.has(child));
-  sys.write(w, 'x'); // the orphan may go now
-  changed.until(() => reaped.size === 2);
-  clearInterval(keep);
-  process.off('SIGCHLD', onChild);
-  assert.equal(reaped.get(child) >> 8, 3);
-  assert.equal(reaped.get(grandchild) >> 8, 7, 'the orphan came to us and was reaped');
-  assert.deepEqual(sys.reap(), []);
-  sys.close(r);
-  sys.close(w);
+  try {
+    const b = new Int32Array(1);
+    assert.equal(sys.read(r, b), 4);
+    const grandchild = b[0];
+    changed.until(() => reaped.has(child));
+    sys.write(gw, 'x'); // the orphan may go now
+    changed.until(() => reaped.size === 2);
+    assert.equal(reaped.get(child) >> 8, 3);
+    assert.equal(reaped.get(grandchild) >> 8, 7, 'the orphan came to us and was reaped');
+    assert.deepEqual(sys.reap(), []);
+  } finally {
+    clearInterval(keep);
+    process.off('SIGCHLD', onChild);
+    for (const fd of [r, w, gr, gw]) sys.close(fd);
+  }
 });
 
 test('interfaces over rtnetlink: up, an address, routes', () => {
