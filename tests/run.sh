@@ -94,8 +94,14 @@ tally() { # name status outfile ms
         echo "not ok - $1 timed out after $timeout_s s (TEST_TIMEOUT); its last lines:" >> "$3"
         echo "$last" | sed 's/^/    /' >> "$3"
     elif [ "$2" -ne 0 ] || [ $((p + f)) -eq 0 ]; then
+        if [ "$f" -eq 0 ]; then # nothing failed by name: show how it ended
+            last=$(tail -n 10 "$3")
+            echo "not ok - $1 exited with status $2; its last lines:" >> "$3"
+            echo "$last" | sed 's/^/    /' >> "$3"
+        else
+            echo "not ok - $1 exited with status $2" >> "$3"
+        fi
         f=$((f + 1))
-        echo "not ok - $1 exited with status $2" >> "$3"
     fi
     passed=$((passed + p))
     failed=$((failed + f))
