@@ -230,8 +230,14 @@ expect "servers print nothing for what clients cause (EBADF, timeouts, bad bodie
     "$bin" "$work/client_errors.mjs"
 expect "a handler's own error is printed, naming what was called" 0 '' \
     'Error in a connection handler.*TypeError: c\.nothing is not a function' -- "$bin" "$work/client_errors.mjs" bug
-expect "no stack for one more fiber: ENOMEM names vm.max_map_count and --no-stack-guard" 0 \
-    '^ENOMEM mmap .*vm\.max_map_count.*--no-stack-guard' '' -- "$bin" --stack-size 64k -e '
+# Fibers until the kernel's limit of memory mappings is reached. Not under
+# ASan: its own allocator needs new mappings now and then, and aborts.
+if [ "${COROJS_TEST_VARIANT:-release}" = asan ]; then
+    echo "ok - no stack for one more fiber: ENOMEM names vm.max_map_count # SKIP under ASan (it needs mappings too)"
+else
+    expect "no stack for one more fiber: ENOMEM names vm.max_map_count and --no-stack-guard" 0 \
+        '^ENOMEM mmap .*vm\.max_map_count.*--no-stack-guard' '' -- "$bin" --stack-size 64k -e '
 const fs = [];
 try { for (;;) fs.push(Fiber.run(() => Fiber.sleep(1e6))); } catch (e) { console.log(e.code, e.syscall, e.message) }
 process.exit(0)'
+fi
