@@ -74,7 +74,9 @@ CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modu
              prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/net.c prim/isolate.c prim/readline.c \
              prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c
-CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
+# The WebAssembly engine (plain C, no QuickJS).
+WASM_SRCS := wasm/decode.c wasm/compile.c wasm/compile_simd.c wasm/interp.c wasm/runtime.c
+CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(WASM_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 
 # The standard library: lib/X.js is the module corojs:X.
@@ -113,7 +115,7 @@ $(LIB_A): $(CORE_OBJS) $(QJS_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/prim/*.h) $(QJS_STAMP) $(LLHTTP_STAMP)
+$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/prim/*.h src/wasm/*.h) $(QJS_STAMP) $(LLHTTP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
