@@ -73,7 +73,8 @@ QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/qjs/quickjs_ext.o
 CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c workers.c \
              prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c
+             prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c \
+             prim/wasm.c prim/wasm_objects.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/decode.c wasm/compile.c wasm/compile_simd.c wasm/interp.c wasm/runtime.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(WASM_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o

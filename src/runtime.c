@@ -44,6 +44,7 @@ static const struct {
     { "dgram", coro_prim_dgram_init },
     { "tls", coro_prim_tls_init },
     { "http", coro_prim_http_init },
+    { "wasm", coro_prim_wasm_init },
 };
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
@@ -963,6 +964,11 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
         iso->slice_start = uv_hrtime();
     }
     return iso->terminating;
+}
+
+int coro_isolate_poll(coro_isolate *iso)
+{
+    return interrupt_cb(iso->rt, iso);
 }
 
 void coro_isolate_terminate(coro_isolate *iso, int code)

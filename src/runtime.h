@@ -115,6 +115,7 @@ typedef struct coro_isolate {
     JSValue main_ns;            /* the main module's namespace (calls) */
     coro_waitq main_waiters;    /* calls waiting for the main module to finish */
     void *rpc;                  /* prim/isolate.c's state of this isolate */
+    void *wasm;                 /* prim/wasm.c's state of this isolate */
 } coro_isolate;
 
 /* Whether iso holds capability `cap`; if not, throws Error with code
@@ -126,6 +127,11 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
 /* Start the main fiber: bootstrap the standard library, then evaluate the
    module at `path`, or `code` when path is NULL. */
 int coro_isolate_start(coro_isolate *iso, const char *path, const char *code);
+
+/* For code that runs long outside QuickJS (wasm): the check QuickJS makes
+   every few thousand operations; it may preempt the fiber. Nonzero when
+   the isolate is ending and the code must stop. */
+int coro_isolate_poll(coro_isolate *iso);
 
 /* End the isolate with `code`: no JS runs any more, parked fibers unwind,
    handles close. Returns at once; the loop finishes the work, and the

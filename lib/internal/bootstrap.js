@@ -54,6 +54,7 @@ lazy('fetch', 'corojs:fetch', (m) => m.fetch);
 lazy('Headers', 'corojs:fetch', (m) => m.Headers);
 lazy('Request', 'corojs:fetch', (m) => m.Request);
 lazy('Response', 'corojs:fetch', (m) => m.Response);
+lazy('WebAssembly', 'corojs:webassembly', (m) => m.WebAssembly);
 
 P.util.setReporter((error, kind) => {
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);

@@ -25,6 +25,7 @@ int coro_prim_dns_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_wasm_init(JSContext *ctx, JSValueConst ns);
 
 /* prim/fiber.c: block the running fiber until `promise` settles. Returns 0
    with *result the value, 1 with *result the rejection reason, or -1 with

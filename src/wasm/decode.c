@@ -878,6 +878,14 @@ const wasm_functype *wasm_module_type(const wasm_module *m, uint32_t type_index)
     return &m->types[type_index];
 }
 
+void wasm_module_counts(const wasm_module *m, uint32_t *tables, uint32_t *memories,
+                        uint32_t *globals)
+{
+    *tables = m->ntables;
+    *memories = m->nmems;
+    *globals = m->nglobals;
+}
+
 const wasm_functype *wasm_module_func_type(const wasm_module *m, uint32_t func_index)
 {
     return &m->types[m->func_types[func_index]];

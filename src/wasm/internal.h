@@ -146,10 +146,7 @@ struct wasm_module {
 };
 
 int wasm__functype_eq(const wasm_functype *a, const wasm_functype *b);
-static inline int wasm__is_ref(uint8_t t)
-{
-    return t == WASM_FUNCREF || t == WASM_EXTERNREF;
-}
+#define wasm__is_ref wasm_is_ref
 
 /* Validates a constant expression of type `type` at r (through `end`). */
 int wasm__validate_constexpr(wasm_module *m, wasm_reader *r, uint8_t type,

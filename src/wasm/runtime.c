@@ -80,8 +80,11 @@ int64_t wasm__memory_grow(wasm_memory *m, uint64_t delta)
 
     if (delta > m->max_pages - pages)
         return -1;
-    if (delta == 0)
+    if (delta == 0) {
+        if (m->host && m->host->memory_grown)
+            m->host->memory_grown(m->host, m);
         return (int64_t)pages;
+    }
     uint64_t bytes = (pages + delta) * WASM_PAGE;
     if (m->host && m->host->grow_check && m->host->grow_check(m->host, m->bytes, bytes))
         return -1;
@@ -91,6 +94,8 @@ int64_t wasm__memory_grow(wasm_memory *m, uint64_t delta)
         return -1;
     }
     m->bytes = bytes;
+    if (m->host && m->host->memory_grown)
+        m->host->memory_grown(m->host, m);
     return (int64_t)pages;
 }
 
@@ -216,6 +221,16 @@ wasm_trap_code wasm__table_fill(wasm_table *t, uint64_t d, wasm_cell v, uint64_t
     return WASM_OK;
 }
 
+int wasm_table_fill(wasm_table *t, uint64_t d, wasm_cell v, uint64_t n)
+{
+    return wasm__table_fill(t, d, v, n) ? -1 : 0;
+}
+
+void wasm_table_clear(wasm_table *t, uint64_t i)
+{
+    t->cells[i].u64 = 0;
+}
+
 void wasm_table_each_ref(const wasm_table *t, void (*fn)(void *ud, uint8_t type, wasm_cell v),
                          void *ud)
 {
@@ -293,6 +308,11 @@ void wasm_global_unref(wasm_global *g)
 wasm_globaltype wasm_global_type(const wasm_global *g) { return g->type; }
 const wasm_cell *wasm_global_get(const wasm_global *g) { return g->val; }
 void **wasm_global_user(wasm_global *g) { return &g->user; }
+
+void wasm_global_clear(wasm_global *g)
+{
+    g->val[0].u64 = 0;
+}
 
 void wasm__global_set_ref(wasm_global *g, wasm_cell v)
 {
@@ -600,9 +620,19 @@ wasm_trap_code wasm__memory_init(wasm_instance *inst, uint32_t mem, uint32_t seg
     return WASM_OK;
 }
 
+/* Instantiation failed before anything ran: the host functions go back
+   to the embedder. */
+static void fail_new(wasm_instance *inst)
+{
+    for (uint32_t i = 0; i < inst->nadopted; i++)
+        inst->adopted[i]->inst = NULL;
+    inst->nadopted = 0;
+    wasm_instance_unref(inst);
+}
+
 wasm_instance *wasm_instance_new(wasm_module *m, wasm_host *h, const wasm_extern *imports,
-                                 wasm_exec *ex, wasm_error *err, wasm_trap_code *trap,
-                                 wasm_instance **partial)
+                                 wasm_exec *ex, void *user, wasm_error *err,
+                                 wasm_trap_code *trap, wasm_instance **partial)
 {
     wasm_instance *inst;
 
@@ -620,15 +650,19 @@ wasm_instance *wasm_instance_new(wasm_module *m, wasm_host *h, const wasm_extern
     inst->refs = 1;
     inst->module = wasm_module_ref(m);
     inst->host = h;
+    inst->user = user;
     if (alloc_instance(inst, m) < 0) {
-        wasm_instance_unref(inst);
+        fail_new(inst);
+        *trap = WASM_TRAP_OUT_OF_MEMORY;
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return NULL;
     }
     bind_imports(inst, imports);
     if (create_own(inst, h) < 0) {
-        wasm_instance_unref(inst);
-        snprintf(err->msg, sizeof err->msg, "out of memory: memory or table too large");
+        fail_new(inst);
+        *trap = WASM_TRAP_OUT_OF_MEMORY;
+        snprintf(err->msg, sizeof err->msg, "cannot allocate the memories and tables of the "
+                 "instance (out of memory or over the memory limit)");
         return NULL;
     }
     *trap = init_segments(inst);

@@ -146,8 +146,11 @@ struct wasm_host {
     /* Called every few thousand loop iterations and calls: may switch
        fibers; nonzero stops the code with WASM_TRAP_INTERRUPTED. */
     int (*poll)(wasm_host *h);
-    /* May a memory grow from old_bytes to new_bytes? 0 = yes. */
+    /* May a memory grow from old_bytes to new_bytes? 0 = yes. Called with
+       new_bytes 0 when a memory is freed. */
     int (*grow_check)(wasm_host *h, uint64_t old_bytes, uint64_t new_bytes);
+    /* A memory grew (or memory.grow ran with 0): its data may have moved. */
+    void (*memory_grown)(wasm_host *h, wasm_memory *m);
     void *user;
 };
 
@@ -165,6 +168,9 @@ const wasm_export *wasm_module_export(const wasm_module *m, uint32_t i);
 uint32_t wasm_module_ncustoms(const wasm_module *m);
 const wasm_custom *wasm_module_custom(const wasm_module *m, uint32_t i);
 const wasm_functype *wasm_module_type(const wasm_module *m, uint32_t type_index);
+/* How many tables, memories and globals (imported ones included). */
+void wasm_module_counts(const wasm_module *m, uint32_t *tables, uint32_t *memories,
+                        uint32_t *globals);
 /* The type of an export (by kind): a function's type, or the descriptor. */
 const wasm_functype *wasm_module_func_type(const wasm_module *m, uint32_t func_index);
 void wasm_module_table_type(const wasm_module *m, uint32_t index, uint8_t *elem,
@@ -223,6 +229,10 @@ wasm_limits wasm_table_limits(const wasm_table *t);
 int wasm_table_get(const wasm_table *t, uint64_t i, wasm_cell *out);
 int wasm_table_set(wasm_table *t, uint64_t i, wasm_cell v);
 int64_t wasm_table_grow(wasm_table *t, uint64_t delta, wasm_cell init);
+/* Fills n cells from d (0, or -1 out of bounds). */
+int wasm_table_fill(wasm_table *t, uint64_t d, wasm_cell v, uint64_t n);
+/* Empties cell i without the ref_write hook (the embedder let go already). */
+void wasm_table_clear(wasm_table *t, uint64_t i);
 /* Call fn on every reference the table holds (for the embedder's GC). */
 void wasm_table_each_ref(const wasm_table *t, void (*fn)(void *ud, uint8_t type, wasm_cell v),
                          void *ud);
@@ -235,19 +245,25 @@ wasm_globaltype wasm_global_type(const wasm_global *g);
 /* The value: one cell, two for v128. */
 const wasm_cell *wasm_global_get(const wasm_global *g);
 void wasm_global_set(wasm_global *g, const wasm_cell *v);
+/* Empties a reference global without the ref_write hook. */
+void wasm_global_clear(wasm_global *g);
 void **wasm_global_user(wasm_global *g);
 
 /* ---- instances ---- */
 
 /* Links `imports` (one per import of m, in order) and creates the
    instance's own memories, tables, globals and functions, then runs the
-   active segments and the start function on ex. Returns NULL with err set
-   (*trap 0) when linking fails, or with *trap the trap code when a segment
-   or the start function traps: then *partial is the instance (its effects on
-   imported memories and tables stay), for the embedder to unref. */
+   active segments and the start function on ex. `user` is the instance's
+   embedder pointer from the start (hooks run during instantiation). Returns
+   NULL with err set (*trap 0) when linking fails; with *trap
+   WASM_TRAP_OUT_OF_MEMORY when its memories or tables cannot be had; with
+   *trap the trap code when a segment or the start function traps: then
+   *partial is the instance (its effects on imported memories and tables
+   stay), for the embedder to unref. Host functions among the imports are
+   adopted by the instance unless NULL is returned with no *partial. */
 wasm_instance *wasm_instance_new(wasm_module *m, wasm_host *h, const wasm_extern *imports,
-                                 wasm_exec *ex, wasm_error *err, wasm_trap_code *trap,
-                                 wasm_instance **partial);
+                                 wasm_exec *ex, void *user, wasm_error *err,
+                                 wasm_trap_code *trap, wasm_instance **partial);
 /* Counted references: the embedder holds one for each of its objects that
    points into the instance (its functions, its instance object), and one
    for each table cell or global that holds one of its functions. */
@@ -289,6 +305,11 @@ wasm_trap_code wasm_call(wasm_exec *ex, wasm_func *f, wasm_cell *args);
 
 /* The message of a trap code ("integer divide by zero"). */
 const char *wasm_trap_message(wasm_trap_code code);
+
+static inline int wasm_is_ref(uint8_t t)
+{
+    return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
 
 /* Cells a value of type t takes (2 for v128). */
 static inline uint32_t wasm_type_cells(uint8_t t)
