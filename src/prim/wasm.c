@@ -1068,6 +1068,9 @@ static void holder_mark(JSRuntime *rt, JSValueConst val, JS_MarkFunc *mark)
         return;
     for (int i = 0; i < WJS_COUNT; i++)
         JS_MarkValue(rt, st->js[i], mark);
+    for (uint32_t i = 0; i < st->next_ext; i++) /* entries nothing else holds are ours */
+        if (st->ext[i].count == 0)
+            JS_MarkValue(rt, st->ext[i].value, mark);
 }
 
 /* setup([CompileError, LinkError, RuntimeError, Module.prototype, ...]):

@@ -394,8 +394,9 @@ static uint32_t label_arity(const cframe *f, const uint8_t **types)
     return f->nresults;
 }
 
-/* Checks that the top of the stack holds `types` (without popping). */
-static int check_top(wasm_compiler *c, uint32_t n, const uint8_t *types)
+/* Checks that the top of the stack holds `types` (without popping). What a
+   polymorphic stack supplied comes back as `types` (typed), or unknown. */
+static int check_top_as(wasm_compiler *c, uint32_t n, const uint8_t *types, int typed)
 {
     cval tmp[8], *saved = n <= 8 ? tmp : malloc(n * sizeof *saved);
     int ret = 0;
@@ -416,7 +417,7 @@ static int check_top(wasm_compiler *c, uint32_t n, const uint8_t *types)
        polymorphic stack supplied */
     for (uint32_t i = 0; i < n && ret == 0; i++) {
         if (i < n - popped) {
-            push_entry(c, types[i]);
+            push_entry(c, typed ? types[i] : T_ANY);
             continue;
         }
         c->stack[c->sp++] = saved[i];
@@ -426,6 +427,11 @@ static int check_top(wasm_compiler *c, uint32_t n, const uint8_t *types)
     if (saved != tmp)
         free(saved);
     return ret;
+}
+
+static int check_top(wasm_compiler *c, uint32_t n, const uint8_t *types)
+{
+    return check_top_as(c, n, types, 1);
 }
 
 /* Whether a branch to f needs to move the values it carries. */
@@ -668,8 +674,9 @@ static size_t emit_cond_branch(wasm_compiler *c, cval *cond, int negate)
         put16(c, pos + 8, a);
         return pos + 12;
     }
+    uint16_t s = wasm__src(c, cond);
     pos = emit(c, negate ? OP_BR_Z : OP_BR_NZ, 16);
-    put16(c, pos + 8, wasm__src(c, cond));
+    put16(c, pos + 8, s);
     return pos + 12;
 }
 
@@ -846,7 +853,7 @@ static int op_br_table(wasm_compiler *c)
             wasm__fail(c->r, "type mismatch: br_table labels of different arity");
             goto out;
         }
-        if (check_top(c, k, types) < 0)
+        if (check_top_as(c, k, types, 0) < 0)
             goto out;
     }
     if (!c->dead) {
@@ -972,9 +979,10 @@ static int op_global_set(wasm_compiler *c)
         return FAIL(c, "global is immutable: global %u", x);
     if (wasm__pop(c, t, &v) < 0)
         return -1;
+    uint16_t s = wasm__src(c, &v);
     pos = emit(c, t == WASM_V128 ? OP_GLOBAL_SET2 : wasm__is_ref(t) ? OP_GLOBAL_SET_REF
                                                                      : OP_GLOBAL_SET, 16);
-    put16(c, pos + 8, wasm__src(c, &v));
+    put16(c, pos + 8, s);
     put32(c, pos + 12, x);
     return 0;
 }

@@ -508,6 +508,12 @@ static void sec_start(wasm_module *m, wasm_reader *r)
     m->has_start = 1;
 }
 
+/* Constant expressions in segments may read imported globals only. */
+static uint32_t segment_globals(const wasm_module *m)
+{
+    return m->nglobal_imports;
+}
+
 static uint32_t table_index(wasm_module *m, wasm_reader *r)
 {
     uint32_t t = wasm__u32(r);
@@ -532,7 +538,7 @@ static void elem_segment(wasm_module *m, wasm_reader *r, wasm_elem *e)
         e->table = has_table ? table_index(m, r) : 0;
         if (!has_table && !r->failed && m->ntables == 0)
             return wasm__fail(r, "unknown table 0");
-        wasm__validate_constexpr(m, r, WASM_I32, m->nglobals, &e->offset);
+        wasm__validate_constexpr(m, r, WASM_I32, segment_globals(m), &e->offset);
     }
     if (flags & 3) { /* an element kind or reference type follows */
         if (exprs) {
@@ -554,7 +560,7 @@ static void elem_segment(wasm_module *m, wasm_reader *r, wasm_elem *e)
         if (!e->exprs)
             return wasm__fail(r, "out of memory");
         for (uint32_t i = 0; i < e->n && !r->failed; i++)
-            wasm__validate_constexpr(m, r, e->type, m->nglobals, &e->exprs[i]);
+            wasm__validate_constexpr(m, r, e->type, segment_globals(m), &e->exprs[i]);
         return;
     }
     e->funcs = calloc(e->n ? e->n : 1, sizeof *e->funcs);
@@ -615,7 +621,7 @@ static void sec_data(wasm_module *m, wasm_reader *r)
             if (r->failed)
                 return;
             wasm__validate_constexpr(m, r, m->mems[d->mem].is64 ? WASM_I64 : WASM_I32,
-                                     m->nglobals, &d->offset);
+                                     segment_globals(m), &d->offset);
         }
         d->len = wasm__u32(r);
         d->bytes = wasm__bytes(r, d->len);

@@ -68,6 +68,9 @@ static inline double f64_max(double a, double b)
     return a > b ? a : b;
 }
 
+/* libm may hand a signalling NaN back unquieted: wasm wants it quiet */
+#define ROUND(fn, x) ((x) != (x) ? (x) + (x) : fn(x))
+
 static inline uint32_t rotl32(uint32_t x, uint32_t k) { k &= 31; return (x << k) | (x >> ((32 - k) & 31)); }
 static inline uint32_t rotr32(uint32_t x, uint32_t k) { k &= 31; return (x >> k) | (x << ((32 - k) & 31)); }
 static inline uint64_t rotl64(uint64_t x, uint64_t k) { k &= 63; return (x << k) | (x >> ((64 - k) & 63)); }
@@ -781,10 +784,10 @@ L_F64_LE: CMP(f64, <=);
 L_F64_GE: CMP(f64, >=);
 L_F32_ABS: UN(u32, a.u32 & 0x7fffffffu);
 L_F32_NEG: UN(u32, a.u32 ^ 0x80000000u);
-L_F32_CEIL: UN(f32, ceilf(a.f32));
-L_F32_FLOOR: UN(f32, floorf(a.f32));
-L_F32_TRUNC: UN(f32, truncf(a.f32));
-L_F32_NEAREST: UN(f32, nearbyintf(a.f32));
+L_F32_CEIL: UN(f32, ROUND(ceilf, a.f32));
+L_F32_FLOOR: UN(f32, ROUND(floorf, a.f32));
+L_F32_TRUNC: UN(f32, ROUND(truncf, a.f32));
+L_F32_NEAREST: UN(f32, ROUND(nearbyintf, a.f32));
 L_F32_SQRT: UN(f32, sqrtf(a.f32));
 L_F32_ADD: BIN(f32, a + b);
 L_F32_SUB: BIN(f32, a - b);
@@ -795,10 +798,10 @@ L_F32_MAX: BIN(f32, f32_max(a, b));
 L_F32_COPYSIGN: BIN(u32, (a & 0x7fffffffu) | (b & 0x80000000u));
 L_F64_ABS: UN(u64, a.u64 & 0x7fffffffffffffffull);
 L_F64_NEG: UN(u64, a.u64 ^ 0x8000000000000000ull);
-L_F64_CEIL: UN(f64, ceil(a.f64));
-L_F64_FLOOR: UN(f64, floor(a.f64));
-L_F64_TRUNC: UN(f64, trunc(a.f64));
-L_F64_NEAREST: UN(f64, nearbyint(a.f64));
+L_F64_CEIL: UN(f64, ROUND(ceil, a.f64));
+L_F64_FLOOR: UN(f64, ROUND(floor, a.f64));
+L_F64_TRUNC: UN(f64, ROUND(trunc, a.f64));
+L_F64_NEAREST: UN(f64, ROUND(nearbyint, a.f64));
 L_F64_SQRT: UN(f64, sqrt(a.f64));
 L_F64_ADD: BIN(f64, a + b);
 L_F64_SUB: BIN(f64, a - b);
