@@ -748,7 +748,8 @@ static int op_end(wasm_compiler *c)
     int live;
 
     if (f->kind == F_IF) { /* no else: the params pass through */
-        if (f->nparams != f->nresults || memcmp(f->params, f->results, f->nparams) != 0)
+        if (f->nparams != f->nresults ||
+            (f->nparams && memcmp(f->params, f->results, f->nparams) != 0))
             return FAIL(c, "type mismatch: if without else must return its parameters");
     }
     if (check_results(c, f) < 0)

@@ -442,11 +442,7 @@ static void sec_globals(wasm_module *m, wasm_reader *r)
         g->type.mut = mutability(r);
         if (r->failed)
             return;
-        /* 2.0: only imported globals; extended-const: any earlier one */
-        wasm__validate_constexpr(m, r, g->type.type,
-                                 (m->features & WASM_FEATURE_EXTENDED_CONST) ? m->nglobals
-                                                                             : m->nglobal_imports,
-                                 &g->init);
+        wasm__validate_constexpr(m, r, g->type.type, m->nglobal_imports, &g->init);
         m->nglobals++;
     }
 }
@@ -508,12 +504,6 @@ static void sec_start(wasm_module *m, wasm_reader *r)
     m->has_start = 1;
 }
 
-/* Constant expressions in segments may read imported globals only. */
-static uint32_t segment_globals(const wasm_module *m)
-{
-    return m->nglobal_imports;
-}
-
 static uint32_t table_index(wasm_module *m, wasm_reader *r)
 {
     uint32_t t = wasm__u32(r);
@@ -538,7 +528,7 @@ static void elem_segment(wasm_module *m, wasm_reader *r, wasm_elem *e)
         e->table = has_table ? table_index(m, r) : 0;
         if (!has_table && !r->failed && m->ntables == 0)
             return wasm__fail(r, "unknown table 0");
-        wasm__validate_constexpr(m, r, WASM_I32, segment_globals(m), &e->offset);
+        wasm__validate_constexpr(m, r, WASM_I32, m->nglobal_imports, &e->offset);
     }
     if (flags & 3) { /* an element kind or reference type follows */
         if (exprs) {
@@ -560,7 +550,7 @@ static void elem_segment(wasm_module *m, wasm_reader *r, wasm_elem *e)
         if (!e->exprs)
             return wasm__fail(r, "out of memory");
         for (uint32_t i = 0; i < e->n && !r->failed; i++)
-            wasm__validate_constexpr(m, r, e->type, segment_globals(m), &e->exprs[i]);
+            wasm__validate_constexpr(m, r, e->type, m->nglobal_imports, &e->exprs[i]);
         return;
     }
     e->funcs = calloc(e->n ? e->n : 1, sizeof *e->funcs);
@@ -621,7 +611,7 @@ static void sec_data(wasm_module *m, wasm_reader *r)
             if (r->failed)
                 return;
             wasm__validate_constexpr(m, r, m->mems[d->mem].is64 ? WASM_I64 : WASM_I32,
-                                     segment_globals(m), &d->offset);
+                                     m->nglobal_imports, &d->offset);
         }
         d->len = wasm__u32(r);
         d->bytes = wasm__bytes(r, d->len);

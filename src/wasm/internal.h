@@ -148,7 +148,8 @@ struct wasm_module {
 int wasm__functype_eq(const wasm_functype *a, const wasm_functype *b);
 #define wasm__is_ref wasm_is_ref
 
-/* Validates a constant expression of type `type` at r (through `end`). */
+/* Validates a constant expression of type `type` at r (through `end`); it
+   may read the first nglobals_visible globals (the imported ones). */
 int wasm__validate_constexpr(wasm_module *m, wasm_reader *r, uint8_t type,
                              uint32_t nglobals_visible, wasm_constexpr *out);
 

@@ -666,8 +666,10 @@ wasm_instance *wasm_instance_new(wasm_module *m, wasm_host *h, const wasm_extern
         return NULL;
     }
     *trap = init_segments(inst);
-    if (!*trap && m->has_start)
-        *trap = wasm_call(ex, inst->funcs[m->start], NULL);
+    if (!*trap && m->has_start) {
+        wasm_cell none[1];
+        *trap = wasm_call(ex, inst->funcs[m->start], none);
+    }
     if (*trap) {
         *partial = inst;
         return NULL;

@@ -1,0 +1,52 @@
+#!/bin/sh
+# The WebAssembly spec testsuite, run through our JS API (tests/wasm/spec.mjs).
+# The .wast scripts come from the pinned copy in shared/wasm-testsuite (see its
+# SOURCE.md), or from WASM_TESTSUITE=/path (a checkout of WebAssembly/testsuite);
+# Debian's wast2json (package wabt) converts them here, at test time, into a
+# temporary directory. Core scripts run with the proposals after 2.0 switched
+# off; each proposal's scripts with that proposal on. One TAP line per script,
+# then the assertion counts of each group.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${COROJS:-$top/build/corojs}
+
+suite=${WASM_TESTSUITE:-}
+if [ -z "$suite" ]; then
+    for d in "$top/../shared/wasm-testsuite" "$top/../../shared/wasm-testsuite"; do
+        [ -d "$d" ] && suite=$d && break
+    done
+fi
+if [ -z "$suite" ] || [ ! -f "$suite/i32.wast" ]; then
+    echo "not ok - no WebAssembly testsuite: set WASM_TESTSUITE=/path/to/testsuite"
+    exit 1
+fi
+command -v wast2json >/dev/null || { echo "not ok - wast2json missing (sh deps/deps.sh test-packages)"; exit 1; }
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# group NAME FEATURES WAST2JSON-FLAGS FILES...: convert, then run
+group() {
+    name=$1 features=$2 flags=$3
+    shift 3
+    mkdir -p "$out/$name"
+    names=""
+    for f in "$@"; do
+        b=$(basename "$f" .wast)
+        # shellcheck disable=SC2086
+        if wast2json $flags "$f" -o "$out/$name/$b.json" 2>"$out/err"; then
+            names="$names $b"
+        else
+            echo "not ok - $name/$b: wast2json failed: $(head -c 300 "$out/err")"
+        fi
+    done
+    # shellcheck disable=SC2086
+    "$bin" --expose-internals "$top/tests/wasm/spec.mjs" --features "$features" "$out/$name" $names |
+        sed -E "s|^(not ok\|ok) [0-9]+ - |\\1 - $name/|; s|^# assertions:|# $name assertions:|"
+}
+
+group core 0 "" "$suite"/*.wast
+group tail-call 1 --enable-tail-call "$suite"/proposals/tail-call/*.wast
+group extended-const 2 --enable-extended-const "$suite"/proposals/extended-const/*.wast
+group multi-memory 4 --enable-multi-memory "$suite"/proposals/multi-memory/*.wast
+group memory64 8 --enable-memory64 "$suite"/proposals/memory64/*.wast
