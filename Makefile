@@ -76,7 +76,7 @@ CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modu
              prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c \
              prim/wasm.c prim/wasm_objects.c
 # The WebAssembly engine (plain C, no QuickJS).
-WASM_SRCS := wasm/decode.c wasm/compile.c wasm/compile_simd.c wasm/interp.c wasm/runtime.c
+WASM_SRCS := wasm/decode.c wasm/compile.c wasm/compile_simd.c wasm/interp.c wasm/simd.c wasm/runtime.c
 CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(WASM_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 

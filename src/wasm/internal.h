@@ -247,6 +247,13 @@ void wasm__global_set_ref(wasm_global *g, wasm_cell v);
 void wasm__elem_drop(wasm_instance *inst, uint32_t seg);
 wasm_trap_code wasm__memory_init(wasm_instance *inst, uint32_t mem, uint32_t seg,
                                  uint64_t d, uint64_t s, uint64_t n);
+/* simd.c: one SIMD operation (its number after the 0xfd prefix). */
+void wasm__simd(uint32_t op, wasm_cell *d, const wasm_cell *a, const wasm_cell *b,
+                const wasm_cell *c, uint32_t lane);
+void wasm__simd_shuffle(wasm_cell *d, const wasm_cell *a, const wasm_cell *b,
+                        const uint8_t *lanes);
+wasm_trap_code wasm__simd_mem(uint32_t op, wasm_memory *m, wasm_cell *d, uint64_t addr,
+                              uint64_t off, uint32_t lane, const wasm_cell *v);
 /* Locates a trap at pc (internal code of inst's module). */
 void wasm__trap_at(wasm_exec *ex, wasm_instance *inst, const uint8_t *pc, wasm_trap_code code);
 
