@@ -33,14 +33,22 @@ endif
 
 CC ?= gcc
 PKGS := libuv openssl libedit libcares
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs libuv libedit libcares 2>/dev/null)
+# One pkg-config call per make; a missing build package stops the build with
+# its Debian name (deps/deps.sh check), never a compiler error.
+PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifneq ($(PKG_OK),yes)
+$(error $(shell sh deps/deps.sh check 2>&1))
+endif
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs libuv libedit libcares 2>/dev/null)
 # OpenSSL is linked statically (from Debian's libssl-dev), and the binary is
 # not position-independent: loading libcrypto.so, or relocating its ~20,000
 # pointers in a PIE, took a millisecond and 2 MB of every start-up, also of
 # programs that never use TLS. Node links OpenSSL statically too; a Debian
 # security update of OpenSSL needs a rebuild to reach corojs.
-OPENSSL_LIBS = $(shell pkg-config --libs-only-L openssl 2>/dev/null) -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic
+OPENSSL_LIBS := $(shell pkg-config --libs-only-L openssl 2>/dev/null) -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic
 
 ifeq ($(VARIANT),release)
 OUT := $(BUILD)/release
@@ -59,37 +67,44 @@ ifeq ($(SWITCH),ucontext)
 SWITCH_DEFS := -DCORO_SWITCH_UCONTEXT
 endif
 
+# QuickJS and llhttp are -isystem: their own code (quickjs.c, included by
+# src/core/quickjs_ext.c) is not ours to warn about; all of ours is.
 QJS_DEFS := -DCONFIG_VERSION=\"$(subst .,-,$(QJS_VERSION))\"
-CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -fno-pie $(OPT) -isystem $(QJS_DIR) $(SWITCH_DEFS) -DCORO_QUICKJS_VERSION=\"$(QJS_VERSION)\"
-CFLAGS := $(CFLAGS_COMMON) -isystem $(LLHTTP_DIR)/include -Wall -Wextra -Wno-unused-parameter $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -fno-pie $(OPT) -isystem $(QJS_DIR) $(SWITCH_DEFS) \
+                 -DCORO_QUICKJS_VERSION=\"$(QJS_VERSION)\" -MMD -MP
+WARN := -Wall -Wextra -Wno-unused-parameter
+CFLAGS := $(CFLAGS_COMMON) -Isrc -isystem $(LLHTTP_DIR)/include $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 QJS_CFLAGS := $(CFLAGS_COMMON) $(QJS_DEFS) -fwrapv -w
 LDFLAGS := -no-pie $(OPT) $(EXTRA_LDFLAGS)
 LIBS = $(LLHTTP_DIR)/lib/libllhttp.a $(PKG_LIBS) $(OPENSSL_LIBS) -lm -lpthread -ldl
 
-# QuickJS: its own C files, and quickjs.c through src/quickjs_ext.c.
+# QuickJS: its own C files, and quickjs.c through src/core/quickjs_ext.c.
 QJS_SRCS := libregexp.c libunicode.c cutils.c dtoa.c
-QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/qjs/quickjs_ext.o
+QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/obj/core/quickjs_ext.o
 
-CORE_SRCS := fiber.c switch_$(SWITCH).c handle.c binding.c utf8.c runtime.c modules.c jail.c workers.c \
-             prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
-             prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/http.c prim/http_server.c prim/http_message.c \
+CORE_SRCS := core/fiber.c core/switch_$(SWITCH).c core/handle.c core/error.c core/binding.c core/utf8.c core/wait.c core/run.c core/stream.c \
+             core/isolate.c core/modules.c core/jail.c
+PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
+             prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
+             prim/dns.c prim/dgram.c prim/tls.c \
+             prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
              prim/wasm.c prim/wasm_objects.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/decode.c wasm/compile.c wasm/compile_simd.c wasm/interp.c wasm/simd.c wasm/runtime.c
-CORE_OBJS := $(CORE_SRCS:%.c=$(OUT)/obj/%.o) $(WASM_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/builtins.o
+PROGRAM_SRCS := workers.c
+LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(WASM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 
 # The standard library: lib/X.js is the module corojs:X.
 LIB_JS := $(shell find lib -name '*.js' | sort)
-GEN_C := $(BUILD)/gen/builtins.c
-JSC := $(BUILD)/tools/jsc
+GEN_C := $(OUT)/gen/builtins.c
+JSC := $(OUT)/tools/jsc
 
 BINARY := $(if $(filter release,$(VARIANT)),$(BUILD)/corojs,$(OUT)/corojs)
 
 C_TESTS := $(patsubst tests/c/%.c,$(OUT)/tests/%,$(wildcard tests/c/test_*.c))
 
-.PHONY: all release debug asan test test-release test-asan bench clean deps c-tests
+.PHONY: all release debug asan test test-release test-asan bench clean c-tests
 
 all: $(BINARY)
 
@@ -100,54 +115,53 @@ debug:
 asan:
 	$(MAKE) VARIANT=asan
 
-deps:
-	@sh deps/deps.sh packages
-
-$(QJS_STAMP): deps/deps.sh | deps
+$(QJS_STAMP): deps/deps.sh
 	sh deps/deps.sh quickjs
 
-$(LLHTTP_STAMP): deps/deps.sh | deps
+$(LLHTTP_STAMP): deps/deps.sh
 	sh deps/deps.sh llhttp
 
 $(BINARY): $(OUT)/obj/main.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(LIB_A): $(CORE_OBJS) $(QJS_OBJS)
+$(LIB_A): $(LIB_OBJS) $(QJS_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/prim/*.h src/wasm/*.h) $(QJS_STAMP) $(LLHTTP_STAMP)
+# Objects depend on the headers they include (-MMD -MP writes the lists);
+# the fetched sources must be there before anything compiles.
+$(OUT)/obj/%.o: src/%.c | $(QJS_STAMP) $(LLHTTP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+$(OUT)/obj/core/quickjs_ext.o: src/core/quickjs_ext.c $(QJS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(QJS_DEFS) -fwrapv -c -o $@ $<
+
 $(OUT)/obj/builtins.o: $(GEN_C)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isrc -c -o $@ $<
-
-$(OUT)/qjs/quickjs_ext.o: src/quickjs_ext.c src/quickjs_ext.h $(QJS_STAMP)
-	@mkdir -p $(dir $@)
-	$(CC) $(QJS_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(OUT)/qjs/%.o: $(QJS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(QJS_CFLAGS) -c -o $@ $(QJS_DIR)/$*.c
 
-# The bytecode compiler runs on the build machine, so it has a QuickJS of
-# its own, built once and plainly (no sanitizer); the bytecode is the same
-# for every variant.
-$(JSC): tools/jsc.c src/quickjs_ext.c src/quickjs_ext.h $(QJS_STAMP)
+# The bytecode compiler links the QuickJS objects of the variant being built,
+# so QuickJS is compiled once per variant.
+$(JSC): tools/jsc.c $(QJS_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O1 -w $(QJS_DEFS) -isystem $(QJS_DIR) -o $@ tools/jsc.c src/quickjs_ext.c \
-	    $(QJS_SRCS:%=$(QJS_DIR)/%) -lm -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm -lpthread
 
 $(GEN_C): $(LIB_JS) $(JSC)
 	@mkdir -p $(dir $@)
 	$(JSC) $@ $(foreach f,$(LIB_JS),corojs:$(patsubst lib/%.js,%,$(f))=$(f))
 
 # C unit tests link the runtime library.
-$(OUT)/tests/%: tests/c/%.c tests/c/ctest.h $(LIB_A)
+$(OUT)/tests/%: tests/c/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(LIB_A) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 
 c-tests: $(C_TESTS)
 

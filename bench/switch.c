@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <ucontext.h>
-#include "fiber.h"
+#include "core/fiber.h"
 
 #define ROUNDS 10000000L
 #define STACK_SIZE (64 * 1024)

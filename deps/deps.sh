@@ -3,30 +3,44 @@
 #
 #   sh deps/deps.sh packages   install the Debian packages the build and tests need
 #                              (as root, when any is missing; otherwise name them)
+#   sh deps/deps.sh check      name the missing build packages (make calls it)
 #   sh deps/deps.sh quickjs    fetch QuickJS from Debian's source package into build/deps
 #   sh deps/deps.sh llhttp     fetch llhttp (Node's HTTP parser) from Debian's binary
 #                              package libllhttp-dev into build/deps/llhttp
+#   sh deps/deps.sh nodejs     fetch Node.js's source from Debian's source package into
+#                              build/deps/nodejs (for tests: Node's own tests, WPT data)
 #
 # QuickJS is not in bookworm, so it comes from the trixie *source* package, fetched
 # with a private apt configuration kept under build/apt: its own sources list,
 # package lists and cache. The system's apt setup is not touched. The archive
 # address is read from this machine's own apt sources, so no host name lives in
 # the repository. The tarball is checked against a pinned sha256 before use.
+#
+# Debian revisions move on (a security update turns 20.19.2+dfsg-1 into
+# -1+deb13u3) while the upstream tarball stays the same: so a source package is
+# pinned by its upstream version and the sha256 of its orig tarball, and any
+# Debian revision of that upstream version in the archive will do; a binary
+# package by its upstream version and the sha256 of what we take out of it.
+# When none is found the fetch stops and says so.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build"
 
 QJS_VERSION=2025.04.26
-QJS_DEBIAN_VERSION=2025.04.26-1
 QJS_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
 QJS_PATCH_LEVEL=2 # bump when patch_quickjs changes, so builds re-extract
 
 # llhttp, the parser Node uses, from trixie's libllhttp-dev (source package
 # node-undici): a header and a static library, needing only glibc >= 2.3.4.
-LLHTTP_DEBIAN_VERSION=9.2.1~7.3.0+dfsg1+~cs24.12.11-1
-LLHTTP_SHA256_amd64=c018069b22f5d53ac630bdc360d6c8bc7df78626cfb22276cbfb280aa64ac4b6
-LLHTTP_SHA256_arm64=7415055a32bf90e71b63782876792a7ac10c0163b14625d2e735ed151d970361
+# Any revision of llhttp 9.2.1 will do; its header is checked.
+LLHTTP_UPSTREAM=9.2.1~
+LLHTTP_HEADER_SHA256=ab2b7177ca0947897c371ead0ffd94f158be06439dc66f221f23543387bd6304
+
+# Node.js's source, for tests only (its test/ and the WPT data under
+# test/fixtures/wpt): the version whose API the Node layer reports.
+NODE_UPSTREAM=20.19.2+dfsg
+NODE_SHA256=5e5559381ad031d245a8efa403458abbb73755f74c3e6380f185a4dd342b7949
 
 # What the build needs, then the real peers the tests talk to.
 BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
@@ -40,6 +54,14 @@ missing_packages() {
         dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
             printf '%s ' "$p"
     done
+}
+
+# For make, when pkg-config cannot find a library the build needs: name the
+# missing build packages (test tools are not the build's business).
+check_build_packages() {
+    need=$(missing_packages $BUILD_PKGS)
+    [ -n "$need" ] || die "pkg-config cannot find libuv, openssl, libedit or libcares"
+    die "missing Debian build packages: $need-- install them with: apt-get install $need (or, as root: sh deps/deps.sh packages)"
 }
 
 install_packages() {
@@ -73,6 +95,7 @@ archive_uri() {
 # private_apt DIR TYPE ARGS...: apt-get ARGS, run in DIR under a private apt
 # configuration kept there: a sources list of one TYPE line (deb or deb-src)
 # for trixie on this machine's archive, and its own package lists and cache.
+# PRIVATE_APT_TOOL=apt-cache runs apt-cache instead.
 private_apt() {
     apt_dir=$1 kind=$2
     shift 2
@@ -80,25 +103,46 @@ private_apt() {
     keyring=/usr/share/keyrings/debian-archive-keyring.gpg
     [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
     echo "$kind [signed-by=$keyring] $(archive_uri) trixie main" > "$apt_dir/sources.list"
-    (cd "$apt_dir" && apt-get -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    (cd "$apt_dir" && ${PRIVATE_APT_TOOL:-apt-get} -o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
         -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" \
         -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq "$@")
+}
+
+# The versions of source package PKG (or, with TYPE deb, of binary package
+# PKG) the archive has whose upstream part is UPSTREAM, newest first.
+archive_versions() { # DIR TYPE PKG UPSTREAM
+    private_apt "$1" "$2" update
+    PRIVATE_APT_TOOL=apt-cache private_apt "$1" "$2" madison "$3" |
+        awk -F'|' -v up="$4" '{ gsub(/ /, "", $2); if (index($2, up) == 1) print $2 }' | sort -u |
+        sort -r -V
+}
+
+# fetch_orig DIR PKG UPSTREAM ORIG SHA256: the orig tarball ORIG of source
+# package PKG, upstream version UPSTREAM, into DIR, checked against SHA256;
+# from whichever Debian revision of it the archive has.
+fetch_orig() {
+    dir=$1 pkg=$2 upstream=$3 orig=$4 sha=$5
+    echo "$sha  $dir/$orig" | sha256sum -c - >/dev/null 2>&1 && return 0
+    found=$(archive_versions "$dir" deb-src "$pkg" "$upstream-")
+    [ -n "$found" ] || die "no revision of $pkg $upstream in the archive; the build pins that upstream version (deps/deps.sh)"
+    for v in $found; do
+        say "fetching the $pkg $v source package"
+        # only the orig tarball matters, and it is checked: a missing .dsc does not
+        private_apt "$dir" deb-src source --download-only "$pkg=$v" || say "(apt-get source $pkg=$v failed in part)"
+        echo "$sha  $dir/$orig" | sha256sum -c - >/dev/null 2>&1 && return 0
+        say "$orig of $pkg $v does not match the pinned sha256"
+    done
+    die "no revision of $pkg $upstream ($found) has the orig tarball $orig with sha256 $sha"
 }
 
 fetch_quickjs() {
     dest="$build/deps/quickjs-$QJS_VERSION"
     stamp="$dest/.corojs-ready"
-    [ "$(cat "$stamp" 2>/dev/null)" = "$QJS_SHA256 $QJS_PATCH_LEVEL" ] && return 0
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$QJS_SHA256 $QJS_PATCH_LEVEL" ]; then touch "$stamp"; return 0; fi
 
     apt_dir="$build/apt"
     tarball="$apt_dir/quickjs_$QJS_VERSION.orig.tar.xz"
-    if ! echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null 2>&1; then
-        say "fetching the quickjs $QJS_DEBIAN_VERSION source package"
-        private_apt "$apt_dir" deb-src update
-        private_apt "$apt_dir" deb-src source --download-only "quickjs=$QJS_DEBIAN_VERSION"
-        echo "$QJS_SHA256  $tarball" | sha256sum -c - >/dev/null ||
-            die "sha256 mismatch for $tarball"
-    fi
+    fetch_orig "$apt_dir" quickjs "$QJS_VERSION" "quickjs_$QJS_VERSION.orig.tar.xz" "$QJS_SHA256"
 
     rm -rf "$dest" && mkdir -p "$build/deps"
     tar -xJf "$tarball" -C "$build/deps"
@@ -107,36 +151,50 @@ fetch_quickjs() {
     echo "$QJS_SHA256 $QJS_PATCH_LEVEL" > "$stamp"
 }
 
+fetch_nodejs() {
+    dest="$build/deps/nodejs"
+    [ "$(cat "$dest/.corojs-ready" 2>/dev/null)" = "$NODE_SHA256" ] && return 0
+    apt_dir="$build/apt/nodejs"
+    mkdir -p "$apt_dir"
+    fetch_orig "$apt_dir" nodejs "$NODE_UPSTREAM" "nodejs_$NODE_UPSTREAM.orig.tar.xz" "$NODE_SHA256"
+    rm -rf "$dest" && mkdir -p "$dest"
+    tar -xJf "$apt_dir/nodejs_$NODE_UPSTREAM.orig.tar.xz" -C "$dest" --strip-components=1
+    [ -d "$dest/test/parallel" ] || die "unexpected layout in nodejs_$NODE_UPSTREAM.orig.tar.xz"
+    echo "$NODE_SHA256" > "$dest/.corojs-ready"
+}
+
 # The binary package libllhttp-dev, fetched with `apt-get download` under a
 # private apt configuration (build/apt/llhttp: a `deb` line for trixie, its
-# own lists and cache), checked against the pinned sha256 of this machine's
-# architecture and unpacked with dpkg-deb into build/deps/llhttp, which then
-# holds include/llhttp.h and lib/libllhttp.a.
+# own lists and cache), any revision of llhttp $LLHTTP_UPSTREAM, unpacked with
+# dpkg-deb into build/deps/llhttp, which then holds include/llhttp.h (checked
+# against its pinned sha256) and lib/libllhttp.a.
 fetch_llhttp() {
     dest="$build/deps/llhttp"
+    if [ "$(cat "$dest/.corojs-ready" 2>/dev/null)" = "$LLHTTP_HEADER_SHA256" ]; then touch "$dest/.corojs-ready"; return 0; fi
+
     arch=$(dpkg --print-architecture)
-    eval "sha=\${LLHTTP_SHA256_$arch:-}"
-    [ -n "$sha" ] || die "no pinned llhttp package for architecture $arch"
-    if [ "$(cat "$dest/.corojs-ready" 2>/dev/null)" = "$sha" ]; then touch "$dest/.corojs-ready"; return 0; fi
-
     apt_dir="$build/apt/llhttp"
-    deb="$apt_dir/libllhttp-dev_${LLHTTP_DEBIAN_VERSION}_$arch.deb"
-    if ! echo "$sha  $deb" | sha256sum -c - >/dev/null 2>&1; then
-        say "fetching the libllhttp-dev $LLHTTP_DEBIAN_VERSION package"
-        private_apt "$apt_dir" deb -o APT::Architecture="$arch" update
-        private_apt "$apt_dir" deb -o APT::Architecture="$arch" download "libllhttp-dev:$arch=$LLHTTP_DEBIAN_VERSION"
-        echo "$sha  $deb" | sha256sum -c - >/dev/null || die "sha256 mismatch for $deb"
-    fi
-
-    rm -rf "$dest" "$dest.tmp" && mkdir -p "$dest.tmp" "$dest/include" "$dest/lib"
-    dpkg-deb -x "$deb" "$dest.tmp"
-    multiarch=$(ls "$dest.tmp/usr/lib")
-    [ -f "$dest.tmp/usr/include/llhttp.h" ] && [ -f "$dest.tmp/usr/lib/$multiarch/libllhttp.a" ] ||
-        die "unexpected layout in $deb"
-    cp "$dest.tmp/usr/include/llhttp.h" "$dest/include/"
-    cp "$dest.tmp/usr/lib/$multiarch/libllhttp.a" "$dest/lib/"
+    found=$(archive_versions "$apt_dir" deb libllhttp-dev "$LLHTTP_UPSTREAM")
+    [ -n "$found" ] || die "no libllhttp-dev $LLHTTP_UPSTREAM* for $arch in the archive; the build pins that upstream version (deps/deps.sh)"
+    for v in $found; do
+        rm -rf "$dest" "$dest.tmp" && mkdir -p "$dest.tmp" "$dest/include" "$dest/lib"
+        say "fetching the libllhttp-dev $v package"
+        (cd "$apt_dir" && rm -f libllhttp-dev_*.deb)
+        private_apt "$apt_dir" deb download "libllhttp-dev:$arch=$v" || continue
+        dpkg-deb -x "$apt_dir"/libllhttp-dev_*_"$arch".deb "$dest.tmp"
+        multiarch=$(ls "$dest.tmp/usr/lib")
+        if [ -f "$dest.tmp/usr/lib/$multiarch/libllhttp.a" ] &&
+            echo "$LLHTTP_HEADER_SHA256  $dest.tmp/usr/include/llhttp.h" | sha256sum -c - >/dev/null 2>&1; then
+            cp "$dest.tmp/usr/include/llhttp.h" "$dest/include/"
+            cp "$dest.tmp/usr/lib/$multiarch/libllhttp.a" "$dest/lib/"
+            rm -rf "$dest.tmp"
+            echo "$LLHTTP_HEADER_SHA256" > "$dest/.corojs-ready"
+            return 0
+        fi
+        say "libllhttp-dev $v does not hold the llhttp.h pinned"
+    done
     rm -rf "$dest.tmp"
-    echo "$sha" > "$dest/.corojs-ready"
+    die "no revision of libllhttp-dev $LLHTTP_UPSTREAM* ($found) holds the llhttp.h with sha256 $LLHTTP_HEADER_SHA256"
 }
 
 # Our changes to QuickJS's own text, each one line, checked after applying:
@@ -158,5 +216,7 @@ case "${1:-}" in
     packages) install_packages ;;
     quickjs) fetch_quickjs ;;
     llhttp) fetch_llhttp ;;
-    *) die "usage: sh deps/deps.sh packages|quickjs|llhttp" ;;
+    nodejs) fetch_nodejs ;;
+    check) check_build_packages ;;
+    *) die "usage: sh deps/deps.sh packages|check|quickjs|llhttp|nodejs" ;;
 esac

@@ -13,9 +13,10 @@
 #include <string.h>
 #include <limits.h>
 
-#include "fiber.h"
-#include "runtime.h"
-#include "version.h"
+#include "core/fiber.h"
+#include "core/run.h"
+#include "core/version.h"
+#include "prim/prim.h"
 #include "workers.h"
 
 static void usage(FILE *out)
@@ -97,7 +98,7 @@ static coro_port *start_root(coro_isolate_options *io, const char *path, const c
 int main(int argc, char **argv)
 {
     coro_sched_options so = { 0, 0 };
-    coro_isolate_options io = { .caps = CORO_CAP_ALL };
+    coro_isolate_options io = { .caps = CORO_CAP_ALL, .areas = coro_prim_areas };
     const char *code = NULL, *path = NULL, *v;
     coro_port **roots;
     int i, nroots = 0, status = 0, run = 0, nworkers = 0;

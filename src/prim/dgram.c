@@ -20,8 +20,8 @@
 
 #include "prim.h"
 #include "net.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 #define DGRAM_MAX 65536 /* a receive buffer that fits any datagram */
 
@@ -44,7 +44,7 @@ typedef struct js_udp {
 
 static void udp_close(coro_handle *h);
 
-static const coro_handle_type udp_type = { "UDPSocket", udp_close };
+static const coro_handle_type udp_type = { "UDPSocket", udp_close, NULL };
 
 static void udp_closed(uv_handle_t *h)
 {

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../utf8.h"
+#include "core/binding.h"
+#include "core/utf8.h"
 
 /* encode(string) -> Uint8Array */
 static JSValue js_encoding_encode(JSContext *ctx, JSValueConst this_val, int argc,

@@ -10,13 +10,13 @@
  *
  * An exception nobody joins is not lost: if no fiber has joined by the time
  * the ready fibers have all run, it is reported as uncaught, the way Node
- * treats a promise rejection with no handler (runtime.c).
+ * treats a promise rejection with no handler (core/run.c).
  */
 #include <stdlib.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/run.h"
 
 enum { FIBER_RUNNING, FIBER_RETURNED, FIBER_THREW };
 
@@ -30,14 +30,22 @@ typedef struct js_fiber {
     int joined;           /* its value or exception was handed to someone */
     JSValue value;        /* result or exception once ended */
     coro_waitq joiners;
-    uint32_t await_serial;
-    int await_state;      /* -1 waiting, 0 fulfilled, 1 rejected */
-    JSValue await_value;
 } js_fiber;
 
-static void js_fiber_close(coro_handle *h);
+/* What this area keeps per isolate (area_data[CORO_SLOT_FIBER]). */
+typedef struct fiber_state {
+    JSValue wrap;         /* lib: makes a Fiber object for a record ID */
+} fiber_state;
 
-static const coro_handle_type fiber_type = { "Fiber", js_fiber_close };
+static void js_fiber_close(coro_handle *h);
+static void detach(coro_fiber *co);
+
+static const coro_handle_type fiber_type = { "Fiber", js_fiber_close, NULL };
+
+static fiber_state *state_of(coro_isolate *iso)
+{
+    return iso->area_data[CORO_SLOT_FIBER];
+}
 
 static void js_fiber_close(coro_handle *h)
 {
@@ -48,13 +56,27 @@ static void js_fiber_close(coro_handle *h)
     if (jf->co && jf->co->state == CORO_FIBER_NEW) /* created, never started */
         coro_isolate_discard_fiber(h->iso, jf->co);
     else if (jf->co)
-        jf->co->js = NULL;
+        detach(jf->co);
     JS_FreeValue(ctx, jf->fn);
     JS_FreeValue(ctx, jf->args);
     JS_FreeValue(ctx, jf->wrapper);
     JS_FreeValue(ctx, jf->value);
-    JS_FreeValue(ctx, jf->await_value);
     free(jf);
+}
+
+static void record_ended(coro_fiber *co);
+
+static void attach(js_fiber *jf, coro_fiber *co)
+{
+    jf->co = co;
+    co->record = jf;
+    co->on_end = record_ended;
+}
+
+static void detach(coro_fiber *co)
+{
+    co->record = NULL;
+    co->on_end = NULL;
 }
 
 static js_fiber *record_new(JSContext *ctx, coro_fiber *co)
@@ -63,11 +85,10 @@ static js_fiber *record_new(JSContext *ctx, coro_fiber *co)
 
     if (!jf)
         return NULL;
-    jf->fn = jf->args = jf->wrapper = jf->value = jf->await_value = JS_UNDEFINED;
+    jf->fn = jf->args = jf->wrapper = jf->value = JS_UNDEFINED;
     jf->state = FIBER_RUNNING;
-    jf->co = co;
     if (co)
-        co->js = jf;
+        attach(jf, co);
     return jf;
 }
 
@@ -76,7 +97,7 @@ static js_fiber *current_record(JSContext *ctx)
 {
     coro_fiber *co = coro_fiber_current();
 
-    return co->js ? co->js : record_new(ctx, co);
+    return co->record ? co->record : record_new(ctx, co);
 }
 
 static JSValue new_id(JSContext *ctx, js_fiber *jf)
@@ -84,18 +105,25 @@ static JSValue new_id(JSContext *ctx, js_fiber *jf)
     return JS_NewBigUint64(ctx, jf->h.id);
 }
 
-/* Called (on main) when a coroutine with a record has ended. */
-void coro_fiber_record_ended(coro_fiber *co)
+static int was_joined(coro_isolate *iso, uint64_t fiber_id)
 {
-    js_fiber *jf = co->js;
+    js_fiber *jf = (js_fiber *)coro_handles_get(&iso->handles, fiber_id, &fiber_type);
+
+    return !jf || jf->joined;
+}
+
+/* Called (on main) when a coroutine with a record has ended. */
+static void record_ended(coro_fiber *co)
+{
+    js_fiber *jf = co->record;
     JSContext *ctx = jf->h.iso->ctx;
 
-    co->js = NULL;
+    detach(co);
     jf->co = NULL;
     if (jf->state == FIBER_RUNNING)
         jf->state = FIBER_RETURNED;
     if (jf->state == FIBER_THREW && coro_waitq_empty(&jf->joiners))
-        coro_isolate_add_unjoined(jf->h.iso, jf->h.id, JS_DupValue(ctx, jf->value));
+        coro_isolate_add_unjoined(jf->h.iso, jf->h.id, JS_DupValue(ctx, jf->value), was_joined);
     coro_waitq_wake_all(&jf->joiners, 0);
     JS_FreeValue(ctx, jf->wrapper); /* may make the Fiber object garbage */
     jf->wrapper = JS_UNDEFINED;
@@ -106,12 +134,12 @@ void coro_fiber_record_ended(coro_fiber *co)
 static void fiber_main(coro_fiber *co, void *arg)
 {
     js_fiber *jf = arg;
-    JSContext *ctx = co->iso->ctx;
+    JSContext *ctx = coro_fiber_isolate(co)->ctx;
     JSValue fn = jf->fn, args = jf->args, ret;
 
     jf->fn = jf->args = JS_UNDEFINED; /* ours now: the record may close first */
     ret = coro_call_array(ctx, fn, JS_UNDEFINED, args);
-    jf = co->js; /* NULL if its record was closed meanwhile */
+    jf = co->record; /* NULL if its record was closed meanwhile */
     if (JS_IsException(ret)) {
         JSValue exc = JS_GetException(ctx);
         if (jf && !coro_isolate_of(ctx)->terminating) {
@@ -146,8 +174,7 @@ static JSValue js_fiber_create(JSContext *ctx, JSValueConst this_val, int argc, 
         coro_handle_close(&coro_isolate_of(ctx)->handles, &jf->h);
         return JS_EXCEPTION;
     }
-    jf->co = co;
-    co->js = jf;
+    attach(jf, co);
     jf->fn = JS_DupValue(ctx, argv[1]);
     jf->args = JS_DupValue(ctx, argv[2]);
     jf->wrapper = JS_DupValue(ctx, argv[0]);
@@ -218,7 +245,7 @@ static JSValue js_fiber_current(JSContext *ctx, JSValueConst this_val, int argc,
     if (jf->has_wrapper)
         return JS_DupValue(ctx, jf->wrapper);
     id = new_id(ctx, jf);
-    w = JS_Call(ctx, iso->fiber_wrap, JS_UNDEFINED, 1, (JSValueConst *)&id);
+    w = JS_Call(ctx, state_of(iso)->wrap, JS_UNDEFINED, 1, (JSValueConst *)&id);
     JS_FreeValue(ctx, id);
     if (JS_IsException(w))
         return w;
@@ -265,104 +292,6 @@ static JSValue js_fiber_yield(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_UNDEFINED;
 }
 
-/* The then-callbacks of a pending await: data = [record ID, serial]. */
-static JSValue await_settled(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
-                             int magic, JSValue *data)
-{
-    coro_isolate *iso = coro_isolate_of(ctx);
-    int64_t id;
-    uint32_t serial;
-    js_fiber *jf;
-
-    JS_ToBigInt64(ctx, &id, data[0]);
-    JS_ToUint32(ctx, &serial, data[1]);
-    jf = (js_fiber *)coro_handles_get(&iso->handles, (uint64_t)id, &fiber_type);
-    if (!jf || !jf->co || jf->await_serial != serial || jf->await_state != -1)
-        return JS_UNDEFINED; /* that wait is over */
-    jf->await_state = magic;
-    jf->await_value = argc > 0 ? JS_DupValue(ctx, argv[0]) : JS_UNDEFINED;
-    coro_fiber_wake(jf->co, 0);
-    return JS_UNDEFINED;
-}
-
-static int attach_then(JSContext *ctx, JSValueConst promise, JSValueConst on_ok, JSValueConst on_err)
-{
-    JSValue then = JS_GetPropertyStr(ctx, promise, "then");
-    JSValue args[2] = { JS_DupValue(ctx, on_ok), JS_DupValue(ctx, on_err) };
-    JSValue r = JS_Call(ctx, then, promise, 2, (JSValueConst *)args);
-
-    JS_FreeValue(ctx, then);
-    JS_FreeValue(ctx, args[0]);
-    JS_FreeValue(ctx, args[1]);
-    if (JS_IsException(r))
-        return -1;
-    JS_FreeValue(ctx, r);
-    return 0;
-}
-
-static JSValue ignore(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return JS_UNDEFINED;
-}
-
-int coro_await(JSContext *ctx, JSValueConst promise, JSValue *result)
-{
-    JSValue data[2], on_ok, on_err;
-    js_fiber *jf;
-    uint64_t id;
-    int r;
-
-    switch ((int)JS_PromiseState(ctx, (JSValue)promise)) {
-    case JS_PROMISE_FULFILLED:
-        *result = JS_PromiseResult(ctx, (JSValue)promise);
-        return 0;
-    case JS_PROMISE_REJECTED:
-        /* handle it, so the rejection does not count as unhandled */
-        on_err = JS_NewCFunction(ctx, ignore, "ignore", 1);
-        r = attach_then(ctx, promise, JS_UNDEFINED, on_err);
-        JS_FreeValue(ctx, on_err);
-        if (r < 0)
-            return -1;
-        *result = JS_PromiseResult(ctx, (JSValue)promise);
-        return 1;
-    case JS_PROMISE_PENDING:
-        break;
-    default:
-        *result = JS_DupValue(ctx, promise);
-        return 0;
-    }
-    jf = current_record(ctx);
-    if (!jf)
-        return -1;
-    id = jf->h.id;
-    jf->await_serial++;
-    jf->await_state = -1;
-    data[0] = new_id(ctx, jf);
-    data[1] = JS_NewUint32(ctx, jf->await_serial);
-    on_ok = JS_NewCFunctionData(ctx, await_settled, 1, 0, 2, data);
-    on_err = JS_NewCFunctionData(ctx, await_settled, 1, 1, 2, data);
-    JS_FreeValue(ctx, data[0]);
-    r = attach_then(ctx, promise, on_ok, on_err);
-    JS_FreeValue(ctx, on_ok);
-    JS_FreeValue(ctx, on_err);
-    if (r < 0)
-        return -1;
-    while (jf->await_state == -1) {
-        if (coro_wait(ctx, 0) == CORO_ETERMINATED)
-            return -1;
-        jf = (js_fiber *)coro_handles_get(&coro_isolate_of(ctx)->handles, id, &fiber_type);
-        if (!jf) {
-            coro_throw_terminated(ctx);
-            return -1;
-        }
-    }
-    *result = jf->await_value;
-    jf->await_value = JS_UNDEFINED;
-    r = jf->await_state;
-    jf->await_state = 0;
-    return r;
-}
-
 static JSValue js_fiber_await(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     JSValue result;
@@ -380,8 +309,8 @@ static JSValue js_fiber_set_wrap(JSContext *ctx, JSValueConst this_val, int argc
 
     if (coro_arg_function(ctx, argv[0], "wrap") < 0)
         return JS_EXCEPTION;
-    JS_FreeValue(ctx, iso->fiber_wrap);
-    iso->fiber_wrap = JS_DupValue(ctx, argv[0]);
+    JS_FreeValue(ctx, state_of(iso)->wrap);
+    state_of(iso)->wrap = JS_DupValue(ctx, argv[0]);
     return JS_UNDEFINED;
 }
 
@@ -397,13 +326,6 @@ static JSValue js_fiber_stats(JSContext *ctx, JSValueConst this_val, int argc, J
     JS_SetPropertyStr(ctx, o, "pooled", JS_NewUint32(ctx, st.pooled));
     JS_SetPropertyStr(ctx, o, "stackSize", JS_NewInt64(ctx, (int64_t)coro_stack_size()));
     return o;
-}
-
-int coro_fiber_was_joined(coro_isolate *iso, uint64_t fiber_id)
-{
-    js_fiber *jf = (js_fiber *)coro_handles_get(&iso->handles, fiber_id, &fiber_type);
-
-    return !jf || jf->joined;
 }
 
 static const JSCFunctionListEntry fiber_funcs[] = {
@@ -422,7 +344,27 @@ static const JSCFunctionListEntry fiber_funcs[] = {
 
 int coro_prim_fiber_init(JSContext *ctx, JSValueConst ns)
 {
+    coro_isolate *iso = coro_isolate_of(ctx);
+    fiber_state *st = calloc(1, sizeof *st);
+
+    if (!st) {
+        JS_ThrowOutOfMemory(ctx);
+        return -1;
+    }
+    st->wrap = JS_UNDEFINED;
+    iso->area_data[CORO_SLOT_FIBER] = st;
     JS_SetPropertyFunctionList(ctx, ns, fiber_funcs,
                                       sizeof fiber_funcs / sizeof fiber_funcs[0]);
     return 0;
+}
+
+void coro_prim_fiber_free(coro_isolate *iso)
+{
+    fiber_state *st = state_of(iso);
+
+    if (!st)
+        return;
+    JS_FreeValue(iso->ctx, st->wrap);
+    free(st);
+    iso->area_data[CORO_SLOT_FIBER] = NULL;
 }

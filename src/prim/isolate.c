@@ -27,12 +27,12 @@
 #include <unistd.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../modules.h"
-#include "../quickjs_ext.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/modules.h"
+#include "core/quickjs_ext.h"
+#include "core/run.h"
 
-/* An isolate's state for messages (iso->rpc). */
+/* An isolate's state for messages (area_data[CORO_SLOT_ISOLATE]). */
 typedef struct rpc_state {
     JSValue encode, decode; /* lib/isolate.js's hooks, once it has loaded */
     int nmarked;            /* live buffers marked for transfer */
@@ -99,31 +99,31 @@ static JSValue throw_in_use(JSContext *ctx);
 static void callable_close(coro_handle *h);
 static void proxy_close(coro_handle *h);
 
-static const coro_handle_type isolate_type = { "Isolate", isolate_close };
-static const coro_handle_type callable_type = { "Callable", callable_close };
-static const coro_handle_type proxy_type = { "Proxy", proxy_close };
+static const coro_handle_type isolate_type = { "Isolate", isolate_close, NULL };
+static const coro_handle_type callable_type = { "Callable", callable_close, NULL };
+static const coro_handle_type proxy_type = { "Proxy", proxy_close, NULL };
 
 static rpc_state *state_of(coro_isolate *iso)
 {
-    rpc_state *st = iso->rpc;
+    rpc_state *st = iso->area_data[CORO_SLOT_ISOLATE];
 
     if (!st && (st = calloc(1, sizeof *st))) {
         st->encode = st->decode = JS_UNDEFINED;
-        iso->rpc = st;
+        iso->area_data[CORO_SLOT_ISOLATE] = st;
     }
     return st;
 }
 
-void coro_isolate_forget(coro_isolate *iso)
+void coro_prim_isolate_free(coro_isolate *iso)
 {
-    rpc_state *st = iso->rpc;
+    rpc_state *st = iso->area_data[CORO_SLOT_ISOLATE];
 
     if (!st)
         return;
     JS_FreeValue(iso->ctx, st->encode);
     JS_FreeValue(iso->ctx, st->decode);
     free(st);
-    iso->rpc = NULL;
+    iso->area_data[CORO_SLOT_ISOLATE] = NULL;
 }
 
 static JSValue throw_ended(JSContext *ctx)
@@ -203,8 +203,8 @@ static void mark_freed(JSRuntime *rt)
 {
     coro_isolate *iso = JS_GetRuntimeOpaque(rt);
 
-    if (iso->rpc)
-        ((rpc_state *)iso->rpc)->nmarked--;
+    if (iso->area_data[CORO_SLOT_ISOLATE])
+        ((rpc_state *)iso->area_data[CORO_SLOT_ISOLATE])->nmarked--;
 }
 
 static const coro_qjs_mark_hook mark_hook = { mark_freed };
@@ -220,10 +220,7 @@ static int load_hooks(JSContext *ctx, rpc_state *st)
     if (JS_IsException(ns))
         return -1;
     JS_FreeValue(ctx, ns);
-    if (!JS_IsFunction(ctx, st->decode)) {
-        coro_throw_code(ctx, "ERR_INTERNAL_ASSERTION", "corojs:isolate did not set its hooks");
-        return -1;
-    }
+    CORO_ASSERT(JS_IsFunction(ctx, st->decode)); /* loading corojs:isolate sets them */
     return 0;
 }
 
@@ -250,12 +247,11 @@ static JSValue throw_clone_error(JSContext *ctx)
         return JS_Throw(ctx, exc);
     msg = JS_ToCString(ctx, exc);
     JS_FreeValue(ctx, JS_GetException(ctx));
-    JS_ThrowTypeError(ctx, "could not be cloned: %s", msg ? msg : "?");
+    coro_throw_code(ctx, "ERR_DATA_CLONE", "could not be cloned: %s", msg ? msg : "?");
     JS_FreeCString(ctx, msg);
     JS_FreeValue(ctx, exc);
     e = JS_GetException(ctx);
-    JS_SetPropertyStr(ctx, e, "name", JS_NewString(ctx, "DataCloneError"));
-    JS_SetPropertyStr(ctx, e, "code", JS_NewString(ctx, "ERR_DATA_CLONE"));
+    coro_set_str(ctx, e, "name", "DataCloneError");
     return JS_Throw(ctx, e);
 }
 
@@ -263,7 +259,7 @@ static JSValue throw_clone_error(JSContext *ctx)
 static int msg_take_extras(JSContext *ctx, rpc_msg *m, JSValueConst bufs, JSValueConst fns)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
-    rpc_state *st = iso->rpc;
+    rpc_state *st = iso->area_data[CORO_SLOT_ISOLATE];
     int64_t nb = 0, nf = 0;
     JSValue v;
 
@@ -463,21 +459,19 @@ static JSValue call_target(JSContext *ctx, rpc_call *c)
     if (JS_IsException(fn) || JS_IsFunction(ctx, fn))
         return fn;
     JS_FreeValue(ctx, fn);
-    JS_ThrowTypeError(ctx, "the isolate does not export a function named '%s'", c->name);
-    fn = JS_GetException(ctx);
-    JS_SetPropertyStr(ctx, fn, "code", JS_NewString(ctx, "ERR_ISOLATE_NO_EXPORT"));
-    return JS_Throw(ctx, fn);
+    return coro_throw_code(ctx, "ERR_ISOLATE_NO_EXPORT",
+                           "the isolate does not export a function named '%s'", c->name);
 }
 
 /* The callee's side, in a fiber of its own. */
 static void callee_fn(coro_fiber *f, void *arg)
 {
     rpc_call *c = arg;
-    JSContext *ctx = f->iso->ctx;
+    JSContext *ctx = coro_fiber_isolate(f)->ctx;
     JSValue args = JS_UNDEFINED, fn = JS_UNDEFINED, ret = JS_EXCEPTION, exc;
     int thrown = 0;
 
-    if (f->iso->terminating)
+    if (coro_fiber_isolate(f)->terminating)
         goto ended;
     args = msg_decode(ctx, c->args);
     msg_free(c->args);
@@ -494,7 +488,7 @@ static void callee_fn(coro_fiber *f, void *arg)
     }
     if (JS_IsException(ret)) {
         exc = JS_GetException(ctx);
-        if (f->iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
+        if (coro_fiber_isolate(f)->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
             JS_FreeValue(ctx, exc);
             goto ended;
         }
@@ -505,7 +499,7 @@ static void callee_fn(coro_fiber *f, void *arg)
         c->result = msg_encode(ctx, ret, thrown);
         if (!c->result) { /* not even the error could be sent: say so */
             exc = JS_GetException(ctx);
-            if (f->iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
+            if (coro_fiber_isolate(f)->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
                 JS_FreeValue(ctx, exc);
                 goto ended;
             }
@@ -680,13 +674,6 @@ static char **prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *
     return v;
 }
 
-static void free_strv(char **v)
-{
-    for (char **p = v; p && *p; p++)
-        free(*p);
-    free(v);
-}
-
 static int64_t prop_int(JSContext *ctx, JSValueConst obj, const char *key)
 {
     JSValue v = JS_GetPropertyStr(ctx, obj, key);
@@ -743,6 +730,7 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     o.parent = self;
     o.name = path;
     o.expose_internals = self->expose_internals;
+    o.areas = self->areas; /* a child has the areas its parent has */
     ji = coro_new_handle(ctx, sizeof *ji, &isolate_type);
     if (!ji)
         goto done;
@@ -760,8 +748,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
 done:
     free(path);
     free(fs);
-    free_strv(args);
-    free_strv(env);
+    coro_strv_free(args);
+    coro_strv_free(env);
     return ret;
 }
 
@@ -777,7 +765,7 @@ static JSValue js_isolate_terminate(JSContext *ctx, JSValueConst this_val, int a
     return JS_UNDEFINED;
 }
 
-void coro_isolate_free_error(void *error)
+static void free_error(void *error)
 {
     exit_error *e = error;
 
@@ -790,7 +778,8 @@ void coro_isolate_free_error(void *error)
     free(e);
 }
 
-void coro_isolate_record_error(coro_isolate *iso, JSValueConst exc)
+/* iso->record_error: keep iso's uncaught error for its parent's join(). */
+static void record_error(coro_isolate *iso, JSValueConst exc)
 {
     JSContext *ctx = iso->ctx;
     exit_error *e;
@@ -809,12 +798,7 @@ void coro_isolate_record_error(coro_isolate *iso, JSValueConst exc)
     }
     JS_FreeValue(ctx, JS_GetException(ctx));
     iso->port->error = e;
-}
-
-static void set_opt_str(JSContext *ctx, JSValueConst obj, const char *key, const char *s)
-{
-    if (s)
-        JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, s));
+    iso->port->free_error = free_error;
 }
 
 /* join(id) -> { code, error: { name, message, stack, code } | undefined } */
@@ -840,10 +824,10 @@ static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, 
     if (ji->port->error) {
         exit_error *e = ji->port->error;
         JSValue o = JS_NewObject(ctx);
-        set_opt_str(ctx, o, "name", e->name);
-        set_opt_str(ctx, o, "message", e->message);
-        set_opt_str(ctx, o, "stack", e->stack);
-        set_opt_str(ctx, o, "code", e->code);
+        coro_set_str(ctx, o, "name", e->name);
+        coro_set_str(ctx, o, "message", e->message);
+        coro_set_str(ctx, o, "stack", e->stack);
+        coro_set_str(ctx, o, "code", e->code);
         JS_SetPropertyStr(ctx, r, "error", o);
     }
     return r;
@@ -868,7 +852,7 @@ static JSValue describe(JSContext *ctx, coro_port *port)
         set_num(ctx, o, "code", port->code);
         return o;
     }
-    set_opt_str(ctx, o, "name", iso->name);
+    coro_set_str(ctx, o, "name", iso->name);
     set_num(ctx, o, "parent", iso->parent ? (double)iso->parent->uid : 0);
     set_num(ctx, o, "memory", (double)coro_qjs_memory_used(iso->rt));
     limit = coro_qjs_memory_limit(iso->rt);
@@ -1028,6 +1012,7 @@ static const JSCFunctionListEntry isolate_funcs[] = {
 
 int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns)
 {
+    coro_isolate_of(ctx)->record_error = record_error;
     JS_SetPropertyFunctionList(ctx, ns, isolate_funcs, sizeof isolate_funcs / sizeof isolate_funcs[0]);
     return 0;
 }

@@ -8,9 +8,9 @@
 #include <openssl/opensslv.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
-#include "../version.h"
+#include "core/binding.h"
+#include "core/isolate.h"
+#include "core/version.h"
 
 extern char **environ;
 

@@ -18,8 +18,8 @@
 #include <editline/readline.h>
 
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 static struct {
     coro_fiber *reader;  /* the fiber waiting for a line */

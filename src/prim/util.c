@@ -3,9 +3,9 @@
  * values (util.inspect) and to report uncaught errors.
  */
 #include "prim.h"
-#include "../binding.h"
-#include "../runtime.h"
-#include "../modules.h"
+#include "core/binding.h"
+#include "core/isolate.h"
+#include "core/modules.h"
 
 /* promiseState(p) -> [state, result]: state 0 pending, 1 fulfilled,
    2 rejected; undefined if p is not a promise */

@@ -17,10 +17,11 @@
 
 #include "prim.h"
 #include "wasm.h"
-#include "../binding.h"
-#include "../fiber.h"
-#include "../quickjs_ext.h"
-#include "../runtime.h"
+#include "core/binding.h"
+#include "core/fiber.h"
+#include "core/quickjs_ext.h"
+#include "core/isolate.h"
+#include "core/run.h"
 
 #define EXEC_CELLS (1u << 20)   /* 8 MiB of value stack (mapped lazily) */
 #define EXEC_FRAMES 100000u     /* call depth */
@@ -65,7 +66,7 @@ static inline JSValue obj_value(void *p)
 
 wasm_state *coro_wasm_state(JSContext *ctx)
 {
-    return coro_isolate_of(ctx)->wasm;
+    return coro_isolate_of(ctx)->area_data[CORO_SLOT_WASM];
 }
 
 wasm_state *coro_wasm_state_ref(wasm_state *st)
@@ -1054,8 +1055,8 @@ static void holder_finalizer(JSRuntime *rt, JSValue val)
         if (st->ext[i].count == 0)
             JS_FreeValueRT(rt, st->ext[i].value);
     st->next_ext = 0;
-    if (st->iso && st->iso->wasm == st)
-        st->iso->wasm = NULL;
+    if (st->iso && st->iso->area_data[CORO_SLOT_WASM] == st)
+        st->iso->area_data[CORO_SLOT_WASM] = NULL;
     st->iso = NULL;
     coro_wasm_state_unref(st);
 }
@@ -1082,7 +1083,7 @@ static JSValue js_wasm_setup(JSContext *ctx, JSValueConst this_val, int argc,
     wasm_state *st;
     JSValue holder;
 
-    if (iso->wasm)
+    if (iso->area_data[CORO_SLOT_WASM])
         return JS_ThrowTypeError(ctx, "WebAssembly is set up already");
     holder = JS_NewObjectClass(ctx, (int)holder_class);
     st = calloc(1, sizeof *st);
@@ -1104,7 +1105,7 @@ static JSValue js_wasm_setup(JSContext *ctx, JSValueConst this_val, int argc,
     for (int i = 0; i < WJS_COUNT; i++)
         st->js[i] = JS_GetPropertyUint32(ctx, argv[0], (uint32_t)i);
     JS_SetOpaque(holder, st);
-    iso->wasm = st;
+    iso->area_data[CORO_SLOT_WASM] = st;
     if (JS_DefinePropertyValueStr(ctx, this_val, "state", holder, 0) < 0)
         return JS_EXCEPTION;
     return JS_UNDEFINED;

@@ -16,7 +16,7 @@
 #define COROJS_PRIM_WASM_H
 
 #include "quickjs.h"
-#include "../wasm/wasm.h"
+#include "wasm/wasm.h"
 
 struct coro_isolate;
 

@@ -10,7 +10,7 @@
 
 #include "prim.h"
 #include "wasm.h"
-#include "../binding.h"
+#include "core/binding.h"
 
 static JSClassID memory_class, table_class, global_class;
 

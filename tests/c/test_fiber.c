@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ctest.h"
-#include "fiber.h"
+#include "core/fiber.h"
 
 static uv_loop_t *loop;
 static char log_buf[256];

@@ -4,7 +4,7 @@
  */
 #include <stdint.h>
 #include "ctest.h"
-#include "handle.h"
+#include "core/handle.h"
 
 static int closed;
 static void close_counting(coro_handle *h) { (void)h; closed++; }

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ctest.h"
-#include "jail.h"
+#include "core/jail.h"
 
 static char root[PATH_MAX];
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "ctest.h"
-#include "switch.h"
+#include "core/switch.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>

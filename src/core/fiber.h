@@ -15,7 +15,6 @@
 #include "switch.h"
 
 typedef struct coro_fiber coro_fiber;
-struct coro_isolate;
 
 /* A group of fibers that take turns, never interleaving inside a turn: the
    fibers of one isolate. When one of them is preempted (its time slice ran
@@ -30,7 +29,6 @@ typedef struct coro_sched_group {
     coro_fiber *preempted;   /* the group's fiber preempted mid-run */
     coro_fiber_queue held;   /* fibers held back meanwhile, in order */
 } coro_sched_group;
-struct JSRuntime;
 
 typedef void coro_fiber_fn(coro_fiber *f, void *arg);
 
@@ -53,11 +51,11 @@ struct coro_fiber {
     enum coro_fiber_state state;
     int wake_status;
     int park_flags;
-    struct coro_isolate *iso; /* owner; NULL for fibers that run no JS */
-    coro_sched_group *group;  /* its isolate's group, or NULL */
-    struct JSRuntime *rt;     /* iso's runtime, cached for the switch */
-    void *js_frame;           /* iso's JS frame chain while switched out */
-    void *js;                 /* JS-level record (prim/fiber.c) or NULL */
+    void *owner;              /* its isolate; NULL for fibers that run no JS */
+    coro_sched_group *group;  /* its owner's group, or NULL */
+    void *saved;              /* what the switch hooks keep while it is out */
+    void *record;             /* a user's record of it (prim/fiber.c), or NULL */
+    void (*on_end)(coro_fiber *f); /* with a record: called on main once it ended */
     coro_fiber_fn *fn;
     void *arg;
     coro_fiber *next;                 /* in a run queue or the pool */
@@ -78,6 +76,10 @@ int coro_sched_init(uv_loop_t *loop, const coro_sched_options *opt);
 void coro_sched_shutdown(void);
 uv_loop_t *coro_loop(void);
 
+/* Called on every switch for a fiber with an owner: enter right before it
+   runs, leave right after it stopped (the isolate's JS state follows it). */
+void coro_sched_set_switch_hooks(void (*enter)(coro_fiber *f), void (*leave)(coro_fiber *f));
+
 /* Called on main each time a fiber switches back to it (parked, yielded or
    ended; a DONE fiber is recycled right after). */
 void coro_sched_set_leave_hook(void (*hook)(coro_fiber *f));
@@ -87,7 +89,7 @@ void coro_sched_set_drained_hook(void (*hook)(void));
 size_t coro_stack_size(void);
 
 /* Create a fiber that will run fn(f, arg); NULL with errno set on failure. */
-coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void *arg);
+coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg);
 
 /* Drop a fiber that was created but never started. */
 void coro_fiber_discard(coro_fiber *f);

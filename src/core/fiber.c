@@ -6,9 +6,9 @@
  * it empty whenever it has resumed one ("drain"), so a fiber woken from a
  * libuv callback runs before the callback returns.
  *
- * Two facts about QuickJS decide the switch (see DESIGN.md): the runtime's
- * chain of JS frames and its stack bounds belong to whichever fiber runs, so
- * they are saved when a fiber leaves and restored when it comes back.
+ * The scheduler knows nothing of JS: a fiber's owner (its isolate) gets a
+ * call on every switch in and out (coro_sched_set_switch_hooks), where it
+ * saves and restores the JS state that belongs to whichever fiber runs.
  *
  * Stacks are mmap'ed with a guard page below them (unless disabled) and kept
  * in a pool when their fiber ends; pooled stacks give their pages back to the
@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "fiber.h"
-#include "quickjs_ext.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CORO_ASAN 1
@@ -62,6 +61,8 @@ static struct {
     unsigned pool_len;
     unsigned live;
     uint64_t switches;
+    void (*enter_hook)(coro_fiber *f);
+    void (*exit_hook)(coro_fiber *f);
     void (*leave_hook)(coro_fiber *f);
     void (*drained_hook)(void);
 } sched;
@@ -140,47 +141,23 @@ static void stack_release_pages(coro_fiber *f)
 /* ------------------------------------------------------------------ */
 /* switching */
 
-/* Restore the JS state the fiber left behind (DESIGN.md, "Fibers on QuickJS"):
-   its frame chain, and stack bounds that leave headroom below JS for C code
-   (QuickJS's own C, libc, OpenSSL) so JS overflow throws long before the guard. */
-static void fiber_enter_js(coro_fiber *f)
-{
-    size_t reserve;
-
-    if (!f->rt)
-        return;
-    reserve = f->stack_size / 4;
-    if (reserve < 32 * 1024)
-        reserve = 32 * 1024;
-    coro_qjs_set_frame(f->rt, f->js_frame);
-    coro_qjs_set_stack(f->rt, (uintptr_t)(f->stack + f->stack_size),
-                       f->stack_size - reserve);
-}
-
-static void fiber_leave_js(coro_fiber *f)
-{
-    if (!f->rt)
-        return;
-    f->js_frame = coro_qjs_get_frame(f->rt);
-    coro_qjs_set_frame(f->rt, NULL);
-}
-
 /* Switch from `from` to `to`; NULL means main. Returns when `from` runs again. */
 static void do_switch(coro_fiber *from, coro_fiber *to)
 {
     coro_context *from_ctx = from ? &from->ctx : &sched.main_ctx;
     coro_context *to_ctx = to ? &to->ctx : &sched.main_ctx;
 
-    if (from)
-        fiber_leave_js(from);
-    else
+    if (from && from->owner)
+        sched.exit_hook(from);
+    else if (!from)
         sched.left = NULL;
     if (!to)
         sched.left = from;
     sched.current = to;
     if (to) {
         to->state = CORO_FIBER_RUNNING;
-        fiber_enter_js(to);
+        if (to->owner)
+            sched.enter_hook(to);
     }
     sched.switches++;
 #ifdef CORO_ASAN
@@ -224,10 +201,10 @@ static void fiber_destroy(coro_fiber *f)
 static void fiber_release(coro_fiber *f)
 {
     sched.live--;
-    f->iso = NULL;
+    f->owner = NULL;
     f->group = NULL;
-    f->rt = NULL;
-    f->js = NULL;
+    f->record = NULL;
+    f->on_end = NULL;
     if (sched.pool_len < POOL_MAX) {
         /* A pool that stays small (fibers ending about as fast as they
            start: calls between isolates, timer callbacks) keeps its stacks'
@@ -335,6 +312,12 @@ int coro_sched_init(uv_loop_t *loop, const coro_sched_options *opt)
     return 0;
 }
 
+void coro_sched_set_switch_hooks(void (*enter)(coro_fiber *f), void (*leave)(coro_fiber *f))
+{
+    sched.enter_hook = enter;
+    sched.exit_hook = leave;
+}
+
 void coro_sched_set_leave_hook(void (*hook)(coro_fiber *f))
 {
     sched.leave_hook = hook;
@@ -384,7 +367,7 @@ static void sleep_timer_cb(uv_timer_t *t)
     coro_fiber_wake(f, UV_ETIMEDOUT);
 }
 
-coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void *arg)
+coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg)
 {
     coro_fiber *f = sched.pool;
 
@@ -405,11 +388,11 @@ coro_fiber *coro_fiber_create(struct coro_isolate *iso, coro_fiber_fn *fn, void 
     f->state = CORO_FIBER_NEW;
     f->wake_status = 0;
     f->park_flags = 0;
-    f->iso = iso;
+    f->owner = owner;
     f->group = NULL;
-    f->rt = NULL;
-    f->js_frame = NULL; /* a new fiber starts with an empty frame chain */
-    f->js = NULL;
+    f->saved = NULL;
+    f->record = NULL;
+    f->on_end = NULL;
     f->fn = fn;
     f->arg = arg;
     f->next = NULL;

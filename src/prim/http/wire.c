@@ -1,8 +1,7 @@
 /*
- * prim/http.c: __primordials.http, HTTP/1.x on llhttp, the parser Node
- * uses. This file has the wire (llhttp fed from a socket, heads copied out,
- * bodies read on demand), the headers as JS sees them, and the client's
- * connections; http_server.c has the server. See prim/http.h.
+ * prim/http/wire.c: HTTP/1.x on llhttp, the parser Node uses: the wire
+ * (llhttp fed from a socket, heads copied out, bodies read on demand) and
+ * the headers as JS sees them. See wire.h.
  *
  * The parser is paused at the end of each head and each message, so a
  * reader takes exactly one message's bytes: what follows in the buffer (a
@@ -13,36 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prim.h"
-#include "http.h"
-#include "tls.h"
-#include "../binding.h"
-#include "../runtime.h"
+#include "wire.h"
+#include "core/binding.h"
+#include "core/isolate.h"
 
 enum { HEAD_IN_NONE, HEAD_IN_URL, HEAD_IN_NAME, HEAD_IN_VALUE };
 
 /* ------------------------------------------------------------------ */
 /* errors and strings */
-
-JSValue http_throw(JSContext *ctx, int kind, const char *code, const char *fmt, ...)
-{
-    char msg[512];
-    JSValue e;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (kind == HTTP_TYPE_ERROR)
-        JS_ThrowTypeError(ctx, "%s", msg);
-    else if (kind == HTTP_RANGE_ERROR)
-        JS_ThrowRangeError(ctx, "%s", msg);
-    else
-        return coro_throw_code(ctx, code, "%s", msg);
-    e = JS_GetException(ctx);
-    JS_SetPropertyStr(ctx, e, "code", JS_NewString(ctx, code));
-    return JS_Throw(ctx, e);
-}
 
 JSValue http_latin1_string(JSContext *ctx, const char *p, size_t n)
 {
@@ -410,110 +387,15 @@ static const llhttp_settings_t wire_settings = {
 };
 
 /* ------------------------------------------------------------------ */
-/* plain sockets as a wire's io */
-
-static ssize_t net_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
-{
-    return coro_net_read_timeout(ctx, io, buf, ms);
-}
-
-static int net_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
-{
-    return coro_net_writev(ctx, io, bufs, n);
-}
-
-static int net_shutdown(JSContext *ctx, void *io)
-{
-    return coro_net_shutdown(ctx, io);
-}
-
-static int net_readable(void *io)
-{
-    return coro_net_readable(io);
-}
-
-static int net_watch(void *io, coro_net_readable_cb *cb, void *arg)
-{
-    return coro_net_on_readable(io, cb, arg);
-}
-
-static void net_close(void *io)
-{
-    coro_net_close(io);
-}
-
-static void net_release(void *io)
-{
-    coro_net_release(io);
-}
-
-static js_socket *net_socket(void *io)
-{
-    return io;
-}
-
-const http_io_ops http_net_io = {
-    net_read, net_writev, net_shutdown, net_readable, net_watch, net_close, net_release, net_socket,
-};
-
-/* TLS connections as a wire's io: no watch, so a server's idle HTTPS
-   connection keeps its fiber (its TLS state is there anyway). */
-static ssize_t tls_io_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
-{
-    return coro_tls_read(ctx, io, buf, ms);
-}
-
-static int tls_io_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
-{
-    return coro_tls_writev(ctx, io, bufs, n);
-}
-
-static int tls_io_shutdown(JSContext *ctx, void *io)
-{
-    return coro_tls_shutdown(ctx, io);
-}
-
-static int tls_io_readable(void *io)
-{
-    return coro_tls_readable(io);
-}
-
-static void tls_io_close(void *io)
-{
-    coro_tls_close(io);
-}
-
-static void tls_io_release(void *io)
-{
-    coro_tls_release(io);
-}
-
-static js_socket *tls_io_socket(void *io)
-{
-    return coro_tls_net(io);
-}
-
-const http_io_ops http_tls_io = {
-    tls_io_read, tls_io_writev, tls_io_shutdown, tls_io_readable, NULL, tls_io_close, tls_io_release, tls_io_socket,
-};
-
-void *http_io_open(JSContext *ctx, JSValueConst id, int tls, const http_io_ops **ops)
-{
-    *ops = tls ? &http_tls_io : &http_net_io;
-    return tls ? (void *)coro_tls_socket(ctx, id) : (void *)coro_net_socket(ctx, id);
-}
-
-/* ------------------------------------------------------------------ */
 /* the wire */
 
-void http_wire_init(http_wire *w, JSRuntime *rt, const http_io_ops *ops, void *io,
+void http_wire_init(http_wire *w, JSRuntime *rt, coro_stream *io,
                     llhttp_type_t type)
 {
     memset(w, 0, sizeof *w);
     llhttp_init(&w->p, type, &wire_settings);
     w->p.data = w;
     w->rt = rt;
-    w->ops = ops;
     w->io = io;
     w->max_head = 16384;
 }
@@ -525,8 +407,8 @@ void http_wire_free(http_wire *w)
     w->buf = w->out = NULL;
     w->pos = w->len = w->out_len = w->out_cap = 0;
     if (w->io) {
-        w->ops->close(w->io);
-        w->ops->release(w->io);
+        coro_stream_close(w->io);
+        coro_stream_release(w->io);
         w->io = NULL;
     }
 }
@@ -609,7 +491,7 @@ ssize_t http_wire_fill(JSContext *ctx, http_wire *w, uint64_t ms)
     w->pos = w->len = 0;
     if (w->flags & WIRE_EOF)
         return 0;
-    n = w->ops->read(ctx, w->io, &buf, ms);
+    n = coro_stream_read(ctx, w->io, &buf, ms);
     if (n > 0) {
         w->buf = buf;
         w->len = (size_t)n;
@@ -660,276 +542,3 @@ ssize_t http_wire_read_body(JSContext *ctx, http_wire *w, uint8_t **out, uint64_
     }
 }
 
-/* ------------------------------------------------------------------ */
-/* client connections: a wire parsing responses, as a handle */
-
-typedef struct http_client {
-    coro_handle h;
-    http_wire w;
-    http_head head;
-    int busy;        /* calls in progress hold the struct */
-    int closed;
-} http_client;
-
-static void client_close_handle(coro_handle *h);
-static const coro_handle_type client_type = { "HttpClientConnection", client_close_handle };
-
-static void client_free_if_done(http_client *c)
-{
-    if (c->closed && c->busy == 0) {
-        http_wire_free(&c->w);
-        http_head_free(c->h.iso->rt, &c->head);
-        free(c);
-    }
-}
-
-static void client_close_handle(coro_handle *h)
-{
-    http_client *c = (http_client *)h;
-
-    if (c->closed)
-        return;
-    c->closed = 1;
-    c->w.ops->close(c->w.io); /* wakes a reader, which frees us on its way out */
-    client_free_if_done(c);
-}
-
-static http_client *client_get(JSContext *ctx, JSValueConst id)
-{
-    http_client *c = (http_client *)coro_arg_handle(ctx, id, &client_type);
-
-    if (c)
-        c->busy++;
-    return c;
-}
-
-static void client_put(http_client *c)
-{
-    c->busy--;
-    client_free_if_done(c);
-}
-
-/* The error for a failed read of a response. */
-static JSValue client_throw(JSContext *ctx, http_client *c, ssize_t r)
-{
-    if (r == CORO_ETERMINATED)
-        return JS_EXCEPTION;
-    if (HTTP_IS_EPARSE(r)) {
-        if (c->w.error == WIRE_HEAD_TOO_LARGE)
-            return http_throw(ctx, HTTP_ERROR, "HPE_HEADER_OVERFLOW", "Header overflow");
-        if (c->w.error == WIRE_NO_MEMORY)
-            return JS_ThrowOutOfMemory(ctx);
-        return http_throw(ctx, HTTP_ERROR, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
-                          "Parse Error: %s", llhttp_get_error_reason(&c->w.p) ?
-                          llhttp_get_error_reason(&c->w.p) : llhttp_errno_name(HTTP_EPARSE_CODE(r)));
-    }
-    if (r == UV_ECONNRESET)
-        return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "socket hang up");
-    return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
-}
-
-/* clientOpen(socketId, maxHeaderSize, tls) -> id: the socket (a net socket,
-   or a TLS one with tls true) is the connection's now */
-static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    const http_io_ops *ops;
-    http_client *c;
-    int64_t max_head;
-    void *io;
-
-    if (coro_arg_integer(ctx, argv[1], "maxHeaderSize", 1, INT32_MAX, &max_head) < 0)
-        return JS_EXCEPTION;
-    io = http_io_open(ctx, argv[0], JS_ToBool(ctx, argv[2]), &ops);
-    if (!io)
-        return JS_EXCEPTION;
-    c = coro_new_handle(ctx, sizeof *c, &client_type);
-    if (!c) {
-        ops->release(io);
-        return JS_EXCEPTION;
-    }
-    http_wire_init(&c->w, JS_GetRuntime(ctx), ops, io, HTTP_RESPONSE);
-    c->w.max_head = (size_t)max_head;
-    http_head_init(&c->head);
-    http_wire_next(&c->w, &c->head);
-    return JS_NewBigUint64(ctx, c->h.id);
-}
-
-/* clientResponse(id, isHead, timeoutMs) -> [status, reason, headers, rawHeaders,
-   httpVersionMinor]: the head of the next response; 1xx heads are skipped. */
-static JSValue js_http_client_response(JSContext *ctx, JSValueConst this_val, int argc,
-                                       JSValueConst *argv)
-{
-    http_client *c = client_get(ctx, argv[0]);
-    uint64_t ms = 0;
-    JSValue ret = JS_UNDEFINED;
-
-    if (!c)
-        return JS_EXCEPTION;
-    if (!JS_IsUndefined(argv[2]) && coro_arg_ms(ctx, argv[2], "timeout", &ms) < 0) {
-        client_put(c);
-        return JS_EXCEPTION;
-    }
-    for (;;) {
-        http_wire *w = &c->w;
-        ssize_t r;
-
-        if (JS_ToBool(ctx, argv[1]))
-            w->flags |= WIRE_SKIP_BODY;
-        while (!(w->flags & WIRE_HEAD_DONE)) {
-            r = http_wire_parse(w);
-            if (r < 0) {
-                ret = client_throw(ctx, c, r);
-                break;
-            }
-            if (w->flags & WIRE_HEAD_DONE)
-                break;
-            r = http_wire_fill(ctx, w, ms);
-            if (r == 0)
-                r = UV_ECONNRESET; /* closed before a whole head came */
-            if (r < 0) {
-                ret = client_throw(ctx, c, r);
-                break;
-            }
-        }
-        if (JS_IsException(ret))
-            break;
-        if (c->w.p.status_code >= 100 && c->w.p.status_code < 200 && c->w.p.status_code != 101) {
-            /* 100 Continue and friends: the real response follows */
-            http_wire_next(w, &c->head);
-            continue;
-        }
-        ret = JS_NewArray(ctx);
-        JS_SetPropertyUint32(ctx, ret, 0, JS_NewInt32(ctx, c->w.p.status_code));
-        JS_SetPropertyUint32(ctx, ret, 1, http_latin1_string(ctx, c->head.text + c->head.url_off,
-                                                             c->head.url_len));
-        JS_SetPropertyUint32(ctx, ret, 2, http_head_object(ctx, &c->head, 0, c->head.nhead));
-        JS_SetPropertyUint32(ctx, ret, 3, http_head_raw(ctx, &c->head, 0, c->head.nhead));
-        JS_SetPropertyUint32(ctx, ret, 4, JS_NewInt32(ctx, llhttp_get_http_minor(&c->w.p)));
-        break;
-    }
-    client_put(c);
-    return ret;
-}
-
-/* clientRead(id, timeoutMs) -> Uint8Array, or null at the end of the body */
-static JSValue js_http_client_read(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    http_client *c = client_get(ctx, argv[0]);
-    uint64_t ms = 0;
-    uint8_t *buf = NULL;
-    ssize_t n;
-    JSValue ret;
-
-    if (!c)
-        return JS_EXCEPTION;
-    if (!JS_IsUndefined(argv[1]) && coro_arg_ms(ctx, argv[1], "timeout", &ms) < 0) {
-        client_put(c);
-        return JS_EXCEPTION;
-    }
-    if (!(c->w.flags & WIRE_HEAD_DONE))
-        n = 0;
-    else
-        n = http_wire_read_body(ctx, &c->w, &buf, ms);
-    if (n > 0)
-        ret = coro_new_uint8array(ctx, buf, (size_t)n);
-    else if (n == 0)
-        ret = JS_NULL;
-    else
-        ret = client_throw(ctx, c, n);
-    client_put(c);
-    return ret;
-}
-
-/* clientReusable(id) -> whether the response was read to its end and the
-   connection may carry another request; if so, it is made ready for it. */
-static JSValue js_http_client_reusable(JSContext *ctx, JSValueConst this_val, int argc,
-                                       JSValueConst *argv)
-{
-    http_client *c = client_get(ctx, argv[0]);
-    int ok;
-
-    if (!c)
-        return JS_EXCEPTION;
-    ok = (c->w.flags & WIRE_MSG_DONE) && !(c->w.flags & WIRE_EOF) && c->w.pos == c->w.len &&
-         llhttp_should_keep_alive(&c->w.p) && !c->w.ops->readable(c->w.io);
-    if (ok)
-        http_wire_next(&c->w, &c->head);
-    client_put(c);
-    return JS_NewBool(ctx, ok);
-}
-
-/* clientStale(id) -> whether an idle pooled connection has been closed by
-   the server (or sent something unasked) and cannot be used. */
-static JSValue js_http_client_stale(JSContext *ctx, JSValueConst this_val, int argc,
-                                    JSValueConst *argv)
-{
-    http_client *c = client_get(ctx, argv[0]);
-    int stale;
-
-    if (!c)
-        return JS_EXCEPTION;
-    stale = c->w.ops->readable(c->w.io);
-    client_put(c);
-    return JS_NewBool(ctx, stale);
-}
-
-/* clientWrite(id, bytes): send a request (its head and body, in one piece) */
-static JSValue js_http_client_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    http_client *c;
-    const uint8_t *data;
-    size_t len;
-    uv_buf_t buf;
-    int st;
-
-    if (coro_arg_view(ctx, argv[1], "data", &data, &len) < 0)
-        return JS_EXCEPTION;
-    c = client_get(ctx, argv[0]);
-    if (!c)
-        return JS_EXCEPTION;
-    buf = uv_buf_init((char *)data, (unsigned)len);
-    st = c->w.ops->writev(ctx, c->w.io, &buf, 1);
-    client_put(c);
-    if (st == CORO_ETERMINATED)
-        return JS_EXCEPTION;
-    return st < 0 ? JS_Throw(ctx, coro_net_error(ctx, st, "write")) : JS_UNDEFINED;
-}
-
-/* clientIdle(id, idle): a pooled connection does not keep the program
-   alive; one taken from the pool does again. */
-static JSValue js_http_client_idle(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    http_client *c = (http_client *)coro_arg_handle(ctx, argv[0], &client_type);
-
-    if (!c)
-        return JS_EXCEPTION;
-    coro_net_ref(c->w.ops->socket(c->w.io), !JS_ToBool(ctx, argv[1]));
-    return JS_UNDEFINED;
-}
-
-static JSValue js_http_client_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    http_client *c = (http_client *)coro_arg_handle(ctx, argv[0], &client_type);
-
-    if (!c)
-        return JS_EXCEPTION;
-    coro_handle_close(&coro_isolate_of(ctx)->handles, &c->h);
-    return JS_UNDEFINED;
-}
-
-static const JSCFunctionListEntry http_funcs[] = {
-    JS_CFUNC_DEF("clientOpen", 3, js_http_client_open),
-    JS_CFUNC_DEF("clientWrite", 2, js_http_client_write),
-    JS_CFUNC_DEF("clientResponse", 3, js_http_client_response),
-    JS_CFUNC_DEF("clientRead", 2, js_http_client_read),
-    JS_CFUNC_DEF("clientReusable", 1, js_http_client_reusable),
-    JS_CFUNC_DEF("clientStale", 1, js_http_client_stale),
-    JS_CFUNC_DEF("clientIdle", 2, js_http_client_idle),
-    JS_CFUNC_DEF("clientClose", 1, js_http_client_close),
-};
-
-int coro_prim_http_init(JSContext *ctx, JSValueConst ns)
-{
-    JS_SetPropertyFunctionList(ctx, ns, http_funcs, sizeof http_funcs / sizeof http_funcs[0]);
-    return coro_http_server_init(ctx, ns);
-}

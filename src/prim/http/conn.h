@@ -3,11 +3,11 @@
  * (servers and connections) and http_message.c (the exchange: a request and
  * its response, as the objects handlers get). Private to them.
  */
-#ifndef COROJS_PRIM_HTTP_SERVER_H
-#define COROJS_PRIM_HTTP_SERVER_H
+#ifndef COROJS_PRIM_HTTP_CONN_H
+#define COROJS_PRIM_HTTP_CONN_H
 
-#include "http.h"
-#include "../runtime.h"
+#include "wire.h"
+#include "core/run.h"
 
 typedef struct http_server http_server;
 typedef struct http_conn http_conn;
@@ -86,6 +86,7 @@ typedef struct out_header {
 struct http_exchange {
     int refs;                   /* the request object, the response object, the connection */
     http_conn *conn;            /* NULL once the connection has moved on */
+    void (*conn_unref)(http_conn *c); /* the server's: let go of a reference to conn */
     http_head head;
     uint8_t method, major, minor;
     int req_flags;
@@ -111,27 +112,5 @@ struct http_exchange {
 /* One malloc per request, served from glibc's per-thread cache (blocks up
    to 1032 bytes) when it is this small. */
 _Static_assert(sizeof(http_exchange) <= 1024, "an exchange stays a small block");
-
-/* http_message.c */
-http_exchange *http_exchange_new(JSRuntime *rt, http_conn *c);
-void http_exchange_unref(JSRuntime *rt, http_exchange *x);
-/* Drop every response header (an error answer replaces what was set). */
-void http_res_clear_headers(JSRuntime *rt, http_exchange *x);
-/* Write data (and, with end, finish the response): the head first if it
-   is not out yet, all in one write. Returns 0, -1 with an exception
-   pending, or a negative error of the socket (no exception). */
-int http_res_send(JSContext *ctx, http_exchange *x, const uint8_t *data, size_t len, int end);
-/* ms left of the request's time to arrive (requestTimeout), 0 = no limit;
-   UV_ETIMEDOUT when it has run out. */
-int64_t http_request_time_left(http_exchange *x);
-/* The standard reason phrase of a status ("unknown" for others). */
-const char *http_reason(int code);
-/* The request and response objects of x, for its handler (each holds x). */
-int http_message_objects(JSContext *ctx, http_exchange *x, JSValue *req, JSValue *res);
-/* The classes, their prototypes and statusCodes() in ns. */
-int http_message_init(JSContext *ctx, JSValueConst ns);
-
-/* http_server.c */
-void http_conn_unref(http_conn *c);
 
 #endif

@@ -1,0 +1,517 @@
+/*
+ * isolate.c: creating, ending and freeing isolates (see isolate.h), and the
+ * fibers each one owns.
+ *
+ * Tearing an isolate down (process.exit, an uncaught exception, the end of
+ * the program) closes its handles and wakes every parked fiber with
+ * CORO_ETERMINATED; coro_wait then throws an uncatchable error that unwinds
+ * the fiber's JS frames, so all of its values are freed before the runtime is.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "binding.h"
+#include "modules.h"
+#include "quickjs_ext.h"
+#include "run.h"
+
+static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
+static uint64_t next_isolate_uid = 1;
+static struct {
+    coro_isolate *first, *last; /* every live isolate, oldest first */
+    unsigned count;
+    coro_isolate *reap;         /* ended isolates to free on main */
+    int reaping;
+    uv_idle_t reaper;           /* active while `reap` is not empty */
+    int reaper_ready;
+} isolates;
+
+static void fiber_left(coro_fiber *f);
+static void fiber_enter_js(coro_fiber *f);
+static void fiber_leave_js(coro_fiber *f);
+static void queue_reap(coro_isolate *iso);
+static void reap_isolates(void);
+
+int coro_isolate_allow(JSContext *ctx, int cap, const char *what)
+{
+    if (coro_isolate_of(ctx)->caps & cap)
+        return 1;
+    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "%s is not allowed: this isolate was not granted %s",
+                    what, cap == CORO_CAP_NET ? "net" : "fs");
+    return 0;
+}
+
+int coro_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) { /* a non-blocking stdout: wait until it drains */
+                struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+                poll(&pfd, 1, -1);
+                continue;
+            }
+            return -errno;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* creating an isolate */
+
+static JSValue js_gc(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JS_RunGC(JS_GetRuntime(ctx));
+    return JS_UNDEFINED;
+}
+
+static int init_primordials(JSContext *ctx, const coro_area *areas, int expose_gc)
+{
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue P = JS_NewObject(ctx);
+    int ret = 0;
+
+    for (const coro_area *a = areas; a && a->name && ret == 0; a++) {
+        JSValue ns = JS_NewObject(ctx);
+        ret = a->init(ctx, ns);
+        JS_SetPropertyStr(ctx, P, a->name, ns);
+    }
+    if (ret == 0)
+        JS_SetPropertyStr(ctx, global, "__primordials", JS_DupValue(ctx, P));
+    if (expose_gc)
+        JS_SetPropertyStr(ctx, global, "gc", JS_NewCFunction(ctx, js_gc, "gc", 0));
+    JS_FreeValue(ctx, P);
+    JS_FreeValue(ctx, global);
+    return ret;
+}
+
+coro_port *coro_port_ref(coro_port *p)
+{
+    p->refs++;
+    return p;
+}
+
+void coro_port_unref(coro_port *p)
+{
+    if (p && --p->refs == 0) {
+        coro_waitq_close(&p->joiners, 0);
+        if (p->error)
+            p->free_error(p->error);
+        free(p);
+    }
+}
+
+/* A store tag no live isolate uses (tags wrap after 65,535 isolates). */
+static uint16_t new_tag(void)
+{
+    for (;;) {
+        uint16_t tag = next_isolate_tag++;
+        coro_isolate *o;
+        if (next_isolate_tag == 0)
+            next_isolate_tag = 1;
+        for (o = isolates.first; o && o->handles.tag != tag; o = o->all_next)
+            ;
+        if (!o)
+            return tag;
+    }
+}
+
+static void link_isolate(coro_isolate *iso)
+{
+    iso->all_prev = isolates.last;
+    iso->all_next = NULL;
+    if (isolates.last)
+        isolates.last->all_next = iso;
+    else
+        isolates.first = iso;
+    isolates.last = iso;
+    isolates.count++;
+}
+
+static void unlink_isolate(coro_isolate *iso)
+{
+    if (iso->all_prev)
+        iso->all_prev->all_next = iso->all_next;
+    else
+        isolates.first = iso->all_next;
+    if (iso->all_next)
+        iso->all_next->all_prev = iso->all_prev;
+    else
+        isolates.last = iso->all_prev;
+    isolates.count--;
+}
+
+coro_isolate *coro_isolates_first(void)
+{
+    return isolates.first;
+}
+
+unsigned coro_isolates_count(void)
+{
+    return isolates.count;
+}
+
+coro_isolate *coro_isolate_by_uid(uint64_t uid)
+{
+    for (coro_isolate *iso = isolates.first; iso; iso = iso->all_next) {
+        if (iso->port->uid == uid)
+            return iso;
+    }
+    return NULL;
+}
+
+/* Copy what the options point to; 0, or -1 with errno set. */
+static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    iso->argc = opt->argc;
+    if (!(iso->argv = coro_strv_dup(opt->argc, opt->argv)))
+        return -1;
+    if (opt->env && !(iso->env = coro_strv_dup(-1, opt->env)))
+        return -1;
+    if (opt->name && !(iso->name = strdup(opt->name)))
+        return -1;
+    if (opt->fs_root) {
+        if (!realpath(opt->fs_root, real) || stat(real, &st) < 0)
+            return -1;
+        if (!S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            return -1;
+        }
+        if (!(iso->fs_root = strdup(real)))
+            return -1;
+    }
+    return 0;
+}
+
+coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
+{
+    coro_isolate *iso = calloc(1, sizeof *iso);
+    int err;
+
+    if (!iso)
+        return NULL;
+    iso->port = calloc(1, sizeof *iso->port);
+    if (!iso->port || copy_options(iso, opt) < 0)
+        goto fail_rt;
+    iso->rt = JS_NewRuntime();
+    if (!iso->rt)
+        goto fail_rt;
+    iso->ctx = JS_NewContext(iso->rt);
+    if (!iso->ctx)
+        goto fail_ctx;
+    iso->port->iso = iso;
+    iso->port->refs = 1; /* the isolate's own, dropped when it is freed */
+    iso->port->uid = next_isolate_uid++;
+    iso->parent = opt->parent ? coro_port_ref(opt->parent->port) : NULL;
+    iso->cpu_slice_ns = (opt->cpu_slice_ms ? opt->cpu_slice_ms : CORO_DEFAULT_CPU_SLICE_MS) * 1000000;
+    iso->main_ns = JS_UNDEFINED;
+    JS_SetRuntimeOpaque(iso->rt, iso);
+    JS_SetContextOpaque(iso->ctx, iso);
+    if (opt->memory_limit)
+        JS_SetMemoryLimit(iso->rt, opt->memory_limit);
+    coro_modules_init(iso->rt, &iso->expose_internals);
+    iso->expose_internals = opt->expose_internals;
+    iso->caps = opt->caps;
+    coro_handles_init(&iso->handles, new_tag());
+    iso->report = JS_UNDEFINED;
+    iso->areas = opt->areas;
+    link_isolate(iso);
+    coro_sched_set_switch_hooks(fiber_enter_js, fiber_leave_js);
+    coro_sched_set_leave_hook(fiber_left);
+    coro_sched_set_drained_hook(coro__run_drained);
+    coro__run_attach(iso);
+    if (init_primordials(iso->ctx, iso->areas, opt->expose_gc) < 0) {
+        JSValue exc = JS_GetException(iso->ctx);
+        const char *msg = JS_ToCString(iso->ctx, exc);
+        fprintf(stderr, "corojs: cannot set up the runtime: %s\n", msg ? msg : "?");
+        JS_FreeCString(iso->ctx, msg);
+        JS_FreeValue(iso->ctx, exc);
+        iso->terminating = 1;
+        iso->exit_code = 1;
+        queue_reap(iso);
+        errno = ENOMEM;
+        return NULL;
+    }
+    return iso;
+
+fail_ctx:
+    JS_FreeRuntime(iso->rt);
+fail_rt:
+    err = errno;
+    free(iso->port);
+    coro_strv_free(iso->argv);
+    coro_strv_free(iso->env);
+    free(iso->name);
+    free(iso->fs_root);
+    free(iso);
+    errno = err ? err : ENOMEM;
+    return NULL;
+}
+
+static void free_isolate_memory(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+/* Free an isolate whose fibers have all ended, and tell who waits for it. */
+static void isolate_free(coro_isolate *iso)
+{
+    coro_port *port = iso->port;
+
+    coro__run_detach(iso);
+    coro_handles_close_all(&iso->handles);
+    for (const coro_area *a = iso->areas; a && a->name; a++) {
+        if (a->free)
+            a->free(iso);
+    }
+    JS_FreeValue(iso->ctx, iso->report);
+    JS_FreeValue(iso->ctx, iso->main_ns);
+    JS_FreeContext(iso->ctx);
+    JS_FreeRuntime(iso->rt);
+    coro_handles_free(&iso->handles);
+    unlink_isolate(iso);
+    coro_port_unref(iso->parent);
+    coro_strv_free(iso->argv);
+    coro_strv_free(iso->env);
+    free(iso->name);
+    free(iso->fs_root);
+    uv_close((uv_handle_t *)&iso->job_check, free_isolate_memory);
+    port->iso = NULL;
+    port->ended = 1;
+    port->code = iso->exit_code;
+    coro_waitq_wake_all(&port->joiners, 0); /* may run fibers of other isolates */
+    coro_port_unref(port);
+}
+
+static void reaper_cb(uv_idle_t *h)
+{
+    reap_isolates();
+}
+
+/* Free iso at the loop's top level, where no code on main holds its values
+   any more (a timer callback that started the fiber that ended it, say). */
+static void queue_reap(coro_isolate *iso)
+{
+    coro_isolate **p;
+
+    if (!isolates.reaper_ready) {
+        uv_idle_init(coro_loop(), &isolates.reaper);
+        isolates.reaper_ready = 1;
+    }
+    uv_idle_start(&isolates.reaper, reaper_cb);
+    if (iso->reap_queued)
+        return;
+    iso->reap_queued = 1;
+    iso->reap_next = NULL;
+    for (p = &isolates.reap; *p; p = &(*p)->reap_next)
+        ;
+    *p = iso;
+}
+
+/* On main: free the isolates that have ended. Freeing one may wake fibers
+   that end others; the loop takes those too. */
+static void reap_isolates(void)
+{
+    coro_isolate *iso;
+
+    if (isolates.reaping || coro_fiber_current())
+        return;
+    isolates.reaping = 1;
+    while ((iso = isolates.reap)) {
+        isolates.reap = iso->reap_next;
+        isolate_free(iso);
+    }
+    isolates.reaping = 0;
+    uv_idle_stop(&isolates.reaper);
+}
+
+void coro_isolates_shutdown(void)
+{
+    if (isolates.reaper_ready)
+        uv_close((uv_handle_t *)&isolates.reaper, NULL);
+    isolates.reaper_ready = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* fibers of an isolate */
+
+static void link_fiber(coro_isolate *iso, coro_fiber *f)
+{
+    f->iso_prev = NULL;
+    f->iso_next = iso->fibers;
+    if (iso->fibers)
+        iso->fibers->iso_prev = f;
+    iso->fibers = f;
+    iso->nfibers++;
+}
+
+static void unlink_fiber(coro_isolate *iso, coro_fiber *f)
+{
+    if (f->iso_prev)
+        f->iso_prev->iso_next = f->iso_next;
+    else
+        iso->fibers = f->iso_next;
+    if (f->iso_next)
+        f->iso_next->iso_prev = f->iso_prev;
+    iso->nfibers--;
+}
+
+coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg)
+{
+    coro_fiber *f = coro_fiber_create(iso, fn, arg);
+
+    if (f) {
+        f->group = &iso->group;
+        link_fiber(iso, f);
+    }
+    return f;
+}
+
+void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f)
+{
+    unlink_fiber(iso, f);
+    coro_fiber_discard(f);
+}
+
+coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    coro_fiber *f;
+
+    if (iso->terminating) {
+        coro_throw_terminated(ctx);
+        return NULL;
+    }
+    f = coro_isolate_new_fiber(iso, fn, arg);
+    if (!f)
+        coro_throw_uv(ctx, -errno, "mmap", NULL, NULL);
+    return f;
+}
+
+/* The switch hooks (DESIGN.md, "Fibers on QuickJS"): the runtime's chain of
+   JS frames belongs to whichever fiber runs; and stack bounds that leave
+   headroom below JS for C code (QuickJS's own C, libc, OpenSSL) so JS
+   overflow throws long before the guard page. A new fiber starts with an
+   empty chain (coro_fiber_create clears `saved`). */
+static void fiber_enter_js(coro_fiber *f)
+{
+    coro_isolate *iso = f->owner;
+    size_t reserve = f->stack_size / 4;
+
+    if (reserve < 32 * 1024)
+        reserve = 32 * 1024;
+    coro_qjs_set_frame(iso->rt, f->saved);
+    coro_qjs_set_stack(iso->rt, (uintptr_t)(f->stack + f->stack_size), f->stack_size - reserve);
+}
+
+static void fiber_leave_js(coro_fiber *f)
+{
+    coro_isolate *iso = f->owner;
+
+    f->saved = coro_qjs_get_frame(iso->rt);
+    coro_qjs_set_frame(iso->rt, NULL);
+}
+
+/* Called on main whenever a fiber stops running. */
+static void fiber_left(coro_fiber *f)
+{
+    coro_isolate *iso = f->owner;
+
+    if (!iso)
+        return;
+    if (f->state == CORO_FIBER_DONE) {
+        if (f->on_end)
+            f->on_end(f);
+        unlink_fiber(iso, f);
+        if (iso->terminating && iso->nfibers == 0)
+            queue_reap(iso);
+    }
+    coro__run_fiber_left(iso, f);
+}
+
+void coro_isolate_terminate(coro_isolate *iso, int code)
+{
+    coro_fiber *f, *next;
+
+    if (iso->terminating)
+        return;
+    iso->terminating = 1;
+    iso->exit_code = code;
+    coro_handles_close_all(&iso->handles);
+    coro_waitq_close(&iso->main_waiters, CORO_ETERMINATED);
+    for (f = iso->fibers; f; f = next) {
+        next = f->iso_next;
+        if (f->state == CORO_FIBER_PARKED && !(f->park_flags & CORO_PARK_NOINTERRUPT))
+            coro_fiber_wake(f, CORO_ETERMINATED);
+    }
+    if (iso->nfibers == 0)
+        queue_reap(iso);
+}
+
+/* An isolate with nothing left to do ends; one whose main module never
+   finished waited for something that can no longer happen (status 13). */
+static void end_idle(coro_isolate *iso)
+{
+    if (!iso->main_done) {
+        fprintf(stderr, "Warning: %s%s%sthe main module never finished: it waits for something "
+                        "that nothing is left to do\n", iso->parent ? "[" : "",
+                iso->parent ? iso->name : "", iso->parent ? "] " : "");
+        coro_isolate_terminate(iso, 13);
+    } else {
+        coro_isolate_terminate(iso, iso->exit_code);
+    }
+}
+
+int coro_isolates_loop_ended(void)
+{
+    coro_isolate *iso, *next;
+    int work = 0;
+
+    reap_isolates();
+    for (iso = isolates.first; iso; iso = iso->all_next) {
+        if (iso->terminating)
+            continue;
+        JS_RunGC(iso->rt); /* lets FinalizationRegistry see cyclic garbage */
+        if (coro__run_leftovers(iso))
+            work = 1;
+    }
+    if (work)
+        return 1;
+    /* children someone waits for in join(), or whose parent is gone */
+    for (iso = isolates.first; iso; iso = next) {
+        next = iso->all_next;
+        if (!iso->terminating && iso->parent &&
+            (!coro_waitq_empty(&iso->port->joiners) || !iso->parent->iso)) {
+            end_idle(iso);
+            work = 1;
+            next = isolates.first; /* ending one may have freed others */
+        }
+    }
+    if (work)
+        return 1;
+    for (iso = isolates.first; iso; iso = next) {
+        next = iso->all_next;
+        if (!iso->terminating) {
+            end_idle(iso);
+            next = isolates.first;
+        }
+    }
+    reap_isolates();
+    return isolates.first != NULL;
+}

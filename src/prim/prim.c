@@ -1,0 +1,23 @@
+/*
+ * prim.c: the one table of __primordials areas (see prim.h).
+ */
+#include "prim.h"
+
+const coro_area coro_prim_areas[] = {
+    { "fiber", coro_prim_fiber_init, coro_prim_fiber_free },
+    { "timers", coro_prim_timers_init, NULL },
+    { "fs", coro_prim_fs_init, NULL },
+    { "process", coro_prim_process_init, NULL },
+    { "encoding", coro_prim_encoding_init, NULL },
+    { "util", coro_prim_util_init, NULL },
+    { "isolate", coro_prim_isolate_init, coro_prim_isolate_free },
+    { "readline", coro_prim_readline_init, NULL },
+    { "stream", coro_prim_stream_init, NULL },
+    { "net", coro_prim_net_init, NULL },
+    { "dns", coro_prim_dns_init, NULL },
+    { "dgram", coro_prim_dgram_init, NULL },
+    { "tls", coro_prim_tls_init, NULL },
+    { "http", coro_prim_http_init, NULL },
+    { "wasm", coro_prim_wasm_init, NULL },
+    { NULL, NULL, NULL },
+};
