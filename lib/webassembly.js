@@ -296,8 +296,10 @@ export function setFeatures(mask) {
 export const FEATURES_ALL = W.FEATURES_ALL;
 
 // `import { f } from './x.wasm'`: the loader's module for a .wasm file
-// instantiates it with its imports (namespaces of the modules it names).
-export function instantiateFile(bytes, namespaces) {
+// (src/prim/wasm.c makes it) instantiates it with its imports: the
+// namespaces of the modules it names.
+export function instantiateFile(path, namespaces) {
+  const bytes = P.util.importSync('corojs:fs').default.readFile(path, null);
   return newInstance(new Module(bytes), namespaces, Instance.prototype).exports;
 }
 

@@ -21,6 +21,7 @@
 #include "core/fiber.h"
 #include "core/quickjs_ext.h"
 #include "core/isolate.h"
+#include "core/modules.h"
 #include "core/run.h"
 
 #define EXEC_CELLS (1u << 20)   /* 8 MiB of value stack (mapped lazily) */
@@ -164,8 +165,13 @@ static void ext_sweep(JSRuntime *rt, wasm_state *st)
 }
 
 /* A reference was stored into (or removed from) a table cell or global:
-   the holder keeps what it refers to alive, JS-wise and engine-wise. */
-static void hold_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c, int hold)
+   the holder keeps what it refers to alive, JS-wise and engine-wise. When
+   running code overwrites the last holder of an externref, the entry keeps
+   the value (a frame may still use it); when the holder is being collected
+   (`dying`), the value may be garbage in the same collection, so the entry
+   goes with it. */
+static void hold_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c, int hold,
+                     int dying)
 {
     if (!c.ref)
         return;
@@ -187,10 +193,15 @@ static void hold_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c, i
             st->young--;      /* the entry's own reference becomes the holder's */
         else
             JS_DupValueRT(rt, e->value);
-    } else if (--e->count == 0 && st->iso) {
+    } else if (--e->count == 0 && st->iso && !dying) {
         st->young++;          /* the holder's reference becomes the entry's own */
     } else {
         JS_FreeValueRT(rt, e->value);
+        if (e->count == 0) {  /* the entry is gone */
+            e->value = JS_UNINITIALIZED;
+            e->next_free = st->ext_free;
+            st->ext_free = (uint32_t)(e - st->ext) + 1;
+        }
     }
 }
 
@@ -198,8 +209,8 @@ static void hook_ref_write(wasm_host *h, uint8_t type, wasm_cell old_ref, wasm_c
 {
     wasm_state *st = h->user;
 
-    hold_ref(st->rt, st, type, new_ref, 1);
-    hold_ref(st->rt, st, type, old_ref, 0);
+    hold_ref(st->rt, st, type, new_ref, 1, 0);
+    hold_ref(st->rt, st, type, old_ref, 0, 0);
 }
 
 void coro_wasm_mark_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c,
@@ -215,7 +226,7 @@ void coro_wasm_mark_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c
 
 void coro_wasm_release_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c)
 {
-    hold_ref(rt, st, type, c, 0);
+    hold_ref(rt, st, type, c, 0, 1);
 }
 
 /* ---- errors ---- */
@@ -621,20 +632,33 @@ static wasm_module *module_of(JSContext *ctx, JSValueConst v)
     return r ? r->m : NULL;
 }
 
-static wasm_module *compile(JSContext *ctx, wasm_state *st, JSValueConst bytes, int throw)
+/* A module from bytes, or NULL with CompileError thrown (if asked). */
+static wasm_module *compile_bytes_as(JSContext *ctx, wasm_state *st, const uint8_t *p,
+                                     size_t len, int throw)
 {
-    const uint8_t *p;
-    size_t len;
     wasm_error err;
     wasm_module *m;
 
-    if (coro_arg_view(ctx, bytes, "bytes", &p, &len) < 0)
-        return NULL;
     memset(&err, 0, sizeof err);
     m = wasm_module_new(p, len, st->features, &err);
     if (!m && throw)
         coro_wasm_throw(ctx, st, WJS_COMPILE_ERROR, "%s (at byte %zu)", err.msg, err.offset);
     return m;
+}
+
+static wasm_module *compile_bytes(JSContext *ctx, wasm_state *st, const uint8_t *p, size_t len)
+{
+    return compile_bytes_as(ctx, st, p, len, 1);
+}
+
+static wasm_module *compile(JSContext *ctx, wasm_state *st, JSValueConst bytes, int throw)
+{
+    const uint8_t *p;
+    size_t len;
+
+    if (coro_arg_view(ctx, bytes, "bytes", &p, &len) < 0)
+        return NULL;
+    return compile_bytes_as(ctx, st, p, len, throw);
 }
 
 /* moduleNew(bytes, proto) -> Module */
@@ -1039,6 +1063,143 @@ static JSValue js_wasm_instance_exports(JSContext *ctx, JSValueConst this_val, i
     return r ? JS_DupValue(ctx, r->exports) : JS_EXCEPTION;
 }
 
+/* ---- ES module integration ---- */
+
+/* A growing string. */
+typedef struct sbuf {
+    JSContext *ctx;
+    char *p;
+    size_t len, cap;
+    int failed;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap * 2 : 1024) + n;
+        char *p = js_realloc(b->ctx, b->p, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+static void puts_(sbuf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+/* a JS string literal */
+static void put_quoted(sbuf *b, const char *s, uint32_t n)
+{
+    char esc[8];
+
+    put(b, "\"", 1);
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\') {
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            puts_(b, esc);
+        } else {
+            put(b, s + i, 1);
+        }
+    }
+    put(b, "\"", 1);
+}
+
+/* An export name usable as a JS binding (ASCII identifiers, no reserved word). */
+static int js_binding_name(const char *s, uint32_t n)
+{
+    static const char *const reserved[] = {
+        "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default",
+        "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for",
+        "function", "if", "implements", "import", "in", "instanceof", "interface", "let", "new",
+        "null", "package", "private", "protected", "public", "return", "static", "super",
+        "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with",
+        "yield", "arguments", "eval",
+    };
+
+    if (n == 0 || strlen(s) != n || (s[0] >= '0' && s[0] <= '9'))
+        return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '$'))
+            return 0;
+    }
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        if (strcmp(s, reserved[i]) == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* `import { add } from './add.wasm'`: the JS module standing for a .wasm
+   file. Each module it imports from is imported as a namespace; its exports
+   are named exports (those whose names are JS identifiers) and the default
+   export is the exports object. */
+static char *translate_wasm(JSContext *ctx, const char *path, const uint8_t *data, size_t len,
+                            size_t *out_len)
+{
+    JSValue ns = coro_module_import_builtin(ctx, "corojs:webassembly"); /* sets the state up */
+    wasm_state *st;
+    wasm_module *m;
+    sbuf b = { ctx, NULL, 0, 0, 0 };
+    char line[64];
+    uint32_t n;
+
+    if (JS_IsException(ns))
+        return NULL;
+    JS_FreeValue(ctx, ns);
+    st = coro_wasm_state(ctx);
+    m = compile_bytes(ctx, st, data, len);
+    if (!m)
+        return NULL;
+    puts_(&b, "import { instantiateFile } from 'corojs:webassembly';\n");
+    n = wasm_module_nimports(m);
+    for (uint32_t i = 0; i < n; i++) {
+        const wasm_import *im = wasm_module_import(m, i);
+        snprintf(line, sizeof line, "import * as m%u from ", i);
+        puts_(&b, line);
+        put_quoted(&b, im->module, im->module_len);
+        puts_(&b, ";\n");
+    }
+    puts_(&b, "const e = instantiateFile(import.meta.filename, {");
+    for (uint32_t i = 0; i < n; i++) {
+        const wasm_import *im = wasm_module_import(m, i);
+        put_quoted(&b, im->module, im->module_len);
+        snprintf(line, sizeof line, ": m%u, ", i);
+        puts_(&b, line);
+    }
+    puts_(&b, "});\nexport default e;\n");
+    for (uint32_t i = 0; i < wasm_module_nexports(m); i++) {
+        const wasm_export *e = wasm_module_export(m, i);
+        if (!js_binding_name(e->name, e->name_len))
+            continue;
+        puts_(&b, "export const ");
+        puts_(&b, e->name);
+        puts_(&b, " = e.");
+        puts_(&b, e->name);
+        puts_(&b, ";\n");
+    }
+    wasm_module_unref(m);
+    if (b.failed) {
+        js_free(ctx, b.p);
+        JS_ThrowOutOfMemory(ctx);
+        return NULL;
+    }
+    *out_len = b.len;
+    return b.p;
+}
+
 /* ---- set-up ---- */
 
 static void holder_finalizer(JSRuntime *rt, JSValue val)
@@ -1161,5 +1322,6 @@ int coro_prim_wasm_init(JSContext *ctx, JSValueConst ns)
         coro_wasm_new_class(rt, &func_class, &func_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, wasm_funcs, sizeof wasm_funcs / sizeof wasm_funcs[0]);
+    coro_modules_add_translator(".wasm", translate_wasm);
     return coro_wasm_objects_init(ctx, ns);
 }

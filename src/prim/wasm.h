@@ -73,7 +73,8 @@ JSValue coro_wasm_new_error(JSContext *ctx, wasm_state *st, int which, const cha
 JSValue coro_wasm_throw(JSContext *ctx, wasm_state *st, int which, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* GC support for cells holding references. */
+/* GC support for cells holding references; release is for a table or
+   global whose object is being collected. */
 void coro_wasm_mark_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c,
                         JS_MarkFunc *mark);
 void coro_wasm_release_ref(JSRuntime *rt, wasm_state *st, uint8_t type, wasm_cell c);

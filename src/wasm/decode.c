@@ -48,6 +48,7 @@ uint8_t wasm__u8(wasm_reader *r)
    zero (unsigned) or copies of the sign (signed). */
 static uint64_t leb(wasm_reader *r, unsigned bits, int is_signed)
 {
+    const uint8_t *start = r->p;
     uint64_t v = 0;
     unsigned shift = 0, maxbytes = (bits + 6) / 7;
 
@@ -59,6 +60,7 @@ static uint64_t leb(wasm_reader *r, unsigned bits, int is_signed)
         uint8_t b = *r->p++;
         if (i == maxbytes - 1) {
             if (b & 0x80) {
+                r->p = start; /* errors name where the integer starts */
                 wasm__fail(r, "integer representation too long");
                 return 0;
             }
@@ -67,10 +69,12 @@ static uint64_t leb(wasm_reader *r, unsigned bits, int is_signed)
             if (is_signed) {
                 uint8_t sign = (b >> (used - 1)) & 1;
                 if (rest != (sign ? (0x7f >> used) : 0)) {
+                    r->p = start;
                     wasm__fail(r, "integer too large");
                     return 0;
                 }
             } else if (rest) {
+                r->p = start;
                 wasm__fail(r, "integer too large");
                 return 0;
             }
