@@ -10,17 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${COROJS:-$top/build/corojs}
 
-suite=${WASM_TESTSUITE:-}
-if [ -z "$suite" ]; then
-    for d in "$top/../shared/wasm-testsuite" "$top/../../shared/wasm-testsuite"; do
-        [ -d "$d" ] && suite=$d && break
-    done
-fi
-if [ -z "$suite" ] || [ ! -f "$suite/i32.wast" ]; then
-    echo "not ok - no WebAssembly testsuite: set WASM_TESTSUITE=/path/to/testsuite"
-    exit 1
-fi
-command -v wast2json >/dev/null || { echo "not ok - wast2json missing (sh deps/deps.sh test-packages)"; exit 1; }
+. "$top/tests/wasm/suite.sh"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
