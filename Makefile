@@ -90,7 +90,8 @@ PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c pri
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
              prim/wasm.c prim/wasm_objects.c
 # The WebAssembly engine (plain C, no QuickJS).
-WASM_SRCS := wasm/decode.c wasm/compile.c wasm/compile_simd.c wasm/interp.c wasm/simd.c wasm/runtime.c
+WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
+             wasm/simd.c wasm/runtime.c wasm/instance.c
 PROGRAM_SRCS := workers.c
 LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(WASM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a

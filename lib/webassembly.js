@@ -79,11 +79,13 @@ function protoOf(newTarget, fallback) {
   return (typeof p === 'object' && p !== null) || typeof p === 'function' ? p : fallback;
 }
 
+// "initial" and "maximum" of a descriptor, each read and converted in turn
+// (WebIDL's dictionary order); the bounds checked after.
 function limits(d, max, what) {
   const initial = d.initial;
-  const maximum = d.maximum;
   if (initial === undefined) throw new TypeError(`${what}: the descriptor needs "initial"`);
   const min = enforceRange(initial, `${what}: "initial"`);
+  const maximum = d.maximum;
   const top = maximum === undefined ? undefined : enforceRange(maximum, `${what}: "maximum"`);
   if (min > max) throw new RangeError(`${what}: "initial" ${min} is above the limit ${max}`);
   if (top !== undefined && top > max) throw new RangeError(`${what}: "maximum" ${top} is above the limit ${max}`);
@@ -176,7 +178,8 @@ class Table {
   set(index, value) {
     W.tableLength(this);
     if (arguments.length < 1) throw new TypeError('WebAssembly.Table.set(): argument 1 (index) is required');
-    W.tableSet(this, enforceRange(index, 'WebAssembly.Table.set(): argument 1 (index)'), value);
+    // a missing value is the element type's default; undefined given is a value
+    W.tableSet(this, enforceRange(index, 'WebAssembly.Table.set(): argument 1 (index)'), value, arguments.length > 1);
   }
 }
 
@@ -208,23 +211,24 @@ class Global {
 }
 
 // WebIDL: operations and attributes are enumerable; each prototype has a
-// @@toStringTag.
-function webidl(C, name, statics = []) {
-  for (const target of [C.prototype, C]) {
-    for (const key of Object.getOwnPropertyNames(target)) {
-      if (key === 'constructor' || key === 'prototype' || key === 'length' || key === 'name') continue;
-      if (target === C && !statics.includes(key)) continue;
-      Object.defineProperty(target, key, { enumerable: true });
-    }
+// @@toStringTag; a function's length counts its required arguments only.
+function webidl(C, name, statics = [], lengths = {}) {
+  for (const key of Object.getOwnPropertyNames(C.prototype)) {
+    if (key !== 'constructor') Object.defineProperty(C.prototype, key, { enumerable: true });
+  }
+  for (const key of statics) Object.defineProperty(C, key, { enumerable: true });
+  for (const [key, n] of Object.entries(lengths)) {
+    const fn = key === 'constructor' ? C : C.prototype[key];
+    Object.defineProperty(fn, 'length', { value: n });
   }
   Object.defineProperty(C.prototype, Symbol.toStringTag, { value: `WebAssembly.${name}`, configurable: true });
 }
 
 webidl(Module, 'Module', ['exports', 'imports', 'customSections']);
-webidl(Instance, 'Instance');
+webidl(Instance, 'Instance', [], { constructor: 1 });
 webidl(Memory, 'Memory');
-webidl(Table, 'Table');
-webidl(Global, 'Global');
+webidl(Table, 'Table', [], { constructor: 1, grow: 1, set: 1 });
+webidl(Global, 'Global', [], { constructor: 1 });
 
 // ---- the namespace's functions ----
 
@@ -244,8 +248,8 @@ function compile(bytes) {
 function instantiate(source, importObject) {
   return new Promise((resolve) => {
     if (importObject !== undefined) toObject(importObject, 'WebAssembly.instantiate(): argument 2 (importObject)');
-    if (source instanceof Module) {
-      resolve(Promise.resolve().then(() => newInstance(source, importObject, Instance.prototype)));
+    if (source instanceof Module) { // the imports are read now, as the JS API says
+      resolve(newInstance(source, importObject, Instance.prototype));
       return;
     }
     resolve(compile(source).then((module) => ({ module, instance: newInstance(module, importObject, Instance.prototype) })));
@@ -275,8 +279,23 @@ async function instantiateStreaming(source, importObject) {
   return { module, instance: newInstance(module, importObject, Instance.prototype) };
 }
 
+// The results of a JS import with several: IterableToList, step by step
+// (spread syntax in QuickJS reads @@iterator twice).
+function iterableToList(v) {
+  const iterator = v[Symbol.iterator]();
+  const next = iterator.next;
+  const list = [];
+  for (;;) {
+    const r = next.call(iterator);
+    if ((typeof r !== 'object' && typeof r !== 'function') || r === null) throw new TypeError('an iterator result must be an object');
+    if (r.done) return list;
+    list.push(r.value);
+  }
+}
+
 export const WebAssembly = {};
 for (const [name, fn] of Object.entries({ validate, compile, instantiate, compileStreaming, instantiateStreaming })) {
+  Object.defineProperty(fn, 'length', { value: 1 });
   Object.defineProperty(WebAssembly, name, { value: fn, writable: true, enumerable: true, configurable: true });
 }
 for (const [name, C] of Object.entries({ Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError })) {
@@ -286,7 +305,7 @@ Object.defineProperty(WebAssembly, Symbol.toStringTag, { value: 'WebAssembly', c
 
 // What the engine needs from here (kept by P.wasm, for the isolate's life).
 W.setup([CompileError, LinkError, RuntimeError, Module.prototype, Instance.prototype,
-  Memory.prototype, Table.prototype, Global.prototype, Function.prototype, (v) => [...v]]);
+  Memory.prototype, Table.prototype, Global.prototype, Function.prototype, iterableToList]);
 
 // For tests: which proposals after WebAssembly 2.0 new modules may use
 // (tail calls 1, extended constants 2, multiple memories 4, memory64 8).

@@ -67,7 +67,11 @@ static inline JSValue obj_value(void *p)
 
 wasm_state *coro_wasm_state(JSContext *ctx)
 {
-    return coro_isolate_of(ctx)->area_data[CORO_SLOT_WASM];
+    wasm_state *st = coro_isolate_of(ctx)->area_data[CORO_SLOT_WASM];
+
+    if (!st)
+        JS_ThrowTypeError(ctx, "WebAssembly is not set up (corojs:webassembly does that)");
+    return st;
 }
 
 wasm_state *coro_wasm_state_ref(wasm_state *st)
@@ -666,7 +670,7 @@ static JSValue js_wasm_module_new(JSContext *ctx, JSValueConst this_val, int arg
                                   JSValueConst *argv)
 {
     wasm_state *st = coro_wasm_state(ctx);
-    wasm_module *m = compile(ctx, st, argv[0], 1);
+    wasm_module *m = st ? compile(ctx, st, argv[0], 1) : NULL;
     module_rec *r;
     JSValue obj;
 
@@ -689,7 +693,8 @@ static JSValue js_wasm_module_new(JSContext *ctx, JSValueConst this_val, int arg
 static JSValue js_wasm_validate(JSContext *ctx, JSValueConst this_val, int argc,
                                 JSValueConst *argv)
 {
-    wasm_module *m = compile(ctx, coro_wasm_state(ctx), argv[0], 0);
+    wasm_state *st = coro_wasm_state(ctx);
+    wasm_module *m = st ? compile(ctx, st, argv[0], 0) : NULL;
 
     if (!m && JS_HasException(ctx))
         return JS_EXCEPTION;
@@ -1003,7 +1008,7 @@ static JSValue js_wasm_instance_new(JSContext *ctx, JSValueConst this_val, int a
                                     JSValueConst *argv)
 {
     wasm_state *st = coro_wasm_state(ctx);
-    wasm_module *m = module_of(ctx, argv[0]);
+    wasm_module *m = st ? module_of(ctx, argv[0]) : NULL;
     uint32_t n, nown, nt, nm, ng;
     wasm_extern *x = NULL;
     instance_rec *r;
@@ -1160,7 +1165,7 @@ static char *translate_wasm(JSContext *ctx, const char *path, const uint8_t *dat
         return NULL;
     JS_FreeValue(ctx, ns);
     st = coro_wasm_state(ctx);
-    m = compile_bytes(ctx, st, data, len);
+    m = st ? compile_bytes(ctx, st, data, len) : NULL;
     if (!m)
         return NULL;
     puts_(&b, "import { instantiateFile } from 'corojs:webassembly';\n");
@@ -1246,6 +1251,8 @@ static JSValue js_wasm_setup(JSContext *ctx, JSValueConst this_val, int argc,
 
     if (iso->area_data[CORO_SLOT_WASM])
         return JS_ThrowTypeError(ctx, "WebAssembly is set up already");
+    if (JS_IsArray(ctx, argv[0]) != 1)
+        return JS_ThrowTypeError(ctx, "setup takes the array of lib/webassembly.js's values");
     holder = JS_NewObjectClass(ctx, (int)holder_class);
     st = calloc(1, sizeof *st);
     if (JS_IsException(holder) || !st) {
@@ -1276,11 +1283,12 @@ static JSValue js_wasm_setup(JSContext *ctx, JSValueConst this_val, int argc,
 static JSValue js_wasm_set_features(JSContext *ctx, JSValueConst this_val, int argc,
                                     JSValueConst *argv)
 {
+    wasm_state *st = coro_wasm_state(ctx);
     int64_t mask;
 
-    if (coro_arg_integer(ctx, argv[0], "features", 0, WASM_FEATURES_ALL, &mask) < 0)
+    if (!st || coro_arg_integer(ctx, argv[0], "features", 0, WASM_FEATURES_ALL, &mask) < 0)
         return JS_EXCEPTION;
-    coro_wasm_state(ctx)->features = (uint32_t)mask;
+    st->features = (uint32_t)mask;
     return JS_UNDEFINED;
 }
 

@@ -60,6 +60,7 @@ typedef struct wasm_state {
     uint32_t next_ext, ext_cap, ext_free, young;
 } wasm_state;
 
+/* The isolate's state; NULL with TypeError before lib set it up. */
 wasm_state *coro_wasm_state(JSContext *ctx);
 wasm_state *coro_wasm_state_ref(wasm_state *st);
 void coro_wasm_state_unref(wasm_state *st);

@@ -148,7 +148,7 @@ static JSValue js_wasm_memory_new(JSContext *ctx, JSValueConst this_val, int arg
     int64_t v;
     JSValue obj;
 
-    if (coro_arg_integer(ctx, argv[0], "initial", 0, 65536, &v) < 0)
+    if (!st || coro_arg_integer(ctx, argv[0], "initial", 0, 65536, &v) < 0)
         return JS_EXCEPTION;
     lim.min = (uint64_t)v;
     if (!JS_IsUndefined(argv[1])) {
@@ -310,7 +310,7 @@ static JSValue js_wasm_table_new(JSContext *ctx, JSValueConst this_val, int argc
                                  JSValueConst *argv)
 {
     wasm_state *st = coro_wasm_state(ctx);
-    uint8_t elem = elem_type(ctx, argv[0]);
+    uint8_t elem = st ? elem_type(ctx, argv[0]) : 0;
     wasm_limits lim = { 0 };
     wasm_cell init;
     wasm_table *t;
@@ -381,16 +381,21 @@ static JSValue js_wasm_table_get(JSContext *ctx, JSValueConst this_val, int argc
     return coro_wasm_to_js(ctx, r->st, wasm_table_elem(r->t), &v);
 }
 
-/* tableSet(table, index, value) */
+/* tableSet(table, index, value, given): without a value given, the
+   element type's default */
 static JSValue js_wasm_table_set(JSContext *ctx, JSValueConst this_val, int argc,
                                  JSValueConst *argv)
 {
     table_rec *r = table_arg(ctx, argv[0]);
+    uint8_t elem;
     uint64_t i;
     wasm_cell v;
 
-    if (!r || table_index(ctx, r, argv[1], &i) < 0 ||
-        ref_or_default(ctx, r->st, argv[2], wasm_table_elem(r->t), &v) < 0)
+    if (!r || table_index(ctx, r, argv[1], &i) < 0)
+        return JS_EXCEPTION;
+    elem = wasm_table_elem(r->t);
+    if (JS_ToBool(ctx, argv[3]) ? coro_wasm_to_cell(ctx, r->st, argv[2], elem, &v) < 0
+                                : ref_or_default(ctx, r->st, JS_UNDEFINED, elem, &v) < 0)
         return JS_EXCEPTION;
     wasm_table_set(r->t, i, v);
     return JS_UNDEFINED;
@@ -496,9 +501,12 @@ static JSValue js_wasm_global_new(JSContext *ctx, JSValueConst this_val, int arg
     int32_t type;
     JSValue obj;
 
-    if (JS_ToInt32(ctx, &type, argv[0]) < 0)
+    if (!st || JS_ToInt32(ctx, &type, argv[0]) < 0)
         return JS_EXCEPTION;
     t.type = (uint8_t)type;
+    if (!wasm_is_ref(t.type) && t.type != WASM_I32 && t.type != WASM_I64 &&
+        t.type != WASM_F32 && t.type != WASM_F64 && t.type != WASM_V128)
+        return JS_ThrowTypeError(ctx, "bad value type");
     t.mut = (uint8_t)JS_ToBool(ctx, argv[1]);
     if (global_value(ctx, st, argv[2], t.type, c) < 0)
         return JS_EXCEPTION;
@@ -563,7 +571,7 @@ static const JSCFunctionListEntry object_funcs[] = {
     JS_CFUNC_DEF("tableNew", 5, js_wasm_table_new),
     JS_CFUNC_DEF("tableLength", 1, js_wasm_table_length),
     JS_CFUNC_DEF("tableGet", 2, js_wasm_table_get),
-    JS_CFUNC_DEF("tableSet", 3, js_wasm_table_set),
+    JS_CFUNC_DEF("tableSet", 4, js_wasm_table_set),
     JS_CFUNC_DEF("tableGrow", 3, js_wasm_table_grow),
     JS_CFUNC_DEF("globalNew", 4, js_wasm_global_new),
     JS_CFUNC_DEF("globalGet", 1, js_wasm_global_get),

@@ -17,162 +17,7 @@
 
 #include "compile.h"
 
-#define T 1
-static const uint8_t op_flags[OP_COUNT] = {
-#define OP(name, flags) [OP_##name] = flags,
-#include "ops.h"
-};
-#undef T
-
-static const uint8_t valtype_tab[256] = {
-    [WASM_I32] = WASM_I32, [WASM_I64] = WASM_I64, [WASM_F32] = WASM_F32, [WASM_F64] = WASM_F64,
-    [WASM_V128] = WASM_V128, [WASM_FUNCREF] = WASM_FUNCREF, [WASM_EXTERNREF] = WASM_EXTERNREF,
-};
-
 #define FAIL(c, ...) (wasm__fail((c)->r, __VA_ARGS__), -1)
-
-/* ---- emitting ---- */
-
-static int grow_code(wasm_compiler *c, size_t need)
-{
-    size_t cap = c->cap ? c->cap : 4096;
-    uint8_t *p;
-
-    while (cap < c->len + need)
-        cap *= 2;
-    p = realloc(c->code, cap);
-    if (!p)
-        return -1;
-    c->code = p;
-    c->cap = cap;
-    return 0;
-}
-
-static void add_map(wasm_compiler *c, size_t pos)
-{
-    if (c->nmap == c->mapcap) {
-        uint32_t cap = c->mapcap ? c->mapcap * 2 : 256;
-        wasm_pcmap *p = realloc(c->map, cap * sizeof *p);
-        if (!p)
-            return; /* only the trap location suffers */
-        c->map = p;
-        c->mapcap = cap;
-    }
-    c->map[c->nmap].code = (uint32_t)pos;
-    c->map[c->nmap].wasm = (uint32_t)(c->op_start - c->r->base);
-    c->nmap++;
-}
-
-/* Appends an instruction of `size` bytes (operands zeroed); returns its
-   offset. On allocation failure the reader fails and a scratch area at
-   the start is reused, so callers need not check. */
-size_t wasm__emit(wasm_compiler *c, int op, size_t size)
-{
-    size_t pos;
-
-    if (c->len + size > c->cap && grow_code(c, size) < 0) {
-        wasm__fail(c->r, "out of memory");
-        c->len = 0;
-    }
-    pos = c->len;
-    memset(c->code + pos, 0, size);
-    memcpy(c->code + pos, &c->labels[op], sizeof(void *));
-    c->len += size;
-    if (op_flags[op])
-        add_map(c, pos);
-    c->last = pos;
-    c->last_dst = 0;
-    c->last_cmp = -1;
-    return pos;
-}
-
-void wasm__put16(wasm_compiler *c, size_t at, uint16_t v) { memcpy(c->code + at, &v, 2); }
-void wasm__put32(wasm_compiler *c, size_t at, uint32_t v) { memcpy(c->code + at, &v, 4); }
-void wasm__put64(wasm_compiler *c, size_t at, uint64_t v) { memcpy(c->code + at, &v, 8); }
-
-static uint32_t get32(wasm_compiler *c, size_t at)
-{
-    uint32_t v;
-    memcpy(&v, c->code + at, 4);
-    return v;
-}
-
-static uint16_t get16(wasm_compiler *c, size_t at)
-{
-    uint16_t v;
-    memcpy(&v, c->code + at, 2);
-    return v;
-}
-
-#define put16 wasm__put16
-#define put32 wasm__put32
-#define put64 wasm__put64
-#define emit wasm__emit
-
-/* d = f(s) */
-static void emit_un(wasm_compiler *c, int op, uint16_t d, uint16_t s)
-{
-    size_t pos = emit(c, op, 16);
-    put16(c, pos + 8, d);
-    put16(c, pos + 10, s);
-    c->last_dst = pos + 8;
-}
-
-/* d = f(a, b) */
-static void emit_bin(wasm_compiler *c, int op, uint16_t d, uint16_t a, uint16_t b)
-{
-    size_t pos = emit(c, op, 16);
-    put16(c, pos + 8, d);
-    put16(c, pos + 10, a);
-    put16(c, pos + 12, b);
-    c->last_dst = pos + 8;
-}
-
-/* d = f(a, imm) */
-static void emit_imm(wasm_compiler *c, int op, uint16_t d, uint16_t a, uint32_t imm)
-{
-    size_t pos = emit(c, op, 16);
-    put16(c, pos + 8, d);
-    put16(c, pos + 10, a);
-    put32(c, pos + 12, imm);
-    c->last_dst = pos + 8;
-}
-
-static int fits32(uint64_t k)
-{
-    return (int64_t)k == (int64_t)(int32_t)k;
-}
-
-static void emit_const(wasm_compiler *c, uint16_t d, uint64_t k)
-{
-    size_t pos;
-
-    if (fits32(k)) {
-        emit_imm(c, OP_CONST32, d, 0, (uint32_t)k);
-        return;
-    }
-    pos = emit(c, OP_CONST64, 24);
-    put16(c, pos + 8, d);
-    put64(c, pos + 16, k);
-    c->last_dst = pos + 8;
-}
-
-/* Copies the value of entry v to slot d. */
-static void emit_move(wasm_compiler *c, uint16_t d, const cval *v)
-{
-    if (v->kind == K_CONST)
-        emit_const(c, d, v->k);
-    else if (v->slot != d)
-        emit_un(c, v->type == WASM_V128 ? OP_COPY2 : OP_COPY, d, v->slot);
-}
-
-/* A position code may jump to: nothing fuses across it. */
-static void label(wasm_compiler *c)
-{
-    c->last = NO_LAST;
-    c->last_dst = 0;
-    c->last_cmp = -1;
-}
 
 static void set_dead(wasm_compiler *c)
 {
@@ -198,155 +43,6 @@ static void set_live(wasm_compiler *c)
     c->len = c->dead_start;
     while (c->nmap && c->map[c->nmap - 1].code >= c->len)
         c->nmap--;
-}
-
-/* ---- the operand stack ---- */
-
-static const char *type_name(uint8_t t)
-{
-    switch (t) {
-    case WASM_I32: return "i32";
-    case WASM_I64: return "i64";
-    case WASM_F32: return "f32";
-    case WASM_F64: return "f64";
-    case WASM_V128: return "v128";
-    case WASM_FUNCREF: return "funcref";
-    case WASM_EXTERNREF: return "externref";
-    default: return "nothing";
-    }
-}
-
-/* The home slot of the next entry. */
-static uint32_t next_home(wasm_compiler *c)
-{
-    if (c->sp == 0)
-        return c->local_cells;
-    const cval *top = &c->stack[c->sp - 1];
-    return (uint32_t)top->home + wasm_type_cells(top->type);
-}
-
-static cval *push_entry(wasm_compiler *c, uint8_t type)
-{
-    uint32_t home = next_home(c);
-    uint32_t end = home + wasm_type_cells(type);
-
-    if (c->sp == c->scap) {
-        uint32_t cap = c->scap ? c->scap * 2 : 64;
-        cval *p = realloc(c->stack, cap * sizeof *p);
-        if (!p) {
-            wasm__fail(c->r, "out of memory");
-            c->sp = 0;
-            return &c->stack[0];
-        }
-        c->stack = p;
-        c->scap = cap;
-    }
-    if (end > WASM_MAX_FRAME_CELLS) {
-        wasm__fail(c->r, "function too complex: more than %u values in a frame",
-                   WASM_MAX_FRAME_CELLS);
-        home = 0;
-    } else if (end - c->local_cells > c->max_cells) {
-        c->max_cells = end - c->local_cells;
-    }
-    cval *v = &c->stack[c->sp++];
-    v->type = type;
-    v->kind = K_HOME;
-    v->home = v->slot = (uint16_t)home;
-    v->k = 0;
-    return v;
-}
-
-/* Pushes a value in its home slot; returns the slot. */
-uint16_t wasm__push(wasm_compiler *c, uint8_t type)
-{
-    return push_entry(c, type)->home;
-}
-
-static void push_const(wasm_compiler *c, uint8_t type, uint64_t k)
-{
-    cval *v = push_entry(c, type);
-    v->kind = K_CONST;
-    v->k = k;
-}
-
-/* Pops a value of `type` (T_ANY: any type). */
-int wasm__pop(wasm_compiler *c, uint8_t type, cval *out)
-{
-    cframe *f = &c->frames[c->nframes - 1];
-
-    if (c->sp == f->height) {
-        if (!f->unreachable)
-            return FAIL(c, "type mismatch: expected %s, but the stack is empty",
-                        type == T_ANY ? "a value" : type_name(type));
-        memset(out, 0, sizeof *out);
-        out->type = type;
-        return 0;
-    }
-    *out = c->stack[--c->sp];
-    if (out->kind == K_LOCAL)
-        c->pending--;
-    if (type != T_ANY && out->type != type && out->type != T_ANY)
-        return FAIL(c, "type mismatch: expected %s, got %s", type_name(type),
-                    type_name(out->type));
-    return 0;
-}
-
-/* The slot that holds v, putting a constant into v's home first. */
-uint16_t wasm__src(wasm_compiler *c, cval *v)
-{
-    if (v->kind == K_CONST) {
-        emit_const(c, v->home, v->k);
-        v->kind = K_HOME;
-        v->slot = v->home;
-    }
-    return v->slot;
-}
-
-/* Puts entry i into its home slot. */
-static void materialize(wasm_compiler *c, uint32_t i)
-{
-    cval *v = &c->stack[i];
-
-    if (v->kind == K_HOME)
-        return;
-    if (v->kind == K_LOCAL)
-        c->pending--;
-    emit_move(c, v->home, v);
-    v->kind = K_HOME;
-    v->slot = v->home;
-}
-
-/* Before local slot s is written: entries still reading it get a copy. */
-static int local_conflicts(wasm_compiler *c, uint16_t s, int fix)
-{
-    int n = 0;
-
-    if (!c->pending)
-        return 0;
-    for (uint32_t i = 0; i < c->sp; i++) {
-        if (c->stack[i].kind == K_LOCAL && c->stack[i].slot == s) {
-            n++;
-            if (fix)
-                materialize(c, i);
-        }
-    }
-    return n;
-}
-
-static void materialize_locals(wasm_compiler *c)
-{
-    for (uint32_t i = 0; c->pending && i < c->sp; i++) {
-        if (c->stack[i].kind == K_LOCAL)
-            materialize(c, i);
-    }
-}
-
-/* Whether the last instruction computed v (in v's home) and can write
-   somewhere else instead. */
-static int retargetable(wasm_compiler *c, const cval *v)
-{
-    return !c->dead && v->kind == K_HOME && c->last != NO_LAST && c->last_dst &&
-           get16(c, c->last_dst) == v->home;
 }
 
 /* ---- blocks ---- */
@@ -417,7 +113,7 @@ static int check_top_as(wasm_compiler *c, uint32_t n, const uint8_t *types, int 
        polymorphic stack supplied */
     for (uint32_t i = 0; i < n && ret == 0; i++) {
         if (i < n - popped) {
-            push_entry(c, typed ? types[i] : T_ANY);
+            wasm__push_entry(c, typed ? types[i] : T_ANY);
             continue;
         }
         c->stack[c->sp++] = saved[i];
@@ -460,7 +156,7 @@ static void protect_results(wasm_compiler *c)
 
     for (uint32_t i = c->sp - n; i < c->sp; i++) {
         if (c->stack[i].kind == K_LOCAL && c->stack[i].slot < c->type->result_cells)
-            materialize(c, i);
+            wasm__materialize(c, i);
     }
 }
 
@@ -475,7 +171,7 @@ static void emit_moves(wasm_compiler *c, const cframe *f)
     uint32_t first = c->sp - n;
 
     for (uint32_t i = 0; i < n; i++) {
-        emit_move(c, (uint16_t)dst, &c->stack[first + i]);
+        wasm__emit_move(c, (uint16_t)dst, &c->stack[first + i]);
         dst += wasm_type_cells(types[i]);
     }
 }
@@ -486,10 +182,10 @@ static void link_branch(wasm_compiler *c, cframe *f, size_t field)
     if (c->dead)
         return;
     if (f->kind == F_LOOP) {
-        put32(c, field, (uint32_t)(int32_t)((int64_t)f->start - (int64_t)field));
+        wasm__put32(c, field, (uint32_t)(int32_t)((int64_t)f->start - (int64_t)field));
         return;
     }
-    put32(c, field, (uint32_t)(int32_t)f->patches);
+    wasm__put32(c, field, (uint32_t)(int32_t)f->patches);
     f->patches = (int64_t)field;
     f->targeted = 1;
 }
@@ -498,8 +194,8 @@ static void link_branch(wasm_compiler *c, cframe *f, size_t field)
 static void bind_end(wasm_compiler *c, cframe *f)
 {
     for (int64_t at = f->patches; at >= 0;) {
-        int64_t next = (int32_t)get32(c, (size_t)at);
-        put32(c, (size_t)at, (uint32_t)(int32_t)((int64_t)c->len - at));
+        int64_t next = (int32_t)wasm__get32(c, (size_t)at);
+        wasm__put32(c, (size_t)at, (uint32_t)(int32_t)((int64_t)c->len - at));
         at = next;
     }
     f->patches = -1;
@@ -512,12 +208,12 @@ static void emit_return(wasm_compiler *c)
 
     protect_results(c);
     if (t->nresults == 1 && t->result_cells == 1 && c->stack[c->sp - 1].kind != K_CONST) {
-        pos = emit(c, OP_RETURN1, 16);
-        put16(c, pos + 8, c->stack[c->sp - 1].slot);
+        pos = wasm__emit(c, OP_RETURN1, 16);
+        wasm__put16(c, pos + 8, c->stack[c->sp - 1].slot);
         return;
     }
     emit_moves(c, &c->frames[0]);
-    emit(c, OP_RETURN, 8);
+    wasm__emit(c, OP_RETURN, 8);
 }
 
 /* An unconditional branch to frame depth `depth`. */
@@ -530,7 +226,7 @@ static void emit_br(wasm_compiler *c, cframe *f)
         return;
     }
     emit_moves(c, f);
-    pos = emit(c, OP_BR, 16);
+    pos = wasm__emit(c, OP_BR, 16);
     link_branch(c, f, pos + 8);
 }
 
@@ -562,10 +258,10 @@ static int block_type(wasm_compiler *c, uint32_t *np, const uint8_t **params, ui
         c->r->p++;
         return 0;
     }
-    if (valtype_tab[b]) {
+    if (wasm__valtypes[b]) {
         c->r->p++;
         *nr = 1;
-        *results = &valtype_tab[b];
+        *results = &wasm__valtypes[b];
         return 0;
     }
     idx = wasm__s33(c->r);
@@ -597,9 +293,9 @@ static int block_entry(wasm_compiler *c, blocktype *bt)
         return -1;
     if (c->dead)
         return 0;
-    materialize_locals(c);
+    wasm__materialize_locals(c);
     for (uint32_t i = c->sp - bt->np; i < c->sp; i++)
-        materialize(c, i);
+        wasm__materialize(c, i);
     return 0;
 }
 
@@ -609,7 +305,7 @@ static int open_block(wasm_compiler *c, int kind, const blocktype *bt)
 
     if (!f)
         return -1;
-    label(c);
+    wasm__label(c);
     f->start = c->len;
     return 0;
 }
@@ -644,39 +340,39 @@ static size_t emit_cond_branch(wasm_compiler *c, cval *cond, int negate)
     size_t pos;
     int op;
 
-    if (cond->kind == K_HOME && c->last_cmp >= 0 && retargetable(c, cond)) {
+    if (cond->kind == K_HOME && c->last_cmp >= 0 && wasm__retargetable(c, cond)) {
         int cmp = c->last_cmp;
         uint16_t a = c->cmp_a, b = c->cmp_b;
         int32_t imm = c->cmp_imm;
         c->len = c->last; /* undo the compare */
         if (cmp == OP_I32_EQZ || cmp == OP_I64_EQZ) {
             if (cmp == OP_I32_EQZ) {
-                pos = emit(c, negate ? OP_BR_NZ : OP_BR_Z, 16);
-                put16(c, pos + 8, a);
+                pos = wasm__emit(c, negate ? OP_BR_NZ : OP_BR_Z, 16);
+                wasm__put16(c, pos + 8, a);
                 return pos + 12;
             }
-            pos = emit(c, negate ? OP_BR_I64_NE_I : OP_BR_I64_EQ_I, 24);
-            put16(c, pos + 8, a);
+            pos = wasm__emit(c, negate ? OP_BR_I64_NE_I : OP_BR_I64_EQ_I, 24);
+            wasm__put16(c, pos + 8, a);
             return pos + 12;
         }
         c->last_cmp = cmp;
         op = fused_branch_op(c, negate);
         if (op >= OP_BR_I32_EQ_I && op <= OP_BR_I32_GE_U_I) {
-            pos = emit(c, op, 24);
-            put32(c, pos + 16, (uint32_t)imm);
+            pos = wasm__emit(c, op, 24);
+            wasm__put32(c, pos + 16, (uint32_t)imm);
         } else if (op >= OP_BR_I64_EQ_I && op <= OP_BR_I64_GE_U_I) {
-            pos = emit(c, op, 24);
-            put32(c, pos + 16, (uint32_t)imm);
+            pos = wasm__emit(c, op, 24);
+            wasm__put32(c, pos + 16, (uint32_t)imm);
         } else {
-            pos = emit(c, op, 16);
-            put16(c, pos + 10, b);
+            pos = wasm__emit(c, op, 16);
+            wasm__put16(c, pos + 10, b);
         }
-        put16(c, pos + 8, a);
+        wasm__put16(c, pos + 8, a);
         return pos + 12;
     }
     uint16_t s = wasm__src(c, cond);
-    pos = emit(c, negate ? OP_BR_Z : OP_BR_NZ, 16);
-    put16(c, pos + 8, s);
+    pos = wasm__emit(c, negate ? OP_BR_Z : OP_BR_NZ, 16);
+    wasm__put16(c, pos + 8, s);
     return pos + 12;
 }
 
@@ -708,7 +404,7 @@ static int check_results(wasm_compiler *c, cframe *f)
                        "returns %u", c->sp - f->height, f->nresults);
     if (!c->dead && f->kind != F_FUNC) {
         for (uint32_t i = f->height; i < c->sp; i++)
-            materialize(c, i);
+            wasm__materialize(c, i);
     }
     return 0;
 }
@@ -723,13 +419,13 @@ static int op_else(wasm_compiler *c)
     if (check_results(c, f) < 0)
         return -1;
     if (!c->dead) {
-        pos = emit(c, OP_BR, 16);
+        pos = wasm__emit(c, OP_BR, 16);
         link_branch(c, f, pos + 8);
     }
     if (!f->entry_dead) {
         set_live(c);
         if (f->else_field >= 0)
-            put32(c, (size_t)f->else_field,
+            wasm__put32(c, (size_t)f->else_field,
                   (uint32_t)(int32_t)((int64_t)c->len - f->else_field));
     }
     f->else_field = -1;
@@ -737,8 +433,8 @@ static int op_else(wasm_compiler *c)
     f->unreachable = 0;
     c->sp = f->height;
     for (uint32_t i = 0; i < f->nparams; i++)
-        push_entry(c, f->params[i]);
-    label(c);
+        wasm__push_entry(c, f->params[i]);
+    wasm__label(c);
     return 0;
 }
 
@@ -764,13 +460,13 @@ static int op_end(wasm_compiler *c)
     if (live)
         set_live(c);
     if (f->kind == F_IF && f->else_field >= 0)
-        put32(c, (size_t)f->else_field, (uint32_t)(int32_t)((int64_t)c->len - f->else_field));
+        wasm__put32(c, (size_t)f->else_field, (uint32_t)(int32_t)((int64_t)c->len - f->else_field));
     bind_end(c, f);
-    label(c);
+    wasm__label(c);
     c->sp = f->height;
     c->nframes--;
     for (uint32_t i = 0; i < f->nresults; i++)
-        push_entry(c, f->results[i]);
+        wasm__push_entry(c, f->results[i]);
     if (!live && !c->dead) { /* unreachable after the block */
         c->dead = 1;
         c->dead_start = c->len;
@@ -818,8 +514,8 @@ static int op_br_if(wasm_compiler *c)
     } else { /* skip over the moves and the branch when the condition fails */
         field = emit_cond_branch(c, &cond, 1);
         emit_br(c, f);
-        put32(c, field, (uint32_t)(int32_t)((int64_t)c->len - (int64_t)field));
-        label(c);
+        wasm__put32(c, field, (uint32_t)(int32_t)((int64_t)c->len - (int64_t)field));
+        wasm__label(c);
     }
     return 0;
 }
@@ -863,9 +559,9 @@ static int op_br_table(wasm_compiler *c)
             if (targets[i]->kind == F_FUNC)
                 protect_results(c);
         }
-        pos = emit(c, OP_BR_TABLE, (16 + 4 * ((size_t)n + 1) + 7) & ~(size_t)7);
-        put16(c, pos + 8, s);
-        put32(c, pos + 12, n);
+        pos = wasm__emit(c, OP_BR_TABLE, (16 + 4 * ((size_t)n + 1) + 7) & ~(size_t)7);
+        wasm__put16(c, pos + 8, s);
+        wasm__put32(c, pos + 12, n);
         for (uint32_t i = 0; i <= n; i++) {
             size_t field = pos + 16 + 4 * (size_t)i;
             cframe *f = targets[i];
@@ -873,8 +569,8 @@ static int op_br_table(wasm_compiler *c)
                 link_branch(c, f, field);
                 continue;
             }
-            put32(c, field, (uint32_t)(int32_t)((int64_t)c->len - (int64_t)field));
-            label(c);
+            wasm__put32(c, field, (uint32_t)(int32_t)((int64_t)c->len - (int64_t)field));
+            wasm__label(c);
             emit_br(c, f);
         }
     }
@@ -904,7 +600,7 @@ static int op_local_get(wasm_compiler *c)
 
     if (read_local(c, &x) < 0)
         return -1;
-    v = push_entry(c, c->ltypes[x]);
+    v = wasm__push_entry(c, c->ltypes[x]);
     v->kind = K_LOCAL;
     v->slot = c->lslot[x];
     c->pending++;
@@ -923,18 +619,18 @@ static int op_local_set(wasm_compiler *c, int tee)
     s = c->lslot[x];
     if (c->dead || (v.kind == K_LOCAL && v.slot == s)) {
         /* nothing to do */
-    } else if (retargetable(c, &v) && !local_conflicts(c, s, 0)) {
-        put16(c, c->last_dst, s);
+    } else if (wasm__retargetable(c, &v) && !wasm__local_conflicts(c, s, 0)) {
+        wasm__put16(c, c->last_dst, s);
         c->last_dst = 0;
         v.kind = K_LOCAL;
         v.slot = s;
     } else {
-        local_conflicts(c, s, 1);
-        emit_move(c, s, &v);
+        wasm__local_conflicts(c, s, 1);
+        wasm__emit_move(c, s, &v);
         c->last_dst = 0;
     }
     if (tee) {
-        cval *t = push_entry(c, v.type);
+        cval *t = wasm__push_entry(c, v.type);
         t->kind = v.kind;
         t->slot = v.kind == K_HOME ? t->home : v.slot;
         t->k = v.k;
@@ -962,7 +658,7 @@ static int op_global_get(wasm_compiler *c)
     if (read_global(c, &x) < 0)
         return -1;
     t = c->m->globals[x].type.type;
-    emit_imm(c, t == WASM_V128 ? OP_GLOBAL_GET2 : OP_GLOBAL_GET, wasm__push(c, t), 0, x);
+    wasm__emit_imm(c, t == WASM_V128 ? OP_GLOBAL_GET2 : OP_GLOBAL_GET, wasm__push(c, t), 0, x);
     return 0;
 }
 
@@ -981,10 +677,10 @@ static int op_global_set(wasm_compiler *c)
     if (wasm__pop(c, t, &v) < 0)
         return -1;
     uint16_t s = wasm__src(c, &v);
-    pos = emit(c, t == WASM_V128 ? OP_GLOBAL_SET2 : wasm__is_ref(t) ? OP_GLOBAL_SET_REF
+    pos = wasm__emit(c, t == WASM_V128 ? OP_GLOBAL_SET2 : wasm__is_ref(t) ? OP_GLOBAL_SET_REF
                                                                      : OP_GLOBAL_SET, 16);
-    put16(c, pos + 8, s);
-    put32(c, pos + 12, x);
+    wasm__put16(c, pos + 8, s);
+    wasm__put32(c, pos + 12, x);
     return 0;
 }
 
@@ -1097,28 +793,28 @@ static int op_numeric(wasm_compiler *c, const numop *n)
             return 0;
         int is64 = n->a == I64;
         /* an immediate operand, when the form exists and the constant fits */
-        if (n->imm && b.kind == K_CONST && (!is64 || fits32(b.k))) {
+        if (n->imm && b.kind == K_CONST && (!is64 || wasm__fits32(b.k))) {
             uint32_t k = (uint32_t)b.k;
             if (n->flags & SHIFT)
                 k &= is64 ? 63 : 31;
             uint16_t s = wasm__src(c, &a);
-            emit_imm(c, n->imm, d, s, k);
+            wasm__emit_imm(c, n->imm, d, s, k);
             if (n->flags & CMP)
                 note_cmp(c, n->imm, s, 0, (int32_t)k);
             return 0;
         }
-        if (n->imm && a.kind == K_CONST && (!is64 || fits32(a.k)) && (n->flags & (COMM | CMP))) {
+        if (n->imm && a.kind == K_CONST && (!is64 || wasm__fits32(a.k)) && (n->flags & (COMM | CMP))) {
             int op = (n->flags & CMP) ? swapped_cmp(n->op) : n->op;
             int imm = (n->flags & CMP) ? op + (OP_I32_EQ_I - OP_I32_EQ) : n->imm;
             if (is64 && (n->flags & CMP))
                 imm = op + (OP_I64_EQ_I - OP_I64_EQ);
-            emit_imm(c, imm, d, b.slot, (uint32_t)a.k);
+            wasm__emit_imm(c, imm, d, b.slot, (uint32_t)a.k);
             if (n->flags & CMP)
                 note_cmp(c, imm, b.slot, 0, (int32_t)a.k);
             return 0;
         }
         uint16_t sa = wasm__src(c, &a), sb = wasm__src(c, &b);
-        emit_bin(c, n->op, d, sa, sb);
+        wasm__emit_bin(c, n->op, d, sa, sb);
         if (n->flags & CMP)
             note_cmp(c, n->op, sa, sb, 0);
         return 0;
@@ -1126,7 +822,7 @@ static int op_numeric(wasm_compiler *c, const numop *n)
     if (wasm__pop(c, n->a, &a) < 0)
         return -1;
     if (!n->op) { /* a change of type only */
-        cval *v = push_entry(c, n->r);
+        cval *v = wasm__push_entry(c, n->r);
         v->kind = a.kind;
         v->slot = a.kind == K_HOME ? v->home : a.slot;
         v->k = n->r == I32 || n->r == F32 ? (uint64_t)(int64_t)(int32_t)a.k : a.k;
@@ -1138,37 +834,13 @@ static int op_numeric(wasm_compiler *c, const numop *n)
     if (c->dead)
         return 0;
     uint16_t s = wasm__src(c, &a);
-    emit_un(c, n->op, d, s);
+    wasm__emit_un(c, n->op, d, s);
     if (n->op == OP_I32_EQZ || n->op == OP_I64_EQZ)
         note_cmp(c, n->op, s, 0, 0);
     return 0;
 }
 
 /* ---- memory ---- */
-
-/* A memarg: alignment (<= natural), memory index (multi-memory), offset. */
-int wasm__memarg(wasm_compiler *c, uint32_t natural, uint32_t *mem, uint64_t *offset)
-{
-    uint32_t align = wasm__u32(c->r);
-
-    *mem = 0;
-    if (align & 0x40) {
-        if (!(c->m->features & WASM_FEATURE_MULTI_MEMORY))
-            return FAIL(c, "malformed memop flags: alignment 0x%x", align);
-        align &= ~0x40u;
-        *mem = wasm__u32(c->r);
-    }
-    if (c->r->failed)
-        return -1;
-    if (*mem >= c->m->nmems)
-        return FAIL(c, "unknown memory %u", *mem);
-    *offset = c->m->mems[*mem].is64 ? wasm__u64(c->r) : wasm__u32(c->r);
-    if (c->r->failed)
-        return -1;
-    if (align >= 32 || (1u << align) > natural)
-        return FAIL(c, "alignment must not be larger than natural");
-    return 0;
-}
 
 static uint8_t addr_type(wasm_compiler *c, uint32_t mem)
 {
@@ -1198,16 +870,16 @@ static int op_load(wasm_compiler *c, uint8_t opcode)
     d = wasm__push(c, loads[k].type);
     s = wasm__src(c, &a);
     if (mem == 0 && !c->m->mems[0].is64) {
-        pos = emit(c, loads[k].op, 16);
-        put32(c, pos + 12, (uint32_t)off);
+        pos = wasm__emit(c, loads[k].op, 16);
+        wasm__put32(c, pos + 12, (uint32_t)off);
     } else {
-        pos = emit(c, OP_LOAD_X, 24);
-        put16(c, pos + 12, (uint16_t)k);
-        put16(c, pos + 14, (uint16_t)mem);
-        put64(c, pos + 16, off);
+        pos = wasm__emit(c, OP_LOAD_X, 24);
+        wasm__put16(c, pos + 12, (uint16_t)k);
+        wasm__put16(c, pos + 14, (uint16_t)mem);
+        wasm__put64(c, pos + 16, off);
     }
-    put16(c, pos + 8, d);
-    put16(c, pos + 10, s);
+    wasm__put16(c, pos + 8, d);
+    wasm__put16(c, pos + 10, s);
     c->last_dst = pos + 8;
     return 0;
 }
@@ -1233,16 +905,16 @@ static int op_store(wasm_compiler *c, uint8_t opcode)
     sa = wasm__src(c, &a);
     sv = wasm__src(c, &v);
     if (mem == 0 && !c->m->mems[0].is64) {
-        pos = emit(c, stores[k].op, 16);
-        put32(c, pos + 12, (uint32_t)off);
+        pos = wasm__emit(c, stores[k].op, 16);
+        wasm__put32(c, pos + 12, (uint32_t)off);
     } else {
-        pos = emit(c, OP_STORE_X, 24);
-        put16(c, pos + 12, (uint16_t)k);
-        put16(c, pos + 14, (uint16_t)mem);
-        put64(c, pos + 16, off);
+        pos = wasm__emit(c, OP_STORE_X, 24);
+        wasm__put16(c, pos + 12, (uint16_t)k);
+        wasm__put16(c, pos + 14, (uint16_t)mem);
+        wasm__put64(c, pos + 16, off);
     }
-    put16(c, pos + 8, sa);
-    put16(c, pos + 10, sv);
+    wasm__put16(c, pos + 8, sa);
+    wasm__put16(c, pos + 10, sv);
     return 0;
 }
 
@@ -1272,12 +944,12 @@ static int op_memory_size(wasm_compiler *c)
         return -1;
     uint16_t d = wasm__push(c, addr_type(c, mem));
     if (mem == 0) {
-        pos = emit(c, OP_MEMORY_SIZE, 16);
+        pos = wasm__emit(c, OP_MEMORY_SIZE, 16);
     } else {
-        pos = emit(c, OP_MEMORY_SIZE_X, 16);
-        put32(c, pos + 12, mem);
+        pos = wasm__emit(c, OP_MEMORY_SIZE_X, 16);
+        wasm__put32(c, pos + 12, mem);
     }
-    put16(c, pos + 8, d);
+    wasm__put16(c, pos + 8, d);
     c->last_dst = pos + 8;
     return 0;
 }
@@ -1292,10 +964,10 @@ static int op_memory_grow(wasm_compiler *c)
         return -1;
     uint16_t d = wasm__push(c, addr_type(c, mem));
     uint16_t s = wasm__src(c, &n);
-    pos = emit(c, mem == 0 && !c->m->mems[0].is64 ? OP_MEMORY_GROW : OP_MEMORY_GROW_X, 16);
-    put16(c, pos + 8, d);
-    put16(c, pos + 10, s);
-    put32(c, pos + 12, mem);
+    pos = wasm__emit(c, mem == 0 && !c->m->mems[0].is64 ? OP_MEMORY_GROW : OP_MEMORY_GROW_X, 16);
+    wasm__put16(c, pos + 8, d);
+    wasm__put16(c, pos + 10, s);
+    wasm__put32(c, pos + 12, mem);
     c->last_dst = pos + 8;
     return 0;
 }
@@ -1309,11 +981,11 @@ static int call_args(wasm_compiler *c, const wasm_functype *t, uint16_t *base)
 
     for (uint32_t i = t->nparams; i-- > 0;) {
         if (c->sp > c->frames[c->nframes - 1].height) /* materialize before popping */
-            materialize(c, c->sp - 1);
+            wasm__materialize(c, c->sp - 1);
         if (wasm__pop(c, t->params[i], &v) < 0)
             return -1;
     }
-    *base = (uint16_t)next_home(c);
+    *base = (uint16_t)wasm__next_home(c);
     return 0;
 }
 
@@ -1347,14 +1019,14 @@ static int op_call(wasm_compiler *c, int tail)
     if ((tail && check_tail_results(c, t) < 0) || call_args(c, t, &base) < 0)
         return -1;
     if (f >= c->m->nfunc_imports) {
-        pos = emit(c, tail ? OP_RETURN_CALL : OP_CALL, 24);
+        pos = wasm__emit(c, tail ? OP_RETURN_CALL : OP_CALL, 24);
         const wasm_code_func *cf = &c->m->code_funcs[f - c->m->nfunc_imports];
         memcpy(c->code + pos + 16, &cf, sizeof cf);
     } else {
-        pos = emit(c, tail ? OP_RETURN_CALL_FUNC : OP_CALL_FUNC, 24);
-        put32(c, pos + 12, f);
+        pos = wasm__emit(c, tail ? OP_RETURN_CALL_FUNC : OP_CALL_FUNC, 24);
+        wasm__put32(c, pos + 12, f);
     }
-    put16(c, pos + 8, base);
+    wasm__put16(c, pos + 8, base);
     if (tail)
         set_dead(c);
     else
@@ -1384,11 +1056,11 @@ static int op_call_indirect(wasm_compiler *c, int tail)
     e = wasm__src(c, &elem);
     if ((tail && check_tail_results(c, t) < 0) || call_args(c, t, &base) < 0)
         return -1;
-    pos = emit(c, tail ? OP_RETURN_CALL_INDIRECT : OP_CALL_INDIRECT, 24);
-    put16(c, pos + 8, base);
-    put16(c, pos + 10, e);
-    put32(c, pos + 12, table);
-    put32(c, pos + 16, c->m->canon[ti]);
+    pos = wasm__emit(c, tail ? OP_RETURN_CALL_INDIRECT : OP_CALL_INDIRECT, 24);
+    wasm__put16(c, pos + 8, base);
+    wasm__put16(c, pos + 10, e);
+    wasm__put32(c, pos + 12, table);
+    wasm__put32(c, pos + 16, c->m->canon[ti]);
     if (tail)
         set_dead(c);
     else
@@ -1418,7 +1090,7 @@ static int op_select(wasm_compiler *c, int typed)
         uint32_t n = wasm__u32(c->r);
         if (!c->r->failed && n != 1)
             return FAIL(c, "invalid result arity: select takes one type");
-        t = valtype_tab[wasm__u8(c->r)];
+        t = wasm__valtypes[wasm__u8(c->r)];
         if (!c->r->failed && !t)
             return FAIL(c, "malformed value type");
     }
@@ -1432,11 +1104,11 @@ static int op_select(wasm_compiler *c, int typed)
     }
     uint16_t d = wasm__push(c, t);
     uint16_t sa = wasm__src(c, &a), sb = wasm__src(c, &b), sc = wasm__src(c, &cond);
-    pos = emit(c, t == WASM_V128 ? OP_SELECT2 : OP_SELECT, 16);
-    put16(c, pos + 8, d);
-    put16(c, pos + 10, sa);
-    put16(c, pos + 12, sb);
-    put16(c, pos + 14, sc);
+    pos = wasm__emit(c, t == WASM_V128 ? OP_SELECT2 : OP_SELECT, 16);
+    wasm__put16(c, pos + 8, d);
+    wasm__put16(c, pos + 10, sa);
+    wasm__put16(c, pos + 12, sb);
+    wasm__put16(c, pos + 14, sc);
     c->last_dst = pos + 8;
     return 0;
 }
@@ -1453,15 +1125,15 @@ static int op_ref(wasm_compiler *c, uint8_t opcode)
             return -1;
         if (!wasm__is_ref(t))
             return FAIL(c, "malformed reference type 0x%02x", t);
-        push_const(c, t, 0);
+        wasm__push_const(c, t, 0);
         return 0;
     }
     case 0xd1: /* ref.is_null */
         if (wasm__pop(c, T_ANY, &v) < 0)
             return -1;
         if (v.type != T_ANY && !wasm__is_ref(v.type))
-            return FAIL(c, "type mismatch: ref.is_null of %s", type_name(v.type));
-        emit_un(c, OP_REF_IS_NULL, wasm__push(c, WASM_I32), wasm__src(c, &v));
+            return FAIL(c, "type mismatch: ref.is_null of %s", wasm__type_name(v.type));
+        wasm__emit_un(c, OP_REF_IS_NULL, wasm__push(c, WASM_I32), wasm__src(c, &v));
         return 0;
     default: /* ref.func */
         f = wasm__u32(c->r);
@@ -1471,7 +1143,7 @@ static int op_ref(wasm_compiler *c, uint8_t opcode)
             return FAIL(c, "unknown function %u", f);
         if (!(c->m->declared[f >> 3] & (1u << (f & 7))))
             return FAIL(c, "undeclared function reference %u", f);
-        emit_imm(c, OP_REF_FUNC, wasm__push(c, WASM_FUNCREF), 0, f);
+        wasm__emit_imm(c, OP_REF_FUNC, wasm__push(c, WASM_FUNCREF), 0, f);
         return 0;
     }
 }
@@ -1489,16 +1161,16 @@ static int op_table_get_set(wasm_compiler *c, int set)
         if (wasm__pop(c, et, &v) < 0 || wasm__pop(c, I32, &i) < 0)
             return -1;
         uint16_t si = wasm__src(c, &i), sv = wasm__src(c, &v);
-        pos = emit(c, OP_TABLE_SET, 16);
-        put16(c, pos + 8, si);
-        put16(c, pos + 10, sv);
-        put32(c, pos + 12, t);
+        pos = wasm__emit(c, OP_TABLE_SET, 16);
+        wasm__put16(c, pos + 8, si);
+        wasm__put16(c, pos + 10, sv);
+        wasm__put32(c, pos + 12, t);
         return 0;
     }
     if (wasm__pop(c, I32, &i) < 0)
         return -1;
     uint16_t d = wasm__push(c, et);
-    emit_imm(c, OP_TABLE_GET, d, wasm__src(c, &i), t);
+    wasm__emit_imm(c, OP_TABLE_GET, d, wasm__src(c, &i), t);
     return 0;
 }
 
@@ -1506,13 +1178,13 @@ static int op_table_get_set(wasm_compiler *c, int set)
 static void emit3(wasm_compiler *c, int op, cval *x, cval *y, cval *z, uint32_t i1, uint32_t i2)
 {
     uint16_t sx = wasm__src(c, x), sy = wasm__src(c, y), sz = wasm__src(c, z);
-    size_t pos = emit(c, op, 24);
+    size_t pos = wasm__emit(c, op, 24);
 
-    put16(c, pos + 8, sx);
-    put16(c, pos + 10, sy);
-    put16(c, pos + 12, sz);
-    put32(c, pos + 16, i1);
-    put32(c, pos + 20, i2);
+    wasm__put16(c, pos + 8, sx);
+    wasm__put16(c, pos + 10, sy);
+    wasm__put16(c, pos + 12, sz);
+    wasm__put32(c, pos + 16, i1);
+    wasm__put32(c, pos + 20, i2);
 }
 
 static int data_index(wasm_compiler *c, uint32_t *seg)
@@ -1554,8 +1226,8 @@ static int op_bulk(wasm_compiler *c, uint32_t sub)
     case 9: /* data.drop */
         if (data_index(c, &a) < 0)
             return -1;
-        pos = emit(c, OP_DATA_DROP, 16);
-        put32(c, pos + 12, a);
+        pos = wasm__emit(c, OP_DATA_DROP, 16);
+        wasm__put32(c, pos + 12, a);
         return 0;
     case 10: { /* memory.copy dst src */
         if (memory_index(c, &a) < 0 || memory_index(c, &b) < 0)
@@ -1587,8 +1259,8 @@ static int op_bulk(wasm_compiler *c, uint32_t sub)
     case 13: /* elem.drop */
         if (elem_index(c, &a) < 0)
             return -1;
-        pos = emit(c, OP_ELEM_DROP, 16);
-        put32(c, pos + 12, a);
+        pos = wasm__emit(c, OP_ELEM_DROP, 16);
+        wasm__put32(c, pos + 12, a);
         return 0;
     case 14: /* table.copy dst src */
         if (read_table(c, &a) < 0 || read_table(c, &b) < 0)
@@ -1605,18 +1277,18 @@ static int op_bulk(wasm_compiler *c, uint32_t sub)
             return -1;
         uint16_t d = wasm__push(c, I32);
         uint16_t sy = wasm__src(c, &y), sz = wasm__src(c, &z);
-        pos = emit(c, OP_TABLE_GROW, 24);
-        put16(c, pos + 8, d);
-        put16(c, pos + 10, sy);
-        put16(c, pos + 12, sz);
-        put32(c, pos + 16, a);
+        pos = wasm__emit(c, OP_TABLE_GROW, 24);
+        wasm__put16(c, pos + 8, d);
+        wasm__put16(c, pos + 10, sy);
+        wasm__put16(c, pos + 12, sz);
+        wasm__put32(c, pos + 16, a);
         c->last_dst = pos + 8;
         return 0;
     }
     case 16: /* table.size */
         if (read_table(c, &a) < 0)
             return -1;
-        emit_imm(c, OP_TABLE_SIZE, wasm__push(c, I32), 0, a);
+        wasm__emit_imm(c, OP_TABLE_SIZE, wasm__push(c, I32), 0, a);
         return 0;
     case 17: /* table.fill */
         if (read_table(c, &a) < 0 || wasm__pop(c, I32, &z) < 0 ||
@@ -1633,10 +1305,10 @@ static int op_bulk(wasm_compiler *c, uint32_t sub)
 static int op_const(wasm_compiler *c, uint8_t opcode)
 {
     switch (opcode) {
-    case 0x41: push_const(c, I32, (uint64_t)(int64_t)wasm__s32(c->r)); break;
-    case 0x42: push_const(c, I64, (uint64_t)wasm__s64(c->r)); break;
-    case 0x43: push_const(c, F32, (uint64_t)(int64_t)(int32_t)wasm__fixed32(c->r)); break;
-    default: push_const(c, F64, wasm__fixed64(c->r)); break;
+    case 0x41: wasm__push_const(c, I32, (uint64_t)(int64_t)wasm__s32(c->r)); break;
+    case 0x42: wasm__push_const(c, I64, (uint64_t)wasm__s64(c->r)); break;
+    case 0x43: wasm__push_const(c, F32, (uint64_t)(int64_t)(int32_t)wasm__fixed32(c->r)); break;
+    default: wasm__push_const(c, F64, wasm__fixed64(c->r)); break;
     }
     return c->r->failed ? -1 : 0;
 }
@@ -1651,7 +1323,7 @@ static int instruction(wasm_compiler *c)
         return -1;
     switch (op) {
     case 0x00: /* unreachable */
-        emit(c, OP_UNREACHABLE, 8);
+        wasm__emit(c, OP_UNREACHABLE, 8);
         set_dead(c);
         return 0;
     case 0x01: return 0; /* nop */
@@ -1680,7 +1352,7 @@ static int instruction(wasm_compiler *c)
     case 0x1a: /* drop */
         if (wasm__pop(c, T_ANY, &v) < 0)
             return -1;
-        label(c); /* its value is gone: nothing may be retargeted to it */
+        wasm__label(c); /* its value is gone: nothing may be retargeted to it */
         return 0;
     case 0x1b: return op_select(c, 0);
     case 0x1c: return op_select(c, 1);
@@ -1753,7 +1425,7 @@ static int read_locals(wasm_compiler *c, const wasm_functype *t)
         uint8_t ty = wasm__u8(c->r);
         if (c->r->failed)
             return -1;
-        if (!valtype_tab[ty])
+        if (!wasm__valtypes[ty])
             return FAIL(c, "malformed value type 0x%02x", ty);
         for (uint32_t i = 0; i < k; i++) {
             c->ltypes[n] = ty;
@@ -1780,7 +1452,7 @@ int wasm__compile_func(wasm_compiler *c, uint32_t index, wasm_reader *r)
     c->sp = c->nframes = c->pending = 0;
     c->max_cells = 0;
     c->dead = 0;
-    label(c);
+    wasm__label(c);
     /* functions start at 8-byte boundaries (every instruction is a multiple) */
     cf->code_off = (uint32_t)c->len;
     cf->type = t;
@@ -1867,7 +1539,7 @@ int wasm__validate_constexpr(wasm_module *m, wasm_reader *r, uint8_t type,
         switch (op) {
         case 0x0b:
             if (sp != 1 || (stack[0] != type && stack[0] != T_ANY)) {
-                wasm__fail(r, "type mismatch: constant expression of %s expected", type_name(type));
+                wasm__fail(r, "type mismatch: constant expression of %s expected", wasm__type_name(type));
                 return -1;
             }
             out->len = (uint32_t)(r->p - out->code);

@@ -79,22 +79,44 @@ typedef struct wasm_compiler {
 
 #define NO_LAST ((size_t)-1)
 
-/* Shared with compile_simd.c */
+/* emit.c: appending instructions */
+extern const uint8_t wasm__valtypes[256]; /* t -> t for value types, else 0 */
 size_t wasm__emit(wasm_compiler *c, int op, size_t size);
 void wasm__put16(wasm_compiler *c, size_t at, uint16_t v);
 void wasm__put32(wasm_compiler *c, size_t at, uint32_t v);
 void wasm__put64(wasm_compiler *c, size_t at, uint64_t v);
-int wasm__pop(wasm_compiler *c, uint8_t type, cval *out);
-uint16_t wasm__push(wasm_compiler *c, uint8_t type);
-uint16_t wasm__src(wasm_compiler *c, cval *v);
+uint16_t wasm__get16(wasm_compiler *c, size_t at);
+uint32_t wasm__get32(wasm_compiler *c, size_t at);
+void wasm__emit_un(wasm_compiler *c, int op, uint16_t d, uint16_t s);              /* d = f(s) */
+void wasm__emit_bin(wasm_compiler *c, int op, uint16_t d, uint16_t a, uint16_t b); /* d = f(a, b) */
+void wasm__emit_imm(wasm_compiler *c, int op, uint16_t d, uint16_t a, uint32_t imm);
+void wasm__emit_move(wasm_compiler *c, uint16_t d, const cval *v);  /* slot d = v */
+int wasm__fits32(uint64_t k);          /* k is a sign-extended 32-bit value */
+void wasm__label(wasm_compiler *c);    /* code may jump here: nothing fuses across it */
+const char *wasm__type_name(uint8_t t);
 int wasm__memarg(wasm_compiler *c, uint32_t natural_align, uint32_t *mem, uint64_t *offset);
-int wasm__compile_simd(wasm_compiler *c);
 
+/* emit.c: the operand stack */
+uint32_t wasm__next_home(wasm_compiler *c);          /* the home of the next entry */
+cval *wasm__push_entry(wasm_compiler *c, uint8_t type);
+uint16_t wasm__push(wasm_compiler *c, uint8_t type); /* a value in its home; the slot */
+void wasm__push_const(wasm_compiler *c, uint8_t type, uint64_t k);
+int wasm__pop(wasm_compiler *c, uint8_t type, cval *out); /* T_ANY: any type */
+uint16_t wasm__src(wasm_compiler *c, cval *v);       /* the slot holding v (constants copied) */
+void wasm__materialize(wasm_compiler *c, uint32_t i);  /* entry i into its home */
+int wasm__local_conflicts(wasm_compiler *c, uint16_t s, int fix);
+void wasm__materialize_locals(wasm_compiler *c);
+int wasm__retargetable(wasm_compiler *c, const cval *v);
+
+/* compile.c */
 wasm_compiler *wasm__compiler_new(wasm_module *m);
 /* Validates and compiles the body of function `index`: r spans the body. */
 int wasm__compile_func(wasm_compiler *c, uint32_t index, wasm_reader *r);
 /* After the last section: moves the code into the module. */
 int wasm__compiler_finish(wasm_compiler *c, wasm_error *err);
 void wasm__compiler_free(wasm_compiler *c);
+
+/* compile_simd.c */
+int wasm__compile_simd(wasm_compiler *c);
 
 #endif

@@ -20,7 +20,7 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* ---- reading the binary format ---- */
+/* ---- reading the binary format (reader.c) ---- */
 
 /* A cursor over module bytes. Errors are sticky: after the first, every
    read returns 0 and `err` keeps the first message and offset. */
@@ -145,7 +145,12 @@ struct wasm_module {
     uint32_t npcmap;
 };
 
-int wasm__functype_eq(const wasm_functype *a, const wasm_functype *b);
+static inline int wasm__functype_eq(const wasm_functype *a, const wasm_functype *b)
+{
+    return a == b || (a->nparams == b->nparams && a->nresults == b->nresults &&
+                      memcmp(a->params, b->params, a->nparams) == 0 &&
+                      memcmp(a->results, b->results, a->nresults) == 0);
+}
 #define wasm__is_ref wasm_is_ref
 
 /* Validates a constant expression of type `type` at r (through `end`); it
