@@ -847,6 +847,23 @@ static uint8_t addr_type(wasm_compiler *c, uint32_t mem)
     return c->m->mems[mem].is64 ? I64 : I32;
 }
 
+/* An address computed by the i32.add (or sub) of a constant that was just
+   emitted, with nothing else using its result: the add folds into the
+   access, which then computes (u32)(src + k) + offset itself. */
+static int fused_addend(wasm_compiler *c, const cval *a, uint16_t *src, uint32_t *k)
+{
+    if (a->kind != K_HOME || (c->last_op != OP_I32_ADD_I && c->last_op != OP_I32_SUB_I) ||
+        !wasm__retargetable(c, a))
+        return 0;
+    *src = wasm__get16(c, c->last + 10);
+    *k = wasm__get32(c, c->last + 12);
+    if (c->last_op == OP_I32_SUB_I)
+        *k = 0u - *k;
+    c->len = c->last;
+    wasm__label(c);
+    return 1;
+}
+
 /* loads 0x28 to 0x35 */
 static int op_load(wasm_compiler *c, uint8_t opcode)
 {
@@ -868,8 +885,12 @@ static int op_load(wasm_compiler *c, uint8_t opcode)
         wasm__pop(c, addr_type(c, mem), &a) < 0)
         return -1;
     d = wasm__push(c, loads[k].type);
-    s = wasm__src(c, &a);
-    if (mem == 0 && !c->m->mems[0].is64) {
+    uint32_t addend;
+    if (mem == 0 && !c->m->mems[0].is64 && fused_addend(c, &a, &s, &addend)) {
+        pos = wasm__emit(c, loads[k].op - OP_LOAD_32 + OP_LOAD_32_K, 24);
+        wasm__put32(c, pos + 12, (uint32_t)off);
+        wasm__put32(c, pos + 16, addend);
+    } else if (s = wasm__src(c, &a), mem == 0 && !c->m->mems[0].is64) {
         pos = wasm__emit(c, loads[k].op, 16);
         wasm__put32(c, pos + 12, (uint32_t)off);
     } else {
@@ -902,9 +923,16 @@ static int op_store(wasm_compiler *c, uint8_t opcode)
     if (wasm__memarg(c, stores[k].size, &mem, &off) < 0 ||
         wasm__pop(c, stores[k].type, &v) < 0 || wasm__pop(c, addr_type(c, mem), &a) < 0)
         return -1;
-    sa = wasm__src(c, &a);
+    uint32_t addend;
+    int fused = mem == 0 && !c->m->mems[0].is64 && fused_addend(c, &a, &sa, &addend);
+    if (!fused)
+        sa = wasm__src(c, &a);
     sv = wasm__src(c, &v);
-    if (mem == 0 && !c->m->mems[0].is64) {
+    if (fused) {
+        pos = wasm__emit(c, stores[k].op - OP_STORE_8 + OP_STORE_8_K, 24);
+        wasm__put32(c, pos + 12, (uint32_t)off);
+        wasm__put32(c, pos + 16, addend);
+    } else if (mem == 0 && !c->m->mems[0].is64) {
         pos = wasm__emit(c, stores[k].op, 16);
         wasm__put32(c, pos + 12, (uint32_t)off);
     } else {
@@ -1103,6 +1131,24 @@ static int op_select(wasm_compiler *c, int typed)
             return FAIL(c, "type mismatch: select without a type on references");
     }
     uint16_t d = wasm__push(c, t);
+    int ka = a.kind == K_CONST && wasm__fits32(a.k), kb = b.kind == K_CONST && wasm__fits32(b.k);
+    if ((ka || kb) && cond.kind != K_CONST) { /* constants as immediates */
+        uint16_t sc = wasm__src(c, &cond);
+        uint16_t sr = ka && kb ? 0 : ka ? wasm__src(c, &b) : wasm__src(c, &a);
+        pos = wasm__emit(c, ka && kb ? OP_SELECT_KK : ka ? OP_SELECT_KR : OP_SELECT_RK, 24);
+        wasm__put16(c, pos + 8, d);
+        if (ka && kb) {
+            wasm__put16(c, pos + 10, sc);
+            wasm__put32(c, pos + 12, (uint32_t)a.k);
+            wasm__put32(c, pos + 16, (uint32_t)b.k);
+        } else {
+            wasm__put16(c, pos + 10, sr);
+            wasm__put16(c, pos + 12, sc);
+            wasm__put32(c, pos + 16, (uint32_t)(ka ? a.k : b.k));
+        }
+        c->last_dst = pos + 8;
+        return 0;
+    }
     uint16_t sa = wasm__src(c, &a), sb = wasm__src(c, &b), sc = wasm__src(c, &cond);
     pos = wasm__emit(c, t == WASM_V128 ? OP_SELECT2 : OP_SELECT, 16);
     wasm__put16(c, pos + 8, d);

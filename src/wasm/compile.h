@@ -72,6 +72,7 @@ typedef struct wasm_compiler {
     /* the last instruction, for fusing */
     size_t last;               /* its offset, or NO_LAST after a label */
     size_t last_dst;           /* offset of its destination field, or 0 */
+    int last_op;               /* its op number */
     int last_cmp;              /* it was a compare (op number), or -1 */
     uint16_t cmp_a, cmp_b;
     int32_t cmp_imm;

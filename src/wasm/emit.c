@@ -73,6 +73,7 @@ size_t wasm__emit(wasm_compiler *c, int op, size_t size)
     if (op_flags[op])
         add_map(c, pos);
     c->last = pos;
+    c->last_op = op;
     c->last_dst = 0;
     c->last_cmp = -1;
     return pos;

@@ -59,6 +59,14 @@ static const wasm_memory no_memory;
                                      D.field = conv v_; NEXT(16); } while (0)
 #define STORE(T, n, field) do { T v_ = (T)R(10).field; memcpy(mem + EA(8, n), &v_, n); \
                                 NEXT(16); } while (0)
+/* the fused forms: the address is (u32)(slot + k32@16) + offset32 */
+#define EA_K(a, n) ({ uint64_t ea_ = (uint64_t)(uint32_t)(R(a).u32 + U32(16)) + U32(12); \
+                      if (unlikely(ea_ + (n) > memsize)) { TRAP(WASM_TRAP_MEMORY_OOB); } \
+                      ea_; })
+#define LOAD_K(T, n, field, conv) do { T v_; memcpy(&v_, mem + EA_K(10, n), n); \
+                                       D.field = conv v_; NEXT(24); } while (0)
+#define STORE_K(T, n, field) do { T v_ = (T)R(10).field; memcpy(mem + EA_K(8, n), &v_, n); \
+                                  NEXT(24); } while (0)
 
 #define BRANCH_IF(cond, field, size) do { if (cond) JUMP(field); else NEXT(size); } while (0)
 #define CMP_BR(type, op) BRANCH_IF(R(8).type op R(10).type, 12, 16)
@@ -353,6 +361,9 @@ L_SELECT2: {
         fp[U16(8) + 1] = hi;
         NEXT(16);
     }
+L_SELECT_KK: D.i64 = R(10).u32 ? I32I(12) : I32I(16); NEXT(24);
+L_SELECT_KR: D = R(12).u32 ? (wasm_cell){ .i64 = I32I(16) } : R(10); NEXT(24);
+L_SELECT_RK: D = R(12).u32 ? R(10) : (wasm_cell){ .i64 = I32I(16) }; NEXT(24);
 L_GLOBAL_GET: D = inst->globals[U32(12)]->val[0]; NEXT(16);
 L_GLOBAL_GET2: {
         const wasm_global *g = inst->globals[U32(12)];
@@ -451,6 +462,22 @@ L_STORE_8: STORE(uint8_t, 1, u32);
 L_STORE_16: STORE(uint16_t, 2, u32);
 L_STORE_32: STORE(uint32_t, 4, u32);
 L_STORE_64: STORE(uint64_t, 8, u64);
+L_LOAD_32_K: LOAD_K(uint32_t, 4, u32, );
+L_LOAD_64_K: LOAD_K(uint64_t, 8, u64, );
+L_LOAD_I32_8S_K: LOAD_K(int8_t, 1, i32, (int32_t));
+L_LOAD_I32_8U_K: LOAD_K(uint8_t, 1, u32, (uint32_t));
+L_LOAD_I32_16S_K: LOAD_K(int16_t, 2, i32, (int32_t));
+L_LOAD_I32_16U_K: LOAD_K(uint16_t, 2, u32, (uint32_t));
+L_LOAD_I64_8S_K: LOAD_K(int8_t, 1, i64, (int64_t));
+L_LOAD_I64_8U_K: LOAD_K(uint8_t, 1, u64, (uint64_t));
+L_LOAD_I64_16S_K: LOAD_K(int16_t, 2, i64, (int64_t));
+L_LOAD_I64_16U_K: LOAD_K(uint16_t, 2, u64, (uint64_t));
+L_LOAD_I64_32S_K: LOAD_K(int32_t, 4, i64, (int64_t));
+L_LOAD_I64_32U_K: LOAD_K(uint32_t, 4, u64, (uint64_t));
+L_STORE_8_K: STORE_K(uint8_t, 1, u32);
+L_STORE_16_K: STORE_K(uint16_t, 2, u32);
+L_STORE_32_K: STORE_K(uint32_t, 4, u32);
+L_STORE_64_K: STORE_K(uint64_t, 8, u64);
 
     /* ---- any memory ---- */
 L_LOAD_X: {

@@ -57,6 +57,9 @@ OP(CONST64, 0)              /* d@8 imm64@16 */
 OP(CONST128, 0)             /* d@8 imm128@16 */
 OP(SELECT, 0)               /* d@8 a@10 b@12 cond@14 */
 OP(SELECT2, 0)
+OP(SELECT_KK, 0)            /* d@8 cond@10 ka32@12 kb32@16: constants (sign-extended) */
+OP(SELECT_KR, 0)            /* d@8 b@10 cond@12 ka32@16 */
+OP(SELECT_RK, 0)            /* d@8 a@10 cond@12 kb32@16 */
 OP(GLOBAL_GET, 0)           /* d@8 index32@12 */
 OP(GLOBAL_GET2, 0)
 OP(GLOBAL_SET, 0)           /* s@8 index32@12 */
@@ -88,6 +91,12 @@ OP(LOAD_I32_8S, T) OP(LOAD_I32_8U, T) OP(LOAD_I32_16S, T) OP(LOAD_I32_16U, T)
 OP(LOAD_I64_8S, T) OP(LOAD_I64_8U, T) OP(LOAD_I64_16S, T) OP(LOAD_I64_16U, T)
 OP(LOAD_I64_32S, T) OP(LOAD_I64_32U, T)
 OP(STORE_8, T) OP(STORE_16, T) OP(STORE_32, T) OP(STORE_64, T)
+/* the same at (u32)(addr + k) + offset, fused with the i32.add of k: k32@16, 24 bytes */
+OP(LOAD_32_K, T) OP(LOAD_64_K, T)
+OP(LOAD_I32_8S_K, T) OP(LOAD_I32_8U_K, T) OP(LOAD_I32_16S_K, T) OP(LOAD_I32_16U_K, T)
+OP(LOAD_I64_8S_K, T) OP(LOAD_I64_8U_K, T) OP(LOAD_I64_16S_K, T) OP(LOAD_I64_16U_K, T)
+OP(LOAD_I64_32S_K, T) OP(LOAD_I64_32U_K, T)
+OP(STORE_8_K, T) OP(STORE_16_K, T) OP(STORE_32_K, T) OP(STORE_64_K, T)
 
 /* any memory, 32- or 64-bit addresses: d@8 a@10 kind@12 mem@14 offset64@16 */
 OP(LOAD_X, T)
