@@ -41,5 +41,7 @@ int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_wasm_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 
 #endif
