@@ -57,11 +57,11 @@ if build "$out/qjs.wasm" $src/qjs_workload.c; then
         -mexec-model=reactor -o "$out/qjs.wasm" $QJS_C -lm -lwasi-emulated-signal
 fi
 wat2wasm $src/small.wat -o "$out/small.wasm"
-if build "$out/native" $src/native_main.c $src/kernels.c $src/qjs_workload.c; then
+if build "$out/native" $src/native_main.c $src/best.h $src/kernels.c $src/qjs_workload.c; then
     # shellcheck disable=SC2086
     gcc -O2 -w $QJS_DEFS -DWITH_QJS -I"$qjs" -o "$out/native" $src/native_main.c $src/kernels.c $QJS_C -lm
 fi
-if build "$out/w2c" $src/w2c_main.c "$out/kernels.wasm" "$out/qjs.wasm"; then
+if build "$out/w2c" $src/w2c_main.c $src/best.h "$out/kernels.wasm" "$out/qjs.wasm"; then
     echo "bench: wasm2c and gcc -O2 on QuickJS (some minutes)" >&2
     wasm2c -n kernels "$out/kernels.wasm" -o "$out/kernels.c"
     wasm2c -n qjs "$out/qjs.wasm" -o "$out/qjs.c"

@@ -3,23 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 unsigned crc_kernel(int), matrix_kernel(int), list_kernel(int), state_kernel(int);
 double float_kernel(int);
 int run(int);
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-#define BEST(name, expr) do { double best = 1e18; long long sum = 0; \
-    for (int r_ = 0; r_ < 3; r_++) { double t0 = now_ms(); sum = (long long)(expr); double t = now_ms() - t0; \
-        if (t < best) best = t; } \
-    printf("%s %.3f %lld\n", name, best, sum); } while (0)
+#include "best.h"
 
 int main(int argc, char **argv)
 {

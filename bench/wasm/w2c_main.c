@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "kernels.h"
 #include "qjs.h"
 
@@ -36,17 +35,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_write(struct Z_wasi_snapshot_preview1_instance_
     return 0;
 }
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-#define BEST(name, expr) do { double best = 1e18; long long sum = 0; \
-    for (int r_ = 0; r_ < 3; r_++) { double t0 = now_ms(); sum = (long long)(expr); double t = now_ms() - t0; \
-        if (t < best) best = t; } \
-    printf("%s %.3f %lld\n", name, best, sum); } while (0)
+#include "best.h"
 
 int main(int argc, char **argv)
 {

@@ -14,6 +14,7 @@
 
 static JSClassID memory_class, table_class, global_class;
 
+/* Each record starts with the state (new_object sets it). */
 typedef struct memory_rec {
     wasm_state *st;
     wasm_memory *m;
@@ -35,18 +36,27 @@ static inline JSValue obj_value(void *p)
     return JS_MKPTR(JS_TAG_OBJECT, p);
 }
 
-/* A new object of class id with `proto` for an engine object whose cache
-   is *user; rec is its record (owned from now on). */
-static JSValue new_object(JSContext *ctx, JSValueConst proto, JSClassID id, void *rec,
-                          void **user)
+/* A new object of class id with `proto`, standing for an engine object whose
+   cache is *user, and its zeroed record of `size` bytes, which starts with the
+   state (a counted reference taken here). NULL with an exception pending. */
+static void *new_object(JSContext *ctx, wasm_state *st, JSValueConst proto, JSClassID id,
+                        size_t size, void **user, JSValue *obj)
 {
-    JSValue obj = JS_NewObjectProtoClass(ctx, proto, id);
+    void *r = calloc(1, size);
 
-    if (JS_IsException(obj))
-        return obj;
-    JS_SetOpaque(obj, rec);
-    *user = JS_VALUE_GET_PTR(obj);
-    return obj;
+    if (!r) {
+        JS_ThrowOutOfMemory(ctx);
+        return NULL;
+    }
+    *obj = JS_NewObjectProtoClass(ctx, proto, id);
+    if (JS_IsException(*obj)) {
+        free(r);
+        return NULL;
+    }
+    *(wasm_state **)r = coro_wasm_state_ref(st);
+    JS_SetOpaque(*obj, r);
+    *user = JS_VALUE_GET_PTR(*obj);
+    return r;
 }
 
 /* ---- Memory ---- */
@@ -106,20 +116,13 @@ wasm_memory *coro_wasm_memory_of(JSValueConst v)
 
 static JSValue memory_object(JSContext *ctx, wasm_state *st, wasm_memory *m, JSValueConst proto)
 {
-    memory_rec *r = calloc(1, sizeof *r);
     JSValue obj;
+    memory_rec *r = new_object(ctx, st, proto, memory_class, sizeof *r, wasm_memory_user(m), &obj);
 
     if (!r)
-        return JS_ThrowOutOfMemory(ctx);
-    r->st = coro_wasm_state_ref(st);
+        return JS_EXCEPTION;
     r->m = wasm_memory_ref(m);
     r->buffer = JS_UNDEFINED;
-    obj = new_object(ctx, proto, memory_class, r, wasm_memory_user(m));
-    if (JS_IsException(obj)) {
-        wasm_memory_unref(m);
-        coro_wasm_state_unref(st);
-        free(r);
-    }
     return obj;
 }
 
@@ -255,19 +258,12 @@ wasm_table *coro_wasm_table_of(JSValueConst v)
 
 static JSValue table_object(JSContext *ctx, wasm_state *st, wasm_table *t, JSValueConst proto)
 {
-    table_rec *r = calloc(1, sizeof *r);
     JSValue obj;
+    table_rec *r = new_object(ctx, st, proto, table_class, sizeof *r, wasm_table_user(t), &obj);
 
     if (!r)
-        return JS_ThrowOutOfMemory(ctx);
-    r->st = coro_wasm_state_ref(st);
+        return JS_EXCEPTION;
     r->t = wasm_table_ref(t);
-    obj = new_object(ctx, proto, table_class, r, wasm_table_user(t));
-    if (JS_IsException(obj)) {
-        wasm_table_unref(t);
-        coro_wasm_state_unref(st);
-        free(r);
-    }
     return obj;
 }
 
@@ -455,19 +451,12 @@ wasm_global *coro_wasm_global_of(JSValueConst v)
 
 static JSValue global_object(JSContext *ctx, wasm_state *st, wasm_global *g, JSValueConst proto)
 {
-    global_rec *r = calloc(1, sizeof *r);
     JSValue obj;
+    global_rec *r = new_object(ctx, st, proto, global_class, sizeof *r, wasm_global_user(g), &obj);
 
     if (!r)
-        return JS_ThrowOutOfMemory(ctx);
-    r->st = coro_wasm_state_ref(st);
+        return JS_EXCEPTION;
     r->g = wasm_global_ref(g);
-    obj = new_object(ctx, proto, global_class, r, wasm_global_user(g));
-    if (JS_IsException(obj)) {
-        wasm_global_unref(g);
-        coro_wasm_state_unref(st);
-        free(r);
-    }
     return obj;
 }
 

@@ -147,11 +147,27 @@ static void emit_const(wasm_compiler *c, uint16_t d, uint64_t k)
 }
 
 /* Copies the value of entry v to slot d. */
+/* A copy right after another is one instruction with it (arguments put in
+   place for a call, the moves clang makes for phis). */
+static int pair_copy(wasm_compiler *c, uint16_t d, uint16_t s)
+{
+    size_t pos = c->last;
+
+    if (pos == NO_LAST || c->last_op != OP_COPY || pos + 16 != c->len)
+        return 0;
+    memcpy(c->code + pos, &c->labels[OP_COPY_PAIR], sizeof(void *));
+    wasm__put16(c, pos + 12, d);
+    wasm__put16(c, pos + 14, s);
+    c->last_op = OP_COPY_PAIR;
+    c->last_dst = pos + 12;
+    return 1;
+}
+
 void wasm__emit_move(wasm_compiler *c, uint16_t d, const cval *v)
 {
     if (v->kind == K_CONST)
         emit_const(c, d, v->k);
-    else if (v->slot != d)
+    else if (v->slot != d && (v->type == WASM_V128 || !pair_copy(c, d, v->slot)))
         wasm__emit_un(c, v->type == WASM_V128 ? OP_COPY2 : OP_COPY, d, v->slot);
 }
 

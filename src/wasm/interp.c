@@ -350,6 +350,7 @@ tail_wasm: /* cf: move the arguments down to the frame's start and enter */
     /* ---- moves ---- */
 L_COPY: D = A; NEXT(16);
 L_COPY2: fp[U16(8)] = fp[U16(10)]; fp[U16(8) + 1] = fp[U16(10) + 1]; NEXT(16);
+L_COPY_PAIR: R(8) = R(10); R(12) = R(14); NEXT(16);
 L_CONST32: D.i64 = I32I(12); NEXT(16);
 L_CONST64: D.u64 = U64(16); NEXT(24);
 L_CONST128: fp[U16(8)].u64 = U64(16); fp[U16(8) + 1].u64 = U64(24); NEXT(32);

@@ -52,6 +52,7 @@ OP(RETURN_CALL_INDIRECT, T)
 /* moves */
 OP(COPY, 0)                 /* d@8 s@10 */
 OP(COPY2, 0)                /* d@8 s@10: two cells (v128) */
+OP(COPY_PAIR, 0)            /* d1@8 s1@10 d2@12 s2@14: two copies, in this order */
 OP(CONST32, 0)              /* d@8 imm32@12 */
 OP(CONST64, 0)              /* d@8 imm64@16 */
 OP(CONST128, 0)             /* d@8 imm128@16 */

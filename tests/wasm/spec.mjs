@@ -1,9 +1,8 @@
-// flags: --expose-internals
 // The WebAssembly spec testsuite runner: every command of the scripts that
 // wast2json converted (tests/wasm/spec.sh does that at test time) runs
 // through the WebAssembly JS API.
 //
-//   corojs --expose-internals tests/wasm/spec.mjs [--features N] DIR NAME...
+//   corojs tests/wasm/spec.mjs [--features N] DIR NAME...
 //
 // DIR holds NAME.json and the .wasm files of each script. Prints one TAP line
 // per script and a total line per run. Float and v128 values cross the JS API
