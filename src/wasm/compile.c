@@ -334,6 +334,40 @@ static int fused_branch_op(wasm_compiler *c, int negate)
     return base + (negate ? neg[idx] : idx);
 }
 
+/* A loop counter stepped by an i32.add of a constant just before a compare
+   for equality and the branch: one instruction for the three. Returns its
+   offset field, or NO_LAST. The compare is undone already. */
+static size_t fuse_step(wasm_compiler *c, int op, size_t add, int add_op, uint16_t a,
+                        uint16_t b, int32_t imm)
+{
+    static const int16_t fused[][2] = {
+        { OP_BR_I32_EQ_I, OP_ADD_I_BR_EQ_I }, { OP_BR_I32_NE_I, OP_ADD_I_BR_NE_I },
+        { OP_BR_I32_EQ, OP_ADD_I_BR_EQ }, { OP_BR_I32_NE, OP_ADD_I_BR_NE },
+    };
+    int f = -1;
+    size_t pos;
+
+    for (int i = 0; i < 4; i++) {
+        if (fused[i][0] == op)
+            f = fused[i][1];
+    }
+    if (f < 0 || add == NO_LAST || add_op != OP_I32_ADD_I || add + 16 != c->len ||
+        wasm__get16(c, add + 8) != a)
+        return NO_LAST;
+    uint16_t src = wasm__get16(c, add + 10);
+    uint32_t k = wasm__get32(c, add + 12);
+    c->len = add;
+    pos = wasm__emit(c, f, 24);
+    wasm__put16(c, pos + 8, a);
+    wasm__put16(c, pos + 10, src);
+    wasm__put32(c, pos + 12, k);
+    if (f == OP_ADD_I_BR_EQ_I || f == OP_ADD_I_BR_NE_I)
+        wasm__put32(c, pos + 16, (uint32_t)imm);
+    else
+        wasm__put16(c, pos + 16, b);
+    return pos + 20;
+}
+
 /* Emits "branch if cond (or, negated, if not)"; returns the offset field. */
 static size_t emit_cond_branch(wasm_compiler *c, cval *cond, int negate)
 {
@@ -344,6 +378,8 @@ static size_t emit_cond_branch(wasm_compiler *c, cval *cond, int negate)
         int cmp = c->last_cmp;
         uint16_t a = c->cmp_a, b = c->cmp_b;
         int32_t imm = c->cmp_imm;
+        size_t add = c->prev;
+        int add_op = c->prev_op;
         c->len = c->last; /* undo the compare */
         if (cmp == OP_I32_EQZ || cmp == OP_I64_EQZ) {
             if (cmp == OP_I32_EQZ) {
@@ -357,6 +393,8 @@ static size_t emit_cond_branch(wasm_compiler *c, cval *cond, int negate)
         }
         c->last_cmp = cmp;
         op = fused_branch_op(c, negate);
+        if ((pos = fuse_step(c, op, add, add_op, a, b, imm)) != NO_LAST)
+            return pos;
         if (op >= OP_BR_I32_EQ_I && op <= OP_BR_I32_GE_U_I) {
             pos = wasm__emit(c, op, 24);
             wasm__put32(c, pos + 16, (uint32_t)imm);

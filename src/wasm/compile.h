@@ -73,6 +73,8 @@ typedef struct wasm_compiler {
     size_t last;               /* its offset, or NO_LAST after a label */
     size_t last_dst;           /* offset of its destination field, or 0 */
     int last_op;               /* its op number */
+    size_t prev;               /* the instruction before it, or NO_LAST */
+    int prev_op;
     int last_cmp;              /* it was a compare (op number), or -1 */
     uint16_t cmp_a, cmp_b;
     int32_t cmp_imm;

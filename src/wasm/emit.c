@@ -72,6 +72,8 @@ size_t wasm__emit(wasm_compiler *c, int op, size_t size)
     c->len += size;
     if (op_flags[op])
         add_map(c, pos);
+    c->prev = c->last;
+    c->prev_op = c->last_op;
     c->last = pos;
     c->last_op = op;
     c->last_dst = 0;
@@ -175,6 +177,7 @@ void wasm__emit_move(wasm_compiler *c, uint16_t d, const cval *v)
 void wasm__label(wasm_compiler *c)
 {
     c->last = NO_LAST;
+    c->prev = NO_LAST;
     c->last_dst = 0;
     c->last_cmp = -1;
 }

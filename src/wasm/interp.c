@@ -208,6 +208,11 @@ L_BR_I64_LE_U_I: CMP_BR_I(u64, <=);
 L_BR_I64_GE_S_I: CMP_BR_I(i64, >=);
 L_BR_I64_GE_U_I: CMP_BR_I(u64, >=);
 
+L_ADD_I_BR_EQ_I: { uint32_t v = A.u32 + U32(12); D.u32 = v; BRANCH_IF(v == U32(16), 20, 24); }
+L_ADD_I_BR_NE_I: { uint32_t v = A.u32 + U32(12); D.u32 = v; BRANCH_IF(v != U32(16), 20, 24); }
+L_ADD_I_BR_EQ: { uint32_t v = A.u32 + U32(12); D.u32 = v; BRANCH_IF(v == R(16).u32, 20, 24); }
+L_ADD_I_BR_NE: { uint32_t v = A.u32 + U32(12); D.u32 = v; BRANCH_IF(v != R(16).u32, 20, 24); }
+
 L_RETURN1:
     fp[0] = R(8);
 L_RETURN:

@@ -40,6 +40,9 @@ OP(BR_I64_EQ, T) OP(BR_I64_NE, T) OP(BR_I64_LT_S, T) OP(BR_I64_LT_U, T) OP(BR_I6
 OP(BR_I64_GT_U, T) OP(BR_I64_LE_S, T) OP(BR_I64_LE_U, T) OP(BR_I64_GE_S, T) OP(BR_I64_GE_U, T)
 OP(BR_I64_EQ_I, T) OP(BR_I64_NE_I, T) OP(BR_I64_LT_S_I, T) OP(BR_I64_LT_U_I, T) OP(BR_I64_GT_S_I, T)
 OP(BR_I64_GT_U_I, T) OP(BR_I64_LE_S_I, T) OP(BR_I64_LE_U_I, T) OP(BR_I64_GE_S_I, T) OP(BR_I64_GE_U_I, T)
+/* a loop counter's step and test: d = a + k32@12, branch if d ==/!= (imm32 or
+   slot)@16, offset@20; 24 bytes */
+OP(ADD_I_BR_EQ_I, T) OP(ADD_I_BR_NE_I, T) OP(ADD_I_BR_EQ, T) OP(ADD_I_BR_NE, T)
 OP(RETURN, 0)
 OP(RETURN1, 0)              /* s@8: copy one cell to slot 0, return */
 OP(CALL, T)                 /* base@8 code_func*@16 */
