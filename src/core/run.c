@@ -444,6 +444,11 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
     return iso->terminating;
 }
 
+int coro_isolate_poll(coro_isolate *iso)
+{
+    return interrupt_cb(iso->rt, iso);
+}
+
 /* ------------------------------------------------------------------ */
 /* the main module */
 
