@@ -9,6 +9,8 @@
 //   Fiber.exclusive(fn, ...args)      fn(...args), nothing else of this isolate running meanwhile
 
 import P from 'corojs:internal/primordials';
+import { ERR_ILLEGAL_CONSTRUCTOR } from 'corojs:internal/errors';
+import { validateFunction } from 'corojs:internal/validators';
 
 const F = P.fiber;
 const kToken = Symbol('Fiber');
@@ -20,7 +22,7 @@ export class Fiber {
   #id;
 
   constructor(token, id) {
-    if (token !== kToken) throw new TypeError('Fiber objects are made by Fiber.run()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Fiber objects are made by Fiber.run()');
     if (id !== undefined) {
       this.#id = id;
       registry.register(this, id);
@@ -28,7 +30,7 @@ export class Fiber {
   }
 
   static run(fn, ...args) {
-    checkFunction(fn);
+    validateFunction(fn, 'fn');
     const f = new Fiber(kToken);
     f.#id = F.create(f, fn, args);
     registry.register(f, f.#id);
@@ -61,7 +63,7 @@ export class Fiber {
   }
 
   static exclusive(fn, ...args) {
-    checkFunction(fn);
+    validateFunction(fn, 'fn');
     return F.exclusive(fn, args);
   }
 
@@ -72,19 +74,6 @@ export class Fiber {
   get [Symbol.toStringTag]() {
     return 'Fiber';
   }
-}
-
-function checkFunction(fn) {
-  if (typeof fn === 'function') return;
-  const e = new TypeError(`The "fn" argument must be of type function. Received ${describe(fn)}`);
-  e.code = 'ERR_INVALID_ARG_TYPE';
-  throw e;
-}
-
-function describe(v) {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'object') return `an instance of ${v.constructor?.name ?? 'Object'}`;
-  return `type ${typeof v} (${String(v)})`;
 }
 
 // Fiber.yield is the native function itself: a yield costs one call, not two.

@@ -6,17 +6,11 @@
 // domain names (punycode), and IPv4 addresses written in hex or octal.
 
 import { TextEncoder, TextDecoder } from 'corojs:encoding';
+import { ERR_INVALID_TUPLE, ERR_INVALID_URL } from 'corojs:internal/errors';
 
 const SPECIAL = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443, 'ftp:': 21, 'file:': null };
 const encoder = new TextEncoder();
 const hex = (b) => `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
-
-function invalid(input) {
-  const e = new TypeError(`Invalid URL: ${input}`);
-  e.code = 'ERR_INVALID_URL';
-  e.input = input;
-  return e;
-}
 
 // Per set of characters to escape, a test for "nothing to do here".
 const needs = new Map();
@@ -82,12 +76,12 @@ function percentDecode(s) {
 
 function parseHost(host, special, input) {
   if (host.startsWith('[')) {
-    if (!host.endsWith(']') || !RE_IPV6.test(host.slice(1, -1))) throw invalid(input);
+    if (!host.endsWith(']') || !RE_IPV6.test(host.slice(1, -1))) throw ERR_INVALID_URL(input);
     return host.toLowerCase();
   }
   if (!special) return encodeSet(host, ' #<>?@[\\]^|');
   host = percentDecode(host).toLowerCase();
-  if (host === '' || RE_BAD_HOST.test(host)) throw invalid(input);
+  if (host === '' || RE_BAD_HOST.test(host)) throw ERR_INVALID_URL(input);
   return host;
 }
 
@@ -126,7 +120,7 @@ export class URLSearchParams {
       if (typeof init[Symbol.iterator] === 'function') {
         for (const pair of init) {
           const p = [...pair];
-          if (p.length !== 2) throw new TypeError('Each query pair must be an iterable [name, value] tuple');
+          if (p.length !== 2) throw ERR_INVALID_TUPLE('Each query pair', '[name, value]');
           this.#list.push([String(p[0]), String(p[1])]);
         }
       } else {
@@ -280,7 +274,7 @@ export class URL {
         return;
       }
     } else {
-      if (!base) throw invalid(raw);
+      if (!base) throw ERR_INVALID_URL(raw);
       this.#copy(base);
       const special = this.#special();
       if (special ? RE_TWO_SLASHES.test(s) : s.startsWith('//')) {
@@ -330,15 +324,15 @@ export class URL {
       host = hostport.slice(0, hostport.length - pm[0].length);
       port = pm[1];
     } else if ((hostport.startsWith('[') ? hostport.slice(hostport.indexOf(']') + 1) : hostport).includes(':')) {
-      throw invalid(raw);
+      throw ERR_INVALID_URL(raw);
     }
     if (port !== '') {
       const n = Number(port);
-      if (n > 65535) throw invalid(raw);
+      if (n > 65535) throw ERR_INVALID_URL(raw);
       port = String(n);
       if (SPECIAL[this.#protocol] === n) port = '';
     }
-    if (host === '' && special && this.#protocol !== 'file:') throw invalid(raw);
+    if (host === '' && special && this.#protocol !== 'file:') throw ERR_INVALID_URL(raw);
     this.#hostname = host === '' ? '' : parseHost(host, special, raw);
     this.#port = port;
   }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/fiber.h"
+#include "core/loop.h"
 #include "core/run.h"
 #include "core/version.h"
 #include "prim/prim.h"
@@ -37,7 +38,7 @@ static void usage(FILE *out)
           "  --no-stack-guard       no guard page under fiber stacks: allows more than\n"
           "                         about 30,000 fibers, at the price of C stack overflows\n"
           "                         going unnoticed (JS overflows still throw RangeError)\n"
-          "  --memory-limit SIZE    cap on the JS heap, e.g. 512m (default none)\n"
+          "  --memory-limit SIZE    cap on the JS heap, at least 1m, e.g. 512m (default none)\n"
           "  --expose-gc            define gc(), which runs the garbage collector\n"
           "  --allow-syscall        let the program import corojs:syscall (raw system\n"
           "                         calls: trusted code only)\n"
@@ -80,6 +81,20 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     if (argv[*i][n] == '\0' && *i + 1 < argc)
         return argv[++*i];
     return NULL;
+}
+
+/* Whether the loop closes after teardown. Unchecked unless
+   COROJS_CHECK_HANDLES=1 (tests/run.sh sets it): then a loop with a handle
+   or request left fails the program (status 70), and stderr names them. */
+static int loop_closes(uv_loop_t *loop)
+{
+    const char *check = getenv("COROJS_CHECK_HANDLES");
+
+    if (!check || !*check || !strcmp(check, "0")) {
+        coro_loop_close(loop, NULL);
+        return 1;
+    }
+    return coro_loop_close(loop, stderr) == 0;
 }
 
 /* PID 1 must never end: the kernel panics when it does. If the init program
@@ -147,9 +162,11 @@ int main(int argc, char **argv)
                 return 9;
             }
         } else if ((v = option_value(argc, argv, &i, "--memory-limit"))) {
+            /* the floor of an isolate's memoryLimit: below it the runtime
+               cannot even start */
             io.memory_limit = parse_size(v);
-            if (!io.memory_limit) {
-                fprintf(stderr, "corojs: bad --memory-limit '%s'\n", v);
+            if (io.memory_limit < (1 << 20)) {
+                fprintf(stderr, "corojs: --memory-limit must be at least 1m, got '%s'\n", v);
                 return 9;
             }
         } else if (!strcmp(argv[i], "--expose-gc")) {
@@ -180,9 +197,11 @@ int main(int argc, char **argv)
     if (!code && i < argc && !strcmp(argv[i], "shell")) {
         code = "import { main } from 'corojs:shell'; main();";
         io.name = "shell";
+        io.one_of_many = 1;
         i++;
     } else if (!code && i < argc && !strcmp(argv[i], "run")) {
         run = 1;
+        io.one_of_many = 1;
         if (++i >= argc) {
             fprintf(stderr, "corojs: run needs at least one module\n");
             return 9;
@@ -224,6 +243,8 @@ int main(int argc, char **argv)
             free(real);
         }
     } else {
+        if (!io.name) /* what ps and stats() show: the main module, as in a stack */
+            io.name = path ? io.argv[1] : "[eval]";
         while (i < argc)
             io.argv[io.argc++] = argv[i++];
         roots[nroots] = start_root(&io, path, code);
@@ -246,7 +267,8 @@ int main(int argc, char **argv)
     coro_isolates_shutdown();
     coro_sched_shutdown();
     uv_run(loop, UV_RUN_DEFAULT);
-    uv_loop_close(loop);
+    if (!loop_closes(loop))
+        status = 70;
     pid1_never_ends(argv[0], status, io.caps);
     return status & 0xff;
 }

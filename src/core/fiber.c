@@ -640,6 +640,11 @@ void coro_sched_group_release(coro_sched_group *g)
     coro_sched_run();
 }
 
+int coro_sched_has_ready(void)
+{
+    return sched.ready.head != NULL;
+}
+
 uint64_t coro_sched_switches(void)
 {
     return __atomic_load_n(&sched.switches, __ATOMIC_RELAXED);

@@ -163,6 +163,10 @@ static inline int coro_sched_group_held(const coro_sched_group *g)
     return g && g->holder;
 }
 
+/* Whether a fiber is ready to run now (not counting those waiting for the
+   loop's next turn). */
+int coro_sched_has_ready(void);
+
 /* Switches so far: a fiber that sees the count unchanged has not left the
    CPU since it last looked. */
 uint64_t coro_sched_switches(void);

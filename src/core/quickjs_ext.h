@@ -54,6 +54,10 @@ int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val);
    SIZE_MAX); set its limit to b's to have it checked. */
 JSRuntime *coro_qjs_new_runtime(coro_budget *b);
 
+/* Whether v is a proxy, seen from outside (no trap runs): -1 not a proxy,
+   0 a revoked one, 1 a live one, with its target and handler (borrowed). */
+int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler);
+
 /* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
    runtimes use one allocator, plain malloc() with counters.
    disown: the block no longer counts in rt and is plain malloc() memory.

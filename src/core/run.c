@@ -139,12 +139,23 @@ int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
 /* the promise job queue */
 
 /* Report the first error in iso->rejections that is still unhandled. */
+static void queue_check(coro_isolate *iso);
+
+/* A fiber's exception is decided only once the ready fibers have run (one
+   of them may be about to join it): a runner that drains jobs meanwhile
+   leaves it for the check after the drain. */
 static void check_rejections(coro_isolate *iso)
 {
-    coro_rejection *r;
+    coro_rejection **p = &iso->rejections, *r;
+    int undecided = coro_sched_has_ready();
 
-    while ((r = iso->rejections)) {
-        iso->rejections = r->next;
+    while ((r = *p)) {
+        if (r->fiber_id && undecided) {
+            queue_check(iso);
+            p = &r->next;
+            continue;
+        }
+        *p = r->next;
         JS_FreeValue(iso->ctx, r->promise);
         if (r->fiber_id && r->joined(iso, r->fiber_id)) {
             JS_FreeValue(iso->ctx, r->reason);
@@ -422,7 +433,7 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     /* an isolate that ran out of memory still gets to report why: it ends
        anyway, so its limit no longer matters */
     JS_SetMemoryLimit(iso->rt, (size_t)-1);
-    if (iso->parent || iso->name) { /* one of several apps: say which */
+    if (iso->parent || iso->one_of_many) { /* one of several apps: say which */
         snprintf(label, sizeof label, "[%llu %s] %s", (unsigned long long)iso->port->uid,
                  iso->name ? iso->name : "?", kind);
         kind = label;
@@ -615,6 +626,11 @@ static void watch_forget(coro_isolate *iso)
 void coro__run_entered(coro_isolate *iso)
 {
     __atomic_store_n(&watch.running, iso->ctx, __ATOMIC_RELAXED);
+}
+
+int coro_isolate_poll(coro_isolate *iso)
+{
+    return interrupt_cb(iso->rt, iso);
 }
 
 /* ------------------------------------------------------------------ */
