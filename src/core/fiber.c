@@ -501,10 +501,15 @@ void coro_fiber_start(coro_fiber *f)
     if (group_hold(f))
         return; /* runs once its group's holder lets go */
     if (!self || self->state != CORO_FIBER_RUNNING) {
-        /* from main, or from a fiber that is leaving (its leave hook): it
-           runs first of the ready ones */
+        /* from a fiber that is leaving (its leave hook: a job runner), it
+           runs first of the ready ones; from main too, unless fibers are
+           still ready from before the loop polled (a job runner among
+           them: promise jobs run before what IO brings) */
         f->state = CORO_FIBER_READY;
-        queue_push_front(&sched.ready, f);
+        if (!self && sched.ready.head)
+            queue_push(&sched.ready, f);
+        else
+            queue_push_front(&sched.ready, f);
         coro_sched_run();
         return;
     }

@@ -108,9 +108,11 @@ coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg);
 /* Drop a fiber that was created but never started. */
 void coro_fiber_discard(coro_fiber *f);
 
-/* Run a new fiber now. From main it runs until it parks; from a fiber the
-   caller is queued first in line and resumes when the new one parks; from a
-   leave hook it runs first of the ready fibers. */
+/* Run a new fiber now. From main it runs until it parks (after the fibers
+   still ready from before the loop polled, if any: a job runner among them
+   goes before what IO brings); from a fiber the caller is queued first in
+   line and resumes when the new one parks; from a leave hook it runs first
+   of the ready fibers. */
 void coro_fiber_start(coro_fiber *f);
 
 /* The running fiber, or NULL on main. */
