@@ -587,23 +587,18 @@ void coro_fiber_yield(void)
     coro_fiber *self = sched.current;
 
     self->state = CORO_FIBER_READY;
-    if (sched.ready.head) {
-        queue_push(&sched.ready, self);
-    } else {
-        queue_push(&sched.later, self);
-        sched.want_poll = 1;
-    }
+    queue_push(sched.ready.head ? &sched.ready : &sched.later, self);
+    sched.want_poll |= self == sched.later.tail; /* alone: the loop polls first */
     fiber_leave(self);
 }
 
 void coro_fiber_preempt(void)
 {
     coro_fiber *self = sched.current;
-    coro_sched_group *g = self->group;
 
-    if (g) {
-        g->holder = self;
-        g->preempted = 1;
+    if (self->group) {
+        self->group->holder = self;
+        self->group->preempted = 1;
     }
     self->state = CORO_FIBER_READY;
     queue_push(&sched.later, self);
