@@ -104,12 +104,18 @@ static void lower_threshold(JSRuntime *rt, size_t n)
    reports why it is ending) is charged but never refused; so is one with no
    limit anywhere above it. */
 
-/* Whether a block of n bytes may be allocated for s's runtime. */
+/* Whether n more bytes may count in s's runtime. */
+static int budget_fits(JSMallocState *s, size_t n)
+{
+    return s->malloc_limit == (size_t)-1 || coro_budget_fits(s->opaque, n);
+}
+
+/* The same for an allocation: one refused is the runtime's to answer for. */
 static int budget_allows(JSMallocState *s, size_t n)
 {
     coro_budget *b = s->opaque;
 
-    if (s->malloc_limit == (size_t)-1 || coro_budget_fits(b, n))
+    if (budget_fits(s, n))
         return 1;
     if (b->refused)
         b->refused(b);
@@ -197,7 +203,7 @@ int coro_qjs_adopt(JSRuntime *rt, void *ptr)
 {
     JSMallocState *s = &rt->malloc_state;
 
-    if (!budget_allows(s, block_size(ptr)))
+    if (!budget_fits(s, block_size(ptr))) /* the sender's doing: the call fails */
         return -1;
     budget_count(s, ptr, 1);
     return 0;

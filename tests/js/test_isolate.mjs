@@ -205,6 +205,13 @@ test('running out of memory inside a call ends the child: the caller gets the er
   assert.equal(d.join().code, 1);
 });
 
+test('a moved buffer that does not fit the receiver fails the call; the receiver goes on', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 4 << 20 });
+  assert.throws(() => c.call('byteLength', Isolate.transfer(new ArrayBuffer(8 << 20))), { message: /out of memory/ });
+  assert.equal(c.call('add', 1, 2), 3);
+  c.terminate();
+});
+
 test('limits nest: what a child has is the most its descendants get', () => {
   const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 4 << 20, cpuSlice: 3, maxFibers: 100, maxIsolates: 3 });
   const g = c.call('spawnInfo', `${dir}/lib.mjs`, { cpuSlice: 1e9, maxFibers: 1e6, maxIsolates: 1e6 });
