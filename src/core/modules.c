@@ -427,9 +427,10 @@ JSValue coro_module_eval_builtin(JSContext *ctx, const char *name)
     return evaluate(ctx, load_builtin(ctx, name), NULL);
 }
 
-/* Import through a one-line module of our own, so that QuickJS finds a module
-   already loaded (or loads it through loader_cb) and evaluates it: the public
-   API has no lookup of loaded modules. The library calls this once per name. */
+/* A module already evaluated is looked up in QuickJS's list (the library
+   calls this per use: per fetch(), per connection to a host name). One not
+   loaded yet is imported through a one-line module of our own, so QuickJS
+   loads it through loader_cb and evaluates it, once. */
 JSValue coro_module_import_builtin(JSContext *ctx, const char *name)
 {
     char src[256], self[256];
@@ -440,6 +441,9 @@ JSValue coro_module_import_builtin(JSContext *ctx, const char *name)
     if (!starts_with(name, BUILTIN_PREFIX) || !find_builtin(name) ||
         snprintf(src, sizeof src, "import * as ns from '%s'; export { ns };", name) >= (int)sizeof src)
         return coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s", name);
+    ns = coro_qjs_evaluated_namespace(ctx, name);
+    if (!JS_IsUndefined(ns))
+        return ns;
     snprintf(self, sizeof self, INTERNAL_PREFIX "import/%s", name);
     mod = JS_Eval(ctx, src, strlen(src), self, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(mod))
