@@ -169,6 +169,10 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
     char *path, *ret;
     struct stat st;
 
+    if (coro_qjs_cstring_len(name) != strlen(name)) { /* the file system would cut it there */
+        coro_throw_null_bytes(ctx, "A module specifier", name, coro_qjs_cstring_len(name));
+        return NULL;
+    }
     if (starts_with(name, BUILTIN_PREFIX)) {
         int internal_ok = starts_with(base, BUILTIN_PREFIX) || *(const int *)opaque;
         if (!find_builtin(name) || (starts_with(name, INTERNAL_PREFIX) && !internal_ok)) {

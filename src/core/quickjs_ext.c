@@ -39,6 +39,11 @@ int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m)
     return js_link_module(ctx, m);
 }
 
+size_t coro_qjs_cstring_len(const char *s)
+{
+    return container_of(s, JSString, u)->len; /* as JS_FreeCString finds it */
+}
+
 JSValue coro_qjs_evaluated_namespace(JSContext *ctx, const char *name)
 {
     JSAtom atom = JS_NewAtom(ctx, name);

@@ -364,7 +364,7 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     js_file *f;
     int r;
 
-    path = coro_arg_string(ctx, argv[0], "path", NULL);
+    path = coro_arg_path(ctx, argv[0], "path");
     if (!path)
         return JS_EXCEPTION;
     fl = coro_arg_string(ctx, argv[1], "flags", NULL);
@@ -598,10 +598,10 @@ static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JS
     JSValue ret = JS_EXCEPTION;
     path_req req = { .kind = magic };
 
-    path = coro_arg_string(ctx, argv[0], magic == OP_RENAME ? "from" : "path", NULL);
+    path = coro_arg_path(ctx, argv[0], magic == OP_RENAME ? "from" : "path");
     if (!path)
         return JS_EXCEPTION;
-    if (magic == OP_RENAME && !(dest = coro_arg_string(ctx, argv[1], "to", NULL)))
+    if (magic == OP_RENAME && !(dest = coro_arg_path(ctx, argv[1], "to")))
         goto done;
     if (magic == OP_MKDIR && !JS_IsUndefined(argv[1]) &&
         coro_arg_integer(ctx, argv[1], "mode", 0, 07777, &mode) < 0)

@@ -78,7 +78,7 @@ static JSValue js_process_chdir(JSContext *ctx, JSValueConst this_val, int argc,
     if (coro_isolate_of(ctx)->parent) /* the directory belongs to the whole process */
         return coro_throw_code(ctx, "ERR_ACCESS_DENIED",
                                "process.chdir is not allowed in a child isolate");
-    if (!(path = coro_arg_string(ctx, argv[0], "directory", NULL)))
+    if (!(path = coro_arg_path(ctx, argv[0], "directory")))
         return JS_EXCEPTION;
     r = uv_chdir(path);
     if (r < 0)
