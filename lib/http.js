@@ -100,7 +100,7 @@ export class Server {
     }
     this.#listener = openListener(port, host);
     this.#state.listener = this.#listener;
-    N.serve(this.#listener, H.connectionHandler(this.#id, false));
+    N.serve(this.#listener, H.connectionHandler(this.#id));
   }
 
   // Stop accepting (listen() returns) and close the idle connections; a
@@ -150,7 +150,7 @@ class Connection {
       // the object is kept: dropped, it would close the connection
       this.tls = tls.connect({ ...tlsOptions, host: hostname, port, timeout, alpn: ['http/1.1'] });
       try {
-        this.id = H.clientOpen(tls.tlsSocketIdOf(this.tls), MAX_RESPONSE_HEAD, true);
+        this.id = H.clientOpen(tls.tlsSocketIdOf(this.tls), MAX_RESPONSE_HEAD);
       } catch (e) {
         this.tls.close();
         throw e;
@@ -158,7 +158,7 @@ class Connection {
     } else {
       const socket = N.connect(resolveHost(hostname), port, timeout);
       try {
-        this.id = H.clientOpen(socket, MAX_RESPONSE_HEAD, false);
+        this.id = H.clientOpen(socket, MAX_RESPONSE_HEAD);
       } catch (e) {
         N.close(socket);
         throw e;

@@ -34,7 +34,7 @@ export class Server {
     for (const k of TLS_SERVER_OPTIONS) if (options[k] !== undefined) tlsOptions[k] = options[k];
     // each connection: the handshake in its fiber (tls), then HTTP in C on
     // the TLS socket, in that fiber until the connection ends
-    const serve = H.connectionHandler(this.#id, true);
+    const serve = H.connectionHandler(this.#id);
     try {
       this.#tls = tls.createServer(tlsOptions, (socket) => serve(tlsSocketIdOf(socket)));
     } catch (e) {

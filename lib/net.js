@@ -11,6 +11,7 @@
 import P from 'corojs:internal/primordials';
 
 const N = P.net;
+const S = P.stream;
 const kToken = Symbol('net');
 // A socket or server dropped without close() is closed by the GC.
 const registry = new FinalizationRegistry((id) => {
@@ -75,16 +76,16 @@ export class Socket {
 
   // read() -> String (UTF-8; a character split between chunks is kept whole),
   // or null at the end of the stream.
-  read() { return N.read(this.#id); }
+  read() { return S.read(this.#id); }
 
   // readBytes() -> Uint8Array, or null at the end of the stream.
-  readBytes() { return N.readBytes(this.#id); }
+  readBytes() { return S.readBytes(this.#id); }
 
   // write(data): String or bytes; blocks until the kernel has taken all of it.
-  write(data) { N.write(this.#id, data); }
+  write(data) { S.write(this.#id, data); }
 
   // end(): no more writes (half-close); reading goes on.
-  end() { N.end(this.#id); }
+  end() { S.end(this.#id); }
 
   // close(): idempotent, also after the runtime closed it (a write timeout)
   close() {
@@ -101,7 +102,7 @@ export class Socket {
 
   // A read or write blocked longer than ms throws ETIMEDOUT (0: never). A
   // write that times out closes the socket: its data cannot be taken back.
-  setTimeout(ms) { N.setTimeout(this.#id, ms); return this; }
+  setTimeout(ms) { S.setTimeout(this.#id, ms); return this; }
   setNoDelay(on = true) { N.setNoDelay(this.#id, on); return this; }
   setKeepAlive(on = false, initialDelay = 0) { N.setKeepAlive(this.#id, on, initialDelay); return this; }
 

@@ -29,6 +29,21 @@ function stream(fd) {
   };
 }
 
+// process.stdin: read() and readBytes() block the calling fiber only (a
+// pipe, FIFO or terminal is read through the loop; see corojs:stream).
+function input(fd) {
+  let id;
+  const stream = () => (id ??= P.stream.open(fd));
+  return {
+    fd,
+    read: () => P.stream.read(stream()),
+    readBytes: () => P.stream.readBytes(stream()),
+    *[Symbol.iterator]() {
+      for (let chunk; (chunk = this.read()) !== null;) yield chunk;
+    },
+  };
+}
+
 const argv = R.argv.slice();
 argv[0] = R.execPath;
 
@@ -43,6 +58,7 @@ export const process = {
   arch: { x86_64: 'x64', aarch64: 'arm64' }[P.process.arch] ?? 'x64',
   version: `v${R.version}`,
   versions: { corojs: R.version, quickjs: R.quickjsVersion, uv: R.uvVersion, openssl: R.opensslVersion },
+  stdin: input(0),
   stdout: stream(1),
   stderr: stream(2),
   get exitCode() { return exitCode; },

@@ -22,12 +22,13 @@ def symbols(path):
     return defined, used
 
 
-def graph(objdir):
+def graph(objdir, top):
     files = {}
     for root, _, names in os.walk(objdir):
         for n in names:
-            if n.endswith('.o') and n != 'builtins.o':
-                rel = os.path.relpath(os.path.join(root, n), objdir)[:-2]
+            rel = os.path.relpath(os.path.join(root, n), objdir)[:-2]
+            # objects of our sources only (not stale ones of removed files)
+            if n.endswith('.o') and os.path.exists(os.path.join(top, 'src', rel + '.c')):
                 files[rel] = symbols(os.path.join(root, n))
     owner = {s: f for f, (d, _) in files.items() for s in d}
     return {f: {owner[s] for s in u if s in owner and owner[s] != f} for f, (_, u) in files.items()}
@@ -81,7 +82,7 @@ def includes_into(top, src_dir, forbidden):
 def main():
     objdir = sys.argv[1]
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    g = graph(objdir)
+    g = graph(objdir, top)
     errors = []
     for f, deps in sorted(g.items()):
         if f.startswith('core/'):

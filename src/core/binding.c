@@ -1,8 +1,7 @@
 /*
- * binding.c: the one chain from a failure to a JS exception, the argument
- * checks every binding uses, and byte buffers (see binding.h).
+ * binding.c: the argument checks every binding uses, byte buffers and
+ * handles from JS (see binding.h).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,180 +11,6 @@
 #include "quickjs_ext.h"
 #include "isolate.h"
 #include "utf8.h"
-
-static void set_str(JSContext *ctx, JSValueConst obj, const char *key, const char *val)
-{
-    JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, val));
-}
-
-JSValue coro_new_uv_error(JSContext *ctx, int err, const char *syscall,
-                          const char *path, const char *dest)
-{
-    JSValue e = JS_NewError(ctx);
-    char msg[1024];
-    int n;
-
-    /* Node's wording: "ENOENT: no such file or directory, open 'x'" */
-    n = snprintf(msg, sizeof msg, "%s: %s", uv_err_name(err), uv_strerror(err));
-    if (syscall && n < (int)sizeof msg)
-        n += snprintf(msg + n, sizeof msg - n, ", %s", syscall);
-    if (path && n < (int)sizeof msg)
-        n += snprintf(msg + n, sizeof msg - n, " '%s'", path);
-    if (dest && n < (int)sizeof msg)
-        snprintf(msg + n, sizeof msg - n, " -> '%s'", dest);
-    set_str(ctx, e, "message", msg);
-    JS_SetPropertyStr(ctx, e, "errno", JS_NewInt32(ctx, err));
-    set_str(ctx, e, "code", uv_err_name(err));
-    if (syscall)
-        set_str(ctx, e, "syscall", syscall);
-    if (path)
-        set_str(ctx, e, "path", path);
-    if (dest)
-        set_str(ctx, e, "dest", dest);
-    return e;
-}
-
-JSValue coro_throw_uv(JSContext *ctx, int err, const char *syscall,
-                      const char *path, const char *dest)
-{
-    return JS_Throw(ctx, coro_new_uv_error(ctx, err, syscall, path, dest));
-}
-
-JSValue coro_new_net_error(JSContext *ctx, int err, const char *syscall,
-                           const char *address, int port)
-{
-    JSValue e = coro_new_uv_error(ctx, err, syscall, NULL, NULL);
-    char msg[512];
-    int n;
-
-    n = snprintf(msg, sizeof msg, "%s %s", syscall, uv_err_name(err));
-    if (address && n < (int)sizeof msg)
-        n += snprintf(msg + n, sizeof msg - n, " %s", address);
-    if (address && port >= 0 && n < (int)sizeof msg)
-        snprintf(msg + n, sizeof msg - n, ":%d", port);
-    set_str(ctx, e, "message", msg);
-    if (address)
-        set_str(ctx, e, "address", address);
-    if (port >= 0)
-        JS_SetPropertyStr(ctx, e, "port", JS_NewInt32(ctx, port));
-    return e;
-}
-
-JSValue coro_throw_net(JSContext *ctx, int err, const char *syscall,
-                       const char *address, int port)
-{
-    return JS_Throw(ctx, coro_new_net_error(ctx, err, syscall, address, port));
-}
-
-JSValue coro_throw_code(JSContext *ctx, const char *code, const char *fmt, ...)
-{
-    JSValue e = JS_NewError(ctx);
-    char msg[1024];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    set_str(ctx, e, "message", msg);
-    set_str(ctx, e, "code", code);
-    return JS_Throw(ctx, e);
-}
-
-JSValue coro_throw_terminated(JSContext *ctx)
-{
-    JSValue e = JS_NewError(ctx);
-
-    set_str(ctx, e, "message", "the isolate is shutting down");
-    JS_SetUncatchableError(ctx, e, 1);
-    return JS_Throw(ctx, e);
-}
-
-/* How Node describes a received value: "type number (42)", "undefined",
-   "an instance of Foo", "function bar". */
-static void describe(JSContext *ctx, JSValueConst v, char *buf, size_t size)
-{
-    const char *s;
-
-    if (JS_IsUndefined(v) || JS_IsNull(v)) {
-        snprintf(buf, size, "%s", JS_IsNull(v) ? "null" : "undefined");
-        return;
-    }
-    if (JS_IsFunction(ctx, v)) {
-        JSValue name = JS_GetPropertyStr(ctx, v, "name");
-        s = JS_ToCString(ctx, name);
-        snprintf(buf, size, "function %s", s && *s ? s : "(anonymous)");
-        JS_FreeCString(ctx, s);
-        JS_FreeValue(ctx, name);
-        return;
-    }
-    if (JS_IsObject(v)) {
-        JSValue ctor = JS_GetPropertyStr(ctx, v, "constructor");
-        JSValue name = JS_IsObject(ctor) ? JS_GetPropertyStr(ctx, ctor, "name") : JS_UNDEFINED;
-        s = JS_IsString(name) ? JS_ToCString(ctx, name) : NULL;
-        if (s && *s)
-            snprintf(buf, size, "an instance of %s", s);
-        else
-            snprintf(buf, size, "an object");
-        JS_FreeCString(ctx, s);
-        JS_FreeValue(ctx, name);
-        JS_FreeValue(ctx, ctor);
-        JS_FreeValue(ctx, JS_GetException(ctx)); /* a throwing getter is not our concern */
-        return;
-    }
-    s = JS_ToCString(ctx, v);
-    if (JS_IsString(v))
-        snprintf(buf, size, "type string ('%.40s%s')", s ? s : "", s && strlen(s) > 40 ? "..." : "");
-    else if (JS_IsNumber(v))
-        snprintf(buf, size, "type number (%s)", s ? s : "?");
-    else if (JS_IsBool(v))
-        snprintf(buf, size, "type boolean (%s)", s ? s : "?");
-    else if (JS_IsBigInt(ctx, v))
-        snprintf(buf, size, "type bigint (%sn)", s ? s : "?");
-    else
-        snprintf(buf, size, "type symbol");
-    JS_FreeCString(ctx, s);
-    JS_FreeValue(ctx, JS_GetException(ctx)); /* symbols do not convert */
-}
-
-static JSValue throw_arg(JSContext *ctx, int range, const char *name,
-                         const char *expected, JSValueConst got)
-{
-    char what[160];
-    JSValue e;
-
-    describe(ctx, got, what, sizeof what);
-    if (range)
-        JS_ThrowRangeError(ctx, "The value of \"%s\" is out of range. It must be %s. Received %s",
-                           name, expected, what);
-    else
-        JS_ThrowTypeError(ctx, "The \"%s\" argument must be %s. Received %s", name, expected, what);
-    e = JS_GetException(ctx);
-    set_str(ctx, e, "code", range ? "ERR_OUT_OF_RANGE" : "ERR_INVALID_ARG_TYPE");
-    return JS_Throw(ctx, e);
-}
-
-JSValue coro_throw_arg_type(JSContext *ctx, const char *name, const char *expected,
-                            JSValueConst got)
-{
-    return throw_arg(ctx, 0, name, expected, got);
-}
-
-JSValue coro_throw_arg_range(JSContext *ctx, const char *name, const char *expected,
-                             JSValueConst got)
-{
-    return throw_arg(ctx, 1, name, expected, got);
-}
-
-JSValue coro_throw_bad_handle(JSContext *ctx, const coro_handle_type *type)
-{
-    JSValue e = coro_new_uv_error(ctx, UV_EBADF, NULL, NULL, NULL);
-    char msg[256];
-
-    snprintf(msg, sizeof msg, "EBADF: bad handle: the %s is closed, or the ID is not one",
-             type->name);
-    set_str(ctx, e, "message", msg);
-    return JS_Throw(ctx, e);
-}
 
 /* ------------------------------------------------------------------ */
 /* argument readers */
@@ -202,7 +27,6 @@ const char *coro_arg_string(JSContext *ctx, JSValueConst v, const char *name, si
 JSValue coro_throw_null_bytes(JSContext *ctx, const char *what, const char *s, size_t len)
 {
     char shown[160], *o = shown;
-    JSValue e;
 
     for (size_t i = 0; i < len && o < shown + sizeof shown - 8; i++) {
         if (s[i] == '\0')
@@ -213,11 +37,9 @@ JSValue coro_throw_null_bytes(JSContext *ctx, const char *what, const char *s, s
             *o++ = s[i];
     }
     *o = '\0';
-    JS_ThrowTypeError(ctx, "%s must be a string without null bytes. Received '%s%s'", what, shown,
-                      o < shown + sizeof shown - 8 ? "" : "...");
-    e = JS_GetException(ctx);
-    set_str(ctx, e, "code", "ERR_INVALID_ARG_VALUE");
-    return JS_Throw(ctx, e);
+    return coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE",
+                           "%s must be a string without null bytes. Received '%s%s'", what, shown,
+                           o < shown + sizeof shown - 8 ? "" : "...");
 }
 
 const char *coro_arg_path(JSContext *ctx, JSValueConst v, const char *name)
@@ -339,12 +161,9 @@ JSValue coro_new_string_utf8(JSContext *ctx, const uint8_t *p, size_t n, int fat
     coro_utf8_scan(p, n, 0, &errors);
     if (errors == 0)
         return JS_NewStringLen(ctx, (const char *)p, n);
-    if (fatal) {
-        JS_ThrowTypeError(ctx, "The encoded data was not valid for encoding utf-8");
-        s = JS_GetException(ctx);
-        JS_SetPropertyStr(ctx, s, "code", JS_NewString(ctx, "ERR_ENCODING_INVALID_ENCODED_DATA"));
-        return JS_Throw(ctx, s);
-    }
+    if (fatal)
+        return coro_throw_code(ctx, "ERR_ENCODING_INVALID_ENCODED_DATA",
+                               "The encoded data was not valid for encoding utf-8");
     fixed = js_malloc(ctx, n + 2 * errors);
     if (!fixed)
         return JS_EXCEPTION;
@@ -431,4 +250,36 @@ coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_t
     if (!h)
         coro_throw_bad_handle(ctx, type);
     return h;
+}
+
+/* ------------------------------------------------------------------ */
+/* string vectors */
+
+char **coro_strv_dup(int n, char *const *v)
+{
+    char **out;
+    int i;
+
+    if (n < 0)
+        for (n = 0; v[n]; n++)
+            ;
+    out = calloc((size_t)n + 1, sizeof *out);
+    for (i = 0; out && i < n; i++) {
+        if (!(out[i] = strdup(v[i]))) {
+            while (i--)
+                free(out[i]);
+            free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+void coro_strv_free(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
 }

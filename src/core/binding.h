@@ -1,11 +1,7 @@
 /*
- * binding.h: what every binding uses: failures turned into JS exceptions,
- * argument checks, byte buffers.
- *
- * System failures are libuv-style negative codes; coro_throw_uv turns one into
- * an Error with code, errno, syscall and path, as Node does. Misuse (a wrong
- * argument type) throws TypeError naming the argument. Each helper returns
- * JS_EXCEPTION (or -1) with the exception pending.
+ * binding.h: what every binding uses besides errors (error.h): argument
+ * checks, byte buffers, handles from JS. Each reader returns 0, or -1 with
+ * the exception pending.
  */
 #ifndef COROJS_BINDING_H
 #define COROJS_BINDING_H
@@ -13,35 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "quickjs.h"
+#include "error.h"
 #include "handle.h"
-
-JSValue coro_new_uv_error(JSContext *ctx, int err, const char *syscall,
-                          const char *path, const char *dest);
-JSValue coro_throw_uv(JSContext *ctx, int err, const char *syscall,
-                      const char *path, const char *dest);
-
-/* A network error as Node words it: "connect ECONNREFUSED 127.0.0.1:80", with
-   code, errno, syscall, address and (if port >= 0) port. */
-JSValue coro_new_net_error(JSContext *ctx, int err, const char *syscall,
-                           const char *address, int port);
-JSValue coro_throw_net(JSContext *ctx, int err, const char *syscall,
-                       const char *address, int port);
-
-/* TypeError: The "name" argument must be <expected>. Received ... */
-JSValue coro_throw_arg_type(JSContext *ctx, const char *name, const char *expected,
-                            JSValueConst got);
-/* RangeError: The value of "name" is out of range. It must be <expected>. Received ... */
-JSValue coro_throw_arg_range(JSContext *ctx, const char *name, const char *expected,
-                             JSValueConst got);
-/* Error with code EBADF for a closed, forged or mistyped handle ID. */
-JSValue coro_throw_bad_handle(JSContext *ctx, const coro_handle_type *type);
-
-/* Error with a `code` property and a message. */
-JSValue coro_throw_code(JSContext *ctx, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* An uncatchable error that unwinds a fiber of an isolate being torn down. */
-JSValue coro_throw_terminated(JSContext *ctx);
 
 /* Argument readers. Each returns 0, or -1 with the exception pending. */
 const char *coro_arg_string(JSContext *ctx, JSValueConst v, const char *name, size_t *len);
@@ -99,5 +68,11 @@ int coro_arg_handle_id(JSContext *ctx, JSValueConst v, uint64_t *id);
 
 /* The handle named by a BigInt ID in the current isolate's store. */
 coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_type *type);
+
+/* A copy of the first n strings of v (n < 0: up to its NULL), itself
+   NULL-terminated; NULL when out of memory. Free it with coro_strv_free
+   (which takes NULL too). */
+char **coro_strv_dup(int n, char *const *v);
+void coro_strv_free(char **v);
 
 #endif

@@ -79,7 +79,7 @@ coro_handle *coro_handles_get(const coro_handle_store *s, uint64_t id,
     if (index >= s->len || id != make_id(s, index, s->slots[index].gen))
         return NULL;
     slot = &s->slots[index];
-    if (!slot->h || slot->h->type != type)
+    if (!slot->h || (slot->h->type != type && slot->h->type->base != type))
         return NULL;
     return slot->h;
 }

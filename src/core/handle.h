@@ -22,6 +22,7 @@ typedef struct coro_handle coro_handle;
 typedef struct coro_handle_type {
     const char *name;                  /* in error messages: "File", "Timer" */
     void (*close)(coro_handle *h);     /* release the resource (once) */
+    const struct coro_handle_type *base; /* a kind of this type (streams), or NULL */
 } coro_handle_type;
 
 struct coro_handle {
@@ -50,7 +51,7 @@ void coro_handles_free(coro_handle_store *s);
 /* Register h; sets and returns h->id, or 0 when out of memory or slots. */
 uint64_t coro_handles_add(coro_handle_store *s, coro_handle *h);
 
-/* The live handle with this ID and type, or NULL. */
+/* The live handle with this ID and type (or a type whose base it is), or NULL. */
 coro_handle *coro_handles_get(const coro_handle_store *s, uint64_t id,
                               const coro_handle_type *type);
 

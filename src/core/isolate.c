@@ -99,35 +99,6 @@ static int init_primordials(JSContext *ctx, const coro_area *areas, int expose_g
     return ret;
 }
 
-static char **dup_strv(int n, char *const *v)
-{
-    char **out;
-    int i;
-
-    if (n < 0)
-        for (n = 0; v[n]; n++)
-            ;
-    out = calloc((size_t)n + 1, sizeof *out);
-    for (i = 0; out && i < n; i++) {
-        if (!(out[i] = strdup(v[i]))) {
-            while (i--)
-                free(out[i]);
-            free(out);
-            return NULL;
-        }
-    }
-    return out;
-}
-
-static void free_strv(char **v)
-{
-    if (!v)
-        return;
-    for (char **p = v; *p; p++)
-        free(*p);
-    free(v);
-}
-
 coro_port *coro_port_ref(coro_port *p)
 {
     p->refs++;
@@ -207,9 +178,9 @@ coro_isolate *coro_isolate_by_uid(uint64_t uid)
 static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
 {
     iso->argc = opt->argc;
-    if (!(iso->argv = dup_strv(opt->argc, opt->argv)))
+    if (!(iso->argv = coro_strv_dup(opt->argc, opt->argv)))
         return -1;
-    if (opt->env && !(iso->env = dup_strv(-1, opt->env)))
+    if (opt->env && !(iso->env = coro_strv_dup(-1, opt->env)))
         return -1;
     if (opt->name && !(iso->name = strdup(opt->name)))
         return -1;
@@ -274,8 +245,8 @@ fail_ctx:
 fail_rt:
     err = errno;
     free(iso->port);
-    free_strv(iso->argv);
-    free_strv(iso->env);
+    coro_strv_free(iso->argv);
+    coro_strv_free(iso->env);
     free(iso->name);
     coro_jail_free(iso->jail);
     free(iso);
@@ -306,8 +277,8 @@ static void isolate_free(coro_isolate *iso)
     coro_handles_free(&iso->handles);
     unlink_isolate(iso);
     coro_port_unref(iso->parent);
-    free_strv(iso->argv);
-    free_strv(iso->env);
+    coro_strv_free(iso->argv);
+    coro_strv_free(iso->env);
     free(iso->name);
     coro_jail_free(iso->jail);
     uv_close((uv_handle_t *)&iso->job_check, free_isolate_memory);

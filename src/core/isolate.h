@@ -110,6 +110,8 @@ struct coro_isolate {
     int reap_queued;
     JSValue main_ns;            /* the main module's namespace (calls) */
     coro_waitq main_waiters;    /* calls waiting for the main module to finish */
+    unsigned pool_used;         /* its requests in libuv's thread pool (wait.h) */
+    coro_waitq pool_waiters;    /* fibers waiting for a slot there */
     const coro_area *areas;     /* its __primordials */
     void *area_data[CORO_AREA_SLOTS]; /* what areas keep for it (prim/prim.h) */
     /* Keeps iso's uncaught error for its parent's join() (set by an area). */

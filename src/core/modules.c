@@ -267,11 +267,6 @@ fail:
     return NULL;
 }
 
-static int set_str(JSContext *ctx, JSValueConst obj, const char *key, const char *val)
-{
-    return JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, val));
-}
-
 /* import.meta: url, filename, dirname, main, as in Node. */
 static int set_import_meta(JSContext *ctx, JSModuleDef *m, const char *path, int is_main)
 {
@@ -300,9 +295,9 @@ static int set_import_meta(JSContext *ctx, JSModuleDef *m, const char *path, int
         *o = '\0';
         slash = strrchr(dir, '/');
         dir[slash && slash != dir ? slash - dir : 1] = '\0';
-        set_str(ctx, meta, "url", url);
-        set_str(ctx, meta, "filename", path);
-        set_str(ctx, meta, "dirname", dir);
+        coro_set_str(ctx, meta, "url", url);
+        coro_set_str(ctx, meta, "filename", path);
+        coro_set_str(ctx, meta, "dirname", dir);
         JS_SetPropertyStr(ctx, meta, "main", JS_NewBool(ctx, is_main));
         ret = 0;
     } else {

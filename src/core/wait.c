@@ -122,6 +122,41 @@ void coro_turn_give(int *taken, coro_waitq *q)
     coro_waitq_wake_one(q, 0);
 }
 
+unsigned coro_pool_share(void)
+{
+    static unsigned share;
+    const char *env;
+    long size = 4; /* libuv's default */
+
+    if (!share) {
+        env = getenv("UV_THREADPOOL_SIZE");
+        if (env && atol(env) > 0)
+            size = atol(env);
+        share = size > 1 ? (unsigned)size - 1 : 1;
+    }
+    return share;
+}
+
+int coro_pool_take(JSContext *ctx)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    while (iso->pool_used >= coro_pool_share()) {
+        if (coro_waitq_wait(ctx, &iso->pool_waiters) == CORO_ETERMINATED)
+            return CORO_ETERMINATED;
+    }
+    iso->pool_used++;
+    return 0;
+}
+
+void coro_pool_give(JSContext *ctx)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    iso->pool_used--;
+    coro_waitq_wake_one(&iso->pool_waiters, 0);
+}
+
 /* A fiber awaiting a promise. The request lives on the fiber's stack and the
    promise's callbacks name it by a handle ID, so a callback that comes after
    the wait is over (the isolate was torn down meanwhile) finds nothing. */
@@ -137,7 +172,7 @@ static void await_close(coro_handle *h)
     /* nothing to free: the request is on its fiber's stack */
 }
 
-static const coro_handle_type await_type = { "Await", await_close };
+static const coro_handle_type await_type = { "Await", await_close, NULL };
 
 /* The then-callbacks of a pending await: data[0] = the request's ID. */
 static JSValue await_settled(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,

@@ -89,6 +89,17 @@ static inline int coro_waitq_empty(const coro_waitq *q)
 int coro_turn_take(JSContext *ctx, int *taken, coro_waitq *q, const int *closed);
 void coro_turn_give(int *taken, coro_waitq *q);
 
+/* libuv's thread pool is shared by every isolate of the process, and a call
+   there cannot be taken back once it runs (a DNS lookup of a dead server, a
+   slow disk). So an isolate holds at most coro_pool_share() requests in the
+   pool at once, one thread fewer than the pool has: no isolate can take
+   every thread from the others. A request takes a slot before it starts
+   (parking while all of its isolate's slots are taken) and gives it back
+   when it is done. take: 0, or CORO_ETERMINATED with an exception pending. */
+int coro_pool_take(JSContext *ctx);
+void coro_pool_give(JSContext *ctx);
+unsigned coro_pool_share(void);
+
 /* Block the running fiber until `promise` settles. Returns 0 with *result the
    value, 1 with *result the rejection reason, or -1 with an exception
    pending. Non-promises are returned as they are. */

@@ -44,7 +44,7 @@ typedef struct js_udp {
 
 static void udp_close(coro_handle *h);
 
-static const coro_handle_type udp_type = { "UDPSocket", udp_close };
+static const coro_handle_type udp_type = { "UDPSocket", udp_close, NULL };
 
 static void udp_closed(uv_handle_t *h)
 {

@@ -63,7 +63,7 @@ struct dns_resolver {
 
 static void resolver_close(coro_handle *h);
 
-static const coro_handle_type resolver_type = { "Resolver", resolver_close };
+static const coro_handle_type resolver_type = { "Resolver", resolver_close, NULL };
 
 /* ------------------------------------------------------------------ */
 /* the channel on the loop */
@@ -292,7 +292,8 @@ static JSValue new_str(JSContext *ctx, const char *s)
     return coro_new_string_utf8(ctx, (const uint8_t *)s, strlen(s), 0);
 }
 
-static void set_str(JSContext *ctx, JSValueConst o, const char *key, const char *s)
+/* Names from the network may be any bytes: invalid UTF-8 becomes U+FFFD. */
+static void set_text(JSContext *ctx, JSValueConst o, const char *key, const char *s)
 {
     JS_SetPropertyStr(ctx, o, key, new_str(ctx, s));
 }
@@ -326,7 +327,7 @@ static int parse_addrs(JSContext *ctx, const dns_query *q, int af, int ttl, JSVa
             uv_inet_ntop(AF_INET6, &a6[i].ip6addr, ip, sizeof ip);
         if (ttl) {
             v = JS_NewObject(ctx);
-            set_str(ctx, v, "address", ip);
+            set_text(ctx, v, "address", ip);
             set_int(ctx, v, "ttl", af == AF_INET ? a4[i].ttl : a6[i].ttl);
         } else {
             v = JS_NewString(ctx, ip);
@@ -374,7 +375,7 @@ static int parse_mx(JSContext *ctx, const dns_query *q, JSValue *out)
     *out = JS_NewArray(ctx);
     for (p = list; p; p = p->next) {
         JSValue o = JS_NewObject(ctx);
-        set_str(ctx, o, "exchange", p->host);
+        set_text(ctx, o, "exchange", p->host);
         set_int(ctx, o, "priority", p->priority);
         JS_SetPropertyUint32(ctx, *out, n++, o);
     }
@@ -417,7 +418,7 @@ static int parse_srv(JSContext *ctx, const dns_query *q, JSValue *out)
     *out = JS_NewArray(ctx);
     for (p = list; p; p = p->next) {
         JSValue o = JS_NewObject(ctx);
-        set_str(ctx, o, "name", p->host);
+        set_text(ctx, o, "name", p->host);
         set_int(ctx, o, "port", p->port);
         set_int(ctx, o, "priority", p->priority);
         set_int(ctx, o, "weight", p->weight);
@@ -435,8 +436,8 @@ static int parse_soa(JSContext *ctx, const dns_query *q, JSValue *out)
     if (st != ARES_SUCCESS)
         return st;
     *out = JS_NewObject(ctx);
-    set_str(ctx, *out, "nsname", soa->nsname);
-    set_str(ctx, *out, "hostmaster", soa->hostmaster);
+    set_text(ctx, *out, "nsname", soa->nsname);
+    set_text(ctx, *out, "hostmaster", soa->hostmaster);
     set_int(ctx, *out, "serial", soa->serial);
     set_int(ctx, *out, "refresh", soa->refresh);
     set_int(ctx, *out, "retry", soa->retry);
@@ -479,10 +480,10 @@ static int parse_naptr(JSContext *ctx, const dns_query *q, JSValue *out)
     *out = JS_NewArray(ctx);
     for (p = list; p; p = p->next) {
         JSValue o = JS_NewObject(ctx);
-        set_str(ctx, o, "flags", (const char *)p->flags);
-        set_str(ctx, o, "service", (const char *)p->service);
-        set_str(ctx, o, "regexp", (const char *)p->regexp);
-        set_str(ctx, o, "replacement", p->replacement);
+        set_text(ctx, o, "flags", (const char *)p->flags);
+        set_text(ctx, o, "service", (const char *)p->service);
+        set_text(ctx, o, "regexp", (const char *)p->regexp);
+        set_text(ctx, o, "replacement", p->replacement);
         set_int(ctx, o, "order", p->order);
         set_int(ctx, o, "preference", p->preference);
         JS_SetPropertyUint32(ctx, *out, n++, o);

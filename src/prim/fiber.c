@@ -40,7 +40,7 @@ typedef struct fiber_state {
 static void js_fiber_close(coro_handle *h);
 static void detach(coro_fiber *co);
 
-static const coro_handle_type fiber_type = { "Fiber", js_fiber_close };
+static const coro_handle_type fiber_type = { "Fiber", js_fiber_close, NULL };
 
 static fiber_state *state_of(coro_isolate *iso)
 {

@@ -4,11 +4,18 @@
  * Every call runs on libuv's thread pool and parks only the calling fiber, so
  * a slow disk stalls one fiber, not the loop. A request lives on the parked
  * fiber's stack; the fiber waits for it to finish even while its isolate is
- * torn down, because a request in the pool cannot be taken back.
+ * torn down, because a request in the pool cannot be taken back; and it
+ * takes one of its isolate's slots in the pool first (coro_pool_take).
+ *
+ * Reads and writes of a FIFO, a terminal, a character device or a socket
+ * could wait forever, so those never go to the pool: such a file is opened
+ * non-blocking and read and written where it stands, the fiber parking on
+ * a uv_poll_t until the descriptor is ready. Closing it, or the isolate's
+ * end, wakes a fiber blocked there.
  *
  * An open file is a File handle. Closing it kills its ID at once; if other
  * fibers still have operations in flight on it, the descriptor itself is
- * closed when the last of them finishes, never under their feet.
+ * closed when the last of them finishes, never under their feet (coro_life).
  *
  * An operation on a path is one job on the thread pool (path_work): an
  * isolate without the fs capability gets ERR_ACCESS_DENIED before it; in an
@@ -17,7 +24,9 @@
  * between the two; a way out is EACCES.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,16 +36,21 @@
 #include "prim.h"
 #include "core/binding.h"
 #include "core/jail.h"
+#include "core/life.h"
 #include "core/isolate.h"
 
 #define DEFAULT_READ_SIZE 65536
 #define MAX_IO_SIZE 0x7fffffffLL
+#define FIFO_OPEN_RETRY_MS 20 /* a FIFO opened for writing waits for a reader */
 
 typedef struct js_file {
     coro_handle h;
+    coro_life life;
     uv_file fd;
-    int busy;     /* operations in flight */
-    int closing;  /* closed by the program while busy */
+    uv_poll_t *poll;    /* a file that must not block: FIFO, terminal, socket ... */
+    coro_waitq pollq;   /* ... the fibers waiting for it to be ready */
+    int poll_events;
+    int fifo;
 } js_file;
 
 typedef struct fs_req {
@@ -46,7 +60,7 @@ typedef struct fs_req {
 
 static void file_close(coro_handle *h);
 
-static const coro_handle_type file_type = { "File", file_close };
+static const coro_handle_type file_type = { "File", file_close, NULL };
 
 /* ------------------------------------------------------------------ */
 /* running a request */
@@ -56,19 +70,28 @@ static void fs_done(uv_fs_t *req)
     coro_op_done(req->data, (int)req->result);
 }
 
-/* Wait for the request started with `err` (uv_fs_*'s return value).
-   Returns its result, or CORO_ETERMINATED with an exception pending. */
-static int fs_wait(JSContext *ctx, fs_req *r, int err)
-{
-    return err < 0 ? err : coro_op_wait(ctx, &r->op);
-}
-
-static void fs_req_init(fs_req *r)
+/* Take a slot in the thread pool and prepare the request. */
+static int fs_begin(JSContext *ctx, fs_req *r)
 {
     memset(&r->req, 0, sizeof r->req);
     r->req.data = &r->op;
     coro_op_init(&r->op);
+    return coro_pool_take(ctx);
 }
+
+/* Wait for the request started with `err` (uv_fs_*'s return value), and
+   give its slot back. Returns its result, or CORO_ETERMINATED with an
+   exception pending. */
+static int fs_wait(JSContext *ctx, fs_req *r, int err)
+{
+    if (err == 0)
+        err = coro_op_wait(ctx, &r->op);
+    coro_pool_give(ctx);
+    return err;
+}
+
+/* Run one uv_fs_* call (`call`, evaluated once a slot is taken). */
+#define fs_run(ctx, r, call) (fs_begin(ctx, r) < 0 ? CORO_ETERMINATED : fs_wait(ctx, r, (call)))
 
 /* Throw the error of a failed request, unless one is pending already. */
 static JSValue fs_throw(JSContext *ctx, int err, const char *syscall, const char *path,
@@ -252,16 +275,17 @@ static void path_done(uv_work_t *w, int status)
     coro_op_done(&r->op, status < 0 ? status : r->result);
 }
 
-/* Run the operation r->kind on path (and dest) with r->flags and r->mode:
-   its result, or a negative code with an exception pending (the error
-   thrown). An open that finished as the isolate ended is closed. */
+/* Run the operation r->kind on path (and dest) with r->flags and r->mode,
+   in one of the isolate's slots of the pool: its result, or a negative
+   code (CORO_ETERMINATED with an exception pending: no fs capability, or
+   the isolate ended; an open that finished meanwhile is closed). */
 static int path_run(JSContext *ctx, path_req *r, const char *path, const char *dest)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     int status;
 
-    if (!coro_isolate_allow(ctx, CORO_CAP_FS, "fs"))
-        return CORO_ETERMINATED; /* with the error pending */
+    if (!coro_isolate_allow(ctx, CORO_CAP_FS, "fs") || coro_pool_take(ctx) < 0)
+        return CORO_ETERMINATED;
     r->work.data = r;
     r->jail = iso->jail;
     r->path = path;
@@ -271,10 +295,9 @@ static int path_run(JSContext *ctx, path_req *r, const char *path, const char *d
     status = uv_queue_work(coro_loop(), &r->work, path_work, path_done);
     if (status == 0)
         status = coro_op_wait(ctx, &r->op);
+    coro_pool_give(ctx);
     if (status == CORO_ETERMINATED && r->kind == OP_OPEN && r->result >= 0)
         close(r->result);
-    if (status < 0)
-        fs_throw(ctx, status, path_op_names[r->kind], path, dest);
     return status;
 }
 
@@ -288,13 +311,31 @@ static void file_closed(uv_fs_t *req)
     free(req);
 }
 
-/* Close the descriptor in the background and free the handle. */
-static void file_close_async(js_file *f)
+static void poll_closed(uv_handle_t *h)
 {
-    uv_fs_t *req = malloc(sizeof *req);
+    js_file *f = h->data;
 
+    free(h);
+    f->poll = NULL;
+    coro_life_close_done(&f->life);
+}
+
+/* Closed and let go of: close the descriptor in the background, then free
+   the handle. A poll handle goes first. */
+static void file_finalize(coro_life *l)
+{
+    js_file *f = (js_file *)((char *)l - offsetof(js_file, life));
+    uv_fs_t *req;
+
+    if (f->poll) {
+        f->life.pending = 1;
+        uv_close((uv_handle_t *)f->poll, poll_closed);
+        return;
+    }
+    req = malloc(sizeof *req);
     if (!req || uv_fs_close(coro_loop(), req, f->fd, file_closed) < 0) {
         free(req);
+        close(f->fd);
         free(f);
     } else {
         req->data = f;
@@ -305,10 +346,9 @@ static void file_close(coro_handle *h)
 {
     js_file *f = (js_file *)h;
 
-    if (f->busy)
-        f->closing = 1;
-    else
-        file_close_async(f);
+    coro_life_close(&f->life);
+    coro_waitq_wake_all(&f->pollq, UV_EBADF); /* a fiber waiting on a FIFO */
+    coro_life_check(&f->life);
 }
 
 static js_file *file_acquire(JSContext *ctx, JSValueConst id)
@@ -316,14 +356,110 @@ static js_file *file_acquire(JSContext *ctx, JSValueConst id)
     js_file *f = (js_file *)coro_arg_handle(ctx, id, &file_type);
 
     if (f)
-        f->busy++;
+        coro_life_hold(&f->life);
     return f;
 }
 
 static void file_release(js_file *f)
 {
-    if (--f->busy == 0 && f->closing)
-        file_close_async(f);
+    coro_life_release(&f->life);
+}
+
+/* ------------------------------------------------------------------ */
+/* files that must not block the pool: FIFOs, terminals, sockets */
+
+static void poll_cb(uv_poll_t *p, int status, int events)
+{
+    js_file *f = p->data;
+
+    uv_poll_stop(p);
+    f->poll_events = 0;
+    coro_waitq_wake_all(&f->pollq, status);
+}
+
+/* Park until f's descriptor may be ready for `events` (or closed). */
+static int poll_wait(JSContext *ctx, js_file *f, int events)
+{
+    int r;
+
+    if (f->life.closed)
+        return UV_EBADF;
+    f->poll_events |= events;
+    r = uv_poll_start(f->poll, f->poll_events, poll_cb);
+    if (r < 0)
+        return r;
+    r = coro_waitq_wait(ctx, &f->pollq);
+    return f->life.closed && r != CORO_ETERMINATED ? UV_EBADF : r;
+}
+
+/* Whether a read of 0 bytes from a FIFO is its end: a writer came and went.
+   (Non-blocking, a FIFO no writer has opened yet reads as empty too, where
+   a blocking read would wait for one; poll tells the two apart.) */
+static int fifo_ended(int fd)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+
+    return poll(&p, 1, 0) > 0;
+}
+
+/* read(2) or write(2) on a non-blocking descriptor, parking until it is
+   ready: bytes done, or a negative error. */
+static ssize_t poll_io(JSContext *ctx, js_file *f, int write_op, uint8_t *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = write_op ? write(f->fd, buf, len) : read(f->fd, buf, len);
+        int r;
+
+        if (n > 0 || (n == 0 && (write_op || !f->fifo || fifo_ended(f->fd))))
+            return n;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN)
+            return -errno;
+        r = poll_wait(ctx, f, write_op ? UV_WRITABLE : UV_READABLE);
+        if (r < 0)
+            return r;
+    }
+}
+
+/* A file just opened with O_NONBLOCK: a FIFO, terminal, character device or
+   socket keeps it and gets a poll handle; any other file is a plain one. */
+static int file_setup(js_file *f)
+{
+    struct stat st;
+
+    if (fstat(f->fd, &st) < 0)
+        return -errno;
+    if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISSOCK(st.st_mode))
+        return fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) & ~O_NONBLOCK) < 0 ? -errno : 0;
+    f->fifo = S_ISFIFO(st.st_mode);
+    f->poll = malloc(sizeof *f->poll);
+    if (!f->poll)
+        return UV_ENOMEM;
+    if (uv_poll_init(coro_loop(), f->poll, f->fd) < 0) {
+        /* not pollable after all (a regular character device): the pool */
+        free(f->poll);
+        f->poll = NULL;
+        return fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) & ~O_NONBLOCK) < 0 ? -errno : 0;
+    }
+    f->poll->data = f;
+    return 0;
+}
+
+/* Open, never blocking the pool: a FIFO opened for writing without a
+   reader yet (ENXIO when non-blocking) is tried again a little later, its
+   fiber parked meanwhile. */
+static int open_nonblock(JSContext *ctx, path_req *req, const char *path)
+{
+    req->flags |= O_NONBLOCK;
+    for (;;) {
+        int r = path_run(ctx, req, path, NULL);
+        if (r != UV_ENXIO || (req->flags & O_ACCMODE) != O_WRONLY)
+            return r;
+        r = coro_wait_timeout(ctx, FIFO_OPEN_RETRY_MS, 0);
+        if (r == CORO_ETERMINATED)
+            return r;
+    }
 }
 
 static int parse_flags(const char *s, int *flags)
@@ -357,6 +493,7 @@ static int parse_flags(const char *s, int *flags)
 /* open(path, flags, mode) -> id */
 static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    coro_isolate *iso = coro_isolate_of(ctx);
     const char *path, *fl = NULL;
     int64_t mode = 0666;
     JSValue ret = JS_EXCEPTION;
@@ -380,14 +517,22 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
         coro_arg_integer(ctx, argv[2], "mode", 0, 07777, &mode) < 0)
         goto done;
     req.mode = (int)mode;
-    if ((r = path_run(ctx, &req, path, NULL)) < 0)
-        goto done;
     f = coro_new_handle(ctx, sizeof *f, &file_type);
-    if (!f) {
-        close(r);
+    if (!f)
+        goto done;
+    coro_life_init(&f->life, file_finalize);
+    coro_life_hold(&f->life); /* its ID is not usable until the file is open */
+    r = open_nonblock(ctx, &req, path);
+    f->fd = r;
+    if (r >= 0 && (r = file_setup(f)) < 0)
+        close(f->fd); /* out of memory */
+    if (r < 0) {
+        coro_handles_remove(&iso->handles, &f->h);
+        free(f);
+        fs_throw(ctx, r, "open", path, NULL);
         goto done;
     }
-    f->fd = r;
+    file_release(f);
     ret = JS_NewBigUint64(ctx, f->h.id);
 done:
     JS_FreeCString(ctx, fl);
@@ -406,12 +551,11 @@ static JSValue js_fs_close(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     if (!f)
         return JS_EXCEPTION;
     coro_handles_remove(&iso->handles, &f->h);
-    if (f->busy) {
-        f->closing = 1;
+    if (f->life.holds || f->poll) { /* closed in the background, once let go of */
+        file_close(&f->h);
         return JS_UNDEFINED;
     }
-    fs_req_init(&req);
-    r = fs_wait(ctx, &req, uv_fs_close(coro_loop(), &req.req, f->fd, fs_done));
+    r = fs_run(ctx, &req, uv_fs_close(coro_loop(), &req.req, f->fd, fs_done));
     uv_fs_req_cleanup(&req.req);
     free(f);
     if (r < 0)
@@ -452,10 +596,11 @@ static JSValue js_fs_read(JSContext *ctx, JSValueConst this_val, int argc, JSVal
         return JS_EXCEPTION;
     }
     r = 0;
-    if (len > 0) {
+    if (len > 0 && f->poll) {
+        r = (int)poll_io(ctx, f, 0, buf, (size_t)len);
+    } else if (len > 0) {
         ub = uv_buf_init((char *)buf, (unsigned)len);
-        fs_req_init(&req);
-        r = fs_wait(ctx, &req, uv_fs_read(coro_loop(), &req.req, f->fd, &ub, 1, pos, fs_done));
+        r = fs_run(ctx, &req, uv_fs_read(coro_loop(), &req.req, f->fd, &ub, 1, pos, fs_done));
         uv_fs_req_cleanup(&req.req);
     }
     file_release(f);
@@ -498,10 +643,13 @@ static JSValue js_fs_write(JSContext *ctx, JSValueConst this_val, int argc, JSVa
         size_t chunk = data.len - done;
         uv_buf_t ub = uv_buf_init((char *)data.data + done,
                                   chunk > MAX_IO_SIZE ? (unsigned)MAX_IO_SIZE : (unsigned)chunk);
-        fs_req_init(&req);
-        r = fs_wait(ctx, &req, uv_fs_write(coro_loop(), &req.req, f->fd, &ub, 1,
-                                          pos < 0 ? -1 : pos + (int64_t)done, fs_done));
-        uv_fs_req_cleanup(&req.req);
+        if (f->poll) {
+            r = (int)poll_io(ctx, f, 1, (uint8_t *)ub.base, ub.len);
+        } else {
+            r = fs_run(ctx, &req, uv_fs_write(coro_loop(), &req.req, f->fd, &ub, 1,
+                                             pos < 0 ? -1 : pos + (int64_t)done, fs_done));
+            uv_fs_req_cleanup(&req.req);
+        }
         if (r <= 0)
             break;
         done += (size_t)r;
@@ -558,14 +706,12 @@ static JSValue js_fs_fd_op(JSContext *ctx, JSValueConst this_val, int argc, JSVa
 
     if (!f)
         return JS_EXCEPTION;
-    fs_req_init(&req);
     if (magic == OP_FSTAT)
-        r = uv_fs_fstat(coro_loop(), &req.req, f->fd, fs_done);
+        r = fs_run(ctx, &req, uv_fs_fstat(coro_loop(), &req.req, f->fd, fs_done));
     else if (magic == OP_FSYNC)
-        r = uv_fs_fsync(coro_loop(), &req.req, f->fd, fs_done);
+        r = fs_run(ctx, &req, uv_fs_fsync(coro_loop(), &req.req, f->fd, fs_done));
     else
-        r = uv_fs_fdatasync(coro_loop(), &req.req, f->fd, fs_done);
-    r = fs_wait(ctx, &req, r);
+        r = fs_run(ctx, &req, uv_fs_fdatasync(coro_loop(), &req.req, f->fd, fs_done));
     file_release(f);
     if (r < 0)
         ret = fs_throw(ctx, r, fd_op_names[magic], NULL, NULL);
@@ -597,6 +743,7 @@ static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JS
     int64_t mode = 0777;
     JSValue ret = JS_EXCEPTION;
     path_req req = { .kind = magic };
+    int r;
 
     path = coro_arg_path(ctx, argv[0], magic == OP_RENAME ? "from" : "path");
     if (!path)
@@ -607,8 +754,8 @@ static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JS
         coro_arg_integer(ctx, argv[1], "mode", 0, 07777, &mode) < 0)
         goto done;
     req.mode = (int)mode;
-    if (path_run(ctx, &req, path, dest) < 0)
-        ret = JS_EXCEPTION;
+    if ((r = path_run(ctx, &req, path, dest)) < 0)
+        fs_throw(ctx, r, path_op_names[magic], path, dest);
     else if (magic == OP_STAT || magic == OP_LSTAT)
         ret = stat_object(ctx, &req.st);
     else if (magic == OP_READDIR)

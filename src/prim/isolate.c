@@ -99,9 +99,9 @@ static JSValue throw_in_use(JSContext *ctx);
 static void callable_close(coro_handle *h);
 static void proxy_close(coro_handle *h);
 
-static const coro_handle_type isolate_type = { "Isolate", isolate_close };
-static const coro_handle_type callable_type = { "Callable", callable_close };
-static const coro_handle_type proxy_type = { "Proxy", proxy_close };
+static const coro_handle_type isolate_type = { "Isolate", isolate_close, NULL };
+static const coro_handle_type callable_type = { "Callable", callable_close, NULL };
+static const coro_handle_type proxy_type = { "Proxy", proxy_close, NULL };
 
 static rpc_state *state_of(coro_isolate *iso)
 {
@@ -220,10 +220,7 @@ static int load_hooks(JSContext *ctx, rpc_state *st)
     if (JS_IsException(ns))
         return -1;
     JS_FreeValue(ctx, ns);
-    if (!JS_IsFunction(ctx, st->decode)) {
-        coro_throw_code(ctx, "ERR_INTERNAL_ASSERTION", "corojs:isolate did not set its hooks");
-        return -1;
-    }
+    CORO_ASSERT(JS_IsFunction(ctx, st->decode)); /* loading corojs:isolate sets them */
     return 0;
 }
 
@@ -250,12 +247,11 @@ static JSValue throw_clone_error(JSContext *ctx)
         return JS_Throw(ctx, exc);
     msg = JS_ToCString(ctx, exc);
     JS_FreeValue(ctx, JS_GetException(ctx));
-    JS_ThrowTypeError(ctx, "could not be cloned: %s", msg ? msg : "?");
+    coro_throw_code(ctx, "ERR_DATA_CLONE", "could not be cloned: %s", msg ? msg : "?");
     JS_FreeCString(ctx, msg);
     JS_FreeValue(ctx, exc);
     e = JS_GetException(ctx);
-    JS_SetPropertyStr(ctx, e, "name", JS_NewString(ctx, "DataCloneError"));
-    JS_SetPropertyStr(ctx, e, "code", JS_NewString(ctx, "ERR_DATA_CLONE"));
+    coro_set_str(ctx, e, "name", "DataCloneError");
     return JS_Throw(ctx, e);
 }
 
@@ -463,10 +459,8 @@ static JSValue call_target(JSContext *ctx, rpc_call *c)
     if (JS_IsException(fn) || JS_IsFunction(ctx, fn))
         return fn;
     JS_FreeValue(ctx, fn);
-    JS_ThrowTypeError(ctx, "the isolate does not export a function named '%s'", c->name);
-    fn = JS_GetException(ctx);
-    JS_SetPropertyStr(ctx, fn, "code", JS_NewString(ctx, "ERR_ISOLATE_NO_EXPORT"));
-    return JS_Throw(ctx, fn);
+    return coro_throw_code(ctx, "ERR_ISOLATE_NO_EXPORT",
+                           "the isolate does not export a function named '%s'", c->name);
 }
 
 /* The callee's side, in a fiber of its own. */
@@ -701,13 +695,6 @@ static char **prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *
     return v;
 }
 
-static void free_strv(char **v)
-{
-    for (char **p = v; p && *p; p++)
-        free(*p);
-    free(v);
-}
-
 static int64_t prop_int(JSContext *ctx, JSValueConst obj, const char *key)
 {
     JSValue v = JS_GetPropertyStr(ctx, obj, key);
@@ -784,8 +771,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
 done:
     free(path);
     free(fs);
-    free_strv(args);
-    free_strv(env);
+    coro_strv_free(args);
+    coro_strv_free(env);
     return ret;
 }
 
@@ -837,12 +824,6 @@ static void record_error(coro_isolate *iso, JSValueConst exc)
     iso->port->free_error = free_error;
 }
 
-static void set_opt_str(JSContext *ctx, JSValueConst obj, const char *key, const char *s)
-{
-    if (s)
-        JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, s));
-}
-
 /* join(id) -> { code, error: { name, message, stack, code } | undefined } */
 static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -866,10 +847,10 @@ static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, 
     if (ji->port->error) {
         exit_error *e = ji->port->error;
         JSValue o = JS_NewObject(ctx);
-        set_opt_str(ctx, o, "name", e->name);
-        set_opt_str(ctx, o, "message", e->message);
-        set_opt_str(ctx, o, "stack", e->stack);
-        set_opt_str(ctx, o, "code", e->code);
+        coro_set_str(ctx, o, "name", e->name);
+        coro_set_str(ctx, o, "message", e->message);
+        coro_set_str(ctx, o, "stack", e->stack);
+        coro_set_str(ctx, o, "code", e->code);
         JS_SetPropertyStr(ctx, r, "error", o);
     }
     return r;
@@ -894,7 +875,7 @@ static JSValue describe(JSContext *ctx, coro_port *port)
         set_num(ctx, o, "code", port->code);
         return o;
     }
-    set_opt_str(ctx, o, "name", iso->name);
+    coro_set_str(ctx, o, "name", iso->name);
     set_num(ctx, o, "parent", iso->parent ? (double)iso->parent->uid : 0);
     set_num(ctx, o, "memory", (double)coro_qjs_memory_used(iso->rt));
     limit = coro_qjs_memory_limit(iso->rt);

@@ -1,27 +1,16 @@
 /*
  * prim/net.c: __primordials.net, TCP and Unix-domain stream sockets.
  *
- * Reading is driven by the fibers that read. The first read() starts libuv
- * reading; each chunk the read callback gets goes straight to the fiber
- * waiting for it, and reading stays on for the next read(), so a connection
- * that answers request after request costs no system call beyond read and
- * write. A chunk that arrives while nobody waits is kept (one, at most) and
- * reading stops until a fiber takes it: a slow consumer leaves the data in
- * the kernel, where TCP flow control slows the sender. An idle connection
- * holds no buffer: libuv asks for one only when data is there.
- * write() hands the data to the kernel at once when it can (uv_try_write)
- * and otherwise parks until libuv has written all of it, so a slow reader
- * slows its writer and memory stays bounded.
+ * A connected socket is a uvstream (core/stream.c): reading, writing, timeouts
+ * and closing are the core's, and __primordials.stream's bindings serve
+ * sockets as they serve any stream. This file makes them: connect, listen
+ * and accept, addresses and TCP options.
  *
  * A listening socket is ours, not libuv's: accept4() is called from a
  * uv_poll_t callback. When it fails for lack of descriptors (EMFILE, ENFILE)
  * the server stops polling and retries a little later, leaving connections
  * waiting in the kernel's backlog; libuv's own server would accept and drop
  * them instead. Each accepted connection gets a fiber of its own.
- *
- * A socket struct outlives its handle ID: operations in flight hold it
- * (`busy`), and it is freed when both libuv has closed it and no operation
- * uses it any more.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -36,46 +25,19 @@
 #include "net.h"
 #include "core/binding.h"
 #include "core/run.h"
-#include "core/utf8.h"
+#include "core/stream.h"
 
-#define READ_SIZE 65536
 #define ACCEPT_RETRY_MS 100   /* after EMFILE and friends */
 #define DEFAULT_BACKLOG 511
 
-enum { KIND_TCP, KIND_PIPE };
-
-struct js_socket {
-    coro_handle h;
-    union {
-        uv_handle_t handle;
-        uv_stream_t stream;
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-    } u;
-    int kind;
-    int busy;           /* operations holding this struct */
-    int closed;         /* uv_close called */
-    int close_done;     /* ... and its callback ran */
-    int reading, writing; /* a fiber has the turn */
-    coro_waitq readq, writeq;
-    int read_active;    /* uv_read_start in effect */
-    coro_fiber *reader; /* the fiber waiting for read_cb */
-    uint8_t *rbuf;      /* a chunk read_cb got and nobody took yet ... */
-    ssize_t rlen;       /* ... and its length, or an error; 0 = none */
-    uint64_t timeout;   /* ms a read or write may block, 0 = forever */
-    uint8_t tail[4];    /* UTF-8 bytes of a character split between reads */
-    int tail_len;
-    int eof;
-    coro_net_readable_cb *on_readable; /* called once a read would not block */
-    void *on_readable_arg;
-};
+typedef coro_uvstream js_socket;  /* a connected socket */
 
 typedef struct js_server {
     coro_handle h;
     uv_poll_t poll;
     uv_timer_t retry;
     int fd;
-    int kind;
+    int kind;           /* CORO_UV_TCP or CORO_UV_PIPE */
     int closed;
     int open_handles;   /* poll and retry, until their close callbacks */
     JSValue on_connection;
@@ -83,498 +45,22 @@ typedef struct js_server {
     char *path;         /* a Unix socket's path, removed on close */
 } js_server;
 
-static void socket_close_handle(coro_handle *h);
 static void server_close_handle(coro_handle *h);
 
-static const coro_handle_type socket_type = { "Socket", socket_close_handle };
-static const coro_handle_type server_type = { "Server", server_close_handle };
+static const coro_handle_type socket_type = { "Socket", coro_stream_handle_close, &coro_stream_type };
+static const coro_handle_type server_type = { "Server", server_close_handle, NULL };
 
 /* ------------------------------------------------------------------ */
-/* socket lifetime */
-
-/* The isolate may be gone by the time libuv calls back after uv_close (a
-   socket that did not keep the loop alive is closed as its isolate is
-   freed), so nothing here touches it: a kept chunk is freed at close. */
-static void socket_free_if_done(js_socket *s)
-{
-    if (s->close_done && s->busy == 0)
-        free(s); /* its isolate may be gone by now: touch nothing of it */
-}
-
-static void socket_closed_cb(uv_handle_t *handle)
-{
-    js_socket *s = handle->data;
-
-    s->close_done = 1;
-    socket_free_if_done(s);
-}
-
-void coro_net_close(js_socket *s)
-{
-    if (s->closed)
-        return;
-    s->closed = 1;
-    if (s->h.id)
-        coro_handles_remove(&s->h.iso->handles, &s->h);
-    uv_close(&s->u.handle, socket_closed_cb);
-    /* A chunk nobody took: freed now, as the runtime it came from may be
-       freed before the close callback runs (an isolate ending in the same
-       loop iteration). */
-    js_free_rt(s->h.iso->rt, s->rbuf);
-    s->rbuf = NULL;
-    s->rlen = 0;
-    if (s->reader)
-        coro_fiber_wake(s->reader, UV_EBADF);
-    /* the waiters hold the struct; they see `closed` when they run */
-    coro_waitq_wake_all(&s->readq, UV_EBADF);
-    coro_waitq_wake_all(&s->writeq, UV_EBADF);
-    if (s->on_readable) {
-        coro_net_readable_cb *cb = s->on_readable;
-        s->on_readable = NULL;
-        cb(s, s->on_readable_arg, UV_EBADF);
-    }
-}
-
-static void socket_close_handle(coro_handle *h)
-{
-    coro_net_close((js_socket *)h);
-}
+/* the socket bindings */
 
 /* A new socket of the isolate, its libuv handle initialised, or NULL. */
 static js_socket *socket_new(coro_isolate *iso, int kind)
 {
     js_socket *s = calloc(1, sizeof *s);
 
-    if (!s)
+    if (!s || coro_uvstream_init(s, iso, &socket_type, kind, -1) < 0)
         return NULL;
-    s->h.type = &socket_type;
-    s->h.iso = iso;
-    s->kind = kind;
-    if (kind == KIND_TCP)
-        uv_tcp_init(coro_loop(), &s->u.tcp);
-    else
-        uv_pipe_init(coro_loop(), &s->u.pipe, 0);
-    s->u.handle.data = s;
-    if (!coro_handles_add(&iso->handles, &s->h)) {
-        s->closed = 1;
-        uv_close(&s->u.handle, socket_closed_cb);
-        return NULL;
-    }
     return s;
-}
-
-js_socket *coro_net_socket(JSContext *ctx, JSValueConst id)
-{
-    js_socket *s = (js_socket *)coro_arg_handle(ctx, id, &socket_type);
-
-    if (s)
-        s->busy++;
-    return s;
-}
-
-uint64_t coro_net_id(const js_socket *s)
-{
-    return s->h.id;
-}
-
-void coro_net_ref(js_socket *s, int ref)
-{
-    if (s->closed)
-        return;
-    if (ref)
-        uv_ref(&s->u.handle);
-    else
-        uv_unref(&s->u.handle);
-}
-
-void coro_net_release(js_socket *s)
-{
-    s->busy--;
-    socket_free_if_done(s);
-}
-
-JSValue coro_net_error(JSContext *ctx, int err, const char *syscall)
-{
-    if (err == UV_EBADF) {
-        JSValue e = coro_new_uv_error(ctx, err, syscall, NULL, NULL);
-        JS_SetPropertyStr(ctx, e, "message", JS_NewString(ctx, "EBADF: the socket is closed"));
-        return e;
-    }
-    return coro_new_net_error(ctx, err, syscall, NULL, -1);
-}
-
-JSValue coro_net_throw(JSContext *ctx, int err, const char *syscall)
-{
-    if (err == CORO_ETERMINATED)
-        return JS_EXCEPTION;
-    return JS_Throw(ctx, coro_net_error(ctx, err, syscall));
-}
-
-/* ------------------------------------------------------------------ */
-/* reading */
-
-/* libuv reads into one buffer for all sockets, and read_cb copies out
-   just the bytes that came: no 64 KiB allocation per read, and a chunk
-   kept for later takes only its own size. (read_cb runs right after the
-   read, on main, so the buffer is never shared by two reads.) */
-static char read_scratch[READ_SIZE];
-
-static void alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
-{
-    buf->base = read_scratch;
-    buf->len = sizeof read_scratch;
-}
-
-static void stop_reading(js_socket *s)
-{
-    if (s->read_active && !s->closed)
-        uv_read_stop(&s->u.stream);
-    s->read_active = 0;
-}
-
-static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
-{
-    js_socket *s = stream->data;
-
-    if (nread == 0) /* nothing this time (EAGAIN) */
-        return;
-    if (nread > 0) {
-        s->rbuf = js_malloc_rt(s->h.iso->rt, (size_t)nread);
-        if (!s->rbuf) {
-            nread = UV_ENOMEM;
-            stop_reading(s);
-        } else {
-            memcpy(s->rbuf, buf->base, (size_t)nread);
-        }
-    } else {
-        stop_reading(s); /* the end, or an error: nothing more comes */
-    }
-    s->rlen = nread;
-    if (s->reader) {
-        coro_fiber_wake(s->reader, 0); /* from main: it takes the chunk now */
-    } else if (s->on_readable) {
-        /* the watcher may start a fiber that takes the chunk at once */
-        coro_net_readable_cb *cb = s->on_readable;
-        s->on_readable = NULL;
-        cb(s, s->on_readable_arg, 0);
-    }
-    if (s->rlen != 0)
-        stop_reading(s); /* kept for a later read(): hold the rest back */
-}
-
-ssize_t coro_net_read(JSContext *ctx, js_socket *s, uint8_t **out)
-{
-    return coro_net_read_timeout(ctx, s, out, s->timeout);
-}
-
-int coro_net_readable(const js_socket *s)
-{
-    return s->rlen != 0 || s->eof || s->closed;
-}
-
-int coro_net_on_readable(js_socket *s, coro_net_readable_cb *cb, void *arg)
-{
-    int st = 0;
-
-    if (s->closed)
-        return UV_EBADF;
-    s->on_readable = cb;
-    s->on_readable_arg = arg;
-    if (cb && s->rlen == 0 && !s->read_active && !s->eof) {
-        st = uv_read_start(&s->u.stream, alloc_cb, read_cb);
-        s->read_active = st == 0;
-        if (st < 0)
-            s->on_readable = NULL;
-    }
-    return st;
-}
-
-ssize_t coro_net_read_timeout(JSContext *ctx, js_socket *s, uint8_t **out, uint64_t ms)
-{
-    ssize_t n;
-    int st = 0;
-
-    if (s->eof)
-        return 0;
-    st = coro_turn_take(ctx, &s->reading, &s->readq, &s->closed);
-    if (st < 0)
-        return st;
-    if (s->rlen == 0 && !s->read_active) {
-        st = uv_read_start(&s->u.stream, alloc_cb, read_cb);
-        s->read_active = st == 0;
-    }
-    if (s->rlen == 0 && st == 0) {
-        s->reader = coro_fiber_current();
-        st = coro_wait_timeout(ctx, ms, 0);
-        s->reader = NULL;
-    }
-    coro_turn_give(&s->reading, &s->readq);
-    n = s->rlen; /* data that arrived wins over a deadline that fired with it */
-    s->rlen = 0;
-    if (n > 0) {
-        *out = s->rbuf;
-        s->rbuf = NULL;
-        return n;
-    }
-    if (n == UV_EOF) {
-        s->eof = 1;
-        return 0;
-    }
-    if (n < 0)
-        return n;
-    return st < 0 ? st : s->closed ? UV_EBADF : UV_EIO;
-}
-
-/* ------------------------------------------------------------------ */
-/* writing */
-
-static void write_cb(uv_write_t *req, int status)
-{
-    coro_op_done(req->data, status);
-}
-
-static void shutdown_cb(uv_shutdown_t *req, int status)
-{
-    coro_op_done(req->data, status);
-}
-
-static void connect_cb(uv_connect_t *req, int status)
-{
-    coro_op_done(req->data, status);
-}
-
-/* Wait for a write, shutdown or connect request on s to finish. The request
-   lives on this stack, so when the deadline passes or the isolate ends
-   first, the socket is closed (libuv then cancels the request) and its
-   callback awaited. */
-static int wait_request(JSContext *ctx, js_socket *s, coro_op *op, uint64_t timeout)
-{
-    int st = coro_wait_timeout(ctx, timeout, 0);
-
-    if (!op->done) {
-        coro_net_close(s);
-        coro_op_finish(op);
-    }
-    if (st == CORO_ETERMINATED || st == UV_ETIMEDOUT)
-        return st;
-    return op->status;
-}
-
-/* Write bufs, all of them: what the kernel does not take at once is
-   written by libuv while the fiber waits, from a copy if `copy` (the
-   caller's memory may change meanwhile) or from the caller's memory. */
-static int write_bufs(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsigned n, int copy)
-{
-    uv_buf_t rest[CORO_NET_MAX_BUFS];
-    uint8_t *heap = NULL;
-    size_t total = 0, taken;
-    unsigned i, k = 0;
-    uv_write_t req;
-    coro_op op;
-    int st;
-
-    if (n > CORO_NET_MAX_BUFS)
-        return UV_EINVAL;
-    for (i = 0; i < n; i++)
-        total += bufs[i].len;
-    st = coro_turn_take(ctx, &s->writing, &s->writeq, &s->closed);
-    if (st < 0)
-        return st;
-    st = total ? uv_try_write(&s->u.stream, bufs, n) : 0;
-    if (st == UV_EAGAIN)
-        st = 0;
-    if (st >= 0 && (size_t)st < total) { /* the kernel took part of it: wait for the rest */
-        taken = (size_t)st;
-        for (i = 0; i < n; i++) { /* what is left of bufs */
-            if (taken >= bufs[i].len) {
-                taken -= bufs[i].len;
-                continue;
-            }
-            rest[k] = uv_buf_init(bufs[i].base + taken, (unsigned)(bufs[i].len - taken));
-            taken = 0;
-            k++;
-        }
-        if (copy) {
-            heap = js_malloc(ctx, total - (size_t)st);
-            st = heap ? 0 : UV_ENOMEM;
-            for (i = 0, taken = 0; heap && i < k; taken += rest[i].len, i++)
-                memcpy(heap + taken, rest[i].base, rest[i].len);
-            rest[0] = uv_buf_init((char *)heap, (unsigned)taken);
-            k = 1;
-        }
-        coro_op_init(&op);
-        req.data = &op;
-        if (st >= 0)
-            st = uv_write(&req, &s->u.stream, rest, k, write_cb);
-        if (st == 0)
-            st = wait_request(ctx, s, &op, s->timeout);
-        js_free(ctx, heap);
-    }
-    coro_turn_give(&s->writing, &s->writeq);
-    return st < 0 ? st : 0;
-}
-
-int coro_net_write(JSContext *ctx, js_socket *s, const uint8_t *data, size_t len)
-{
-    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
-
-    return write_bufs(ctx, s, &buf, 1, 0);
-}
-
-int coro_net_writev(JSContext *ctx, js_socket *s, const uv_buf_t *bufs, unsigned n)
-{
-    return write_bufs(ctx, s, bufs, n, 1);
-}
-
-int coro_net_try_write(js_socket *s, const uint8_t *data, size_t len)
-{
-    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
-
-    if (s->closed)
-        return UV_EBADF;
-    if (s->writing)
-        return UV_EAGAIN;
-    return len ? uv_try_write(&s->u.stream, &buf, 1) : 0;
-}
-
-uint64_t coro_net_set_timeout(js_socket *s, uint64_t ms)
-{
-    uint64_t old = s->timeout;
-
-    s->timeout = ms;
-    return old;
-}
-
-int coro_net_shutdown(JSContext *ctx, js_socket *s)
-{
-    uv_shutdown_t req;
-    coro_op op;
-    int st;
-
-    st = coro_turn_take(ctx, &s->writing, &s->writeq, &s->closed);
-    if (st < 0)
-        return st;
-    coro_op_init(&op);
-    req.data = &op;
-    st = uv_shutdown(&req, &s->u.stream, shutdown_cb);
-    if (st == 0)
-        st = wait_request(ctx, s, &op, s->timeout);
-    coro_turn_give(&s->writing, &s->writeq);
-    return st == UV_ENOTCONN ? 0 : st; /* ended twice: nothing to do */
-}
-
-/* ------------------------------------------------------------------ */
-/* the socket bindings */
-
-/* read(id) -> string or null: UTF-8, characters split between reads kept */
-static JSValue js_net_read(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    js_socket *s = coro_net_socket(ctx, argv[0]);
-    JSValue ret = JS_UNDEFINED;
-
-    if (!s)
-        return JS_EXCEPTION;
-    while (JS_IsUndefined(ret)) {
-        uint8_t *data = NULL, *all;
-        ssize_t n = coro_net_read(ctx, s, &data);
-        size_t total, errors, whole;
-
-        if (n < 0) {
-            ret = coro_net_throw(ctx, (int)n, "read");
-            break;
-        }
-        if (n == 0 && s->tail_len == 0) {
-            ret = JS_NULL;
-            break;
-        }
-        total = (size_t)s->tail_len + (size_t)n;
-        all = js_malloc(ctx, total ? total : 1);
-        if (!all) {
-            js_free(ctx, data);
-            ret = JS_EXCEPTION;
-            break;
-        }
-        memcpy(all, s->tail, (size_t)s->tail_len);
-        if (n)
-            memcpy(all + s->tail_len, data, (size_t)n);
-        js_free(ctx, data);
-        /* at the end of the stream a split character is an error (U+FFFD) */
-        whole = coro_utf8_scan(all, total, n > 0, &errors);
-        s->tail_len = (int)(total - whole);
-        memcpy(s->tail, all + whole, (size_t)s->tail_len);
-        if (whole > 0)
-            ret = coro_new_string_utf8(ctx, all, whole, 0);
-        js_free(ctx, all);
-    }
-    coro_net_release(s);
-    return ret;
-}
-
-/* readBytes(id) -> Uint8Array or null */
-static JSValue js_net_read_bytes(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    js_socket *s = coro_net_socket(ctx, argv[0]);
-    uint8_t *data = NULL;
-    ssize_t n;
-    JSValue ret;
-
-    if (!s)
-        return JS_EXCEPTION;
-    if (s->tail_len) { /* what a string read kept back comes first */
-        n = s->tail_len;
-        data = js_malloc(ctx, (size_t)n);
-        if (data)
-            memcpy(data, s->tail, (size_t)n);
-        s->tail_len = 0;
-    } else {
-        n = coro_net_read(ctx, s, &data);
-    }
-    if (n < 0)
-        ret = coro_net_throw(ctx, (int)n, "read");
-    else if (n == 0)
-        ret = JS_NULL;
-    else if (!data)
-        ret = JS_EXCEPTION;
-    else
-        ret = coro_new_uint8array(ctx, data, (size_t)n);
-    coro_net_release(s);
-    return ret;
-}
-
-/* write(id, data) -> bytes written, as a BigInt */
-static JSValue js_net_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    js_socket *s;
-    coro_bytes b;
-    int st;
-
-    if (coro_arg_bytes(ctx, argv[1], "data", &b) < 0)
-        return JS_EXCEPTION;
-    s = coro_net_socket(ctx, argv[0]);
-    if (!s) {
-        coro_bytes_free(ctx, &b);
-        return JS_EXCEPTION;
-    }
-    st = coro_net_write(ctx, s, b.data, b.len);
-    coro_net_release(s);
-    coro_bytes_free(ctx, &b);
-    if (st < 0)
-        return coro_net_throw(ctx, st, "write");
-    return JS_NewBigUint64(ctx, b.len);
-}
-
-static JSValue js_net_end(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    js_socket *s = coro_net_socket(ctx, argv[0]);
-    int st;
-
-    if (!s)
-        return JS_EXCEPTION;
-    st = coro_net_shutdown(ctx, s);
-    coro_net_release(s);
-    if (st < 0)
-        return coro_net_throw(ctx, st, "shutdown");
-    return JS_UNDEFINED;
 }
 
 /* close(id): for sockets and servers alike. Closing twice is an EBADF. */
@@ -586,24 +72,12 @@ static JSValue js_net_close(JSContext *ctx, JSValueConst this_val, int argc, JSV
 
     if (coro_arg_handle_id(ctx, argv[0], &id) < 0)
         return JS_EXCEPTION;
-    h = coro_handles_get(&iso->handles, id, &socket_type);
+    h = coro_handles_get(&iso->handles, id, &coro_stream_type);
     if (!h)
         h = coro_handles_get(&iso->handles, id, &server_type);
     if (!h)
         return coro_throw_bad_handle(ctx, &socket_type);
     coro_handle_close(&iso->handles, h);
-    return JS_UNDEFINED;
-}
-
-/* setTimeout(id, ms): 0 = none */
-static JSValue js_net_set_timeout(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    js_socket *s = (js_socket *)coro_arg_handle(ctx, argv[0], &socket_type);
-    uint64_t ms;
-
-    if (!s || coro_arg_ms(ctx, argv[1], "timeout", &ms) < 0)
-        return JS_EXCEPTION;
-    s->timeout = ms;
     return JS_UNDEFINED;
 }
 
@@ -623,7 +97,7 @@ static JSValue js_net_set_option(JSContext *ctx, JSValueConst this_val, int argc
     if (magic == OPT_KEEPALIVE && !JS_IsUndefined(argv[2]) &&
         coro_arg_ms(ctx, argv[2], "initialDelay", &delay) < 0)
         return JS_EXCEPTION;
-    if (s->kind != KIND_TCP)
+    if (s->kind != CORO_UV_TCP)
         return JS_UNDEFINED; /* meaningless for Unix sockets, as in Node */
     if (magic == OPT_NODELAY)
         r = uv_tcp_nodelay(&s->u.tcp, on);
@@ -668,7 +142,7 @@ static JSValue js_net_address(JSContext *ctx, JSValueConst this_val, int argc, J
 
     if (!s)
         return JS_EXCEPTION;
-    if (s->kind == KIND_PIPE) {
+    if (s->kind == CORO_UV_PIPE) {
         char path[256];
         size_t plen = sizeof path;
         r = remote ? uv_pipe_getpeername(&s->u.pipe, path, &plen)
@@ -740,32 +214,32 @@ static JSValue js_net_connect(JSContext *ctx, JSValueConst this_val, int argc, J
                arg_address(ctx, argv[0], (int)port, &host, &ss) < 0) {
         return JS_EXCEPTION;
     }
-    s = socket_new(iso, unix_path ? KIND_PIPE : KIND_TCP);
+    s = socket_new(iso, unix_path ? CORO_UV_PIPE : CORO_UV_TCP);
     if (!s) {
         JS_FreeCString(ctx, host);
         return JS_ThrowOutOfMemory(ctx);
     }
-    s->busy++;
+    coro_stream_retain(&s->s);
     coro_op_init(&op);
     req.data = &op;
     if (unix_path) {
-        uv_pipe_connect(&req, &s->u.pipe, host, connect_cb);
+        uv_pipe_connect(&req, &s->u.pipe, host, coro_uvstream_connect_cb);
         st = 0;
     } else {
-        st = uv_tcp_connect(&req, &s->u.tcp, (struct sockaddr *)&ss, connect_cb);
+        st = uv_tcp_connect(&req, &s->u.tcp, (struct sockaddr *)&ss, coro_uvstream_connect_cb);
     }
     if (st == 0)
-        st = wait_request(ctx, s, &op, timeout);
-    if (st == 0 && s->kind == KIND_TCP)
+        st = coro_uvstream_wait(ctx, s, &op, timeout);
+    if (st == 0 && s->kind == CORO_UV_TCP)
         uv_tcp_nodelay(&s->u.tcp, 1);
     if (st == 0) {
-        ret = JS_NewBigUint64(ctx, s->h.id);
+        ret = JS_NewBigUint64(ctx, s->s.h.id);
     } else {
-        coro_net_close(s);
+        coro_stream_close(&s->s);
         ret = st == CORO_ETERMINATED ? JS_EXCEPTION
                                      : coro_throw_net(ctx, st, "connect", host, (int)port);
     }
-    coro_net_release(s);
+    coro_stream_release(&s->s);
     JS_FreeCString(ctx, host);
     return ret;
 }
@@ -827,19 +301,20 @@ static int start_connection(js_server *srv, int fd)
 
     if (!s)
         return UV_ENOMEM;
-    r = srv->kind == KIND_TCP ? uv_tcp_open(&s->u.tcp, fd) : uv_pipe_open(&s->u.pipe, fd);
+    r = srv->kind == CORO_UV_TCP ? uv_tcp_open(&s->u.tcp, fd) : uv_pipe_open(&s->u.pipe, fd);
     if (r < 0) {
-        coro_net_close(s);
+        close(fd);
+        coro_stream_close(&s->s);
         return r;
     }
-    if (srv->kind == KIND_TCP)
+    if (srv->kind == CORO_UV_TCP)
         uv_tcp_nodelay(&s->u.tcp, 1);
     args = JS_NewArray(ctx);
-    JS_SetPropertyUint32(ctx, args, 0, JS_NewBigUint64(ctx, s->h.id));
+    JS_SetPropertyUint32(ctx, args, 0, JS_NewBigUint64(ctx, s->s.h.id));
     r = coro_spawn_call(iso, srv->on_connection, JS_UNDEFINED, args);
     JS_FreeValue(ctx, args);
     if (r < 0)
-        coro_net_close(s);
+        coro_stream_close(&s->s);
     return r;
 }
 
@@ -950,7 +425,7 @@ static JSValue js_net_listen(JSContext *ctx, JSValueConst this_val, int argc, JS
     if (fd < 0)
         ret = coro_throw_net(ctx, fd, "listen", host, (int)port);
     else
-        ret = new_server(ctx, fd, unix_path ? KIND_PIPE : KIND_TCP, unix_path ? host : NULL);
+        ret = new_server(ctx, fd, unix_path ? CORO_UV_PIPE : CORO_UV_TCP, unix_path ? host : NULL);
     JS_FreeCString(ctx, host);
     return ret;
 }
@@ -1019,12 +494,7 @@ static const JSCFunctionListEntry net_funcs[] = {
     JS_CFUNC_DEF("listen", 4, js_net_listen),
     JS_CFUNC_DEF("serve", 2, js_net_serve),
     JS_CFUNC_DEF("serverAddress", 1, js_net_server_address),
-    JS_CFUNC_DEF("read", 1, js_net_read),
-    JS_CFUNC_DEF("readBytes", 1, js_net_read_bytes),
-    JS_CFUNC_DEF("write", 2, js_net_write),
-    JS_CFUNC_DEF("end", 1, js_net_end),
     JS_CFUNC_DEF("close", 1, js_net_close),
-    JS_CFUNC_DEF("setTimeout", 2, js_net_set_timeout),
     JS_CFUNC_MAGIC_DEF("setNoDelay", 2, js_net_set_option, OPT_NODELAY),
     JS_CFUNC_MAGIC_DEF("setKeepAlive", 3, js_net_set_option, OPT_KEEPALIVE),
     JS_CFUNC_DEF("address", 2, js_net_address),

@@ -12,6 +12,7 @@ const coro_area coro_prim_areas[] = {
     { "util", coro_prim_util_init, NULL },
     { "isolate", coro_prim_isolate_init, coro_prim_isolate_free },
     { "readline", coro_prim_readline_init, NULL },
+    { "stream", coro_prim_stream_init, NULL },
     { "net", coro_prim_net_init, NULL },
     { "dns", coro_prim_dns_init, NULL },
     { "dgram", coro_prim_dgram_init, NULL },

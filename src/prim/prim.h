@@ -33,6 +33,7 @@ int coro_prim_util_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns);
 void coro_prim_isolate_free(coro_isolate *iso);
 int coro_prim_readline_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_stream_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_net_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dns_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);

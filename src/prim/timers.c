@@ -23,7 +23,7 @@ typedef struct js_timer {
 
 static void timer_close(coro_handle *h);
 
-static const coro_handle_type timer_type = { "Timer", timer_close };
+static const coro_handle_type timer_type = { "Timer", timer_close, NULL };
 
 static void timer_free(uv_handle_t *t)
 {

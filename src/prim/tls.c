@@ -1,10 +1,10 @@
 /*
- * prim/tls.c: __primordials.tls, TLS on OpenSSL over the stream sockets of
- * prim/net.c.
+ * prim/tls.c: __primordials.tls, TLS on OpenSSL over any stream (a TCP or
+ * Unix socket, core/stream.h); a TLS connection is a stream itself.
  *
  * An SSL object talks to two memory BIOs, and this file carries the
- * ciphertext between them and the socket with coro_net_read and
- * coro_net_write, so a handshake, a read or a write blocks only its fiber.
+ * ciphertext between them and the stream below with coro_stream_read and
+ * coro_stream_write, so a handshake, a read or a write blocks only its fiber.
  * A memory BIO never refuses a write, so OpenSSL only ever asks for more
  * input (SSL_ERROR_WANT_READ), never for room to write.
  *
@@ -20,9 +20,9 @@
  * library's JS `select(servername)` there and then (it may block), which
  * returns a context ID (lib/tls.js keeps a cache of them).
  *
- * Contexts (SSL_CTX) and TLS sockets are handles. A TLS socket holds its net
- * socket (coro_net_socket), and its struct outlives its ID while calls are
- * in flight (`busy`), as net's sockets do. It is registered only once the
+ * Contexts (SSL_CTX) and TLS sockets are handles. A TLS socket holds the
+ * stream below it, and its struct outlives its ID while calls hold it
+ * (coro_life), as every stream's does. It is registered only once the
  * handshake has succeeded: until then it belongs to the handshaking call.
  *
  * OpenSSL's error queue belongs to the thread, which all fibers share: it is
@@ -38,9 +38,9 @@
 
 #include "prim.h"
 #include "net.h"
-#include "tls.h"
 #include "core/binding.h"
 #include "core/isolate.h"
+#include "core/stream.h"
 
 #define READ_SIZE 65536   /* plaintext one read returns at most */
 #define WRITE_CHUNK 65536 /* plaintext encrypted before its ciphertext is sent */
@@ -52,13 +52,11 @@ typedef struct js_context {
 } js_context;
 
 typedef struct js_tls {
-    coro_handle h;
-    js_socket *sock;
+    coro_stream s;       /* a stream itself (core/stream.h) ... */
+    coro_stream *sock;   /* ... on another one (a socket), held */
     SSL *ssl;
     BIO *rbio, *wbio;    /* network -> SSL, SSL -> network (owned by ssl) */
     int server;
-    int busy;            /* calls holding this struct */
-    int closed;
     int reading, writing; /* a fiber has the turn */
     coro_waitq readq, writeq;
     int ended;           /* close_notify sent */
@@ -76,10 +74,10 @@ typedef struct js_tls {
 } js_tls;
 
 static void context_close_handle(coro_handle *h);
-static void tls_close_handle(coro_handle *h);
 
-static const coro_handle_type context_type = { "SecureContext", context_close_handle };
-static const coro_handle_type tls_type = { "TLSSocket", tls_close_handle };
+static const coro_handle_type context_type = { "SecureContext", context_close_handle, NULL };
+static const coro_handle_type tls_type = { "TLSSocket", coro_stream_handle_close, &coro_stream_type };
+static const coro_stream_ops tls_ops;
 
 /* ------------------------------------------------------------------ */
 /* errors */
@@ -229,7 +227,7 @@ static JSValue call_error(JSContext *ctx, js_tls *t, int e, const char *syscall)
     if (e == SSL_ERROR_SSL)
         return queue_error(ctx, syscall);
     ERR_clear_error();
-    return coro_net_error(ctx, UV_ECONNRESET, syscall);
+    return coro_stream_error(ctx, UV_ECONNRESET, syscall);
 }
 
 /* ------------------------------------------------------------------ */
@@ -381,16 +379,15 @@ done:
 /* ------------------------------------------------------------------ */
 /* TLS socket lifetime */
 
-static void tls_free_if_done(js_tls *t)
+static void tls_finalize(coro_stream *s)
 {
-    if (t->closed && t->busy == 0) {
-        SSL_free(t->ssl);
-        coro_net_release(t->sock);
-        free(t);
-    }
+    js_tls *t = (js_tls *)s;
+
+    SSL_free(t->ssl);
+    coro_stream_release(t->sock);
 }
 
-/* Send what OpenSSL has for the peer, as far as the kernel takes it now:
+/* Send what OpenSSL has for the peer, as far as the stream takes it now:
    the last word (an alert, close_notify) where nothing may park. */
 static void tls_send_now(js_tls *t)
 {
@@ -398,21 +395,16 @@ static void tls_send_now(js_tls *t)
     long n = BIO_get_mem_data(t->wbio, &p);
 
     if (n > 0)
-        coro_net_try_write(t->sock, (const uint8_t *)p, (size_t)n);
+        coro_stream_try_write(t->sock, (const uint8_t *)p, (size_t)n);
     (void)BIO_reset(t->wbio);
 }
 
-/* Close: say close_notify if no write is half done, close the socket, wake
-   the fibers waiting on it. Never blocks. */
-static void tls_close_handle(coro_handle *h)
+/* Close: say close_notify if no write is half done, close the stream below,
+   wake the fibers waiting on it. Never blocks. */
+static void tls_close(coro_stream *s)
 {
-    js_tls *t = (js_tls *)h;
+    js_tls *t = (js_tls *)s;
 
-    if (t->closed)
-        return;
-    t->closed = 1;
-    if (h->id)
-        coro_handles_remove(&h->iso->handles, h);
     if (!t->writing && !t->ended && !t->fatal) {
         t->ended = 1;
         ERR_clear_error();
@@ -420,10 +412,9 @@ static void tls_close_handle(coro_handle *h)
         ERR_clear_error();
         tls_send_now(t);
     }
-    coro_net_close(t->sock);
+    coro_stream_close(t->sock);
     coro_waitq_wake_all(&t->readq, UV_EBADF);
     coro_waitq_wake_all(&t->writeq, UV_EBADF);
-    tls_free_if_done(t);
 }
 
 /* The TLS socket named by a handle ID, held until tls_release. */
@@ -432,14 +423,13 @@ static js_tls *tls_arg(JSContext *ctx, JSValueConst id)
     js_tls *t = (js_tls *)coro_arg_handle(ctx, id, &tls_type);
 
     if (t)
-        t->busy++;
+        coro_stream_retain(&t->s);
     return t;
 }
 
 static void tls_release(js_tls *t)
 {
-    t->busy--;
-    tls_free_if_done(t);
+    coro_stream_release(&t->s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -447,7 +437,7 @@ static void tls_release(js_tls *t)
 
 /* Send everything OpenSSL has for the peer; the caller has the write turn
    (or the socket is still its own, handshaking). Returns 0 or a negative
-   error of coro_net_write. */
+   error of coro_stream_write. */
 static int tls_flush(JSContext *ctx, js_tls *t)
 {
     size_t n;
@@ -460,7 +450,7 @@ static int tls_flush(JSContext *ctx, js_tls *t)
         if (!buf)
             return UV_ENOMEM;
         BIO_read(t->wbio, buf, (int)n);
-        st = coro_net_write(ctx, t->sock, buf, n);
+        st = coro_stream_write(ctx, t->sock, buf, n);
         free(buf);
         if (st < 0)
             return st;
@@ -490,12 +480,12 @@ static void tls_trim(js_tls *t)
     }
 }
 
-/* Give OpenSSL the next ciphertext from the peer. Returns > 0, 0 at the end
-   of the stream, or a negative error of coro_net_read. */
-static ssize_t tls_feed(JSContext *ctx, js_tls *t)
+/* Give OpenSSL the next ciphertext from the peer, waiting up to ms (0 =
+   forever). Returns > 0, 0 at the end of the stream, or a negative error. */
+static ssize_t tls_feed(JSContext *ctx, js_tls *t, uint64_t ms)
 {
     uint8_t *buf = NULL;
-    ssize_t n = coro_net_read(ctx, t->sock, &buf);
+    ssize_t n = coro_stream_read(ctx, t->sock, &buf, ms);
 
     if (n > 0) {
         int w = BIO_write(t->rbio, buf, (int)n);
@@ -592,15 +582,14 @@ static int verify_cb(int ok, X509_STORE_CTX *store)
 static js_tls *tls_new(JSContext *ctx, JSValueConst net_id, JSValueConst ctx_id, int server)
 {
     js_context *c = (js_context *)coro_arg_handle(ctx, ctx_id, &context_type);
-    js_socket *s;
+    coro_stream *s;
     js_tls *t;
 
-    if (!c || !(s = coro_net_socket(ctx, net_id)))
+    if (!c || !(s = coro_stream_hold(ctx, net_id)))
         return NULL;
     t = calloc(1, sizeof *t);
     if (t) {
-        t->h.type = &tls_type;
-        t->h.iso = coro_isolate_of(ctx);
+        coro_stream_init(&t->s, coro_isolate_of(ctx), &tls_type, &tls_ops);
         t->sock = s;
         t->server = server;
         t->ctx = ctx;
@@ -618,7 +607,7 @@ static js_tls *tls_new(JSContext *ctx, JSValueConst net_id, JSValueConst ctx_id,
             SSL_free(t->ssl);
             free(t);
         }
-        coro_net_release(s);
+        coro_stream_release(s);
         ERR_clear_error();
         JS_ThrowOutOfMemory(ctx);
         return NULL;
@@ -636,8 +625,8 @@ static js_tls *tls_new(JSContext *ctx, JSValueConst net_id, JSValueConst ctx_id,
 static void tls_discard(JSContext *ctx, js_tls *t)
 {
     tls_send_now(t); /* the alert, if OpenSSL made one */
-    coro_net_close(t->sock);
-    coro_net_release(t->sock);
+    coro_stream_close(t->sock);
+    coro_stream_release(t->sock);
     JS_FreeValue(ctx, t->failure);
     if (t->has_alpn)
         coro_bytes_free(ctx, &t->alpn);
@@ -661,7 +650,7 @@ static uint64_t ms_left(uint64_t deadline)
 static JSValue tls_handshake(JSContext *ctx, js_tls *t, uint64_t timeout)
 {
     uint64_t deadline = timeout ? uv_hrtime() + timeout * 1000000 : 0;
-    uint64_t saved = coro_net_set_timeout(t->sock, 0);
+    uint64_t saved = t->sock->timeout;
     JSValue err = JS_UNDEFINED;
     int st = 0;
 
@@ -686,18 +675,17 @@ static JSValue tls_handshake(JSContext *ctx, js_tls *t, uint64_t timeout)
             st = UV_ETIMEDOUT;
             break;
         }
-        coro_net_set_timeout(t->sock, deadline ? ms_left(deadline) : saved);
+        t->sock->timeout = deadline ? ms_left(deadline) : saved;
         st = tls_flush(ctx, t);
         if (st < 0 || e == SSL_ERROR_NONE)
             break;
-        coro_net_set_timeout(t->sock, deadline ? ms_left(deadline) : saved);
-        n = tls_feed(ctx, t);
+        n = tls_feed(ctx, t, deadline ? ms_left(deadline) : saved);
         if (n <= 0) {
             st = n < 0 ? (int)n : UV_ECONNRESET;
             break;
         }
     }
-    coro_net_set_timeout(t->sock, saved);
+    t->sock->timeout = saved;
     t->select = JS_UNDEFINED;
     X509_free(t->rejected);
     t->rejected = NULL;
@@ -705,20 +693,20 @@ static JSValue tls_handshake(JSContext *ctx, js_tls *t, uint64_t timeout)
         coro_bytes_free(ctx, &t->alpn);
         t->has_alpn = 0;
     }
-    if (st == 0 && JS_IsUndefined(err) && coro_handles_add(&t->h.iso->handles, &t->h))
-        return JS_NewBigUint64(ctx, t->h.id);
+    if (st == 0 && JS_IsUndefined(err) && coro_handles_add(&t->s.h.iso->handles, &t->s.h))
+        return JS_NewBigUint64(ctx, t->s.h.id);
     tls_discard(ctx, t);
     if (!JS_IsUndefined(err))
         return JS_Throw(ctx, err);
     if (st == 0)
         return JS_ThrowOutOfMemory(ctx);
     if (st == UV_ECONNRESET) {
-        err = coro_net_error(ctx, st, "handshake");
+        err = coro_stream_error(ctx, st, "handshake");
         JS_SetPropertyStr(ctx, err, "message", JS_NewString(ctx,
             "the peer closed the connection before the TLS handshake was done"));
         return JS_Throw(ctx, err);
     }
-    return coro_net_throw(ctx, st, "handshake");
+    return coro_stream_throw(ctx, st, "handshake");
 }
 
 static int arg_timeout(JSContext *ctx, JSValueConst v, uint64_t *ms)
@@ -829,7 +817,7 @@ static int flush_if_idle(JSContext *ctx, js_tls *t)
 /* Read what is there, or wait for it; the caller holds the read turn.
    Returns its length with *out a js_malloc'ed buffer, 0 at the end, a
    negative error, or TLS_EFAILED with *error set. */
-static ssize_t tls_read_raw(JSContext *ctx, js_tls *t, uint8_t **out, JSValue *error)
+static ssize_t tls_read_raw(JSContext *ctx, js_tls *t, uint8_t **out, JSValue *error, uint64_t ms)
 {
     uint8_t *buf = NULL;
     size_t total = 0;
@@ -869,7 +857,7 @@ static ssize_t tls_read_raw(JSContext *ctx, js_tls *t, uint8_t **out, JSValue *e
         js_free(ctx, buf); /* a reader waiting for data holds no buffer */
         buf = NULL;
         tls_trim(t);
-        got = tls_feed(ctx, t);
+        got = tls_feed(ctx, t, ms);
         if (got < 0) {
             st = (int)got;
             break;
@@ -879,7 +867,7 @@ static ssize_t tls_read_raw(JSContext *ctx, js_tls *t, uint8_t **out, JSValue *e
                that is the end, as Node and Go take it; in the middle of a
                record the data was cut short. */
             if (SSL_has_pending(t->ssl) || BIO_ctrl_pending(t->rbio) > 0) {
-                err = coro_net_error(ctx, UV_ECONNRESET, "read");
+                err = coro_stream_error(ctx, UV_ECONNRESET, "read");
                 JS_SetPropertyStr(ctx, err, "message",
                                   JS_NewString(ctx, "the peer closed the connection in the middle of a TLS record"));
                 break;
@@ -911,7 +899,7 @@ static JSValue tls_read(JSContext *ctx, js_tls *t)
 {
     JSValue err = JS_UNDEFINED;
     uint8_t *buf = NULL;
-    ssize_t n = tls_read_raw(ctx, t, &buf, &err);
+    ssize_t n = tls_read_raw(ctx, t, &buf, &err, t->sock->timeout);
 
     if (n > 0)
         return coro_new_uint8array(ctx, buf, (size_t)n);
@@ -919,7 +907,7 @@ static JSValue tls_read(JSContext *ctx, js_tls *t)
         return JS_NULL;
     if (n == TLS_EFAILED)
         return JS_Throw(ctx, err);
-    return coro_net_throw(ctx, (int)n, "read");
+    return coro_stream_throw(ctx, (int)n, "read");
 }
 
 /* readBytes(id) -> Uint8Array, or null at the end of the stream */
@@ -931,9 +919,9 @@ static JSValue js_tls_read_bytes(JSContext *ctx, JSValueConst this_val, int argc
 
     if (!t)
         return JS_EXCEPTION;
-    st = coro_turn_take(ctx, &t->reading, &t->readq, &t->closed);
+    st = coro_turn_take(ctx, &t->reading, &t->readq, &t->s.life.closed);
     if (st < 0) {
-        ret = coro_net_throw(ctx, st, "read");
+        ret = coro_stream_throw(ctx, st, "read");
     } else {
         ret = tls_read(ctx, t);
         coro_turn_give(&t->reading, &t->readq);
@@ -979,7 +967,7 @@ static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
         coro_bytes_free(ctx, &b);
         return JS_EXCEPTION;
     }
-    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
+    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->s.life.closed);
     if (st == 0) {
         st = tls_write_raw(ctx, t, b.data, b.len, &err);
         coro_turn_give(&t->writing, &t->writeq);
@@ -988,7 +976,7 @@ static JSValue js_tls_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     tls_release(t);
     coro_bytes_free(ctx, &b);
     if (st < 0 && st != TLS_EFAILED)
-        return coro_net_throw(ctx, st, "write");
+        return coro_stream_throw(ctx, st, "write");
     if (!JS_IsUndefined(err))
         return JS_Throw(ctx, err);
     return JS_NewBigUint64(ctx, b.len);
@@ -1008,7 +996,7 @@ static int tls_end_raw(JSContext *ctx, js_tls *t)
     SSL_shutdown(t->ssl);
     ERR_clear_error();
     st = tls_flush(ctx, t);
-    return st == 0 ? coro_net_shutdown(ctx, t->sock) : st;
+    return st == 0 ? coro_stream_shutdown(ctx, t->sock) : st;
 }
 
 static JSValue js_tls_end(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -1018,13 +1006,13 @@ static JSValue js_tls_end(JSContext *ctx, JSValueConst this_val, int argc, JSVal
 
     if (!t)
         return JS_EXCEPTION;
-    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
+    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->s.life.closed);
     if (st == 0) {
         st = tls_end_raw(ctx, t);
         coro_turn_give(&t->writing, &t->writeq);
     }
     tls_release(t);
-    return st < 0 ? coro_net_throw(ctx, st, "shutdown") : JS_UNDEFINED;
+    return st < 0 ? coro_stream_throw(ctx, st, "shutdown") : JS_UNDEFINED;
 }
 
 /* close(id), closeContext(id). Closing twice is an EBADF. */
@@ -1036,11 +1024,6 @@ static JSValue js_tls_close(JSContext *ctx, JSValueConst this_val, int argc, JSV
 
 /* ------------------------------------------------------------------ */
 /* what the handshake settled */
-
-static void set_str(JSContext *ctx, JSValueConst o, const char *key, const char *val)
-{
-    JS_SetPropertyStr(ctx, o, key, val ? JS_NewString(ctx, val) : JS_UNDEFINED);
-}
 
 /* info(id) -> { protocol, cipher, alpnProtocol, servername, authorized,
    authorizationError } */
@@ -1055,19 +1038,19 @@ static JSValue js_tls_info(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     if (!t)
         return JS_EXCEPTION;
     o = JS_NewObject(ctx);
-    set_str(ctx, o, "protocol", SSL_get_version(t->ssl));
-    set_str(ctx, o, "cipher", SSL_get_cipher_name(t->ssl));
+    coro_set_str(ctx, o, "protocol", SSL_get_version(t->ssl));
+    coro_set_str(ctx, o, "cipher", SSL_get_cipher_name(t->ssl));
     SSL_get0_alpn_selected(t->ssl, &alpn, &alpn_len);
     JS_SetPropertyStr(ctx, o, "alpnProtocol",
                       alpn_len ? JS_NewStringLen(ctx, (const char *)alpn, alpn_len) : JS_FALSE);
-    set_str(ctx, o, "servername", SSL_get_servername(t->ssl, TLSEXT_NAMETYPE_host_name));
+    coro_set_str(ctx, o, "servername", SSL_get_servername(t->ssl, TLSEXT_NAMETYPE_host_name));
     if (!t->server) {
         v = SSL_get_verify_result(t->ssl);
         if (!SSL_get0_peer_certificate(t->ssl) && v == X509_V_OK)
             v = X509_V_ERR_UNSPECIFIED;
         JS_SetPropertyStr(ctx, o, "authorized", JS_NewBool(ctx, v == X509_V_OK));
         if (v != X509_V_OK)
-            set_str(ctx, o, "authorizationError", verify_code(v));
+            coro_set_str(ctx, o, "authorizationError", verify_code(v));
     } else {
         JS_SetPropertyStr(ctx, o, "authorized", JS_FALSE); /* no client certificates */
     }
@@ -1125,13 +1108,13 @@ static JSValue js_tls_peer_certificate(JSContext *ctx, JSValueConst this_val, in
     JS_SetPropertyStr(ctx, o, "valid_to", time_string(ctx, X509_get0_notAfter(x)));
     bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
     serial = bn ? BN_bn2hex(bn) : NULL;
-    set_str(ctx, o, "serialNumber", serial);
+    coro_set_str(ctx, o, "serialNumber", serial);
     OPENSSL_free(serial);
     BN_free(bn);
     if (X509_digest(x, EVP_sha256(), md, &md_len)) {
         for (unsigned i = 0; i < md_len; i++)
             snprintf(hex + 3 * i, 4, i + 1 < md_len ? "%02X:" : "%02X", md[i]);
-        set_str(ctx, o, "fingerprint256", hex);
+        coro_set_str(ctx, o, "fingerprint256", hex);
     }
     ERR_clear_error();
     return o;
@@ -1153,48 +1136,26 @@ static const JSCFunctionListEntry tls_funcs[] = {
 };
 
 /* ------------------------------------------------------------------ */
-/* TLS connections from C (tls.h) */
+/* a TLS connection as a stream (core/stream.h), for HTTP and friends */
 
-js_tls *coro_tls_socket(JSContext *ctx, JSValueConst id)
+static int tls_readable(const coro_stream *s)
 {
-    return tls_arg(ctx, id);
+    const js_tls *t = (const js_tls *)s;
+
+    return s->life.closed || t->eof || SSL_pending(t->ssl) > 0 || BIO_ctrl_pending(t->rbio) > 0 ||
+           coro_stream_readable(t->sock);
 }
 
-void coro_tls_release(js_tls *t)
+static ssize_t tls_read_op(JSContext *ctx, coro_stream *s, uint8_t **buf, uint64_t ms)
 {
-    tls_release(t);
-}
-
-js_socket *coro_tls_net(js_tls *t)
-{
-    return t->sock;
-}
-
-int coro_tls_readable(const js_tls *t)
-{
-    return t->closed || t->eof || SSL_pending(t->ssl) > 0 || BIO_ctrl_pending(t->rbio) > 0 ||
-           coro_net_readable(t->sock);
-}
-
-void coro_tls_close(js_tls *t)
-{
-    tls_close_handle(&t->h);
-}
-
-/* The read's deadline is the socket's timeout for that while (a write of
-   the same connection in another fiber meanwhile would have it too). */
-ssize_t coro_tls_read(JSContext *ctx, js_tls *t, uint8_t **buf, uint64_t ms)
-{
+    js_tls *t = (js_tls *)s;
     JSValue err = JS_UNDEFINED;
-    uint64_t old;
     ssize_t n;
-    int st = coro_turn_take(ctx, &t->reading, &t->readq, &t->closed);
+    int st = coro_turn_take(ctx, &t->reading, &t->readq, &s->life.closed);
 
     if (st < 0)
         return st;
-    old = coro_net_set_timeout(t->sock, ms);
-    n = tls_read_raw(ctx, t, buf, &err);
-    coro_net_set_timeout(t->sock, old);
+    n = tls_read_raw(ctx, t, buf, &err, ms);
     coro_turn_give(&t->reading, &t->readq);
     if (n == TLS_EFAILED) {
         JS_FreeValue(ctx, err);
@@ -1203,8 +1164,11 @@ ssize_t coro_tls_read(JSContext *ctx, js_tls *t, uint8_t **buf, uint64_t ms)
     return n;
 }
 
-int coro_tls_writev(JSContext *ctx, js_tls *t, const uv_buf_t *bufs, unsigned n)
+/* Always from a copy: encrypting is copying, and the copy is one piece
+   safe from JS while the fiber waits. */
+static int tls_writev_op(JSContext *ctx, coro_stream *s, const uv_buf_t *bufs, unsigned n, int copy)
 {
+    js_tls *t = (js_tls *)s;
     JSValue err = JS_UNDEFINED;
     size_t total = 0, at = 0;
     uint8_t *joined;
@@ -1212,12 +1176,12 @@ int coro_tls_writev(JSContext *ctx, js_tls *t, const uv_buf_t *bufs, unsigned n)
 
     for (unsigned i = 0; i < n; i++)
         total += bufs[i].len;
-    joined = js_malloc(ctx, total ? total : 1); /* one piece, safe from JS while we wait */
+    joined = js_malloc(ctx, total ? total : 1);
     if (!joined)
         return UV_ENOMEM;
     for (unsigned i = 0; i < n; i++, at += bufs[i - 1].len)
         memcpy(joined + at, bufs[i].base, bufs[i].len);
-    st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
+    st = coro_turn_take(ctx, &t->writing, &t->writeq, &s->life.closed);
     if (st == 0) {
         st = tls_write_raw(ctx, t, joined, total, &err);
         coro_turn_give(&t->writing, &t->writeq);
@@ -1231,9 +1195,10 @@ int coro_tls_writev(JSContext *ctx, js_tls *t, const uv_buf_t *bufs, unsigned n)
     return st;
 }
 
-int coro_tls_shutdown(JSContext *ctx, js_tls *t)
+static int tls_shutdown_op(JSContext *ctx, coro_stream *s)
 {
-    int st = coro_turn_take(ctx, &t->writing, &t->writeq, &t->closed);
+    js_tls *t = (js_tls *)s;
+    int st = coro_turn_take(ctx, &t->writing, &t->writeq, &s->life.closed);
 
     if (st == 0) {
         st = tls_end_raw(ctx, t);
@@ -1241,6 +1206,21 @@ int coro_tls_shutdown(JSContext *ctx, js_tls *t)
     }
     return st;
 }
+
+static coro_stream *tls_below(coro_stream *s)
+{
+    return ((js_tls *)s)->sock;
+}
+
+static const coro_stream_ops tls_ops = {
+    .read = tls_read_op,
+    .writev = tls_writev_op,
+    .shutdown = tls_shutdown_op,
+    .readable = tls_readable,
+    .close = tls_close,
+    .below = tls_below,
+    .finalize = tls_finalize,
+};
 
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns)
 {

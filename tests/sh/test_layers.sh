@@ -13,3 +13,11 @@ if [ $? = 0 ]; then echo "ok - layers: $(echo "$out" | tail -n 1)"; else
 big=$(find "$top/src" -name '*.[ch]' -size +60k)
 if [ -z "$big" ]; then echo "ok - no C file over 60 KB"; else
     echo "not ok - C files over 60 KB: $big"; fi
+
+# every ERR_ code the C source throws is in the registry of core/error.c
+missing=""
+for code in $(grep -rhoE 'coro_throw_code\(ctx, "ERR_[A-Z0-9_]+"' "$top/src" | grep -oE 'ERR_[A-Z0-9_]+' | sort -u); do
+    grep -q "{ \"$code\"," "$top/src/core/error.c" || missing="$missing $code"
+done
+if [ -z "$missing" ]; then echo "ok - every ERR_ code thrown is registered"; else
+    echo "not ok - ERR_ codes missing from src/core/error.c:$missing"; fi

@@ -2,6 +2,7 @@
  * prim/http/client.c: the client's connections: a wire parsing responses, as
  * a handle (lib/http.js and lib/fetch.js build requests and the pool).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,31 +17,29 @@ typedef struct http_client {
     coro_handle h;
     http_wire w;
     http_head head;
-    int busy;        /* calls in progress hold the struct */
-    int closed;
+    coro_life life;  /* calls in progress hold the struct */
 } http_client;
 
 static void client_close_handle(coro_handle *h);
-static const coro_handle_type client_type = { "HttpClientConnection", client_close_handle };
+static const coro_handle_type client_type = { "HttpClientConnection", client_close_handle, NULL };
 
-static void client_free_if_done(http_client *c)
+static void client_finalize(coro_life *l)
 {
-    if (c->closed && c->busy == 0) {
-        http_wire_free(&c->w);
-        http_head_free(c->h.iso->rt, &c->head);
-        free(c);
-    }
+    http_client *c = (http_client *)((char *)l - offsetof(http_client, life));
+
+    http_wire_free(&c->w);
+    http_head_free(c->h.iso->rt, &c->head);
+    free(c);
 }
 
 static void client_close_handle(coro_handle *h)
 {
     http_client *c = (http_client *)h;
 
-    if (c->closed)
+    if (!coro_life_close(&c->life))
         return;
-    c->closed = 1;
-    c->w.ops->close(c->w.io); /* wakes a reader, which frees us on its way out */
-    client_free_if_done(c);
+    coro_stream_close(c->w.io); /* wakes a reader, which frees us on its way out */
+    coro_life_check(&c->life);
 }
 
 static http_client *client_get(JSContext *ctx, JSValueConst id)
@@ -48,14 +47,13 @@ static http_client *client_get(JSContext *ctx, JSValueConst id)
     http_client *c = (http_client *)coro_arg_handle(ctx, id, &client_type);
 
     if (c)
-        c->busy++;
+        coro_life_hold(&c->life);
     return c;
 }
 
 static void client_put(http_client *c)
 {
-    c->busy--;
-    client_free_if_done(c);
+    coro_life_release(&c->life);
 }
 
 /* The error for a failed read of a response. */
@@ -65,38 +63,38 @@ static JSValue client_throw(JSContext *ctx, http_client *c, ssize_t r)
         return JS_EXCEPTION;
     if (HTTP_IS_EPARSE(r)) {
         if (c->w.error == WIRE_HEAD_TOO_LARGE)
-            return http_throw(ctx, HTTP_ERROR, "HPE_HEADER_OVERFLOW", "Header overflow");
+            return coro_throw_code(ctx, "HPE_HEADER_OVERFLOW", "Header overflow");
         if (c->w.error == WIRE_NO_MEMORY)
             return JS_ThrowOutOfMemory(ctx);
-        return http_throw(ctx, HTTP_ERROR, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
+        return coro_throw_code(ctx, llhttp_errno_name(HTTP_EPARSE_CODE(r)),
                           "Parse Error: %s", llhttp_get_error_reason(&c->w.p) ?
                           llhttp_get_error_reason(&c->w.p) : llhttp_errno_name(HTTP_EPARSE_CODE(r)));
     }
     if (r == UV_ECONNRESET)
-        return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "socket hang up");
-    return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
+        return coro_throw_code(ctx, "ECONNRESET", "socket hang up");
+    return JS_Throw(ctx, coro_stream_error(ctx, (int)r, "read"));
 }
 
-/* clientOpen(socketId, maxHeaderSize, tls) -> id: the socket (a net socket,
-   or a TLS one with tls true) is the connection's now */
+/* clientOpen(streamId, maxHeaderSize) -> id: the stream (a socket, or a
+   TLS connection) is the connection's now */
 static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    const http_io_ops *ops;
     http_client *c;
     int64_t max_head;
-    void *io;
+    coro_stream *io;
 
     if (coro_arg_integer(ctx, argv[1], "maxHeaderSize", 1, INT32_MAX, &max_head) < 0)
         return JS_EXCEPTION;
-    io = http_io_open(ctx, argv[0], JS_ToBool(ctx, argv[2]), &ops);
+    io = coro_stream_hold(ctx, argv[0]);
     if (!io)
         return JS_EXCEPTION;
     c = coro_new_handle(ctx, sizeof *c, &client_type);
     if (!c) {
-        ops->release(io);
+        coro_stream_release(io);
         return JS_EXCEPTION;
     }
-    http_wire_init(&c->w, JS_GetRuntime(ctx), ops, io, HTTP_RESPONSE);
+    coro_life_init(&c->life, client_finalize);
+    http_wire_init(&c->w, JS_GetRuntime(ctx), io, HTTP_RESPONSE);
     c->w.max_head = (size_t)max_head;
     http_head_init(&c->head);
     http_wire_next(&c->w, &c->head);
@@ -200,7 +198,7 @@ static JSValue js_http_client_reusable(JSContext *ctx, JSValueConst this_val, in
     if (!c)
         return JS_EXCEPTION;
     ok = (c->w.flags & WIRE_MSG_DONE) && !(c->w.flags & WIRE_EOF) && c->w.pos == c->w.len &&
-         llhttp_should_keep_alive(&c->w.p) && !c->w.ops->readable(c->w.io);
+         llhttp_should_keep_alive(&c->w.p) && !coro_stream_readable(c->w.io);
     if (ok)
         http_wire_next(&c->w, &c->head);
     client_put(c);
@@ -217,7 +215,7 @@ static JSValue js_http_client_stale(JSContext *ctx, JSValueConst this_val, int a
 
     if (!c)
         return JS_EXCEPTION;
-    stale = c->w.ops->readable(c->w.io);
+    stale = coro_stream_readable(c->w.io);
     client_put(c);
     return JS_NewBool(ctx, stale);
 }
@@ -237,11 +235,11 @@ static JSValue js_http_client_write(JSContext *ctx, JSValueConst this_val, int a
     if (!c)
         return JS_EXCEPTION;
     buf = uv_buf_init((char *)data, (unsigned)len);
-    st = c->w.ops->writev(ctx, c->w.io, &buf, 1);
+    st = coro_stream_writev(ctx, c->w.io, &buf, 1);
     client_put(c);
     if (st == CORO_ETERMINATED)
         return JS_EXCEPTION;
-    return st < 0 ? JS_Throw(ctx, coro_net_error(ctx, st, "write")) : JS_UNDEFINED;
+    return st < 0 ? JS_Throw(ctx, coro_stream_error(ctx, st, "write")) : JS_UNDEFINED;
 }
 
 /* clientIdle(id, idle): a pooled connection does not keep the program
@@ -252,7 +250,7 @@ static JSValue js_http_client_idle(JSContext *ctx, JSValueConst this_val, int ar
 
     if (!c)
         return JS_EXCEPTION;
-    coro_net_ref(c->w.ops->socket(c->w.io), !JS_ToBool(ctx, argv[1]));
+    coro_stream_ref(c->w.io, !JS_ToBool(ctx, argv[1]));
     return JS_UNDEFINED;
 }
 
@@ -267,7 +265,7 @@ static JSValue js_http_client_close(JSContext *ctx, JSValueConst this_val, int a
 }
 
 static const JSCFunctionListEntry client_funcs[] = {
-    JS_CFUNC_DEF("clientOpen", 3, js_http_client_open),
+    JS_CFUNC_DEF("clientOpen", 2, js_http_client_open),
     JS_CFUNC_DEF("clientWrite", 2, js_http_client_write),
     JS_CFUNC_DEF("clientResponse", 3, js_http_client_response),
     JS_CFUNC_DEF("clientRead", 2, js_http_client_read),

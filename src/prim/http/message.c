@@ -304,7 +304,7 @@ static int res_append_line(JSContext *ctx, http_exchange *x, const char *name, s
     if (l1 < 0) {
         char shown[64];
         snprintf(shown, sizeof shown, "%.*s", (int)(nlen < 60 ? nlen : 60), name);
-        http_throw(ctx, HTTP_TYPE_ERROR, "ERR_INVALID_CHAR", "Invalid character in header content [\"%s\"]", shown);
+        coro_throw_code(ctx, "ERR_INVALID_CHAR", "Invalid character in header content [\"%s\"]", shown);
         return -1;
     }
     memcpy(p + nlen + 2 + l1, "\r\n", 2);
@@ -358,12 +358,12 @@ static int res_set(JSContext *ctx, http_exchange *x, JSValueConst name_v, JSValu
     if (!name)
         return -1;
     if (!is_token(name, nlen)) {
-        http_throw(ctx, HTTP_TYPE_ERROR, "ERR_INVALID_HTTP_TOKEN",
+        coro_throw_code(ctx, "ERR_INVALID_HTTP_TOKEN",
                    "Header name must be a valid HTTP token [\"%.64s\"]", name);
         goto fail;
     }
     if (JS_IsUndefined(value)) {
-        http_throw(ctx, HTTP_TYPE_ERROR, "ERR_HTTP_INVALID_HEADER_VALUE",
+        coro_throw_code(ctx, "ERR_HTTP_INVALID_HEADER_VALUE",
                    "Invalid value \"undefined\" for header \"%.64s\"", name);
         goto fail;
     }
@@ -419,7 +419,7 @@ static int status_valid(JSContext *ctx, int status)
 {
     if (status >= 100 && status <= 999)
         return 1;
-    http_throw(ctx, HTTP_RANGE_ERROR, "ERR_HTTP_INVALID_STATUS_CODE", "Invalid status code: %d", status);
+    coro_throw_code(ctx, "ERR_HTTP_INVALID_STATUS_CODE", "Invalid status code: %d", status);
     return 0;
 }
 
@@ -567,7 +567,7 @@ int http_res_send(JSContext *ctx, http_exchange *x, const uint8_t *data, size_t 
         st = UV_EPIPE;
     } else {
         c->refs++;
-        st = n ? c->w.ops->writev(ctx, c->w.io, bufs, n) : 0;
+        st = n ? coro_stream_writev(ctx, c->w.io, bufs, n) : 0;
         if (st < 0)
             x->res_flags |= RES_CLOSE;
         x->conn_unref(c);
@@ -578,44 +578,14 @@ int http_res_send(JSContext *ctx, http_exchange *x, const uint8_t *data, size_t 
 }
 
 /* The bytes of a body argument: a String (UTF-8), bytes, or nothing. */
-typedef struct body_arg {
-    const uint8_t *data;
-    size_t len;
-    const char *cstr;
-    uint8_t *copy;
-} body_arg;
-
-static int body_get(JSContext *ctx, JSValueConst v, body_arg *b)
+static int body_get(JSContext *ctx, JSValueConst v, coro_bytes *b)
 {
-    memset(b, 0, sizeof *b);
-    if (JS_IsUndefined(v) || JS_IsNull(v))
-        return 0;
-    if (JS_IsString(v)) {
-        b->cstr = JS_ToCStringLen(ctx, &b->len, v);
-        if (!b->cstr)
-            return -1;
-        b->data = (const uint8_t *)b->cstr;
-        if (coro_utf8_has_surrogates(b->data, b->len)) { /* lone surrogates: U+FFFD */
-            b->copy = js_malloc(ctx, b->len ? b->len : 1);
-            if (!b->copy)
-                return -1;
-            memcpy(b->copy, b->data, b->len);
-            coro_utf8_fix_surrogates(b->copy, b->len);
-            b->data = b->copy;
-        }
+    if (JS_IsUndefined(v) || JS_IsNull(v)) {
+        memset(b, 0, sizeof *b);
+        b->pinned = JS_UNDEFINED;
         return 0;
     }
-    b->data = coro_qjs_bytes(v, &b->len);
-    if (b->data)
-        return 0;
-    coro_throw_arg_type(ctx, "chunk", "of type string or an instance of Uint8Array or ArrayBuffer", v);
-    return -1;
-}
-
-static void body_free(JSContext *ctx, body_arg *b)
-{
-    JS_FreeCString(ctx, b->cstr);
-    js_free(ctx, b->copy);
+    return coro_arg_bytes(ctx, v, "chunk", b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -626,7 +596,7 @@ static http_exchange *req_get(JSContext *ctx, JSValueConst v)
     http_exchange *x = JS_GetOpaque(v, req_class_id);
 
     if (!x)
-        JS_ThrowTypeError(ctx, "not an IncomingMessage");
+        coro_throw_code(ctx, "ERR_INVALID_THIS", "Value of \"this\" must be of type IncomingMessage");
     return x;
 }
 
@@ -635,7 +605,7 @@ static http_exchange *res_get(JSContext *ctx, JSValueConst v)
     http_exchange *x = JS_GetOpaque(v, res_class_id);
 
     if (!x)
-        JS_ThrowTypeError(ctx, "not a ServerResponse");
+        coro_throw_code(ctx, "ERR_INVALID_THIS", "Value of \"this\" must be of type ServerResponse");
     return x;
 }
 
@@ -751,7 +721,7 @@ static int send_continue(JSContext *ctx, http_exchange *x)
     http_wire *w = &x->conn->w;
     uv_buf_t buf = uv_buf_init((char *)msg, sizeof msg - 1);
 
-    return w->ops->writev(ctx, w->io, &buf, 1);
+    return coro_stream_writev(ctx, w->io, &buf, 1);
 }
 
 /* The error for a body that could not be read, and the status the
@@ -766,7 +736,7 @@ static JSValue body_error(JSContext *ctx, http_exchange *x, ssize_t r)
     if (HTTP_IS_EPARSE(r) && w->error == WIRE_BODY_TOO_LARGE) {
         JSValue e;
         x->fail_status = 413;
-        http_throw(ctx, HTTP_ERROR, "ERR_HTTP_BODY_TOO_LARGE",
+        coro_throw_code(ctx, "ERR_HTTP_BODY_TOO_LARGE",
                    "Request body larger than maxBodySize (%llu bytes)", (unsigned long long)w->max_body);
         e = JS_GetException(ctx);
         JS_SetPropertyStr(ctx, e, "status", JS_NewInt32(ctx, 413));
@@ -776,16 +746,16 @@ static JSValue body_error(JSContext *ctx, http_exchange *x, ssize_t r)
         return JS_ThrowOutOfMemory(ctx);
     if (HTTP_IS_EPARSE(r)) {
         x->fail_status = 400;
-        return http_throw(ctx, HTTP_ERROR, llhttp_errno_name(HTTP_EPARSE_CODE(r)), "Parse Error: %s",
+        return coro_throw_code(ctx, llhttp_errno_name(HTTP_EPARSE_CODE(r)), "Parse Error: %s",
                           llhttp_get_error_reason(&w->p) ? llhttp_get_error_reason(&w->p) : "bad body");
     }
     if (r == UV_ECONNRESET) { /* the client ended in the middle of the body */
         x->fail_status = 400;
-        return http_throw(ctx, HTTP_ERROR, "ECONNRESET", "aborted");
+        return coro_throw_code(ctx, "ECONNRESET", "aborted");
     }
     if (r == UV_ETIMEDOUT)
         x->fail_status = 408;
-    return JS_Throw(ctx, coro_net_error(ctx, (int)r, "read"));
+    return JS_Throw(ctx, coro_stream_error(ctx, (int)r, "read"));
 }
 
 /* read() -> Uint8Array or null at the end; bytes() -> all the rest as one
@@ -809,7 +779,7 @@ static JSValue js_req_read(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     if ((x->req_flags & REQ_COMPLETE) || !c)
         return magic ? coro_new_uint8array(ctx, js_malloc(ctx, 1), 0) : JS_NULL;
     if (x->req_flags & REQ_BROKEN)
-        return http_throw(ctx, HTTP_ERROR, "ERR_HTTP_BODY_BROKEN", "the request body could not be read");
+        return coro_throw_code(ctx, "ERR_HTTP_BODY_BROKEN", "the request body could not be read");
     x->req_flags |= REQ_READING;
     c->refs++;
     if (send_continue(ctx, x) < 0)
@@ -859,7 +829,7 @@ static JSValue js_req_socket_id(JSContext *ctx, JSValueConst this_val, int argc,
 
     if (!x)
         return JS_EXCEPTION;
-    return x->conn ? JS_NewBigUint64(ctx, coro_net_id(x->conn->w.ops->socket(x->conn->w.io))) : JS_UNDEFINED;
+    return x->conn ? JS_NewBigUint64(ctx, coro_stream_bottom(x->conn->w.io)->h.id) : JS_UNDEFINED;
 }
 
 static const JSCFunctionListEntry req_proto_funcs[] = {
@@ -916,7 +886,7 @@ static int res_set_reason(JSContext *ctx, http_exchange *x, JSValueConst v)
     if (l1 < 0) {
         js_free(ctx, r);
         if (r)
-            http_throw(ctx, HTTP_TYPE_ERROR, "ERR_INVALID_CHAR", "Invalid character in statusMessage");
+            coro_throw_code(ctx, "ERR_INVALID_CHAR", "Invalid character in statusMessage");
         return -1;
     }
     js_free(ctx, x->reason);
@@ -944,7 +914,7 @@ static JSValue js_res_set(JSContext *ctx, JSValueConst this_val, JSValueConst v,
 
 static JSValue headers_sent_error(JSContext *ctx, const char *what)
 {
-    return http_throw(ctx, HTTP_ERROR, "ERR_HTTP_HEADERS_SENT",
+    return coro_throw_code(ctx, "ERR_HTTP_HEADERS_SENT",
                       "Cannot %s headers after they are sent to the client", what);
 }
 
@@ -1066,7 +1036,7 @@ static int res_set_all(JSContext *ctx, http_exchange *x, JSValueConst headers)
         } else {
             if (len % 2) {
                 JS_FreeValue(ctx, first);
-                http_throw(ctx, HTTP_TYPE_ERROR, "ERR_INVALID_ARG_VALUE",
+                coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE",
                            "The argument 'headers' must hold name and value pairs");
                 return -1;
             }
@@ -1132,7 +1102,7 @@ static JSValue js_res_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
                             int magic)
 {
     http_exchange *x = res_get(ctx, this_val);
-    body_arg b;
+    coro_bytes b;
     int st;
 
     if (!x)
@@ -1140,21 +1110,21 @@ static JSValue js_res_write(JSContext *ctx, JSValueConst this_val, int argc, JSV
     if (x->res_flags & RES_FINISHED) {
         if (magic == 1 && (argc == 0 || JS_IsUndefined(argv[0])))
             return JS_DupValue(ctx, this_val); /* end() again: nothing to do */
-        return http_throw(ctx, HTTP_ERROR, "ERR_STREAM_WRITE_AFTER_END", "write after end");
+        return coro_throw_code(ctx, "ERR_STREAM_WRITE_AFTER_END", "write after end");
     }
     if (magic == 2) {
         if (x->res_flags & RES_HEAD_SENT)
             return JS_UNDEFINED;
-        memset(&b, 0, sizeof b);
+        body_get(ctx, JS_UNDEFINED, &b);
     } else if (body_get(ctx, argc ? argv[0] : JS_UNDEFINED, &b) < 0) {
         return JS_EXCEPTION;
     }
     st = http_res_send(ctx, x, b.data, b.len, magic == 1);
-    body_free(ctx, &b);
+    coro_bytes_free(ctx, &b);
     if (st == -1)
         return JS_EXCEPTION;
     if (st < 0)
-        return st == CORO_ETERMINATED ? JS_EXCEPTION : JS_Throw(ctx, coro_net_error(ctx, st, "write"));
+        return st == CORO_ETERMINATED ? JS_EXCEPTION : JS_Throw(ctx, coro_stream_error(ctx, st, "write"));
     return magic == 1 ? JS_DupValue(ctx, this_val) : magic == 0 ? JS_TRUE : JS_UNDEFINED;
 }
 
@@ -1210,7 +1180,7 @@ static JSValue js_http_status_codes(JSContext *ctx, JSValueConst this_val, int a
 }
 static JSValue js_http_illegal(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    return JS_ThrowTypeError(ctx, "Illegal constructor: requests and responses are made by the server");
+    return coro_throw_code(ctx, "ERR_ILLEGAL_CONSTRUCTOR", "Illegal constructor: requests and responses are made by the server");
 }
 static const JSCFunctionListEntry message_funcs[] = {
     JS_CFUNC_DEF("statusCodes", 0, js_http_status_codes),

@@ -7,7 +7,7 @@
  * parses requests, calls the handler for each (in that fiber, so the
  * handler may block), writes the responses, and when the socket has nothing
  * more to read it ends: the connection then waits with no fiber at all, a
- * net watcher (coro_net_on_readable) on its socket and a place in its
+ * stream watcher (coro_stream_watch) on its socket and a place in its
  * server's list of idle connections, until bytes come (a fresh fiber takes
  * over) or its time runs out. An idle keep-alive connection costs its
  * structs and nothing else, and so does a client sending its head slowly:
@@ -31,7 +31,7 @@
 #define LINGER_BYTES (256 << 10)
 
 static void server_close_handle(coro_handle *h);
-static const coro_handle_type server_type = { "HttpServer", server_close_handle };
+static const coro_handle_type server_type = { "HttpServer", server_close_handle, NULL };
 
 static void conn_serve(JSContext *ctx, http_conn *c);
 
@@ -101,7 +101,7 @@ static void conn_start_fiber(http_conn *c)
     coro_fiber *f = c->iso->terminating ? NULL : coro_isolate_new_fiber(c->iso, conn_fiber, c);
 
     if (!f) { /* no fiber to be had (out of memory or mappings): drop the client */
-        c->w.ops->close(c->w.io);
+        coro_stream_close(c->w.io);
         conn_unref(c);
         return;
     }
@@ -118,7 +118,7 @@ static void server_timer_cb(uv_timer_t *t)
     /* idle connections: the oldest first; closing one frees it */
     while ((c = srv->idle.head) && srv->idle_timeout && c->since + srv->idle_timeout <= now) {
         list_remove(c);
-        c->w.ops->close(c->w.io); /* its watcher sees EBADF and lets go */
+        coro_stream_close(c->w.io); /* its watcher sees EBADF and lets go */
     }
     if (c && srv->idle_timeout)
         due = c->since + srv->idle_timeout;
@@ -137,7 +137,7 @@ static void server_timer_cb(uv_timer_t *t)
         expired = c->next;
         c->next = NULL;
         c->timed_out = 1;
-        c->w.ops->watch(c->w.io, NULL, NULL);
+        coro_stream_watch(c->w.io, NULL, NULL);
         conn_start_fiber(c);
     }
     if (due != UINT64_MAX)
@@ -167,7 +167,7 @@ static void server_close_handle(coro_handle *h)
         for (c = (i == 0 ? srv->idle : i == 1 ? srv->heads : srv->held).head; c; c = next) {
             next = c->next;
             list_remove(c);
-            c->w.ops->close(c->w.io);
+            coro_stream_close(c->w.io);
         }
     }
     uv_close((uv_handle_t *)&srv->timer, server_timer_closed);
@@ -193,7 +193,7 @@ static void conn_unref(http_conn *c)
     free(c);
 }
 
-static void conn_readable(js_socket *s, void *arg, int status)
+static void conn_readable(coro_stream *s, void *arg, int status)
 {
     http_conn *c = arg;
 
@@ -223,7 +223,7 @@ static void conn_wait(http_conn *c)
     http_server *srv = c->srv;
 
     conn_drop_exchange(c);
-    if (srv->closed || c->w.ops->watch(c->w.io, conn_readable, c) < 0) {
+    if (srv->closed || coro_stream_watch(c->w.io, conn_readable, c) < 0) {
         conn_unref(c);
         return;
     }
@@ -253,7 +253,7 @@ static void conn_refuse(JSContext *ctx, http_conn *c, int status)
     uv_buf_t buf = uv_buf_init(msg, (unsigned)n);
 
     if (!c->x || !(c->x->res_flags & RES_HEAD_SENT))
-        c->w.ops->writev(ctx, c->w.io, &buf, 1);
+        coro_stream_writev(ctx, c->w.io, &buf, 1);
 }
 
 /* Close after the last response: end our side, let the client's last
@@ -265,21 +265,21 @@ static void conn_close(JSContext *ctx, http_conn *c)
     uint64_t until = uv_now(coro_loop()) + LINGER_MS;
     size_t got = 0;
 
-    if (w->ops->shutdown(ctx, w->io) == 0 && !c->iso->terminating) {
+    if (coro_stream_shutdown(ctx, w->io) == 0 && !c->iso->terminating) {
         while (got < LINGER_BYTES) {
             uint64_t now = uv_now(coro_loop());
             uint8_t *buf = NULL;
             ssize_t n;
             if (now >= until)
                 break;
-            n = w->ops->read(ctx, w->io, &buf, until - now);
+            n = coro_stream_read(ctx, w->io, &buf, until - now);
             js_free(ctx, buf);
             if (n <= 0)
                 break;
             got += (size_t)n;
         }
     }
-    w->ops->close(w->io);
+    coro_stream_close(w->io);
 }
 
 /* Wait for bytes in this fiber, for a transport that cannot be watched
@@ -325,9 +325,9 @@ static int conn_read_head(JSContext *ctx, http_conn *c)
             return 0;
         if (c->timed_out)
             return UV_ETIMEDOUT;
-        if (w->ops->readable(w->io))
+        if (coro_stream_readable(w->io))
             n = http_wire_fill(ctx, w, 0);
-        else if (w->ops->watch)
+        else if (w->io->ops->watch) /* it can wait without a fiber */
             return 1;
         else
             n = conn_fill_held(ctx, c);
@@ -555,30 +555,29 @@ static JSValue js_http_create_server(JSContext *ctx, JSValueConst this_val, int 
 
 /* The function net's serve() calls with each accepted socket, in a fiber of
    its own (or a TLS server's handler, with the TLS socket): it serves the
-   connection until it first waits without its fiber (plain sockets) or
-   until it ends (TLS). */
+   connection until it first waits without its fiber (streams that can be
+   watched: sockets) or until it ends (TLS). */
 static JSValue js_http_connection(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
                                   int magic, JSValue *data)
 {
     http_server *srv = (http_server *)coro_arg_handle(ctx, data[0], &server_type);
     coro_isolate *iso = coro_isolate_of(ctx);
-    const http_io_ops *ops;
-    void *io;
+    coro_stream *io;
     http_conn *c;
 
     if (!srv)
         JS_FreeValue(ctx, JS_GetException(ctx)); /* the server is closed */
-    io = http_io_open(ctx, argv[0], JS_ToBool(ctx, data[1]), &ops);
+    io = coro_stream_hold(ctx, argv[0]);
     if (!io) {
         JS_FreeValue(ctx, JS_GetException(ctx));
         return JS_UNDEFINED;
     }
     if (!srv || !(c = calloc(1, sizeof *c))) {
-        ops->close(io);
-        ops->release(io);
+        coro_stream_close(io);
+        coro_stream_release(io);
         return JS_UNDEFINED;
     }
-    http_wire_init(&c->w, iso->rt, ops, io, HTTP_REQUEST);
+    http_wire_init(&c->w, iso->rt, io, HTTP_REQUEST);
     c->srv = srv;
     srv->refs++;
     c->iso = iso;
@@ -587,16 +586,14 @@ static JSValue js_http_connection(JSContext *ctx, JSValueConst this_val, int arg
     return JS_HasException(ctx) ? JS_EXCEPTION : JS_UNDEFINED;
 }
 
-/* connectionHandler(serverId, tls) -> the function for net's serve() (a
-   socket ID), or with tls for a TLS server's handler (a TLS socket ID) */
+/* connectionHandler(serverId) -> the function for net's serve() (a socket
+   ID), or for a TLS server's handler (a TLS socket ID) */
 static JSValue js_http_connection_handler(JSContext *ctx, JSValueConst this_val, int argc,
                                           JSValueConst *argv)
 {
-    JSValue data[2] = { argv[0], JS_NewBool(ctx, JS_ToBool(ctx, argv[1])) };
-
     if (!coro_arg_handle(ctx, argv[0], &server_type))
         return JS_EXCEPTION;
-    return JS_NewCFunctionData(ctx, js_http_connection, 1, 0, 2, data);
+    return JS_NewCFunctionData(ctx, js_http_connection, 1, 0, 1, (JSValue *)argv);
 }
 
 static JSValue js_http_close_server(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -611,7 +608,7 @@ static JSValue js_http_close_server(JSContext *ctx, JSValueConst this_val, int a
 
 static const JSCFunctionListEntry server_funcs[] = {
     JS_CFUNC_DEF("createServer", 7, js_http_create_server),
-    JS_CFUNC_DEF("connectionHandler", 2, js_http_connection_handler),
+    JS_CFUNC_DEF("connectionHandler", 1, js_http_connection_handler),
     JS_CFUNC_DEF("closeServer", 1, js_http_close_server),
 };
 int http_server_init(JSContext *ctx, JSValueConst ns)

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "wire.h"
-#include "prim/tls.h"
 #include "core/binding.h"
 #include "core/isolate.h"
 
@@ -21,26 +20,6 @@ enum { HEAD_IN_NONE, HEAD_IN_URL, HEAD_IN_NAME, HEAD_IN_VALUE };
 
 /* ------------------------------------------------------------------ */
 /* errors and strings */
-
-JSValue http_throw(JSContext *ctx, int kind, const char *code, const char *fmt, ...)
-{
-    char msg[512];
-    JSValue e;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (kind == HTTP_TYPE_ERROR)
-        JS_ThrowTypeError(ctx, "%s", msg);
-    else if (kind == HTTP_RANGE_ERROR)
-        JS_ThrowRangeError(ctx, "%s", msg);
-    else
-        return coro_throw_code(ctx, code, "%s", msg);
-    e = JS_GetException(ctx);
-    JS_SetPropertyStr(ctx, e, "code", JS_NewString(ctx, code));
-    return JS_Throw(ctx, e);
-}
 
 JSValue http_latin1_string(JSContext *ctx, const char *p, size_t n)
 {
@@ -408,110 +387,15 @@ static const llhttp_settings_t wire_settings = {
 };
 
 /* ------------------------------------------------------------------ */
-/* plain sockets as a wire's io */
-
-static ssize_t net_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
-{
-    return coro_net_read_timeout(ctx, io, buf, ms);
-}
-
-static int net_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
-{
-    return coro_net_writev(ctx, io, bufs, n);
-}
-
-static int net_shutdown(JSContext *ctx, void *io)
-{
-    return coro_net_shutdown(ctx, io);
-}
-
-static int net_readable(void *io)
-{
-    return coro_net_readable(io);
-}
-
-static int net_watch(void *io, coro_net_readable_cb *cb, void *arg)
-{
-    return coro_net_on_readable(io, cb, arg);
-}
-
-static void net_close(void *io)
-{
-    coro_net_close(io);
-}
-
-static void net_release(void *io)
-{
-    coro_net_release(io);
-}
-
-static js_socket *net_socket(void *io)
-{
-    return io;
-}
-
-const http_io_ops http_net_io = {
-    net_read, net_writev, net_shutdown, net_readable, net_watch, net_close, net_release, net_socket,
-};
-
-/* TLS connections as a wire's io: no watch, so a server's idle HTTPS
-   connection keeps its fiber (its TLS state is there anyway). */
-static ssize_t tls_io_read(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms)
-{
-    return coro_tls_read(ctx, io, buf, ms);
-}
-
-static int tls_io_writev(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n)
-{
-    return coro_tls_writev(ctx, io, bufs, n);
-}
-
-static int tls_io_shutdown(JSContext *ctx, void *io)
-{
-    return coro_tls_shutdown(ctx, io);
-}
-
-static int tls_io_readable(void *io)
-{
-    return coro_tls_readable(io);
-}
-
-static void tls_io_close(void *io)
-{
-    coro_tls_close(io);
-}
-
-static void tls_io_release(void *io)
-{
-    coro_tls_release(io);
-}
-
-static js_socket *tls_io_socket(void *io)
-{
-    return coro_tls_net(io);
-}
-
-const http_io_ops http_tls_io = {
-    tls_io_read, tls_io_writev, tls_io_shutdown, tls_io_readable, NULL, tls_io_close, tls_io_release, tls_io_socket,
-};
-
-void *http_io_open(JSContext *ctx, JSValueConst id, int tls, const http_io_ops **ops)
-{
-    *ops = tls ? &http_tls_io : &http_net_io;
-    return tls ? (void *)coro_tls_socket(ctx, id) : (void *)coro_net_socket(ctx, id);
-}
-
-/* ------------------------------------------------------------------ */
 /* the wire */
 
-void http_wire_init(http_wire *w, JSRuntime *rt, const http_io_ops *ops, void *io,
+void http_wire_init(http_wire *w, JSRuntime *rt, coro_stream *io,
                     llhttp_type_t type)
 {
     memset(w, 0, sizeof *w);
     llhttp_init(&w->p, type, &wire_settings);
     w->p.data = w;
     w->rt = rt;
-    w->ops = ops;
     w->io = io;
     w->max_head = 16384;
 }
@@ -523,8 +407,8 @@ void http_wire_free(http_wire *w)
     w->buf = w->out = NULL;
     w->pos = w->len = w->out_len = w->out_cap = 0;
     if (w->io) {
-        w->ops->close(w->io);
-        w->ops->release(w->io);
+        coro_stream_close(w->io);
+        coro_stream_release(w->io);
         w->io = NULL;
     }
 }
@@ -607,7 +491,7 @@ ssize_t http_wire_fill(JSContext *ctx, http_wire *w, uint64_t ms)
     w->pos = w->len = 0;
     if (w->flags & WIRE_EOF)
         return 0;
-    n = w->ops->read(ctx, w->io, &buf, ms);
+    n = coro_stream_read(ctx, w->io, &buf, ms);
     if (n > 0) {
         w->buf = buf;
         w->len = (size_t)n;

@@ -16,30 +16,8 @@
 #include <stdint.h>
 #include <llhttp.h>
 #include "quickjs.h"
-#include "prim/net.h"
+#include "core/stream.h"
 
-/* What a wire reads from and writes to: a net socket, or a TLS connection
-   over one. Calls block the fiber as net's do and return the same codes. */
-typedef struct http_io_ops {
-    ssize_t (*read)(JSContext *ctx, void *io, uint8_t **buf, uint64_t ms);
-    int (*writev)(JSContext *ctx, void *io, const uv_buf_t *bufs, unsigned n);
-    int (*shutdown)(JSContext *ctx, void *io);
-    int (*readable)(void *io);       /* a read would return at once */
-    /* Watch for bytes without a fiber, as coro_net_on_readable does; NULL
-       when a connection of this kind keeps its fiber while it waits. */
-    int (*watch)(void *io, coro_net_readable_cb *cb, void *arg);
-    void (*close)(void *io);         /* idempotent; blocked calls wake with UV_EBADF */
-    void (*release)(void *io);       /* let go of it (after close) */
-    js_socket *(*socket)(void *io);  /* the socket below: addresses, ref */
-} http_io_ops;
-
-/* io is a js_socket held with coro_net_socket, or a js_tls held with
-   coro_tls_socket. */
-extern const http_io_ops http_net_io, http_tls_io;
-
-/* The io named by a handle ID (a TLS connection's if tls), held, and its
-   ops; NULL with an exception pending. */
-void *http_io_open(JSContext *ctx, JSValueConst id, int tls, const http_io_ops **ops);
 
 #define HTTP_HEAD_INLINE 320     /* head text kept inside the struct */
 #define HTTP_FIELDS_INLINE 12    /* header fields kept inside the struct */
@@ -78,8 +56,7 @@ enum { WIRE_OK, WIRE_HEAD_TOO_LARGE, WIRE_BODY_TOO_LARGE, WIRE_NO_MEMORY };
 typedef struct http_wire {
     llhttp_t p;
     JSRuntime *rt;
-    const http_io_ops *ops;      /* how to reach io, ... */
-    void *io;                    /* ... which the wire holds while it lives */
+    coro_stream *io;             /* the stream it reads, held while it lives */
     uint8_t *buf;                /* a chunk read from the socket (js_malloc) ... */
     size_t pos, len;             /* ... and the part of it not parsed yet */
     http_head *head;             /* where the head being parsed goes */
@@ -95,7 +72,7 @@ typedef struct http_wire {
 
 /* A wire on io (held by the caller for it). http_wire_free closes and
    releases the io too. */
-void http_wire_init(http_wire *w, JSRuntime *rt, const http_io_ops *ops, void *io,
+void http_wire_init(http_wire *w, JSRuntime *rt, coro_stream *io,
                     llhttp_type_t type);
 void http_wire_free(http_wire *w);
 
@@ -163,9 +140,6 @@ JSValue http_latin1_string(JSContext *ctx, const char *p, size_t n);
 int http_token_eq(const char *p, size_t n, const char *s);
 
 /* TypeError/RangeError/Error with a code, as Node throws them. */
-enum { HTTP_ERROR, HTTP_TYPE_ERROR, HTTP_RANGE_ERROR };
-JSValue http_throw(JSContext *ctx, int kind, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* http_server.c: the server's part of the area. */
 /* The area's parts (http.c calls them). */
