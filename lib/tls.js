@@ -11,8 +11,9 @@
 //   s.write('hi'); s.read(); s.close();
 //
 // The handshake runs in the connection's fiber: a server calls the resolver
-// there with the name the client asked for, and the handler gets the socket
-// once the handshake is done; connect() returns once it is done.
+// (in a fiber of its own, waited for within handshakeTimeout) with the name
+// the client asked for, and the handler gets the socket once the handshake
+// is done; connect() returns once it is done.
 
 import P from 'corojs:internal/primordials';
 import { Fiber } from 'corojs:fiber';
@@ -222,6 +223,35 @@ function defaultOnError(error) {
   P.process.write(2, `Error in a TLS connection (the connection was closed): ${inspect(error)}\n`);
 }
 
+const kTimedOut = Symbol('timed out');
+
+// resolver(name) within ms (undefined: no limit): its value, or the value
+// its promise settles with; throws kTimedOut when time is up first. The
+// resolver runs in a fiber of its own, so one that blocks is waited for
+// only as long as the handshake may last (it goes on, and is ignored).
+function resolveWithin(resolver, name, ms) {
+  if (ms === undefined) {
+    const pair = resolver(name);
+    return typeof pair?.then === 'function' ? Fiber.await(pair) : pair;
+  }
+  let timer;
+  const answer = new Promise((resolve, reject) => {
+    Fiber.run(() => {
+      try {
+        resolve(resolver(name));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+  const timeUp = new Promise((resolve, reject) => { timer = setTimeout(() => reject(kTimedOut), ms); });
+  try {
+    return Fiber.await(Promise.race([answer, timeUp]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class Server {
   #net;
   #resolver;
@@ -251,7 +281,7 @@ export class Server {
     if (key !== undefined) this.#default = base;
     const alpn = alpnWire(options.alpn);
     const timeout = timeoutOf(options.handshakeTimeout, 'handshakeTimeout') ?? DEFAULT_HANDSHAKE_TIMEOUT;
-    const select = certificateResolver && ((name) => this.#select(name));
+    const select = certificateResolver && ((name, msLeft) => this.#select(name, msLeft));
     const onError = options.onError ?? defaultOnError;
     this.#net = net.createServer((socket) => {
       let tlsSocket;
@@ -267,13 +297,18 @@ export class Server {
   }
 
   // Called in the handshake with the name the client asked for ('' if
-  // none): the context of the { key, cert } the resolver gives for it.
-  #select(servername) {
+  // none) and the ms the handshake has left (undefined: no limit): the
+  // context of the { key, cert } the resolver gives for it.
+  #select(servername, msLeft) {
     let pair;
     try {
-      pair = this.#resolver(servername);
-      if (typeof pair?.then === 'function') pair = Fiber.await(pair);
+      pair = resolveWithin(this.#resolver, servername, msLeft);
     } catch (e) {
+      if (e === kTimedOut) {
+        throw Object.assign(codedError(Error, 'ETIMEDOUT',
+          `the TLS handshake timed out waiting for the certificateResolver ('${servername}')`),
+        { syscall: 'handshake', servername });
+      }
       const error = codedError(Error, 'ERR_TLS_CERTIFICATE_RESOLVER',
         `certificateResolver failed for '${servername}': ${e?.message ?? e}`);
       error.cause = e;
