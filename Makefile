@@ -7,6 +7,8 @@
 #   make test-release    all tests on the release build only
 #   make test-asan       all tests on the asan build only
 #   make bench           benchmarks against Node.js (not part of the tests)
+#   make image           build/image/: Debian's kernel and an initramfs whose init is corojs
+#   make boot            boot it in QEMU, the console on stdin/stdout (QEMU_ARGS: more options)
 #   make clean           remove build outputs (keeps the fetched dependencies)
 #
 # Dependencies come from deps/deps.sh: Debian packages, QuickJS from
@@ -86,7 +88,7 @@ CORE_SRCS := core/fiber.c core/switch_$(SWITCH).c core/handle.c core/error.c cor
              core/isolate.c core/modules.c core/jail.c
 PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c \
+             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c \
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c
 PROGRAM_SRCS := workers.c
 LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
@@ -101,7 +103,7 @@ BINARY := $(if $(filter release,$(VARIANT)),$(BUILD)/corojs,$(OUT)/corojs)
 
 C_TESTS := $(patsubst tests/c/%.c,$(OUT)/tests/%,$(wildcard tests/c/test_*.c))
 
-.PHONY: all release debug asan test test-release test-asan bench clean c-tests
+.PHONY: all release debug asan test test-release test-asan bench clean c-tests image boot
 
 all: $(BINARY)
 
@@ -149,9 +151,16 @@ $(JSC): tools/jsc.c $(QJS_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm -lpthread
 
-$(GEN_C): $(LIB_JS) $(JSC)
+# System call numbers (x86-64, aarch64), from the kernel headers at build time.
+SYSNUMS_JS := $(OUT)/gen/sysnums.js
+$(SYSNUMS_JS): tools/sysnums.sh
 	@mkdir -p $(dir $@)
-	$(JSC) $@ $(foreach f,$(LIB_JS),corojs:$(patsubst lib/%.js,%,$(f))=$(f))
+	sh tools/sysnums.sh $@ $(CC)
+
+$(GEN_C): $(LIB_JS) $(SYSNUMS_JS) $(JSC)
+	@mkdir -p $(dir $@)
+	$(JSC) $@ $(foreach f,$(LIB_JS),corojs:$(patsubst lib/%.js,%,$(f))=$(f)) \
+	    corojs:internal/sysnums=$(SYSNUMS_JS)
 
 # C unit tests link the runtime library.
 $(OUT)/tests/%: tests/c/%.c $(LIB_A)
@@ -179,6 +188,15 @@ test-asan-summary: test-release
 
 bench: all
 	@sh bench/run.sh
+
+# The bootable image (image/build.sh) and QEMU (image/boot.sh).
+image:
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@sh deps/deps.sh kernel
+	@sh image/build.sh
+
+boot: image
+	@sh image/boot.sh
 
 clean:
 	rm -rf $(BUILD)/release $(BUILD)/debug $(BUILD)/asan $(BUILD)/gen $(BUILD)/tools $(BUILD)/corojs

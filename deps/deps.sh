@@ -9,6 +9,8 @@
 #                              package libllhttp-dev into build/deps/llhttp
 #   sh deps/deps.sh nodejs     fetch Node.js's source from Debian's source package into
 #                              build/deps/nodejs (for tests: Node's own tests, WPT data)
+#   sh deps/deps.sh kernel     fetch the Linux kernel of the image (make image) from
+#                              Debian's linux-image-cloud-amd64 into build/deps/kernel
 #
 # QuickJS is not in bookworm, so it comes from the trixie *source* package, fetched
 # with a private apt configuration kept under build/apt: its own sources list,
@@ -197,6 +199,49 @@ fetch_llhttp() {
     die "no revision of libllhttp-dev $LLHTTP_UPSTREAM* ($found) holds the llhttp.h with sha256 $LLHTTP_HEADER_SHA256"
 }
 
+# The kernel of the bootable image (make image): trixie's cloud flavour for
+# amd64, the smallest Debian kernel, with virtio built in and virtio_net as a
+# module. The metapackage linux-image-cloud-amd64 names the current versioned
+# package; that one is fetched with `apt-get download` under a private apt
+# configuration (build/apt/kernel), checked against the SHA256 the archive's
+# signed index gives for it, and unpacked with dpkg-deb into
+# build/deps/kernel: boot/vmlinuz-VERSION and usr/lib/modules/VERSION. A
+# kernel security update only changes which version comes. KERNEL_PACKAGE
+# names another package (a pinned linux-image-<version>-cloud-amd64).
+fetch_kernel() {
+    dest="$build/deps/kernel"
+    apt_dir="$build/apt/kernel"
+    [ -f "$dest/.corojs-ready" ] && [ -z "${KERNEL_REFRESH:-}" ] && return 0
+
+    say "fetching the package list for the image's kernel"
+    private_apt "$apt_dir" deb -o APT::Architecture=amd64 update
+    meta=linux-image-cloud-amd64
+    pkg=${KERNEL_PACKAGE:-$(PRIVATE_APT_TOOL=apt-cache private_apt "$apt_dir" deb -o APT::Architecture=amd64 depends "$meta" |
+        awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')}
+    [ -n "$pkg" ] || die "cannot find the kernel package that $meta depends on"
+    info=$(PRIVATE_APT_TOOL=apt-cache private_apt "$apt_dir" deb -o APT::Architecture=amd64 show "$pkg:amd64")
+    version=$(printf '%s\n' "$info" | awk '$1 == "Version:" { print $2; exit }')
+    sha=$(printf '%s\n' "$info" | awk '$1 == "SHA256:" { print $2; exit }')
+    [ -n "$version" ] && [ -n "$sha" ] || die "no version or SHA256 of $pkg in the archive's index"
+
+    say "fetching $pkg $version"
+    rm -f "$apt_dir"/linux-image-*.deb
+    private_apt "$apt_dir" deb -o APT::Architecture=amd64 download "$pkg:amd64=$version"
+    deb=$(ls "$apt_dir"/linux-image-*.deb 2>/dev/null | head -n 1)
+    [ -n "$deb" ] || die "apt-get download left no .deb for $pkg"
+    echo "$sha  $deb" | sha256sum -c - >/dev/null || die "sha256 mismatch for $deb (the index says $sha)"
+    [ "$(dpkg-deb -f "$deb" Package)" = "$pkg" ] && [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] ||
+        die "$deb is not $pkg $version"
+
+    rm -rf "$dest" && mkdir -p "$dest"
+    dpkg-deb -x "$deb" "$dest"
+    kver=${pkg#linux-image-}
+    [ -f "$dest/boot/vmlinuz-$kver" ] && [ -d "$dest/usr/lib/modules/$kver/kernel" ] ||
+        die "unexpected layout in $deb (no boot/vmlinuz-$kver or modules)"
+    rm -f "$deb"
+    printf '%s %s %s\n' "$pkg" "$version" "$sha" > "$dest/.corojs-ready"
+}
+
 # Our changes to QuickJS's own text, each one line, checked after applying:
 # - a stack overflow throws RangeError, as in V8 and as users of Node expect,
 #   instead of QuickJS's InternalError;
@@ -217,6 +262,7 @@ case "${1:-}" in
     quickjs) fetch_quickjs ;;
     llhttp) fetch_llhttp ;;
     nodejs) fetch_nodejs ;;
+    kernel) fetch_kernel ;;
     check) check_build_packages ;;
-    *) die "usage: sh deps/deps.sh packages|check|quickjs|llhttp|nodejs" ;;
+    *) die "usage: sh deps/deps.sh packages|check|quickjs|llhttp|nodejs|kernel" ;;
 esac

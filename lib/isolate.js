@@ -225,12 +225,13 @@ I.setHooks(encode, decode);
 // the API
 
 // An absolute path for a module given as a path (relative to the working
-// directory) or a file: URL.
+// directory), a file: URL, or the name of a built-in module (corojs:...).
 function modulePath(module) {
   if (typeof module === 'object' && module !== null && typeof module.href === 'string') module = module.href;
   if (typeof module !== 'string' || module === '') {
     throw typeError('ERR_INVALID_ARG_TYPE', `The "module" argument must be a path or a file: URL. Received ${describe(module)}`);
   }
+  if (module.startsWith('corojs:')) return module; // a built-in module
   if (module.startsWith('file://')) return decodeURIComponent(module.slice(7).replace(/[?#].*/, ''));
   if (module.startsWith('/')) return module;
   return `${P.process.cwd()}/${module}`;
@@ -241,7 +242,7 @@ function checkOptions(options) {
   if (typeof options !== 'object' || options === null) {
     throw typeError('ERR_INVALID_ARG_TYPE', `The "options" argument must be of type object. Received ${describe(options)}`);
   }
-  const known = ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs'];
+  const known = ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs', 'syscall'];
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) throw typeError('ERR_INVALID_ARG_VALUE', `Unknown option "${k}" (one of ${known.join(', ')})`);
   }
@@ -256,7 +257,7 @@ function checkOptions(options) {
     }
     return v;
   };
-  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false };
+  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false, syscall: false };
   if (options.env !== undefined) {
     if (typeof options.env !== 'object' || options.env === null) {
       throw typeError('ERR_INVALID_ARG_TYPE', `The "env" option must be of type object. Received ${describe(options.env)}`);
@@ -269,11 +270,12 @@ function checkOptions(options) {
     }
     out.argv = options.argv.map(String);
   }
-  if (options.net !== undefined) {
-    if (typeof options.net !== 'boolean') {
-      throw typeError('ERR_INVALID_ARG_TYPE', `The "net" option must be of type boolean. Received ${describe(options.net)}`);
+  for (const flag of ['net', 'syscall']) {
+    if (options[flag] === undefined) continue;
+    if (typeof options[flag] !== 'boolean') {
+      throw typeError('ERR_INVALID_ARG_TYPE', `The "${flag}" option must be of type boolean. Received ${describe(options[flag])}`);
     }
-    out.net = options.net;
+    out[flag] = options[flag];
   }
   if (options.fs !== undefined && options.fs !== false) {
     if (typeof options.fs !== 'string' || options.fs === '') {

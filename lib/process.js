@@ -2,6 +2,7 @@
 
 import P from 'corojs:internal/primordials';
 import { queueMicrotask } from 'corojs:timers';
+import { uncaughtListeners } from 'corojs:internal/bootstrap';
 
 const R = P.process;
 const startNs = R.hrtime();
@@ -77,7 +78,53 @@ export const process = {
   nextTick(callback, ...args) {
     queueMicrotask(() => callback(...args));
   },
+  on: (event, listener) => listen(event, listener, false),
+  once: (event, listener) => listen(event, listener, true),
+  off: (event, listener) => unlisten(event, listener),
+  listenerCount: (event) => (event === 'uncaughtException' ? uncaughtListeners : signals.get(event)?.listeners)?.size ?? 0,
 };
+process.addListener = process.on;
+process.removeListener = process.off;
+
+// process.on(event, fn) for two kinds of event: 'uncaughtException' (an
+// error nobody caught goes to the listeners instead of ending the program)
+// and signals ('SIGINT', 'SIGTERM', 'SIGCHLD', ...: watching one replaces its
+// default action, as in Node; each delivery runs the listeners in a fiber).
+const signals = new Map(); // name -> { id, listeners: Set }
+
+function listen(event, listener, once) {
+  if (typeof listener !== 'function') {
+    const e = new TypeError(`The "listener" argument must be of type function. Received ${typeof listener}`);
+    e.code = 'ERR_INVALID_ARG_TYPE';
+    throw e;
+  }
+  const fn = once ? function wrapped(...args) { unlisten(event, wrapped); listener(...args); } : listener;
+  if (event === 'uncaughtException') {
+    uncaughtListeners.add(fn);
+    return process;
+  }
+  let s = signals.get(event);
+  if (!s) {
+    const listeners = new Set();
+    const id = P.signal.watch(event, () => { for (const f of [...listeners]) f(event); });
+    signals.set(event, s = { id, listeners });
+  }
+  s.listeners.add(fn);
+  return process;
+}
+
+function unlisten(event, listener) {
+  if (event === 'uncaughtException') {
+    uncaughtListeners.delete(listener);
+    return process;
+  }
+  const s = signals.get(event);
+  if (s && s.listeners.delete(listener) && s.listeners.size === 0) {
+    P.signal.unwatch(s.id);
+    signals.delete(event);
+  }
+  return process;
+}
 
 const timeOrigin = Date.now() - Number(R.hrtime() - startNs) / 1e6;
 

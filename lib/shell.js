@@ -1,14 +1,23 @@
 // corojs:shell: the shell of `corojs shell`, after runtime.js's: a prompt
 // that starts apps as isolates of this process, in the foreground or in the
 // background, lists them and ends them. Line editing and history on a
-// terminal (libedit); plain lines from a pipe or a file.
+// terminal (libedit); plain lines from a pipe or a file. It is also the
+// console of the bootable image (image/init.mjs).
 //
 //   ls, cat, echo, eval, host, ps, run app.mjs [args] [&], kill N, mem, help, exit
+//   lsdev, ifconfig, ip, mount, umount, uptime, dmesg, reboot, poweroff (corojs:shell/system)
+//
+// `eval` runs in an isolate of its own (corojs:shell/eval) with a time limit,
+// so `eval while (true) {}` cannot freeze the shell; Ctrl-C interrupts the
+// eval or the app in the foreground and comes back to the prompt.
 
 import P from 'corojs:internal/primordials';
 import { Isolate } from 'corojs:isolate';
 import { inspect } from 'corojs:util';
+import { process } from 'corojs:process';
+import { Resolver } from 'corojs:dns';
 import fs from 'corojs:fs';
+import { commands as systemCommands } from 'corojs:shell/system';
 
 const R = P.readline;
 const out = (s) => P.process.write(1, `${s}\n`);
@@ -57,30 +66,46 @@ const commands = {
   },
   eval: {
     usage: 'eval code',
-    what: 'evaluate JavaScript here, print the result',
+    what: 'evaluate JavaScript in the eval isolate, print the result',
     raw: true,
     run(code) {
-      let v = (0, eval)(code);
-      if (v instanceof Promise) v = Fiber.await(v);
-      out(inspect(v, { depth: 4 }));
+      out(evaluate(code));
+    },
+  },
+  limit: {
+    usage: 'limit [ms]',
+    what: 'show or set the time limit of eval',
+    run([ms]) {
+      if (ms !== undefined) {
+        if (!/^[1-9]\d*$/.test(ms)) throw new Error(`limit: not a number of milliseconds: ${ms}`);
+        evalLimit = Number(ms);
+      }
+      out(`eval stops after ${evalLimit} ms`);
     },
   },
   host: {
-    usage: 'host name',
-    what: 'look a name up in DNS',
-    run(args) {
-      let dns;
-      try {
-        dns = P.util.importSync('corojs:dns');
-      } catch {
-        err('host: DNS is not available in this build');
-        return;
-      }
-      for (const name of args) {
-        for (const { address, family } of dns.lookup(name, { all: true })) {
+    usage: 'host name [server]',
+    what: 'look a name up in DNS (through server[:port] if given)',
+    run([name, server]) {
+      if (!name) throw new Error('host: which name?');
+      if (!server) {
+        for (const { address, family } of dns().lookup(name, { all: true })) {
           out(`${name} has ${family === 6 ? 'IPv6 address' : 'address'} ${address}`);
         }
+        return;
       }
+      const resolver = new Resolver();
+      resolver.setServers([server]);
+      const found = [];
+      for (const [kind, query] of [['address', 'resolve4'], ['IPv6 address', 'resolve6']]) {
+        try {
+          for (const a of resolver[query](name)) found.push(`${name} has ${kind} ${a}`);
+        } catch (e) {
+          if (e.code !== 'ENODATA' && e.code !== 'ENOTFOUND') throw e;
+        }
+      }
+      if (!found.length) throw new Error(`host: ${name} not found`);
+      for (const line of found) out(line);
     },
   },
   ps: {
@@ -106,10 +131,12 @@ const commands = {
         out(`[${iso.id}] ${path}`);
         return;
       }
-      foreground = iso;
+      let interrupted = false;
+      foreground = () => { interrupted = true; iso.terminate(); };
       try {
         const { code, error } = iso.join();
-        if (code !== 0) out(`[${iso.id}] exited with ${code}${error ? `: ${error.message}` : ''}`);
+        if (interrupted) out(`[${iso.id}] interrupted`);
+        else if (code !== 0) out(`[${iso.id}] exited with ${code}${error ? `: ${error.message}` : ''}`);
       } finally {
         foreground = null;
       }
@@ -143,13 +170,64 @@ const commands = {
   exit: {
     usage: 'exit [code]',
     what: 'leave the shell (and end its apps)',
-    run(args) { done = Number(args[0] ?? 0) || 0; },
+    run(args) {
+      if (isConsole) throw new Error('exit: this shell is the console of PID 1 (poweroff or reboot end it)');
+      done = Number(args[0] ?? 0) || 0;
+    },
   },
+  ...systemCommands,
 };
 
 const jobs = new Map(); // background apps started here, by id
-let foreground = null;
+let foreground = null;  // stops what runs in the foreground (an eval, an app): Ctrl-C
 let done;
+let isConsole = false;
+let evalLimit = 5000;
+let evaluator = null;   // the eval isolate, kept while its evals end in time
+
+function dns() {
+  return P.util.importSync('corojs:dns');
+}
+
+function hasSyscall() {
+  try {
+    P.syscall.check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Run code in the eval isolate within evalLimit; Ctrl-C or the limit ends
+// that isolate (and its globals): the next eval gets a fresh one.
+function evaluate(code) {
+  evaluator ??= new Isolate('corojs:shell/eval', { net: true, fs: '/', syscall: hasSyscall() });
+  const iso = evaluator;
+  let why = null;
+  const stop = (reason) => {
+    why = reason;
+    iso.terminate();
+  };
+  const timer = setTimeout(() => stop(`stopped after ${evalLimit} ms (the time limit: see limit)`), evalLimit);
+  foreground = () => stop('interrupted');
+  try {
+    return iso.call('evaluate', code);
+  } catch (e) {
+    if (why === null && e.code !== 'ERR_ISOLATE_TERMINATED') throw e;
+    evaluator = null;
+    const { code } = iso.join();
+    throw new Error(`eval: ${why ?? `the eval isolate ended (status ${code})`}; its globals are gone`);
+  } finally {
+    clearTimeout(timer);
+    foreground = null;
+  }
+}
+
+// Ctrl-C: stop what runs in the foreground, or drop the line being typed.
+function interrupt() {
+  if (foreground) foreground();
+  else if (R.cancel()) P.process.write(1, '^C\n');
+}
 
 // Words of a line; "quoted words" and 'quoted words' stay whole.
 function words(line) {
@@ -183,16 +261,25 @@ export function execute(line) {
   }
 }
 
-export function main() {
+// main({ console }): read and run lines until the end of input or `exit`.
+// The console of the image (console: true) refuses `exit` and returns at
+// the end of input, for its init to start it again.
+export function main(options = {}) {
+  isConsole = !!options.console;
   const tty = R.isTTY();
+  process.on('SIGINT', interrupt);
   if (tty) out(`CoroJS ${P.process.version} shell: type help`);
-  while (done === undefined) {
-    const line = R.readLine(tty ? 'corojs> ' : '');
-    if (line === null) break;
-    if (tty && line.trim()) R.addHistory(line);
-    execute(line);
+  try {
+    while (done === undefined) {
+      const line = R.readLine(tty ? 'corojs> ' : '');
+      if (line === null) break;
+      if (tty && line.trim()) R.addHistory(line);
+      execute(line);
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
+    R.close();
   }
-  R.close();
   if (done !== undefined) P.process.exit(done);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <unistd.h>
 
 #include "core/fiber.h"
 #include "core/run.h"
@@ -38,6 +39,8 @@ static void usage(FILE *out)
           "                         going unnoticed (JS overflows still throw RangeError)\n"
           "  --memory-limit SIZE    cap on the JS heap, e.g. 512m (default none)\n"
           "  --expose-gc            define gc(), which runs the garbage collector\n"
+          "  --allow-syscall        let the program import corojs:syscall (raw system\n"
+          "                         calls: trusted code only)\n"
           "  --expose-internals     let the program import corojs:internal/ modules\n"
           "                         (for testing the runtime itself)\n"
           "  --workers N            run N copies of the program, one process each (one\n"
@@ -77,6 +80,28 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     if (argv[*i][n] == '\0' && *i + 1 < argc)
         return argv[++*i];
     return NULL;
+}
+
+/* PID 1 must never end: the kernel panics when it does. If the init program
+   ends anyway (it failed to load, or called process.exit), the shell takes
+   over the console, with the same capabilities; if that shell ends too,
+   PID 1 waits for ever (reboot and poweroff still come from outside). */
+static void pid1_never_ends(const char *self, int status, int caps)
+{
+    char *shell[] = { (char *)self, caps & CORO_CAP_SYSCALL ? "--allow-syscall" : "--", "shell", NULL };
+
+    if (getpid() != 1)
+        return;
+    if (!getenv("COROJS_PID1_SHELL")) {
+        fprintf(stderr, "corojs: PID 1 ended with status %d: the shell takes over\n", status);
+        setenv("COROJS_PID1_SHELL", "1", 1);
+        execv("/proc/self/exe", shell);
+        execv(self, shell); /* no /proc yet */
+        fprintf(stderr, "corojs: cannot start the shell: %s\n", strerror(errno));
+    }
+    fprintf(stderr, "corojs: PID 1 has nothing left to run\n");
+    for (;;)
+        pause();
 }
 
 /* Start a root isolate running `path` (or `code`); NULL on failure. */
@@ -129,6 +154,8 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "--expose-gc")) {
             io.expose_gc = 1;
+        } else if (!strcmp(argv[i], "--allow-syscall")) {
+            io.caps |= CORO_CAP_SYSCALL;
         } else if (!strcmp(argv[i], "--expose-internals")) {
             io.expose_internals = 1;
         } else if ((v = option_value(argc, argv, &i, "--workers"))) {
@@ -220,5 +247,6 @@ int main(int argc, char **argv)
     coro_sched_shutdown();
     uv_run(loop, UV_RUN_DEFAULT);
     uv_loop_close(loop);
+    pid1_never_ends(argv[0], status, io.caps);
     return status & 0xff;
 }

@@ -48,6 +48,11 @@ expect "-e evaluates a string" 0 '^3$' '' -- "$bin" -e 'console.log(1 + 2)'
 expect "-e takes arguments" 0 "x,y" '' -- "$bin" -e 'console.log(process.argv.slice(1).join(","))' x y
 expect "--version" 0 '^corojs [0-9]+\.[0-9]+\.[0-9]+ \(QuickJS 2025' '' -- "$bin" --version
 expect "--help" 0 'Usage: corojs' '' -- "$bin" --help
+expect "corojs:syscall without --allow-syscall: ERR_ACCESS_DENIED at import" 1 EMPTY \
+    "not granted syscall \(--allow-syscall\).*|code: 'ERR_ACCESS_DENIED'" -- "$bin" -e "import 'corojs:syscall'"
+expect "corojs:sys without --allow-syscall too" 1 EMPTY 'ERR_ACCESS_DENIED' -- "$bin" -e "import 'corojs:sys'"
+expect "--allow-syscall lets it in" 0 '^ok$' '' -- "$bin" --allow-syscall -e \
+    "import { syscall, SYS } from 'corojs:syscall'; console.log(syscall(SYS.getpid) === process.pid ? 'ok' : 'no')"
 expect "no arguments prints usage, status 9" 9 '' 'Usage' -- "$bin"
 expect "an unknown option is refused" 9 '' "unknown option '--frobnicate'" -- "$bin" --frobnicate x.mjs
 expect "a missing main module" 1 '' "Cannot find module '.*/missing\.mjs'" -- "$bin" "$work/missing.mjs"

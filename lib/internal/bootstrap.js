@@ -55,6 +55,16 @@ lazy('Headers', 'corojs:fetch', (m) => m.Headers);
 lazy('Request', 'corojs:fetch', (m) => m.Request);
 lazy('Response', 'corojs:fetch', (m) => m.Response);
 
+// process.on('uncaughtException', fn) listeners (corojs:process keeps this
+// set): an error one of them takes does not end the isolate.
+export const uncaughtListeners = new Set();
+
 P.util.setReporter((error, kind) => {
+  if (uncaughtListeners.size) {
+    const origin = kind.endsWith('(in promise)') ? 'unhandledRejection' : 'uncaughtException';
+    for (const fn of [...uncaughtListeners]) fn(error, origin);
+    return true;
+  }
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);
+  return false;
 });

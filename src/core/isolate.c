@@ -39,12 +39,17 @@ static void fiber_leave_js(coro_fiber *f);
 static void queue_reap(coro_isolate *iso);
 static void reap_isolates(void);
 
+const char *coro_cap_name(int cap)
+{
+    return cap & CORO_CAP_NET ? "net" : cap & CORO_CAP_FS ? "fs" : "syscall";
+}
+
 int coro_isolate_allow(JSContext *ctx, int cap, const char *what)
 {
     if (coro_isolate_of(ctx)->caps & cap)
         return 1;
-    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "%s is not allowed: this isolate was not granted %s",
-                    what, cap == CORO_CAP_NET ? "net" : "fs");
+    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "%s is not allowed: this isolate was not granted %s%s",
+                    what, coro_cap_name(cap), cap == CORO_CAP_SYSCALL ? " (--allow-syscall)" : "");
     return 0;
 }
 

@@ -36,6 +36,7 @@ typedef struct coro_area {
    isolate has them all; an isolate started by another has only those granted. */
 #define CORO_CAP_NET 1  /* listen and connect */
 #define CORO_CAP_FS 2   /* files, below fs_root if one is set */
+#define CORO_CAP_SYSCALL 4 /* corojs:syscall: raw system calls (never in CORO_CAP_ALL) */
 #define CORO_CAP_ALL (CORO_CAP_NET | CORO_CAP_FS)
 
 typedef struct coro_isolate_options {
@@ -117,6 +118,9 @@ struct coro_isolate {
     /* Keeps iso's uncaught error for its parent's join() (set by an area). */
     void (*record_error)(coro_isolate *iso, JSValueConst exc);
 };
+
+/* "net", "fs" or "syscall": the first capability named in `caps`. */
+const char *coro_cap_name(int caps);
 
 /* Whether iso holds capability `cap`; if not, throws Error with code
    ERR_ACCESS_DENIED naming `what` and returns 0. */

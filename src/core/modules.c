@@ -382,12 +382,21 @@ static JSValue evaluate(JSContext *ctx, JSValue mod, JSValue *ns)
     return JS_EvalFunction(ctx, mod);
 }
 
+int coro_module_is_builtin(const char *name, int internals)
+{
+    return find_builtin(name) && (internals || !starts_with(name, INTERNAL_PREFIX));
+}
+
 JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns)
 {
     char real[PATH_MAX];
     char *abs = resolve_path("", path);
     JSValue ret;
 
+    if (starts_with(path, BUILTIN_PREFIX)) { /* an isolate that runs a built-in module */
+        free(abs);
+        return evaluate(ctx, load_builtin(ctx, path), ns);
+    }
     if (!abs)
         return JS_ThrowOutOfMemory(ctx);
     if (access(abs, R_OK) < 0) {

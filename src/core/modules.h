@@ -20,7 +20,11 @@ extern const coro_builtin coro_builtins[]; /* generated; ends with a NULL name *
 /* *expose_internals set: user code may import corojs:internal/ modules. */
 void coro_modules_init(JSRuntime *rt, const int *expose_internals);
 
-/* Evaluate a module; each returns the promise of its evaluation, or
+/* Whether `name` is a built-in module (corojs:...) that code may import;
+   corojs:internal/ ones only with `internals`. */
+int coro_module_is_builtin(const char *name, int internals);
+
+/* Evaluate a module (eval_file: a path, or a built-in module's name); each returns the promise of its evaluation, or
    JS_EXCEPTION (a missing file, a syntax error). *ns is set to the module's
    namespace (its exports) before the module runs. */
 JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns);

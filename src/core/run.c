@@ -375,7 +375,9 @@ static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *
 void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
+    size_t limit = coro_qjs_memory_limit(iso->rt);
     char label[256];
+    int handled = 0;
 
     if (iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
         JS_FreeValue(ctx, exc);
@@ -384,8 +386,6 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     /* an isolate that ran out of memory still gets to report why: it ends
        anyway, so its limit no longer matters */
     JS_SetMemoryLimit(iso->rt, (size_t)-1);
-    if (iso->record_error)
-        iso->record_error(iso, exc); /* for the parent's join() */
     if (iso->parent || iso->name) { /* one of several apps: say which */
         snprintf(label, sizeof label, "[%llu %s] %s", (unsigned long long)iso->port->uid,
                  iso->name ? iso->name : "?", kind);
@@ -394,6 +394,7 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     if (JS_IsFunction(ctx, iso->report)) {
         JSValue args[2] = { exc, JS_NewString(ctx, kind) };
         JSValue r = JS_Call(ctx, iso->report, JS_UNDEFINED, 2, args);
+        handled = JS_IsBool(r) && JS_ToBool(ctx, r); /* process.on('uncaughtException') took it */
         if (JS_IsException(r))
             print_exception_plain(ctx, exc, kind);
         JS_FreeValue(ctx, r);
@@ -401,8 +402,14 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     } else {
         print_exception_plain(ctx, exc, kind);
     }
+    if (handled) {
+        JS_SetMemoryLimit(iso->rt, limit);
+    } else {
+        if (iso->record_error)
+            iso->record_error(iso, exc); /* for the parent's join() */
+        coro_isolate_terminate(iso, 1);
+    }
     JS_FreeValue(ctx, exc);
-    coro_isolate_terminate(iso, 1);
 }
 
 /* QuickJS calls this every few thousand bytecode operations. Besides

@@ -705,9 +705,18 @@ static int64_t prop_int(JSContext *ctx, JSValueConst obj, const char *key)
     return n;
 }
 
+static int prop_bool(JSContext *ctx, JSValueConst obj, const char *key)
+{
+    JSValue v = JS_GetPropertyStr(ctx, obj, key);
+    int b = JS_ToBool(ctx, v);
+
+    JS_FreeValue(ctx, v);
+    return b > 0;
+}
+
 /* create(path, options) -> id. lib/isolate.js has checked the options:
    { path (absolute), argv: [], env: [NAME=value] | undefined,
-     memoryLimit, cpuSlice, net: bool, fs: dir | undefined } */
+     memoryLimit, cpuSlice, net: bool, fs: dir | undefined, syscall: bool } */
 static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_isolate *self = coro_isolate_of(ctx), *child;
@@ -716,13 +725,18 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     char *path, *fs = NULL, **args = NULL, **env = NULL;
     int nargs = 0, nenv = 0;
     js_isolate *ji = NULL;
-    JSValue net, ret = JS_EXCEPTION;
+    JSValue ret = JS_EXCEPTION;
 
     if (dup_prop_path(ctx, opts, "path", "module", &path) < 0)
         return JS_EXCEPTION;
     if (!path)
         return coro_throw_arg_type(ctx, "module", "of type string", argv[0]);
-    if (access(path, R_OK) < 0) {
+    if (!strncmp(path, "corojs:", 7)) { /* a built-in module as the main one */
+        if (!coro_module_is_builtin(path, self->expose_internals)) {
+            ret = coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s", path);
+            goto done;
+        }
+    } else if (access(path, R_OK) < 0) {
         ret = coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s'", path);
         goto done;
     } else {
@@ -736,12 +750,11 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     env = prop_strv(ctx, opts, "env", &nenv);
     if (dup_prop_path(ctx, opts, "fs", "fs", &fs) < 0)
         goto done;
-    net = JS_GetPropertyStr(ctx, opts, "net");
-    o.caps = (JS_ToBool(ctx, net) ? CORO_CAP_NET : 0) | (fs ? CORO_CAP_FS : 0);
-    JS_FreeValue(ctx, net);
+    o.caps = (prop_bool(ctx, opts, "net") ? CORO_CAP_NET : 0) | (fs ? CORO_CAP_FS : 0) |
+             (prop_bool(ctx, opts, "syscall") ? CORO_CAP_SYSCALL : 0);
     if ((o.caps & ~self->caps) != 0) { /* nobody grants what it has not got */
         ret = coro_throw_code(ctx, "ERR_ACCESS_DENIED", "an isolate cannot grant %s: it has not got it",
-                              (o.caps & ~self->caps) & CORO_CAP_NET ? "net" : "fs");
+                              coro_cap_name(o.caps & ~self->caps));
         goto done;
     }
     o.fs_root = fs;

@@ -39,5 +39,7 @@ int coro_prim_dns_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 
 #endif

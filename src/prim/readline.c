@@ -181,6 +181,19 @@ static JSValue js_readline_is_tty(JSContext *ctx, JSValueConst this_val, int arg
     return JS_NewBool(ctx, isatty(0));
 }
 
+/* cancel() -> whether a line being edited at a terminal was dropped (Ctrl-C
+   at the prompt): readLine returns '' for it. */
+static JSValue js_readline_cancel(JSContext *ctx, JSValueConst this_val, int argc,
+                                  JSValueConst *argv)
+{
+    if (!in.reader || !in.poll_ready || in.done)
+        return JS_FALSE;
+    uv_poll_stop(&in.poll);
+    line_ready(strdup(""));
+    coro_fiber_wake(in.reader, 0);
+    return JS_TRUE;
+}
+
 /* close(): let go of stdin (the shell ends) */
 static JSValue js_readline_close(JSContext *ctx, JSValueConst this_val, int argc,
                                  JSValueConst *argv)
@@ -194,6 +207,7 @@ static const JSCFunctionListEntry readline_funcs[] = {
     JS_CFUNC_DEF("readLine", 1, js_readline_read_line),
     JS_CFUNC_DEF("addHistory", 1, js_readline_add_history),
     JS_CFUNC_DEF("isTTY", 0, js_readline_is_tty),
+    JS_CFUNC_DEF("cancel", 0, js_readline_cancel),
     JS_CFUNC_DEF("close", 0, js_readline_close),
 };
 
