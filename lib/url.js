@@ -366,6 +366,28 @@ function parseSimple(input) {
   return url;
 }
 
+// c starts the query ('?') or the fragment ('#'): the state that follows,
+// or 0 for any other c.
+function queryOrFragment(url, c) {
+  if (c === '?') {
+    url.query = '';
+    return QUERY;
+  }
+  if (c === '#') {
+    url.fragment = '';
+    return FRAGMENT;
+  }
+  return 0;
+}
+
+// A relative reference takes the base's authority.
+function copyAuthority(url, base) {
+  url.username = base.username;
+  url.password = base.password;
+  url.host = base.host;
+  url.port = base.port;
+}
+
 const cannotHaveCredentials = (url) => url.host === null || url.host === '' || url.scheme === 'file';
 
 // The basic URL parser: the record, or null on failure. With a state
@@ -475,18 +497,12 @@ function basicParse(input, base, url, override) {
       if (c === '/' || (special && c === '\\')) {
         state = RELATIVE_SLASH;
       } else {
-        url.username = base.username;
-        url.password = base.password;
-        url.host = base.host;
-        url.port = base.port;
+        copyAuthority(url, base);
         url.path = base.path.slice();
         url.query = base.query;
-        if (c === '?') {
-          url.query = '';
-          state = QUERY;
-        } else if (c === '#') {
-          url.fragment = '';
-          state = FRAGMENT;
+        const next = queryOrFragment(url, c);
+        if (next) {
+          state = next;
         } else if (c !== EOF) {
           url.query = null;
           shortenPath(url);
@@ -501,10 +517,7 @@ function basicParse(input, base, url, override) {
       } else if (c === '/') {
         state = AUTHORITY;
       } else {
-        url.username = base.username;
-        url.password = base.password;
-        url.host = base.host;
-        url.port = base.port;
+        copyAuthority(url, base);
         state = PATH;
         p--;
       }
@@ -607,12 +620,9 @@ function basicParse(input, base, url, override) {
         url.host = base.host;
         url.path = base.path.slice();
         url.query = base.query;
-        if (c === '?') {
-          url.query = '';
-          state = QUERY;
-        } else if (c === '#') {
-          url.fragment = '';
-          state = FRAGMENT;
+        const next = queryOrFragment(url, c);
+        if (next) {
+          state = next;
         } else if (c !== EOF) {
           url.query = null;
           if (!startsWithDrive(input, p)) shortenPath(url);
@@ -665,12 +675,8 @@ function basicParse(input, base, url, override) {
       if (special) {
         state = PATH;
         if (c !== '/' && c !== '\\') p--;
-      } else if (!override && c === '?') {
-        url.query = '';
-        state = QUERY;
-      } else if (!override && c === '#') {
-        url.fragment = '';
-        state = FRAGMENT;
+      } else if (!override && (c === '?' || c === '#')) {
+        state = queryOrFragment(url, c);
       } else if (c !== EOF) {
         state = PATH;
         if (c !== '/') p--;
@@ -692,13 +698,7 @@ function basicParse(input, base, url, override) {
           url.path.push(buffer);
         }
         buffer = '';
-        if (c === '?') {
-          url.query = '';
-          state = QUERY;
-        } else if (c === '#') {
-          url.fragment = '';
-          state = FRAGMENT;
-        }
+        state = queryOrFragment(url, c) || PATH;
       } else {
         const stop = override ? (special ? STOP.pathSpecialOverride : STOP.pathOverride)
           : special ? STOP.pathSpecial : STOP.path;
@@ -708,12 +708,8 @@ function basicParse(input, base, url, override) {
       }
       break;
     case OPAQUE_PATH:
-      if (c === '?') {
-        url.query = '';
-        state = QUERY;
-      } else if (c === '#') {
-        url.fragment = '';
-        state = FRAGMENT;
+      if (c === '?' || c === '#') {
+        state = queryOrFragment(url, c);
       } else if (c !== EOF) {
         const e = runEnd(input, p, STOP.opaque);
         url.path += encodeString(input.slice(p, e), C0_SET);
@@ -724,10 +720,7 @@ function basicParse(input, base, url, override) {
       if ((!override && c === '#') || c === EOF) {
         url.query += encodeString(buffer, special ? SPECIAL_QUERY_SET : QUERY_SET);
         buffer = '';
-        if (c === '#') {
-          url.fragment = '';
-          state = FRAGMENT;
-        }
+        if (c === '#') state = queryOrFragment(url, c);
       } else {
         const e = override ? input.length : runEnd(input, p, STOP.query);
         buffer += input.slice(p, e);

@@ -307,6 +307,7 @@ test('1xx responses before the real one are skipped, any number of them', () => 
     assert.equal(r.text(), String(n), `${n * 2} interim responses`);
   }
   assert.equal(Fiber.await(fetch(`${url}/3`).then((r) => r.text())), '3', 'fetch too');
+  http.closeIdleConnections(); // the raw server's reader ends with them
   server.close();
 });
 
@@ -351,6 +352,7 @@ test('Expect: 100-continue: the body waits for 100 Continue; an answer before it
     return '';
   });
   assert.equal(http.request(surl, { method: 'POST', headers: expect, body: 'late' }).text(), 'late');
+  http.closeIdleConnections();
   silent.close();
 });
 
@@ -409,5 +411,6 @@ test('a streamed body goes out as it comes, not gathered first', () => {
   }
   const r = http.request(`http://127.0.0.1:${server.address().port}/`, { method: 'POST', body: body() });
   assert.equal(r.text(), 'first|second');
+  http.closeIdleConnections();
   server.close();
 });
