@@ -4,7 +4,8 @@
 // standard accepts (2130706433, 0x7f.1, 0177.0.0.1, 127.1) serialised as
 // dotted decimal, IPv6 parsed, validated and compressed, opaque hosts, and
 // domains to ASCII (corojs:internal/idna). Checked against every case of
-// WPT's urltestdata.json (tests/sh/test_url_wpt.sh).
+// WPT's urltestdata.json, setters_tests.json, toascii.json and
+// IdnaTestV2.json (tests/sh/test_url_wpt.sh).
 
 import { TextEncoder, TextDecoder } from 'corojs:encoding';
 import { domainToASCII } from 'corojs:internal/idna';

@@ -23,6 +23,9 @@ const IGNORED = [[0xad, 0xad], [0x34f, 0x34f], [0x180b, 0x180d], [0x180f, 0x180f
   [0x2060, 0x2060], [0x2064, 0x2064], [0xfe00, 0xfe0f], [0xfeff, 0xfeff], [0x1bca0, 0x1bca3],
   [0xe0100, 0xe01ef]];
 const FULL_STOPS = new Set([0x3002, 0xff0e, 0xff61]);
+// capitals whose case folding the table does not take: disallowed
+const DISALLOWED_CAPITALS = [[0x4c0, 0x4c0], [0x10a0, 0x10c5], [0x10c7, 0x10c7], [0x10cd, 0x10cd],
+  [0x1c90, 0x1cba], [0x1cbd, 0x1cbf], [0x2132, 0x2132], [0x2183, 0x2183]];
 
 const RE_DISALLOWED = /[\p{Cn}\p{Cs}\p{Co}\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\ufffc\ufffd]/u;
 const RE_CHANGES = /\p{Changes_When_NFKC_Casefolded}/u;
@@ -50,7 +53,7 @@ function map(ch) {
   if (DEVIATIONS.has(c)) return ch;
   if (inRanges(IGNORED, c)) return '';
   if (FULL_STOPS.has(c)) return '.';
-  if (RE_DISALLOWED.test(ch)) return null;
+  if (RE_DISALLOWED.test(ch) || inRanges(DISALLOWED_CAPITALS, c)) return null;
   if (!RE_CHANGES.test(ch)) return ch;
   const to = fold(ch.normalize('NFKC')).normalize('NFKC');
   return to.includes('.') ? null : to;
@@ -164,13 +167,14 @@ function joinersOk(cps) {
   return true;
 }
 
-// Bidi classes, approximated (see the top).
+// Bidi classes, approximated (see the top); marks and digits before the
+// scripts they belong to.
 const BIDI = [
-  ['R', /^[\p{Script=Hebrew}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Nko}\p{Script=Cypriot}\p{Script=Imperial_Aramaic}\p{Script=Phoenician}\p{Script=Kharoshthi}\p{Script=Old_South_Arabian}\p{Script=Avestan}\p{Script=Inscriptional_Parthian}\p{Script=Inscriptional_Pahlavi}\p{Script=Old_Turkic}\p{Script=Mende_Kikakui}\p{Script=Adlam}\p{Script=Lydian}\p{Script=Old_North_Arabian}\p{Script=Nabataean}\p{Script=Palmyrene}\p{Script=Hatran}\p{Script=Old_Hungarian}\p{Script=Elymaic}\p{Script=Old_Sogdian}\p{Script=Chorasmian}\p{Script=Yezidi}]$/u],
-  ['AN', /^[\u0600-\u0605\u0660-\u0669\u066b\u066c\u06dd\u0890\u0891\u08e2\u{10d30}-\u{10d39}\u{10e60}-\u{10e7e}]$/u],
   ['NSM', /^[\p{Mn}\p{Me}]$/u],
-  ['AL', /^[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Hanifi_Rohingya}\p{Script=Sogdian}]$/u],
+  ['AN', /^[\u0600-\u0605\u0660-\u0669\u066b\u066c\u06dd\u0890\u0891\u08e2\u{10d30}-\u{10d39}\u{10e60}-\u{10e7e}]$/u],
   ['EN', /^[0-9\u00b2\u00b3\u00b9\u06f0-\u06f9\u2070\u2074-\u2079\u2080-\u2089\u2488-\u249b\uff10-\uff19\u{1d7ce}-\u{1d7ff}]$/u],
+  ['R', /^[\p{Script=Hebrew}\p{Script=Samaritan}\p{Script=Psalter_Pahlavi}\p{Script=Manichaean}\p{Script=Mandaic}\p{Script=Nko}\p{Script=Cypriot}\p{Script=Imperial_Aramaic}\p{Script=Phoenician}\p{Script=Kharoshthi}\p{Script=Old_South_Arabian}\p{Script=Avestan}\p{Script=Inscriptional_Parthian}\p{Script=Inscriptional_Pahlavi}\p{Script=Old_Turkic}\p{Script=Mende_Kikakui}\p{Script=Adlam}\p{Script=Lydian}\p{Script=Old_North_Arabian}\p{Script=Nabataean}\p{Script=Palmyrene}\p{Script=Hatran}\p{Script=Old_Hungarian}\p{Script=Elymaic}\p{Script=Old_Sogdian}\p{Script=Chorasmian}\p{Script=Yezidi}]$/u],
+  ['AL', /^[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Hanifi_Rohingya}\p{Script=Sogdian}]$/u],
   ['ES', /^[+\-\u207a\u207b\u208a\u208b\u2212\ufb29\ufe62\ufe63\uff0b\uff0d]$/u],
   ['CS', /^[,./:\u00a0\u060c\u202f\u2044\ufe50\ufe52\ufe55\uff0c\uff0e\uff0f\uff1a]$/u],
   ['ET', /^[#$%\u00a2-\u00a5\u00b0\u00b1\u0609\u060a\u066a\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f\u17db\u2030-\u2034\u20a0-\u20cf\u212e\u2213\ua838\ua839\ufe5f\ufe69\ufe6a\uff03-\uff05\uffe0\uffe1\uffe5\uffe6]$/u],
@@ -203,7 +207,6 @@ function bidiOk(cps) {
 // UTS #46 section 4.1, for a label after mapping (or decoded Punycode).
 function labelOk(label, cps) {
   if (nfc(label) !== label) return false;
-  if (label.slice(0, 4).toLowerCase() === 'xn--') return false;
   if (RE_MARK.test(label)) return false;
   if (cps.some((ch) => map(ch) !== ch || ch === '.')) return false;
   return joinersOk(cps);
