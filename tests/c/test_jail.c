@@ -255,6 +255,45 @@ static void test_new(void)
     CHECK(!coro_jail_new(p) && errno == ENOTDIR);
 }
 
+static int open_fds(void)
+{
+    char p[64];
+    int n = 0;
+
+    for (int fd = 0; fd < 1024; fd++) {
+        snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+        n += access(p, F_OK) == 0;
+    }
+    return n;
+}
+
+/* Every way, success or failure, closes what it opened. */
+static void test_no_fd_left(void)
+{
+    static const char *const paths[] = {
+        "a.txt", "sub/../a.txt", "sub/", "a.txt/", "", "missing/x", "..", "sub/../../x",
+        "/etc/passwd", "in_link/b.txt", "abs_in/b.txt", "out_link/passwd", "rel_out/etc",
+        "sneaky/passwd", "loop1", "dangling", "in_link/",
+    };
+    char name[NAME_MAX + 1];
+    int before = open_fds(), fd;
+
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        for (int flags = 0; flags < 2; flags++) {
+            int f = flags ? O_PATH | O_NOFOLLOW : O_RDONLY;
+            if ((fd = coro_jail_open(jail, paths[i], f, 0)) >= 0)
+                close(fd);
+            if ((fd = coro__jail_open_walk(jail, paths[i], f, 0)) >= 0)
+                close(fd);
+        }
+        if ((fd = coro_jail_parent(jail, paths[i], name)) >= 0)
+            close(fd);
+        if ((fd = coro__jail_parent_walk(jail, paths[i], name)) >= 0)
+            close(fd);
+    }
+    CHECK_EQ(open_fds(), before);
+}
+
 static const ctest tests[] = {
     { "jail: paths inside reach their files", test_inside },
     { "jail: .. never climbs above the root", test_dotdot },
@@ -263,6 +302,7 @@ static const ctest tests[] = {
     { "jail: operations on names get the directory and the name", test_parent },
     { "jail: a jail at / still resolves", test_root_slash },
     { "jail: a jail needs a directory", test_new },
+    { "jail: no descriptor is left open", test_no_fd_left },
 };
 
 int main(void)
