@@ -145,7 +145,7 @@ static char *jailed_name(JSContext *ctx, const coro_jail *jail, char *path, cons
     int r, fd;
 
     if ((r = coro_jail_resolve(jail, path, 1, &real)) == 0 &&
-        (r = fd = coro_jail_open(jail, real, O_RDONLY, 0)) >= 0) {
+        (r = fd = coro_jail_open(jail, real, O_PATH, 0)) >= 0) {
         r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EISDIR;
         close(fd);
     }
@@ -213,15 +213,16 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
     return ret;
 }
 
-/* A descriptor of the module file path, or a negative errno. */
+/* A descriptor of the module file path, or a negative errno. Non-blocking:
+   a FIFO put where the module was must not hang the loader. */
 static int open_module(JSContext *ctx, const char *path)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
     int fd;
 
     if (iso->imports_confined && iso->jail)
-        return coro_jail_open(iso->jail, path, O_RDONLY, 0);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+        return coro_jail_open(iso->jail, path, O_RDONLY | O_NONBLOCK, 0);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     return fd < 0 ? -errno : fd;
 }
 
@@ -239,6 +240,10 @@ static char *read_file(JSContext *ctx, const char *path, size_t *len)
     }
     if (fstat(fd, &st) < 0)
         goto fail;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        goto fail;
+    }
     buf = js_malloc(ctx, (size_t)st.st_size + 1);
     if (!buf) {
         close(fd);
