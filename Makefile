@@ -85,7 +85,7 @@ QJS_SRCS := libregexp.c libunicode.c cutils.c dtoa.c
 QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/obj/core/quickjs_ext.o
 
 CORE_SRCS := core/fiber.c core/switch_$(SWITCH).c core/handle.c core/error.c core/binding.c core/utf8.c core/wait.c core/run.c core/stream.c \
-             core/isolate.c core/modules.c core/jail.c
+             core/isolate.c core/modules.c core/jail.c core/loop.c
 PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
              prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c \
@@ -168,6 +168,9 @@ $(OUT)/tests/%: tests/c/%.c $(LIB_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LIBS)
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+# The lists are made by the compiler, never by a rule: without this, make
+# tries to remake qjs/x.d from x.d.o when the QuickJS stamp is newer.
+%.d: ;
 
 c-tests: $(C_TESTS)
 

@@ -2,25 +2,14 @@
 // fiber until a datagram arrives; send() returns once the kernel has it.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { lookup } from 'corojs:dns';
-import { codedError, describe, invalidArgType, invalidArgValue } from 'corojs:internal/errors';
+import { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_VALUE, ERR_SOCKET_BAD_TYPE } from 'corojs:internal/errors';
+import { validatePort, validateString } from 'corojs:internal/validators';
 
 const U = P.dgram;
 // A Socket dropped without close() is closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { U.close(id); } catch { /* already closed */ }
-});
-
-// A port as Node takes it: a number or numeric string, 0..65535 (1..65535
-// to send to). Anything else is a RangeError.
-function checkPort(port, allowZero) {
-  const n = typeof port === 'string' && port.trim() !== '' ? Number(port) : port;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 65535) {
-    throw codedError(RangeError, 'ERR_SOCKET_BAD_PORT',
-      `Port should be ${allowZero ? '>= 0' : '> 0'} and < 65536. Received ${describe(port)}.`);
-  }
-  return n;
-}
+const registry = closingRegistry(U.close);
 
 const kToken = Symbol('Socket');
 
@@ -31,7 +20,7 @@ export class Socket {
   #unregister = {}; // the registry's token; it must not be the socket itself
 
   constructor(token, type, options) {
-    if (token !== kToken) throw new TypeError('Socket objects are made by dgram.createSocket()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Socket objects are made by dgram.createSocket()');
     this.type = type;
     this.#family = type === 'udp6' ? 6 : 4;
     this.#id = U.socket(this.#family);
@@ -41,16 +30,16 @@ export class Socket {
 
   // A host name or IP address as an IP address of this socket's family.
   #resolve(host) {
-    if (typeof host !== 'string') {
-      throw invalidArgType('address', 'of type string', host);
-    }
-    if (host === '') throw invalidArgValue('address', host, 'must not be empty');
+    validateString(host, 'address');
+    if (host === '') throw ERR_INVALID_ARG_VALUE('address', host, 'must not be empty');
     return lookup(host, { family: this.#family }).address;
   }
 
   // bind(port = 0, host = '0.0.0.0' or '::') -> this
   bind(port = 0, host = this.#family === 6 ? '::' : '0.0.0.0') {
-    port = checkPort(port, true);
+    // a port as Node takes it: a number or numeric string, 0..65535 (1..65535
+    // to send to); anything else is a RangeError
+    port = validatePort(port);
     U.bind(this.#id, this.#resolve(host), port, this.#flags);
     return this;
   }
@@ -58,7 +47,7 @@ export class Socket {
   // connect(port, host = localhost): send() without an address goes there,
   // and only datagrams from there are received
   connect(port, host = this.#family === 6 ? '::1' : '127.0.0.1') {
-    port = checkPort(port, false);
+    port = validatePort(port, 'Port', false);
     U.connect(this.#id, this.#resolve(host), port);
   }
 
@@ -74,7 +63,7 @@ export class Socket {
       U.send(this.#id, data, undefined, 0);
       return;
     }
-    port = checkPort(port, false);
+    port = validatePort(port, 'Port', false);
     host ??= this.#family === 6 ? '::1' : '127.0.0.1';
     const ip = this.#resolve(host);
     U.send(this.#id, data, ip, port);
@@ -98,7 +87,7 @@ export class Socket {
 export function createSocket(type) {
   const options = typeof type === 'object' && type !== null ? type : { type };
   if (options.type !== 'udp4' && options.type !== 'udp6') {
-    throw codedError(TypeError, 'ERR_SOCKET_BAD_TYPE', `Bad socket type specified. Valid types are: udp4, udp6. Received ${describe(options.type)}`);
+    throw ERR_SOCKET_BAD_TYPE();
   }
   return new Socket(kToken, options.type, options);
 }

@@ -4,22 +4,13 @@
 // fiber.
 
 import P from 'corojs:internal/primordials';
-import { codedError, invalidArgType, invalidArgValue, outOfRange } from 'corojs:internal/errors';
+import { closingRegistry } from 'corojs:internal/handles';
+import { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_IP_ADDRESS, dnsError } from 'corojs:internal/errors';
+import { validateInteger, validateObject, validateString } from 'corojs:internal/validators';
 
 const D = P.dns;
 // A Resolver dropped without a pending query has its channel closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { D.close(id); } catch { /* already closed */ }
-});
-
-function checkString(name, v) {
-  if (typeof v !== 'string') throw invalidArgType(name, 'of type string', v);
-}
-
-function checkInteger(name, v, min, max) {
-  if (typeof v !== 'number') throw invalidArgType(name, 'of type number', v);
-  if (!Number.isInteger(v) || v < min || v > max) throw outOfRange(name, `an integer >= ${min} and <= ${max}`, v);
-}
+const registry = closingRegistry(D.close);
 
 // The record types resolve() asks for; each has its resolveX method too.
 const rrtypes = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SRV', 'TXT']);
@@ -27,7 +18,7 @@ const rrtypes = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 'PTR'
 // 'a.b.c.d', 'a.b.c.d:port', 'ipv6', '[ipv6]', '[ipv6]:port' -> [family, ip, port]
 function parseServer(s, i) {
   const name = `servers[${i}]`;
-  checkString(name, s);
+  validateString(s, name);
   let ip = s, port = 53;
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
   const v4 = /^([^:]+):(\d+)$/.exec(s);
@@ -39,10 +30,8 @@ function parseServer(s, i) {
     port = Number(v4[2]);
   }
   const family = P.net.isIP(ip);
-  if (family === 0 || (v6 && family !== 6) || (v4 && family !== 4)) {
-    throw invalidArgValue(name, s, 'is not an IP address with an optional port');
-  }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidArgValue(name, s, 'has an invalid port');
+  if (family === 0 || (v6 && family !== 6) || (v4 && family !== 4)) throw ERR_INVALID_IP_ADDRESS(s);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw ERR_INVALID_ARG_VALUE(name, s, 'has an invalid port');
   return [family, ip, port];
 }
 
@@ -54,10 +43,10 @@ export class Resolver {
 
   // new Resolver({ timeout = -1 (c-ares' default), tries = 4 })
   constructor(options = {}) {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    validateObject(options, 'options');
     const { timeout = -1, tries = 4 } = options;
-    checkInteger('options.timeout', timeout, -1, 2 ** 31 - 1);
-    checkInteger('options.tries', tries, 1, 2 ** 31 - 1);
+    validateInteger(timeout, 'options.timeout', -1, 2 ** 31 - 1);
+    validateInteger(tries, 'options.tries', 1, 2 ** 31 - 1);
     this.#timeout = timeout;
     this.#tries = tries;
   }
@@ -72,14 +61,14 @@ export class Resolver {
   }
 
   #query(hostname, rrtype, ttl = false) {
-    checkString('hostname', hostname);
+    validateString(hostname, 'hostname');
     return D.query(this.#channel(), hostname, rrtype, ttl);
   }
 
   // resolve(hostname, rrtype = 'A') -> { [rrtype]: answer }
   resolve(hostname, rrtype = 'A') {
-    checkString('rrtype', rrtype);
-    if (!rrtypes.has(rrtype)) throw invalidArgValue('rrtype', rrtype);
+    validateString(rrtype, 'rrtype');
+    if (!rrtypes.has(rrtype)) throw ERR_INVALID_ARG_VALUE('rrtype', rrtype);
     return { [rrtype]: this.#query(hostname, rrtype) };
   }
 
@@ -98,9 +87,9 @@ export class Resolver {
 
   // reverse(ip) -> the names of its PTR records
   reverse(ip) {
-    checkString('ip', ip);
+    validateString(ip, 'ip');
     const name = D.reverseName(ip);
-    if (name === null) throw invalidArgValue('ip', ip, 'is not an IP address');
+    if (name === null) throw ERR_INVALID_ARG_VALUE('ip', ip, 'is not an IP address');
     try {
       return this.#query(name, 'PTR');
     } catch (e) {
@@ -115,7 +104,7 @@ export class Resolver {
 
   // setServers(['127.0.0.1', '127.0.0.1:5353', '::1', '[::1]:5353'])
   setServers(servers) {
-    if (!Array.isArray(servers)) throw invalidArgType('servers', 'an instance of Array', servers);
+    if (!Array.isArray(servers)) throw ERR_INVALID_ARG_TYPE('servers', 'Array', servers);
     D.setServers(this.#channel(), servers.map(parseServer));
   }
 
@@ -140,18 +129,17 @@ export class Resolver {
 // with all, an array of them. family may be 0, 4, 6, 'IPv4' or 'IPv6'; a
 // number alone is the family.
 export function lookup(hostname, options = {}) {
-  checkString('hostname', hostname);
+  validateString(hostname, 'hostname');
   if (typeof options === 'number') options = { family: options };
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  validateObject(options, 'options');
   let { family = 0, all = false } = options;
   if (family === 'IPv4') family = 4;
   else if (family === 'IPv6') family = 6;
-  if (family !== 0 && family !== 4 && family !== 6) throw invalidArgValue('family', family, 'must be one of: 0, 4, 6');
+  if (family !== 0 && family !== 4 && family !== 6) throw ERR_INVALID_ARG_VALUE('options.family', family, 'must be one of: 0, 4, 6');
   const list = D.lookup(hostname, family);
   if (all) return list;
   if (list.length === 0) {
-    throw Object.assign(codedError(Error, 'ENOTFOUND', `getaddrinfo ENOTFOUND ${hostname}`),
-      { syscall: 'getaddrinfo', hostname });
+    throw dnsError('ENOTFOUND', 'getaddrinfo', hostname);
   }
   return list[0];
 }

@@ -2,6 +2,8 @@
 // Encoding standard: invalid bytes become U+FFFD unless `fatal`).
 
 import P from 'corojs:internal/primordials';
+import { concatBytes } from 'corojs:internal/bytes';
+import { ERR_ENCODING_NOT_SUPPORTED, ERR_INVALID_ARG_TYPE } from 'corojs:internal/errors';
 
 const E = P.encoding;
 const labels = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']);
@@ -10,9 +12,7 @@ function bytesOf(input) {
   if (input === undefined) return new Uint8Array(0);
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const e = new TypeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView');
-  e.code = 'ERR_INVALID_ARG_TYPE';
-  throw e;
+  throw ERR_INVALID_ARG_TYPE('input', ['ArrayBuffer', 'ArrayBufferView'], input);
 }
 
 export class TextEncoder {
@@ -23,11 +23,7 @@ export class TextEncoder {
   }
 
   encodeInto(source, destination) {
-    if (!(destination instanceof Uint8Array)) {
-      const e = new TypeError('The "destination" argument must be an instance of Uint8Array');
-      e.code = 'ERR_INVALID_ARG_TYPE';
-      throw e;
-    }
+    if (!(destination instanceof Uint8Array)) throw ERR_INVALID_ARG_TYPE('destination', 'Uint8Array', destination);
     const [read, written] = E.encodeInto(String(source), destination);
     return { read, written };
   }
@@ -41,11 +37,7 @@ export class TextDecoder {
 
   constructor(label = 'utf-8', options = {}) {
     const name = String(label).trim().toLowerCase();
-    if (!labels.has(name)) {
-      const e = new RangeError(`The "${label}" encoding is not supported`);
-      e.code = 'ERR_ENCODING_NOT_SUPPORTED';
-      throw e;
-    }
+    if (!labels.has(name)) throw ERR_ENCODING_NOT_SUPPORTED(label);
     this.#fatal = Boolean(options.fatal);
     this.#ignoreBOM = Boolean(options.ignoreBOM);
   }
@@ -58,10 +50,7 @@ export class TextDecoder {
     const stream = Boolean(options.stream);
     let bytes = bytesOf(input);
     if (this.#pending) {
-      const joined = new Uint8Array(this.#pending.length + bytes.length);
-      joined.set(this.#pending);
-      joined.set(bytes, this.#pending.length);
-      bytes = joined;
+      bytes = concatBytes([this.#pending, bytes]);
       this.#pending = null;
     }
     if (stream) {

@@ -8,6 +8,8 @@
 //   Fiber.await(promise)              block this fiber until the promise settles
 
 import P from 'corojs:internal/primordials';
+import { ERR_ILLEGAL_CONSTRUCTOR } from 'corojs:internal/errors';
+import { validateFunction } from 'corojs:internal/validators';
 
 const F = P.fiber;
 const kToken = Symbol('Fiber');
@@ -19,7 +21,7 @@ export class Fiber {
   #id;
 
   constructor(token, id) {
-    if (token !== kToken) throw new TypeError('Fiber objects are made by Fiber.run()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Fiber objects are made by Fiber.run()');
     if (id !== undefined) {
       this.#id = id;
       registry.register(this, id);
@@ -27,11 +29,7 @@ export class Fiber {
   }
 
   static run(fn, ...args) {
-    if (typeof fn !== 'function') {
-      const e = new TypeError(`The "fn" argument must be of type function. Received ${describe(fn)}`);
-      e.code = 'ERR_INVALID_ARG_TYPE';
-      throw e;
-    }
+    validateFunction(fn, 'fn');
     const f = new Fiber(kToken);
     f.#id = F.create(f, fn, args);
     registry.register(f, f.#id);
@@ -74,12 +72,6 @@ export class Fiber {
   get [Symbol.toStringTag]() {
     return 'Fiber';
   }
-}
-
-function describe(v) {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'object') return `an instance of ${v.constructor?.name ?? 'Object'}`;
-  return `type ${typeof v} (${String(v)})`;
 }
 
 F.setWrap((id) => new Fiber(kToken, id));

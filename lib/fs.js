@@ -2,15 +2,16 @@
 // the calling fiber while libuv's thread pool does the work.
 
 import P from 'corojs:internal/primordials';
+import { concatBytes } from 'corojs:internal/bytes';
+import { closingRegistry } from 'corojs:internal/handles';
+import { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_VALUE } from 'corojs:internal/errors';
 
 import { TextDecoder } from 'corojs:encoding';
 
 const F = P.fs;
 const decoder = new TextDecoder();
 // A FileHandle dropped without close() has its descriptor closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { F.close(id); } catch { /* already closed */ }
-});
+const registry = closingRegistry(F.close);
 
 const S_IFMT = 0o170000;
 
@@ -36,7 +37,7 @@ export class FileHandle {
   #unregister = {}; // the registry's token; it must not be the handle itself
 
   constructor(token, id) {
-    if (token !== kToken) throw new TypeError('FileHandle objects are made by fs.open()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('FileHandle objects are made by fs.open()');
     this.#id = id;
     registry.register(this, id, this.#unregister);
   }
@@ -72,9 +73,7 @@ export function open(path, flags = 'r', mode = 0o666) {
 // or readFile(path, 'bytes') -> Uint8Array.
 export function readFile(path, encoding = 'utf8') {
   if (encoding !== null && !['utf8', 'utf-8', 'bytes'].includes(encoding)) {
-    const e = new TypeError(`The "encoding" argument must be 'utf8', 'bytes' or null. Received ${String(encoding)}`);
-    e.code = 'ERR_INVALID_ARG_VALUE';
-    throw e;
+    throw ERR_INVALID_ARG_VALUE('encoding', encoding, 'is invalid encoding'); // utf8, bytes or null
   }
   const fh = open(path, 'r');
   let bytes;
@@ -87,12 +86,7 @@ export function readFile(path, encoding = 'utf8') {
       chunks.push(chunk);
       total += chunk.length;
     }
-    if (chunks.length === 1) bytes = chunks[0];
-    else {
-      bytes = new Uint8Array(total);
-      let at = 0;
-      for (const c of chunks) { bytes.set(c, at); at += c.length; }
-    }
+    bytes = concatBytes(chunks);
   } finally {
     fh.close();
   }

@@ -14,8 +14,14 @@
 // server object, the body helpers, and the client with its connection pool.
 
 import P from 'corojs:internal/primordials';
-import { openListener, resolveHost } from 'corojs:net';
-import { invalidArgType, codedError } from 'corojs:internal/errors';
+import { concatBytes } from 'corojs:internal/bytes';
+import { closingRegistry } from 'corojs:internal/handles';
+import { openListener, resolveHost } from 'corojs:internal/net';
+import {
+  ERR_HTTP_CONTENT_LENGTH_MISMATCH, ERR_HTTP_INVALID_HEADER_VALUE, ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN,
+  ERR_INVALID_PROTOCOL, ERR_SERVER_ALREADY_LISTEN,
+} from 'corojs:internal/errors';
+import { validateNumber, validateObject } from 'corojs:internal/validators';
 import { defaults, serverHandle } from 'corojs:internal/http';
 import { TextEncoder, TextDecoder } from 'corojs:encoding';
 import { URL } from 'corojs:url';
@@ -83,7 +89,7 @@ export class Server {
   #state;
 
   constructor(token, options, handler) {
-    if (token !== kToken) throw new TypeError('Server objects are made by http.createServer()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Server objects are made by http.createServer()');
     this.#id = serverHandle(options, handler);
     this.#state = { id: this.#id, listener: null };
     serverRegistry.register(this, this.#state, this);
@@ -94,10 +100,7 @@ export class Server {
   // Each connection is served in a fiber; each request calls the handler
   // there, so the handler may block.
   listen(port, host = '0.0.0.0') {
-    if (this.#listener !== null || this.#closed) {
-      throw codedError(Error, 'ERR_SERVER_ALREADY_LISTEN',
-        this.#closed ? 'the server is closed' : 'the server is already listening');
-    }
+    if (this.#listener !== null || this.#closed) throw ERR_SERVER_ALREADY_LISTEN(this.#closed);
     this.#listener = openListener(port, host);
     this.#state.listener = this.#listener;
     N.serve(this.#listener, H.connectionHandler(this.#id));
@@ -146,11 +149,12 @@ class Connection {
     this.key = key;
     this.timer = null;
     if (tlsOptions) {
-      const tls = P.util.importSync('corojs:tls');
+      const { connect } = P.util.importSync('corojs:tls');
+      const { tlsSocketIdOf } = P.util.importSync('corojs:internal/tls');
       // the object is kept: dropped, it would close the connection
-      this.tls = tls.connect({ ...tlsOptions, host: hostname, port, timeout, alpn: ['http/1.1'] });
+      this.tls = connect({ ...tlsOptions, host: hostname, port, timeout, alpn: ['http/1.1'] });
       try {
-        this.id = H.clientOpen(tls.tlsSocketIdOf(this.tls), MAX_RESPONSE_HEAD);
+        this.id = H.clientOpen(tlsSocketIdOf(this.tls), MAX_RESPONSE_HEAD);
       } catch (e) {
         this.tls.close();
         throw e;
@@ -210,11 +214,11 @@ function headerPairs(headers) {
   const pairs = [];
   const add = (name, value) => {
     name = String(name);
-    if (!TOKEN.test(name)) throw codedError(TypeError, 'ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
-    if (value === undefined) throw codedError(TypeError, 'ERR_HTTP_INVALID_HEADER_VALUE', `Invalid value "undefined" for header "${name}"`);
+    if (!TOKEN.test(name)) throw ERR_INVALID_HTTP_TOKEN('Header name', name);
+    if (value === undefined) throw ERR_HTTP_INVALID_HEADER_VALUE(value, name);
     for (const v of Array.isArray(value) ? value : [value]) {
       const s = String(v);
-      if (BAD_VALUE.test(s)) throw codedError(TypeError, 'ERR_INVALID_CHAR', `Invalid character in header content ["${name}"]`);
+      if (BAD_VALUE.test(s)) throw ERR_INVALID_CHAR('header content', name);
       pairs.push([name, s]);
     }
   };
@@ -224,7 +228,7 @@ function headerPairs(headers) {
   } else if (typeof headers === 'object') {
     for (const name of Object.keys(headers)) add(name, headers[name]);
   } else {
-    throw invalidArgType('options.headers', 'of type object', headers);
+    throw ERR_INVALID_ARG_TYPE('options.headers', 'Object', headers);
   }
   return pairs;
 }
@@ -240,7 +244,8 @@ function bodyBytes(body) {
   return undefined;
 }
 
-const BODY_TYPES = 'of type string, an instance of Uint8Array or ArrayBuffer, an iterable or async iterable of them, or a readable';
+const CHUNK_TYPES = ['string', 'Uint8Array', 'ArrayBuffer'];
+const BODY_TYPES = [...CHUNK_TYPES, 'an iterable, an async iterable or a readable of them'];
 
 // A body given as a stream: an iterable or async iterable of chunks, or a
 // readable (anything with read() -> chunk, or null at the end: a
@@ -257,22 +262,15 @@ function bodyStream(body) {
     const it = body[Symbol.asyncIterator]();
     next = () => { const r = P.fiber.await(it.next()); return r.done ? null : r.value; };
   } else {
-    throw invalidArgType('options.body', BODY_TYPES, body);
+    throw ERR_INVALID_ARG_TYPE('options.body', BODY_TYPES, body);
   }
   return () => {
     const chunk = next();
     if (chunk === null || chunk === undefined) return null;
     const bytes = bodyBytes(chunk);
-    if (!bytes) throw invalidArgType('a chunk of options.body', 'of type string or an instance of Uint8Array or ArrayBuffer', chunk);
+    if (!bytes) throw ERR_INVALID_ARG_TYPE('a chunk of options.body', CHUNK_TYPES, chunk);
     return bytes;
   };
-}
-
-function concat(chunks, total) {
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) { all.set(c, at); at += c.length; }
-  return all;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -280,9 +278,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'EBADF', 'ECONNABORTED', 'EPROTO']);
 const TLS_OPTIONS = ['ca', 'rejectUnauthorized', 'servername', 'minVersion', 'maxVersion'];
 
-const responseRegistry = new FinalizationRegistry((id) => {
-  try { H.clientClose(id); } catch { /* closed already */ }
-});
+const responseRegistry = closingRegistry(H.clientClose);
 
 // A response of the client: status and headers at once, the body read on
 // demand. Read it to its end (or close() it) so that its connection can
@@ -294,7 +290,7 @@ export class ClientResponse {
   #reusable;
 
   constructor(token, conn, head, timeout, url, reusable = true) {
-    if (token !== kToken) throw new TypeError('responses are made by http.request()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('responses are made by http.request()');
     const [status, statusText, headers, rawHeaders, minor] = head;
     this.#conn = conn;
     this.#timeout = timeout;
@@ -329,9 +325,8 @@ export class ClientResponse {
   // bytes() -> the rest of the body as one Uint8Array.
   bytes() {
     const chunks = [];
-    let total = 0;
-    for (let c; (c = this.read()) !== null;) { chunks.push(c); total += c.length; }
-    return chunks.length === 1 ? chunks[0] : concat(chunks, total);
+    for (let c; (c = this.read()) !== null;) chunks.push(c);
+    return concatBytes(chunks);
   }
 
   // Give up on the rest of the body: the connection is closed.
@@ -355,7 +350,7 @@ addMethods(ClientResponse.prototype, bodyMethods);
 
 function urlOf(url) {
   if (url instanceof URL) return url;
-  if (typeof url !== 'string') throw invalidArgType('url', 'of type string or an instance of URL', url);
+  if (typeof url !== 'string') throw ERR_INVALID_ARG_TYPE('url', ['string', 'URL'], url);
   return new URL(url);
 }
 
@@ -375,12 +370,11 @@ function sendStream(conn, next, length) {
       H.clientWrite(conn.id, bytes);
     } else {
       const size = encoder.encode(`${bytes.length.toString(16)}\r\n`);
-      H.clientWrite(conn.id, concat([size, bytes, CRLF], size.length + bytes.length + 2));
+      H.clientWrite(conn.id, concatBytes([size, bytes, CRLF]));
     }
   }
   if (length !== null && sent !== length) {
-    throw codedError(Error, 'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
-      `Request body length ${sent > length ? `over ${length}` : sent} does not match the Content-Length of ${length} set in the headers`);
+    throw ERR_HTTP_CONTENT_LENGTH_MISMATCH(sent > length ? `more than ${length}` : sent, length);
   }
   if (length === null) H.clientWrite(conn.id, LAST_CHUNK);
 }
@@ -393,7 +387,7 @@ function exchange(conn, req) {
   const { method, head, bytes, stream, length, expect, timeout } = req;
   const isHead = method === 'HEAD';
   if (!expect || (bytes === null && stream === null)) {
-    H.clientWrite(conn.id, bytes === null ? head : concat([head, bytes], head.length + bytes.length));
+    H.clientWrite(conn.id, bytes === null ? head : concatBytes([head, bytes]));
   } else {
     H.clientWrite(conn.id, head);
     let interim = null;
@@ -419,25 +413,21 @@ function exchange(conn, req) {
 // for idempotent methods and a body that is not a stream.
 export function request(url, options = {}) {
   const u = urlOf(url);
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
+  validateObject(options, 'options');
   const method = (options.method ?? 'GET').toUpperCase();
-  if (!TOKEN.test(method)) throw codedError(TypeError, 'ERR_INVALID_HTTP_TOKEN', `Method must be a valid HTTP token ["${method}"]`);
+  if (!TOKEN.test(method)) throw ERR_INVALID_HTTP_TOKEN('Method', method);
   const secure = u.protocol === 'https:';
-  if (!secure && u.protocol !== 'http:') {
-    throw codedError(TypeError, 'ERR_INVALID_PROTOCOL', `Protocol "${u.protocol}" not supported. Expected "http:" or "https:"`);
-  }
+  if (!secure && u.protocol !== 'http:') throw ERR_INVALID_PROTOCOL(u.protocol, ['http:', 'https:']);
   let tlsOptions = null;
   if (secure) {
     tlsOptions = {};
     for (const k of TLS_OPTIONS) if (options[k] !== undefined) tlsOptions[k] = options[k];
   }
   const timeout = options.timeout;
-  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) {
-    throw invalidArgType('options.timeout', 'a number of milliseconds >= 0', timeout);
-  }
+  if (timeout !== undefined) validateNumber(timeout, 'options.timeout', 0);
   let bytes = bodyBytes(options.body);
   if (bytes === undefined && (typeof options.body !== 'object' && typeof options.body !== 'function')) {
-    throw invalidArgType('options.body', BODY_TYPES, options.body);
+    throw ERR_INVALID_ARG_TYPE('options.body', BODY_TYPES, options.body);
   }
   const stream = bytes === undefined ? bodyStream(options.body) : null;
   if (stream) bytes = null;

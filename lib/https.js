@@ -9,18 +9,18 @@
 //   https.get('https://example.com/').text();       // verified against the system's CAs
 
 import P from 'corojs:internal/primordials';
-import tls, { tlsSocketIdOf } from 'corojs:tls';
+import { closingRegistry } from 'corojs:internal/handles';
+import tls from 'corojs:tls';
+import { tlsSocketIdOf } from 'corojs:internal/tls';
 import { request as httpRequest, IncomingMessage, ServerResponse, STATUS_CODES, METHODS } from 'corojs:http';
 import { defaults, serverHandle } from 'corojs:internal/http';
-import { codedError } from 'corojs:internal/errors';
+import { ERR_ILLEGAL_CONSTRUCTOR, ERR_SERVER_ALREADY_LISTEN } from 'corojs:internal/errors';
 
 const H = P.http;
 const kToken = Symbol('https');
 const TLS_SERVER_OPTIONS = ['certificateResolver', 'key', 'cert', 'alpn', 'minVersion', 'maxVersion', 'handshakeTimeout'];
 
-const registry = new FinalizationRegistry((id) => {
-  try { H.closeServer(id); } catch { /* closed already */ }
-});
+const registry = closingRegistry(H.closeServer);
 
 export class Server {
   #id;
@@ -28,7 +28,7 @@ export class Server {
   #closed = false;
 
   constructor(token, options, handler) {
-    if (token !== kToken) throw new TypeError('Server objects are made by https.createServer()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Server objects are made by https.createServer()');
     this.#id = serverHandle(options, handler, TLS_SERVER_OPTIONS);
     const tlsOptions = { alpn: ['http/1.1'] };
     for (const k of TLS_SERVER_OPTIONS) if (options[k] !== undefined) tlsOptions[k] = options[k];
@@ -47,7 +47,7 @@ export class Server {
   // listen(port, host = '0.0.0.0') or listen({ port, host, backlog,
   // reusePort, ipv6Only }): as an http server's; blocks, serving.
   listen(...args) {
-    if (this.#closed) throw codedError(Error, 'ERR_SERVER_ALREADY_LISTEN', 'the server is closed');
+    if (this.#closed) throw ERR_SERVER_ALREADY_LISTEN(true);
     this.#tls.listen(...args);
   }
 

@@ -15,29 +15,12 @@
 
 import P from 'corojs:internal/primordials';
 import { Fiber } from 'corojs:fiber';
+import { DataCloneError, ERR_INVALID_ARG_TYPE, describe, reviveError } from 'corojs:internal/errors';
+import {
+  validateBoolean, validateInteger, validateObject, validateOptionNames, validateString,
+} from 'corojs:internal/validators';
 
 const I = P.isolate;
-
-export class DataCloneError extends TypeError {
-  constructor(message) {
-    super(message);
-    this.name = 'DataCloneError';
-    this.code = 'ERR_DATA_CLONE';
-  }
-}
-
-function typeError(code, message) {
-  const e = new TypeError(message);
-  e.code = code;
-  return e;
-}
-
-function describe(v) {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'object') return `an instance of ${v.constructor?.name ?? 'Object'}`;
-  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
-  return `type ${typeof v} (${String(v)})`;
-}
 
 // ---------------------------------------------------------------------------
 // the slow path of messages
@@ -146,22 +129,6 @@ function makeProxy(id) {
   return proxy;
 }
 
-const errorTypes = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
-  DataCloneError };
-
-// An Error like the one another isolate described (name, message, stack, ...).
-export function reviveError(fields) {
-  const Ctor = errorTypes[fields.name] ?? (typeof globalThis[fields.name] === 'function' &&
-    globalThis[fields.name].prototype instanceof Error ? globalThis[fields.name] : Error);
-  const e = new Ctor(fields.message ?? '');
-  for (const k of Object.keys(fields)) {
-    if (k === 'message') continue;
-    if (k === 'name' && e.name === fields.name) continue;
-    Object.defineProperty(e, k, { value: fields[k], writable: true, configurable: true, enumerable: k !== 'stack' && k !== 'name' });
-  }
-  return e;
-}
-
 // decode([payload, meta], buffers, proxyIds) -> the value, placeholders revived
 function decode([payload, meta], buffers, proxyIds) {
   const revived = new Map();
@@ -228,9 +195,7 @@ I.setHooks(encode, decode);
 // directory), a file: URL, or the name of a built-in module (corojs:...).
 function modulePath(module) {
   if (typeof module === 'object' && module !== null && typeof module.href === 'string') module = module.href;
-  if (typeof module !== 'string' || module === '') {
-    throw typeError('ERR_INVALID_ARG_TYPE', `The "module" argument must be a path or a file: URL. Received ${describe(module)}`);
-  }
+  if (typeof module !== 'string' || module === '') throw ERR_INVALID_ARG_TYPE('module', ['string', 'URL'], module);
   if (module.startsWith('corojs:')) return module; // a built-in module
   if (module.startsWith('file://')) return decodeURIComponent(module.slice(7).replace(/[?#].*/, ''));
   if (module.startsWith('/')) return module;
@@ -239,57 +204,33 @@ function modulePath(module) {
 
 function checkOptions(options) {
   if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null) {
-    throw typeError('ERR_INVALID_ARG_TYPE', `The "options" argument must be of type object. Received ${describe(options)}`);
-  }
-  const known = ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs', 'syscall'];
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw typeError('ERR_INVALID_ARG_VALUE', `Unknown option "${k}" (one of ${known.join(', ')})`);
-  }
+  validateObject(options, 'options');
+  validateOptionNames(options, ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs', 'syscall']);
   const count = (name, min) => {
     const v = options[name];
     if (v === undefined) return 0;
-    if (typeof v !== 'number') throw typeError('ERR_INVALID_ARG_TYPE', `The "${name}" option must be of type number. Received ${describe(v)}`);
-    if (!Number.isInteger(v) || v < min || v > 2 ** 48) {
-      const e = new RangeError(`The value of "${name}" is out of range. It must be an integer >= ${min}. Received ${v}`);
-      e.code = 'ERR_OUT_OF_RANGE';
-      throw e;
-    }
+    validateInteger(v, `options.${name}`, min, 2 ** 48);
     return v;
   };
   const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false, syscall: false };
   if (options.env !== undefined) {
-    if (typeof options.env !== 'object' || options.env === null) {
-      throw typeError('ERR_INVALID_ARG_TYPE', `The "env" option must be of type object. Received ${describe(options.env)}`);
-    }
+    validateObject(options.env, 'options.env');
     out.env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
   }
   if (options.argv !== undefined) {
-    if (!Array.isArray(options.argv)) {
-      throw typeError('ERR_INVALID_ARG_TYPE', `The "argv" option must be an array. Received ${describe(options.argv)}`);
-    }
+    if (!Array.isArray(options.argv)) throw ERR_INVALID_ARG_TYPE('options.argv', 'Array', options.argv);
     out.argv = options.argv.map(String);
   }
   for (const flag of ['net', 'syscall']) {
     if (options[flag] === undefined) continue;
-    if (typeof options[flag] !== 'boolean') {
-      throw typeError('ERR_INVALID_ARG_TYPE', `The "${flag}" option must be of type boolean. Received ${describe(options[flag])}`);
-    }
+    validateBoolean(options[flag], `options.${flag}`);
     out[flag] = options[flag];
   }
   if (options.fs !== undefined && options.fs !== false) {
-    if (typeof options.fs !== 'string' || options.fs === '') {
-      throw typeError('ERR_INVALID_ARG_TYPE', `The "fs" option must be a directory (a string). Received ${describe(options.fs)}`);
-    }
+    if (typeof options.fs !== 'string' || options.fs === '') throw ERR_INVALID_ARG_TYPE('options.fs', ['string', 'false'], options.fs);
     out.fs = options.fs;
   }
   return out;
-}
-
-function checkName(name) {
-  if (typeof name !== 'string') {
-    throw typeError('ERR_INVALID_ARG_TYPE', `The "name" argument must be of type string. Received ${describe(name)}`);
-  }
 }
 
 // A promise of fn(), run in a fiber of its own.
@@ -316,12 +257,12 @@ export class Isolate {
 
   // call(name, ...args) -> what the child's exported function `name` returns
   call(name, ...args) {
-    checkName(name);
+    validateString(name, 'name');
     return I.call(this.#id, name, args);
   }
 
   callAsync(name, ...args) {
-    checkName(name);
+    validateString(name, 'name');
     return promiseOf(() => I.call(this.#id, name, args));
   }
 
@@ -377,13 +318,15 @@ export class Isolate {
 
 const parent = Object.freeze({
   call(name, ...args) {
-    checkName(name);
+    validateString(name, 'name');
     return I.call(null, name, args);
   },
   callAsync(name, ...args) {
-    checkName(name);
+    validateString(name, 'name');
     return promiseOf(() => I.call(null, name, args));
   },
 });
+
+export { DataCloneError };
 
 export default Isolate;

@@ -1,6 +1,7 @@
 // corojs:process: the global `process` and `performance`.
 
 import P from 'corojs:internal/primordials';
+import { validateFunction } from 'corojs:internal/validators';
 import { queueMicrotask } from 'corojs:timers';
 import { uncaughtListeners } from 'corojs:internal/bootstrap';
 
@@ -93,11 +94,7 @@ process.removeListener = process.off;
 const signals = new Map(); // name -> { id, listeners: Set }
 
 function listen(event, listener, once) {
-  if (typeof listener !== 'function') {
-    const e = new TypeError(`The "listener" argument must be of type function. Received ${typeof listener}`);
-    e.code = 'ERR_INVALID_ARG_TYPE';
-    throw e;
-  }
+  validateFunction(listener, 'listener');
   const fn = once ? function wrapped(...args) { unlisten(event, wrapped); listener(...args); } : listener;
   if (event === 'uncaughtException') {
     uncaughtListeners.add(fn);

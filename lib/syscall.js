@@ -26,6 +26,8 @@
 
 import P from 'corojs:internal/primordials';
 import tables from 'corojs:internal/sysnums';
+import { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, systemError } from 'corojs:internal/errors';
+import { validateNumber } from 'corojs:internal/validators';
 
 const S = P.syscall;
 S.check();
@@ -61,27 +63,13 @@ export function isInline(nr) {
   return INLINE.has(nr);
 }
 
-function typeError(code, message) {
-  const e = new TypeError(message);
-  e.code = code;
-  return e;
-}
-
-function checkNumber(nr) {
-  if (typeof nr !== 'number') {
-    throw typeError('ERR_INVALID_ARG_TYPE', `The "nr" argument must be of type number. Received ${typeof nr}`);
-  }
-}
-
 const MIN64 = -(2n ** 63n), MAX64 = 2n ** 64n;
 
 function call(flags, nr, args) {
-  checkNumber(nr);
+  validateNumber(nr, 'nr');
   for (let i = 0; i < args.length; i++) {
     if (typeof args[i] === 'bigint' && (args[i] < MIN64 || args[i] >= MAX64)) {
-      const e = new RangeError(`The value of "args[${i}]" is out of range. It must be from -2^63 to 2^64 - 1. Received ${args[i]}n`);
-      e.code = 'ERR_OUT_OF_RANGE';
-      throw e;
+      throw ERR_OUT_OF_RANGE(`args[${i}]`, 'from -2^63 to 2^64 - 1', args[i]);
     }
   }
   return S.call(flags, nr, ...args);
@@ -115,12 +103,10 @@ export function sysError(errno, syscallName, path) {
   let message = `${code}: ${text[0].toLowerCase()}${text.slice(1)}`;
   if (syscallName) message += `, ${syscallName}`;
   if (path !== undefined) message += ` '${path}'`;
-  const e = new Error(message);
-  e.errno = -errno;
-  e.code = code;
-  if (syscallName) e.syscall = syscallName;
-  if (path !== undefined) e.path = path;
-  return e;
+  const props = { errno: -errno };
+  if (syscallName) props.syscall = syscallName;
+  if (path !== undefined) props.path = path;
+  return systemError(code, message, props);
 }
 
 // check(ret, name, path) -> ret, or throws sysError for a negative return
@@ -156,11 +142,9 @@ function dataView(buf, offset, size, what) {
   let dv;
   if (buf instanceof ArrayBuffer) dv = new DataView(buf);
   else if (ArrayBuffer.isView(buf)) dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  else throw typeError('ERR_INVALID_ARG_TYPE', `The "buffer" argument must be an ArrayBuffer, TypedArray or DataView. Received ${typeof buf}`);
+  else throw ERR_INVALID_ARG_TYPE('buffer', ['ArrayBuffer', 'TypedArray', 'DataView'], buf);
   if (!Number.isInteger(offset) || offset < 0 || offset + size > dv.byteLength) {
-    const e = new RangeError(`${what}: ${size} bytes at offset ${offset} do not fit in a buffer of ${dv.byteLength}`);
-    e.code = 'ERR_OUT_OF_RANGE';
-    throw e;
+    throw ERR_OUT_OF_RANGE('offset', `an integer from 0 to ${dv.byteLength - size} (${what} ${size} bytes of a buffer of ${dv.byteLength})`, offset);
   }
   return dv;
 }
@@ -171,7 +155,7 @@ function kind(type, length) {
     return { size: type.size, align: type.align, get: (dv, at) => type.readFrom(dv, at), set: (dv, at, v) => type.writeTo(dv, at, v) };
   }
   if (type === 'str') {
-    if (!Number.isInteger(length) || length < 1) throw typeError('ERR_INVALID_ARG_VALUE', 'A str field needs its length');
+    if (!Number.isInteger(length) || length < 1) throw ERR_INVALID_ARG_VALUE('length', length, 'of a str field must be an integer >= 1');
     return {
       size: length, align: 1, whole: true,
       get(dv, at) {
@@ -182,7 +166,7 @@ function kind(type, length) {
       set(dv, at, v) {
         const bytes = new Uint8Array(dv.buffer, dv.byteOffset + at, length);
         const src = new TextEncoder().encode(String(v));
-        if (src.length >= length) throw new RangeError(`The string "${v}" does not fit in ${length} bytes with its NUL`);
+        if (src.length >= length) throw ERR_OUT_OF_RANGE('value', `a string of at most ${length - 1} bytes (a NUL ends it)`, v);
         bytes.fill(0);
         bytes.set(src);
       },
@@ -190,7 +174,7 @@ function kind(type, length) {
   }
   const be = typeof type === 'string' && type.endsWith('be');
   const s = scalars[be ? type.slice(0, -2) : type];
-  if (!s) throw typeError('ERR_INVALID_ARG_VALUE', `Unknown field type ${String(type)}`);
+  if (!s) throw ERR_INVALID_ARG_VALUE('type', type, 'is not a field type');
   const [size, name] = s;
   const get = DataView.prototype[`get${name}`], set = DataView.prototype[`set${name}`];
   return { size, align: size, get: (dv, at) => get.call(dv, at, !be), set: (dv, at, v) => set.call(dv, at, v, !be) };
@@ -200,12 +184,12 @@ class Struct {
   #fields = [];
 
   constructor(list, options = {}) {
-    if (!Array.isArray(list)) throw typeError('ERR_INVALID_ARG_TYPE', 'The "fields" argument must be an array of [name, type, length?]');
+    if (!Array.isArray(list)) throw ERR_INVALID_ARG_TYPE('fields', 'Array', list); // of [name, type, length?]
     let offset = 0, align = 1;
     for (const [name, type, length] of list) {
       const k = kind(type, length);
       const count = k.whole || length === undefined ? 1 : length;
-      if (!Number.isInteger(count) || count < 0) throw typeError('ERR_INVALID_ARG_VALUE', `Bad length of field ${name}`);
+      if (!Number.isInteger(count) || count < 0) throw ERR_INVALID_ARG_VALUE(`length of ${name}`, length, 'must be an integer >= 0');
       const a = options.packed ? 1 : k.align;
       offset = Math.ceil(offset / a) * a;
       this.#fields.push({ name, offset, kind: k, array: !k.whole && length !== undefined ? count : 0 });
@@ -220,7 +204,7 @@ class Struct {
   // offsetOf(name) -> the field's offset in bytes
   offsetOf(name) {
     const f = this.#fields.find((x) => x.name === name);
-    if (!f) throw typeError('ERR_INVALID_ARG_VALUE', `No field ${name}`);
+    if (!f) throw ERR_INVALID_ARG_VALUE('name', name, 'is not a field of this struct');
     return f.offset;
   }
 

@@ -4,6 +4,7 @@
 // (or unref() and the end of the program) stops it.
 
 import P from 'corojs:internal/primordials';
+import { ERR_ILLEGAL_CONSTRUCTOR } from 'corojs:internal/errors';
 
 const T = P.timers;
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -13,7 +14,7 @@ export class Timeout {
   #id;
 
   constructor(token, callback, delay, repeat, args) {
-    if (token !== kToken) throw new TypeError('Timeout objects are made by setTimeout()');
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Timeout objects are made by setTimeout()');
     this.#id = T.start(callback, delay, repeat, args);
   }
 

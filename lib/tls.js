@@ -16,20 +16,22 @@
 // is done; connect() returns once it is done.
 
 import P from 'corojs:internal/primordials';
+import { closingRegistry } from 'corojs:internal/handles';
 import { Fiber } from 'corojs:fiber';
-import net, { Socket as NetSocket, socketIdOf } from 'corojs:net';
-import { codedError, describe, invalidArgType, invalidArgValue } from 'corojs:internal/errors';
+import net from 'corojs:net';
+import { Socket as NetSocket, socketIdOf } from 'corojs:internal/net';
+import { Socket, tlsSocketFromId } from 'corojs:internal/tls';
+import {
+  ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_RETURN_VALUE, ERR_MISSING_OPTION,
+  ERR_TLS_CERTIFICATE_RESOLVER, ERR_TLS_INVALID_PROTOCOL_VERSION, peerLeft, printError, systemError,
+} from 'corojs:internal/errors';
+import { validateBoolean, validateFunction, validateNumber, validateObject, validateString } from 'corojs:internal/validators';
 
 const T = P.tls;
 const E = P.encoding;
 const kToken = Symbol('tls');
-// A socket or context dropped without close() is closed by the GC.
-const registry = new FinalizationRegistry((id) => {
-  try { T.close(id); } catch { /* closed already */ }
-});
-const contextRegistry = new FinalizationRegistry((id) => {
-  try { T.closeContext(id); } catch { /* closed already */ }
-});
+// A context dropped without close() is closed by the GC.
+const contextRegistry = closingRegistry(T.closeContext);
 
 const VERSIONS = { 'TLSv1.2': T.TLS1_2_VERSION, 'TLSv1.3': T.TLS1_3_VERSION };
 const SERVER_CONTEXTS = 100; // (cert, key) pairs a server keeps ready
@@ -39,7 +41,7 @@ const DEFAULT_HANDSHAKE_TIMEOUT = 120000; // ms, as Node's
 function version(options, name) {
   const v = options[name];
   if (v === undefined) return undefined;
-  if (!Object.hasOwn(VERSIONS, v)) throw invalidArgValue(name, v, "must be 'TLSv1.2' or 'TLSv1.3'");
+  if (!Object.hasOwn(VERSIONS, v)) throw ERR_TLS_INVALID_PROTOCOL_VERSION(v, name === 'minVersion' ? 'minimum' : 'maximum');
   return VERSIONS[v];
 }
 
@@ -47,16 +49,17 @@ function version(options, name) {
 function pem(v, name) {
   if (typeof v === 'string') return v;
   if (ArrayBuffer.isView(v)) return E.decode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), false);
-  throw invalidArgType(name, 'of type string or an instance of Uint8Array', v);
+  throw ERR_INVALID_ARG_TYPE(name, ['string', 'Uint8Array'], v);
 }
 
 // ['h2', 'http/1.1'] in TLS's wire format: each name after its length.
 function alpnWire(list) {
   if (list === undefined) return undefined;
-  if (!Array.isArray(list) || list.length === 0) throw invalidArgType('alpn', 'a non-empty array of strings', list);
+  if (!Array.isArray(list)) throw ERR_INVALID_ARG_TYPE('options.alpn', 'Array', list);
+  if (list.length === 0) throw ERR_INVALID_ARG_VALUE('options.alpn', list, 'must not be empty');
   const names = list.map((p) => {
     const b = typeof p === 'string' ? E.encode(p) : null;
-    if (!b || b.length === 0 || b.length > 255) throw invalidArgValue('alpn', p, 'must hold names of 1 to 255 bytes');
+    if (!b || b.length === 0 || b.length > 255) throw ERR_INVALID_ARG_VALUE('options.alpn', p, 'must hold names of 1 to 255 bytes');
     return b;
   });
   const wire = new Uint8Array(names.reduce((n, b) => n + 1 + b.length, 0));
@@ -70,8 +73,7 @@ function alpnWire(list) {
 }
 
 function timeoutOf(v, name) {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !(v >= 0)) throw invalidArgType(name, 'a number of milliseconds >= 0', v);
+  if (v !== undefined) validateNumber(v, name, 0);
   return v;
 }
 
@@ -103,124 +105,18 @@ function cacheSet(map, key, entry, max) {
   return entry;
 }
 
-// For the library's other modules (https): the handle ID inside a Socket.
-let idOf;
-
-export class Socket {
-  #id;
-  #net;
-  #info;
-  #closed = false;
-  #tail = null; // UTF-8 bytes of a character split between reads
-
-  static { idOf = (socket) => socket.#id; }
-
-  constructor(token, id, netSocket) {
-    if (token !== kToken) throw new TypeError('TLS Socket objects are made by tls.connect() or a server');
-    this.#id = id;
-    this.#net = netSocket;
-    this.#info = T.info(id);
-    registry.register(this, id);
-  }
-
-  // read() -> String (UTF-8; a character split between chunks is kept whole),
-  // or null at the end of the stream.
-  read() {
-    for (;;) {
-      const chunk = T.readBytes(this.#id);
-      let bytes = chunk ?? new Uint8Array(0);
-      if (this.#tail) {
-        const joined = new Uint8Array(this.#tail.length + bytes.length);
-        joined.set(this.#tail);
-        joined.set(bytes, this.#tail.length);
-        bytes = joined;
-        this.#tail = null;
-      }
-      if (chunk === null) return bytes.length ? E.decode(bytes, false) : null; // a cut character: U+FFFD
-      const keep = E.tail(bytes);
-      if (keep) {
-        this.#tail = bytes.slice(bytes.length - keep);
-        bytes = bytes.subarray(0, bytes.length - keep);
-      }
-      if (bytes.length) return E.decode(bytes, false);
-    }
-  }
-
-  // readBytes() -> Uint8Array, or null at the end of the stream.
-  readBytes() {
-    const tail = this.#tail;
-    if (tail) {
-      this.#tail = null;
-      return tail;
-    }
-    return T.readBytes(this.#id);
-  }
-
-  // write(data): String or bytes; blocks until the kernel has taken all of it.
-  write(data) { T.write(this.#id, data); }
-
-  // end(): close_notify, then half-close; reading goes on.
-  end() { T.end(this.#id); }
-
-  // close(): close_notify (if no write is half done), then close. Idempotent.
-  close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      T.close(this.#id);
-    } catch (e) {
-      if (e.code !== 'EBADF') throw e;
-    }
-    this.#net.close();
-  }
-
-  get closed() { return this.#closed; }
-
-  // What the handshake settled.
-  get alpnProtocol() { return this.#info.alpnProtocol; }
-  get servername() { return this.#info.servername; }
-  get authorized() { return this.#info.authorized; }
-  get authorizationError() { return this.#info.authorizationError; }
-  getProtocol() { return this.#info.protocol; }
-  getCipher() { return { name: this.#info.cipher, version: this.#info.protocol }; }
-
-  // { subject, issuer, subjectaltname, valid_from, valid_to, serialNumber,
-  // fingerprint256 }, or null when the peer sent none.
-  getPeerCertificate() { return T.peerCertificate(this.#id); }
-
-  // The same as a net Socket's: on the connection below.
-  setTimeout(ms) { this.#net.setTimeout(ms); return this; }
-  setNoDelay(on = true) { this.#net.setNoDelay(on); return this; }
-  setKeepAlive(on = false, initialDelay = 0) { this.#net.setKeepAlive(on, initialDelay); return this; }
-  get remoteAddress() { return this.#net.remoteAddress; }
-  get remotePort() { return this.#net.remotePort; }
-  get remoteFamily() { return this.#net.remoteFamily; }
-  get localAddress() { return this.#net.localAddress; }
-  get localPort() { return this.#net.localPort; }
-  get localFamily() { return this.#net.localFamily; }
-
-  // for (const chunk of socket): the strings read() returns, until the end.
-  *[Symbol.iterator]() {
-    for (let chunk; (chunk = this.read()) !== null;) yield chunk;
-  }
-
-  get [Symbol.toStringTag]() { return 'TLSSocket'; }
-}
-
 // What a TLS server meets every day and does not print: peers that vanish,
 // time out or fail the handshake (a plain-text client, a scanner, a name
 // without a certificate). A failing resolver and handler errors are printed.
 function routine(error) {
   const code = error?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_TLS_NO_CERTIFICATE' ||
+  return peerLeft(error) || code === 'ERR_TLS_NO_CERTIFICATE' ||
     (code === 'ETIMEDOUT' && error.syscall === 'handshake') ||
     (typeof code === 'string' && code.startsWith('ERR_SSL_'));
 }
 
 function defaultOnError(error) {
-  if (routine(error)) return;
-  const { inspect } = P.util.importSync('corojs:util');
-  P.process.write(2, `Error in a TLS connection (the connection was closed): ${inspect(error)}\n`);
+  if (!routine(error)) printError('Error in a TLS connection (the connection was closed)', error);
 }
 
 const kTimedOut = Symbol('timed out');
@@ -260,33 +156,29 @@ export class Server {
   #contexts = new Map(); // `${cert}\0${key}` -> { id }
 
   constructor(token, options, handler) {
-    if (token !== kToken) throw new TypeError('TLS Server objects are made by tls.createServer()');
-    if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
-    if (typeof handler !== 'function') throw invalidArgType('handler', 'of type function', handler);
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('TLS Server objects are made by tls.createServer()');
+    validateObject(options, 'options');
+    validateFunction(handler, 'handler');
     const { certificateResolver, key, cert } = options;
-    if (certificateResolver !== undefined && typeof certificateResolver !== 'function') {
-      throw invalidArgType('certificateResolver', 'of type function', certificateResolver);
-    }
+    if (certificateResolver !== undefined) validateFunction(certificateResolver, 'options.certificateResolver');
     if (certificateResolver === undefined && (key === undefined || cert === undefined)) {
-      throw invalidArgValue('options', options, 'must have a certificateResolver, or a key and a cert');
+      throw ERR_MISSING_OPTION('options.certificateResolver, or options.key and options.cert,');
     }
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw invalidArgType('onError', 'of type function', options.onError);
-    }
+    if (options.onError !== undefined) validateFunction(options.onError, 'options.onError');
     this.#options = options;
     this.#resolver = certificateResolver;
     const base = key !== undefined || cert !== undefined
-      ? newContext(true, pem(cert, 'cert'), pem(key, 'key'), undefined, options)
+      ? newContext(true, pem(cert, 'options.cert'), pem(key, 'options.key'), undefined, options)
       : newContext(true, undefined, undefined, undefined, options);
     if (key !== undefined) this.#default = base;
     const alpn = alpnWire(options.alpn);
-    const timeout = timeoutOf(options.handshakeTimeout, 'handshakeTimeout') ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    const timeout = timeoutOf(options.handshakeTimeout, 'options.handshakeTimeout') ?? DEFAULT_HANDSHAKE_TIMEOUT;
     const select = certificateResolver && ((name, msLeft) => this.#select(name, msLeft));
     const onError = options.onError ?? defaultOnError;
     this.#net = net.createServer((socket) => {
       let tlsSocket;
       try {
-        tlsSocket = new Socket(kToken, T.accept(socketIdOf(socket), base.id, select, alpn, timeout), socket);
+        tlsSocket = tlsSocketFromId(T.accept(socketIdOf(socket), base.id, select, alpn, timeout), socket);
         handler(tlsSocket);
       } catch (e) {
         onError(e, tlsSocket ?? null);
@@ -305,20 +197,14 @@ export class Server {
       pair = resolveWithin(this.#resolver, servername, msLeft);
     } catch (e) {
       if (e === kTimedOut) {
-        throw Object.assign(codedError(Error, 'ETIMEDOUT',
-          `the TLS handshake timed out waiting for the certificateResolver ('${servername}')`),
-        { syscall: 'handshake', servername });
+        throw systemError('ETIMEDOUT', `the TLS handshake timed out waiting for the certificateResolver ('${servername}')`,
+          { syscall: 'handshake', servername });
       }
-      const error = codedError(Error, 'ERR_TLS_CERTIFICATE_RESOLVER',
-        `certificateResolver failed for '${servername}': ${e?.message ?? e}`);
-      error.cause = e;
-      error.servername = servername;
-      throw error;
+      throw ERR_TLS_CERTIFICATE_RESOLVER(servername, e);
     }
     if (pair === undefined || pair === null) return this.#default?.id;
     if (typeof pair !== 'object' || pair.key === undefined || pair.cert === undefined) {
-      throw codedError(TypeError, 'ERR_INVALID_RETURN_VALUE',
-        `certificateResolver must return { key, cert } or nothing. Returned ${describe(pair)}`);
+      throw ERR_INVALID_RETURN_VALUE('{ key, cert } or nothing', 'certificateResolver', pair);
     }
     const cert = pem(pair.cert, 'cert'), key = pem(pair.key, 'key');
     const k = `${cert}\0${key}`;
@@ -351,7 +237,7 @@ const clientContexts = new Map(); // `${min}/${max}/${ca}` -> { id }
 function clientContext(o) {
   let ca;
   if (o.ca !== undefined) {
-    ca = (Array.isArray(o.ca) ? o.ca : [o.ca]).map((c) => pem(c, 'ca')).join('\n');
+    ca = (Array.isArray(o.ca) ? o.ca : [o.ca]).map((c) => pem(c, 'options.ca')).join('\n');
   }
   const k = `${o.minVersion}/${o.maxVersion}/${ca ?? ''}`;
   return (cacheGet(clientContexts, k) ??
@@ -368,13 +254,13 @@ export function connect(port, host, options) {
   else if (typeof host === 'object' && host !== null) o = { ...host, port };
   else o = { ...options, port, host };
   const rejectUnauthorized = o.rejectUnauthorized ?? true;
-  if (typeof rejectUnauthorized !== 'boolean') throw invalidArgType('rejectUnauthorized', 'of type boolean', rejectUnauthorized);
-  if (o.servername !== undefined && typeof o.servername !== 'string') throw invalidArgType('servername', 'of type string', o.servername);
-  if (o.socket !== undefined && !(o.socket instanceof NetSocket)) throw invalidArgType('socket', 'an instance of net.Socket', o.socket);
+  validateBoolean(rejectUnauthorized, 'options.rejectUnauthorized');
+  if (o.servername !== undefined) validateString(o.servername, 'options.servername');
+  if (o.socket !== undefined && !(o.socket instanceof NetSocket)) throw ERR_INVALID_ARG_TYPE('options.socket', 'Socket', o.socket);
   const hostname = o.host ?? (o.socket ? o.servername : undefined) ?? 'localhost';
-  if (typeof hostname !== 'string') throw invalidArgType('host', 'of type string', hostname);
+  validateString(hostname, 'host');
   const alpn = alpnWire(o.alpn);
-  const timeout = timeoutOf(o.timeout, 'timeout');
+  const timeout = timeoutOf(o.timeout, 'options.timeout');
   const context = clientContext(o);
   const servername = o.servername ?? (net.isIP(hostname) ? undefined : hostname);
   const socket = o.socket ?? net.connect({ port: o.port, host: hostname, timeout, family: o.family });
@@ -385,14 +271,10 @@ export function connect(port, host, options) {
     socket.close();
     throw e;
   }
-  return new Socket(kToken, id, socket);
+  return tlsSocketFromId(id, socket);
 }
 
+export { Socket };
 export const TLSSocket = Socket;
-
-// The handle ID of a TLS Socket (TypeError if it is not one).
-export function tlsSocketIdOf(socket) {
-  return idOf(socket);
-}
 
 export default { createServer, connect, Server, Socket, TLSSocket };

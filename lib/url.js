@@ -9,19 +9,13 @@
 
 import { TextEncoder, TextDecoder } from 'corojs:encoding';
 import { domainToASCII } from 'corojs:internal/idna';
+import { ERR_INVALID_TUPLE, ERR_INVALID_URL } from 'corojs:internal/errors';
 
 const SPECIAL = { 'ftp': 21, 'file': null, 'http': 80, 'https': 443, 'ws': 80, 'wss': 443 };
 const isSpecialScheme = (s) => Object.hasOwn(SPECIAL, s);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const HEX = '0123456789ABCDEF';
-
-function invalid(input) {
-  const e = new TypeError(`Invalid URL: ${input}`);
-  e.code = 'ERR_INVALID_URL';
-  e.input = input;
-  return e;
-}
 
 // ------------------------------------------------------------------
 // percent-encoding
@@ -817,7 +811,7 @@ export class URLSearchParams {
       if (typeof init[Symbol.iterator] === 'function') {
         for (const pair of init) {
           const p = [...pair];
-          if (p.length !== 2) throw new TypeError('Each query pair must be an iterable [name, value] tuple');
+          if (p.length !== 2) throw ERR_INVALID_TUPLE('Each query pair', '[name, value]');
           this.#list.push([usv(p[0]), usv(p[1])]);
         }
       } else {
@@ -892,10 +886,10 @@ export class URL {
     let b = null;
     if (base !== undefined) {
       b = basicParse(usv(base), null);
-      if (!b) throw invalid(usv(base));
+      if (!b) throw ERR_INVALID_URL(usv(base));
     }
     const url = basicParse(input, b);
-    if (!url) throw invalid(input);
+    if (!url) throw ERR_INVALID_URL(input);
     this.#url = url;
   }
 
@@ -917,7 +911,7 @@ export class URL {
   set href(v) {
     const input = usv(v);
     const url = basicParse(input, null);
-    if (!url) throw invalid(input);
+    if (!url) throw ERR_INVALID_URL(input);
     this.#url = url;
     if (this.#params) setParamsList(this.#params, url.query);
   }

@@ -166,14 +166,14 @@ expect "process.exit from a timer while the main fiber waits in resolve" 6 '' EM
     "$bin" -e "$silent"' setTimeout(() => process.exit(6), 20); r.resolve4("example.test")'
 expect "a fiber in resolve cannot catch the end of the program" 4 EMPTY EMPTY -- \
     "$bin" -e "$silent"' Fiber.run(() => { try { r.resolve4("example.test") } catch (e) { console.log("caught", e.code) } });
-Fiber.sleep(5); process.exit(4)'
+process.exit(4)'
 expect "a fiber in recv cannot catch the end of the program" 4 EMPTY EMPTY -- \
     "$bin" -e "$silent"' Fiber.run(() => { try { s.recv() } catch (e) { console.log("caught", e.code) } });
-Fiber.sleep(5); process.exit(4)'
+process.exit(4)'
 expect "process.exit with lookups in flight" 7 '' EMPTY -- \
     "$bin" -e 'for (let i = 0; i < 5; i++) Fiber.run(() => dns.lookup("localhost")); process.exit(7)'
 expect "process.exit with fibers blocked in recv" 3 '' EMPTY -- \
-    "$bin" -e "$silent"' Fiber.run(() => s.recv()); Fiber.run(() => s.recv()); Fiber.sleep(5); process.exit(3)'
+    "$bin" -e "$silent"' Fiber.run(() => s.recv()); Fiber.run(() => s.recv()); process.exit(3)'
 expect "an idle bound UDP socket does not keep the program alive" 0 '^done$' EMPTY -- \
     "$bin" -e 'dgram.createSocket("udp4").bind(0, "127.0.0.1"); console.log("done")'
 expect "a fiber in recv keeps the program alive until a datagram comes" 0 '^late$' EMPTY -- \
@@ -183,4 +183,4 @@ console.log(new TextDecoder().decode(s.recv().data)); s.close()'
 expect "the UDP echo example" 0 'echo: hello 3' EMPTY -- "$bin" examples/udp-echo.mjs
 expect "the TCP echo examples" 0 'client: the server closed the connection: true' EMPTY -- "$bin" examples/tcp-echo-client.mjs
 expect "process.exit while fibers are blocked reading sockets" 0 '^exiting$' EMPTY -- \
-    "$bin" -e 'const s = net.createServer((c) => { c.read(); c.read(); }); Fiber.run(() => s.listen(0, "127.0.0.1")); const c = net.connect(s.address().port, "127.0.0.1"); Fiber.run(() => c.read()); c.write("x"); Fiber.sleep(5); console.log("exiting"); process.exit(0)'
+    "$bin" -e 'const read = Promise.withResolvers(); const s = net.createServer((c) => { c.read(); read.resolve(); c.read(); }); Fiber.run(() => s.listen(0, "127.0.0.1")); const c = net.connect(s.address().port, "127.0.0.1"); Fiber.run(() => c.read()); c.write("x"); Fiber.await(read.promise); console.log("exiting"); process.exit(0)'

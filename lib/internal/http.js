@@ -2,7 +2,8 @@
 // options and limits, checked, as the C server handle they make.
 
 import P from 'corojs:internal/primordials';
-import { invalidArgType, invalidArgValue, outOfRange } from 'corojs:internal/errors';
+import { ERR_OUT_OF_RANGE, peerLeft, printError } from 'corojs:internal/errors';
+import { validateFunction, validateNumber, validateObject, validateOptionNames } from 'corojs:internal/validators';
 
 const H = P.http;
 
@@ -18,31 +19,27 @@ export const defaults = Object.freeze({
 
 // A handler that throws is reported here, unless the peer just left.
 function defaultOnError(error) {
-  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE') return;
-  const { inspect } = P.util.importSync('corojs:util');
-  P.process.write(2, `Error in an HTTP handler: ${inspect(error)}\n`);
+  if (!peerLeft(error)) printError('Error in an HTTP handler', error);
 }
 
 function limit(options, name) {
   const v = options[name] ?? defaults[name];
-  if (typeof v !== 'number') throw invalidArgType(`options.${name}`, 'of type number', v);
+  validateNumber(v, `options.${name}`);
   if (v === Infinity) return 0;
-  if (!(v >= 0) || !Number.isInteger(v)) throw outOfRange(`options.${name}`, 'an integer >= 0 or Infinity', v);
+  if (!(v >= 0) || !Number.isInteger(v)) throw ERR_OUT_OF_RANGE(`options.${name}`, 'an integer >= 0 or Infinity', v);
   return v;
 }
 
-const httpOptions = new Set([...Object.keys(defaults), 'onError']);
+const httpOptions = [...Object.keys(defaults), 'onError'];
 
 // The C server for handler and options (limits and onError; `more` names
 // the other options the caller takes): its handle ID.
 export function serverHandle(options, handler, more = []) {
-  if (typeof handler !== 'function') throw invalidArgType('handler', 'of type function', handler);
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
-  for (const key of Object.keys(options)) {
-    if (!httpOptions.has(key) && !more.includes(key)) throw invalidArgValue('options', key, 'has an unknown option');
-  }
+  validateFunction(handler, 'handler');
+  validateObject(options, 'options');
+  validateOptionNames(options, [...httpOptions, ...more]);
   const onError = options.onError ?? defaultOnError;
-  if (typeof onError !== 'function') throw invalidArgType('options.onError', 'of type function', onError);
+  validateFunction(onError, 'options.onError');
   return H.createServer(handler, onError, limit(options, 'maxHeaderSize') || 0x7fffffff,
     limit(options, 'maxBodySize'), limit(options, 'headersTimeout'), limit(options, 'idleTimeout'),
     limit(options, 'requestTimeout'));

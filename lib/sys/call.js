@@ -3,6 +3,8 @@
 // errno, syscall and path.
 
 import { syscall, SYS, arch, check } from 'corojs:syscall';
+import { systemError } from 'corojs:internal/errors';
+import { validateString } from 'corojs:internal/validators';
 
 export { arch };
 
@@ -24,22 +26,13 @@ export function sysInline(name, ...args) {
 
 function nr(name) {
   const n = SYS[name];
-  if (n === undefined) {
-    const e = new Error(`ENOSYS: ${name} is not a system call on ${arch}`);
-    e.code = 'ENOSYS';
-    e.syscall = name;
-    throw e;
-  }
+  if (n === undefined) throw systemError('ENOSYS', `ENOSYS: ${name} is not a system call on ${arch}`, { syscall: name });
   return n;
 }
 
 // A string argument, checked: the kernel would stop at a NUL anyway.
 export function pathArg(path, name = 'path') {
-  if (typeof path !== 'string') {
-    const e = new TypeError(`The "${name}" argument must be of type string. Received ${typeof path}`);
-    e.code = 'ERR_INVALID_ARG_TYPE';
-    throw e;
-  }
+  validateString(path, name);
   return path;
 }
 

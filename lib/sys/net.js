@@ -10,6 +10,7 @@
 //   ifindex('eth0') -> 2 (an ioctl, SIOCGIFINDEX)
 
 import { struct, sysError } from 'corojs:syscall';
+import { ERR_INVALID_ARG_VALUE } from 'corojs:internal/errors';
 import { sys, pathArg, encoder, decoder } from 'corojs:sys/call';
 import { close, ioctl } from 'corojs:sys/fs';
 
@@ -37,9 +38,7 @@ export function recv(fd, buf) {
 export function parseIPv4(s) {
   const parts = String(s).split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    const e = new TypeError(`Not an IPv4 address: ${s}`);
-    e.code = 'ERR_INVALID_ARG_VALUE';
-    throw e;
+    throw ERR_INVALID_ARG_VALUE('address', s, 'is not an IPv4 address');
   }
   return new Uint8Array(parts);
 }
@@ -64,7 +63,7 @@ export function formatIP(b) {
 function parseCidr(s) {
   const [ip, len = '32'] = String(s).split('/');
   const prefix = Number(len);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new TypeError(`Bad prefix length in ${s}`);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw ERR_INVALID_ARG_VALUE('address', s, 'has a bad prefix length');
   return [parseIPv4(ip), prefix];
 }
 

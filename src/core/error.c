@@ -194,7 +194,7 @@ static void describe(JSContext *ctx, JSValueConst v, char *buf, size_t size)
         if (s && *s)
             snprintf(buf, size, "an instance of %s", s);
         else
-            snprintf(buf, size, "an object");
+            snprintf(buf, size, "[object Object]"); /* what Node's inspect at depth -1 shows */
         JS_FreeCString(ctx, s);
         JS_FreeValue(ctx, name);
         JS_FreeValue(ctx, ctor);
@@ -203,7 +203,9 @@ static void describe(JSContext *ctx, JSValueConst v, char *buf, size_t size)
     }
     s = JS_ToCString(ctx, v);
     if (JS_IsString(v))
-        snprintf(buf, size, "type string ('%.40s%s')", s ? s : "", s && strlen(s) > 40 ? "..." : "");
+        /* Node cuts a string of more than 28 characters to 25 and "..." */
+        snprintf(buf, size, "type string ('%.*s%s')", s && strlen(s) > 28 ? 25 : 28, s ? s : "",
+                 s && strlen(s) > 28 ? "..." : "");
     else if (JS_IsNumber(v))
         snprintf(buf, size, "type number (%s)", s ? s : "?");
     else if (JS_IsBool(v))

@@ -9,8 +9,8 @@
 static int closed;
 static void close_counting(coro_handle *h) { (void)h; closed++; }
 
-static const coro_handle_type file_t = { "File", close_counting };
-static const coro_handle_type timer_t_ = { "Timer", close_counting };
+static const coro_handle_type file_t = { .name = "File", .close = close_counting };
+static const coro_handle_type timer_t_ = { .name = "Timer", .close = close_counting };
 
 static void test_add_get(void)
 {

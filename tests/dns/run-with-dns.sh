@@ -18,10 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/peer.sh"
 chmod 755 "$dir" # dnsmasq drops root, and still writes its log here
 
-if ! command -v dnsmasq >/dev/null; then
-    echo "not ok - dnsmasq is missing (sh deps/deps.sh packages installs dnsmasq-base)"
-    exit 1
-fi
+need dnsmasq dnsmasq-base
 
 # dnsmasq in the foreground, as our child (so it is ours to stop and reap)
 start_dnsmasq() {

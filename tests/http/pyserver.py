@@ -6,7 +6,6 @@ HTTP/1.1 with keep-alive, and a few endpoints:
   /chunked        a body in chunks (Transfer-Encoding: chunked)
   /redirect?to=U&status=N   a redirect (302 by default) to U
   /status/N       an empty response with status N
-  /slow?ms=N      the answer after N milliseconds
   /headers        the request's headers as JSON
   /close          an answer with Connection: close
 
@@ -15,7 +14,6 @@ listens on 127.0.0.1:PORT; idle connections are closed after 1 s).
 """
 import json
 import sys
-import time
 import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -61,9 +59,6 @@ class Handler(SimpleHTTPRequestHandler):
             self._send(status, b"moved", [("Location", q["to"][0])])
         elif url.path.startswith("/status/"):
             self._send(int(url.path[8:]))
-        elif url.path == "/slow":
-            time.sleep(int(q.get("ms", ["1000"])[0]) / 1000)
-            self._send(200, b"slow")
         elif url.path == "/headers":
             self._send(200, json.dumps(dict(self.headers.items())).encode(),
                        [("Content-Type", "application/json")])

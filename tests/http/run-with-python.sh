@@ -10,10 +10,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/peer.sh"
 
-if ! command -v python3 >/dev/null; then
-    echo "not ok - python3 is missing (sh deps/deps.sh packages installs it)"
-    exit 1
-fi
+need python3 python3
 mkdir "$dir/root"
 printf 'hello from python\n' > "$dir/root/hello.txt"
 head -c 1048576 /dev/urandom > "$dir/root/big.bin"

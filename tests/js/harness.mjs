@@ -69,5 +69,33 @@ export const assert = {
   },
 };
 
+// A one-shot event for a test to wait on instead of a clock: fire(value)
+// once; wait() parks the calling fiber until then and returns the value.
+export function event() {
+  const { promise, resolve } = Promise.withResolvers();
+  return { fire: resolve, wait: () => Fiber.await(promise), promise };
+}
+
+// A condition a test waits on instead of polling a clock: what changes the
+// state the test checks calls notify(); until(pred) parks the calling fiber
+// until pred() holds (checked at once and after each notify()).
+export function condition() {
+  let waiters = [];
+  return {
+    notify() {
+      const woken = waiters;
+      waiters = [];
+      for (const resolve of woken) resolve();
+    },
+    until(pred) {
+      while (!pred()) {
+        const { promise, resolve } = Promise.withResolvers();
+        waiters.push(resolve);
+        Fiber.await(promise);
+      }
+    },
+  };
+}
+
 // A fresh directory for this test file, made by tests/run.sh.
 export const tmpdir = process.env.TEST_TMPDIR ?? '/tmp';

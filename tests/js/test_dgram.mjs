@@ -1,6 +1,6 @@
 // flags: --expose-gc
 // corojs:dgram: UDP sockets on loopback.
-import { test, assert } from './harness.mjs';
+import { test, assert, condition } from './harness.mjs';
 import dgramModule, { createSocket, Socket } from 'corojs:dgram';
 
 const enc = new TextEncoder();
@@ -116,21 +116,22 @@ test('many datagrams, in order', () => {
   const { port } = server.address();
   const client = createSocket('udp4');
   const got = [];
+  const changed = condition();
   const reader = Fiber.run(() => {
     try {
-      for (let i = 0; i < 2000; i++) got.push(Number(dec.decode(server.recv().data)));
+      for (let i = 0; i < 2000; i++) {
+        got.push(Number(dec.decode(server.recv().data)));
+        changed.notify();
+      }
     } catch (e) {
       if (e.code !== 'EBADF') throw e;
     }
   });
   // In bursts the kernel's receive buffer holds; the next burst waits until
-  // the reader has caught up. A datagram lost anyway ends the wait.
-  const deadline = Date.now() + 10000;
+  // the reader has caught up.
   for (let i = 0; i < 2000; i++) {
     client.send(String(i), port, '127.0.0.1');
-    if (i % 50 === 49) {
-      while (got.length <= i && Date.now() < deadline) Fiber.sleep(1);
-    }
+    if (i % 50 === 49) changed.until(() => got.length > i);
   }
   server.close();
   reader.join();
@@ -182,8 +183,7 @@ test('close() while another fiber is blocked in recv(): it throws EBADF', () => 
   const s = createSocket('udp4').bind(0, '127.0.0.1');
   const readers = [1, 2].map(() => Fiber.run(() => {
     try { s.recv(); return 'received'; } catch (e) { return e.code; }
-  }));
-  Fiber.sleep(5);
+  })); // both are blocked in recv() when Fiber.run returns
   s.close();
   assert.deepEqual(readers.map((f) => f.join()), ['EBADF', 'EBADF']);
 });

@@ -25,7 +25,7 @@ const echo = (req, res) => {
 test('https is a global and the corojs:https default export', () => {
   assert.equal(https, httpsModule);
   assert.equal(typeof https.createServer, 'function');
-  assert.throws(() => https.createServer({}, echo), { code: 'ERR_INVALID_ARG_VALUE' }, 'no certificate at all');
+  assert.throws(() => https.createServer({}, echo), { code: 'ERR_MISSING_OPTION' }, 'no certificate at all');
   assert.throws(() => https.createServer({ certificateResolver: () => {}, nope: 1 }, echo), { code: 'ERR_INVALID_ARG_VALUE' });
 });
 
@@ -101,9 +101,7 @@ test('idle TLS connections wait in their fiber: closed when idle too long, and b
   const s = tls.connect(port, 'localhost', { ca });
   s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
   assert.match(s.read(), /GET \/ $/);
-  const t0 = performance.now();
   assert.equal(s.read(), null, 'closed after idleTimeout');
-  assert.ok(performance.now() - t0 < 2000);
   s.close();
   const slow = tls.connect(port, 'localhost', { ca });
   slow.write('GET / HTTP/1.1\r\n');

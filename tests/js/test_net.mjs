@@ -1,5 +1,5 @@
 // flags: --expose-internals
-import { test, assert, tmpdir } from './harness.mjs';
+import { test, assert, event, tmpdir } from './harness.mjs';
 import netModule, { Socket, Server, isIP } from 'corojs:net';
 import P from 'corojs:internal/primordials';
 
@@ -100,7 +100,7 @@ test('read() decodes UTF-8 correctly when a character is split between reads', (
   const server = serve((s) => {
     for (let i = 0; i < bytes.length; i++) {
       s.write(bytes.subarray(i, i + 1)); // one byte at a time
-      Fiber.sleep(1);
+      Fiber.yield(); // most often read one by one
     }
   });
   const c = net.connect(server.address().port, '127.0.0.1');
@@ -139,22 +139,26 @@ test('half-close: the peer reads the end and can still answer', () => {
   server.close();
 });
 
-test('large writes: all bytes arrive, and a slow reader bounds the writer', () => {
+test('large writes: all bytes arrive, and a reader that does not read blocks the writer', () => {
   const total = 64 * 1024 * 1024;
+  const reading = event();
   const server = serve((s) => {
+    reading.wait();
     let n = 0;
-    for (let c; (c = s.readBytes()) !== null;) {
-      n += c.length;
-      if (n < 4 * 1024 * 1024) Fiber.sleep(1); // slow at first
-    }
+    for (let c; (c = s.readBytes()) !== null;) n += c.length;
     s.write(String(n));
   });
   const c = net.connect(server.address().port, '127.0.0.1');
   const chunk = new Uint8Array(1024 * 1024).fill(7);
   const rss0 = process.memoryUsage().rss;
-  for (let sent = 0; sent < total; sent += chunk.length) c.write(chunk);
+  const writer = Fiber.run(() => {
+    for (let sent = 0; sent < total; sent += chunk.length) c.write(chunk);
+    c.end();
+  });
+  assert.equal(writer.done, false, 'the writer waits once the socket buffers are full');
+  reading.fire();
+  writer.join();
   const grew = process.memoryUsage().rss - rss0;
-  c.end();
   assert.equal(c.read(), String(total));
   if (process.env.COROJS_TEST_VARIANT !== 'asan') {
     assert.ok(grew < 32 * 1024 * 1024, `RSS grew ${grew} bytes while writing ${total}`);
@@ -186,7 +190,6 @@ test('connection refused: ECONNREFUSED with syscall, address and port', () => {
   const server = serve(echo);
   const port = server.address().port;
   server.close();
-  Fiber.sleep(1);
   const e = assert.throws(() => net.connect(port, '127.0.0.1'),
     { code: 'ECONNREFUSED', syscall: 'connect', address: '127.0.0.1', port });
   assert.match(e.message, /^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
@@ -226,16 +229,18 @@ test('a closed socket: every call throws EBADF, close twice is harmless', () => 
 });
 
 test('closing a socket wakes the fibers blocked on it with EBADF', () => {
-  const server = serve((s) => { Fiber.sleep(200); });
+  const done = event();
+  const server = serve(() => done.wait());
   const c = net.connect(server.address().port, '127.0.0.1');
   const readers = [1, 2].map(() => Fiber.run(() => { try { c.read(); return 'no error'; } catch (e) { return e.code; } }));
   c.close();
   assert.deepEqual(readers.map((r) => r.join()), ['EBADF', 'EBADF']);
+  done.fire();
   server.close();
 });
 
 test('setTimeout: a blocked read throws ETIMEDOUT, the socket stays usable', () => {
-  const server = serve((s) => { s.read(); Fiber.sleep(10); s.write('late'); s.read(); });
+  const server = serve((s) => { s.read(); s.write('late'); s.read(); }); // answers after 'go'
   const c = net.connect(server.address().port, '127.0.0.1');
   c.setTimeout(20);
   assert.throws(() => c.read(), { code: 'ETIMEDOUT', syscall: 'read' });
@@ -260,15 +265,15 @@ test('setTimeout: a write the peer never reads throws ETIMEDOUT and closes', () 
 });
 
 test('the peer going away mid-write is an exception (no SIGPIPE)', () => {
-  let error;
+  const failed = event();
   const server = serve((s) => {
     const big = new Uint8Array(1024 * 1024);
-    try { for (;;) s.write(big); } catch (e) { error = e; }
+    try { for (;;) s.write(big); } catch (e) { failed.fire(e); }
   });
   const c = net.connect(server.address().port, '127.0.0.1');
   c.readBytes();
   c.close();
-  for (let i = 0; i < 100 && !error; i++) Fiber.sleep(5);
+  const error = failed.wait();
   assert.ok(error, 'the writer got an error');
   assert.match(error.code, /^(EPIPE|ECONNRESET)$/);
   server.close();
@@ -309,7 +314,7 @@ test('2,000 idle connections do not hold up an active one', () => {
 });
 
 test('iterating a socket yields what read() returns', () => {
-  const server = serve((s) => { s.write('one'); Fiber.sleep(5); s.write('two'); });
+  const server = serve((s) => { s.write('one'); Fiber.yield(); s.write('two'); });
   const c = net.connect(server.address().port, '127.0.0.1');
   assert.deepEqual([...c].join(''), 'onetwo');
   c.close();
@@ -334,11 +339,12 @@ test('connect with a timeout to a server that never answers: ETIMEDOUT', () => {
 });
 
 test('a buffer being written cannot be transferred to an isolate until the write is done', () => {
-  const gate = Promise.withResolvers();
+  const gate = Promise.withResolvers(), allRead = event();
   let got = 0;
   const server = serve((s) => {
     Fiber.await(gate.promise); // read nothing at first: the write blocks
     for (let c; (c = s.readBytes()) !== null;) got += c.length;
+    allRead.fire();
   });
   const c = net.connect(server.address().port, '127.0.0.1');
   const big = new Uint8Array(32 * 1024 * 1024).fill(1);
@@ -347,7 +353,7 @@ test('a buffer being written cannot be transferred to an isolate until the write
   assert.throws(() => Isolate.transfer(big.buffer), { code: 'ERR_BUFFER_IN_USE' });
   gate.resolve();
   writer.join();
-  for (let i = 0; i < 200 && got < big.length; i++) Fiber.sleep(5);
+  allRead.wait();
   assert.equal(got, big.length, 'every byte arrived');
   Isolate.transfer(big.buffer); // free to move now
   c.close();

@@ -3,7 +3,7 @@
 // corojs:sys, the libc in JS, on the real kernel. It runs in mount, network
 // and UTS namespaces of its own (unshare, as root), so the mounts, addresses,
 // routes and host name it sets never touch the machine's.
-import { test, assert, tmpdir } from './harness.mjs';
+import { test, assert, condition, tmpdir } from './harness.mjs';
 import sys, { O, S, MS, RB, reboot } from 'corojs:sys';
 import { syscall, SYS } from 'corojs:syscall';
 
@@ -105,13 +105,13 @@ function fork() {
 
 test('reap() collects orphans given to a subreaper, as PID 1 does, on SIGCHLD', () => {
   sys.prctl(36 /* PR_SET_CHILD_SUBREAPER */, 1);
-  const [r, w] = sys.pipe();
+  const [r, w] = sys.pipe(); // the child tells the grandchild's pid
+  const [gr, gw] = sys.pipe(); // we let the grandchild go (a pipe of its own: it must not read the pid)
   const reaped = new Map();
-  let done;
-  const all = new Promise((resolve) => { done = resolve; });
+  const changed = condition();
   const onChild = () => {
     for (const { pid, status } of sys.reap()) reaped.set(pid, status);
-    if (reaped.size === 2) done();
+    changed.notify();
   };
   process.on('SIGCHLD', onChild);
   const keep = setInterval(() => {}, 60000);
@@ -119,25 +119,27 @@ test('reap() collects orphans given to a subreaper, as PID 1 does, on SIGCHLD', 
   if (child === 0) { // the child: start a grandchild that outlives it, tell its pid, end
     const grandchild = fork();
     if (grandchild === 0) {
-      syscall.inline(SYS.read, r, new Uint8Array(1), 1); // until the child has ended
+      syscall.inline(SYS.read, gr, new Uint8Array(1), 1); // until the child has ended
       syscall.inline(SYS.exit_group, 7);
     }
     syscall.inline(SYS.write, w, new Int32Array([grandchild]), 4);
     syscall.inline(SYS.exit_group, 3);
   }
-  const b = new Int32Array(1);
-  assert.equal(sys.read(r, b), 4);
-  const grandchild = b[0];
-  while (!reaped.has(child)) Fiber.sleep(1);
-  sys.write(w, 'x'); // the orphan may go now
-  Fiber.await(all);
-  clearInterval(keep);
-  process.off('SIGCHLD', onChild);
-  assert.equal(reaped.get(child) >> 8, 3);
-  assert.equal(reaped.get(grandchild) >> 8, 7, 'the orphan came to us and was reaped');
-  assert.deepEqual(sys.reap(), []);
-  sys.close(r);
-  sys.close(w);
+  try {
+    const b = new Int32Array(1);
+    assert.equal(sys.read(r, b), 4);
+    const grandchild = b[0];
+    changed.until(() => reaped.has(child));
+    sys.write(gw, 'x'); // the orphan may go now
+    changed.until(() => reaped.size === 2);
+    assert.equal(reaped.get(child) >> 8, 3);
+    assert.equal(reaped.get(grandchild) >> 8, 7, 'the orphan came to us and was reaped');
+    assert.deepEqual(sys.reap(), []);
+  } finally {
+    clearInterval(keep);
+    process.off('SIGCHLD', onChild);
+    for (const fd of [r, w, gr, gw]) sys.close(fd);
+  }
 });
 
 test('interfaces over rtnetlink: up, an address, routes', () => {

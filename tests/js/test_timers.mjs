@@ -1,4 +1,4 @@
-import { test, assert } from './harness.mjs';
+import { test, assert, event } from './harness.mjs';
 import timers from 'corojs:timers';
 
 test('timer globals are the corojs:timers exports', () => {
@@ -8,10 +8,11 @@ test('timer globals are the corojs:timers exports', () => {
 
 test('timeouts fire in order of their delays, with their arguments', () => {
   const order = [];
-  setTimeout((x) => order.push(x), 30, 'c');
+  const last = event();
+  setTimeout((x) => { order.push(x); last.fire(); }, 30, 'c');
   setTimeout((x) => order.push(x), 10, 'a');
   setTimeout((x, y) => order.push(x + y), 20, 'b', '!');
-  Fiber.sleep(50);
+  last.wait();
   assert.deepEqual(order, ['a', 'b!', 'c']);
 });
 
@@ -22,14 +23,16 @@ test('clearTimeout cancels; clearing twice, or garbage, is harmless', () => {
   clearTimeout(t);
   clearTimeout(undefined);
   clearTimeout(123);
-  Fiber.sleep(20);
+  Fiber.sleep(20); // due after the cleared one would have been: timers run in order
   assert.equal(fired, false);
 });
 
 test('setInterval repeats until cleared', () => {
   let n = 0;
-  const t = setInterval(() => { n++; if (n === 3) clearInterval(t); }, 2);
-  Fiber.sleep(40);
+  const third = event();
+  const t = setInterval(() => { n++; if (n === 3) { clearInterval(t); third.fire(); } }, 2);
+  third.wait();
+  Fiber.sleep(10); // due after the interval's next run would have been
   assert.equal(n, 3);
 });
 
@@ -38,15 +41,18 @@ test('setImmediate runs soon; queueMicrotask runs before timers', () => {
   setImmediate(() => order.push('immediate'));
   queueMicrotask(() => order.push('micro'));
   Promise.resolve().then(() => order.push('promise'));
-  Fiber.sleep(10);
+  const ran = event();
+  setImmediate(() => ran.fire());
+  ran.wait();
   assert.deepEqual(order, ['micro', 'promise', 'immediate']);
 });
 
 test('a timer callback runs in its own fiber and may block', () => {
   const order = [];
-  setTimeout(() => { order.push('slow start'); Fiber.sleep(20); order.push('slow end'); }, 1);
+  const ended = event();
+  setTimeout(() => { order.push('slow start'); Fiber.sleep(20); order.push('slow end'); ended.fire(); }, 1);
   setTimeout(() => order.push('fast'), 5);
-  Fiber.sleep(40);
+  ended.wait();
   assert.deepEqual(order, ['slow start', 'fast', 'slow end']);
 });
 
@@ -74,6 +80,6 @@ test('odd delays mean 1 ms, as in Node', () => {
   setTimeout(() => n++, 'soon');
   setTimeout(() => n++, 2 ** 40);
   setTimeout(() => n++);
-  Fiber.sleep(20);
+  Fiber.sleep(20); // due after all of them: timers run in order
   assert.equal(n, 4);
 });

@@ -1,6 +1,6 @@
 // flags: --expose-gc
 // with: tests/tls/run-with-tls.sh
-import { test, assert } from './harness.mjs';
+import { test, assert, condition, event } from './harness.mjs';
 import tlsModule, { Socket, Server } from 'corojs:tls';
 
 // Certificates from tests/tls/certs.sh; an `openssl s_server -WWW` on
@@ -31,7 +31,7 @@ function namedServer(handler = echo, extra = {}) {
       if (name === 'throw.test') throw new Error('resolver broke');
       return { 'a.test': A, 'b.test': B, localhost: A }[name];
     },
-    onError: (e) => errors.push(e),
+    onError: record(errors),
     ...extra,
   }, handler);
   return { server, port: server.address().port, names, errors };
@@ -45,11 +45,9 @@ function stillServes(port) {
   c.close();
 }
 
-// Wait (a little) until cond() holds.
-function until(cond) {
-  for (let i = 0; i < 200 && !cond(); i++) Fiber.sleep(5);
-  return cond();
-}
+// Notified whenever a server of these tests records an error or an end.
+const changed = condition();
+const record = (errors) => (e) => { errors.push(e); changed.notify(); };
 
 test('tls is a global and the corojs:tls default export', () => {
   assert.equal(tls, tlsModule);
@@ -130,18 +128,17 @@ test('the contexts a resolver yields are cached by key and cert', () => {
   let calls = 0;
   const server = serve({ certificateResolver: () => { calls++; return { key: A.key, cert: A.cert }; } }, echo);
   const port = server.address().port;
-  const t0 = performance.now();
   for (let i = 0; i < 5; i++) tls.connect(port, 'localhost', { ca }).close();
   assert.equal(calls, 5, 'the resolver is asked on every handshake');
-  assert.ok(performance.now() - t0 < 5000);
   server.close();
 });
 
 test('a resolver may block, or return a promise', () => {
+  const asked = event(), gate = event();
   const server = serve({
     certificateResolver(name) {
-      if (name === 'a.test') { Fiber.sleep(300); return A; }
-      return new Promise((resolve) => setTimeout(() => resolve(B), 10));
+      if (name === 'a.test') { asked.fire(); gate.wait(); return A; }
+      return new Promise((resolve) => setImmediate(() => resolve(B)));
     },
   }, echo);
   const port = server.address().port;
@@ -151,10 +148,12 @@ test('a resolver may block, or return a promise', () => {
     c.close();
     return san;
   });
+  asked.wait();
   const fast = tls.connect(port, '127.0.0.1', { servername: 'b.test', ca });
   assert.equal(slow.done, false, 'a blocked resolver holds up only its own handshake');
   assert.equal(fast.getPeerCertificate().subjectaltname, 'DNS:b.test');
   fast.close();
+  gate.fire();
   assert.match(slow.join(), /DNS:a\.test/);
   server.close();
 });
@@ -187,12 +186,13 @@ test('a resolver returning garbage or a broken PEM: that handshake fails', () =>
   const errors = [];
   const server = serve({
     certificateResolver: (n) => (n === 'garbage.test' ? 42 : n === 'broken.test' ? { key: 'nope', cert: 'nope' } : A),
-    onError: (e) => errors.push(e),
+    onError: record(errors),
   }, echo);
   const port = server.address().port;
   assert.throws(() => tls.connect(port, '127.0.0.1', { servername: 'garbage.test', ca }), { code: 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR' });
   assert.throws(() => tls.connect(port, '127.0.0.1', { servername: 'broken.test', ca }), { code: 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR' });
   stillServes(port);
+  changed.until(() => errors.length === 2);
   assert.equal(errors[0].name, 'TypeError');
   assert.equal(errors[0].code, 'ERR_INVALID_RETURN_VALUE');
   assert.equal(errors[1].code, 'ERR_OSSL_PEM_NO_START_LINE');
@@ -207,14 +207,14 @@ test('a plain-text client on the TLS port: its connection fails, the server goes
   assert.ok(answer === null || answer[0] === 21, 'an alert record or nothing');
   plain.close();
   stillServes(port);
-  assert.ok(until(() => errors.length === 1));
+  changed.until(() => errors.length === 1);
   assert.equal(errors[0].code, 'ERR_SSL_HTTP_REQUEST');
   const junk = net.connect(port, '127.0.0.1');
   junk.write(new Uint8Array(300).fill(0x42));
   junk.readBytes();
   junk.close();
   stillServes(port);
-  assert.ok(until(() => errors.length === 2));
+  changed.until(() => errors.length === 2);
   assert.match(errors[1].code, /^ERR_SSL_/);
   server.close();
 });
@@ -234,7 +234,7 @@ test('the default onError is quiet about what peers do, and the server goes on',
 // A server with one certificate, for the client's checks.
 function certServer(name) {
   const errors = [];
-  const server = serve({ ...pair(name), onError: (e) => errors.push(e) }, (s) => s.write('hi'));
+  const server = serve({ ...pair(name), onError: record(errors) }, (s) => s.write('hi'));
   return { server, port: server.address().port, errors };
 }
 
@@ -249,7 +249,7 @@ test('client verification: expired, self-signed, unknown CA, wrong name, system 
     const { server, port, errors } = certServer(name);
     const e = assert.throws(() => tls.connect(port, host, { ca }), { code, message });
     if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') assert.equal(e.host, 'localhost');
-    assert.ok(until(() => errors.length === 1), `the ${name} server saw the failure`);
+    changed.until(() => errors.length === 1);
     assert.match(errors[0].code, /^ERR_SSL_/);
     // and the server goes on
     const c = tls.connect(port, host, { ca, rejectUnauthorized: false });
@@ -372,8 +372,8 @@ test('read() keeps UTF-8 characters split between records whole', () => {
   const bytes = enc.encode('a€😀b');
   const { server, port } = namedServer((s) => {
     for (let i = 0; i < bytes.length; i++) {
-      s.write(bytes.subarray(i, i + 1));
-      Fiber.sleep(1);
+      s.write(bytes.subarray(i, i + 1)); // a record each
+      Fiber.yield(); // most often read one by one
     }
     s.write(new Uint8Array([0xe2, 0x82])); // cut off by the end
   });
@@ -418,14 +418,12 @@ test('timeouts: a blocked read, a handshake the peer never answers, a server han
 
   const silent = net.createServer((s) => { while (s.read() !== null); });
   Fiber.run(() => silent.listen(0, '127.0.0.1'));
-  const t0 = performance.now();
   assert.throws(() => tls.connect(silent.address().port, 'localhost', { ca, timeout: 50 }),
     { code: 'ETIMEDOUT', syscall: 'handshake' });
-  assert.ok(performance.now() - t0 < 1000);
   silent.close();
 
   const errors = [];
-  const slow = serve({ ...A, handshakeTimeout: 50, onError: (e) => errors.push(e) }, echo);
+  const slow = serve({ ...A, handshakeTimeout: 50, onError: record(errors) }, echo);
   const quiet = net.connect(slow.address().port, '127.0.0.1'); // says nothing
   assert.equal(quiet.read(), null, 'the server gave up on it');
   quiet.close();
@@ -436,11 +434,11 @@ test('timeouts: a blocked read, a handshake the peer never answers, a server han
 
 test('a peer that vanishes mid-handshake: ECONNRESET on both sides', () => {
   const errors = [];
-  const server = serve({ ...A, onError: (e) => errors.push(e) }, echo);
+  const server = serve({ ...A, onError: record(errors) }, echo);
   const raw = net.connect(server.address().port, '127.0.0.1');
   raw.write(new Uint8Array([22, 3, 1, 0, 200, 1])); // the start of a ClientHello
   raw.close();
-  assert.ok(until(() => errors.length === 1));
+  changed.until(() => errors.length === 1);
   assert.equal(errors[0].code, 'ECONNRESET');
   assert.match(errors[0].message, /before the TLS handshake was done/);
   const gone = net.createServer((s) => {});
@@ -484,7 +482,7 @@ function proxy(target, mode) {
 }
 
 test('a peer that closes without close_notify: the end of the stream; cut mid-record: ECONNRESET', () => {
-  const { server, port } = namedServer((s) => { s.write('bye'); Fiber.sleep(20); });
+  const { server, port } = namedServer((s) => { s.write('bye'); });
   const p1 = proxy(port, 'drop-alerts');
   const c = tls.connect(p1.address().port, 'localhost', { ca, maxVersion: 'TLSv1.2' });
   assert.equal(c.read(), 'bye');
@@ -515,10 +513,10 @@ test('upgrading a connected net socket with connect({ socket })', () => {
 test('sockets dropped without close() are closed by the garbage collector', () => {
   const { server, port } = namedServer();
   let ended = 0;
-  const watch = serve({ ...A }, (s) => { if (s.read() === null) ended++; });
+  const watch = serve({ ...A }, (s) => { if (s.read() === null) ended++; changed.notify(); });
   (() => { for (let i = 0; i < 3; i++) tls.connect(watch.address().port, 'localhost', { ca }); })();
   gc();
-  assert.ok(until(() => ended === 3), `ended: ${ended}`);
+  changed.until(() => ended === 3);
   stillServes(port);
   watch.close();
   server.close();
@@ -527,20 +525,21 @@ test('sockets dropped without close() are closed by the garbage collector', () =
 test('bad arguments: TypeError naming the argument', () => {
   const h = () => {};
   assert.throws(() => tls.createServer(h), { name: 'TypeError', message: /"options"/ });
-  assert.throws(() => tls.createServer({}, h), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
-  assert.throws(() => tls.createServer({ certificateResolver: 'x' }, h), { name: 'TypeError', message: /"certificateResolver"/ });
+  assert.throws(() => tls.createServer({}, h), { name: 'TypeError', code: 'ERR_MISSING_OPTION' });
+  assert.throws(() => tls.createServer({ certificateResolver: 'x' }, h), { name: 'TypeError', message: /"options\.certificateResolver" property/ });
   assert.throws(() => tls.createServer({ certificateResolver: h }, 'x'), { name: 'TypeError', message: /"handler"/ });
-  assert.throws(() => tls.createServer({ certificateResolver: h, alpn: 'h2' }, h), { name: 'TypeError', message: /"alpn"/ });
+  assert.throws(() => tls.createServer({ certificateResolver: h, alpn: 'h2' }, h), { name: 'TypeError', message: /"options\.alpn"/ });
   assert.throws(() => tls.createServer({ certificateResolver: h, alpn: [''] }, h), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
-  assert.throws(() => tls.createServer({ certificateResolver: h, minVersion: 'TLSv1' }, h), { code: 'ERR_INVALID_ARG_VALUE' });
-  assert.throws(() => tls.createServer({ key: 42, cert: A.cert }, h), { name: 'TypeError', message: /"key"/ });
+  assert.throws(() => tls.createServer({ certificateResolver: h, minVersion: 'TLSv1' }, h),
+    { code: 'ERR_TLS_INVALID_PROTOCOL_VERSION', message: '"TLSv1" is not a valid minimum TLS protocol version' });
+  assert.throws(() => tls.createServer({ key: 42, cert: A.cert }, h), { name: 'TypeError', message: /"options\.key"/ });
   assert.throws(() => tls.createServer({ key: A.key, cert: B.cert }, h), { code: 'ERR_OSSL_X509_KEY_VALUES_MISMATCH' });
   assert.throws(() => tls.createServer({ key: 'junk', cert: 'junk' }, h), { code: 'ERR_OSSL_PEM_NO_START_LINE', library: 'PEM routines' });
-  assert.throws(() => tls.connect(443, 'localhost', { rejectUnauthorized: 'no' }), { name: 'TypeError', message: /"rejectUnauthorized"/ });
-  assert.throws(() => tls.connect(443, 'localhost', { servername: 42 }), { name: 'TypeError', message: /"servername"/ });
-  assert.throws(() => tls.connect(443, 'localhost', { ca: 42 }), { name: 'TypeError', message: /"ca"/ });
+  assert.throws(() => tls.connect(443, 'localhost', { rejectUnauthorized: 'no' }), { name: 'TypeError', message: /"options\.rejectUnauthorized"/ });
+  assert.throws(() => tls.connect(443, 'localhost', { servername: 42 }), { name: 'TypeError', message: /"options\.servername"/ });
+  assert.throws(() => tls.connect(443, 'localhost', { ca: 42 }), { name: 'TypeError', message: /"options\.ca"/ });
   assert.throws(() => tls.connect(443, 'localhost', { ca: 'not a certificate' }), { code: 'ERR_OSSL_PEM_NO_START_LINE' });
-  assert.throws(() => tls.connect({ socket: {} }), { name: 'TypeError', message: /"socket"/ });
+  assert.throws(() => tls.connect({ socket: {} }), { name: 'TypeError', message: /"options\.socket"/ });
   assert.throws(() => tls.connect(443, 42), { name: 'TypeError', message: /"host"/ });
   assert.throws(() => tls.connect(70000, 'localhost'), { name: 'RangeError' });
   assert.throws(() => new Socket(), { name: 'TypeError' });

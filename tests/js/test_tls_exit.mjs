@@ -6,7 +6,7 @@
 // callback, and a reader and a writer parked on an open connection. The
 // process must end with the status given, and (under AddressSanitizer)
 // without a leak.
-import { test, assert } from './harness.mjs';
+import { test, assert, event } from './harness.mjs';
 
 const dir = process.env.TLS_CERTS;
 const pair = (name) => ({ key: fs.readFile(`${dir}/${name}.key`), cert: fs.readFile(`${dir}/${name}.pem`) });
@@ -24,19 +24,19 @@ test('a child isolate terminated while its resolver blocks in a handshake', () =
   const client = Fiber.run(() => {
     try { tls.connect(port, '127.0.0.1', { servername: 'a.test', ca }); return 'connected'; } catch (e) { return e.code; }
   });
-  Fiber.sleep(50); // the child's connection fiber is inside its resolver now
+  child.call('resolving'); // the child's connection fiber is inside its resolver now
   child.terminate();
   assert.equal(child.join().code, 1);
   assert.equal(client.join(), 'ECONNRESET');
 });
 
-let resolving = false;
+const resolving = event();
+const never = Promise.withResolvers().promise;
 const blocked = tls.createServer({
-  certificateResolver() { resolving = true; Fiber.sleep(1e9); },
+  certificateResolver() { resolving.fire(); Fiber.await(never); },
 }, () => {});
 const blockedPort = serve(blocked);
 
-const never = Promise.withResolvers().promise;
 const stuck = tls.createServer({ ...A }, () => Fiber.await(never)); // reads and writes nothing
 const stuckPort = serve(stuck);
 
@@ -56,9 +56,8 @@ const c = tls.connect(stuckPort, 'localhost', { ca });
 Fiber.run(() => { states.push('reader'); c.read(); c.read(); states.push('not reached'); });
 Fiber.run(() => { states.push('writer'); c.write(new Uint8Array(64 << 20)); states.push('not reached'); });
 
-Fiber.sleep(100);
+resolving.wait(); // the last to get under way
 test('everything is under way', () => {
-  assert.ok(resolving, 'the resolver was entered');
   assert.deepEqual(states.sort(), ['client handshake', 'reader', 'writer']);
 });
 process.exit(0);

@@ -12,6 +12,8 @@
 # port in use makes a peer die at once); then $pid and $port are set.
 # Otherwise it prints "not ok - cannot start NAME" with the log, and exits.
 
+. "$(dirname "$0")/../lib/common.sh"
+
 dir=$(mktemp -d)
 pid=""
 peer_cleanup() {
@@ -33,12 +35,7 @@ start_peer() {
         chmod 666 "$dir/log"
         "$3"
         pid=$!
-        waited=0
-        while kill -0 "$pid" 2>/dev/null && ! grep -q "$2" "$dir/log" && [ $waited -lt 200 ]; do
-            sleep 0.05
-            waited=$((waited + 1))
-        done
-        grep -q "$2" "$dir/log" && kill -0 "$pid" 2>/dev/null && return 0
+        wait_until "$pid" grep -q "$2" "$dir/log" && kill -0 "$pid" 2>/dev/null && return 0
         kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
         pid=""

@@ -1,8 +1,9 @@
-# tests/sh/http_lib.sh: sourced by the HTTP shell tests. Makes $work (a
-# directory removed at exit) and starts tests/sh/http_server.mjs with
-# start_server [corojs options]: $server is its pid (killed at exit), $base
-# its URL once it listens.
+# tests/sh/http_lib.sh: sourced by the HTTP and TLS shell tests. Makes $work
+# (a directory removed at exit) and kills $server (a pid) at exit; starts
+# tests/sh/http_server.mjs with start_server [corojs options]: $server is
+# its pid, $base its URL once it listens.
 here=$(dirname "$0")
+. "$here/../lib/common.sh"
 work=$(mktemp -d)
 server=""
 cleanup() {
@@ -10,16 +11,11 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-need() { # program package
-    command -v "$1" > /dev/null && return 0
-    echo "not ok - $1 is missing (sh deps/deps.sh packages installs $2)"
-    exit 1
-}
+trap 'exit 143' TERM # tests/run.sh's timeout: clean up too
 
 start_server() {
     "$COROJS" "$@" "$here/http_server.mjs" "$work/port" "$work" &
     server=$!
-    for i in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+    wait_until "$server" test -s "$work/port"
     base="http://127.0.0.1:$(cat "$work/port")"
 }

@@ -1,5 +1,6 @@
 // The server the curl and wrk tests talk to. Writes its port to the file
-// named by the first argument.
+// named by the first argument; a worker of --workers also makes the file
+// listening.N (N its index) in the directory given as second argument.
 //   /echo          the request body back
 //   /proxy         the body sent on to /echo as it comes (body: req), the
 //                  answer back (plain HTTP only)
@@ -38,3 +39,4 @@ const server = (tlsDir ? https : http).createServer(options, (req, res) => {
 Fiber.run(() => server.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', reusePort: process.env.PORT !== undefined }));
 fs.writeFile(`${portfile}.${process.pid}`, String(server.address().port));
 fs.rename(`${portfile}.${process.pid}`, portfile);
+if (process.env.COROJS_WORKER) fs.writeFile(`${dir}/listening.${process.env.COROJS_WORKER}`, '');

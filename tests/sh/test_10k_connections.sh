@@ -2,12 +2,13 @@
 # 10,000 concurrent TCP connections echoing through one corojs server. Two
 # processes, so each stays under the limit of 20,000 open files.
 here=$(dirname "$0")
+. "$here/../lib/common.sh"
 n=10000
 portfile=$(mktemp)
 trap 'rm -f "$portfile"' EXIT
 "$COROJS" "$here/many_server.mjs" "$portfile" "$n" &
 server=$!
-for i in $(seq 100); do [ -s "$portfile" ] && break; sleep 0.05; done
+wait_until "$server" test -s "$portfile"
 "$COROJS" "$here/many_client.mjs" "$(cat "$portfile")" "$n"
 client=$?
 wait "$server"

@@ -19,10 +19,11 @@ run() { # name status script
 }
 
 common='
+const arrived = { park: Promise.withResolvers(), body: Promise.withResolvers() };
 const server = http.createServer((req, res) => {
   if (req.url === "/exit") { res.end("bye"); process.exit(3); }
-  if (req.url === "/park") Fiber.sleep(100000);
-  if (req.url === "/body") req.bytes();
+  if (req.url === "/park") { arrived.park.resolve(); Fiber.sleep(100000); }
+  if (req.url === "/body") { arrived.body.resolve(); req.bytes(); }
   res.end("ok");
 });
 Fiber.run(() => server.listen(0, "127.0.0.1"));
@@ -36,13 +37,14 @@ const idle = raw('GET / HTTP/1.1\r\nHost: x\r\n\r\n'); idle.read();
 raw('GET /park HTTP/1.1\r\nHost: x\r\n\r\n');
 raw('GET / HTTP/1.1\r\nHost: x');
 raw('POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc');
-Fiber.sleep(50);
+Fiber.await(arrived.park.promise);
+Fiber.await(arrived.body.promise);
 http.get(\`http://127.0.0.1:\${port}/exit\`);
 "
 
 run "process.exit from the main fiber with a request parked" 4 "$common
 raw('GET /park HTTP/1.1\r\nHost: x\r\n\r\n');
-Fiber.sleep(50);
+Fiber.await(arrived.park.promise);
 process.exit(4);
 "
 
@@ -54,8 +56,10 @@ server.close();
 
 run "an isolate serving HTTP, terminated with a request parked and idle connections" 0 "
 fs.writeFile('$work/child.mjs', \`
+  const parked = Promise.withResolvers();
+  export function whenParked() { return parked.promise; }
   export function start() {
-    const s = http.createServer((req, res) => { if (req.url === '/park') Fiber.sleep(100000); res.end('child'); });
+    const s = http.createServer((req, res) => { if (req.url === '/park') { parked.resolve(); Fiber.sleep(100000); } res.end('child'); });
     Fiber.run(() => s.listen(0, '127.0.0.1'));
     return s.address().port;
   }\`);
@@ -64,7 +68,7 @@ const port = child.call('start');
 if (http.get(\`http://127.0.0.1:\${port}/\`).text() !== 'child') process.exit(1);
 const s = net.connect(port, '127.0.0.1'); s.write('GET /park HTTP/1.1\r\nHost: x\r\n\r\n');
 const t = net.connect(port, '127.0.0.1'); t.write('GET / HTTP/1.1\r\nHost: x\r\n');
-Fiber.sleep(50);
+child.call('whenParked');
 child.terminate();
 const { code } = child.join();
 if (code !== 1) process.exit(2);

@@ -4,6 +4,7 @@
 # over its input with the same capabilities, and when that ends too, PID 1
 # waits instead of exiting (the kernel would panic).
 set -u
+. "$(dirname "$0")/../lib/common.sh"
 bin=${COROJS:?set COROJS}
 work=$(mktemp -d)
 pid=""
@@ -17,11 +18,7 @@ printf 'echo from-the-shell\nifconfig\n' > "$work/input"
 unshare --pid --fork --kill-child "$bin" --allow-syscall -e 'console.log("init is", process.pid); process.exit(3)' \
     < "$work/input" > "$work/out" 2>&1 &
 pid=$!
-waited=0
-while ! grep -q 'nothing left to run' "$work/out" && kill -0 "$pid" 2>/dev/null && [ $waited -lt 600 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-done
+wait_until "$pid" grep -q 'nothing left to run' "$work/out"
 check() { # name pattern
     if grep -q -- "$2" "$work/out"; then echo "ok - $1"; else echo "not ok - $1"; sed 's/^/  # /' "$work/out"; fi
 }

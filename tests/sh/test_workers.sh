@@ -23,11 +23,8 @@ result $? "--workers 0 is refused"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 PORT=$port start_server --workers 2
 parent=$server
-for i in $(seq 100); do
-    [ "$(curl -s "http://127.0.0.1:$port/pid" 2>/dev/null)" != "" ] && break
-    sleep 0.05
-done
-sleep 0.3 # both workers listening
+both_listen() { [ -e "$work/listening.0" ] && [ -e "$work/listening.1" ]; }
+wait_until "$parent" both_listen
 : > "$work/pids"
 for i in $(seq 60); do
     curl -s -H 'Connection: close' "http://127.0.0.1:$port/pid" >> "$work/pids"

@@ -16,10 +16,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/peer.sh"
 
-if ! command -v openssl >/dev/null; then
-    echo "not ok - openssl is missing (sh deps/deps.sh packages installs it)"
-    exit 1
-fi
+need openssl openssl
 if ! sh "$here/certs.sh" "$dir/certs" > "$dir/certs.log" 2>&1; then
     echo "not ok - cannot make the test certificates"
     sed 's/^/  # /' "$dir/certs.log"
