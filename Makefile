@@ -89,9 +89,13 @@ CORE_SRCS := core/fiber.c core/switch_$(SWITCH).c core/handle.c core/error.c cor
 PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
              prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c \
-             prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c
+             prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
+             prim/wasm.c prim/wasm_objects.c
+# The WebAssembly engine (plain C, no QuickJS).
+WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
+             wasm/simd.c wasm/runtime.c wasm/instance.c
 PROGRAM_SRCS := workers.c
-LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
+LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(WASM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 
 # The standard library: lib/X.js is the module corojs:X.
@@ -114,7 +118,7 @@ debug:
 asan:
 	$(MAKE) VARIANT=asan
 
-$(QJS_STAMP): deps/deps.sh
+$(QJS_STAMP): deps/deps.sh $(wildcard deps/patches/quickjs/*.patch)
 	sh deps/deps.sh quickjs
 
 $(LLHTTP_STAMP): deps/deps.sh

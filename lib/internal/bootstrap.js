@@ -54,6 +54,7 @@ lazy('fetch', 'corojs:fetch', (m) => m.fetch);
 lazy('Headers', 'corojs:fetch', (m) => m.Headers);
 lazy('Request', 'corojs:fetch', (m) => m.Request);
 lazy('Response', 'corojs:fetch', (m) => m.Response);
+lazy('WebAssembly', 'corojs:webassembly', (m) => m.WebAssembly);
 
 // process.on('uncaughtException', fn) listeners (corojs:process keeps this
 // set): an error one of them takes does not end the isolate.

@@ -314,10 +314,44 @@ static int set_import_meta(JSContext *ctx, JSModuleDef *m, const char *path, int
     return ret;
 }
 
+/* Translators for files that are not JS, by suffix (a few at most). */
+static struct {
+    const char *suffix;
+    coro_module_translate *translate;
+} translators[4];
+
+void coro_modules_add_translator(const char *suffix, coro_module_translate *translate)
+{
+    for (size_t i = 0; i < sizeof translators / sizeof translators[0]; i++) {
+        if (!translators[i].suffix || strcmp(translators[i].suffix, suffix) == 0) {
+            translators[i].suffix = suffix;
+            translators[i].translate = translate;
+            return;
+        }
+    }
+}
+
+/* The JS source of a file of a translated kind, or the file itself. */
+static char *module_source(JSContext *ctx, const char *path, size_t *len)
+{
+    size_t n = strlen(path);
+    char *data = read_file(ctx, path, len), *src;
+
+    for (size_t i = 0; data && i < sizeof translators / sizeof translators[0]; i++) {
+        const char *sfx = translators[i].suffix;
+        if (!sfx || n < strlen(sfx) || strcmp(path + n - strlen(sfx), sfx) != 0)
+            continue;
+        src = translators[i].translate(ctx, path, (const uint8_t *)data, *len, len);
+        js_free(ctx, data);
+        return src;
+    }
+    return data;
+}
+
 static JSValue compile_file(JSContext *ctx, const char *path, int is_main)
 {
     size_t len;
-    char *code = read_file(ctx, path, &len);
+    char *code = module_source(ctx, path, &len);
     JSValue mod;
 
     if (!code)

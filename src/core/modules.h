@@ -17,6 +17,14 @@ typedef struct coro_builtin {
 
 extern const coro_builtin coro_builtins[]; /* generated; ends with a NULL name */
 
+/* A file that is not JS but can be imported (a .wasm module): translate
+   returns the source of a JS module standing for it (js_malloc'ed, *len
+   set), or NULL with an exception pending. An area registers one per file
+   suffix at start-up; the loader calls it for files with that suffix. */
+typedef char *coro_module_translate(JSContext *ctx, const char *path, const uint8_t *data,
+                                    size_t len, size_t *out_len);
+void coro_modules_add_translator(const char *suffix, coro_module_translate *translate);
+
 /* *expose_internals set: user code may import corojs:internal/ modules. */
 void coro_modules_init(JSRuntime *rt, const int *expose_internals);
 

@@ -386,7 +386,7 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     /* an isolate that ran out of memory still gets to report why: it ends
        anyway, so its limit no longer matters */
     JS_SetMemoryLimit(iso->rt, (size_t)-1);
-    if (iso->parent || iso->name) { /* one of several apps: say which */
+    if (iso->parent || iso->one_of_many) { /* one of several apps: say which */
         snprintf(label, sizeof label, "[%llu %s] %s", (unsigned long long)iso->port->uid,
                  iso->name ? iso->name : "?", kind);
         kind = label;
@@ -442,6 +442,11 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
         iso->slice_start = uv_hrtime();
     }
     return iso->terminating;
+}
+
+int coro_isolate_poll(coro_isolate *iso)
+{
+    return interrupt_cb(iso->rt, iso);
 }
 
 /* ------------------------------------------------------------------ */

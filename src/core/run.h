@@ -28,6 +28,11 @@ int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
    its fibers (another isolate) freed values of it. */
 void coro_isolate_check_jobs(coro_isolate *iso);
 
+/* For code that runs long outside QuickJS (wasm): the check QuickJS makes
+   every few thousand operations, which may preempt the fiber for its time
+   slice. Nonzero when the isolate is ending and the code must stop. */
+int coro_isolate_poll(coro_isolate *iso);
+
 /* The fiber with record `fiber_id` ended with `exc` (taken) and nobody is
    joining it: unless someone joins it before the ready fibers have run (as
    joined(iso, fiber_id) then tells), it is an uncaught exception, as Node

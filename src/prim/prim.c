@@ -18,6 +18,7 @@ const coro_area coro_prim_areas[] = {
     { "dgram", coro_prim_dgram_init, NULL },
     { "tls", coro_prim_tls_init, NULL },
     { "http", coro_prim_http_init, NULL },
+    { "wasm", coro_prim_wasm_init, NULL },
     { "syscall", coro_prim_syscall_init, NULL },
     { "signal", coro_prim_signal_init, NULL },
     { NULL, NULL, NULL },

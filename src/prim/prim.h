@@ -21,6 +21,7 @@ extern const coro_area coro_prim_areas[];
 enum {
     CORO_SLOT_FIBER,    /* prim/fiber.c */
     CORO_SLOT_ISOLATE,  /* prim/isolate.c */
+    CORO_SLOT_WASM,     /* prim/wasm.c */
 };
 
 int coro_prim_fiber_init(JSContext *ctx, JSValueConst ns);
@@ -39,6 +40,7 @@ int coro_prim_dns_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_wasm_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 
