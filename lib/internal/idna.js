@@ -34,9 +34,6 @@ const RE_CHEROKEE_SMALL = /[\u13f8-\u13fd\uab70-\uabbf]/u;
 const RE_GREEK_IOTA = /[\u1f80-\u1faf\u1fb2-\u1fb4\u1fb7\u1fbc\u1fc2-\u1fc4\u1fc7\u1fcc\u1ff2-\u1ff4\u1ff7\u1ffc]/u;
 
 const inRanges = (ranges, c) => ranges.some(([a, b]) => c >= a && c <= b);
-// NFC of s; '' is left alone (QuickJS's normalize() of '' passes a null
-// buffer to memcpy, which UndefinedBehaviorSanitizer stops at).
-const nfc = (s) => (s === '' ? s : s.normalize('NFC'));
 
 // Full case folding, from the engine's case mappings.
 function fold(s) {
@@ -206,7 +203,7 @@ function bidiOk(cps) {
 
 // UTS #46 section 4.1, for a label after mapping (or decoded Punycode).
 function labelOk(label, cps) {
-  if (nfc(label) !== label) return false;
+  if (label.normalize('NFC') !== label) return false;
   if (RE_MARK.test(label)) return false;
   if (cps.some((ch) => map(ch) !== ch || ch === '.')) return false;
   return joinersOk(cps);
@@ -223,7 +220,7 @@ export function domainToASCII(domain) {
     if (m === null) return null;
     mapped += m;
   }
-  const labels = nfc(mapped).split('.');
+  const labels = mapped.normalize('NFC').split('.');
   const unicode = [];
   for (const label of labels) {
     if (label.slice(0, 4).toLowerCase() !== 'xn--') {
