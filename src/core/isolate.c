@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "binding.h"
+#include "jail.h"
 #include "modules.h"
 #include "quickjs_ext.h"
 #include "run.h"
@@ -186,9 +187,6 @@ coro_isolate *coro_isolate_by_uid(uint64_t uid)
 /* Copy what the options point to; 0, or -1 with errno set. */
 static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
 {
-    char real[PATH_MAX];
-    struct stat st;
-
     iso->argc = opt->argc;
     if (!(iso->argv = coro_strv_dup(opt->argc, opt->argv)))
         return -1;
@@ -196,16 +194,8 @@ static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
         return -1;
     if (opt->name && !(iso->name = strdup(opt->name)))
         return -1;
-    if (opt->fs_root) {
-        if (!realpath(opt->fs_root, real) || stat(real, &st) < 0)
-            return -1;
-        if (!S_ISDIR(st.st_mode)) {
-            errno = ENOTDIR;
-            return -1;
-        }
-        if (!(iso->fs_root = strdup(real)))
-            return -1;
-    }
+    if (opt->fs_root && !(iso->jail = coro_jail_new(opt->fs_root)))
+        return -1;
     return 0;
 }
 
@@ -334,7 +324,7 @@ fail_rt:
     coro_strv_free(iso->argv);
     coro_strv_free(iso->env);
     free(iso->name);
-    free(iso->fs_root);
+    coro_jail_free(iso->jail);
     free(iso);
     errno = err ? err : ENOMEM;
     return NULL;
@@ -367,7 +357,7 @@ static void isolate_free(coro_isolate *iso)
     coro_strv_free(iso->argv);
     coro_strv_free(iso->env);
     free(iso->name);
-    free(iso->fs_root);
+    coro_jail_free(iso->jail);
     uv_close((uv_handle_t *)&iso->job_check, free_isolate_memory);
     port->iso = NULL;
     port->ended = 1;

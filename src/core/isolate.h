@@ -108,7 +108,8 @@ struct coro_isolate {
     char **argv;
     int expose_internals;
     int caps;                   /* CORO_CAP_* granted */
-    char *fs_root;              /* fs jail (real path), NULL = none */
+    struct coro_jail *jail;     /* its fs jail (jail.h), NULL = none */
+    int imports_confined;       /* file imports obey caps and jail (modules.c) */
     char **env;                 /* process.env, NULL = the process's */
     char *name;                 /* the main module's path, for ps */
     int one_of_many;            /* labels its uncaught errors (see options) */

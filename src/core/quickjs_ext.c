@@ -45,6 +45,22 @@ int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m)
     return js_link_module(ctx, m);
 }
 
+size_t coro_qjs_cstring_len(const char *s)
+{
+    return container_of(s, JSString, u)->len; /* as JS_FreeCString finds it */
+}
+
+JSValue coro_qjs_evaluated_namespace(JSContext *ctx, const char *name)
+{
+    JSAtom atom = JS_NewAtom(ctx, name);
+    JSModuleDef *m = atom == JS_ATOM_NULL ? NULL : js_find_loaded_module(ctx, atom);
+
+    JS_FreeAtom(ctx, atom);
+    if (!m || m->status != JS_MODULE_STATUS_EVALUATED || m->eval_has_exception)
+        return JS_UNDEFINED;
+    return JS_GetModuleNamespace(ctx, m);
+}
+
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val)
 {
     return JS_IsUncatchableError(ctx, val);

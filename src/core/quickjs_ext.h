@@ -28,6 +28,16 @@ void coro_qjs_interrupt_soon(JSContext *ctx);
    namespace can be taken before it runs. 0, or -1 with an exception. */
 int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m);
 
+/* The length in bytes of s, a string from JS_ToCString* (or one QuickJS
+   made that way, as the module names it gives the module loader): NUL
+   bytes in it included, where strlen stops at the first. */
+size_t coro_qjs_cstring_len(const char *s);
+
+/* The namespace of the module named `name` if it is loaded and evaluated
+   without error, else JS_UNDEFINED (or JS_EXCEPTION when memory ran out):
+   the lookup of loaded modules the public API lacks. */
+JSValue coro_qjs_evaluated_namespace(JSContext *ctx, const char *name);
+
 /* The bytes of an ArrayBuffer, a typed array or a DataView, found without
    throwing (the public calls throw, and build a backtrace, on a mismatch):
    NULL if v is none of them or its buffer is detached. */

@@ -693,6 +693,27 @@ static char *dup_prop_str(JSContext *ctx, JSValueConst obj, const char *key)
     return out;
 }
 
+/* A path property (the module, the fs jail) as a malloc'ed string in *out,
+   NULL if it is no string: 0, or -1 with an exception pending (a NUL byte
+   in it, out of memory). */
+static int dup_prop_path(JSContext *ctx, JSValueConst obj, const char *key, const char *name,
+                         char **out)
+{
+    JSValue v = JS_GetPropertyStr(ctx, obj, key);
+    const char *s = NULL;
+
+    *out = NULL;
+    if (JS_IsString(v) && !(s = coro_arg_path(ctx, v, name))) {
+        JS_FreeValue(ctx, v);
+        return -1;
+    }
+    JS_FreeValue(ctx, v);
+    if (s && !(*out = strdup(s)))
+        JS_ThrowOutOfMemory(ctx);
+    JS_FreeCString(ctx, s);
+    return s && !*out ? -1 : 0;
+}
+
 /* A string array property as NULL-terminated strings; *n its length. */
 static char **prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *n)
 {
@@ -753,7 +774,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     js_isolate *ji = NULL;
     JSValue ret = JS_EXCEPTION;
 
-    path = dup_prop_str(ctx, opts, "path");
+    if (dup_prop_path(ctx, opts, "path", "module", &path) < 0)
+        return JS_EXCEPTION;
     if (!path)
         return coro_throw_arg_type(ctx, "module", "of type string", argv[0]);
     if (!strncmp(path, "corojs:", 7)) { /* a built-in module as the main one */
@@ -773,7 +795,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     }
     args = prop_strv(ctx, opts, "argv", &nargs);
     env = prop_strv(ctx, opts, "env", &nenv);
-    fs = dup_prop_str(ctx, opts, "fs");
+    if (dup_prop_path(ctx, opts, "fs", "fs", &fs) < 0)
+        goto done;
     o.caps = (prop_bool(ctx, opts, "net") ? CORO_CAP_NET : 0) | (fs ? CORO_CAP_FS : 0) |
              (prop_bool(ctx, opts, "syscall") ? CORO_CAP_SYSCALL : 0);
     if ((o.caps & ~self->caps) != 0) { /* nobody grants what it has not got */

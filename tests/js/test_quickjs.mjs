@@ -54,6 +54,11 @@ test('BigInt to string: no stray digit, no read past the number', () => {
   assert.equal(String(-(2n ** 64n)), '-18446744073709551616');
 });
 
+test('normalize() of the empty string (UBSan: memcpy of a null buffer)', () => {
+  for (const form of ['NFC', 'NFD', 'NFKC', 'NFKD']) assert.equal(''.normalize(form), '');
+  assert.equal('\u0041\u030a'.normalize('NFC'), '\u00c5');
+});
+
 // V8's wording: the expression that was called.
 function messageOf(f) {
   try {
