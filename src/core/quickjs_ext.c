@@ -81,6 +81,99 @@ int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *h
     return 1;
 }
 
+/* What kind of object v is, by its QuickJS class (no JS runs, nothing can
+   pretend): the names Node's util.types asks about; "Object" for the rest,
+   NULL if v is not an object. */
+const char *coro_qjs_class_kind(JSContext *ctx, JSValueConst v)
+{
+    static const struct { JSClassID id; const char *kind; } kinds[] = {
+        { JS_CLASS_ARRAY, "Array" }, { JS_CLASS_ERROR, "Error" },
+        { JS_CLASS_NUMBER, "Number" }, { JS_CLASS_STRING, "String" },
+        { JS_CLASS_BOOLEAN, "Boolean" }, { JS_CLASS_SYMBOL, "Symbol" },
+        { JS_CLASS_BIG_INT, "BigInt" }, { JS_CLASS_ARGUMENTS, "Arguments" },
+        { JS_CLASS_MAPPED_ARGUMENTS, "Arguments" }, { JS_CLASS_DATE, "Date" },
+        { JS_CLASS_MODULE_NS, "Module" }, { JS_CLASS_REGEXP, "RegExp" },
+        { JS_CLASS_GENERATOR_FUNCTION, "GeneratorFunction" },
+        { JS_CLASS_ASYNC_FUNCTION, "AsyncFunction" },
+        { JS_CLASS_ASYNC_GENERATOR_FUNCTION, "AsyncGeneratorFunction" },
+        { JS_CLASS_ARRAY_BUFFER, "ArrayBuffer" }, { JS_CLASS_SHARED_ARRAY_BUFFER, "SharedArrayBuffer" },
+        { JS_CLASS_DATAVIEW, "DataView" }, { JS_CLASS_MAP, "Map" }, { JS_CLASS_SET, "Set" },
+        { JS_CLASS_WEAKMAP, "WeakMap" }, { JS_CLASS_WEAKSET, "WeakSet" },
+        { JS_CLASS_MAP_ITERATOR, "Map Iterator" }, { JS_CLASS_SET_ITERATOR, "Set Iterator" },
+        { JS_CLASS_ARRAY_ITERATOR, "Array Iterator" }, { JS_CLASS_STRING_ITERATOR, "String Iterator" },
+        { JS_CLASS_GENERATOR, "Generator" }, { JS_CLASS_ASYNC_GENERATOR, "AsyncGenerator" },
+        { JS_CLASS_PROXY, "Proxy" }, { JS_CLASS_PROMISE, "Promise" },
+        { JS_CLASS_WEAK_REF, "WeakRef" }, { JS_CLASS_FINALIZATION_REGISTRY, "FinalizationRegistry" },
+    };
+    JSClassID id;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return NULL;
+    id = JS_VALUE_GET_OBJ(v)->class_id;
+    if (id >= JS_CLASS_UINT8C_ARRAY && id <= JS_CLASS_FLOAT64_ARRAY)
+        return "TypedArray";
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (kinds[i].id == id)
+            return kinds[i].kind;
+    }
+    return JS_IsFunction(ctx, v) ? "Function" : "Object";
+}
+
+/* Append the live records of a Map, Set, WeakMap or WeakSet from `el` on,
+   as keys (what 0), values (1) or both (2; a Set's key twice). */
+static int push_records(JSContext *ctx, JSValue arr, JSMapState *s, struct list_head *el, int what,
+                        int is_set)
+{
+    uint32_t n = 0;
+
+    for (; el != &s->records; el = el->next) {
+        JSMapRecord *mr = list_entry(el, JSMapRecord, link);
+        if (mr->empty)
+            continue;
+        if (what != 1 && JS_SetPropertyUint32(ctx, arr, n++, JS_DupValue(ctx, mr->key)) < 0)
+            return -1;
+        if (what != 0 && JS_SetPropertyUint32(ctx, arr, n++, JS_DupValue(ctx, is_set ? mr->key : mr->value)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+JSValue coro_qjs_collection_entries(JSContext *ctx, JSValueConst v, int *pairs)
+{
+    JSObject *p;
+    JSValue arr;
+    int what, is_set, ret = 0;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id >= JS_CLASS_MAP && p->class_id <= JS_CLASS_WEAKSET) {
+        is_set = p->class_id == JS_CLASS_SET || p->class_id == JS_CLASS_WEAKSET;
+        *pairs = !is_set;
+        arr = JS_NewArray(ctx);
+        if (!JS_IsException(arr))
+            ret = push_records(ctx, arr, p->u.map_state, p->u.map_state->records.next, is_set ? 0 : 2, is_set);
+    } else if (p->class_id == JS_CLASS_MAP_ITERATOR || p->class_id == JS_CLASS_SET_ITERATOR) {
+        JSMapIteratorData *it = p->u.map_iterator_data;
+        is_set = p->class_id == JS_CLASS_SET_ITERATOR;
+        what = it->kind == JS_ITERATOR_KIND_KEY ? 0 : it->kind == JS_ITERATOR_KIND_VALUE ? 1 : 2;
+        *pairs = what == 2;
+        arr = JS_NewArray(ctx);
+        if (!JS_IsException(arr) && !JS_IsUndefined(it->obj)) {
+            JSMapState *s = JS_VALUE_GET_OBJ(it->obj)->u.map_state;
+            ret = push_records(ctx, arr, s, it->cur_record ? it->cur_record->link.next : s->records.next,
+                               what, is_set);
+        }
+    } else {
+        return JS_UNDEFINED;
+    }
+    if (ret < 0) {
+        JS_FreeValue(ctx, arr);
+        return JS_EXCEPTION;
+    }
+    return arr;
+}
+
 /* ------------------------------------------------------------------ */
 /* Moving memory between runtimes (isolates).
  *

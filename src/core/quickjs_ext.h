@@ -68,6 +68,17 @@ JSRuntime *coro_qjs_new_runtime(coro_budget *b);
    0 a revoked one, 1 a live one, with its target and handler (borrowed). */
 int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler);
 
+/* What kind of object v is, by its class, seen from outside: "Map", "Map
+   Iterator", "Arguments", "AsyncFunction", "TypedArray", "Module", ... (the
+   kinds Node's util.types tells apart), "Function" or "Object" for the rest,
+   NULL for a primitive. */
+const char *coro_qjs_class_kind(JSContext *ctx, JSValueConst v);
+
+/* The entries of a Map, Set, WeakMap or WeakSet, or those a Map or Set
+   iterator has yet to give, read without running JS: a new array, keys and
+   values alternating when *pairs is set. JS_UNDEFINED for anything else. */
+JSValue coro_qjs_collection_entries(JSContext *ctx, JSValueConst v, int *pairs);
+
 /* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
    runtimes use one allocator, plain malloc() with counters.
    disown: the block no longer counts in rt and is plain malloc() memory.

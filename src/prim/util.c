@@ -54,6 +54,38 @@ static JSValue js_util_proxy_details(JSContext *ctx, JSValueConst this_val, int 
     return ret;
 }
 
+/* classOf(v) -> the kind of object v is ("Map Iterator", "Arguments",
+   "AsyncFunction", ...: coro_qjs_class_kind), undefined for a primitive:
+   Node's util.types without a way to fake it */
+static JSValue js_util_class_of(JSContext *ctx, JSValueConst this_val, int argc,
+                                JSValueConst *argv)
+{
+    const char *kind = coro_qjs_class_kind(ctx, argv[0]);
+
+    return kind ? JS_NewString(ctx, kind) : JS_UNDEFINED;
+}
+
+/* previewEntries(v) -> [entries, pairs] for a Map, Set, WeakMap, WeakSet or
+   Map/Set iterator (what it has left), seen without running JS or using the
+   iterator up; undefined for anything else */
+static JSValue js_util_preview_entries(JSContext *ctx, JSValueConst this_val, int argc,
+                                       JSValueConst *argv)
+{
+    int pairs = 0;
+    JSValue entries = coro_qjs_collection_entries(ctx, argv[0], &pairs), ret;
+
+    if (JS_IsException(entries) || JS_IsUndefined(entries))
+        return entries;
+    ret = JS_NewArray(ctx);
+    if (JS_IsException(ret)) {
+        JS_FreeValue(ctx, entries);
+        return ret;
+    }
+    JS_SetPropertyUint32(ctx, ret, 0, entries);
+    JS_SetPropertyUint32(ctx, ret, 1, JS_NewBool(ctx, pairs));
+    return ret;
+}
+
 /* setReporter(fn): fn(error, kind) prints an uncaught error */
 static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int argc,
                                     JSValueConst *argv)
@@ -81,11 +113,29 @@ static JSValue js_util_import_sync(JSContext *ctx, JSValueConst this_val, int ar
     return ns;
 }
 
+/* nodeScript(id) -> the function of Node's lib/ file id, compiled into the
+   binary (lib/node/builtins.js), or undefined */
+static JSValue js_util_node_script(JSContext *ctx, JSValueConst this_val, int argc,
+                                   JSValueConst *argv)
+{
+    const char *id = coro_arg_string(ctx, argv[0], "id", NULL);
+    JSValue fn;
+
+    if (!id)
+        return JS_EXCEPTION;
+    fn = coro_module_node_script(ctx, id);
+    JS_FreeCString(ctx, id);
+    return fn;
+}
+
 static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("importSync", 1, js_util_import_sync),
+    JS_CFUNC_DEF("nodeScript", 1, js_util_node_script),
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
+    JS_CFUNC_DEF("classOf", 1, js_util_class_of),
+    JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
     JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
 };
 
