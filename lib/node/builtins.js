@@ -38,6 +38,9 @@ const overrides = {
   __proto__: null,
   'internal/bootstrap/realm': 'corojs:internal/node/realm',
   fs: 'corojs:internal/node/fs',
+  // The console of Node's lib (warnings, console.Console) writes through
+  // CoroJS's, whose process.stdout/stderr are not Node streams.
+  'internal/console/global': 'corojs:console',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).
