@@ -118,7 +118,7 @@ debug:
 asan:
 	$(MAKE) VARIANT=asan
 
-$(QJS_STAMP): deps/deps.sh
+$(QJS_STAMP): deps/deps.sh $(wildcard deps/patches/quickjs/*.patch)
 	sh deps/deps.sh quickjs
 
 $(LLHTTP_STAMP): deps/deps.sh

@@ -31,7 +31,8 @@ build="$top/build"
 
 QJS_VERSION=2025.04.26
 QJS_SHA256=ec81da5b3249ed648dbc7df4a1654988910e66a118d9b71cb63534216efcfbbe
-QJS_PATCH_LEVEL=2 # bump when patch_quickjs changes, so builds re-extract
+# Bump the number when patch_quickjs changes; the hash follows deps/patches/quickjs.
+QJS_PATCH_LEVEL="3-$(cat "$top"/deps/patches/quickjs/*.patch | sha256sum | cut -c1-16)"
 
 # llhttp, the parser Node uses, from trixie's libllhttp-dev (source package
 # node-undici): a header and a static library, needing only glibc >= 2.3.4.
@@ -45,7 +46,7 @@ NODE_UPSTREAM=20.19.2+dfsg
 NODE_SHA256=5e5559381ad031d245a8efa403458abbb73755f74c3e6380f185a4dd342b7949
 
 # What the build needs, then the real peers the tests talk to.
-BUILD_PKGS="gcc make pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
+BUILD_PKGS="gcc make patch pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
 # WebAssembly: wabt (wast2json, wat2wasm for the spec testsuite and fixtures),
 # clang/lld/wasi-libc/compiler-rt to build real wasm32-wasi programs.
 TEST_PKGS="python3 dnsmasq-base openssl curl wrk wabt clang lld wasi-libc libclang-rt-14-dev-wasm32"
@@ -244,19 +245,19 @@ fetch_kernel() {
     printf '%s %s %s\n' "$pkg" "$version" "$sha" > "$dest/.corojs-ready"
 }
 
-# Our changes to QuickJS's own text, each one line, checked after applying:
-# - a stack overflow throws RangeError, as in V8 and as users of Node expect,
-#   instead of QuickJS's InternalError;
-# - the "out of memory" error is made with the memory limit lifted for that
-#   moment, so a runtime at its limit throws a real error instead of null.
-# The fiber accessors need no change to the source; see src/quickjs_ext.c.
+# Our changes to QuickJS's own text are unified diffs in deps/patches/quickjs/,
+# applied in the order of their names; each file begins with why (a stack
+# overflow is a RangeError, errors at the memory limit, BigInt fixes, naming
+# what is not a function). They apply without fuzz (the context must match
+# exactly, though it may have moved), and a hunk that does not apply stops
+# the build, so a different QuickJS is never patched in the wrong place. The
+# fiber accessors need no change to the source; see src/core/quickjs_ext.c.
 patch_quickjs() {
-    sed -i 's/JS_ThrowInternalError(ctx, "stack overflow")/JS_ThrowRangeError(ctx, "Maximum call stack size exceeded")/' "$1"
-    grep -q 'JS_ThrowRangeError(ctx, "Maximum call stack size exceeded")' "$1" ||
-        die "could not patch the stack overflow error in $1"
-    sed -i 's/^        JS_ThrowInternalError(ctx, "out of memory");$/        { size_t coro_limit = rt->malloc_state.malloc_limit; rt->malloc_state.malloc_limit = (size_t)-1; JS_ThrowInternalError(ctx, "out of memory"); rt->malloc_state.malloc_limit = coro_limit; }/' "$1"
-    grep -q 'coro_limit = rt->malloc_state.malloc_limit' "$1" ||
-        die "could not patch the out-of-memory error in $1"
+    for p in "$top"/deps/patches/quickjs/*.patch; do
+        patch --batch --forward --fuzz=0 --reject-file=- --no-backup-if-mismatch --quiet \
+            -p1 -d "$(dirname "$1")" < "$p" ||
+            die "could not apply $(basename "$p") to $1"
+    done
 }
 
 case "${1:-}" in

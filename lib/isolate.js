@@ -124,9 +124,23 @@ const proxies = new FinalizationRegistry((id) => I.releaseProxy(id));
 
 // A function of another isolate: calling it calls there, and blocks.
 function makeProxy(id) {
-  const proxy = function (...args) { return I.callProxy(id, args); };
+  const proxy = function (...args) { return ended(() => I.callProxy(id, args)); };
   proxies.register(proxy, id);
   return proxy;
+}
+
+// fn(), a call into another isolate. If that isolate has ended because of
+// an uncaught error (its top level failed, say), ERR_ISOLATE_TERMINATED
+// carries that error's fields as its cause: made an Error again here.
+function ended(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e?.code === 'ERR_ISOLATE_TERMINATED' && e.cause !== undefined && !(e.cause instanceof Error)) {
+      e.cause = reviveError(e.cause);
+    }
+    throw e;
+  }
 }
 
 // decode([payload, meta], buffers, proxyIds) -> the value, placeholders revived
@@ -258,12 +272,12 @@ export class Isolate {
   // call(name, ...args) -> what the child's exported function `name` returns
   call(name, ...args) {
     validateString(name, 'name');
-    return I.call(this.#id, name, args);
+    return ended(() => I.call(this.#id, name, args));
   }
 
   callAsync(name, ...args) {
     validateString(name, 'name');
-    return promiseOf(() => I.call(this.#id, name, args));
+    return promiseOf(() => ended(() => I.call(this.#id, name, args)));
   }
 
   terminate() {
@@ -319,11 +333,11 @@ export class Isolate {
 const parent = Object.freeze({
   call(name, ...args) {
     validateString(name, 'name');
-    return I.call(null, name, args);
+    return ended(() => I.call(null, name, args));
   },
   callAsync(name, ...args) {
     validateString(name, 'name');
-    return promiseOf(() => I.call(null, name, args));
+    return promiseOf(() => ended(() => I.call(null, name, args)));
   },
 });
 

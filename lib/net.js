@@ -9,7 +9,7 @@
 //   s.write('hi'); s.read(); s.close();
 
 import P from 'corojs:internal/primordials';
-import { ERR_ILLEGAL_CONSTRUCTOR, ERR_SERVER_ALREADY_LISTEN, peerLeft, printError } from 'corojs:internal/errors';
+import { ERR_ILLEGAL_CONSTRUCTOR, ERR_SERVER_ALREADY_LISTEN, isClientError, printError } from 'corojs:internal/errors';
 import { Socket, connectSocket, openListener, registry, socketFromId } from 'corojs:internal/net';
 import { validateFunction } from 'corojs:internal/validators';
 
@@ -20,10 +20,11 @@ export function isIP(s) { return N.isIP(s); }
 export function isIPv4(s) { return N.isIP(s) === 4; }
 export function isIPv6(s) { return N.isIP(s) === 6; }
 
-// A peer that vanished (reset or gone mid-write) is routine for a server and
-// is not printed; anything else is, and the server goes on.
-function defaultOnError(error) {
-  if (!peerLeft(error)) printError('Error in a connection handler (the connection was closed)', error);
+// What a client causes (it left, was too slow, its socket was closed by
+// another fiber) is routine for a server and is not printed; anything else
+// (a bug of the handler) is, and the server goes on.
+function defaultOnError(error, socket) {
+  if (!isClientError(error, socket)) printError('Error in a connection handler (the connection was closed)', error);
 }
 
 export class Server {

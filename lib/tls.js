@@ -22,7 +22,7 @@ import { Socket as NetSocket, socketIdOf } from 'corojs:internal/net';
 import { Socket, tlsSocketFromId } from 'corojs:internal/tls';
 import {
   ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_RETURN_VALUE, ERR_MISSING_OPTION,
-  ERR_TLS_CERTIFICATE_RESOLVER, ERR_TLS_INVALID_PROTOCOL_VERSION, peerLeft, printError,
+  ERR_TLS_CERTIFICATE_RESOLVER, ERR_TLS_INVALID_PROTOCOL_VERSION, isClientError, printError,
 } from 'corojs:internal/errors';
 import { validateBoolean, validateFunction, validateNumber, validateObject, validateString } from 'corojs:internal/validators';
 
@@ -104,18 +104,12 @@ function cacheSet(map, key, entry, max) {
   return entry;
 }
 
-// What a TLS server meets every day and does not print: peers that vanish,
-// time out or fail the handshake (a plain-text client, a scanner, a name
-// without a certificate). A failing resolver and handler errors are printed.
-function routine(error) {
-  const code = error?.code;
-  return peerLeft(error) || code === 'ERR_TLS_NO_CERTIFICATE' ||
-    (code === 'ETIMEDOUT' && error.syscall === 'handshake') ||
-    (typeof code === 'string' && code.startsWith('ERR_SSL_'));
-}
-
-function defaultOnError(error) {
-  if (!routine(error)) printError('Error in a TLS connection (the connection was closed)', error);
+// What a TLS server meets every day and does not print: what clients cause
+// (they vanish, time out or fail the handshake: a plain-text client, a
+// scanner, a name without a certificate). A failing resolver and handler
+// errors are printed.
+function defaultOnError(error, socket) {
+  if (!isClientError(error, socket)) printError('Error in a TLS connection (the connection was closed)', error);
 }
 
 export class Server {

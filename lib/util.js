@@ -1,14 +1,16 @@
 // corojs:util: inspect() and format(), the readable printing behind console.log.
 // They follow Node's util.inspect closely enough that output looks familiar:
 // strings quoted inside containers, nested objects to depth 2, Map, Set, typed
-// arrays, errors with their stack, circular references marked <ref *1>.
+// arrays, errors with their stack and cause, circular references marked
+// <ref *1>, proxies shown as their target without running a trap (a revoked
+// one as <Revoked Proxy>), and nesting too deep for the stack cut short.
 
 import P from 'corojs:internal/primordials';
 
 const U = P.util;
 const customInspect = Symbol.for('nodejs.util.inspect.custom');
 const identifier = /^[A-Za-z_$][\w$]*$/;
-const defaults = { depth: 2, breakLength: 80, maxArrayLength: 100, maxStringLength: 10000 };
+const defaults = { depth: 2, breakLength: 80, maxArrayLength: 100, maxStringLength: 10000, showProxy: false };
 
 function quote(s) {
   const q = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes('`') ? '`' : "'";
@@ -46,12 +48,21 @@ function formatPrimitive(v, ctx, top) {
   }
 }
 
+// What a proxy stands for, unwrapped without running a trap (null if one on
+// the way is revoked); any other value as it is.
+function unproxy(v) {
+  for (let d; (d = U.proxyDetails(v)) !== undefined; v = d[0]) {
+    if (d === null) return null;
+  }
+  return v;
+}
+
 function constructorName(obj) {
-  let proto = Object.getPrototypeOf(obj);
+  let proto = unproxy(Object.getPrototypeOf(obj));
   while (proto) {
     const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
     if (d && typeof d.value === 'function' && d.value.name) return d.value.name;
-    proto = Object.getPrototypeOf(proto);
+    proto = unproxy(Object.getPrototypeOf(proto));
   }
   return null;
 }
@@ -128,7 +139,8 @@ function reduceToSingleString(entries, base, braces, ctx) {
   const prefix = base ? `${base} ` : '';
   if (entries.length === 0) return `${prefix}${open}${close}`;
   const total = entries.reduce((n, e) => n + e.length + 2, 0) + ctx.indent.length + prefix.length;
-  if (total + open.length + close.length <= ctx.breakLength && !entries.some((e) => e.includes('\n'))) {
+  if (total + open.length + close.length <= ctx.breakLength && !entries.some((e) => e.includes('\n')) &&
+    !prefix.includes('\n')) {
     return `${prefix}${open} ${entries.join(', ')} ${close}`;
   }
   const pad = ' '.repeat(ctx.indent.length + 2);
@@ -139,9 +151,17 @@ function formatValue(v, ctx, top) {
   if (v === null) return 'null';
   if (typeof v !== 'object' && typeof v !== 'function') return formatPrimitive(v, ctx, top);
 
+  const context = v; // a proxy: what a custom inspect function is called on
+  const proxy = U.proxyDetails(v);
+  if (proxy === null) return '<Revoked Proxy>';
+  if (proxy !== undefined) {
+    if (ctx.showProxy) return formatProxy(v, proxy, ctx);
+    v = unproxy(v);
+    if (v === null) return '<Revoked Proxy>';
+  }
   if (ctx.customInspect && typeof v[customInspect] === 'function') {
-    const r = v[customInspect](ctx.depth - ctx.seen.length, { ...ctx, seen: undefined }, inspect);
-    return typeof r === 'string' ? r : formatValue(r, ctx, false);
+    const r = v[customInspect].call(context, ctx.depth - ctx.seen.length, { ...ctx, seen: undefined }, inspect);
+    if (r !== context) return typeof r === 'string' ? r : formatValue(r, ctx, false);
   }
   const seenAt = ctx.seen.indexOf(v);
   if (seenAt >= 0) {
@@ -149,7 +169,22 @@ function formatValue(v, ctx, top) {
     if (!ref) { ref = ctx.circular.size + 1; ctx.circular.set(v, ref); }
     return `[Circular *${ref}]`;
   }
-  return formatObject(v, ctx);
+  try {
+    return formatObject(v, ctx);
+  } catch (e) {
+    // nesting deeper than the stack (depth: Infinity): this level is cut
+    // short and the levels above go on, as in Node
+    if (!(e instanceof RangeError) || e.message !== 'Maximum call stack size exceeded') throw e;
+    return `[${constructorName(v) || 'Object'}: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
+  }
+}
+
+// showProxy: Proxy [ target, handler ].
+function formatProxy(proxy, [target, handler], ctx) {
+  if (ctx.seen.length > ctx.depth) return 'Proxy [Array]';
+  const inner = nest(ctx, proxy);
+  return reduceToSingleString([formatValue(target, inner, false), formatValue(handler, inner, false)],
+    'Proxy', ['[', ']'], ctx);
 }
 
 function formatObject(v, ctx) {
@@ -181,12 +216,7 @@ function formatObject(v, ctx) {
   } else if (v instanceof RegExp) {
     return RegExp.prototype.toString.call(v);
   } else if (U.isError(v) || v instanceof Error) {
-    base = errorBase(v);
-    // like Node: no name, message or stack entries that the text above already shows
-    const extra = propertyEntries(v, ctx, false).filter((e) => !/^(stack|message):/.test(e) &&
-      !(e.startsWith('name:') && typeof v.name === 'string' && base.includes(v.name)));
-    if (!extra.length) return indentLines(base, ctx.indent);
-    return reduceToSingleString(extra, indentLines(base, ctx.indent), braces, ctx);
+    return formatError(v, name, ctx);
   } else if (v instanceof Promise) {
     const st = U.promiseState(v);
     const shown = st[0] === 0 ? '<pending>' : (st[0] === 2 ? '<rejected> ' : '') + formatValue(st[1], nest(ctx, v), false);
@@ -220,10 +250,28 @@ function formatObject(v, ctx) {
       `byteLength: ${v.byteLength}`];
   } else entries = propertyEntries(v, inner, false);
 
-  let out = reduceToSingleString(entries, base, braces, ctx);
+  return withRef(v, reduceToSingleString(entries, base, braces, ctx), ctx);
+}
+
+// An error: its stack, then (as Node does) its own properties besides name,
+// message and stack, and its cause and errors even though they are hidden.
+function formatError(err, name, ctx) {
+  const base = indentLines(errorBase(err), ctx.indent);
+  const inner = nest(ctx, err);
+  const entries = propertyEntries(err, inner, false).filter((e) => !/^(stack|message):/.test(e) &&
+    !(e.startsWith('name:') && typeof err.name === 'string' && base.includes(err.name)));
+  for (const key of ['cause', 'errors']) {
+    const d = Object.getOwnPropertyDescriptor(err, key);
+    if (d && !d.enumerable && 'value' in d) entries.push(`[${key}]: ${formatValue(d.value, inner, false)}`);
+  }
+  if (!entries.length) return base;
+  if (ctx.seen.length > ctx.depth) return `[${name || 'Error'}]`;
+  return withRef(err, reduceToSingleString(entries, base, ['{', '}'], ctx), ctx);
+}
+
+function withRef(v, out, ctx) {
   const ref = ctx.circular.get(v);
-  if (ref) out = `<ref *${ref}> ${out}`;
-  return out;
+  return ref ? `<ref *${ref}> ${out}` : out;
 }
 
 function indentLines(s, indent) {
@@ -273,7 +321,12 @@ export function format(...args) {
           String(c === 'i' ? Math.trunc(Number(a)) : Number(a));
       } else if (c === 'f') piece = String(parseFloat(args[i++]));
       else if (c === 'j') {
-        try { piece = JSON.stringify(args[i++]); } catch { piece = '[Circular]'; }
+        try {
+          piece = JSON.stringify(args[i++]);
+        } catch (e) { // only a cycle is printed, anything else (a BigInt) thrown, as in Node
+          if (!(e instanceof TypeError) || !/circular/i.test(e.message)) throw e;
+          piece = '[Circular]';
+        }
       } else if (c === 'o' || c === 'O') piece = inspect(args[i++], c === 'o' ? { depth: 4 } : {});
       else if (c === 'c') { i++; piece = ''; }
       else continue;

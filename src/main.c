@@ -38,7 +38,7 @@ static void usage(FILE *out)
           "  --no-stack-guard       no guard page under fiber stacks: allows more than\n"
           "                         about 30,000 fibers, at the price of C stack overflows\n"
           "                         going unnoticed (JS overflows still throw RangeError)\n"
-          "  --memory-limit SIZE    cap on the JS heap, e.g. 512m (default none)\n"
+          "  --memory-limit SIZE    cap on the JS heap, at least 1m, e.g. 512m (default none)\n"
           "  --expose-gc            define gc(), which runs the garbage collector\n"
           "  --allow-syscall        let the program import corojs:syscall (raw system\n"
           "                         calls: trusted code only)\n"
@@ -162,9 +162,11 @@ int main(int argc, char **argv)
                 return 9;
             }
         } else if ((v = option_value(argc, argv, &i, "--memory-limit"))) {
+            /* the floor of an isolate's memoryLimit: below it the runtime
+               cannot even start */
             io.memory_limit = parse_size(v);
-            if (!io.memory_limit) {
-                fprintf(stderr, "corojs: bad --memory-limit '%s'\n", v);
+            if (io.memory_limit < (1 << 20)) {
+                fprintf(stderr, "corojs: --memory-limit must be at least 1m, got '%s'\n", v);
                 return 9;
             }
         } else if (!strcmp(argv[i], "--expose-gc")) {
@@ -195,9 +197,11 @@ int main(int argc, char **argv)
     if (!code && i < argc && !strcmp(argv[i], "shell")) {
         code = "import { main } from 'corojs:shell'; main();";
         io.name = "shell";
+        io.one_of_many = 1;
         i++;
     } else if (!code && i < argc && !strcmp(argv[i], "run")) {
         run = 1;
+        io.one_of_many = 1;
         if (++i >= argc) {
             fprintf(stderr, "corojs: run needs at least one module\n");
             return 9;
@@ -239,6 +243,8 @@ int main(int argc, char **argv)
             free(real);
         }
     } else {
+        if (!io.name) /* what ps and stats() show: the main module, as in a stack */
+            io.name = path ? io.argv[1] : "[eval]";
         while (i < argc)
             io.argv[io.argc++] = argv[i++];
         roots[nroots] = start_root(&io, path, code);

@@ -95,6 +95,16 @@ expect "--stack-size must be a size" 9 '' 'at least 64k' -- "$bin" --stack-size 
 expect "--no-stack-guard runs" 0 '^ok$' '' -- "$bin" --no-stack-guard -e 'Fiber.run(() => console.log("ok")).join()'
 expect "--memory-limit: running out is a catchable InternalError" 0 'caught InternalError' '' -- \
     "$bin" --memory-limit 16m -e 'try { const a = []; for (;;) a.push(new Array(1e5).fill(1)) } catch (e) { console.log("caught", e.name || e) }'
+expect "--memory-limit below 1m is refused, not a crash" 9 '' 'must be at least 1m' -- \
+    "$bin" --memory-limit 64k -e 'console.log(1)'
+at_limit="$(cd "$(dirname "$0")" && pwd)/js/fixtures/quickjs/at_limit.mjs"
+expect "--memory-limit: errors thrown at the limit stay errors (no crash, no null)" 0 \
+    '^\{"TypeError":[0-9]+(,"InternalError":[0-9]+)?\}$' EMPTY -- \
+    "$bin" --memory-limit 1m -e "import { throwAtLimit } from '$at_limit';
+console.log(JSON.stringify(throwAtLimit(200)))"
+expect "--memory-limit: running out uncaught is a clean error, status 1" 1 EMPTY \
+    'Uncaught \[?InternalError: out of memory' -- \
+    "$bin" --memory-limit 1m -e 'const a = []; for (;;) a.push({ a })'
 expect "__primordials is gone before user code runs" 0 '^undefined$' '' -- \
     "$bin" -e 'console.log(typeof __primordials)'
 expect "stdout closed early (EPIPE) ends quietly" 0 '' '' -- \
@@ -184,3 +194,50 @@ expect "the UDP echo example" 0 'echo: hello 3' EMPTY -- "$bin" examples/udp-ech
 expect "the TCP echo examples" 0 'client: the server closed the connection: true' EMPTY -- "$bin" examples/tcp-echo-client.mjs
 expect "process.exit while fibers are blocked reading sockets" 0 '^exiting$' EMPTY -- \
     "$bin" -e 'const read = Promise.withResolvers(); const s = net.createServer((c) => { c.read(); read.resolve(); c.read(); }); Fiber.run(() => s.listen(0, "127.0.0.1")); const c = net.connect(s.address().port, "127.0.0.1"); Fiber.run(() => c.read()); c.write("x"); Fiber.await(read.promise); console.log("exiting"); process.exit(0)'
+
+# What clients cause is not printed by servers' default onError; a handler's bug is.
+cat > "$work/client_errors.mjs" <<'EOF'
+const s = net.createServer((c) => {
+  if (c.read() === 'close-me') {           // another fiber closes the socket: EBADF in the handler
+    Fiber.run(() => c.close());
+    c.read();
+  } else if (process.argv[2] === 'bug') {
+    c.nothing();
+  } else {                                  // a slow client: a read that times out
+    c.setTimeout(20);
+    c.read();
+  }
+});
+Fiber.run(() => s.listen(0, '127.0.0.1'));
+for (const msg of ['close-me', 'slow']) {
+  const c = net.connect(s.address().port, '127.0.0.1');
+  c.write(msg);
+  c.read();
+  c.close();
+}
+const h = http.createServer({ maxBodySize: 16 }, (req, res) => { req.bytes(); res.end('never'); });
+Fiber.run(() => h.listen(0, '127.0.0.1'));
+for (const body of ['40\r\n' + 'x'.repeat(64) + '\r\n0\r\n\r\n', 'zz\r\n']) {
+  const c = net.connect(h.address().port, '127.0.0.1');
+  c.write('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' + body);
+  console.log(c.read().split('\r\n')[0]);
+  c.close();
+}
+s.close();
+h.close();
+EOF
+expect "servers print nothing for what clients cause (EBADF, timeouts, bad bodies)" 0 '400 Bad Request' EMPTY -- \
+    "$bin" "$work/client_errors.mjs"
+expect "a handler's own error is printed, naming what was called" 0 '' \
+    'Error in a connection handler.*TypeError: c\.nothing is not a function' -- "$bin" "$work/client_errors.mjs" bug
+# Fibers until the kernel's limit of memory mappings is reached. Not under
+# ASan: its own allocator needs new mappings now and then, and aborts.
+if [ "${COROJS_TEST_VARIANT:-release}" = asan ]; then
+    echo "ok - no stack for one more fiber: ENOMEM names vm.max_map_count # SKIP under ASan (it needs mappings too)"
+else
+    expect "no stack for one more fiber: ENOMEM names vm.max_map_count and --no-stack-guard" 0 \
+        '^ENOMEM mmap .*vm\.max_map_count.*--no-stack-guard' '' -- "$bin" --stack-size 64k -e '
+const fs = [];
+try { for (;;) fs.push(Fiber.run(() => Fiber.sleep(1e6))); } catch (e) { console.log(e.code, e.syscall, e.message) }
+process.exit(0)'
+fi

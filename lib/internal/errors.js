@@ -52,10 +52,21 @@ export function describe(v) {
   }
 }
 
-// Whether an error says only that the peer went away (reset, or gone
-// mid-write): routine for a server, not worth printing.
-export function peerLeft(error) {
-  return error?.code === 'ECONNRESET' || error?.code === 'EPIPE';
+// Errors a client causes on a server's connection, by leaving, by being slow
+// or by what it sends: a reset, a broken pipe, a read that timed out, a
+// socket that another fiber closed (EBADF), a TLS handshake that failed, a
+// request body that is too large or malformed. The servers' default onError
+// does not print them; a server that wants them gives its own onError,
+// which gets every error.
+const clientCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ENOTCONN', 'ERR_TLS_NO_CERTIFICATE',
+  'ERR_HTTP_BODY_TOO_LARGE', 'ERR_HTTP_BODY_BROKEN']);
+
+export function isClientError(error, socket) {
+  const code = error?.code;
+  if (typeof code !== 'string') return false;
+  if (code === 'EBADF') return error.syscall !== undefined || socket?.closed === true;
+  if (code === 'ETIMEDOUT') return error.syscall !== 'connect';
+  return clientCodes.has(code) || code.startsWith('HPE_') || code.startsWith('ERR_SSL_');
 }
 
 // What a server's default onError does: print the error to stderr, after

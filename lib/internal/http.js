@@ -2,7 +2,7 @@
 // options and limits, checked, as the C server handle they make.
 
 import P from 'corojs:internal/primordials';
-import { ERR_OUT_OF_RANGE, peerLeft, printError } from 'corojs:internal/errors';
+import { ERR_OUT_OF_RANGE, isClientError, printError } from 'corojs:internal/errors';
 import { validateFunction, validateNumber, validateObject, validateOptionNames } from 'corojs:internal/validators';
 
 const H = P.http;
@@ -17,9 +17,10 @@ export const defaults = Object.freeze({
   requestTimeout: 300000,   // from a request's first byte to the end of its body
 });
 
-// A handler that throws is reported here, unless the peer just left.
+// A handler that throws is reported here, unless the client caused it (it
+// left, was too slow, sent a body too large or malformed).
 function defaultOnError(error) {
-  if (!peerLeft(error)) printError('Error in an HTTP handler', error);
+  if (!isClientError(error)) printError('Error in an HTTP handler', error);
 }
 
 function limit(options, name) {

@@ -232,6 +232,7 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
         JS_SetMemoryLimit(iso->rt, opt->memory_limit);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
+    iso->one_of_many = opt->one_of_many;
     iso->caps = opt->caps;
     coro_handles_init(&iso->handles, new_tag());
     iso->report = JS_UNDEFINED;
@@ -243,7 +244,10 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     coro__run_attach(iso);
     if (init_primordials(iso->ctx, iso->areas, opt->expose_gc) < 0) {
         JSValue exc = JS_GetException(iso->ctx);
-        const char *msg = JS_ToCString(iso->ctx, exc);
+        const char *msg;
+
+        JS_SetMemoryLimit(iso->rt, (size_t)-1); /* to say why, even at the limit */
+        msg = JS_ToCString(iso->ctx, exc);
         fprintf(stderr, "corojs: cannot set up the runtime: %s\n", msg ? msg : "?");
         JS_FreeCString(iso->ctx, msg);
         JS_FreeValue(iso->ctx, exc);
@@ -394,6 +398,27 @@ void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f)
     coro_fiber_discard(f);
 }
 
+/* No stack for a new fiber. Mostly it is the kernel's limit of memory
+   mappings (a guarded stack takes two), which nothing in ENOMEM says. */
+static void throw_no_stack(JSContext *ctx, int err)
+{
+    coro_sched_stats st;
+    char msg[320];
+    JSValue e;
+
+    if (err != ENOMEM) {
+        coro_throw_uv(ctx, -err, "mmap", NULL, NULL);
+        return;
+    }
+    coro_sched_get_stats(&st);
+    snprintf(msg, sizeof msg, "ENOMEM: not enough memory, mmap: no stack for one more fiber (%u are "
+             "alive). Each stack and its guard page take two of the memory mappings the kernel "
+             "allows (sysctl vm.max_map_count): raise it, or run with --no-stack-guard", st.live);
+    e = coro_new_uv_error(ctx, UV_ENOMEM, "mmap", NULL, NULL);
+    JS_SetPropertyStr(ctx, e, "message", JS_NewString(ctx, msg));
+    JS_Throw(ctx, e);
+}
+
 coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
@@ -405,7 +430,7 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
     }
     f = coro_isolate_new_fiber(iso, fn, arg);
     if (!f)
-        coro_throw_uv(ctx, -errno, "mmap", NULL, NULL);
+        throw_no_stack(ctx, errno);
     return f;
 }
 

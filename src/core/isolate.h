@@ -53,6 +53,8 @@ typedef struct coro_isolate_options {
                               (copied); NULL = the process's environment */
     struct coro_isolate *parent; /* the isolate starting it, NULL for a root */
     const char *name;      /* what ps shows: the main module's path (copied) */
+    int one_of_many;       /* a root among others (corojs run, shell): its
+                              uncaught errors say [id name] as children's do */
     const coro_area *areas; /* its __primordials, ending with a NULL name */
 } coro_isolate_options;
 
@@ -99,6 +101,7 @@ struct coro_isolate {
     char *fs_root;              /* fs jail (real path), NULL = none */
     char **env;                 /* process.env, NULL = the process's */
     char *name;                 /* the main module's path, for ps */
+    int one_of_many;            /* labels its uncaught errors (see options) */
     coro_sched_group group;     /* its fibers take turns as one (preemption) */
     uint64_t cpu_slice_ns;
     uint64_t slice_start;       /* when the running fiber's turn began */

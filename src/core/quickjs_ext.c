@@ -13,6 +13,7 @@
  * runtime's private fields. It is the only file that sees QuickJS internals.
  */
 #include "quickjs.c"
+#include <limits.h>
 #include "quickjs_ext.h"
 
 void *coro_qjs_get_frame(JSRuntime *rt)
@@ -42,6 +43,21 @@ int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m)
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val)
 {
     return JS_IsUncatchableError(ctx, val);
+}
+
+/* The target and handler of a proxy, read without running a trap. */
+int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler)
+{
+    JSProxyData *s;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT || JS_VALUE_GET_OBJ(v)->class_id != JS_CLASS_PROXY)
+        return -1;
+    s = JS_VALUE_GET_OBJ(v)->u.opaque;
+    if (s->is_revoked)
+        return 0;
+    *target = s->target;
+    *handler = s->handler;
+    return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -327,4 +343,378 @@ int coro_qjs_is_pinned(JSValueConst obj)
     JSArrayBuffer *abuf = JS_GetOpaque(obj, JS_CLASS_ARRAY_BUFFER);
 
     return abuf && abuf->free_func == pinned_buffer_free;
+}
+
+/* ------------------------------------------------------------------ */
+/* "console.lg is not a function".
+ *
+ * QuickJS's message names nothing, although the bytecode that computed the
+ * callee says what it was: `console.lg(x)` is `get_var console; get_field2
+ * lg; <x>; call_method 1`. When a call instruction of a JS function finds
+ * no function, its frame is the current one, its pc is just past the call,
+ * and argv points into that frame's operand stack (the callee sits below
+ * the arguments). The instructions before the call are decoded from the
+ * start of the function (they have no fixed size), the last WINDOW of them
+ * kept; then, walking back from the call, the stack depth before each is
+ * computed (compute_depths), the instruction that pushed the callee's slot
+ * is found, and named from its operand (a variable, a property of something
+ * named the same way, a call's result). What cannot be named keeps
+ * QuickJS's words, or is "(intermediate value)" as in V8. Nothing of this
+ * runs until the error. */
+
+#define WINDOW 256 /* instructions looked at before a call */
+#define NAME_DEPTH 6 /* x.y.z... parts named at most */
+#define UNKNOWN INT_MIN /* the depth of an instruction off the call's path */
+
+typedef struct callee_window {
+    JSContext *ctx;
+    JSFunctionBytecode *b;
+    uint32_t pos[WINDOW]; /* offsets of instructions, the call last */
+    int before[WINDOW]; /* stack depth before each, relative to the call */
+    int n;
+} callee_window;
+
+typedef struct name_buf {
+    char s[128];
+    size_t len;
+} name_buf;
+
+static void name_add(name_buf *nb, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n > sizeof nb->s - 1 - nb->len)
+        n = sizeof nb->s - 1 - nb->len;
+    memcpy(nb->s + nb->len, s, n);
+    nb->len += n;
+    nb->s[nb->len] = '\0';
+}
+
+static void name_add_atom(name_buf *nb, JSContext *ctx, JSAtom atom)
+{
+    char buf[ATOM_GET_STR_BUF_SIZE];
+
+    name_add(nb, JS_AtomGetStr(ctx, buf, sizeof buf, atom));
+}
+
+static int op_at(const callee_window *w, int i)
+{
+    return w->b->byte_code_buf[w->pos[i]];
+}
+
+static const uint8_t *operand(const callee_window *w, int i)
+{
+    return w->b->byte_code_buf + w->pos[i] + 1;
+}
+
+/* Values an instruction pops: a call's arguments count too. */
+static int op_pops(const callee_window *w, int i)
+{
+    int op = op_at(w, i);
+    const JSOpCode *oi = &short_opcode_info(op);
+
+    if (oi->fmt == OP_FMT_npop || oi->fmt == OP_FMT_npop_u16)
+        return oi->n_pop + get_u16(operand(w, i));
+    if (oi->fmt == OP_FMT_npopx)
+        return oi->n_pop + op - OP_call0;
+    return oi->n_pop;
+}
+
+/* Where a jump goes (goto, if_true, if_false), or -1. */
+static int64_t jump_target(const callee_window *w, int i)
+{
+    const uint8_t *p = operand(w, i);
+
+    switch (op_at(w, i)) {
+    case OP_goto: case OP_if_true: case OP_if_false:
+        return (int64_t)w->pos[i] + 1 + (int32_t)get_u32(p);
+    case OP_goto16:
+        return (int64_t)w->pos[i] + 1 + (int16_t)get_u16(p);
+    case OP_goto8: case OP_if_true8: case OP_if_false8:
+        return (int64_t)w->pos[i] + 1 + (int8_t)p[0];
+    default:
+        return -1;
+    }
+}
+
+/* Whether the next instruction does not follow this one. */
+static int no_fallthrough(int op)
+{
+    return op == OP_goto || op == OP_goto16 || op == OP_goto8 || op == OP_return ||
+           op == OP_return_undef || op == OP_return_async || op == OP_throw ||
+           op == OP_throw_error || op == OP_ret || op == OP_tail_call || op == OP_tail_call_method;
+}
+
+/* The instruction at offset pos after i, or -1 (offsets increase). */
+static int find_pos(const callee_window *w, int i, int64_t pos)
+{
+    int lo = i + 1, hi = w->n - 1, mid;
+
+    while (lo <= hi) {
+        mid = (lo + hi) / 2;
+        if (w->pos[mid] == pos)
+            return mid;
+        if (w->pos[mid] < pos)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+/* Decode the function up to `end` (just past the call); 0 if the
+   instructions do not end exactly there. */
+static int decode_window(callee_window *w, const uint8_t *end)
+{
+    const uint8_t *buf = w->b->byte_code_buf;
+    uint32_t pos = 0, stop = end - buf, ring[WINDOW];
+    int count = 0, op;
+
+    if (end <= buf || stop > (uint32_t)w->b->byte_code_len)
+        return 0;
+    while (pos < stop) {
+        op = buf[pos];
+        if (op == 0 || op >= OP_COUNT)
+            return 0;
+        ring[count++ % WINDOW] = pos;
+        pos += short_opcode_info(op).size;
+    }
+    if (pos != stop)
+        return 0;
+    w->n = count < WINDOW ? count : WINDOW;
+    for (int i = 0; i < w->n; i++)
+        w->pos[i] = ring[(count - w->n + i) % WINDOW];
+    return 1;
+}
+
+/* Stack depths before each instruction, walking back from the call: the
+   depth after an instruction is the depth before the one that follows it,
+   or before its jump's target (a forward jump: the code of an expression
+   has no loops). What reaches the call by neither is off its path: its
+   depth is UNKNOWN. */
+static void compute_depths(callee_window *w)
+{
+    int i, t, op, after;
+
+    w->before[w->n - 1] = 0;
+    for (i = w->n - 2; i >= 0; i--) {
+        op = op_at(w, i);
+        after = no_fallthrough(op) ? UNKNOWN : w->before[i + 1];
+        if (after == UNKNOWN && (t = find_pos(w, i, jump_target(w, i))) >= 0)
+            after = w->before[t];
+        w->before[i] = after == UNKNOWN ? UNKNOWN
+                                        : after - short_opcode_info(op).n_push + op_pops(w, i);
+    }
+}
+
+static int name_slot(const callee_window *w, int end, int slot, name_buf *nb, int depth);
+
+/* The index of the variable instruction i reads: in its operand, or in the
+   opcode itself (get_loc0 ... get_loc3 count from op0 = OP_get_loc0). */
+static int var_index(const callee_window *w, int i, int op0)
+{
+    switch (short_opcode_info(op_at(w, i)).fmt) {
+    case OP_FMT_loc8:
+        return operand(w, i)[0];
+    case OP_FMT_loc: case OP_FMT_arg: case OP_FMT_var_ref:
+        return (int)get_u16(operand(w, i));
+    default:
+        return op_at(w, i) - op0;
+    }
+}
+
+/* The name of a global, local, argument or closure variable (or `this`)
+   that instruction i reads. */
+static int name_variable(const callee_window *w, int i, name_buf *nb)
+{
+    JSFunctionBytecode *b = w->b;
+    int op = op_at(w, i), idx;
+    JSAtom atom;
+
+    switch (op) {
+    case OP_get_var: case OP_get_var_undef:
+        atom = get_u32(operand(w, i));
+        break;
+    case OP_get_loc: case OP_get_loc_check: case OP_get_loc8:
+    case OP_get_loc0: case OP_get_loc1: case OP_get_loc2: case OP_get_loc3:
+        idx = var_index(w, i, OP_get_loc0);
+        if (!b->vardefs || idx >= b->var_count)
+            return 0;
+        atom = b->vardefs[b->arg_count + idx].var_name;
+        break;
+    case OP_get_arg: case OP_get_arg0: case OP_get_arg1: case OP_get_arg2: case OP_get_arg3:
+        idx = var_index(w, i, OP_get_arg0);
+        if (!b->vardefs || idx >= b->arg_count)
+            return 0;
+        atom = b->vardefs[idx].var_name;
+        break;
+    case OP_get_var_ref: case OP_get_var_ref_check:
+    case OP_get_var_ref0: case OP_get_var_ref1: case OP_get_var_ref2: case OP_get_var_ref3:
+        idx = var_index(w, i, OP_get_var_ref0);
+        if (!b->closure_var || idx >= b->closure_var_count)
+            return 0;
+        atom = b->closure_var[idx].var_name;
+        break;
+    case OP_push_this:
+        name_add(nb, "this");
+        return 1;
+    default:
+        return 0;
+    }
+    if (atom == JS_ATOM_NULL)
+        return 0;
+    name_add_atom(nb, w->ctx, atom);
+    return 1;
+}
+
+/* The last instruction before `end` that wrote stack slot `slot`: it
+   popped down to the slot or below and pushed up past it. -1 if none. */
+static int find_writer(const callee_window *w, int end, int slot)
+{
+    int i, base;
+
+    for (i = end - 1; i >= 0; i--) {
+        if (w->before[i] == UNKNOWN)
+            continue;
+        base = w->before[i] - op_pops(w, i);
+        if (base <= slot && slot < base + short_opcode_info(op_at(w, i)).n_push)
+            return i;
+    }
+    return -1;
+}
+
+static void name_int(name_buf *nb, int v)
+{
+    char num[16];
+
+    snprintf(num, sizeof num, "%d", v);
+    name_add(nb, num);
+}
+
+/* A computed key: .text (o["x"] is o.x, as V8 says), [1], [name], [...]. */
+static void name_key(const callee_window *w, int end, int slot, name_buf *nb, int depth)
+{
+    int i = find_writer(w, end, slot), op = i < 0 ? -1 : op_at(w, i);
+    const uint8_t *p = i < 0 ? NULL : operand(w, i);
+
+    if (op == OP_push_atom_value) {
+        name_add(nb, ".");
+        name_add_atom(nb, w->ctx, get_u32(p));
+        return;
+    }
+    name_add(nb, "[");
+    if (op >= OP_push_minus1 && op <= OP_push_7)
+        name_int(nb, op - OP_push_0);
+    else if (op == OP_push_i8)
+        name_int(nb, (int8_t)p[0]);
+    else if (op == OP_push_i16)
+        name_int(nb, (int16_t)get_u16(p));
+    else if (op == OP_push_i32)
+        name_int(nb, (int32_t)get_u32(p));
+    else if (!name_slot(w, end, slot, nb, depth))
+        name_add(nb, "...");
+    name_add(nb, "]");
+}
+
+/* Name the value in stack slot `slot` (a depth relative to the call) as the
+   instructions before `end` left it. 1 if named. */
+static int name_slot(const callee_window *w, int end, int slot, name_buf *nb, int depth)
+{
+    int i = find_writer(w, end, slot), op, base;
+
+    if (i < 0 || depth > NAME_DEPTH)
+        return 0;
+    op = op_at(w, i);
+    base = w->before[i] - op_pops(w, i);
+    switch (op) {
+    case OP_dup: /* a -> a a */
+        return name_slot(w, i, base, nb, depth);
+    case OP_get_field2: case OP_get_array_el2: /* obj ... -> obj value */
+        if (slot == base)
+            return name_slot(w, i, base, nb, depth);
+        /* fall through */
+    case OP_get_field: case OP_get_length: case OP_get_array_el:
+        if (!name_slot(w, i, base, nb, depth + 1))
+            name_add(nb, "(intermediate value)");
+        if (op == OP_get_array_el || op == OP_get_array_el2) {
+            name_key(w, i, base + 1, nb, depth + 1);
+        } else {
+            name_add(nb, ".");
+            name_add_atom(nb, w->ctx, op == OP_get_length ? JS_ATOM_length : get_u32(operand(w, i)));
+        }
+        return 1;
+    case OP_call: case OP_call_method: case OP_call_constructor:
+    case OP_call0: case OP_call1: case OP_call2: case OP_call3:
+        if (!name_slot(w, i, base + (op == OP_call_method), nb, depth + 1))
+            return 0;
+        name_add(nb, "(...)");
+        return 1;
+    default:
+        return name_variable(w, i, nb);
+    }
+}
+
+/* Whether two values are the same bits (no conversion, no allocation). */
+static int same_value_bits(JSValueConst a, JSValueConst b)
+{
+    int tag = JS_VALUE_GET_TAG(a);
+
+    if (tag != JS_VALUE_GET_TAG(b))
+        return 0;
+    if (JS_VALUE_HAS_REF_COUNT(a))
+        return JS_VALUE_GET_PTR(a) == JS_VALUE_GET_PTR(b);
+    if (tag == JS_TAG_FLOAT64)
+        return memcmp(&a, &b, sizeof a) == 0;
+    return JS_VALUE_GET_INT(a) == JS_VALUE_GET_INT(b);
+}
+
+static int is_call_op(int op, BOOL is_ctor)
+{
+    if (is_ctor)
+        return op == OP_call_constructor;
+    return op == OP_call || op == OP_tail_call || op == OP_call_method ||
+           op == OP_tail_call_method || (op >= OP_call0 && op <= OP_call3);
+}
+
+/* Name the callee of the call the current frame is making, if it is the
+   call that found func_obj uncallable (argv is on the frame's operand stack,
+   func_obj right below it, and the instruction before cur_pc is a call). */
+static int callee_name(JSContext *ctx, JSValueConst func_obj, JSValueConst *argv, BOOL is_ctor,
+                       name_buf *nb)
+{
+    JSStackFrame *sf = ctx->rt->current_stack_frame;
+    int below = is_ctor ? 2 : 1, last, argc;
+    callee_window w;
+    JSValue *stack;
+    JSObject *p;
+
+    if (!sf || JS_VALUE_GET_TAG(sf->cur_func) != JS_TAG_OBJECT)
+        return 0;
+    p = JS_VALUE_GET_OBJ(sf->cur_func);
+    if (!js_class_has_bytecode(p->class_id))
+        return 0;
+    w.ctx = ctx;
+    w.b = p->u.func.function_bytecode;
+    stack = sf->var_buf + w.b->var_count;
+    if ((uintptr_t)argv < (uintptr_t)(stack + below) ||
+        (uintptr_t)argv > (uintptr_t)(stack + w.b->stack_size) ||
+        !same_value_bits(argv[-below], func_obj) || !decode_window(&w, sf->cur_pc))
+        return 0;
+    last = w.n - 1;
+    if (!is_call_op(op_at(&w, last), is_ctor))
+        return 0;
+    argc = op_pops(&w, last) - short_opcode_info(op_at(&w, last)).n_pop;
+    compute_depths(&w);
+    return name_slot(&w, last, -argc - below, nb, 0);
+}
+
+static JSValue coro_throw_not_callable(JSContext *ctx, JSValueConst func_obj, JSValueConst *argv,
+                                       BOOL is_ctor)
+{
+    const char *what = is_ctor ? "constructor" : "function";
+    name_buf nb = { "", 0 };
+
+    if (callee_name(ctx, func_obj, argv, is_ctor, &nb))
+        return JS_ThrowTypeError(ctx, "%s is not a %s", nb.s, what);
+    return JS_ThrowTypeError(ctx, "not a %s", what);
 }

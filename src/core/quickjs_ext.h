@@ -41,6 +41,10 @@ int coro_qjs_is_pinned(JSValueConst obj);
    interrupt error, or one made with JS_SetUncatchableError). */
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val);
 
+/* Whether v is a proxy, seen from outside (no trap runs): -1 not a proxy,
+   0 a revoked one, 1 a live one, with its target and handler (borrowed). */
+int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler);
+
 /* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
    runtimes use QuickJS's default allocator, plain malloc() with counters.
    disown: the block no longer counts in rt and is plain malloc() memory.

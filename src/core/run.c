@@ -386,7 +386,7 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     /* an isolate that ran out of memory still gets to report why: it ends
        anyway, so its limit no longer matters */
     JS_SetMemoryLimit(iso->rt, (size_t)-1);
-    if (iso->parent || iso->name) { /* one of several apps: say which */
+    if (iso->parent || iso->one_of_many) { /* one of several apps: say which */
         snprintf(label, sizeof label, "[%llu %s] %s", (unsigned long long)iso->port->uid,
                  iso->name ? iso->name : "?", kind);
         kind = label;

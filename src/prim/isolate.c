@@ -126,9 +126,34 @@ void coro_prim_isolate_free(coro_isolate *iso)
     iso->area_data[CORO_SLOT_ISOLATE] = NULL;
 }
 
-static JSValue throw_ended(JSContext *ctx)
+/* { name, message, stack, code } of an isolate's uncaught error */
+static JSValue error_fields(JSContext *ctx, const exit_error *e)
 {
-    return coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED", "the isolate has ended");
+    JSValue o = JS_NewObject(ctx);
+
+    coro_set_str(ctx, o, "name", e->name);
+    coro_set_str(ctx, o, "message", e->message);
+    coro_set_str(ctx, o, "stack", e->stack);
+    coro_set_str(ctx, o, "code", e->code);
+    return o;
+}
+
+/* ERR_ISOLATE_TERMINATED for a call into the isolate of `port`, which has
+   ended (`what` happened). If an uncaught error ended it (its top level
+   failed, say), the message names it and `cause` holds its fields, which
+   lib/isolate.js turns back into an Error as join() does. */
+static JSValue throw_ended(JSContext *ctx, coro_port *port, const char *what)
+{
+    const exit_error *e = port->error;
+    JSValue err;
+
+    if (!e)
+        return coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED", "the isolate %s", what);
+    coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED", "the isolate %s (%s: %s)", what,
+                    e->name ? e->name : "Error", e->message ? e->message : "");
+    err = JS_GetException(ctx);
+    JS_SetPropertyStr(ctx, err, "cause", error_fields(ctx, e));
+    return JS_Throw(ctx, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -534,7 +559,7 @@ static JSValue do_call(JSContext *ctx, coro_port *target, const char *name, uint
     JSValue ret;
 
     if (!iso || iso->terminating)
-        return throw_ended(ctx);
+        return throw_ended(ctx, target, "has ended");
     c = calloc(1, sizeof *c);
     if (!c || (name && !(c->name = strdup(name)))) {
         free(c);
@@ -550,7 +575,7 @@ static JSValue do_call(JSContext *ctx, coro_port *target, const char *name, uint
     }
     if (!(iso = target->iso) || iso->terminating) { /* encoding may have run JS */
         call_unref(c);
-        return throw_ended(ctx);
+        return throw_ended(ctx, target, "has ended");
     }
     f = coro_isolate_new_fiber(iso, callee_fn, c);
     if (!f) {
@@ -568,8 +593,7 @@ static JSValue do_call(JSContext *ctx, coro_port *target, const char *name, uint
         }
     }
     if (c->state == CALL_ENDED) {
-        ret = coro_throw_code(ctx, "ERR_ISOLATE_TERMINATED",
-                              "the isolate ended before it answered");
+        ret = throw_ended(ctx, target, "ended before it answered");
     } else {
         ret = msg_decode(ctx, c->result);
         if (!JS_IsException(ret) && c->result->thrown)
@@ -834,15 +858,8 @@ static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, 
     }
     r = JS_NewObject(ctx);
     JS_SetPropertyStr(ctx, r, "code", JS_NewInt32(ctx, ji->port->code));
-    if (ji->port->error) {
-        exit_error *e = ji->port->error;
-        JSValue o = JS_NewObject(ctx);
-        coro_set_str(ctx, o, "name", e->name);
-        coro_set_str(ctx, o, "message", e->message);
-        coro_set_str(ctx, o, "stack", e->stack);
-        coro_set_str(ctx, o, "code", e->code);
-        JS_SetPropertyStr(ctx, r, "error", o);
-    }
+    if (ji->port->error)
+        JS_SetPropertyStr(ctx, r, "error", error_fields(ctx, ji->port->error));
     return r;
 }
 

@@ -6,6 +6,7 @@
 #include "core/binding.h"
 #include "core/isolate.h"
 #include "core/modules.h"
+#include "core/quickjs_ext.h"
 
 /* promiseState(p) -> [state, result]: state 0 pending, 1 fulfilled,
    2 rejected; undefined if p is not a promise */
@@ -28,6 +29,29 @@ static JSValue js_util_is_error(JSContext *ctx, JSValueConst this_val, int argc,
                                 JSValueConst *argv)
 {
     return JS_NewBool(ctx, JS_IsError(ctx, argv[0]));
+}
+
+/* proxyDetails(v) -> undefined if v is not a proxy, null if it is a revoked
+   one, else [target, handler]: util.inspect shows a proxy without running
+   its traps, as Node does */
+static JSValue js_util_proxy_details(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    JSValueConst target, handler;
+    JSValue ret;
+
+    switch (coro_qjs_proxy_details(argv[0], &target, &handler)) {
+    case -1:
+        return JS_UNDEFINED;
+    case 0:
+        return JS_NULL;
+    }
+    ret = JS_NewArray(ctx);
+    if (JS_IsException(ret))
+        return ret;
+    JS_SetPropertyUint32(ctx, ret, 0, JS_DupValue(ctx, target));
+    JS_SetPropertyUint32(ctx, ret, 1, JS_DupValue(ctx, handler));
+    return ret;
 }
 
 /* setReporter(fn): fn(error, kind) prints an uncaught error */
@@ -61,6 +85,7 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("importSync", 1, js_util_import_sync),
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
+    JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
     JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
 };
 

@@ -99,3 +99,69 @@ test('format: placeholders', () => {
   c.c = c;
   assert.equal(format('%j', c), '[Circular]');
 });
+
+// Proxies, cycles and depth, as Node shows them (issue 13, item 18).
+const trap = () => { throw new Error('a trap ran'); };
+const allTraps = {
+  get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap,
+  apply: trap, construct: trap, set: trap, defineProperty: trap, isExtensible: trap,
+};
+
+test('a proxy is shown as its target, without running a trap', () => {
+  assert.equal(inspect(new Proxy({ b: 2 }, allTraps)), '{ b: 2 }');
+  assert.equal(inspect(new Proxy([1, 2], allTraps)), '[ 1, 2 ]');
+  assert.equal(inspect(new Proxy(function f() {}, allTraps)), '[Function: f]');
+  assert.equal(inspect({ p: new Proxy(new Proxy({ c: 3 }, allTraps), allTraps) }), '{ p: { c: 3 } }');
+  assert.match(inspect(new Proxy(new Error('e'), allTraps)), /^Error: e\n/);
+  assert.equal(format('%s %O', new Proxy({ s: 1 }, allTraps), new Proxy([3], allTraps)), '{ s: 1 } [ 3 ]');
+});
+
+test('a revoked proxy is <Revoked Proxy>, not an exception', () => {
+  const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});
+  revoke();
+  assert.equal(inspect(proxy), '<Revoked Proxy>');
+  assert.equal(inspect({ p: proxy, l: [proxy] }), '{ p: <Revoked Proxy>, l: [ <Revoked Proxy> ] }');
+  assert.equal(format('%s', proxy), '<Revoked Proxy>');
+});
+
+test('showProxy shows target and handler', () => {
+  const p = new Proxy({ b: 2 }, { ownKeys: trap });
+  assert.equal(inspect(new Proxy(p, {}), { showProxy: true }),
+    'Proxy [ Proxy [ { b: 2 }, { ownKeys: [Function: trap] } ], {} ]');
+});
+
+test('an error whose cause is itself, and hidden causes and errors', () => {
+  const e = new Error('self');
+  e.cause = e;
+  assert.match(inspect(e), /^<ref \*1> Error: self\n[^]*\{\n  cause: \[Circular \*1\]\n\}$/);
+  const chain = new Error('outer', { cause: new Error('inner') });
+  assert.match(inspect(chain), /^Error: outer\n[^]*\[cause\]: Error: inner\n/);
+  assert.match(inspect(new AggregateError([new Error('one')], 'all')), /\[errors\]: \[\n\s+Error: one\n/);
+});
+
+test('a long chain of causes and deep nesting are bounded', () => {
+  const e = new Error('0');
+  let last = e;
+  for (let i = 1; i < 100000; i++) last = last.cause = new Error(String(i));
+  const text = inspect(e);
+  assert.ok(text.includes('cause: [Error]'), text);
+  let deep = {};
+  for (let i = 0; i < 100000; i++) deep = { n: deep };
+  assert.equal(inspect(deep), '{ n: { n: { n: [Object] } } }');
+  assert.match(inspect(deep, { depth: Infinity }),
+    /\[Object: Inspection interrupted prematurely\. Maximum call stack size exceeded\.\]/);
+  let arr = [];
+  for (let i = 0; i < 100000; i++) arr = [arr];
+  assert.match(inspect(arr, { depth: null }), /\[Array: Inspection interrupted prematurely/);
+});
+
+test('a custom inspect that returns its own object', () => {
+  const o = { v: 1, [inspect.custom]() { return this; } };
+  assert.match(inspect(o), /^\{\s+v: 1,\s+\[Symbol\(nodejs\.util\.inspect\.custom\)\]: \[Function/);
+});
+
+test('format %j: a cycle is [Circular], a BigInt throws as JSON.stringify does', () => {
+  assert.throws(() => format('%j', 1n), { name: 'TypeError', message: /BigInt/ });
+  assert.throws(() => format('%j', { a: 1n }), { name: 'TypeError', message: /BigInt/ });
+  assert.throws(() => console.log('%j', 1n), { name: 'TypeError' });
+});

@@ -1,0 +1,107 @@
+// Our changes to QuickJS (deps/patches/quickjs/ and src/core/quickjs_ext.c):
+// errors at the memory limit, BigInt, and what "is not a function" names.
+import { test, assert } from './harness.mjs';
+
+const dir = import.meta.dirname + '/fixtures/quickjs';
+
+test('errors thrown at the memory limit of a 2 MiB child stay errors', () => {
+  // Before: a use-after-free in build_backtrace (the out-of-memory error
+  // freed the error whose stack was being written), which took the whole
+  // process down; and null thrown when the error object could not be made.
+  const child = new Isolate(`${dir}/at_limit.mjs`, { memoryLimit: 2 << 20 });
+  const seen = child.call('throwAtLimit', 150);
+  assert.equal(seen['not an error'], undefined, JSON.stringify(seen));
+  assert.ok(seen.TypeError > 0, JSON.stringify(seen));
+  assert.equal(child.call('throwAtLimit', 150)['not an error'], undefined, 'and again');
+  child.terminate();
+});
+
+test('an error still gets its stack away from the limit', () => {
+  const e = (() => { try { null.x; } catch (e) { return e; } })();
+  assert.ok(e instanceof TypeError);
+  assert.match(e.stack, /test_quickjs\.mjs:\d+/);
+});
+
+test('BigInt.asUintN of negative values and of values as wide as the result', () => {
+  assert.equal(BigInt.asUintN(64, -1n), 2n ** 64n - 1n);
+  assert.equal(BigInt.asUintN(64, -5n), 2n ** 64n - 5n);
+  assert.equal(BigInt.asUintN(65, -1n), 2n ** 65n - 1n);
+  assert.equal(BigInt.asUintN(128, -1n), 2n ** 128n - 1n);
+  assert.equal(BigInt.asUintN(200, -(2n ** 130n)), 2n ** 200n - 2n ** 130n);
+  assert.equal(BigInt.asUintN(64, 2n ** 64n + 2n ** 63n), 2n ** 63n);
+  assert.equal(BigInt.asUintN(128, 2n ** 128n + 2n ** 127n + 5n), 2n ** 127n + 5n);
+  assert.equal(BigInt.asUintN(32, -1n), 4294967295n);
+  assert.equal(BigInt.asUintN(64, 2n ** 64n), 0n);
+  assert.equal(BigInt.asUintN(0, -1n), 0n);
+  assert.equal(BigInt.asUintN(70, 5n), 5n);
+  assert.throws(() => BigInt.asUintN(2 ** 53 - 1, -1n), { name: 'RangeError' });
+});
+
+test('BigInt.asIntN is unchanged', () => {
+  assert.equal(BigInt.asIntN(64, 2n ** 63n), -(2n ** 63n));
+  assert.equal(BigInt.asIntN(64, -1n), -1n);
+  assert.equal(BigInt.asIntN(65, 2n ** 64n), -(2n ** 64n));
+  assert.equal(BigInt.asIntN(8, 255n), -1n);
+  assert.equal(BigInt.asIntN(200, -5n), -5n);
+  assert.equal(BigInt.asIntN(2 ** 53 - 1, -1n), -1n);
+});
+
+test('BigInt to string: no stray digit, no read past the number', () => {
+  assert.equal((2n ** 63n).toString(16), '8000000000000000');
+  assert.equal((-(2n ** 63n)).toString(16), '-8000000000000000');
+  assert.equal((2n ** 64n - 1n).toString(), '18446744073709551615'); // clz(0) under UBSan
+  assert.equal((2n ** 64n - 1n).toString(2), '1'.repeat(64));
+  assert.equal((2n ** 127n).toString(16), '8' + '0'.repeat(31));
+  assert.equal((2n ** 126n).toString(8), '1' + '0'.repeat(42)); // read past the end under ASan
+  assert.equal((2n ** 126n + 2n ** 125n).toString(8), '14' + '0'.repeat(41));
+  assert.equal((2n ** 189n).toString(32), 'g' + '0'.repeat(37));
+  assert.equal(String(-(2n ** 64n)), '-18446744073709551616');
+});
+
+// V8's wording: the expression that was called.
+function messageOf(f) {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof TypeError, String(e));
+    return e.message;
+  }
+  throw new Error('no error');
+}
+
+test('"is not a function" names what was called', () => {
+  const o = { a: { b: {} }, arr: [1], f() { return {}; } };
+  let x;
+  const k = 'key';
+  assert.equal(messageOf(() => console.lg('a typo')), 'console.lg is not a function');
+  assert.equal(messageOf(() => process.nextTik(() => {})), 'process.nextTik is not a function');
+  assert.equal(messageOf(() => x()), 'x is not a function');
+  assert.equal(messageOf(() => o.a.b.c(1, 2, 3)), 'o.a.b.c is not a function');
+  assert.equal(messageOf(() => o.a.b.c(o.f(), x ? 1 : 2, () => 3)), 'o.a.b.c is not a function');
+  assert.equal(messageOf(() => o[k]()), 'o[k] is not a function');
+  assert.equal(messageOf(() => o['lit']()), 'o.lit is not a function');
+  assert.equal(messageOf(() => o.arr[0]()), 'o.arr[0] is not a function');
+  assert.equal(messageOf(() => o.f().g()), 'o.f(...).g is not a function');
+  assert.equal(messageOf(() => o.f()()), 'o.f(...) is not a function');
+  assert.equal(messageOf(() => o?.a.zz()), 'o.a.zz is not a function');
+  assert.equal(messageOf(() => ({}).nope()), '(intermediate value).nope is not a function');
+  assert.equal(messageOf(() => { const local = 1; local(); }), 'local is not a function');
+  assert.equal(messageOf(() => Math.nope(1)), 'Math.nope is not a function');
+  const arg = (p) => p();
+  assert.equal(messageOf(() => arg(5)), 'p is not a function');
+  class A { m() { return this.q(); } }
+  assert.equal(messageOf(() => new A().m()), 'this.q is not a function');
+});
+
+test('"is not a constructor" names it too', () => {
+  const o = { a: {} };
+  let x;
+  assert.equal(messageOf(() => new o.a()), 'o.a is not a constructor');
+  assert.equal(messageOf(() => new x()), 'x is not a constructor');
+  assert.equal(messageOf(() => new Math.max()), 'Math.max is not a constructor');
+});
+
+test('a call from native code keeps the plain message', () => {
+  assert.throws(() => Reflect.apply(1, null, []), { name: 'TypeError', message: /not a function/ });
+  assert.throws(() => [1].map(null), { name: 'TypeError', message: /not a function/ });
+});
