@@ -698,8 +698,8 @@ static JSValue js_dagger_set_memory(JSContext *ctx, JSValueConst this_val, int a
     if (!d)
         return JS_EXCEPTION;
     if (coro_guest_of(argv[1], &g) < 0)
-        return coro_throw_arg_type(ctx, "instance.exports.memory",
-                                   "an instance of WebAssembly.Memory", argv[1]);
+        return coro_throw_code(ctx, "ERR_INVALID_ARG_TYPE",
+                               "\"instance.exports.memory\" property must be a WebAssembly.Memory object");
     JS_FreeValue(ctx, d->memory);
     d->memory = JS_DupValue(ctx, argv[1]);
     return JS_UNDEFINED;

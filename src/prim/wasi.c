@@ -344,11 +344,15 @@ static int seek(wasi_call *c, uint32_t fd, int64_t off, uint64_t whence, uint32_
         return WASI_EINVAL;
     if (!coro_guest_ok(&c->g, out, 8))
         return WASI_EFAULT;
-    if ((e = coro_wasi_fd_get(c->w, fd, rights, &h)))
+    if ((e = coro_wasi_fd_get(c->w, fd, 0, &h)))
         return e;
-    pos = h->kind == HOST_STREAM ? -1 : lseek(h->fd, off, whences[whence]);
-    e = h->kind == HOST_STREAM ? WASI_ESPIPE : pos < 0 ? coro_wasi_errno(errno) : 0;
-    if (e == 0)
+    if (h->kind == HOST_STREAM) /* what lseek says of a pipe, whatever the rights */
+        e = WASI_ESPIPE;
+    else if ((c->w->fds[fd].base & rights) != rights)
+        e = WASI_ENOTCAPABLE;
+    else if ((pos = lseek(h->fd, off, whences[whence])) < 0)
+        e = coro_wasi_errno(errno);
+    else
         coro_put_u64(c->g.base + out, (uint64_t)pos);
     coro_hostfd_unref(h);
     return e;
@@ -497,12 +501,14 @@ static int fd_prestat_dir_name(wasi_call *c, const uint64_t *a)
 
 static int socket_get(wasi_call *c, uint32_t fd, uint64_t rights, coro_hostfd **h)
 {
-    int e = coro_wasi_fd_get(c->w, fd, rights, h);
+    int e = coro_wasi_fd_get(c->w, fd, 0, h);
 
-    if (e == 0 && (*h)->filetype != WASI_FILETYPE_SOCKET_STREAM) {
+    if (e == 0 && (*h)->filetype != WASI_FILETYPE_SOCKET_STREAM)
+        e = WASI_ENOTSOCK;
+    else if (e == 0 && (c->w->fds[fd].base & rights) != rights)
+        e = WASI_ENOTCAPABLE;
+    if (e && e != WASI_EBADF)
         coro_hostfd_unref(*h);
-        return WASI_ENOTSOCK;
-    }
     return e;
 }
 
@@ -1009,8 +1015,8 @@ static JSValue js_wasi_set_memory(JSContext *ctx, JSValueConst this_val, int arg
     if (!w)
         return JS_EXCEPTION;
     if (coro_guest_of(argv[1], &g) < 0)
-        return coro_throw_arg_type(ctx, "instance.exports.memory", "an instance of WebAssembly.Memory",
-                                   argv[1]);
+        return coro_throw_code(ctx, "ERR_INVALID_ARG_TYPE",
+                               "\"instance.exports.memory\" property must be a WebAssembly.Memory object");
     JS_FreeValue(ctx, w->memory);
     w->memory = JS_DupValue(ctx, argv[1]);
     return JS_UNDEFINED;

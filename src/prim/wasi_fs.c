@@ -640,7 +640,9 @@ int coro_wasi_path_open(wasi_call *c, const uint64_t *a)
     base &= dir_inh;
     inh &= dir_inh;
     rd = (base & (R(FD_READ) | R(FD_READDIR))) != 0;
-    wr = (base & (R(FD_DATASYNC) | R(FD_WRITE) | R(FD_ALLOCATE) | R(FD_FILESTAT_SET_SIZE))) != 0;
+    /* a directory is opened for reading, whatever rights are asked */
+    wr = !(oflags & 2) &&
+         (base & (R(FD_DATASYNC) | R(FD_WRITE) | R(FD_ALLOCATE) | R(FD_FILESTAT_SET_SIZE))) != 0;
     j.flags = (wr ? rd ? O_RDWR : O_WRONLY : O_RDONLY) |
               (oflags & 1 ? O_CREAT : 0) | (oflags & 2 ? O_DIRECTORY : 0) |
               (oflags & 4 ? O_EXCL : 0) | (oflags & 8 ? O_TRUNC : 0) |
