@@ -406,6 +406,7 @@ static int http_write(dstream *s, const uint8_t *p, uint32_t len)
 static int d_write(dcall *c, const uint32_t *a)
 {
     dstream *s = slot_get(c->d, a[0]);
+    coro_hostfd *h;
     uv_buf_t b;
     int64_t r;
 
@@ -422,9 +423,9 @@ static int d_write(dcall *c, const uint32_t *a)
         if (!s->wr)
             return FAILED;
         b = uv_buf_init((char *)c->g.base + a[1], a[2]);
-        coro_hostfd_ref(s->h); /* a close while the fiber waits leaves it to us */
-        r = coro_hostfd_writev(c->ctx, s->h, &b, 1, -1);
-        coro_hostfd_unref(s->h);
+        h = coro_hostfd_ref(s->h); /* a close while the fiber waits leaves it to us */
+        r = coro_hostfd_writev(c->ctx, h, &b, 1, -1);
+        coro_hostfd_unref(h);
         return r == CORO_ETERMINATED ? (int)r : r < 0 ? FAILED : (int)r;
     default:
         return FAILED;
@@ -677,10 +678,7 @@ static JSValue js_dagger_imports(JSContext *ctx, JSValueConst this_val, int argc
         return JS_EXCEPTION;
     o = JS_NewObject(ctx);
     for (int i = 0; i < 5 && !JS_IsException(o); i++) {
-        JSValue f = JS_NewCFunctionData(ctx, js_dagger_call, calls[i].nargs, i, 1,
-                                        (JSValue *)&argv[0]);
-        if (JS_IsException(f) || JS_DefinePropertyValueStr(ctx, o, calls[i].name, f,
-                                                           JS_PROP_C_W_E) < 0) {
+        if (coro_wasi_add_call(ctx, o, calls[i].name, calls[i].nargs, js_dagger_call, i, argv[0]) < 0) {
             JS_FreeValue(ctx, o);
             o = JS_EXCEPTION;
         }
@@ -693,15 +691,9 @@ static JSValue js_dagger_set_memory(JSContext *ctx, JSValueConst this_val, int a
                                     JSValueConst *argv)
 {
     dagger_state *d = state_of(ctx, argv[0]);
-    coro_guest g;
 
-    if (!d)
+    if (!d || coro_guest_set(ctx, &d->memory, argv[1]) < 0)
         return JS_EXCEPTION;
-    if (coro_guest_of(argv[1], &g) < 0)
-        return coro_throw_code(ctx, "ERR_INVALID_ARG_TYPE",
-                               "\"instance.exports.memory\" property must be a WebAssembly.Memory object");
-    JS_FreeValue(ctx, d->memory);
-    d->memory = JS_DupValue(ctx, argv[1]);
     return JS_UNDEFINED;
 }
 

@@ -994,10 +994,8 @@ static JSValue js_wasi_imports(JSContext *ctx, JSValueConst this_val, int argc, 
         return JS_EXCEPTION;
     o = JS_NewObject(ctx);
     for (size_t i = 0; i < sizeof defs / sizeof defs[0] && !JS_IsException(o); i++) {
-        JSValue f = JS_NewCFunctionData(ctx, js_wasi_call, (int)strlen(defs[i].sig), (int)i, 1,
-                                        (JSValue *)&argv[0]);
-        if (JS_IsException(f) || JS_DefinePropertyValueStr(ctx, o, defs[i].name, f,
-                                                           JS_PROP_C_W_E) < 0) {
+        if (coro_wasi_add_call(ctx, o, defs[i].name, (int)strlen(defs[i].sig), js_wasi_call, (int)i,
+                               argv[0]) < 0) {
             JS_FreeValue(ctx, o);
             o = JS_EXCEPTION;
         }
@@ -1010,15 +1008,9 @@ static JSValue js_wasi_set_memory(JSContext *ctx, JSValueConst this_val, int arg
                                   JSValueConst *argv)
 {
     wasi_state *w = state_of(ctx, argv[0]);
-    coro_guest g;
 
-    if (!w)
+    if (!w || coro_guest_set(ctx, &w->memory, argv[1]) < 0)
         return JS_EXCEPTION;
-    if (coro_guest_of(argv[1], &g) < 0)
-        return coro_throw_code(ctx, "ERR_INVALID_ARG_TYPE",
-                               "\"instance.exports.memory\" property must be a WebAssembly.Memory object");
-    JS_FreeValue(ctx, w->memory);
-    w->memory = JS_DupValue(ctx, argv[1]);
     return JS_UNDEFINED;
 }
 

@@ -99,6 +99,15 @@ typedef struct coro_guest {
 /* The memory of a WebAssembly.Memory object; -1 if v is not one. */
 int coro_guest_of(JSValueConst memory, coro_guest *g);
 
+/* *slot becomes memory if it is a WebAssembly.Memory (start() names it):
+   0, or -1 with ERR_INVALID_ARG_TYPE thrown, as Node words it. */
+int coro_guest_set(JSContext *ctx, JSValue *slot, JSValueConst memory);
+
+/* obj[name]: a C function of nargs arguments (the imports a guest gets)
+   calling fn with magic, state its data. 0, or -1 with an exception. */
+int coro_wasi_add_call(JSContext *ctx, JSValueConst obj, const char *name, int nargs,
+                       JSCFunctionData *fn, int magic, JSValueConst state);
+
 /* Whether [ptr, ptr + len) lies inside the memory. */
 static inline int coro_guest_ok(const coro_guest *g, uint64_t ptr, uint64_t len)
 {

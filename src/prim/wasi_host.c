@@ -14,6 +14,7 @@
 
 #include "wasi.h"
 #include "wasm.h"
+#include "core/error.h"
 #include "core/isolate.h"
 
 /* ---- errno ---- */
@@ -112,6 +113,28 @@ int coro_guest_of(JSValueConst memory, coro_guest *g)
     g->base = wasm_memory_data(m);
     g->size = wasm_memory_bytes(m);
     return 0;
+}
+
+int coro_guest_set(JSContext *ctx, JSValue *slot, JSValueConst memory)
+{
+    coro_guest g;
+
+    if (coro_guest_of(memory, &g) < 0) {
+        coro_throw_code(ctx, "ERR_INVALID_ARG_TYPE",
+                        "\"instance.exports.memory\" property must be a WebAssembly.Memory object");
+        return -1;
+    }
+    JS_FreeValue(ctx, *slot);
+    *slot = JS_DupValue(ctx, memory);
+    return 0;
+}
+
+int coro_wasi_add_call(JSContext *ctx, JSValueConst obj, const char *name, int nargs,
+                       JSCFunctionData *fn, int magic, JSValueConst state)
+{
+    JSValue f = JS_NewCFunctionData(ctx, fn, nargs, magic, 1, (JSValue *)&state);
+
+    return JS_IsException(f) ? -1 : JS_DefinePropertyValueStr(ctx, obj, name, f, JS_PROP_C_W_E);
 }
 
 /* ---- the thread pool ---- */
