@@ -80,3 +80,17 @@ else
     echo "not ok - corojs run: status $status"
     sed 's/^/  # /' out err | head -20
 fi
+
+# the examples of the README (examples/wasm), built and run as it says
+sh "$top/tests/wasi/build.sh" "$work/examples" "$top/examples/wasm/hello.c" "$top/examples/wasm/hello_dagger.wat" || exit 1
+mkdir ex && : > ex/file.txt
+expect "examples/wasm/hello.c as the README runs it" 0 "hi from hello.wasm, with 2 arguments
+  argument 1: one
+  argument 2: two
+in /: file.txt
+2 lines on stdin" EMPTY -- sh -c "printf 'a\nb\n' | '$bin' --dir ex::/ --env GREETING=hi '$work/examples/hello.wasm' one two"
+expect "examples/wasm/hello_dagger.wat" 0 "Hello, world!" EMPTY -- "$bin" "$work/examples/hello_dagger.wasm"
+expect "examples/wasm/run-wasi.mjs" 0 "hi from ../examples/hello.wasm, with 0 arguments
+in /: file.txt
+0 lines on stdin
+exit code 0" EMPTY -- sh -c "cd ex && '$bin' '$top/examples/wasm/run-wasi.mjs' ../examples/hello.wasm"
