@@ -6,6 +6,8 @@
 //   corojs bench/isolates.mjs spin N               p50/p99 of an echo server isolate's round
 //                                                  trip, alone and while another isolate spins
 //   corojs bench/isolates.mjs spin-http N          the same for an HTTP server isolate
+//   corojs bench/isolates.mjs spin-native N        TCP echo while the other loops over a slow
+//                                                  native call (indexOf on 4 MB)
 const [mode = 'call', arg] = process.argv.slice(2);
 const app = `${import.meta.dirname}/isolate/idle.mjs`;
 const us = (ms, n) => Number((ms * 1000 / n).toFixed(2));
@@ -41,15 +43,16 @@ if (mode === 'idle') {
   for (let i = 0; i < n; i++) iso.call('ping', i);
   print({ callUs: us(performance.now() - t, n) });
   iso.terminate();
-} else if (mode === 'spin' || mode === 'spin-http') {
+} else if (mode === 'spin' || mode === 'spin-http' || mode === 'spin-native') {
   // a server isolate's round trips, alone and while another isolate spins;
   // spin: TCP echo, spin-http: HTTP requests on a kept-alive connection
   const n = Number(arg ?? 2000);
-  const app = `${import.meta.dirname}/isolate/${mode === 'spin' ? 'echo' : 'http'}.mjs`;
+  const tcp = mode !== 'spin-http';
+  const app = `${import.meta.dirname}/isolate/${tcp ? 'echo' : 'http'}.mjs`;
   const server = new Isolate(app, { net: true });
   const port = server.call('serve');
   let roundTrip, done;
-  if (mode === 'spin') {
+  if (tcp) {
     const net = (await import('corojs:net')).default;
     const s = net.connect(port, '127.0.0.1');
     roundTrip = () => { s.write('ping'); s.read(); };
@@ -72,9 +75,10 @@ if (mode === 'idle') {
   measure();
   const alone = measure();
   const spinner = new Isolate(app, { cpuSlice: 10 });
-  spinner.callAsync('spin').catch(() => {});
+  spinner.callAsync(mode === 'spin-native' ? 'spinNative' : 'spin').catch(() => {});
   const spinning = measure();
-  print({ protocol: mode === 'spin' ? 'tcp' : 'http', alone, whileSpinning: spinning, cpuSliceMs: 10 });
+  print({ protocol: tcp ? 'tcp' : 'http', spinner: mode === 'spin-native' ? 'native calls' : 'JS', alone,
+    whileSpinning: spinning, cpuSliceMs: 10 });
   spinner.terminate();
   done();
   server.terminate();

@@ -6,6 +6,7 @@
 //   Fiber.current                     the running fiber
 //   Fiber.sleep(ms), Fiber.yield()    block this fiber only
 //   Fiber.await(promise)              block this fiber until the promise settles
+//   Fiber.exclusive(fn, ...args)      fn(...args), nothing else of this isolate running meanwhile
 
 import P from 'corojs:internal/primordials';
 import { ERR_ILLEGAL_CONSTRUCTOR } from 'corojs:internal/errors';
@@ -53,16 +54,17 @@ export class Fiber {
     F.sleep(ms);
   }
 
-  static yield() {
-    F.yield();
-  }
-
   static await(value) {
     if (value !== null && (typeof value === 'object' || typeof value === 'function') &&
         !(value instanceof Promise) && typeof value.then === 'function') {
       value = Promise.resolve(value);
     }
     return F.await(value);
+  }
+
+  static exclusive(fn, ...args) {
+    validateFunction(fn, 'fn');
+    return F.exclusive(fn, args);
   }
 
   static stats() {
@@ -73,6 +75,9 @@ export class Fiber {
     return 'Fiber';
   }
 }
+
+// Fiber.yield is the native function itself: a yield costs one call, not two.
+Object.defineProperty(Fiber, 'yield', { value: F.yield, writable: true, configurable: true });
 
 F.setWrap((id) => new Fiber(kToken, id));
 

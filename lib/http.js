@@ -18,7 +18,7 @@ import { concatBytes } from 'corojs:internal/bytes';
 import { closingRegistry } from 'corojs:internal/handles';
 import { openListener, resolveHost } from 'corojs:internal/net';
 import {
-  ERR_HTTP_INVALID_HEADER_VALUE, ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN,
+  ERR_HTTP_CONTENT_LENGTH_MISMATCH, ERR_HTTP_INVALID_HEADER_VALUE, ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN,
   ERR_INVALID_PROTOCOL, ERR_SERVER_ALREADY_LISTEN,
 } from 'corojs:internal/errors';
 import { validateNumber, validateObject } from 'corojs:internal/validators';
@@ -241,7 +241,36 @@ function bodyBytes(body) {
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  throw ERR_INVALID_ARG_TYPE('options.body', ['string', 'Uint8Array', 'ArrayBuffer'], body);
+  return undefined;
+}
+
+const CHUNK_TYPES = ['string', 'Uint8Array', 'ArrayBuffer'];
+const BODY_TYPES = [...CHUNK_TYPES, 'an iterable, an async iterable or a readable of them'];
+
+// A body given as a stream: an iterable or async iterable of chunks, or a
+// readable (anything with read() -> chunk, or null at the end: a
+// FileHandle, a request a server is answering, a client's response). Each
+// chunk is a string or bytes. next() -> Uint8Array, or null at the end.
+function bodyStream(body) {
+  let next;
+  if (typeof body.read === 'function') {
+    next = () => body.read();
+  } else if (typeof body[Symbol.iterator] === 'function') {
+    const it = body[Symbol.iterator]();
+    next = () => { const r = it.next(); return r.done ? null : r.value; };
+  } else if (typeof body[Symbol.asyncIterator] === 'function') {
+    const it = body[Symbol.asyncIterator]();
+    next = () => { const r = P.fiber.await(it.next()); return r.done ? null : r.value; };
+  } else {
+    throw ERR_INVALID_ARG_TYPE('options.body', BODY_TYPES, body);
+  }
+  return () => {
+    const chunk = next();
+    if (chunk === null || chunk === undefined) return null;
+    const bytes = bodyBytes(chunk);
+    if (!bytes) throw ERR_INVALID_ARG_TYPE('a chunk of options.body', CHUNK_TYPES, chunk);
+    return bytes;
+  };
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -258,12 +287,14 @@ export class ClientResponse {
   #conn;
   #timeout;
   #done = false;
+  #reusable;
 
-  constructor(token, conn, head, timeout, url) {
+  constructor(token, conn, head, timeout, url, reusable = true) {
     if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('responses are made by http.request()');
     const [status, statusText, headers, rawHeaders, minor] = head;
     this.#conn = conn;
     this.#timeout = timeout;
+    this.#reusable = reusable;
     this.status = status;
     this.statusText = statusText;
     this.headers = headers;
@@ -309,7 +340,7 @@ export class ClientResponse {
   #finish() {
     this.#done = true;
     responseRegistry.unregister(this);
-    if (H.clientReusable(this.#conn.id)) putIdle(this.#conn);
+    if (this.#reusable && H.clientReusable(this.#conn.id)) putIdle(this.#conn);
     else this.#conn.close();
   }
 
@@ -323,6 +354,55 @@ function urlOf(url) {
   return new URL(url);
 }
 
+const CRLF = encoder.encode('\r\n');
+const LAST_CHUNK = encoder.encode('0\r\n\r\n');
+const CONTINUE_MS = 1000; // how long a body waits for 100 Continue (as curl waits)
+
+// Send a streamed body on conn: chunked, or as it is when the caller gave
+// its Content-Length (which it must then match).
+function sendStream(conn, next, length) {
+  let sent = 0;
+  for (let bytes; (bytes = next()) !== null;) {
+    if (bytes.length === 0) continue;
+    sent += bytes.length;
+    if (length !== null) {
+      if (sent > length) break;
+      H.clientWrite(conn.id, bytes);
+    } else {
+      const size = encoder.encode(`${bytes.length.toString(16)}\r\n`);
+      H.clientWrite(conn.id, concatBytes([size, bytes, CRLF]));
+    }
+  }
+  if (length !== null && sent !== length) {
+    throw ERR_HTTP_CONTENT_LENGTH_MISMATCH(sent > length ? `more than ${length}` : sent, length);
+  }
+  if (length === null) H.clientWrite(conn.id, LAST_CHUNK);
+}
+
+// Send the request on conn and read the head of its response. With Expect:
+// 100-continue the body waits for the server's 100 Continue (or a while,
+// for a server that never sends one), and is not sent at all if the final
+// answer comes first (the connection is then not reused).
+function exchange(conn, req) {
+  const { method, head, bytes, stream, length, expect, timeout } = req;
+  const isHead = method === 'HEAD';
+  if (!expect || (bytes === null && stream === null)) {
+    H.clientWrite(conn.id, bytes === null ? head : concatBytes([head, bytes]));
+  } else {
+    H.clientWrite(conn.id, head);
+    let interim = null;
+    try {
+      interim = H.clientResponse(conn.id, isHead, timeout === undefined ? CONTINUE_MS : Math.min(timeout, CONTINUE_MS), true);
+    } catch (e) {
+      if (e?.code !== 'ETIMEDOUT' || (timeout !== undefined && timeout <= CONTINUE_MS)) throw e;
+    }
+    if (interim !== null && interim[0] !== 100) return [interim, false];
+  }
+  if (stream !== null) sendStream(conn, stream, length);
+  else if (expect && bytes !== null) H.clientWrite(conn.id, bytes);
+  return [H.clientResponse(conn.id, isHead, timeout, false), true];
+}
+
 // request(url, { method = 'GET', headers, body, timeout, ca,
 // rejectUnauthorized, servername, minVersion, maxVersion }) ->
 // ClientResponse, once the response's head has arrived. https URLs are
@@ -330,7 +410,7 @@ function urlOf(url) {
 // false. Redirects are not followed. A connection to the same host is
 // reused when the previous response was read to its end; a reused
 // connection the server had closed meanwhile is retried once on a new one,
-// for idempotent methods.
+// for idempotent methods and a body that is not a stream.
 export function request(url, options = {}) {
   const u = urlOf(url);
   validateObject(options, 'options');
@@ -345,19 +425,29 @@ export function request(url, options = {}) {
   }
   const timeout = options.timeout;
   if (timeout !== undefined) validateNumber(timeout, 'options.timeout', 0);
-  const body = bodyBytes(options.body);
+  let bytes = bodyBytes(options.body);
+  if (bytes === undefined && (typeof options.body !== 'object' && typeof options.body !== 'function')) {
+    throw ERR_INVALID_ARG_TYPE('options.body', BODY_TYPES, options.body);
+  }
+  const stream = bytes === undefined ? bodyStream(options.body) : null;
+  if (stream) bytes = null;
   const pairs = headerPairs(options.headers);
-  const has = (name) => pairs.some(([n]) => n.toLowerCase() === name);
+  const value = (name) => pairs.find(([n]) => n.toLowerCase() === name)?.[1];
   const port = u.port === '' ? (secure ? 443 : 80) : Number(u.port);
   const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
   let head = `${method} ${u.pathname}${u.search} HTTP/1.1\r\n`;
-  if (!has('host')) head += `Host: ${u.host}\r\n`;
-  for (const [name, value] of pairs) head += `${name}: ${value}\r\n`;
-  if (body !== null && !has('content-length') && !has('transfer-encoding')) head += `Content-Length: ${body.length}\r\n`;
-  else if (body === null && !has('content-length') && ['POST', 'PUT', 'PATCH'].includes(method)) head += 'Content-Length: 0\r\n';
+  if (value('host') === undefined) head += `Host: ${u.host}\r\n`;
+  for (const [name, v] of pairs) head += `${name}: ${v}\r\n`;
+  const given = value('content-length') !== undefined || value('transfer-encoding') !== undefined;
+  if (bytes !== null && !given) head += `Content-Length: ${bytes.length}\r\n`;
+  else if (stream !== null && !given) head += 'Transfer-Encoding: chunked\r\n';
+  else if (bytes === null && stream === null && !given && ['POST', 'PUT', 'PATCH'].includes(method)) head += 'Content-Length: 0\r\n';
   head += '\r\n';
-  const headBytes = encoder.encode(head);
-  const message = body === null ? headBytes : concatBytes([headBytes, body]);
+  const length = stream !== null && value('content-length') !== undefined ? Number(value('content-length')) : null;
+  const req = {
+    method, head: encoder.encode(head), bytes, stream, length, timeout,
+    expect: (value('expect') ?? '').toLowerCase() === '100-continue',
+  };
   // connections to one host with other TLS settings are not shared
   const key = secure ? `https:${hostname}:${port}:${JSON.stringify(tlsOptions)}` : `http:${hostname}:${port}`;
 
@@ -366,16 +456,15 @@ export function request(url, options = {}) {
     const reused = conn !== null;
     if (!conn) conn = new Connection(key, hostname, port, timeout, tlsOptions);
     try {
-      H.clientWrite(conn.id, message);
-      const response = H.clientResponse(conn.id, method === 'HEAD', timeout);
-      const res = new ClientResponse(kToken, conn, response, timeout, u.href);
+      const [response, reusable] = exchange(conn, req);
+      const res = new ClientResponse(kToken, conn, response, timeout, u.href, reusable);
       if (method === 'HEAD' || response[0] === 204 || response[0] === 304 || response[2]['content-length'] === '0') {
         res.read(); // no body: the connection is free at once
       }
       return res;
     } catch (e) {
       conn.close();
-      if (reused && IDEMPOTENT.has(method) && RETRYABLE.has(e?.code)) continue;
+      if (reused && stream === null && IDEMPOTENT.has(method) && RETRYABLE.has(e?.code)) continue;
       throw e;
     }
   }

@@ -219,14 +219,17 @@ function modulePath(module) {
 function checkOptions(options) {
   if (options === undefined) options = {};
   validateObject(options, 'options');
-  validateOptionNames(options, ['memoryLimit', 'cpuSlice', 'env', 'argv', 'net', 'fs', 'syscall']);
+  validateOptionNames(options, ['memoryLimit', 'cpuSlice', 'maxFibers', 'maxIsolates', 'env', 'argv', 'net', 'fs', 'syscall']);
   const count = (name, min) => {
     const v = options[name];
     if (v === undefined) return 0;
     validateInteger(v, `options.${name}`, min, 2 ** 48);
     return v;
   };
-  const out = { memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1), net: false, syscall: false };
+  const out = {
+    memoryLimit: count('memoryLimit', 1 << 20), cpuSlice: count('cpuSlice', 1),
+    maxFibers: count('maxFibers', 1), maxIsolates: count('maxIsolates', 1), net: false, syscall: false,
+  };
   if (options.env !== undefined) {
     validateObject(options.env, 'options.env');
     out.env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);

@@ -11,8 +11,9 @@
 //   s.write('hi'); s.read(); s.close();
 //
 // The handshake runs in the connection's fiber: a server calls the resolver
-// there with the name the client asked for, and the handler gets the socket
-// once the handshake is done; connect() returns once it is done.
+// (in a fiber of its own, waited for within handshakeTimeout) with the name
+// the client asked for, and the handler gets the socket once the handshake
+// is done; connect() returns once it is done.
 
 import P from 'corojs:internal/primordials';
 import { closingRegistry } from 'corojs:internal/handles';
@@ -22,7 +23,7 @@ import { Socket as NetSocket, socketIdOf } from 'corojs:internal/net';
 import { Socket, tlsSocketFromId } from 'corojs:internal/tls';
 import {
   ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_RETURN_VALUE, ERR_MISSING_OPTION,
-  ERR_TLS_CERTIFICATE_RESOLVER, ERR_TLS_INVALID_PROTOCOL_VERSION, isClientError, printError,
+  ERR_TLS_CERTIFICATE_RESOLVER, ERR_TLS_INVALID_PROTOCOL_VERSION, isClientError, printError, systemError,
 } from 'corojs:internal/errors';
 import { validateBoolean, validateFunction, validateNumber, validateObject, validateString } from 'corojs:internal/validators';
 
@@ -112,6 +113,35 @@ function defaultOnError(error, socket) {
   if (!isClientError(error, socket)) printError('Error in a TLS connection (the connection was closed)', error);
 }
 
+const kTimedOut = Symbol('timed out');
+
+// resolver(name) within ms (undefined: no limit): its value, or the value
+// its promise settles with; throws kTimedOut when time is up first. The
+// resolver runs in a fiber of its own, so one that blocks is waited for
+// only as long as the handshake may last (it goes on, and is ignored).
+function resolveWithin(resolver, name, ms) {
+  if (ms === undefined) {
+    const pair = resolver(name);
+    return typeof pair?.then === 'function' ? Fiber.await(pair) : pair;
+  }
+  let timer;
+  const answer = new Promise((resolve, reject) => {
+    Fiber.run(() => {
+      try {
+        resolve(resolver(name));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+  const timeUp = new Promise((resolve, reject) => { timer = setTimeout(() => reject(kTimedOut), ms); });
+  try {
+    return Fiber.await(Promise.race([answer, timeUp]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class Server {
   #net;
   #resolver;
@@ -137,7 +167,7 @@ export class Server {
     if (key !== undefined) this.#default = base;
     const alpn = alpnWire(options.alpn);
     const timeout = timeoutOf(options.handshakeTimeout, 'options.handshakeTimeout') ?? DEFAULT_HANDSHAKE_TIMEOUT;
-    const select = certificateResolver && ((name) => this.#select(name));
+    const select = certificateResolver && ((name, msLeft) => this.#select(name, msLeft));
     const onError = options.onError ?? defaultOnError;
     this.#net = net.createServer((socket) => {
       let tlsSocket;
@@ -153,14 +183,17 @@ export class Server {
   }
 
   // Called in the handshake with the name the client asked for ('' if
-  // none): the context of the { key, cert } the resolver gives for it.
-  #select(servername) {
+  // none) and the ms the handshake has left (undefined: no limit): the
+  // context of the { key, cert } the resolver gives for it.
+  #select(servername, msLeft) {
     let pair;
     try {
-      pair = this.#resolver(servername);
-      if (typeof pair?.then === 'function') pair = Fiber.await(pair);
+      pair = resolveWithin(this.#resolver, servername, msLeft);
     } catch (e) {
-      throw ERR_TLS_CERTIFICATE_RESOLVER(servername, e);
+      // a resolver that does not answer in time fails as one that throws:
+      // the server's fault, printed by the default onError
+      throw ERR_TLS_CERTIFICATE_RESOLVER(servername, e !== kTimedOut ? e : systemError('ETIMEDOUT',
+        "it did not answer within the handshake's time (handshakeTimeout)", { syscall: 'handshake' }));
     }
     if (pair === undefined || pair === null) return this.#default?.id;
     if (typeof pair !== 'object' || pair.key === undefined || pair.cert === undefined) {

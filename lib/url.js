@@ -1,178 +1,869 @@
-// corojs:url: URL and URLSearchParams, the WHATWG classes (globals), as far
-// as a server runtime needs them: http, https, ws, wss, ftp and file URLs
-// with their default ports, IPv6 hosts, relative references resolved
-// against a base, percent-encoding of paths, queries and fragments, and
-// application/x-www-form-urlencoded parameters. Not done: international
-// domain names (punycode), and IPv4 addresses written in hex or octal.
+// corojs:url: URL and URLSearchParams (globals), as the WHATWG URL standard
+// has them: its basic URL parser step by step (states, percent-encode sets,
+// the setters' state overrides) and its host parser: IPv4 in every form the
+// standard accepts (2130706433, 0x7f.1, 0177.0.0.1, 127.1) serialised as
+// dotted decimal, IPv6 parsed, validated and compressed, opaque hosts, and
+// domains to ASCII (corojs:internal/idna). Checked against every case of
+// WPT's urltestdata.json, setters_tests.json, toascii.json and
+// IdnaTestV2.json (tests/sh/test_url_wpt.sh).
 
 import { TextEncoder, TextDecoder } from 'corojs:encoding';
+import { domainToASCII } from 'corojs:internal/idna';
 import { ERR_INVALID_TUPLE, ERR_INVALID_URL } from 'corojs:internal/errors';
 
-const SPECIAL = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443, 'ftp:': 21, 'file:': null };
+const SPECIAL = { 'ftp': 21, 'file': null, 'http': 80, 'https': 443, 'ws': 80, 'wss': 443 };
+const isSpecialScheme = (s) => Object.hasOwn(SPECIAL, s);
 const encoder = new TextEncoder();
-const hex = (b) => `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
+const decoder = new TextDecoder();
+const HEX = '0123456789ABCDEF';
 
-// Per set of characters to escape, a test for "nothing to do here".
-const needs = new Map();
+// ------------------------------------------------------------------
+// percent-encoding
 
-// Percent-encode the characters of s that are in `escape` (and controls,
-// space and all non-ASCII, as UTF-8); existing %XX escapes are left alone.
-function encodeSet(s, escape) {
-  let re = needs.get(escape);
-  if (!re) {
-    re = new RegExp(`[^\\x21-\\x7e]${escape ? `|[${escape.replace(/[\\\]^-]/g, '\\$&')}]` : ''}`);
-    needs.set(escape, re);
-  }
-  if (!re.test(s)) return s;
+const NEEDS = new Map(); // set -> what finds its code points in a string
+
+// A percent-encode set: a table of the ASCII code points it holds (C0
+// controls and everything above U+007E are in every set), and a regular
+// expression that finds any of them.
+function encodeSet(base, extra) {
+  const t = new Uint8Array(128);
+  if (base) t.set(base);
+  for (let c = 0; c < 0x20; c++) t[c] = 1;
+  t[0x7f] = 1;
+  for (const ch of extra) t[ch.charCodeAt(0)] = 1;
+  let chars = '';
+  for (let c = 0x20; c < 0x7f; c++) if (t[c]) chars += `\\x${c.toString(16)}`;
+  NEEDS.set(t, new RegExp(`[^\\x20-\\x7e]${chars ? `|[${chars}]` : ''}`));
+  return t;
+}
+
+const C0_SET = encodeSet(null, '');
+const FRAGMENT_SET = encodeSet(C0_SET, ' "<>`');
+const QUERY_SET = encodeSet(C0_SET, ' "#<>');
+const SPECIAL_QUERY_SET = encodeSet(QUERY_SET, "'");
+const PATH_SET = encodeSet(QUERY_SET, '?`{}');
+const USERINFO_SET = encodeSet(PATH_SET, '/:;=@[\\]^|');
+const COMPONENT_SET = encodeSet(USERINFO_SET, '$%&+,');
+const FORM_SET = encodeSet(COMPONENT_SET, "!'()~");
+
+function percentByte(b) {
+  return `%${HEX[b >> 4]}${HEX[b & 15]}`;
+}
+
+// The code point ch (a string of one code point), percent-encoded as UTF-8
+// if it is in set.
+function encodeChar(ch, set) {
+  const c = ch.codePointAt(0);
+  if (c < 0x80 && !set[c]) return ch;
   let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (c < 0x21 || c > 0x7e || escape.includes(ch)) {
-      for (const b of encoder.encode(ch)) out += hex(b);
+  for (const b of encoder.encode(ch)) out += percentByte(b);
+  return out;
+}
+
+// A whole string: as it is when nothing in it needs escaping.
+function encodeString(s, set) {
+  if (!NEEDS.get(set).test(s)) return s;
+  let out = '';
+  for (const ch of s) out += encodeChar(ch, set);
+  return out;
+}
+
+const isHex = (c) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+
+// Percent-decode a string's UTF-8 bytes into bytes.
+function percentDecodeBytes(s) {
+  const bytes = encoder.encode(s);
+  if (!bytes.includes(0x25)) return bytes;
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x25 && i + 2 < bytes.length && isHex(bytes[i + 1]) && isHex(bytes[i + 2])) {
+      out[n++] = parseInt(String.fromCharCode(bytes[i + 1], bytes[i + 2]), 16);
+      i += 2;
     } else {
-      out += ch;
+      out[n++] = bytes[i];
     }
+  }
+  return out.subarray(0, n);
+}
+
+const percentDecode = (s) => (s.includes('%') ? decoder.decode(percentDecodeBytes(s)) : s);
+
+// ------------------------------------------------------------------
+// hosts
+
+const FORBIDDEN_HOST = new Set('\0\t\n\r #/:<>?@[\\]^|');
+// eslint-disable-next-line no-control-regex
+const RE_FORBIDDEN_DOMAIN = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
+// eslint-disable-next-line no-control-regex
+const RE_NON_ASCII = /[^\x00-\x7f]/;
+const RE_DIGITS = /^[0-9]+$/;
+const RE_RADIX_DIGITS = { 8: /^[0-7]+$/, 10: RE_DIGITS, 16: /^[0-9a-fA-F]+$/ };
+
+// An IPv4 number: the value, or null.
+function ipv4Number(s) {
+  if (s === '') return null;
+  let radix = 10;
+  if (s.length >= 2 && s[0] === '0' && (s[1] === 'x' || s[1] === 'X')) {
+    radix = 16;
+    s = s.slice(2);
+  } else if (s.length >= 2 && s[0] === '0') {
+    radix = 8;
+    s = s.slice(1);
+  }
+  if (s === '') return 0;
+  return RE_RADIX_DIGITS[radix].test(s) ? parseInt(s, radix) : null;
+}
+
+function endsInNumber(s) {
+  const parts = s.split('.');
+  if (parts[parts.length - 1] === '') {
+    if (parts.length === 1) return false;
+    parts.pop();
+  }
+  const last = parts[parts.length - 1];
+  return (last !== '' && RE_DIGITS.test(last)) || ipv4Number(last) !== null;
+}
+
+// The IPv4 parser: the address as a number, or null.
+function parseIPv4(s) {
+  const parts = s.split('.');
+  if (parts[parts.length - 1] === '' && parts.length > 1) parts.pop();
+  if (parts.length > 4) return null;
+  const numbers = [];
+  for (const p of parts) {
+    const n = ipv4Number(p);
+    if (n === null) return null;
+    numbers.push(n);
+  }
+  const last = numbers.pop();
+  if (numbers.some((n) => n > 255) || last >= 256 ** (4 - numbers.length)) return null;
+  return numbers.reduce((acc, n, i) => acc + n * 256 ** (3 - i), last);
+}
+
+const serializeIPv4 = (n) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+
+// The IPv6 parser: eight 16-bit pieces, or null.
+function parseIPv6(s) {
+  const cps = Array.from(s, (ch) => ch.codePointAt(0));
+  const at = (i) => (i < cps.length ? cps[i] : -1);
+  const address = [0, 0, 0, 0, 0, 0, 0, 0];
+  let piece = 0, compress = null, p = 0;
+  if (at(0) === 0x3a) {
+    if (at(1) !== 0x3a) return null;
+    p += 2;
+    compress = ++piece;
+  }
+  while (at(p) !== -1) {
+    if (piece === 8) return null;
+    if (at(p) === 0x3a) {
+      if (compress !== null) return null;
+      p++;
+      compress = ++piece;
+      continue;
+    }
+    let value = 0, length = 0;
+    while (length < 4 && at(p) !== -1 && isHex(at(p))) {
+      value = value * 16 + parseInt(String.fromCharCode(at(p)), 16);
+      p++;
+      length++;
+    }
+    if (at(p) === 0x2e) {
+      if (length === 0) return null;
+      p -= length;
+      if (piece > 6) return null;
+      let seen = 0;
+      while (at(p) !== -1) {
+        let v = null;
+        if (seen > 0) {
+          if (at(p) === 0x2e && seen < 4) p++;
+          else return null;
+        }
+        if (!(at(p) >= 0x30 && at(p) <= 0x39)) return null;
+        while (at(p) >= 0x30 && at(p) <= 0x39) {
+          const n = at(p) - 0x30;
+          if (v === null) v = n;
+          else if (v === 0) return null;
+          else v = v * 10 + n;
+          if (v > 255) return null;
+          p++;
+        }
+        address[piece] = address[piece] * 0x100 + v;
+        seen++;
+        if (seen === 2 || seen === 4) piece++;
+      }
+      if (seen !== 4) return null;
+      break;
+    } else if (at(p) === 0x3a) {
+      p++;
+      if (at(p) === -1) return null;
+    } else if (at(p) !== -1) {
+      return null;
+    }
+    address[piece++] = value;
+  }
+  if (compress !== null) {
+    let swaps = piece - compress;
+    piece = 7;
+    while (piece !== 0 && swaps > 0) {
+      const t = address[compress + swaps - 1];
+      address[compress + swaps - 1] = address[piece];
+      address[piece] = t;
+      piece--;
+      swaps--;
+    }
+  } else if (piece !== 8) {
+    return null;
+  }
+  return address;
+}
+
+function serializeIPv6(address) {
+  // the first longest run of two or more zero pieces becomes "::"
+  let best = -1, bestLen = 1;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && address[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j === i ? i + 1 : j;
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      out += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    out += address[i].toString(16);
+    if (i < 7) out += ':';
+  }
+  return `[${out}]`;
+}
+
+// The host parser: the serialised host, or null on failure.
+function parseHost(input, opaque) {
+  if (input.startsWith('[')) {
+    if (!input.endsWith(']')) return null;
+    const address = parseIPv6(input.slice(1, -1));
+    return address && serializeIPv6(address);
+  }
+  if (opaque) {
+    for (const ch of input) if (FORBIDDEN_HOST.has(ch)) return null;
+    return encodeString(input, C0_SET);
+  }
+  const domain = percentDecode(input);
+  let ascii = domain.toLowerCase();
+  if (RE_NON_ASCII.test(domain) || /(^|\.)xn--/i.test(domain)) ascii = domainToASCII(domain);
+  if (ascii === null || ascii === '' || RE_FORBIDDEN_DOMAIN.test(ascii)) return null;
+  if (endsInNumber(ascii)) {
+    const v4 = parseIPv4(ascii);
+    return v4 === null ? null : serializeIPv4(v4);
+  }
+  return ascii;
+}
+
+// ------------------------------------------------------------------
+// the basic URL parser
+
+// the parser's states (module constants: a switch on them stays cheap)
+const SCHEME_START = 1;
+const SCHEME = 2;
+const NO_SCHEME = 3;
+const SPECIAL_RELATIVE_OR_AUTHORITY = 4;
+const PATH_OR_AUTHORITY = 5;
+const RELATIVE = 6;
+const RELATIVE_SLASH = 7;
+const SPECIAL_AUTHORITY_SLASHES = 8;
+const SPECIAL_AUTHORITY_IGNORE_SLASHES = 9;
+const AUTHORITY = 10;
+const HOST = 11;
+const HOSTNAME = 12;
+const PORT = 13;
+const FILE = 14;
+const FILE_SLASH = 15;
+const FILE_HOST = 16;
+const PATH_START = 17;
+const PATH = 18;
+const OPAQUE_PATH = 19;
+const QUERY = 20;
+const FRAGMENT = 21;
+
+const EOF = '';
+const isAlpha = (c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+const isDigit = (c) => c >= '0' && c <= '9';
+const RE_SINGLE_DOT = /^(\.|%2e)$/i;
+const RE_DOUBLE_DOT = /^(\.|%2e)(\.|%2e)$/i;
+const RE_DRIVE = /^[A-Za-z][:|]$/;
+const RE_NORMALIZED_DRIVE = /^[A-Za-z]:$/;
+// eslint-disable-next-line no-control-regex
+const RE_TRIM = /^[\x00-\x20]+|[\x00-\x20]+$/g;
+const RE_TAB_NEWLINE = /[\t\n\r]/g;
+
+// The states that only collect take a run of code units at a time: up to
+// the next of the code units `chars` names, or the end.
+function stopAt(chars) {
+  return new RegExp(`[${chars.replace(/[\\\]^-]/g, '\\$&')}]`, 'g');
+}
+
+function runEnd(s, p, stop) {
+  stop.lastIndex = p;
+  return stop.test(s) ? stop.lastIndex - 1 : s.length;
+}
+
+const STOP = {
+  path: stopAt('/?#'), pathSpecial: stopAt('/\\?#'), pathOverride: stopAt('/'), pathSpecialOverride: stopAt('/\\'),
+  authority: stopAt('@/?#'), authoritySpecial: stopAt('@/\\?#'),
+  host: stopAt(':/?#[]'), hostSpecial: stopAt(':/\\?#[]'),
+  query: stopAt('#'), opaque: stopAt('?#'),
+};
+
+// Whether s[i..] starts with a Windows drive letter.
+function startsWithDrive(s, i) {
+  return s.length - i >= 2 && isAlpha(s[i]) && (s[i + 1] === ':' || s[i + 1] === '|') &&
+    (s.length - i === 2 || '/\\?#'.includes(s[i + 2]));
+}
+
+function newRecord() {
+  return { scheme: '', username: '', password: '', host: null, port: null, path: [], query: null, fragment: null };
+}
+
+const hasOpaquePath = (url) => typeof url.path === 'string';
+
+function shortenPath(url) {
+  if (url.scheme === 'file' && url.path.length === 1 && RE_NORMALIZED_DRIVE.test(url.path[0])) return;
+  url.path.pop();
+}
+
+// The common shape at once: an absolute http(s), ws(s) or ftp URL whose
+// host is a plain lower-case ASCII name (no IPv4 number, no xn-- label),
+// with a port, and a path, query and fragment with nothing to escape or to
+// resolve. For it this one regular expression gives what the states below
+// give, many times faster; whatever else goes through the states.
+const RE_SIMPLE = new RegExp('^(https?|wss?|ftp)://((?:[a-z0-9-]+\\.)*[a-z][a-z0-9-]*\\.?)(?::([0-9]{1,5}))?' +
+  "(/[!$%&'()*+,\\-./0-9:;=@A-Z[\\]^_a-z|~]*)?(?:\\?([!$%&()*+,\\-./0-9:;=?@A-Z[\\\\\\]^_`a-z{|}~]*))?" +
+  "(?:#([!#$%&'()*+,\\-./0-9:;=?@A-Z[\\\\\\]^_a-z{|}~]*))?$");
+const RE_DOT_SEGMENT = /\/(\.|%2e)/i;
+
+function parseSimple(input) {
+  const m = RE_SIMPLE.exec(input);
+  if (!m || m[2].includes('xn--') || (m[4] && RE_DOT_SEGMENT.test(m[4]))) return null;
+  const url = newRecord();
+  url.scheme = m[1];
+  url.host = m[2];
+  if (m[3] !== undefined) {
+    const port = parseInt(m[3], 10);
+    if (port > 65535) return null;
+    url.port = SPECIAL[url.scheme] === port ? null : port;
+  }
+  url.path = m[4] ? m[4].slice(1).split('/') : [''];
+  if (m[5] !== undefined) url.query = m[5];
+  if (m[6] !== undefined) url.fragment = m[6];
+  return url;
+}
+
+// c starts the query ('?') or the fragment ('#'): the state that follows,
+// or 0 for any other c.
+function queryOrFragment(url, c) {
+  if (c === '?') {
+    url.query = '';
+    return QUERY;
+  }
+  if (c === '#') {
+    url.fragment = '';
+    return FRAGMENT;
+  }
+  return 0;
+}
+
+// A relative reference takes the base's authority.
+function copyAuthority(url, base) {
+  url.username = base.username;
+  url.password = base.password;
+  url.host = base.host;
+  url.port = base.port;
+}
+
+const cannotHaveCredentials = (url) => url.host === null || url.host === '' || url.scheme === 'file';
+
+// The basic URL parser: the record, or null on failure. With a state
+// override it changes url in place (the setters) and returns nothing of use.
+function basicParse(input, base, url, override) {
+  if (!url) {
+    url = newRecord();
+    if (input.charCodeAt(0) <= 0x20 || input.charCodeAt(input.length - 1) <= 0x20) input = input.replace(RE_TRIM, '');
+  }
+  if (input.includes('\t') || input.includes('\n') || input.includes('\r')) input = input.replace(RE_TAB_NEWLINE, '');
+  if (!override) {
+    const simple = parseSimple(input);
+    if (simple) return simple;
+  }
+  // input goes by UTF-16 code unit: a surrogate pair is never split, since
+  // the states that may meet one take runs (or rebuild it in a buffer)
+  let state = override || SCHEME_START;
+  let buffer = '';
+  let atSignSeen = false, insideBrackets = false, passwordTokenSeen = false;
+  let special = isSpecialScheme(url.scheme); // follows url.scheme
+
+  for (let p = 0; p <= input.length; p++) {
+    const c = p < input.length ? input[p] : EOF;
+    switch (state) {
+    case SCHEME_START:
+      if (isAlpha(c)) {
+        buffer += c.toLowerCase();
+        state = SCHEME;
+      } else if (!override) {
+        state = NO_SCHEME;
+        p--;
+      } else {
+        return null;
+      }
+      break;
+    case SCHEME:
+      if (isAlpha(c) || isDigit(c) || c === '+' || c === '-' || c === '.') {
+        buffer += c.toLowerCase();
+      } else if (c === ':') {
+        if (override) {
+          if (isSpecialScheme(url.scheme) !== isSpecialScheme(buffer)) return url;
+          if ((url.username !== '' || url.password !== '' || url.port !== null) && buffer === 'file') return url;
+          if (url.scheme === 'file' && url.host === '') return url;
+        }
+        url.scheme = buffer;
+        special = isSpecialScheme(url.scheme);
+        if (override) {
+          if (url.port === SPECIAL[url.scheme]) url.port = null;
+          return url;
+        }
+        buffer = '';
+        if (url.scheme === 'file') {
+          state = FILE;
+        } else if (special && base && base.scheme === url.scheme) {
+          state = SPECIAL_RELATIVE_OR_AUTHORITY;
+        } else if (special) {
+          state = SPECIAL_AUTHORITY_SLASHES;
+        } else if (input[p + 1] === '/') {
+          state = PATH_OR_AUTHORITY;
+          p++;
+        } else {
+          url.path = '';
+          state = OPAQUE_PATH;
+        }
+      } else if (!override) {
+        buffer = '';
+        state = NO_SCHEME;
+        p = -1;
+      } else {
+        return null;
+      }
+      break;
+    case NO_SCHEME:
+      if (!base || (hasOpaquePath(base) && c !== '#')) return null;
+      if (hasOpaquePath(base) && c === '#') {
+        url.scheme = base.scheme;
+        special = isSpecialScheme(url.scheme);
+        url.path = base.path;
+        url.query = base.query;
+        url.fragment = '';
+        state = FRAGMENT;
+      } else {
+        state = base.scheme !== 'file' ? RELATIVE : FILE;
+        p--;
+      }
+      break;
+    case SPECIAL_RELATIVE_OR_AUTHORITY:
+      if (c === '/' && input[p + 1] === '/') {
+        state = SPECIAL_AUTHORITY_IGNORE_SLASHES;
+        p++;
+      } else {
+        state = RELATIVE;
+        p--;
+      }
+      break;
+    case PATH_OR_AUTHORITY:
+      if (c === '/') {
+        state = AUTHORITY;
+      } else {
+        state = PATH;
+        p--;
+      }
+      break;
+    case RELATIVE:
+      url.scheme = base.scheme;
+      special = isSpecialScheme(url.scheme);
+      if (c === '/' || (special && c === '\\')) {
+        state = RELATIVE_SLASH;
+      } else {
+        copyAuthority(url, base);
+        url.path = base.path.slice();
+        url.query = base.query;
+        const next = queryOrFragment(url, c);
+        if (next) {
+          state = next;
+        } else if (c !== EOF) {
+          url.query = null;
+          shortenPath(url);
+          state = PATH;
+          p--;
+        }
+      }
+      break;
+    case RELATIVE_SLASH:
+      if (special && (c === '/' || c === '\\')) {
+        state = SPECIAL_AUTHORITY_IGNORE_SLASHES;
+      } else if (c === '/') {
+        state = AUTHORITY;
+      } else {
+        copyAuthority(url, base);
+        state = PATH;
+        p--;
+      }
+      break;
+    case SPECIAL_AUTHORITY_SLASHES:
+      state = SPECIAL_AUTHORITY_IGNORE_SLASHES;
+      if (c === '/' && input[p + 1] === '/') p++;
+      else p--;
+      break;
+    case SPECIAL_AUTHORITY_IGNORE_SLASHES:
+      if (c !== '/' && c !== '\\') {
+        state = AUTHORITY;
+        p--;
+      }
+      break;
+    case AUTHORITY:
+      if (c === '@') {
+        if (atSignSeen) buffer = `%40${buffer}`;
+        atSignSeen = true;
+        for (const ch of buffer) {
+          if (ch === ':' && !passwordTokenSeen) {
+            passwordTokenSeen = true;
+            continue;
+          }
+          if (passwordTokenSeen) url.password += encodeChar(ch, USERINFO_SET);
+          else url.username += encodeChar(ch, USERINFO_SET);
+        }
+        buffer = '';
+      } else if (c === EOF || c === '/' || c === '?' || c === '#' || (special && c === '\\')) {
+        if (atSignSeen && buffer === '') return null;
+        p -= buffer.length + 1;
+        buffer = '';
+        state = HOST;
+      } else {
+        const e = runEnd(input, p, special ? STOP.authoritySpecial : STOP.authority);
+        buffer += input.slice(p, e);
+        p = e - 1;
+      }
+      break;
+    case HOST:
+    case HOSTNAME:
+      if (override && url.scheme === 'file') {
+        p--;
+        state = FILE_HOST;
+      } else if (c === ':' && !insideBrackets) {
+        if (buffer === '') return null;
+        if (override === HOSTNAME) return url;
+        const host = parseHost(buffer, !special);
+        if (host === null) return null;
+        url.host = host;
+        buffer = '';
+        state = PORT;
+      } else if (c === EOF || c === '/' || c === '?' || c === '#' || (special && c === '\\')) {
+        p--;
+        if (special && buffer === '') return null;
+        if (override && buffer === '' && (url.username !== '' || url.password !== '' || url.port !== null)) {
+          return url;
+        }
+        const host = parseHost(buffer, !special);
+        if (host === null) return null;
+        url.host = host;
+        buffer = '';
+        state = PATH_START;
+        if (override) return url;
+      } else if (c === '[' || c === ']' || c === ':') {
+        if (c === '[') insideBrackets = true;
+        if (c === ']') insideBrackets = false;
+        buffer += c;
+      } else {
+        const e = runEnd(input, p, special ? STOP.hostSpecial : STOP.host);
+        buffer += input.slice(p, e);
+        p = e - 1;
+      }
+      break;
+    case PORT:
+      if (isDigit(c)) {
+        buffer += c;
+      } else if (c === EOF || c === '/' || c === '?' || c === '#' || (special && c === '\\') || override) {
+        if (buffer !== '') {
+          const port = parseInt(buffer, 10);
+          if (port > 65535) return null;
+          url.port = SPECIAL[url.scheme] === port ? null : port;
+          buffer = '';
+          if (override) return url;
+        }
+        if (override) return null;
+        state = PATH_START;
+        p--;
+      } else {
+        return null;
+      }
+      break;
+    case FILE:
+      url.scheme = 'file';
+      special = true;
+      url.host = '';
+      if (c === '/' || c === '\\') {
+        state = FILE_SLASH;
+      } else if (base && base.scheme === 'file') {
+        url.host = base.host;
+        url.path = base.path.slice();
+        url.query = base.query;
+        const next = queryOrFragment(url, c);
+        if (next) {
+          state = next;
+        } else if (c !== EOF) {
+          url.query = null;
+          if (!startsWithDrive(input, p)) shortenPath(url);
+          else url.path = [];
+          state = PATH;
+          p--;
+        }
+      } else {
+        state = PATH;
+        p--;
+      }
+      break;
+    case FILE_SLASH:
+      if (c === '/' || c === '\\') {
+        state = FILE_HOST;
+      } else {
+        if (base && base.scheme === 'file') {
+          url.host = base.host;
+          if (!startsWithDrive(input, p) && typeof base.path !== 'string' && RE_NORMALIZED_DRIVE.test(base.path[0] ?? '')) {
+            url.path.push(base.path[0]);
+          }
+        }
+        state = PATH;
+        p--;
+      }
+      break;
+    case FILE_HOST:
+      if (c === EOF || c === '/' || c === '\\' || c === '?' || c === '#') {
+        p--;
+        if (!override && RE_DRIVE.test(buffer)) {
+          state = PATH; // buffer is the first path segment
+        } else if (buffer === '') {
+          url.host = '';
+          if (override) return url;
+          state = PATH_START;
+        } else {
+          let host = parseHost(buffer, false);
+          if (host === null) return null;
+          if (host === 'localhost') host = '';
+          url.host = host;
+          if (override) return url;
+          buffer = '';
+          state = PATH_START;
+        }
+      } else {
+        buffer += c;
+      }
+      break;
+    case PATH_START:
+      if (special) {
+        state = PATH;
+        if (c !== '/' && c !== '\\') p--;
+      } else if (!override && (c === '?' || c === '#')) {
+        state = queryOrFragment(url, c);
+      } else if (c !== EOF) {
+        state = PATH;
+        if (c !== '/') p--;
+      } else if (override && url.host === null) {
+        url.path.push('');
+      }
+      break;
+    case PATH:
+      if (c === EOF || c === '/' || (special && c === '\\') || (!override && (c === '?' || c === '#'))) {
+        const slash = c === '/' || (special && c === '\\');
+        const dots = buffer.length <= 6 && (buffer[0] === '.' || buffer[0] === '%');
+        if (dots && RE_DOUBLE_DOT.test(buffer)) {
+          shortenPath(url);
+          if (!slash) url.path.push('');
+        } else if (dots && RE_SINGLE_DOT.test(buffer)) {
+          if (!slash) url.path.push('');
+        } else {
+          if (url.scheme === 'file' && url.path.length === 0 && RE_DRIVE.test(buffer)) buffer = `${buffer[0]}:`;
+          url.path.push(buffer);
+        }
+        buffer = '';
+        state = queryOrFragment(url, c) || PATH;
+      } else {
+        const stop = override ? (special ? STOP.pathSpecialOverride : STOP.pathOverride)
+          : special ? STOP.pathSpecial : STOP.path;
+        const e = runEnd(input, p, stop);
+        buffer += encodeString(input.slice(p, e), PATH_SET);
+        p = e - 1;
+      }
+      break;
+    case OPAQUE_PATH:
+      if (c === '?' || c === '#') {
+        state = queryOrFragment(url, c);
+      } else if (c !== EOF) {
+        const e = runEnd(input, p, STOP.opaque);
+        url.path += encodeString(input.slice(p, e), C0_SET);
+        p = e - 1;
+      }
+      break;
+    case QUERY:
+      if ((!override && c === '#') || c === EOF) {
+        url.query += encodeString(buffer, special ? SPECIAL_QUERY_SET : QUERY_SET);
+        buffer = '';
+        if (c === '#') state = queryOrFragment(url, c);
+      } else {
+        const e = override ? input.length : runEnd(input, p, STOP.query);
+        buffer += input.slice(p, e);
+        p = e - 1;
+      }
+      break;
+    case FRAGMENT:
+      if (c !== EOF) {
+        url.fragment += encodeString(input.slice(p), FRAGMENT_SET);
+        p = input.length - 1;
+      }
+      break;
+    }
+  }
+  return url;
+}
+
+function serializePath(url) {
+  return hasOpaquePath(url) ? url.path : url.path.map((s) => `/${s}`).join('');
+}
+
+function serializeHost(url) {
+  return url.port === null ? url.host : `${url.host}:${url.port}`;
+}
+
+function serialize(url, excludeFragment) {
+  let out = `${url.scheme}:`;
+  if (url.host !== null) {
+    out += '//';
+    if (url.username !== '' || url.password !== '') {
+      out += url.username;
+      if (url.password !== '') out += `:${url.password}`;
+      out += '@';
+    }
+    out += serializeHost(url);
+  } else if (!hasOpaquePath(url) && url.path.length > 1 && url.path[0] === '') {
+    out += '/.';
+  }
+  out += serializePath(url);
+  if (url.query !== null) out += `?${url.query}`;
+  if (!excludeFragment && url.fragment !== null) out += `#${url.fragment}`;
+  return out;
+}
+
+// An opaque path loses its trailing spaces once no query or fragment follows.
+function stripTrailingSpaces(url) {
+  if (!hasOpaquePath(url) || url.fragment !== null || url.query !== null) return;
+  url.path = url.path.replace(/ +$/, '');
+}
+
+// A string as the WebIDL USVString it is converted to (lone surrogates
+// become U+FFFD).
+const usv = (v) => String(v).toWellFormed();
+
+// ------------------------------------------------------------------
+// application/x-www-form-urlencoded
+
+function formParse(s) {
+  const list = [];
+  for (const part of s.split('&')) {
+    if (part === '') continue;
+    const i = part.indexOf('=');
+    const name = i < 0 ? part : part.slice(0, i);
+    const value = i < 0 ? '' : part.slice(i + 1);
+    list.push([decoder.decode(percentDecodeBytes(name.replaceAll('+', ' '))),
+      decoder.decode(percentDecodeBytes(value.replaceAll('+', ' ')))]);
+  }
+  return list;
+}
+
+function formEncode(s) {
+  let out = '';
+  for (const b of encoder.encode(s)) {
+    out += b === 0x20 ? '+' : b < 0x80 && !FORM_SET[b] ? String.fromCharCode(b) : percentByte(b);
   }
   return out;
 }
 
-// Regular expressions made once (a literal in a function is a new object at
-// each call).
-const RE_TRIM = /^[\x00-\x20]+|[\x00-\x20]+$/g;
-const RE_TABS = /[\t\n\r]/g;
-const RE_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
-const RE_TWO_SLASHES = /^[/\\]{2}/;
-const RE_SLASHES = /^[/\\]*/;
-const RE_SLASH = /^[/\\]/;
-const RE_BACKSLASH = /\\/g;
-const RE_AUTH_END_SPECIAL = /[/\\?]/;
-const RE_AUTH_END = /[/?]/;
-const RE_PORT = /:(\d*)$/;
-const RE_DOT_SEGMENT = /(^|\/)(\.|%2e)/i;
-const RE_HEX2 = /^[0-9a-fA-F]{2}$/;
-const RE_IPV6 = /^[0-9a-fA-F:.]+$/;
-const RE_BAD_HOST = /[\0\t\n\r #/:<>?@[\\\]^|%]/;
-const RE_PLUS = /\+/g;
-
-const PATH_ESCAPES = '"#<>?`{}';
-const QUERY_ESCAPES = '"#<>';
-const SPECIAL_QUERY_ESCAPES = '"#<>\'';
-const FRAGMENT_ESCAPES = '"<>`';
-const USERINFO_ESCAPES = '"#<>?`{}/:;=@[\\]^|';
-
-function percentDecode(s) {
-  if (!s.includes('%')) return s;
-  const bytes = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '%' && RE_HEX2.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      for (const b of encoder.encode(s[i])) bytes.push(b);
-    }
-  }
-  return new TextDecoder().decode(new Uint8Array(bytes));
-}
-
-function parseHost(host, special, input) {
-  if (host.startsWith('[')) {
-    if (!host.endsWith(']') || !RE_IPV6.test(host.slice(1, -1))) throw ERR_INVALID_URL(input);
-    return host.toLowerCase();
-  }
-  if (!special) return encodeSet(host, ' #<>?@[\\]^|');
-  host = percentDecode(host).toLowerCase();
-  if (host === '' || RE_BAD_HOST.test(host)) throw ERR_INVALID_URL(input);
-  return host;
-}
+const formSerialize = (list) => list.map(([k, v]) => `${formEncode(k)}=${formEncode(v)}`).join('&');
 
 // Hooks between the two classes, kept out of their public shape.
 let attachParams;
-let reparseParams;
-
-// Resolve . and .. segments.
-function normalizePath(segments) {
-  const out = [];
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i];
-    const last = i === segments.length - 1;
-    if (seg === '..' || seg.toLowerCase() === '%2e%2e') {
-      out.pop();
-      if (last) out.push('');
-    } else if (seg === '.' || seg.toLowerCase() === '%2e') {
-      if (last) out.push('');
-    } else {
-      out.push(seg);
-    }
-  }
-  return `/${out.join('/')}`;
-}
+let setParamsList;
 
 export class URLSearchParams {
   #list = [];
-  #url = null;
+  #url = null; // the URL whose query this is
 
   constructor(init = '') {
-    if (typeof init === 'string') {
-      this.#parse(init);
-    } else if (init instanceof URLSearchParams) {
+    if (init instanceof URLSearchParams) {
       this.#list = init.#list.map(([k, v]) => [k, v]);
-    } else if (init !== null && typeof init === 'object') {
+    } else if (init !== null && (typeof init === 'object' || typeof init === 'function')) {
       if (typeof init[Symbol.iterator] === 'function') {
         for (const pair of init) {
           const p = [...pair];
           if (p.length !== 2) throw ERR_INVALID_TUPLE('Each query pair', '[name, value]');
-          this.#list.push([String(p[0]), String(p[1])]);
+          this.#list.push([usv(p[0]), usv(p[1])]);
         }
       } else {
-        for (const k of Object.keys(init)) this.#list.push([k, String(init[k])]);
+        for (const k of Reflect.ownKeys(init)) {
+          const d = Reflect.getOwnPropertyDescriptor(init, k);
+          if (typeof k === 'string' && d?.enumerable) this.#list.push([usv(k), usv(init[k])]);
+        }
       }
-    } else if (init !== undefined) {
-      this.#parse(String(init));
+    } else {
+      const s = usv(init);
+      this.#list = formParse(s.startsWith('?') ? s.slice(1) : s);
     }
   }
 
-  #parse(s) {
-    this.#list = [];
-    if (s.startsWith('?')) s = s.slice(1);
-    for (const part of s.split('&')) {
-      if (part === '') continue;
-      const i = part.indexOf('=');
-      const k = i < 0 ? part : part.slice(0, i);
-      const v = i < 0 ? '' : part.slice(i + 1);
-      this.#list.push([percentDecode(k.replace(RE_PLUS, ' ')), percentDecode(v.replace(RE_PLUS, ' '))]);
-    }
+  #update() {
+    if (!this.#url) return;
+    const q = formSerialize(this.#list);
+    this.#url(q === '' ? null : q);
   }
-
-  #update() { if (this.#url) this.#url(this.toString()); }
 
   static {
     attachParams = (params, update) => { params.#url = update; return params; };
-    reparseParams = (params, s) => params.#parse(s);
+    setParamsList = (params, query) => { params.#list = query === null ? [] : formParse(query); };
   }
 
   get size() { return this.#list.length; }
-  append(name, value) { this.#list.push([String(name), String(value)]); this.#update(); }
+  append(name, value) { this.#list.push([usv(name), usv(value)]); this.#update(); }
   delete(name, value) {
-    name = String(name);
-    this.#list = this.#list.filter(([k, v]) => k !== name || (value !== undefined && v !== String(value)));
+    name = usv(name);
+    if (value !== undefined) value = usv(value);
+    this.#list = this.#list.filter(([k, v]) => k !== name || (value !== undefined && v !== value));
     this.#update();
   }
-  get(name) { name = String(name); return this.#list.find(([k]) => k === name)?.[1] ?? null; }
-  getAll(name) { name = String(name); return this.#list.filter(([k]) => k === name).map(([, v]) => v); }
+  get(name) { name = usv(name); return this.#list.find(([k]) => k === name)?.[1] ?? null; }
+  getAll(name) { name = usv(name); return this.#list.filter(([k]) => k === name).map(([, v]) => v); }
   has(name, value) {
-    name = String(name);
-    return this.#list.some(([k, v]) => k === name && (value === undefined || v === String(value)));
+    name = usv(name);
+    if (value !== undefined) value = usv(value);
+    return this.#list.some(([k, v]) => k === name && (value === undefined || v === value));
   }
   set(name, value) {
-    name = String(name);
-    value = String(value);
+    name = usv(name);
+    value = usv(value);
     const i = this.#list.findIndex(([k]) => k === name);
     if (i < 0) this.#list.push([name, value]);
-    else this.#list = this.#list.filter(([k], j) => k !== name || j === i).map((p, j) => (j === i ? [name, value] : p));
+    else this.#list = this.#list.filter(([k], j) => k !== name || j === i).map((p) => (p[0] === name ? [name, value] : p));
     this.#update();
   }
   sort() {
-    this.#list = this.#list.map((p, i) => [p, i]).sort((a, b) => (a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1])).map(([p]) => p);
+    // by code units of the names, stable
+    this.#list = this.#list.map((p, i) => [p, i])
+      .sort((a, b) => (a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1])).map(([p]) => p);
     this.#update();
   }
   forEach(fn, thisArg) { for (const [k, v] of this.#list) fn.call(thisArg, v, k, this); }
@@ -180,42 +871,26 @@ export class URLSearchParams {
   *keys() { for (const [k] of this.#list) yield k; }
   *values() { for (const [, v] of this.#list) yield v; }
   [Symbol.iterator]() { return this.entries(); }
-
-  toString() {
-    const enc = (s) => {
-      let out = '';
-      for (const b of encoder.encode(s)) {
-        const ch = String.fromCharCode(b);
-        out += /[A-Za-z0-9*\-._]/.test(ch) ? ch : b === 0x20 ? '+' : hex(b);
-      }
-      return out;
-    };
-    return this.#list.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
-  }
-
+  toString() { return formSerialize(this.#list); }
   get [Symbol.toStringTag]() { return 'URLSearchParams'; }
 }
 
+// ------------------------------------------------------------------
+
 export class URL {
-  #protocol = '';
-  #username = '';
-  #password = '';
-  #hostname = '';
-  #port = '';
-  #pathname = '';
-  #query = '';       // without '?'; null when there is none
-  #fragment = null;  // without '#'
-  #hasAuthority = false;
+  #url;
   #params = null;
 
   constructor(input, base) {
-    input = String(input);
+    input = usv(input);
+    let b = null;
     if (base !== undefined) {
-      const b = base instanceof URL ? base : new URL(base);
-      this.#parse(input, b);
-    } else {
-      this.#parse(input, null);
+      b = basicParse(usv(base), null);
+      if (!b) throw ERR_INVALID_URL(usv(base));
     }
+    const url = basicParse(input, b);
+    if (!url) throw ERR_INVALID_URL(input);
+    this.#url = url;
   }
 
   static canParse(input, base) {
@@ -226,212 +901,98 @@ export class URL {
     try { return new URL(input, base); } catch { return null; }
   }
 
-  #copy(b) {
-    this.#protocol = b.#protocol;
-    this.#username = b.#username;
-    this.#password = b.#password;
-    this.#hostname = b.#hostname;
-    this.#port = b.#port;
-    this.#pathname = b.#pathname;
-    this.#query = b.#query;
-    this.#hasAuthority = b.#hasAuthority;
+  // A setter: the parser with a state override, on this URL in place (what
+  // it changed before it failed stays, as the standard has it).
+  #set(input, state) {
+    basicParse(input, null, this.#url, state);
   }
 
-  #special() { return Object.hasOwn(SPECIAL, this.#protocol); }
-
-  #parse(raw, base) {
-    // eslint-disable-next-line no-control-regex
-    let s = raw;
-    if (s.charCodeAt(0) <= 0x20 || s.charCodeAt(s.length - 1) <= 0x20) s = s.replace(RE_TRIM, '');
-    if (s.includes('\t') || s.includes('\n') || s.includes('\r')) s = s.replace(RE_TABS, '');
-    let fragment = null;
-    const hashAt = s.indexOf('#');
-    if (hashAt >= 0) { fragment = s.slice(hashAt + 1); s = s.slice(0, hashAt); }
-    const m = RE_SCHEME.exec(s);
-    let rest;
-    if (m) {
-      this.#protocol = `${m[1].toLowerCase()}:`;
-      rest = s.slice(m[0].length);
-      const special = this.#special();
-      if (this.#protocol === 'file:') {
-        // file:///path (an empty host), file://host/path or file:/path
-        this.#hasAuthority = true;
-        if (RE_TWO_SLASHES.test(rest)) {
-          this.#authority(rest.slice(2), raw);
-          rest = this.#rest;
-        }
-      } else if (special || rest.startsWith('//')) {
-        if (special) rest = rest.replace(RE_SLASHES, '');
-        else rest = rest.slice(2);
-        this.#authority(rest, raw);
-        rest = this.#rest;
-      } else {
-        // an opaque path: mailto:x, data:..., urn:...
-        const q = rest.indexOf('?');
-        this.#pathname = encodeSet(q < 0 ? rest : rest.slice(0, q), '').replace(/%(?![0-9A-Fa-f]{2})/g, '%');
-        this.#query = q < 0 ? null : encodeSet(rest.slice(q + 1), QUERY_ESCAPES);
-        this.#fragment = fragment === null ? null : encodeSet(fragment, FRAGMENT_ESCAPES);
-        return;
-      }
-    } else {
-      if (!base) throw ERR_INVALID_URL(raw);
-      this.#copy(base);
-      const special = this.#special();
-      if (special ? RE_TWO_SLASHES.test(s) : s.startsWith('//')) {
-        this.#authority(s.slice(2), raw);
-        rest = this.#rest;
-      } else if (special ? RE_SLASH.test(s) : s.startsWith('/')) {
-        rest = s;
-      } else if (s === '' || s.startsWith('?')) {
-        // the base's path, with this query (or the base's) and fragment
-        if (s.startsWith('?')) this.#query = encodeSet(s.slice(1), special ? SPECIAL_QUERY_ESCAPES : QUERY_ESCAPES);
-        this.#fragment = fragment === null ? null : encodeSet(fragment, FRAGMENT_ESCAPES);
-        return;
-      } else {
-        // relative path: merge with the base's directory
-        const dir = this.#pathname.slice(0, this.#pathname.lastIndexOf('/') + 1);
-        rest = dir + s;
-      }
-    }
-    this.#pathAndQuery(rest);
-    this.#fragment = fragment === null ? null : encodeSet(fragment, FRAGMENT_ESCAPES);
+  get href() { return serialize(this.#url, false); }
+  set href(v) {
+    const input = usv(v);
+    const url = basicParse(input, null);
+    if (!url) throw ERR_INVALID_URL(input);
+    this.#url = url;
+    if (this.#params) setParamsList(this.#params, url.query);
   }
 
-  #rest = '';
-
-  // userinfo@host:port, then what follows (left in #rest)
-  #authority(s, raw) {
-    const special = this.#special();
-    const end = s.search(special ? RE_AUTH_END_SPECIAL : RE_AUTH_END);
-    const auth = end < 0 ? s : s.slice(0, end);
-    this.#rest = end < 0 ? '' : s.slice(end);
-    this.#hasAuthority = true;
-    let hostport = auth;
-    const at = auth.lastIndexOf('@');
-    this.#username = '';
-    this.#password = '';
-    if (at >= 0) {
-      const info = auth.slice(0, at);
-      hostport = auth.slice(at + 1);
-      const colon = info.indexOf(':');
-      this.#username = encodeSet(colon < 0 ? info : info.slice(0, colon), USERINFO_ESCAPES);
-      this.#password = colon < 0 ? '' : encodeSet(info.slice(colon + 1), USERINFO_ESCAPES);
-    }
-    const pm = RE_PORT.exec(hostport.startsWith('[') ? hostport.slice(hostport.indexOf(']')) : hostport);
-    let host = hostport;
-    let port = '';
-    if (pm) {
-      host = hostport.slice(0, hostport.length - pm[0].length);
-      port = pm[1];
-    } else if ((hostport.startsWith('[') ? hostport.slice(hostport.indexOf(']') + 1) : hostport).includes(':')) {
-      throw ERR_INVALID_URL(raw);
-    }
-    if (port !== '') {
-      const n = Number(port);
-      if (n > 65535) throw ERR_INVALID_URL(raw);
-      port = String(n);
-      if (SPECIAL[this.#protocol] === n) port = '';
-    }
-    if (host === '' && special && this.#protocol !== 'file:') throw ERR_INVALID_URL(raw);
-    this.#hostname = host === '' ? '' : parseHost(host, special, raw);
-    this.#port = port;
-  }
-
-  #pathAndQuery(rest) {
-    const special = this.#special();
-    const q = rest.indexOf('?');
-    let path = q < 0 ? rest : rest.slice(0, q);
-    this.#query = q < 0 ? null : encodeSet(rest.slice(q + 1), special ? SPECIAL_QUERY_ESCAPES : QUERY_ESCAPES);
-    if (special && path.includes('\\')) path = path.replace(RE_BACKSLASH, '/');
-    if (path === '' && special) path = '/';
-    path = encodeSet(path, PATH_ESCAPES);
-    this.#pathname = path === '' || !RE_DOT_SEGMENT.test(path) ? path : normalizePath(path.split('/').slice(1));
-  }
-
-  get protocol() { return this.#protocol; }
-  set protocol(v) {
-    const p = String(v).replace(/:.*$/, '').toLowerCase();
-    if (/^[a-z][a-z0-9+.-]*$/.test(p) && Object.hasOwn(SPECIAL, `${p}:`) === this.#special()) {
-      this.#protocol = `${p}:`;
-      if (SPECIAL[this.#protocol] === Number(this.#port)) this.#port = '';
-    }
-  }
-  get username() { return this.#username; }
-  set username(v) { this.#username = encodeSet(String(v), USERINFO_ESCAPES); }
-  get password() { return this.#password; }
-  set password(v) { this.#password = encodeSet(String(v), USERINFO_ESCAPES); }
-  get hostname() { return this.#hostname; }
-  set hostname(v) { try { this.#hostname = parseHost(String(v), this.#special(), String(v)); } catch { /* ignored, as specified */ } }
-  get port() { return this.#port; }
-  set port(v) {
-    const s = String(v);
-    if (s === '') { this.#port = ''; return; }
-    const m = /^\d+/.exec(s);
-    if (m && Number(m[0]) <= 65535) this.#port = SPECIAL[this.#protocol] === Number(m[0]) ? '' : String(Number(m[0]));
-  }
-  get host() { return this.#port === '' ? this.#hostname : `${this.#hostname}:${this.#port}`; }
-  set host(v) {
-    const s = String(v);
-    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(s);
-    if (!m) return;
-    this.hostname = m[1];
-    if (m[2] !== undefined) this.port = m[2];
-  }
   get origin() {
-    if (this.#protocol === 'file:' || !this.#special()) return 'null';
-    return `${this.#protocol}//${this.host}`;
+    const url = this.#url;
+    if (url.scheme === 'blob') {
+      const inner = basicParse(serializePath(url), null);
+      return inner && (inner.scheme === 'http' || inner.scheme === 'https') ? `${inner.scheme}://${serializeHost(inner)}` : 'null';
+    }
+    if (url.scheme === 'file' || !isSpecialScheme(url.scheme)) return 'null';
+    return `${url.scheme}://${serializeHost(url)}`;
   }
-  get pathname() { return this.#pathname; }
+
+  get protocol() { return `${this.#url.scheme}:`; }
+  set protocol(v) { this.#set(`${usv(v)}:`, SCHEME_START); }
+
+  get username() { return this.#url.username; }
+  set username(v) {
+    if (!cannotHaveCredentials(this.#url)) this.#url.username = encodeString(usv(v), USERINFO_SET);
+  }
+
+  get password() { return this.#url.password; }
+  set password(v) {
+    if (!cannotHaveCredentials(this.#url)) this.#url.password = encodeString(usv(v), USERINFO_SET);
+  }
+
+  get host() { return this.#url.host === null ? '' : serializeHost(this.#url); }
+  set host(v) { if (!hasOpaquePath(this.#url)) this.#set(usv(v), HOST); }
+
+  get hostname() { return this.#url.host ?? ''; }
+  set hostname(v) { if (!hasOpaquePath(this.#url)) this.#set(usv(v), HOSTNAME); }
+
+  get port() { return this.#url.port === null ? '' : String(this.#url.port); }
+  set port(v) {
+    if (cannotHaveCredentials(this.#url)) return;
+    const s = usv(v);
+    if (s === '') this.#url.port = null;
+    else this.#set(s, PORT);
+  }
+
+  get pathname() { return serializePath(this.#url); }
   set pathname(v) {
-    if (!this.#hasAuthority && !this.#special()) return;
-    const p = String(v);
-    this.#pathAndQueryKeep(p.startsWith('/') ? p : `/${p}`);
+    if (hasOpaquePath(this.#url)) return;
+    this.#url.path = [];
+    this.#set(usv(v), PATH_START);
   }
-  #pathAndQueryKeep(path) {
-    const q = this.#query;
-    this.#pathAndQuery(path.replace(/\?/g, '%3F'));
-    this.#query = q;
-  }
-  get search() { return this.#query === null || this.#query === '' ? '' : `?${this.#query}`; }
+
+  get search() { return this.#url.query === null || this.#url.query === '' ? '' : `?${this.#url.query}`; }
   set search(v) {
-    const s = String(v);
-    this.#query = s === '' ? null : encodeSet(s.startsWith('?') ? s.slice(1) : s, this.#special() ? SPECIAL_QUERY_ESCAPES : QUERY_ESCAPES);
-    if (this.#params) reparseParams(this.#params, this.#query ?? '');
+    const s = usv(v);
+    if (s === '') {
+      this.#url.query = null;
+      stripTrailingSpaces(this.#url);
+    } else {
+      this.#url.query = '';
+      this.#set(s.startsWith('?') ? s.slice(1) : s, QUERY);
+    }
+    if (this.#params) setParamsList(this.#params, this.#url.query);
   }
+
   get searchParams() {
     if (!this.#params) {
-      this.#params = attachParams(new URLSearchParams(this.#query ?? ''), (q) => {
-        this.#query = q === '' ? null : q;
+      this.#params = attachParams(new URLSearchParams(this.#url.query ?? ''), (q) => {
+        this.#url.query = q;
+        if (q === null) stripTrailingSpaces(this.#url);
       });
     }
     return this.#params;
   }
-  get hash() { return this.#fragment === null || this.#fragment === '' ? '' : `#${this.#fragment}`; }
+
+  get hash() { return this.#url.fragment === null || this.#url.fragment === '' ? '' : `#${this.#url.fragment}`; }
   set hash(v) {
-    const s = String(v);
-    this.#fragment = s === '' ? null : encodeSet(s.startsWith('#') ? s.slice(1) : s, FRAGMENT_ESCAPES);
-  }
-  get href() {
-    let s = this.#protocol;
-    if (this.#hasAuthority) {
-      s += '//';
-      if (this.#username !== '' || this.#password !== '') {
-        s += this.#username;
-        if (this.#password !== '') s += `:${this.#password}`;
-        s += '@';
-      }
-      s += this.host;
+    const s = usv(v);
+    if (s === '') {
+      this.#url.fragment = null;
+      stripTrailingSpaces(this.#url);
+      return;
     }
-    s += this.#pathname;
-    if (this.#query !== null) s += `?${this.#query}`;
-    if (this.#fragment !== null) s += `#${this.#fragment}`;
-    return s;
-  }
-  set href(v) {
-    const u = new URL(v);
-    this.#copy(u);
-    this.#fragment = u.#fragment;
-    if (this.#params) reparseParams(this.#params, this.#query ?? '');
+    this.#url.fragment = '';
+    this.#set(s.startsWith('#') ? s.slice(1) : s, FRAGMENT);
   }
 
   toString() { return this.href; }

@@ -67,6 +67,8 @@ expect "an exception in a fiber nobody joins is reported, status 1" 1 '^after$' 
     'Uncaught \(in fiber\) Error: lost' -- "$bin" -e 'Fiber.run(() => { throw new Error("lost") }); console.log("after")'
 expect "a joined exception is not reported" 0 'caught' EMPTY -- \
     "$bin" -e 'const f = Fiber.run(() => { throw new Error("x") }); try { f.join() } catch { console.log("caught") }'
+expect "a joined exception is not reported when promise jobs ran before the join" 0 'caught' EMPTY -- \
+    "$bin" -e 'Promise.resolve().then(() => {}); const f = Fiber.run(() => { throw new Error("x") }); try { f.join() } catch { console.log("caught") }'
 expect "an unhandled rejection is reported, status 1" 1 '' 'Uncaught \(in promise\) Error: nobody' -- \
     "$bin" -e 'Promise.reject(new Error("nobody"))'
 expect "a handled rejection is fine" 0 'handled' EMPTY -- \

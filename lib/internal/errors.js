@@ -211,6 +211,12 @@ export function ERR_INVALID_CHAR(name, field) {
   return coded(TypeError, 'ERR_INVALID_CHAR', `Invalid character in ${name}${field === undefined ? '' : ` ["${field}"]`}`);
 }
 
+export function ERR_HTTP_CONTENT_LENGTH_MISMATCH(bodyLength, contentLength) {
+  return coded(Error, 'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
+    `Request body's content-length of ${bodyLength} byte(s) does not match the content-length of ` +
+    `${contentLength} byte(s) set in header`);
+}
+
 // Node names one protocol it expected; our client takes either of `expected`.
 export function ERR_INVALID_PROTOCOL(protocol, expected) {
   return coded(TypeError, 'ERR_INVALID_PROTOCOL',

@@ -24,6 +24,39 @@ const char *coro_arg_string(JSContext *ctx, JSValueConst v, const char *name, si
     return JS_ToCStringLen(ctx, len, v);
 }
 
+JSValue coro_throw_null_bytes(JSContext *ctx, const char *what, const char *s, size_t len)
+{
+    char shown[160], *o = shown;
+
+    for (size_t i = 0; i < len && o < shown + sizeof shown - 8; i++) {
+        if (s[i] == '\0')
+            o += sprintf(o, "\\x00");
+        else if (s[i] == '\'')
+            o += sprintf(o, "\\'");
+        else
+            *o++ = s[i];
+    }
+    *o = '\0';
+    return coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE",
+                           "%s must be a string without null bytes. Received '%s%s'", what, shown,
+                           o < shown + sizeof shown - 8 ? "" : "...");
+}
+
+const char *coro_arg_path(JSContext *ctx, JSValueConst v, const char *name)
+{
+    char what[64];
+    size_t len;
+    const char *s = coro_arg_string(ctx, v, name, &len);
+
+    if (s && strlen(s) != len) {
+        snprintf(what, sizeof what, "The argument '%s'", name);
+        coro_throw_null_bytes(ctx, what, s, len);
+        JS_FreeCString(ctx, s);
+        return NULL;
+    }
+    return s;
+}
+
 int coro_arg_function(JSContext *ctx, JSValueConst v, const char *name)
 {
     if (JS_IsFunction(ctx, v))

@@ -14,6 +14,13 @@
 
 /* Argument readers. Each returns 0, or -1 with the exception pending. */
 const char *coro_arg_string(JSContext *ctx, JSValueConst v, const char *name, size_t *len);
+/* A path for the system: a string without NUL bytes (the system would take
+   the first for its end, and reach another file). A NUL byte throws
+   TypeError ERR_INVALID_ARG_VALUE, as Node does. */
+const char *coro_arg_path(JSContext *ctx, JSValueConst v, const char *name);
+/* That TypeError: "<what> must be a string without null bytes. Received
+   '...'" (what: "The argument 'path'"), for s of len bytes. */
+JSValue coro_throw_null_bytes(JSContext *ctx, const char *what, const char *s, size_t len);
 int coro_arg_function(JSContext *ctx, JSValueConst v, const char *name);
 int coro_arg_integer(JSContext *ctx, JSValueConst v, const char *name,
                      int64_t min, int64_t max, int64_t *out);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fiber.h"
@@ -32,6 +33,7 @@
 #endif
 
 #ifdef CORO_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -49,23 +51,28 @@ static struct {
     void *main_stack_lo;
     size_t main_stack_size;
     coro_fiber *current; /* NULL on main */
-    coro_fiber *left;    /* the fiber that last switched to main */
+    coro_fiber *dead;    /* ended and switched away from: to the pool */
     fiber_queue ready;
-    fiber_queue yielded; /* run on the next loop iteration */
-    uv_idle_t idle;      /* active while `yielded` is not empty */
+    fiber_queue later;   /* run after the loop has polled IO (yield, preempt) */
+    uv_idle_t idle;      /* active while fibers wait for the loop's next turn */
     int draining;
+    int want_poll;       /* a fiber went to main for the loop to poll IO */
+    int64_t stamp;       /* coarse clock when main last handed over to fibers */
     size_t stack_size;
     size_t page_size;
     int no_guard;
     coro_fiber *pool;
     unsigned pool_len;
     unsigned live;
-    uint64_t switches;
+    uint64_t switches;   /* read by the watchdog thread too (relaxed atomics) */
     void (*enter_hook)(coro_fiber *f);
     void (*exit_hook)(coro_fiber *f);
     void (*leave_hook)(coro_fiber *f);
     void (*drained_hook)(void);
 } sched;
+
+static void fiber_release(coro_fiber *f);
+static void idle_cb(uv_idle_t *h);
 
 /* ------------------------------------------------------------------ */
 /* queues */
@@ -141,6 +148,33 @@ static void stack_release_pages(coro_fiber *f)
 /* ------------------------------------------------------------------ */
 /* switching */
 
+/* The kernel's coarse clock (one read of a shared page, a few ns; it moves
+   once a tick, every 1 to 4 ms): how the scheduler sees, without a system
+   call, that a run of fibers has gone on long enough for the loop to poll. */
+static int64_t coarse_now(void)
+{
+    struct timespec ts;
+
+#ifdef CLOCK_MONOTONIC_COARSE
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#else
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* After every switch, on the stack that runs now: the fiber that ended and
+   switched away goes back to the pool (not before: it ran on its stack). */
+static void finish_switch(void)
+{
+    coro_fiber *dead = sched.dead;
+
+    if (dead) {
+        sched.dead = NULL;
+        fiber_release(dead);
+    }
+}
+
 /* Switch from `from` to `to`; NULL means main. Returns when `from` runs again. */
 static void do_switch(coro_fiber *from, coro_fiber *to)
 {
@@ -149,17 +183,15 @@ static void do_switch(coro_fiber *from, coro_fiber *to)
 
     if (from && from->owner)
         sched.exit_hook(from);
-    else if (!from)
-        sched.left = NULL;
-    if (!to)
-        sched.left = from;
+    if (from && from->state == CORO_FIBER_DONE)
+        sched.dead = from;
     sched.current = to;
     if (to) {
         to->state = CORO_FIBER_RUNNING;
         if (to->owner)
             sched.enter_hook(to);
     }
-    sched.switches++;
+    __atomic_store_n(&sched.switches, sched.switches + 1, __ATOMIC_RELAXED);
 #ifdef CORO_ASAN
     {
         void **fake = from ? (from->state == CORO_FIBER_DONE ? NULL : &from->asan_fake_stack)
@@ -173,6 +205,85 @@ static void do_switch(coro_fiber *from, coro_fiber *to)
 #else
     coro_switch(from_ctx, to_ctx);
 #endif
+    finish_switch();
+}
+
+/* ------------------------------------------------------------------ */
+/* groups: a fiber that holds its group (preempted, or in an exclusive
+   section) holds back the rest of it */
+
+/* Whether f must wait for its group's holder; if so, it is held. */
+static int group_hold(coro_fiber *f)
+{
+    coro_sched_group *g = f->group;
+
+    if (!g || !g->holder || g->holder == f)
+        return 0;
+    f->state = CORO_FIBER_READY;
+    queue_push(&g->held, f);
+    return 1;
+}
+
+/* Nobody holds g any more: the fibers it held become ready, in order. */
+static void group_let_go(coro_sched_group *g)
+{
+    coro_fiber *h;
+
+    g->holder = NULL;
+    g->preempted = 0;
+    g->exclusive = 0;
+    while ((h = queue_pop(&g->held)))
+        queue_push(&sched.ready, h);
+}
+
+/* f is about to run: if it was preempted, that is over, and unless it is in
+   an exclusive section its group lets go (the fibers held run after it). */
+static void group_resume(coro_fiber *f)
+{
+    coro_sched_group *g = f->group;
+
+    if (!g || g->holder != f || !g->preempted)
+        return;
+    g->preempted = 0;
+    if (!g->exclusive)
+        group_let_go(g);
+}
+
+/* The next fiber to run, or NULL: none is ready but held ones. */
+static coro_fiber *pick_next(void)
+{
+    coro_fiber *f;
+
+    while ((f = queue_pop(&sched.ready))) {
+        if (group_hold(f))
+            continue;
+        group_resume(f);
+        return f;
+    }
+    return NULL;
+}
+
+/* The running fiber stops (it parked, yielded or ended; its state says
+   which): it hands the CPU straight to the next ready fiber, or to main when
+   none is ready or the loop is due to poll IO, which it is once per tick of
+   the coarse clock while fibers keep running. */
+static void fiber_leave(coro_fiber *self)
+{
+    coro_fiber *next = NULL;
+
+    if (self->state == CORO_FIBER_DONE && self->group && self->group->holder == self)
+        group_let_go(self->group); /* ended inside an exclusive section */
+    if (sched.leave_hook)
+        sched.leave_hook(self);
+    if (!sched.want_poll && coarse_now() != sched.stamp)
+        sched.want_poll = 1;
+    if (!sched.want_poll)
+        next = pick_next();
+    if (next == self) { /* made ready again while it left: it goes on */
+        self->state = CORO_FIBER_RUNNING;
+        return;
+    }
+    do_switch(self, next);
 }
 
 static void fiber_entry(void *arg)
@@ -182,9 +293,10 @@ static void fiber_entry(void *arg)
 #ifdef CORO_ASAN
     __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
+    finish_switch();
     f->fn(f, f->arg);
     f->state = CORO_FIBER_DONE;
-    do_switch(f, NULL);
+    fiber_leave(f);
     abort(); /* a finished fiber is never resumed */
 }
 
@@ -200,6 +312,12 @@ static void fiber_destroy(coro_fiber *f)
 
 static void fiber_release(coro_fiber *f)
 {
+#ifdef CORO_ASAN
+    /* an ended fiber's last frames never returned: their redzones would
+       still be poisoned under the next fiber on this stack, where code ASan
+       does not instrument (libuv's) puts its own frames */
+    __asan_unpoison_memory_region(f->stack, f->stack_size);
+#endif
     sched.live--;
     f->owner = NULL;
     f->group = NULL;
@@ -220,69 +338,36 @@ static void fiber_release(coro_fiber *f)
     fiber_destroy(f);
 }
 
-/* ------------------------------------------------------------------ */
-/* groups: a preempted fiber holds back the rest of its group */
-
-/* Whether f must wait for its group's preempted fiber; if so, it is held. */
-static int group_hold(coro_fiber *f)
-{
-    coro_sched_group *g = f->group;
-
-    if (!g || !g->preempted || g->preempted == f)
-        return 0;
-    f->state = CORO_FIBER_READY;
-    queue_push(&g->held, f);
-    return 1;
-}
-
-/* f, preempted, runs again: the fibers its group held back become ready
-   (they run after it leaves). */
-static void group_resume(coro_fiber *f)
-{
-    coro_sched_group *g = f->group;
-    coro_fiber *h;
-
-    if (!g || g->preempted != f)
-        return;
-    g->preempted = NULL;
-    while ((h = queue_pop(&g->held)))
-        queue_push(&sched.ready, h);
-}
-
-/* Run every ready fiber, on main, until none is left. */
+/* Run ready fibers, on main, until none is left or the loop is due to poll
+   IO; fibers still ready then run on the loop's next turn. */
 static void sched_drain(void)
 {
-    coro_fiber *f, *left;
+    coro_fiber *f;
 
     if (sched.draining)
         return;
     sched.draining = 1;
-    while ((f = queue_pop(&sched.ready))) {
-        if (group_hold(f))
-            continue;
-        group_resume(f);
+    sched.want_poll = 0;
+    sched.stamp = coarse_now();
+    while (!sched.want_poll && (f = pick_next()))
         do_switch(NULL, f);
-        left = sched.left;
-        if (sched.leave_hook)
-            sched.leave_hook(left);
-        if (left->state == CORO_FIBER_DONE)
-            fiber_release(left);
-    }
+    sched.want_poll = 0;
     sched.draining = 0;
-    if (sched.drained_hook)
+    if ((sched.ready.head || sched.later.head) && !uv_is_active((uv_handle_t *)&sched.idle))
+        uv_idle_start(&sched.idle, idle_cb);
+    if (!sched.ready.head && sched.drained_hook) /* every ready fiber has run */
         sched.drained_hook();
 }
 
+/* The loop's next turn (IO has been polled): fibers that waited for it
+   join the ready ones. */
 static void idle_cb(uv_idle_t *h)
 {
-    fiber_queue batch = sched.yielded;
     coro_fiber *f;
 
-    sched.yielded.head = sched.yielded.tail = NULL;
-    while ((f = queue_pop(&batch)))
+    while ((f = queue_pop(&sched.later)))
         queue_push(&sched.ready, f);
-    if (!sched.yielded.head)
-        uv_idle_stop(&sched.idle);
+    uv_idle_stop(&sched.idle);
     sched_drain();
 }
 
@@ -414,11 +499,18 @@ void coro_fiber_start(coro_fiber *f)
     coro_fiber *self = sched.current;
 
     if (group_hold(f))
-        return; /* runs once its group's preempted fiber has run again */
-    if (!self) {
+        return; /* runs once its group's holder lets go */
+    if (!self || self->state != CORO_FIBER_RUNNING) {
+        /* from a fiber that is leaving (its leave hook: a job runner), it
+           runs first of the ready ones; from main too, unless fibers are
+           still ready from before the loop polled (a job runner among
+           them: promise jobs run before what IO brings) */
         f->state = CORO_FIBER_READY;
-        queue_push_front(&sched.ready, f);
-        sched_drain();
+        if (!self && sched.ready.head)
+            queue_push(&sched.ready, f);
+        else
+            queue_push_front(&sched.ready, f);
+        coro_sched_run();
         return;
     }
     self->state = CORO_FIBER_READY;
@@ -440,7 +532,7 @@ int coro_fiber_park(int flags)
     self->state = CORO_FIBER_PARKED;
     self->park_flags = flags;
     self->wake_status = 0;
-    do_switch(self, NULL);
+    fiber_leave(self);
     return self->wake_status;
 }
 
@@ -488,29 +580,74 @@ int coro_fiber_wake(coro_fiber *f, int status)
     return 1;
 }
 
+/* With other fibers ready, the yielding one goes behind them and the next
+   runs at once; alone, it waits for the loop to poll IO first. */
 void coro_fiber_yield(void)
 {
     coro_fiber *self = sched.current;
 
     self->state = CORO_FIBER_READY;
-    queue_push(&sched.yielded, self);
-    if (!uv_is_active((uv_handle_t *)&sched.idle))
-        uv_idle_start(&sched.idle, idle_cb);
-    do_switch(self, NULL);
+    queue_push(sched.ready.head ? &sched.ready : &sched.later, self);
+    sched.want_poll |= self == sched.later.tail; /* alone: the loop polls first */
+    fiber_leave(self);
 }
 
 void coro_fiber_preempt(void)
 {
     coro_fiber *self = sched.current;
 
-    if (self->group)
-        self->group->preempted = self;
-    coro_fiber_yield();
+    if (self->group) {
+        self->group->holder = self;
+        self->group->preempted = 1;
+    }
+    self->state = CORO_FIBER_READY;
+    queue_push(&sched.later, self);
+    sched.want_poll = 1;
+    fiber_leave(self);
+}
+
+void coro_fiber_exclusive_enter(void)
+{
+    coro_fiber *self = sched.current;
+    coro_sched_group *g = self->group;
+
+    if (!g)
+        return;
+    g->holder = self;
+    g->exclusive++;
+}
+
+void coro_fiber_exclusive_leave(void)
+{
+    coro_fiber *self = sched.current;
+    coro_sched_group *g = self->group;
+
+    if (!g || g->holder != self || g->exclusive == 0)
+        return; /* let go meanwhile (its isolate is ending) */
+    if (--g->exclusive == 0 && !g->preempted)
+        group_let_go(g);
+}
+
+int coro_fiber_exclusive(const coro_fiber *f)
+{
+    return f && f->group && f->group->holder == f && f->group->exclusive > 0;
+}
+
+void coro_sched_group_release(coro_sched_group *g)
+{
+    if (g->holder)
+        group_let_go(g);
+    coro_sched_run();
+}
+
+int coro_sched_has_ready(void)
+{
+    return sched.ready.head != NULL;
 }
 
 uint64_t coro_sched_switches(void)
 {
-    return sched.switches;
+    return __atomic_load_n(&sched.switches, __ATOMIC_RELAXED);
 }
 
 int coro_fiber_sleep(uint64_t ms)

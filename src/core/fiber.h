@@ -2,9 +2,12 @@
  * fiber.h: stackful coroutines and the scheduler that runs them on the loop.
  *
  * Every piece of JS runs on a fiber. The loop itself runs on the process's
- * own stack ("main"); fibers switch to main when they park, and main resumes
- * them from libuv callbacks. A fiber woken from main runs at once; one woken
- * from another fiber is queued and runs when the running fiber parks.
+ * own stack ("main"). A fiber that parks, yields or ends hands the CPU
+ * straight to the next ready fiber; only when none is ready, or once per
+ * tick of the kernel's coarse clock (1 to 4 ms) while fibers keep running,
+ * does it switch to main, so that the loop polls IO. A fiber woken from main
+ * (a libuv callback) runs at once; one woken from another fiber is queued
+ * and runs when the running fiber stops.
  */
 #ifndef COROJS_FIBER_H
 #define COROJS_FIBER_H
@@ -17,16 +20,21 @@
 typedef struct coro_fiber coro_fiber;
 
 /* A group of fibers that take turns, never interleaving inside a turn: the
-   fibers of one isolate. When one of them is preempted (its time slice ran
-   out in the middle of JS), no other fiber of the group runs until it has
-   run again: those made ready meanwhile are held back. This keeps JS's
-   run-to-completion within an isolate while other isolates get their turn. */
+   fibers of one isolate. One fiber may *hold* its group: when it is
+   preempted (its time slice ran out in the middle of JS), until it has run
+   again; in an exclusive section, until it leaves the section, however
+   often it parks meanwhile. While a group is held no other fiber of it
+   runs: those made ready are held back and run, in order, once it lets go.
+   This keeps JS's run-to-completion within an isolate while other isolates
+   get their turn. */
 typedef struct coro_fiber_queue {
     coro_fiber *head, *tail;
 } coro_fiber_queue;
 
 typedef struct coro_sched_group {
-    coro_fiber *preempted;   /* the group's fiber preempted mid-run */
+    coro_fiber *holder;      /* the fiber holding the group, or NULL */
+    int preempted;           /* holder was preempted and has not run since */
+    int exclusive;           /* depth of holder's exclusive sections */
     coro_fiber_queue held;   /* fibers held back meanwhile, in order */
 } coro_sched_group;
 
@@ -45,6 +53,9 @@ enum coro_fiber_state {
 
 /* coro_fiber_park flags */
 #define CORO_PARK_NOINTERRUPT 1 /* teardown must wait for the real wake-up */
+#define CORO_PARK_IDLE 2        /* only the fiber's own isolate could end the wait
+                                   (a promise, another of its fibers): it gives the
+                                   isolate nothing left to do */
 
 struct coro_fiber {
     coro_context ctx;
@@ -80,11 +91,14 @@ uv_loop_t *coro_loop(void);
    runs, leave right after it stopped (the isolate's JS state follows it). */
 void coro_sched_set_switch_hooks(void (*enter)(coro_fiber *f), void (*leave)(coro_fiber *f));
 
-/* Called on main each time a fiber switches back to it (parked, yielded or
-   ended; a DONE fiber is recycled right after). */
+/* Called each time a fiber stops running (parked, yielded or ended; its
+   state says which), on its own stack, before the next one runs: a fiber
+   the hook starts runs next, one it wakes is queued. A DONE fiber goes to
+   the pool after the switch away from it. */
 void coro_sched_set_leave_hook(void (*hook)(coro_fiber *f));
 
-/* Called on main when the ready fibers have all run and parked again. */
+/* Called on main when every ready fiber has run (those waiting for the
+   loop's next turn, after a yield, do not count). */
 void coro_sched_set_drained_hook(void (*hook)(void));
 size_t coro_stack_size(void);
 
@@ -94,8 +108,11 @@ coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg);
 /* Drop a fiber that was created but never started. */
 void coro_fiber_discard(coro_fiber *f);
 
-/* Run a new fiber now. From main it runs until it parks; from a fiber the
-   caller is queued first in line and resumes when the new one parks. */
+/* Run a new fiber now. From main it runs until it parks (after the fibers
+   still ready from before the loop polled, if any: a job runner among them
+   goes before what IO brings); from a fiber the caller is queued first in
+   line and resumes when the new one parks; from a leave hook it runs first
+   of the ready fibers. */
 void coro_fiber_start(coro_fiber *f);
 
 /* The running fiber, or NULL on main. */
@@ -118,19 +135,39 @@ int coro_fiber_wake_later(coro_fiber *f, int status);
    it parks). */
 void coro_sched_run(void);
 
-/* Let every other runnable fiber and the loop's IO run once, then continue. */
+/* Let the other ready fibers run, then continue: with others ready it goes
+   behind them (no system call); alone, after the loop has polled IO. A
+   yield loop never starves IO: the loop polls at least once a tick. */
 void coro_fiber_yield(void);
 
-/* Like yield, but from the middle of JS whose time slice ran out: until the
-   fiber runs again, no other fiber of its group may run (see
-   coro_sched_group). Other groups and the loop's IO run meanwhile. */
+/* From the middle of JS whose time slice ran out: the fiber waits for the
+   loop's next turn, and until it runs again no other fiber of its group may
+   run (see coro_sched_group). Other groups and the loop's IO run meanwhile. */
 void coro_fiber_preempt(void);
 
-/* Whether a fiber of group g is preempted now. */
+/* An exclusive section of the running fiber: until it leaves, no other
+   fiber of its group runs (those made ready are held), though it may park
+   as often as it likes; other groups go on. Sections nest. Leaving a
+   section its group was let go of meanwhile does nothing. */
+void coro_fiber_exclusive_enter(void);
+void coro_fiber_exclusive_leave(void);
+
+/* Whether f is inside an exclusive section. */
+int coro_fiber_exclusive(const coro_fiber *f);
+
+/* Let go of g whoever holds it (its isolate ends): the held fibers become
+   ready and, from main, run. */
+void coro_sched_group_release(coro_sched_group *g);
+
+/* Whether a fiber of group g holds it now (preempted or exclusive). */
 static inline int coro_sched_group_held(const coro_sched_group *g)
 {
-    return g && g->preempted;
+    return g && g->holder;
 }
+
+/* Whether a fiber is ready to run now (not counting those waiting for the
+   loop's next turn). */
+int coro_sched_has_ready(void);
 
 /* Switches so far: a fiber that sees the count unchanged has not left the
    CPU since it last looked. */

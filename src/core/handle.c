@@ -110,6 +110,16 @@ void coro_handle_close(coro_handle_store *s, coro_handle *h)
     h->type->close(h);
 }
 
+int coro_handles_busy(const coro_handle_store *s)
+{
+    for (uint32_t i = 0; i < s->len; i++) {
+        uv_handle_t *u = s->slots[i].h ? s->slots[i].h->uv : NULL;
+        if (u && uv_is_active(u) && uv_has_ref(u))
+            return 1;
+    }
+    return 0;
+}
+
 void coro_handles_close_all(coro_handle_store *s)
 {
     for (uint32_t i = 0; i < s->len; i++) {

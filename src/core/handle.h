@@ -16,6 +16,7 @@
 #define COROJS_HANDLE_H
 
 #include <stdint.h>
+#include <uv.h>
 
 typedef struct coro_handle coro_handle;
 
@@ -29,6 +30,10 @@ struct coro_handle {
     const coro_handle_type *type;
     struct coro_isolate *iso;
     uint64_t id; /* 0 once removed from the store */
+    /* A libuv handle that makes work for the isolate with no fiber waiting
+       on it (a timer), or NULL: while it is active and referenced, the
+       isolate is not idle (coro_handles_busy). */
+    uv_handle_t *uv;
 };
 
 typedef struct coro_handle_slot {
@@ -60,6 +65,9 @@ void coro_handles_remove(coro_handle_store *s, coro_handle *h);
 
 /* Remove h from its store and call its type's close. Safe to call twice. */
 void coro_handle_close(coro_handle_store *s, coro_handle *h);
+
+/* Whether a live handle's libuv handle is active and referenced. */
+int coro_handles_busy(const coro_handle_store *s);
 
 /* Close every live handle (isolate teardown). */
 void coro_handles_close_all(coro_handle_store *s);

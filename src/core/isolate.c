@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "binding.h"
+#include "jail.h"
 #include "modules.h"
 #include "quickjs_ext.h"
 #include "run.h"
@@ -28,11 +29,14 @@ static struct {
     unsigned count;
     coro_isolate *reap;         /* ended isolates to free on main */
     int reaping;
-    uv_idle_t reaper;           /* active while `reap` is not empty */
+    uv_idle_t reaper;           /* active while `reap` or `enders` is not empty */
     int reaper_ready;
+    coro_waitq enders;          /* fibers in coro_isolate_end: woken after reaping */
+    unsigned joining;           /* fibers in coro_port_join */
 } isolates;
 
 static void fiber_left(coro_fiber *f);
+static void drained(void);
 static void fiber_enter_js(coro_fiber *f);
 static void fiber_leave_js(coro_fiber *f);
 static void queue_reap(coro_isolate *iso);
@@ -143,7 +147,8 @@ static void link_isolate(coro_isolate *iso)
     else
         isolates.first = iso;
     isolates.last = iso;
-    isolates.count++;
+    if (++isolates.count == 2)
+        coro__run_watch(1);
 }
 
 static void unlink_isolate(coro_isolate *iso)
@@ -156,7 +161,8 @@ static void unlink_isolate(coro_isolate *iso)
         iso->all_next->all_prev = iso->all_prev;
     else
         isolates.last = iso->all_prev;
-    isolates.count--;
+    if (--isolates.count == 1)
+        coro__run_watch(0);
 }
 
 coro_isolate *coro_isolates_first(void)
@@ -181,9 +187,6 @@ coro_isolate *coro_isolate_by_uid(uint64_t uid)
 /* Copy what the options point to; 0, or -1 with errno set. */
 static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
 {
-    char real[PATH_MAX];
-    struct stat st;
-
     iso->argc = opt->argc;
     if (!(iso->argv = coro_strv_dup(opt->argc, opt->argv)))
         return -1;
@@ -191,17 +194,69 @@ static int copy_options(coro_isolate *iso, const coro_isolate_options *opt)
         return -1;
     if (opt->name && !(iso->name = strdup(opt->name)))
         return -1;
-    if (opt->fs_root) {
-        if (!realpath(opt->fs_root, real) || stat(real, &st) < 0)
-            return -1;
-        if (!S_ISDIR(st.st_mode)) {
-            errno = ENOTDIR;
-            return -1;
-        }
-        if (!(iso->fs_root = strdup(real)))
-            return -1;
-    }
+    if (opt->fs_root && !(iso->jail = coro_jail_new(opt->fs_root)))
+        return -1;
     return 0;
+}
+
+/* What an isolate is given, or the default, but never more than `most`. */
+static size_t capped(size_t given, size_t dflt, size_t most)
+{
+    size_t v = given ? given : dflt;
+
+    return v < most ? v : most;
+}
+
+/* An allocation of iso passed a limit (its own or one above it). A child
+   then ends (run.c) at the next safe point: its heap may hold half-built
+   state. A root's out-of-memory error stays a catchable error. */
+static void budget_refused(coro_budget *b)
+{
+    coro_isolate *iso = b->owner;
+
+    if (!iso->parent || iso->terminating || iso->out_of_memory)
+        return;
+    iso->out_of_memory = 1;
+    /* it is done for: what it allocates until it ends (a stretch of code
+       without an interrupt point) no longer fails, or every error it threw
+       meanwhile would fail to be made too */
+    JS_SetMemoryLimit(iso->rt, (size_t)-1);
+    coro_qjs_interrupt_soon(iso->ctx);
+}
+
+/* iso's budget, under its parent's, with the limits it is given capped by
+   the parent's (limits nest; see isolate.h). */
+static int new_budget(coro_isolate *iso, const coro_isolate_options *opt)
+{
+    coro_budget *up = opt->parent ? opt->parent->budget : NULL;
+    size_t fibers = capped(opt->max_fibers, up ? CORO_DEFAULT_MAX_FIBERS : CORO_UNLIMITED,
+                           up ? up->max_fibers : CORO_UNLIMITED);
+    size_t isolates = capped(opt->max_isolates, up ? CORO_DEFAULT_MAX_ISOLATES : CORO_UNLIMITED,
+                             up ? up->max_isolates : CORO_UNLIMITED);
+    size_t bytes = capped(opt->memory_limit, CORO_UNLIMITED, up ? up->max_bytes : CORO_UNLIMITED);
+
+    if (up && !coro_budget_fits(up, CORO_ISOLATE_BYTES)) {
+        errno = ENOMEM; /* no room left for even an empty isolate */
+        return -1;
+    }
+    iso->budget = coro_budget_new(up, bytes, fibers, isolates);
+    if (!iso->budget)
+        return -1;
+    iso->budget->owner = iso;
+    iso->budget->refused = budget_refused;
+    return 0;
+}
+
+/* Its slice, capped by its parent's unless the parent is a root: the
+   program may give any slice; below it, a slice bounds those it starts. */
+static uint64_t slice_ns(const coro_isolate_options *opt)
+{
+    coro_isolate *parent = opt->parent;
+    uint64_t ms = opt->cpu_slice_ms ? opt->cpu_slice_ms : CORO_DEFAULT_CPU_SLICE_MS;
+
+    if (parent && parent->parent && ms * 1000000 > parent->cpu_slice_ns)
+        return parent->cpu_slice_ns;
+    return ms * 1000000;
 }
 
 coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
@@ -212,9 +267,9 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     if (!iso)
         return NULL;
     iso->port = calloc(1, sizeof *iso->port);
-    if (!iso->port || copy_options(iso, opt) < 0)
+    if (!iso->port || copy_options(iso, opt) < 0 || new_budget(iso, opt) < 0)
         goto fail_rt;
-    iso->rt = JS_NewRuntime();
+    iso->rt = coro_qjs_new_runtime(iso->budget);
     if (!iso->rt)
         goto fail_rt;
     iso->ctx = JS_NewContext(iso->rt);
@@ -224,12 +279,12 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     iso->port->refs = 1; /* the isolate's own, dropped when it is freed */
     iso->port->uid = next_isolate_uid++;
     iso->parent = opt->parent ? coro_port_ref(opt->parent->port) : NULL;
-    iso->cpu_slice_ns = (opt->cpu_slice_ms ? opt->cpu_slice_ms : CORO_DEFAULT_CPU_SLICE_MS) * 1000000;
+    iso->cpu_slice_ns = slice_ns(opt);
     iso->main_ns = JS_UNDEFINED;
     JS_SetRuntimeOpaque(iso->rt, iso);
     JS_SetContextOpaque(iso->ctx, iso);
-    if (opt->memory_limit)
-        JS_SetMemoryLimit(iso->rt, opt->memory_limit);
+    if (iso->budget->max_bytes != CORO_UNLIMITED)
+        JS_SetMemoryLimit(iso->rt, iso->budget->max_bytes);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
     iso->one_of_many = opt->one_of_many;
@@ -240,7 +295,7 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     link_isolate(iso);
     coro_sched_set_switch_hooks(fiber_enter_js, fiber_leave_js);
     coro_sched_set_leave_hook(fiber_left);
-    coro_sched_set_drained_hook(coro__run_drained);
+    coro_sched_set_drained_hook(drained);
     coro__run_attach(iso);
     if (init_primordials(iso->ctx, iso->areas, opt->expose_gc) < 0) {
         JSValue exc = JS_GetException(iso->ctx);
@@ -263,11 +318,13 @@ fail_ctx:
     JS_FreeRuntime(iso->rt);
 fail_rt:
     err = errno;
+    if (iso->budget)
+        coro_budget_end(iso->budget);
     free(iso->port);
     coro_strv_free(iso->argv);
     coro_strv_free(iso->env);
     free(iso->name);
-    free(iso->fs_root);
+    coro_jail_free(iso->jail);
     free(iso);
     errno = err ? err : ENOMEM;
     return NULL;
@@ -293,13 +350,14 @@ static void isolate_free(coro_isolate *iso)
     JS_FreeValue(iso->ctx, iso->main_ns);
     JS_FreeContext(iso->ctx);
     JS_FreeRuntime(iso->rt);
+    coro_budget_end(iso->budget);
     coro_handles_free(&iso->handles);
     unlink_isolate(iso);
     coro_port_unref(iso->parent);
     coro_strv_free(iso->argv);
     coro_strv_free(iso->env);
     free(iso->name);
-    free(iso->fs_root);
+    coro_jail_free(iso->jail);
     uv_close((uv_handle_t *)&iso->job_check, free_isolate_memory);
     port->iso = NULL;
     port->ended = 1;
@@ -311,6 +369,16 @@ static void isolate_free(coro_isolate *iso)
 static void reaper_cb(uv_idle_t *h)
 {
     reap_isolates();
+    coro_waitq_wake_all(&isolates.enders, 0);
+}
+
+static void start_reaper(void)
+{
+    if (!isolates.reaper_ready) {
+        uv_idle_init(coro_loop(), &isolates.reaper);
+        isolates.reaper_ready = 1;
+    }
+    uv_idle_start(&isolates.reaper, reaper_cb);
 }
 
 /* Free iso at the loop's top level, where no code on main holds its values
@@ -319,11 +387,7 @@ static void queue_reap(coro_isolate *iso)
 {
     coro_isolate **p;
 
-    if (!isolates.reaper_ready) {
-        uv_idle_init(coro_loop(), &isolates.reaper);
-        isolates.reaper_ready = 1;
-    }
-    uv_idle_start(&isolates.reaper, reaper_cb);
+    start_reaper();
     if (iso->reap_queued)
         return;
     iso->reap_queued = 1;
@@ -352,6 +416,7 @@ static void reap_isolates(void)
 
 void coro_isolates_shutdown(void)
 {
+    coro__run_watch_stop();
     if (isolates.reaper_ready)
         uv_close((uv_handle_t *)&isolates.reaper, NULL);
     isolates.reaper_ready = 0;
@@ -372,6 +437,7 @@ static void link_fiber(coro_isolate *iso, coro_fiber *f)
 
 static void unlink_fiber(coro_isolate *iso, coro_fiber *f)
 {
+    coro_budget_give_fiber(iso->budget);
     if (f->iso_prev)
         f->iso_prev->iso_next = f->iso_next;
     else
@@ -383,12 +449,20 @@ static void unlink_fiber(coro_isolate *iso, coro_fiber *f)
 
 coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg)
 {
-    coro_fiber *f = coro_fiber_create(iso, fn, arg);
+    coro_fiber *f;
+    int err;
 
-    if (f) {
-        f->group = &iso->group;
-        link_fiber(iso, f);
+    if (coro_budget_take_fiber(iso->budget) < 0)
+        return NULL;
+    f = coro_fiber_create(iso, fn, arg);
+    if (!f) {
+        err = errno;
+        coro_budget_give_fiber(iso->budget);
+        errno = err;
+        return NULL;
     }
+    f->group = &iso->group;
+    link_fiber(iso, f);
     return f;
 }
 
@@ -429,9 +503,16 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
         return NULL;
     }
     f = coro_isolate_new_fiber(iso, fn, arg);
-    if (!f)
+    if (f)
+        return f;
+    if (errno == EAGAIN)
+        coro_throw_code(ctx, "ERR_FIBER_LIMIT", "too many fibers: this isolate and those it "
+                        "started may hold %zu (maxFibers)", iso->budget->max_fibers);
+    else if (errno == ENOMEM && !coro_budget_fits(iso->budget, CORO_FIBER_BYTES))
+        JS_ThrowOutOfMemory(ctx);
+    else
         throw_no_stack(ctx, errno);
-    return f;
+    return NULL;
 }
 
 /* The switch hooks (DESIGN.md, "Fibers on QuickJS"): the runtime's chain of
@@ -448,6 +529,9 @@ static void fiber_enter_js(coro_fiber *f)
         reserve = 32 * 1024;
     coro_qjs_set_frame(iso->rt, f->saved);
     coro_qjs_set_stack(iso->rt, (uintptr_t)(f->stack + f->stack_size), f->stack_size - reserve);
+    coro__run_entered(iso);
+    if (iso->terminating) /* no JS of it runs any more: its first call throws */
+        coro_qjs_interrupt_soon(iso->ctx);
 }
 
 static void fiber_leave_js(coro_fiber *f)
@@ -490,8 +574,67 @@ void coro_isolate_terminate(coro_isolate *iso, int code)
         if (f->state == CORO_FIBER_PARKED && !(f->park_flags & CORO_PARK_NOINTERRUPT))
             coro_fiber_wake(f, CORO_ETERMINATED);
     }
+    /* fibers held back by a preempted one, or by an exclusive section that
+       may never end, must run to unwind */
+    coro_sched_group_release(&iso->group);
     if (iso->nfibers == 0)
         queue_reap(iso);
+}
+
+int coro_isolate_end(JSContext *ctx, coro_isolate *iso, int code)
+{
+    coro_isolate_terminate(iso, code);
+    start_reaper();
+    return coro_waitq_wait(ctx, &isolates.enders) == CORO_ETERMINATED ? CORO_ETERMINATED : 0;
+}
+
+/* Whether iso has nothing left to do by itself: no fiber runs or is ready,
+   each parked one waits for what only iso could do (CORO_PARK_IDLE: a
+   promise, another of its fibers), no promise job or unhandled error waits,
+   and no handle has an active, referenced libuv handle (a timer). A fiber
+   waiting for IO, a timer, the thread pool or another isolate keeps it busy. */
+static int isolate_idle(coro_isolate *iso)
+{
+    for (coro_fiber *f = iso->fibers; f; f = f->iso_next) {
+        if (f->state != CORO_FIBER_PARKED || !(f->park_flags & CORO_PARK_IDLE))
+            return 0;
+    }
+    return !JS_IsJobPending(iso->rt) && !iso->rejections && !coro_handles_busy(&iso->handles);
+}
+
+static void end_idle(coro_isolate *iso);
+
+/* A child someone joins ends once it is idle, whatever else the process
+   does (its parent may hold a server, or a timer). */
+static void end_if_idle(coro_isolate *iso)
+{
+    if (iso && !iso->terminating && iso->parent && isolate_idle(iso))
+        end_idle(iso);
+}
+
+int coro_port_join(JSContext *ctx, coro_port *port)
+{
+    int st;
+
+    end_if_idle(port->iso);
+    isolates.joining++;
+    st = coro_waitq_wait(ctx, &port->joiners);
+    isolates.joining--;
+    return st;
+}
+
+/* The scheduler's drained hook: the ready fibers have run, so a child being
+   joined may have become idle. */
+static void drained(void)
+{
+    coro_isolate *iso, *next;
+
+    coro__run_drained();
+    for (iso = isolates.joining ? isolates.first : NULL; iso; iso = next) {
+        next = iso->all_next;
+        if (!coro_waitq_empty(&iso->port->joiners))
+            end_if_idle(iso);
+    }
 }
 
 /* An isolate with nothing left to do ends; one whose main module never

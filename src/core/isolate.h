@@ -14,6 +14,7 @@
 #include <uv.h>
 #include "quickjs.h"
 #include "fiber.h"
+#include "budget.h"
 #include "handle.h"
 #include "wait.h"
 
@@ -42,13 +43,15 @@ typedef struct coro_area {
 typedef struct coro_isolate_options {
     int argc;              /* process.argv (copied) */
     char **argv;
-    size_t memory_limit;   /* bytes, 0 = none */
+    size_t memory_limit;   /* bytes it and its descendants may take, 0 = none */
     int expose_internals;  /* user code may import corojs:internal/ (tests) */
     int expose_gc;         /* a global gc() runs the cycle collector (tests) */
     int caps;              /* CORO_CAP_* */
     const char *fs_root;   /* with CORO_CAP_FS: the directory fs is jailed to
                               (NULL = anywhere); copied, resolved to a real path */
     uint64_t cpu_slice_ms; /* longest turn of its JS while others wait; 0 = default */
+    size_t max_fibers;     /* fibers it and its descendants may hold; 0 = default */
+    size_t max_isolates;   /* descendants it may hold at once; 0 = default */
     char **env;            /* process.env, NULL-terminated "NAME=value" strings
                               (copied); NULL = the process's environment */
     struct coro_isolate *parent; /* the isolate starting it, NULL for a root */
@@ -58,7 +61,14 @@ typedef struct coro_isolate_options {
     const coro_area *areas; /* its __primordials, ending with a NULL name */
 } coro_isolate_options;
 
+/* Defaults. A root has no limits but those given; what a child is not
+   given is capped by these. Whatever an isolate is given, the limits of the
+   isolate that starts it (its cpuSlice, memoryLimit, maxFibers, maxIsolates)
+   are ceilings, and the memory, fibers and isolates of its descendants count
+   against it (budget.h): limits nest. */
 #define CORO_DEFAULT_CPU_SLICE_MS 10
+#define CORO_DEFAULT_MAX_FIBERS 4096    /* of a child and its descendants */
+#define CORO_DEFAULT_MAX_ISOLATES 64    /* descendants of a child */
 
 /* A counted reference to an isolate that outlives it: Isolate objects,
    Isolate.parent and function proxies reach an isolate through one, and so
@@ -98,11 +108,14 @@ struct coro_isolate {
     char **argv;
     int expose_internals;
     int caps;                   /* CORO_CAP_* granted */
-    char *fs_root;              /* fs jail (real path), NULL = none */
+    struct coro_jail *jail;     /* its fs jail (jail.h), NULL = none */
+    int imports_confined;       /* file imports obey caps and jail (modules.c) */
     char **env;                 /* process.env, NULL = the process's */
     char *name;                 /* the main module's path, for ps */
     int one_of_many;            /* labels its uncaught errors (see options) */
     coro_sched_group group;     /* its fibers take turns as one (preemption) */
+    coro_budget *budget;        /* its limits and what it holds, with its descendants */
+    int out_of_memory;          /* an allocation passed a limit: a child then ends */
     uint64_t cpu_slice_ns;
     uint64_t slice_start;       /* when the running fiber's turn began */
     uint64_t slice_switches;    /* coro_sched_switches() then */
@@ -134,6 +147,18 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
    handles close. Returns at once; the loop finishes the work, and the
    isolate is freed on main once its last fiber has ended. */
 void coro_isolate_terminate(coro_isolate *iso, int code);
+
+/* The same from a fiber of another isolate, which then waits for the loop's
+   next turn: by then iso's fibers have unwound and it is freed, unless one
+   of them waits for the thread pool (it is freed when that is done). 0, or
+   CORO_ETERMINATED with an exception pending (the caller's isolate ends). */
+int coro_isolate_end(JSContext *ctx, coro_isolate *iso, int code);
+
+/* For join(): park until port's isolate has ended (the caller loops until
+   port->ended). A child with nothing left to do (no fiber or timer that can
+   make it run again) ends now or as soon as it is so, whatever else the
+   process does. 0, or CORO_ETERMINATED with an exception pending. */
+int coro_port_join(JSContext *ctx, coro_port *port);
 
 /* After the loop ran dry: let every isolate run what GC and pending jobs give
    it; if none has work, end the children someone is joining, and if there

@@ -7,6 +7,13 @@
  * name is its real absolute path, so one file is one module however it is
  * reached. The modules under corojs:internal/ can only be imported by the
  * standard library itself.
+ *
+ * The main module and what it imports statically are code the isolate was
+ * started with. What an isolate imports after that (import(), and what that
+ * module imports) is its own choice, and obeys its fs rights as its fs calls
+ * do (as Deno has it for dynamic imports): a file needs the fs capability,
+ * and in an fs jail it must lie in the jail and is reached through it
+ * (jail.c), so no symlink or rename leads an import out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +25,8 @@
 
 #include "modules.h"
 #include "binding.h"
+#include "isolate.h"
+#include "jail.h"
 #include "quickjs_ext.h"
 
 #define BUILTIN_PREFIX "corojs:"
@@ -127,12 +136,43 @@ static char *resolve_path(const char *base, const char *name)
     return path;
 }
 
+/* The name of a file module a jailed isolate imports by its own choice (see
+   the top): its real path in the jail, once it is a file there. Takes path. */
+static char *jailed_name(JSContext *ctx, const coro_jail *jail, char *path, const char *base)
+{
+    char *real = NULL, *ret = NULL;
+    struct stat st;
+    int r, fd;
+
+    if ((r = coro_jail_resolve(jail, path, 1, &real)) == 0 &&
+        (r = fd = coro_jail_open(jail, real, O_PATH, 0)) >= 0) {
+        r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EISDIR;
+        close(fd);
+    }
+    if (r == -EACCES)
+        coro_throw_code(ctx, "ERR_ACCESS_DENIED", "import of '%s' is not allowed: "
+                        "it lies outside the fs jail of this isolate", path);
+    else if (r < 0)
+        coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s' imported from %s",
+                        path, base);
+    else
+        ret = js_strdup(ctx, real);
+    free(real);
+    free(path);
+    return ret;
+}
+
 static char *normalize_cb(JSContext *ctx, const char *base, const char *name, void *opaque)
 {
+    coro_isolate *iso = coro_isolate_of(ctx);
     char real[PATH_MAX];
     char *path, *ret;
     struct stat st;
 
+    if (coro_qjs_cstring_len(name) != strlen(name)) { /* the file system would cut it there */
+        coro_throw_null_bytes(ctx, "A module specifier", name, coro_qjs_cstring_len(name));
+        return NULL;
+    }
     if (starts_with(name, BUILTIN_PREFIX)) {
         int internal_ok = starts_with(base, BUILTIN_PREFIX) || *(const int *)opaque;
         if (!find_builtin(name) || (starts_with(name, INTERNAL_PREFIX) && !internal_ok)) {
@@ -154,6 +194,14 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
         JS_ThrowOutOfMemory(ctx);
         return NULL;
     }
+    if (iso->imports_confined && !(iso->caps & CORO_CAP_FS)) {
+        coro_throw_code(ctx, "ERR_ACCESS_DENIED", "import of '%s' is not allowed: "
+                        "this isolate was not granted fs", path);
+        free(path);
+        return NULL;
+    }
+    if (iso->imports_confined && iso->jail)
+        return jailed_name(ctx, iso->jail, path, base);
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
         coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s' imported from %s",
                         path, base);
@@ -165,18 +213,37 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
     return ret;
 }
 
+/* A descriptor of the module file path, or a negative errno. Non-blocking:
+   a FIFO put where the module was must not hang the loader. */
+static int open_module(JSContext *ctx, const char *path)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    int fd;
+
+    if (iso->imports_confined && iso->jail)
+        return coro_jail_open(iso->jail, path, O_RDONLY | O_NONBLOCK, 0);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
 /* Read a whole file into a NUL-terminated js_malloc'ed buffer. */
 static char *read_file(JSContext *ctx, const char *path, size_t *len)
 {
     struct stat st;
     char *buf = NULL;
     size_t got = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open_module(ctx, path);
 
-    if (fd < 0)
+    if (fd < 0) {
+        errno = -fd;
         goto fail;
+    }
     if (fstat(fd, &st) < 0)
         goto fail;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        goto fail;
+    }
     buf = js_malloc(ctx, (size_t)st.st_size + 1);
     if (!buf) {
         close(fd);
@@ -337,6 +404,8 @@ static JSValue evaluate(JSContext *ctx, JSValue mod, JSValue *ns)
         JS_FreeValue(ctx, mod);
         return JS_EXCEPTION;
     }
+    if (ns) /* the main module: its static imports are loaded, the rest is confined */
+        coro_isolate_of(ctx)->imports_confined = 1;
     if (ns) {
         if (coro_qjs_link_module(ctx, JS_VALUE_GET_PTR(mod)) < 0) {
             JS_FreeValue(ctx, mod);
@@ -405,9 +474,10 @@ JSValue coro_module_eval_builtin(JSContext *ctx, const char *name)
     return evaluate(ctx, load_builtin(ctx, name), NULL);
 }
 
-/* Import through a one-line module of our own, so that QuickJS finds a module
-   already loaded (or loads it through loader_cb) and evaluates it: the public
-   API has no lookup of loaded modules. The library calls this once per name. */
+/* A module already evaluated is looked up in QuickJS's list (the library
+   calls this per use: per fetch(), per connection to a host name). One not
+   loaded yet is imported through a one-line module of our own, so QuickJS
+   loads it through loader_cb and evaluates it, once. */
 JSValue coro_module_import_builtin(JSContext *ctx, const char *name)
 {
     char src[256], self[256];
@@ -418,6 +488,9 @@ JSValue coro_module_import_builtin(JSContext *ctx, const char *name)
     if (!starts_with(name, BUILTIN_PREFIX) || !find_builtin(name) ||
         snprintf(src, sizeof src, "import * as ns from '%s'; export { ns };", name) >= (int)sizeof src)
         return coro_throw_code(ctx, "ERR_UNKNOWN_BUILTIN_MODULE", "No such built-in module: %s", name);
+    ns = coro_qjs_evaluated_namespace(ctx, name);
+    if (!JS_IsUndefined(ns))
+        return ns;
     snprintf(self, sizeof self, INTERNAL_PREFIX "import/%s", name);
     mod = JS_Eval(ctx, src, strlen(src), self, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(mod))

@@ -41,7 +41,8 @@ JSValue coro_module_eval_source(JSContext *ctx, const char *name,
 JSValue coro_module_eval_builtin(JSContext *ctx, const char *name);
 
 /* The namespace of the built-in module `name` (corojs:...), loaded and
-   evaluated now if it was not yet: the standard library's lazy globals. */
+   evaluated now if it was not yet: the standard library's lazy globals and
+   lazy imports. Cheap to call per use: a loaded module is looked up. */
 JSValue coro_module_import_builtin(JSContext *ctx, const char *name);
 
 #endif

@@ -33,11 +33,32 @@ void coro_qjs_set_stack(JSRuntime *rt, uintptr_t top, size_t size)
     update_stack_limit(rt);
 }
 
+void coro_qjs_interrupt_soon(JSContext *ctx)
+{
+    __atomic_store_n(&ctx->interrupt_counter, 0, __ATOMIC_RELAXED);
+}
+
 int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m)
 {
     if (js_create_module_function(ctx, m) < 0)
         return -1;
     return js_link_module(ctx, m);
+}
+
+size_t coro_qjs_cstring_len(const char *s)
+{
+    return container_of(s, JSString, u)->len; /* as JS_FreeCString finds it */
+}
+
+JSValue coro_qjs_evaluated_namespace(JSContext *ctx, const char *name)
+{
+    JSAtom atom = JS_NewAtom(ctx, name);
+    JSModuleDef *m = atom == JS_ATOM_NULL ? NULL : js_find_loaded_module(ctx, atom);
+
+    JS_FreeAtom(ctx, atom);
+    if (!m || m->status != JS_MODULE_STATUS_EVALUATED || m->eval_has_exception)
+        return JS_UNDEFINED;
+    return JS_GetModuleNamespace(ctx, m);
 }
 
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val)
@@ -63,16 +84,20 @@ int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *h
 /* ------------------------------------------------------------------ */
 /* Moving memory between runtimes (isolates).
  *
- * Every runtime of CoroJS uses QuickJS's default allocator, which is plain
- * malloc() with two counters on top (blocks and bytes, checked against the
- * memory limit). So a block allocated by one runtime becomes the property of
+ * Every runtime of CoroJS uses one allocator (below): plain malloc() with
+ * counters on top (blocks and bytes, checked against the memory limits of
+ * its isolate's budget). So a block allocated by one runtime becomes the property of
  * another by subtracting it from the first runtime's counters and adding it
  * to the second's: the memory itself stays where it is. That is all a
  * zero-copy transfer of an ArrayBuffer needs, besides detaching the buffer
  * in its old runtime without freeing its memory. Only buffers whose memory
  * came from their runtime's allocator qualify: the free function says so. */
 
-#undef free /* quickjs.c forbids it to its own code; taken memory is plain malloc() memory */
+/* quickjs.c forbids these to its own code; the allocator and taken memory
+   below are plain malloc() */
+#undef free
+#undef malloc
+#undef realloc
 
 static size_t block_size(void *ptr)
 {
@@ -86,26 +111,117 @@ static void lower_threshold(JSRuntime *rt, size_t n)
     rt->malloc_gc_threshold = rt->malloc_gc_threshold > n ? rt->malloc_gc_threshold - n : 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* The allocator of every isolate's runtime: QuickJS's default (malloc()
+   with a count of blocks and bytes) that also charges each block to the
+   isolate's budget and the budgets above it (budget.h), and refuses one
+   that would pass any of their limits. A runtime whose limit is lifted
+   (QuickJS's malloc_limit is SIZE_MAX: while it throws "out of memory", or
+   reports why it is ending) is charged but never refused; so is one with no
+   limit anywhere above it. */
+
+/* Whether n more bytes may count in s's runtime. */
+static int budget_fits(JSMallocState *s, size_t n)
+{
+    return s->malloc_limit == (size_t)-1 || coro_budget_fits(s->opaque, n);
+}
+
+/* The same for an allocation: one refused is the runtime's to answer for. */
+static int budget_allows(JSMallocState *s, size_t n)
+{
+    coro_budget *b = s->opaque;
+
+    if (budget_fits(s, n))
+        return 1;
+    if (b->refused)
+        b->refused(b);
+    return 0;
+}
+
+static void budget_count(JSMallocState *s, void *ptr, int sign)
+{
+    size_t n = block_size(ptr);
+
+    s->malloc_count += sign;
+    if (sign > 0) {
+        s->malloc_size += n;
+        coro_budget_add(s->opaque, n);
+    } else {
+        s->malloc_size -= n;
+        coro_budget_sub(s->opaque, n);
+    }
+}
+
+static void *budget_malloc(JSMallocState *s, size_t size)
+{
+    void *ptr;
+
+    if (!budget_allows(s, size) || !(ptr = malloc(size)))
+        return NULL;
+    budget_count(s, ptr, 1);
+    return ptr;
+}
+
+static void budget_free(JSMallocState *s, void *ptr)
+{
+    if (!ptr)
+        return;
+    budget_count(s, ptr, -1);
+    free(ptr);
+}
+
+static void *budget_realloc(JSMallocState *s, void *ptr, size_t size)
+{
+    size_t old;
+    void *p;
+
+    if (!ptr)
+        return size ? budget_malloc(s, size) : NULL;
+    if (size == 0) {
+        budget_free(s, ptr);
+        return NULL;
+    }
+    old = js_def_malloc_usable_size(ptr);
+    if (size > old && !budget_allows(s, size - old))
+        return NULL;
+    p = realloc(ptr, size);
+    if (!p)
+        return NULL;
+    size = js_def_malloc_usable_size(p);
+    s->malloc_size += size - old;
+    coro_budget_sub(s->opaque, old);
+    coro_budget_add(s->opaque, size);
+    return p;
+}
+
+static const JSMallocFunctions budget_malloc_funcs = {
+    budget_malloc,
+    budget_free,
+    budget_realloc,
+    js_def_malloc_usable_size,
+};
+
+JSRuntime *coro_qjs_new_runtime(coro_budget *b)
+{
+    return JS_NewRuntime2(&budget_malloc_funcs, b);
+}
+
 void *coro_qjs_disown(JSRuntime *rt, void *ptr)
 {
     JSMallocState *s = &rt->malloc_state;
-    size_t n = block_size(ptr);
 
-    s->malloc_count--;
-    s->malloc_size -= n;
-    lower_threshold(rt, n);
+    lower_threshold(rt, block_size(ptr));
+    budget_count(s, ptr, -1);
     return ptr;
 }
 
 int coro_qjs_adopt(JSRuntime *rt, void *ptr)
 {
     JSMallocState *s = &rt->malloc_state;
-    size_t n = block_size(ptr);
 
-    if (s->malloc_size + n > s->malloc_limit)
+    if (!budget_fits(s, block_size(ptr))) /* the sender's doing: the call fails */
         return -1;
-    s->malloc_count++;
-    s->malloc_size += n;
+    budget_count(s, ptr, 1);
     return 0;
 }
 

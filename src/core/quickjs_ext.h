@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "quickjs.h"
+#include "budget.h"
 
 /* The runtime's chain of active JS frames (rt->current_stack_frame). */
 void *coro_qjs_get_frame(JSRuntime *rt);
@@ -17,9 +18,25 @@ void coro_qjs_set_frame(JSRuntime *rt, void *frame);
    before it throws RangeError. */
 void coro_qjs_set_stack(JSRuntime *rt, uintptr_t top, size_t size);
 
+/* Make ctx call the runtime's interrupt handler at its next interrupt point
+   (a call, a loop's back edge) instead of after up to 10,000 of them. Safe
+   from another thread: a lost race only delays the call to the next point
+   that counts down to zero. */
+void coro_qjs_interrupt_soon(JSContext *ctx);
+
 /* Link a resolved module now, as JS_EvalFunction would first do, so its
    namespace can be taken before it runs. 0, or -1 with an exception. */
 int coro_qjs_link_module(JSContext *ctx, JSModuleDef *m);
+
+/* The length in bytes of s, a string from JS_ToCString* (or one QuickJS
+   made that way, as the module names it gives the module loader): NUL
+   bytes in it included, where strlen stops at the first. */
+size_t coro_qjs_cstring_len(const char *s);
+
+/* The namespace of the module named `name` if it is loaded and evaluated
+   without error, else JS_UNDEFINED (or JS_EXCEPTION when memory ran out):
+   the lookup of loaded modules the public API lacks. */
+JSValue coro_qjs_evaluated_namespace(JSContext *ctx, const char *name);
 
 /* The bytes of an ArrayBuffer, a typed array or a DataView, found without
    throwing (the public calls throw, and build a backtrace, on a mismatch):
@@ -41,12 +58,18 @@ int coro_qjs_is_pinned(JSValueConst obj);
    interrupt error, or one made with JS_SetUncatchableError). */
 int coro_qjs_is_uncatchable(JSContext *ctx, JSValueConst val);
 
+/* A runtime whose memory counts in budget b and those above it (budget.h):
+   an allocation that would pass one of their limits fails (b->refused is
+   called), unless the runtime's own limit is lifted (JS_SetMemoryLimit to
+   SIZE_MAX); set its limit to b's to have it checked. */
+JSRuntime *coro_qjs_new_runtime(coro_budget *b);
+
 /* Whether v is a proxy, seen from outside (no trap runs): -1 not a proxy,
    0 a revoked one, 1 a live one, with its target and handler (borrowed). */
 int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler);
 
 /* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
-   runtimes use QuickJS's default allocator, plain malloc() with counters.
+   runtimes use one allocator, plain malloc() with counters.
    disown: the block no longer counts in rt and is plain malloc() memory.
    adopt: it counts in rt from now on; -1 if that would pass rt's limit. */
 void *coro_qjs_disown(JSRuntime *rt, void *ptr);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "binding.h"
 #include "modules.h"
@@ -29,6 +31,7 @@ typedef struct coro_rejection {
 static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
                             JS_BOOL is_handled, void *opaque);
 static int interrupt_cb(JSRuntime *rt, void *opaque);
+static void watch_forget(coro_isolate *iso);
 
 /* ------------------------------------------------------------------ */
 /* calls */
@@ -136,12 +139,23 @@ int coro_spawn_call(coro_isolate *iso, JSValueConst fn, JSValueConst this_val,
 /* the promise job queue */
 
 /* Report the first error in iso->rejections that is still unhandled. */
+static void queue_check(coro_isolate *iso);
+
+/* A fiber's exception is decided only once the ready fibers have run (one
+   of them may be about to join it): a runner that drains jobs meanwhile
+   leaves it for the check after the drain. */
 static void check_rejections(coro_isolate *iso)
 {
-    coro_rejection *r;
+    coro_rejection **p = &iso->rejections, *r;
+    int undecided = coro_sched_has_ready();
 
-    while ((r = iso->rejections)) {
-        iso->rejections = r->next;
+    while ((r = *p)) {
+        if (r->fiber_id && undecided) {
+            queue_check(iso);
+            p = &r->next;
+            continue;
+        }
+        *p = r->next;
         JS_FreeValue(iso->ctx, r->promise);
         if (r->fiber_id && r->joined(iso, r->fiber_id)) {
             JS_FreeValue(iso->ctx, r->reason);
@@ -183,7 +197,7 @@ static void runner_fn(coro_fiber *f, void *arg)
         if (iso->terminating || iso->idle_runner)
             return;
         iso->idle_runner = f;
-        coro_fiber_park(0);
+        coro_fiber_park(CORO_PARK_IDLE);
         if (iso->idle_runner == f)
             iso->idle_runner = NULL;
         if (iso->terminating)
@@ -298,6 +312,8 @@ static void job_check_cb(uv_check_t *h)
 
 void coro__run_fiber_left(coro_isolate *iso, coro_fiber *f)
 {
+    if (iso->out_of_memory) /* no interrupt point came since */
+        coro_isolate_end_out_of_memory(iso);
     if (f == iso->drainer && f->state != CORO_FIBER_READY)
         iso->drainer = NULL; /* blocked inside a job: another runner takes over */
     run_pending_jobs(iso);
@@ -339,6 +355,8 @@ void coro__run_detach(coro_isolate *iso)
 {
     coro_rejection *r;
 
+    watch_forget(iso);
+
     unqueue_check(iso);
     while ((r = iso->rejections)) {
         iso->rejections = r->next;
@@ -372,6 +390,30 @@ static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *
     JS_FreeValue(ctx, JS_GetException(ctx)); /* from a failed conversion */
 }
 
+/* A child whose allocation passed a memory limit ends, as workerd's and
+   Node's workers do: its heap may hold half-built state. Its error, an
+   InternalError "out of memory" with code ERR_ISOLATE_OUT_OF_MEMORY, goes
+   to join() and to the callers it had. No JS runs here (it is called from
+   the interrupt handler and from the leave hook too). */
+void coro_isolate_end_out_of_memory(coro_isolate *iso)
+{
+    JSContext *ctx = iso->ctx;
+    JSValue exc;
+
+    if (iso->terminating)
+        return;
+    JS_SetMemoryLimit(iso->rt, (size_t)-1); /* it ends: its limit no longer matters */
+    JS_ThrowInternalError(ctx, "out of memory");
+    exc = JS_GetException(ctx);
+    JS_SetPropertyStr(ctx, exc, "code", JS_NewString(ctx, "ERR_ISOLATE_OUT_OF_MEMORY"));
+    if (iso->record_error)
+        iso->record_error(iso, exc);
+    JS_FreeValue(ctx, exc);
+    fprintf(stderr, "[%llu %s] InternalError: out of memory: the isolate ends\n",
+            (unsigned long long)iso->port->uid, iso->name ? iso->name : "?");
+    coro_isolate_terminate(iso, 1);
+}
+
 void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
@@ -381,6 +423,11 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
 
     if (iso->terminating || coro_qjs_is_uncatchable(ctx, exc)) {
         JS_FreeValue(ctx, exc);
+        return;
+    }
+    if (iso->out_of_memory) { /* the error is that, whatever came of it */
+        JS_FreeValue(ctx, exc);
+        coro_isolate_end_out_of_memory(iso);
         return;
     }
     /* an isolate that ran out of memory still gets to report why: it ends
@@ -412,7 +459,8 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
     JS_FreeValue(ctx, exc);
 }
 
-/* QuickJS calls this every few thousand bytecode operations. Besides
+/* QuickJS calls this every few thousand bytecode operations (and, poked by
+   the watchdog below, at least once a tick while a turn goes on). Besides
    stopping the JS of an isolate being torn down, it enforces time slices:
    a fiber whose JS has run longer than its isolate's slice while other
    isolates exist is preempted, and the other isolates (and the loop's IO)
@@ -427,6 +475,8 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
     coro_fiber *f = coro_fiber_current();
     uint64_t now, switches;
 
+    if (iso->out_of_memory)
+        coro_isolate_end_out_of_memory(iso);
     if (iso->terminating)
         return 1;
     if (!f || coro_fiber_isolate(f) != iso || coro_isolates_count() < 2)
@@ -442,6 +492,140 @@ static int interrupt_cb(JSRuntime *rt, void *opaque)
         iso->slice_start = uv_hrtime();
     }
     return iso->terminating;
+}
+
+/* The watchdog. QuickJS counts down 10,000 interrupt points (calls, loop
+   back edges) between calls of the handler, and a loop over a slow native
+   call (a 20 ms indexOf on a big string) takes minutes to get there. So
+   while more than one isolate lives, a thread looks every WATCH_TICK_MS: if
+   no switch happened since its last look, one turn has gone on for a tick,
+   and it makes the context that runs call the handler at its next
+   interrupt point. A slice so ends within about two ticks of its time,
+   whatever the JS does; only a single native call longer than that runs to
+   its end. The context is published on every switch in, and taken back
+   under the lock before it is freed, so the thread never touches a freed
+   one. */
+#define WATCH_TICK_MS 2
+#define WATCH_QUIET_TICKS 50 /* ticks with fewer than two isolates before it sleeps */
+
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int started, stop;
+    int active;           /* two or more isolates live (atomic) */
+    int asleep;           /* the thread waits for `active` (atomic) */
+    JSContext *running;   /* the context of the fiber switched in last */
+} watch = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* One tick: if no switch happened since the last, poke the running context. */
+static void watch_tick(uint64_t *seen)
+{
+    uint64_t now = coro_sched_switches();
+    JSContext *ctx = __atomic_load_n(&watch.running, __ATOMIC_RELAXED);
+
+    if (now == *seen && ctx)
+        coro_qjs_interrupt_soon(ctx);
+    *seen = now;
+}
+
+/* With fewer than two isolates for a while, the thread sleeps until
+   coro__run_watch(1) wakes it; isolates that come and go quickly (a child
+   per request) cost no system call. */
+static void watch_sleep(void)
+{
+    __atomic_store_n(&watch.asleep, 1, __ATOMIC_SEQ_CST);
+    while (!watch.stop && !__atomic_load_n(&watch.active, __ATOMIC_SEQ_CST))
+        pthread_cond_wait(&watch.cond, &watch.lock);
+    __atomic_store_n(&watch.asleep, 0, __ATOMIC_SEQ_CST);
+}
+
+static void *watch_main(void *arg)
+{
+    uint64_t seen = 0;
+    unsigned quiet = 0;
+    struct timespec deadline;
+
+    pthread_mutex_lock(&watch.lock);
+    while (!watch.stop) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_nsec += WATCH_TICK_MS * 1000000;
+        if (deadline.tv_nsec >= 1000000000) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&watch.cond, &watch.lock, &deadline);
+        if (__atomic_load_n(&watch.active, __ATOMIC_SEQ_CST)) {
+            quiet = 0;
+            watch_tick(&seen);
+        } else if (++quiet >= WATCH_QUIET_TICKS) {
+            watch_sleep();
+            quiet = 0;
+        }
+    }
+    pthread_mutex_unlock(&watch.lock);
+    return NULL;
+}
+
+static int watch_start(void)
+{
+    pthread_condattr_t ca;
+    pthread_attr_t ta;
+    int r;
+
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&watch.cond, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_attr_init(&ta);
+    pthread_attr_setstacksize(&ta, 64 * 1024);
+    r = pthread_create(&watch.thread, &ta, watch_main, NULL);
+    pthread_attr_destroy(&ta);
+    if (r != 0) {
+        pthread_cond_destroy(&watch.cond);
+        return -1;
+    }
+    watch.started = 1;
+    return 0;
+}
+
+void coro__run_watch(int on)
+{
+    if (on && !watch.started && watch_start() < 0)
+        return; /* no thread: slices are enforced at QuickJS's own pace */
+    __atomic_store_n(&watch.active, on, __ATOMIC_SEQ_CST);
+    if (on && __atomic_load_n(&watch.asleep, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&watch.lock);
+        pthread_cond_signal(&watch.cond);
+        pthread_mutex_unlock(&watch.lock);
+    }
+}
+
+void coro__run_watch_stop(void)
+{
+    if (!watch.started)
+        return;
+    pthread_mutex_lock(&watch.lock);
+    watch.stop = 1;
+    pthread_cond_signal(&watch.cond);
+    pthread_mutex_unlock(&watch.lock);
+    pthread_join(watch.thread, NULL);
+    pthread_cond_destroy(&watch.cond);
+    watch.started = watch.stop = watch.active = watch.asleep = 0;
+}
+
+/* iso is about to be freed: the watchdog must not poke it after this. */
+static void watch_forget(coro_isolate *iso)
+{
+    pthread_mutex_lock(&watch.lock);
+    if (watch.running == iso->ctx)
+        __atomic_store_n(&watch.running, NULL, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&watch.lock);
+}
+
+void coro__run_entered(coro_isolate *iso)
+{
+    __atomic_store_n(&watch.running, iso->ctx, __ATOMIC_RELAXED);
 }
 
 int coro_isolate_poll(coro_isolate *iso)

@@ -42,8 +42,13 @@ void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc
 
 /* Print an uncaught exception (taking ownership of exc) and end the isolate
    with status 1. Nothing is printed for the error that unwinds a fiber of an
-   isolate being torn down. */
+   isolate being torn down; a child that ran out of memory ends as below. */
 void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind);
+
+/* End a child that ran out of memory (iso->out_of_memory): its join() and
+   callers get an InternalError "out of memory", code
+   ERR_ISOLATE_OUT_OF_MEMORY. Runs no JS. */
+void coro_isolate_end_out_of_memory(coro_isolate *iso);
 
 /* For isolate.c: set up and tear down what running JS needs of an isolate
    (the job check, the rejection tracker, the interrupt handler). */
@@ -54,6 +59,13 @@ void coro__run_detach(coro_isolate *iso);
    leave hook); and the ready fibers have all run (its drained hook). */
 void coro__run_fiber_left(coro_isolate *iso, coro_fiber *f);
 void coro__run_drained(void);
+
+/* For isolate.c: iso's JS is about to run on a fiber (the switch hook); the
+   watchdog thread runs while more than one isolate lives (on), and stops
+   for good at the end of the process. */
+void coro__run_entered(coro_isolate *iso);
+void coro__run_watch(int on);
+void coro__run_watch_stop(void);
 
 /* For isolate.c, when the loop ran dry: start a runner for iso's pending
    jobs and unhandled errors; 1 if there was any. */

@@ -51,6 +51,11 @@ int coro_wait(JSContext *ctx, int flags)
 
 int coro_waitq_wait(JSContext *ctx, coro_waitq *q)
 {
+    return coro_waitq_wait_flags(ctx, q, 0);
+}
+
+int coro_waitq_wait_flags(JSContext *ctx, coro_waitq *q, int flags)
+{
     coro_waiter me = { NULL, q->tail, coro_fiber_current(), q };
     int status;
 
@@ -59,7 +64,7 @@ int coro_waitq_wait(JSContext *ctx, coro_waitq *q)
     else
         q->head = &me;
     q->tail = &me;
-    status = coro_wait(ctx, 0);
+    status = coro_wait(ctx, flags);
     if (me.q) { /* still listed: wake_one and wake_all leave the list alone */
         if (me.prev)
             me.prev->next = me.next;
@@ -122,6 +127,16 @@ void coro_turn_give(int *taken, coro_waitq *q)
     coro_waitq_wake_one(q, 0);
 }
 
+int coro_refuse_exclusive_wait(JSContext *ctx, const char *what)
+{
+    if (!coro_fiber_exclusive(coro_fiber_current()))
+        return 0;
+    coro_throw_code(ctx, "ERR_FIBER_EXCLUSIVE",
+                    "%s inside Fiber.exclusive would never end: nothing else of this isolate runs "
+                    "until it returns", what);
+    return -1;
+}
+
 unsigned coro_pool_share(void)
 {
     static unsigned share;
@@ -141,7 +156,9 @@ int coro_pool_take(JSContext *ctx)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
 
-    while (iso->pool_used >= coro_pool_share()) {
+    /* An exclusive fiber never waits for a slot: those of its isolate come
+       back only once their fibers run, which is after its section. */
+    while (iso->pool_used >= coro_pool_share() && !coro_fiber_exclusive(coro_fiber_current())) {
         if (coro_waitq_wait(ctx, &iso->pool_waiters) == CORO_ETERMINATED)
             return CORO_ETERMINATED;
     }
@@ -233,6 +250,8 @@ static int await_pending(JSContext *ctx, JSValueConst promise, JSValue *result)
     JSValue id, on_ok, on_err;
     int r;
 
+    if (coro_refuse_exclusive_wait(ctx, "waiting for a promise") < 0)
+        return -1;
     req.h.type = &await_type;
     req.h.iso = iso;
     if (!coro_handles_add(&iso->handles, &req.h)) {
@@ -247,7 +266,7 @@ static int await_pending(JSContext *ctx, JSValueConst promise, JSValue *result)
     JS_FreeValue(ctx, on_ok);
     JS_FreeValue(ctx, on_err);
     while (r == 0 && req.state == -1) {
-        if (coro_wait(ctx, 0) == CORO_ETERMINATED)
+        if (coro_wait(ctx, CORO_PARK_IDLE) == CORO_ETERMINATED)
             r = -1;
     }
     coro_handle_close(&iso->handles, &req.h);

@@ -9,6 +9,13 @@
  *   socket to be readable), woken one or all at a time.
  * - a turn: the right to do something one fiber at a time (read a socket).
  * - coro_await: a promise settling.
+ *
+ * Any of them may run in an exclusive section (coro_fiber_exclusive_enter,
+ * fiber.h): the fiber parks, yet nothing else of its isolate runs until the
+ * section ends (no other fiber, timer callback or promise job); other
+ * isolates go on. That is how a Node-style *Sync call keeps
+ * run-to-completion. A wait only the isolate itself could end (a promise,
+ * another fiber of it) would never end there: it throws ERR_FIBER_EXCLUSIVE.
  */
 #ifndef COROJS_WAIT_H
 #define COROJS_WAIT_H
@@ -66,8 +73,10 @@ typedef struct coro_waitq {
 } coro_waitq;
 
 /* Park the running fiber in q until woken. Returns the wake status, or
-   CORO_ETERMINATED with an exception pending (see coro_wait). */
+   CORO_ETERMINATED with an exception pending (see coro_wait). The _flags
+   form parks with coro_fiber_park's flags (CORO_PARK_IDLE). */
 int coro_waitq_wait(JSContext *ctx, coro_waitq *q);
+int coro_waitq_wait_flags(JSContext *ctx, coro_waitq *q, int flags);
 
 /* Wake the first waiter still parked, or all of them, with `status`. */
 void coro_waitq_wake_one(coro_waitq *q, int status);
@@ -88,6 +97,10 @@ static inline int coro_waitq_empty(const coro_waitq *q)
    exception pending. The owner closing wakes q (coro_waitq_wake_all). */
 int coro_turn_take(JSContext *ctx, int *taken, coro_waitq *q, const int *closed);
 void coro_turn_give(int *taken, coro_waitq *q);
+
+/* Inside an exclusive section, throw ERR_FIBER_EXCLUSIVE (`what` would wait
+   for this isolate itself, which cannot run) and return -1; else 0. */
+int coro_refuse_exclusive_wait(JSContext *ctx, const char *what);
 
 /* libuv's thread pool is shared by every isolate of the process, and a call
    there cannot be taken back once it runs (a DNS lookup of a dead server, a

@@ -211,8 +211,10 @@ static JSValue js_fiber_join(JSContext *ctx, JSValueConst this_val, int argc, JS
     if (jf->co == coro_fiber_current())
         return coro_throw_code(ctx, "ERR_FIBER_JOIN_SELF", "a fiber cannot join itself");
     id = jf->h.id;
+    if (jf->co && coro_refuse_exclusive_wait(ctx, "joining a fiber") < 0)
+        return JS_EXCEPTION;
     while (jf->co) {
-        status = coro_waitq_wait(ctx, &jf->joiners);
+        status = coro_waitq_wait_flags(ctx, &jf->joiners, CORO_PARK_IDLE);
         if (status == CORO_ETERMINATED)
             return JS_EXCEPTION;
         jf = (js_fiber *)coro_handles_get(&iso->handles, id, &fiber_type);
@@ -292,6 +294,20 @@ static JSValue js_fiber_yield(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_UNDEFINED;
 }
 
+/* exclusive(fn, args) -> fn(...args), during which no other fiber, timer
+   callback or promise job of this isolate runs, however fn blocks. */
+static JSValue js_fiber_exclusive(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JSValue ret;
+
+    if (coro_arg_function(ctx, argv[0], "fn") < 0)
+        return JS_EXCEPTION;
+    coro_fiber_exclusive_enter();
+    ret = coro_call_array(ctx, argv[0], JS_UNDEFINED, argv[1]);
+    coro_fiber_exclusive_leave();
+    return ret;
+}
+
 static JSValue js_fiber_await(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     JSValue result;
@@ -338,6 +354,7 @@ static const JSCFunctionListEntry fiber_funcs[] = {
     JS_CFUNC_DEF("sleep", 1, js_fiber_sleep),
     JS_CFUNC_DEF("yield", 0, js_fiber_yield),
     JS_CFUNC_DEF("await", 1, js_fiber_await),
+    JS_CFUNC_DEF("exclusive", 2, js_fiber_exclusive),
     JS_CFUNC_DEF("setWrap", 1, js_fiber_set_wrap),
     JS_CFUNC_DEF("stats", 0, js_fiber_stats),
 };

@@ -17,16 +17,20 @@
  * fibers still have operations in flight on it, the descriptor itself is
  * closed when the last of them finishes, never under their feet (coro_life).
  *
- * Every path goes through fs_path first: an isolate without the fs
- * capability gets ERR_ACCESS_DENIED, and one jailed to a directory gets the
- * path resolved below it (jail.c, on the thread pool) or EACCES.
+ * An operation on a path is one job on the thread pool (path_work): an
+ * isolate without the fs capability gets ERR_ACCESS_DENIED before it; in an
+ * isolate jailed to a directory the job looks the path up below the jail's
+ * root and works on what the lookup holds open (jail.c), so nothing can move
+ * between the two; a way out is EACCES.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "prim.h"
@@ -99,67 +103,202 @@ static JSValue fs_throw(JSContext *ctx, int err, const char *syscall, const char
 }
 
 /* ------------------------------------------------------------------ */
-/* the capability and the jail */
+/* operations on paths */
 
-typedef struct jail_req {
+enum { OP_OPEN, OP_STAT, OP_LSTAT, OP_UNLINK, OP_RMDIR, OP_MKDIR, OP_READDIR, OP_RENAME };
+static const char *const path_op_names[] = {
+    "open", "stat", "lstat", "unlink", "rmdir", "mkdir", "scandir", "rename",
+};
+
+typedef struct path_req {
     uv_work_t work;
     coro_op op;
-    const char *root, *path;
-    int follow, result;
-    char *out;
-} jail_req;
+    const coro_jail *jail; /* NULL: paths as they are */
+    int kind;              /* OP_* */
+    const char *path, *dest;
+    int flags, mode;
+    int result;            /* a descriptor (open), 0, or a negative errno */
+    uv_stat_t st;          /* stat, lstat */
+    char **names;          /* readdir: malloc'ed, NULL-terminated */
+} path_req;
 
-static void jail_work(uv_work_t *w)
+/* openat(2) of path, in the jail if there is one. */
+static int at_open(const coro_jail *j, const char *path, int flags, int mode)
 {
-    jail_req *j = w->data;
+    int fd;
 
-    j->result = coro_jail_resolve(j->root, j->path, j->follow, &j->out);
+    if (j)
+        return coro_jail_open(j, path, flags, mode);
+    fd = open(path, flags | O_CLOEXEC, mode);
+    return fd < 0 ? -errno : fd;
 }
 
-static void jail_done(uv_work_t *w, int status)
+/* The directory and name an operation on a name (unlinkat ...) is given:
+   AT_FDCWD and the path itself, or in a jail a descriptor to close. */
+static int at_name(const coro_jail *j, const char *path, char *buf, const char **name)
 {
-    jail_req *j = w->data;
-
-    coro_op_done(&j->op, j->result);
+    *name = j ? buf : path;
+    return j ? coro_jail_parent(j, path, buf) : AT_FDCWD;
 }
 
-/* The path the calling isolate may use for `path`: itself, or in a jail
-   its resolution below the jail's root (then *owned, to free). NULL with an
-   exception pending: ERR_ACCESS_DENIED without the fs capability, EACCES
-   for a way out of the jail. follow: whether a symlink as the last
-   component is followed (stat) or meant (lstat, unlink, rename). */
-static const char *fs_path(JSContext *ctx, const char *path, int follow, const char *syscall,
-                           char **owned)
+static void at_done(int dir)
+{
+    if (dir >= 0)
+        close(dir);
+}
+
+static void copy_time(uv_timespec_t *t, const struct statx_timestamp *s)
+{
+    t->tv_sec = s->tv_sec;
+    t->tv_nsec = s->tv_nsec;
+}
+
+static int stat_fd(int fd, uv_stat_t *st)
+{
+    struct statx x;
+
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME, &x) < 0)
+        return -errno;
+    memset(st, 0, sizeof *st);
+    st->st_dev = makedev(x.stx_dev_major, x.stx_dev_minor);
+    st->st_rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
+    st->st_ino = x.stx_ino;
+    st->st_mode = x.stx_mode;
+    st->st_nlink = x.stx_nlink;
+    st->st_uid = x.stx_uid;
+    st->st_gid = x.stx_gid;
+    st->st_size = x.stx_size;
+    st->st_blksize = x.stx_blksize;
+    st->st_blocks = x.stx_blocks;
+    copy_time(&st->st_atim, &x.stx_atime);
+    copy_time(&st->st_mtim, &x.stx_mtime);
+    copy_time(&st->st_ctim, &x.stx_ctime);
+    copy_time(&st->st_birthtim, x.stx_mask & STATX_BTIME ? &x.stx_btime : &x.stx_ctime);
+    return 0;
+}
+
+static int read_dir(int fd, char ***names)
+{
+    DIR *d = fdopendir(fd);
+    size_t n = 0, cap = 16;
+    struct dirent *e;
+    char **v = malloc(cap * sizeof *v);
+
+    if (!d || !v) {
+        free(v);
+        if (d)
+            closedir(d);
+        else
+            close(fd);
+        return -ENOMEM;
+    }
+    errno = 0;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n + 2 > cap) {
+            char **bigger = realloc(v, (cap *= 2) * sizeof *v);
+            if (!bigger)
+                break;
+            v = bigger;
+        }
+        if (!(v[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    v[n] = NULL;
+    *names = v;
+    closedir(d);
+    return e ? -ENOMEM : errno ? -errno : 0;
+}
+
+static void free_names(char **names)
+{
+    for (char **p = names; p && *p; p++)
+        free(*p);
+    free(names);
+}
+
+/* The operation on r->path, on the thread pool. */
+static void path_work(uv_work_t *w)
+{
+    path_req *r = w->data;
+    const coro_jail *j = r->jail;
+    char name[NAME_MAX + 1], name2[NAME_MAX + 1];
+    const char *at, *at2;
+    int dir, dir2, fd;
+
+    switch (r->kind) {
+    case OP_OPEN:
+        r->result = at_open(j, r->path, r->flags, r->mode);
+        return;
+    case OP_STAT:
+    case OP_LSTAT:
+        fd = at_open(j, r->path, O_PATH | (r->kind == OP_LSTAT ? O_NOFOLLOW : 0), 0);
+        r->result = fd < 0 ? fd : stat_fd(fd, &r->st);
+        at_done(fd);
+        return;
+    case OP_READDIR:
+        fd = at_open(j, r->path, O_RDONLY | O_DIRECTORY, 0);
+        r->result = fd < 0 ? fd : read_dir(fd, &r->names);
+        return;
+    case OP_RENAME:
+        dir = at_name(j, r->path, name, &at);
+        dir2 = dir < 0 && dir != AT_FDCWD ? dir : at_name(j, r->dest, name2, &at2);
+        if (dir2 < 0 && dir2 != AT_FDCWD)
+            r->result = dir2;
+        else
+            r->result = renameat(dir, at, dir2, at2) < 0 ? -errno : 0;
+        at_done(dir);
+        if (dir2 != dir)
+            at_done(dir2);
+        return;
+    default:
+        dir = at_name(j, r->path, name, &at);
+        if (dir < 0 && dir != AT_FDCWD) {
+            r->result = dir;
+            return;
+        }
+        if (r->kind == OP_MKDIR)
+            r->result = mkdirat(dir, at, (mode_t)r->mode);
+        else
+            r->result = unlinkat(dir, at, r->kind == OP_RMDIR ? AT_REMOVEDIR : 0);
+        r->result = r->result < 0 ? -errno : 0;
+        at_done(dir);
+    }
+}
+
+static void path_done(uv_work_t *w, int status)
+{
+    path_req *r = w->data;
+
+    coro_op_done(&r->op, status < 0 ? status : r->result);
+}
+
+/* Run the operation r->kind on path (and dest) with r->flags and r->mode,
+   in one of the isolate's slots of the pool: its result, or a negative
+   code (CORO_ETERMINATED with an exception pending: no fs capability, or
+   the isolate ended; an open that finished meanwhile is closed). */
+static int path_run(JSContext *ctx, path_req *r, const char *path, const char *dest)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
-    jail_req j;
-    int r;
+    int status;
 
-    *owned = NULL;
-    if (!coro_isolate_allow(ctx, CORO_CAP_FS, "fs"))
-        return NULL;
-    if (!iso->fs_root)
-        return path;
-    memset(&j, 0, sizeof j);
-    j.work.data = &j;
-    coro_op_init(&j.op);
-    j.root = iso->fs_root;
-    j.path = path;
-    j.follow = follow;
-    r = uv_queue_work(coro_loop(), &j.work, jail_work, jail_done);
-    if (r < 0) {
-        coro_throw_uv(ctx, r, syscall, path, NULL);
-        return NULL;
-    }
-    if (coro_op_wait(ctx, &j.op) == CORO_ETERMINATED) {
-        free(j.out);
-        return NULL;
-    }
-    if (j.result < 0) {
-        coro_throw_uv(ctx, j.result, syscall, path, NULL);
-        return NULL;
-    }
-    return *owned = j.out;
+    if (!coro_isolate_allow(ctx, CORO_CAP_FS, "fs") || coro_pool_take(ctx) < 0)
+        return CORO_ETERMINATED;
+    r->work.data = r;
+    r->jail = iso->jail;
+    r->path = path;
+    r->dest = dest;
+    r->names = NULL;
+    coro_op_init(&r->op);
+    status = uv_queue_work(coro_loop(), &r->work, path_work, path_done);
+    if (status == 0)
+        status = coro_op_wait(ctx, &r->op);
+    coro_pool_give(ctx);
+    if (status == CORO_ETERMINATED && r->kind == OP_OPEN && r->result >= 0)
+        close(r->result);
+    return status;
 }
 
 /* ------------------------------------------------------------------ */
@@ -310,14 +449,13 @@ static int file_setup(js_file *f)
 /* Open, never blocking the pool: a FIFO opened for writing without a
    reader yet (ENXIO when non-blocking) is tried again a little later, its
    fiber parked meanwhile. */
-static int open_nonblock(JSContext *ctx, const char *path, int flags, int mode, fs_req *req)
+static int open_nonblock(JSContext *ctx, path_req *req, const char *path)
 {
+    req->flags |= O_NONBLOCK;
     for (;;) {
-        int r = fs_run(ctx, req, uv_fs_open(coro_loop(), &req->req, path, flags | O_NONBLOCK, mode,
-                                            fs_done));
-        if (r != UV_ENXIO || (flags & O_ACCMODE) != O_WRONLY)
+        int r = path_run(ctx, req, path, NULL);
+        if (r != UV_ENXIO || (req->flags & O_ACCMODE) != O_WRONLY)
             return r;
-        uv_fs_req_cleanup(&req->req);
         r = coro_wait_timeout(ctx, FIFO_OPEN_RETRY_MS, 0);
         if (r == CORO_ETERMINATED)
             return r;
@@ -356,21 +494,20 @@ static int parse_flags(const char *s, int *flags)
 static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
-    const char *path, *fl = NULL, *real;
-    char *owned = NULL;
+    const char *path, *fl = NULL;
     int64_t mode = 0666;
-    int flags, r;
     JSValue ret = JS_EXCEPTION;
+    path_req req = { .kind = OP_OPEN };
     js_file *f;
-    fs_req req;
+    int r;
 
-    path = coro_arg_string(ctx, argv[0], "path", NULL);
+    path = coro_arg_path(ctx, argv[0], "path");
     if (!path)
         return JS_EXCEPTION;
     fl = coro_arg_string(ctx, argv[1], "flags", NULL);
     if (!fl)
         goto done;
-    if (parse_flags(fl, &flags) < 0) {
+    if (parse_flags(fl, &req.flags) < 0) {
         coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE",
                         "The argument 'flags' is invalid. Received '%s' "
                         "(one of r, r+, rs+, w, wx, w+, wx+, a, ax, a+, ax+)", fl);
@@ -379,35 +516,25 @@ static JSValue js_fs_open(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     if (!JS_IsUndefined(argv[2]) &&
         coro_arg_integer(ctx, argv[2], "mode", 0, 07777, &mode) < 0)
         goto done;
-    if (!(real = fs_path(ctx, path, 1, "open", &owned)))
-        goto done;
-    if (owned)
-        flags |= O_NOFOLLOW; /* resolved: a symlink there now is a race, not a path */
+    req.mode = (int)mode;
     f = coro_new_handle(ctx, sizeof *f, &file_type);
     if (!f)
         goto done;
     coro_life_init(&f->life, file_finalize);
     coro_life_hold(&f->life); /* its ID is not usable until the file is open */
-    r = open_nonblock(ctx, real, flags, (int)mode, &req);
-    uv_fs_req_cleanup(&req.req);
-    f->fd = r >= 0 ? r : r == CORO_ETERMINATED ? (uv_file)req.req.result : -1;
+    r = open_nonblock(ctx, &req, path);
+    f->fd = r;
     if (r >= 0 && (r = file_setup(f)) < 0)
         close(f->fd); /* out of memory */
     if (r < 0) {
         coro_handles_remove(&iso->handles, &f->h);
-        if (f->fd >= 0 && r == CORO_ETERMINATED) { /* opened as the isolate ended */
-            coro_life_close(&f->life);
-            file_release(f);
-        } else {
-            free(f);
-        }
+        free(f);
         fs_throw(ctx, r, "open", path, NULL);
         goto done;
     }
     file_release(f);
     ret = JS_NewBigUint64(ctx, f->h.id);
 done:
-    free(owned);
     JS_FreeCString(ctx, fl);
     JS_FreeCString(ctx, path);
     return ret;
@@ -597,20 +724,14 @@ static JSValue js_fs_fd_op(JSContext *ctx, JSValueConst this_val, int argc, JSVa
 /* ------------------------------------------------------------------ */
 /* paths */
 
-enum { OP_STAT, OP_LSTAT, OP_UNLINK, OP_RMDIR, OP_MKDIR, OP_READDIR, OP_RENAME };
-static const char *const path_op_names[] = {
-    "stat", "lstat", "unlink", "rmdir", "mkdir", "scandir", "rename",
-};
-
-static JSValue readdir_names(JSContext *ctx, uv_fs_t *req)
+static JSValue readdir_names(JSContext *ctx, char **names)
 {
-    JSValue names = JS_NewArray(ctx);
-    uv_dirent_t ent;
+    JSValue list = JS_NewArray(ctx);
     uint32_t i = 0;
 
-    while (uv_fs_scandir_next(req, &ent) != UV_EOF)
-        JS_SetPropertyUint32(ctx, names, i++, JS_NewString(ctx, ent.name));
-    return names;
+    for (char **p = names; *p; p++)
+        JS_SetPropertyUint32(ctx, list, i++, JS_NewString(ctx, *p));
+    return list;
 }
 
 /* stat(path), lstat(path), unlink(path), rmdir(path), mkdir(path, mode),
@@ -618,51 +739,31 @@ static JSValue readdir_names(JSContext *ctx, uv_fs_t *req)
 static JSValue js_fs_path_op(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
                              int magic)
 {
-    const char *path, *dest = NULL, *rp, *rd = NULL;
-    char *owned_path = NULL, *owned_dest = NULL;
+    const char *path, *dest = NULL;
     int64_t mode = 0777;
     JSValue ret = JS_EXCEPTION;
-    uv_loop_t *loop = coro_loop();
-    int follow = magic == OP_STAT || magic == OP_READDIR;
-    fs_req req;
+    path_req req = { .kind = magic };
     int r;
 
-    path = coro_arg_string(ctx, argv[0], magic == OP_RENAME ? "from" : "path", NULL);
+    path = coro_arg_path(ctx, argv[0], magic == OP_RENAME ? "from" : "path");
     if (!path)
         return JS_EXCEPTION;
-    if (magic == OP_RENAME && !(dest = coro_arg_string(ctx, argv[1], "to", NULL)))
+    if (magic == OP_RENAME && !(dest = coro_arg_path(ctx, argv[1], "to")))
         goto done;
     if (magic == OP_MKDIR && !JS_IsUndefined(argv[1]) &&
         coro_arg_integer(ctx, argv[1], "mode", 0, 07777, &mode) < 0)
         goto done;
-    if (!(rp = fs_path(ctx, path, follow, path_op_names[magic], &owned_path)) ||
-        (dest && !(rd = fs_path(ctx, dest, 0, path_op_names[magic], &owned_dest))))
-        goto done;
-    r = fs_begin(ctx, &req);
-    if (r < 0)
-        goto done;
-    switch (magic) {
-    case OP_STAT: r = uv_fs_stat(loop, &req.req, rp, fs_done); break;
-    case OP_LSTAT: r = uv_fs_lstat(loop, &req.req, rp, fs_done); break;
-    case OP_UNLINK: r = uv_fs_unlink(loop, &req.req, rp, fs_done); break;
-    case OP_RMDIR: r = uv_fs_rmdir(loop, &req.req, rp, fs_done); break;
-    case OP_MKDIR: r = uv_fs_mkdir(loop, &req.req, rp, (int)mode, fs_done); break;
-    case OP_READDIR: r = uv_fs_scandir(loop, &req.req, rp, 0, fs_done); break;
-    default: r = uv_fs_rename(loop, &req.req, rp, rd, fs_done); break;
-    }
-    r = fs_wait(ctx, &req, r);
-    if (r < 0)
+    req.mode = (int)mode;
+    if ((r = path_run(ctx, &req, path, dest)) < 0)
         fs_throw(ctx, r, path_op_names[magic], path, dest);
     else if (magic == OP_STAT || magic == OP_LSTAT)
-        ret = stat_object(ctx, &req.req.statbuf);
+        ret = stat_object(ctx, &req.st);
     else if (magic == OP_READDIR)
-        ret = readdir_names(ctx, &req.req);
+        ret = readdir_names(ctx, req.names);
     else
         ret = JS_UNDEFINED;
-    uv_fs_req_cleanup(&req.req);
+    free_names(req.names);
 done:
-    free(owned_path);
-    free(owned_dest);
     JS_FreeCString(ctx, dest);
     JS_FreeCString(ctx, path);
     return ret;

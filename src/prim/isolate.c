@@ -477,7 +477,7 @@ static JSValue call_target(JSContext *ctx, rpc_call *c)
         return JS_DupValue(ctx, k->fn);
     }
     while (!iso->main_done && !c->to_parent) {
-        if (coro_waitq_wait(ctx, &iso->main_waiters) == CORO_ETERMINATED)
+        if (coro_waitq_wait_flags(ctx, &iso->main_waiters, CORO_PARK_IDLE) == CORO_ETERMINATED)
             return JS_EXCEPTION;
     }
     fn = JS_IsObject(iso->main_ns) ? JS_GetPropertyStr(ctx, iso->main_ns, c->name) : JS_UNDEFINED;
@@ -510,6 +510,13 @@ static void callee_fn(coro_fiber *f, void *arg)
         int r = coro_await(ctx, ret, &result);
         JS_FreeValue(ctx, ret);
         ret = r == 0 ? result : r == 1 ? JS_Throw(ctx, result) : JS_EXCEPTION;
+    }
+    if (coro_fiber_isolate(f)->out_of_memory) { /* it ends, whatever its JS made of
+                                                    that; the caller gets why */
+        coro_isolate_end_out_of_memory(coro_fiber_isolate(f));
+        if (JS_IsException(ret))
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        goto ended;
     }
     if (JS_IsException(ret)) {
         exc = JS_GetException(ctx);
@@ -547,6 +554,21 @@ out:
     if (c->caller)
         coro_fiber_wake(c->caller, 0);
     call_unref(c);
+}
+
+/* The callee ended before it answered: it ran out of memory (the caller
+   gets that error), or something else ended it. */
+static JSValue throw_unanswered(JSContext *ctx, coro_port *target)
+{
+    const exit_error *e = target->error;
+    JSValue exc;
+
+    if (!e || !e->code || strcmp(e->code, "ERR_ISOLATE_OUT_OF_MEMORY") != 0)
+        return throw_ended(ctx, target, "ended before it answered");
+    JS_ThrowInternalError(ctx, "%s", e->message ? e->message : "out of memory");
+    exc = JS_GetException(ctx);
+    JS_SetPropertyStr(ctx, exc, "code", JS_NewString(ctx, e->code));
+    return JS_Throw(ctx, exc);
 }
 
 /* Call into `target` from the running fiber and wait for the answer. */
@@ -593,7 +615,7 @@ static JSValue do_call(JSContext *ctx, coro_port *target, const char *name, uint
         }
     }
     if (c->state == CALL_ENDED) {
-        ret = throw_ended(ctx, target, "ended before it answered");
+        ret = throw_unanswered(ctx, target);
     } else {
         ret = msg_decode(ctx, c->result);
         if (!JS_IsException(ret) && c->result->thrown)
@@ -671,6 +693,27 @@ static char *dup_prop_str(JSContext *ctx, JSValueConst obj, const char *key)
     return out;
 }
 
+/* A path property (the module, the fs jail) as a malloc'ed string in *out,
+   NULL if it is no string: 0, or -1 with an exception pending (a NUL byte
+   in it, out of memory). */
+static int dup_prop_path(JSContext *ctx, JSValueConst obj, const char *key, const char *name,
+                         char **out)
+{
+    JSValue v = JS_GetPropertyStr(ctx, obj, key);
+    const char *s = NULL;
+
+    *out = NULL;
+    if (JS_IsString(v) && !(s = coro_arg_path(ctx, v, name))) {
+        JS_FreeValue(ctx, v);
+        return -1;
+    }
+    JS_FreeValue(ctx, v);
+    if (s && !(*out = strdup(s)))
+        JS_ThrowOutOfMemory(ctx);
+    JS_FreeCString(ctx, s);
+    return s && !*out ? -1 : 0;
+}
+
 /* A string array property as NULL-terminated strings; *n its length. */
 static char **prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *n)
 {
@@ -719,7 +762,8 @@ static int prop_bool(JSContext *ctx, JSValueConst obj, const char *key)
 
 /* create(path, options) -> id. lib/isolate.js has checked the options:
    { path (absolute), argv: [], env: [NAME=value] | undefined,
-     memoryLimit, cpuSlice, net: bool, fs: dir | undefined, syscall: bool } */
+     memoryLimit, cpuSlice, maxFibers, maxIsolates, net: bool, fs: dir | undefined,
+     syscall: bool } */
 static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_isolate *self = coro_isolate_of(ctx), *child;
@@ -730,7 +774,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     js_isolate *ji = NULL;
     JSValue ret = JS_EXCEPTION;
 
-    path = dup_prop_str(ctx, opts, "path");
+    if (dup_prop_path(ctx, opts, "path", "module", &path) < 0)
+        return JS_EXCEPTION;
     if (!path)
         return coro_throw_arg_type(ctx, "module", "of type string", argv[0]);
     if (!strncmp(path, "corojs:", 7)) { /* a built-in module as the main one */
@@ -750,7 +795,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     }
     args = prop_strv(ctx, opts, "argv", &nargs);
     env = prop_strv(ctx, opts, "env", &nenv);
-    fs = dup_prop_str(ctx, opts, "fs");
+    if (dup_prop_path(ctx, opts, "fs", "fs", &fs) < 0)
+        goto done;
     o.caps = (prop_bool(ctx, opts, "net") ? CORO_CAP_NET : 0) | (fs ? CORO_CAP_FS : 0) |
              (prop_bool(ctx, opts, "syscall") ? CORO_CAP_SYSCALL : 0);
     if ((o.caps & ~self->caps) != 0) { /* nobody grants what it has not got */
@@ -761,6 +807,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     o.fs_root = fs;
     o.memory_limit = (size_t)prop_int(ctx, opts, "memoryLimit");
     o.cpu_slice_ms = (uint64_t)prop_int(ctx, opts, "cpuSlice");
+    o.max_fibers = (size_t)prop_int(ctx, opts, "maxFibers");
+    o.max_isolates = (size_t)prop_int(ctx, opts, "maxIsolates");
     o.env = env ? env : (char *[]){ NULL };
     o.argc = nargs;
     o.argv = args;
@@ -775,7 +823,12 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
     if (!child) {
         coro_handles_remove(&self->handles, &ji->h);
         free(ji);
-        ret = coro_throw_uv(ctx, -errno, "isolate", fs, NULL);
+        if (errno == EAGAIN)
+            ret = coro_throw_code(ctx, "ERR_ISOLATE_LIMIT", "too many isolates: this one and those "
+                                  "above it may hold %zu below them (maxIsolates)",
+                                  self->budget->max_isolates);
+        else
+            ret = coro_throw_uv(ctx, -errno, "isolate", fs, NULL);
         goto done;
     }
     ji->port = coro_port_ref(child->port);
@@ -797,8 +850,8 @@ static JSValue js_isolate_terminate(JSContext *ctx, JSValueConst this_val, int a
 
     if (!ji)
         return JS_EXCEPTION;
-    if (ji->port->iso)
-        coro_isolate_terminate(ji->port->iso, 1);
+    if (ji->port->iso && coro_isolate_end(ctx, ji->port->iso, 1) < 0)
+        return JS_EXCEPTION;
     return JS_UNDEFINED;
 }
 
@@ -850,7 +903,7 @@ static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, 
         return JS_EXCEPTION;
     id = ji->h.id;
     while (!ji->port->ended) {
-        if (coro_waitq_wait(ctx, &ji->port->joiners) == CORO_ETERMINATED)
+        if (coro_port_join(ctx, ji->port) == CORO_ETERMINATED)
             return JS_EXCEPTION;
         ji = (js_isolate *)coro_handles_get(&self->handles, id, &isolate_type);
         if (!ji)
@@ -868,13 +921,17 @@ static void set_num(JSContext *ctx, JSValueConst o, const char *key, double v)
     JS_SetPropertyStr(ctx, o, key, JS_NewFloat64(ctx, v));
 }
 
+/* A limit, 0 for none. */
+static void set_limit(JSContext *ctx, JSValueConst o, const char *key, size_t v)
+{
+    set_num(ctx, o, key, v == CORO_UNLIMITED ? 0 : (double)v);
+}
+
 /* What ps and stats() show of an isolate. */
 static JSValue describe(JSContext *ctx, coro_port *port)
 {
     coro_isolate *iso = port->iso;
     JSValue o = JS_NewObject(ctx);
-    size_t limit;
-
     set_num(ctx, o, "id", (double)port->uid);
     JS_SetPropertyStr(ctx, o, "state",
                       JS_NewString(ctx, !iso ? "ended" : iso->terminating ? "ending" : "running"));
@@ -885,8 +942,10 @@ static JSValue describe(JSContext *ctx, coro_port *port)
     coro_set_str(ctx, o, "name", iso->name);
     set_num(ctx, o, "parent", iso->parent ? (double)iso->parent->uid : 0);
     set_num(ctx, o, "memory", (double)coro_qjs_memory_used(iso->rt));
-    limit = coro_qjs_memory_limit(iso->rt);
-    set_num(ctx, o, "memoryLimit", limit == (size_t)-1 ? 0 : (double)limit);
+    set_limit(ctx, o, "memoryLimit", iso->budget->max_bytes);
+    set_num(ctx, o, "cpuSlice", (double)(iso->cpu_slice_ns / 1000000));
+    set_limit(ctx, o, "maxFibers", iso->budget->max_fibers);
+    set_limit(ctx, o, "maxIsolates", iso->budget->max_isolates);
     set_num(ctx, o, "fibers", iso->nfibers);
     set_num(ctx, o, "handles", iso->handles.live);
     return o;
@@ -958,9 +1017,12 @@ static JSValue js_isolate_kill(JSContext *ctx, JSValueConst this_val, int argc, 
     iso = coro_isolate_by_uid((uint64_t)uid);
     if (!iso || iso->terminating)
         return JS_FALSE;
-    coro_isolate_terminate(iso, 1);
-    if (iso == coro_isolate_of(ctx))
+    if (iso == coro_isolate_of(ctx)) {
+        coro_isolate_terminate(iso, 1);
         return coro_throw_terminated(ctx);
+    }
+    if (coro_isolate_end(ctx, iso, 1) < 0)
+        return JS_EXCEPTION;
     return JS_TRUE;
 }
 

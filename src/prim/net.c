@@ -207,7 +207,7 @@ static JSValue js_net_connect(JSContext *ctx, JSValueConst this_val, int argc, J
     if (!JS_IsUndefined(argv[2]) && coro_arg_ms(ctx, argv[2], "timeout", &timeout) < 0)
         return JS_EXCEPTION;
     if (unix_path) {
-        host = coro_arg_string(ctx, argv[0], "path", NULL);
+        host = coro_arg_path(ctx, argv[0], "path");
         if (!host)
             return JS_EXCEPTION;
     } else if (arg_port(ctx, argv[1], &port) < 0 ||
@@ -404,7 +404,7 @@ static JSValue js_net_listen(JSContext *ctx, JSValueConst this_val, int argc, JS
         (!JS_IsUndefined(argv[3]) && coro_arg_integer(ctx, argv[3], "flags", 0, 3, &flags) < 0))
         return JS_EXCEPTION;
     if (unix_path) {
-        host = coro_arg_string(ctx, argv[0], "path", NULL);
+        host = coro_arg_path(ctx, argv[0], "path");
         if (!host)
             return JS_EXCEPTION;
         memset(&sun, 0, sizeof sun);

@@ -10,6 +10,7 @@
 #include "prim.h"
 #include "core/binding.h"
 #include "core/isolate.h"
+#include "core/jail.h"
 #include "core/version.h"
 
 extern char **environ;
@@ -61,8 +62,8 @@ static JSValue js_process_cwd(JSContext *ctx, JSValueConst this_val, int argc, J
     size_t len = sizeof buf;
     int r;
 
-    if (iso->fs_root) /* a jailed isolate's relative paths start at the jail */
-        return JS_NewString(ctx, iso->fs_root);
+    if (iso->jail) /* a jailed isolate's relative paths start at the jail */
+        return JS_NewString(ctx, iso->jail->root);
     r = uv_cwd(buf, &len);
     if (r < 0)
         return coro_throw_uv(ctx, r, "uv_cwd", NULL, NULL);
@@ -77,7 +78,7 @@ static JSValue js_process_chdir(JSContext *ctx, JSValueConst this_val, int argc,
     if (coro_isolate_of(ctx)->parent) /* the directory belongs to the whole process */
         return coro_throw_code(ctx, "ERR_ACCESS_DENIED",
                                "process.chdir is not allowed in a child isolate");
-    if (!(path = coro_arg_string(ctx, argv[0], "directory", NULL)))
+    if (!(path = coro_arg_path(ctx, argv[0], "directory")))
         return JS_EXCEPTION;
     r = uv_chdir(path);
     if (r < 0)

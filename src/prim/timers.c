@@ -88,6 +88,7 @@ static JSValue js_timers_start(JSContext *ctx, JSValueConst this_val, int argc, 
     t->repeat = JS_ToBool(ctx, argv[2]);
     uv_timer_init(coro_loop(), &t->timer);
     t->timer.data = t;
+    t->h.uv = (uv_handle_t *)&t->timer; /* its isolate has work while it is set */
     uv_update_time(coro_loop()); /* count the delay from now, not from the last poll */
     uv_timer_start(&t->timer, timer_fired, delay, t->repeat ? delay : 0);
     return JS_NewBigUint64(ctx, t->h.id);

@@ -64,7 +64,8 @@ typedef struct js_tls {
     int eof;             /* the peer's close_notify or end of stream seen */
     /* while the handshake runs */
     JSContext *ctx;
-    JSValueConst select; /* server: servername -> context ID */
+    JSValueConst select; /* server: (servername, ms left) -> context ID */
+    uint64_t deadline;   /* when the handshake times out (uv_hrtime ns), 0 = never */
     JSValue failure;     /* an error a callback made, to be thrown */
     coro_bytes alpn;     /* server: its protocols in wire format */
     int has_alpn;
@@ -499,15 +500,19 @@ static ssize_t tls_feed(JSContext *ctx, js_tls *t, uint64_t ms)
 /* ------------------------------------------------------------------ */
 /* the handshake */
 
+static uint64_t ms_left(uint64_t deadline);
+
 /* OpenSSL's servername callback, inside SSL_do_handshake on the
    connection's fiber: ask the library's select() for the context of the
-   name the client asked for ('' when it named none), and switch to it. */
+   name the client asked for ('' when it named none), and switch to it.
+   select() gets the ms the handshake has left, which bound its wait for
+   the certificate resolver. */
 static int servername_cb(SSL *ssl, int *alert, void *arg)
 {
     js_tls *t = SSL_get_app_data(ssl);
     JSContext *ctx;
     const char *name;
-    JSValue argv[1], ret;
+    JSValue argv[2], ret;
     js_context *c;
 
     if (!t || JS_IsUndefined(t->select) || !JS_IsUndefined(t->failure))
@@ -515,7 +520,8 @@ static int servername_cb(SSL *ssl, int *alert, void *arg)
     ctx = t->ctx;
     name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     argv[0] = JS_NewString(ctx, name ? name : "");
-    ret = JS_Call(ctx, t->select, JS_UNDEFINED, 1, argv);
+    argv[1] = t->deadline ? JS_NewInt64(ctx, (int64_t)ms_left(t->deadline)) : JS_UNDEFINED;
+    ret = JS_Call(ctx, t->select, JS_UNDEFINED, 2, argv);
     JS_FreeValue(ctx, argv[0]);
     ERR_clear_error(); /* what other fibers left there while JS ran */
     if (JS_IsException(ret)) {
@@ -649,7 +655,7 @@ static uint64_t ms_left(uint64_t deadline)
    no limit). Returns its handle ID, or throws after dropping it. */
 static JSValue tls_handshake(JSContext *ctx, js_tls *t, uint64_t timeout)
 {
-    uint64_t deadline = timeout ? uv_hrtime() + timeout * 1000000 : 0;
+    uint64_t deadline = t->deadline = timeout ? uv_hrtime() + timeout * 1000000 : 0;
     uint64_t saved = t->sock->timeout;
     JSValue err = JS_UNDEFINED;
     int st = 0;

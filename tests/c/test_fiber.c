@@ -87,7 +87,6 @@ static void test_sleep_order(void)
 }
 
 static int timer_fired;
-static int yields_after_timer;
 
 static void timer_cb(uv_timer_t *t)
 {
@@ -101,11 +100,11 @@ static void yielder(coro_fiber *f, void *arg)
         note(c);
         coro_fiber_yield();
     }
-    /* keep yielding until the loop has run its timers: yield must not starve IO */
-    while (!timer_fired && yields_after_timer < 100000) {
-        yields_after_timer++;
+    /* keep yielding until the loop has run its timers: two fibers yielding
+       to each other never empty the ready queue, yet IO must get through
+       (if it did not, this would spin until the runner's timeout) */
+    while (!timer_fired)
         coro_fiber_yield();
-    }
 }
 
 static void test_yield_interleaves_and_lets_io_run(void)
@@ -114,7 +113,6 @@ static void test_yield_interleaves_and_lets_io_run(void)
 
     reset_log();
     timer_fired = 0;
-    yields_after_timer = 0;
     uv_timer_init(loop, &t);
     uv_timer_start(&t, timer_cb, 5, 0);
     coro_fiber_start(coro_fiber_create(NULL, yielder, (void *)'x'));
@@ -124,7 +122,25 @@ static void test_yield_interleaves_and_lets_io_run(void)
     uv_run(loop, UV_RUN_DEFAULT);
     CHECK(strcmp(log_buf, "xyxyxy") == 0);
     CHECK(timer_fired);
-    CHECK(yields_after_timer < 100000);
+}
+
+static void counted_yielder(coro_fiber *f, void *arg)
+{
+    for (int i = 0; i < 100000; i++)
+        coro_fiber_yield();
+}
+
+/* Two fibers yielding to each other switch straight from one to the other:
+   about one switch a yield, not two through main (a few more where the loop
+   polls IO, once a tick of the clock). */
+static void test_yield_hands_over_directly(void)
+{
+    uint64_t before = coro_sched_switches();
+
+    coro_fiber_start(coro_fiber_create(NULL, counted_yielder, NULL));
+    coro_fiber_start(coro_fiber_create(NULL, counted_yielder, NULL));
+    uv_run(loop, UV_RUN_DEFAULT);
+    CHECK(coro_sched_switches() - before < 300000);
 }
 
 static int timeout_status;
@@ -317,6 +333,7 @@ static const ctest tests[] = {
     { "fiber: a fiber started by a fiber runs first", test_start_from_fiber },
     { "fiber: sleepers wake in deadline order", test_sleep_order },
     { "fiber: yield interleaves fibers and lets timers run", test_yield_interleaves_and_lets_io_run },
+    { "fiber: a yield hands over to the next fiber directly", test_yield_hands_over_directly },
     { "fiber: park with a timeout returns ETIMEDOUT", test_park_timeout },
     { "fiber: 10,000 fibers park and wake; ended fibers are pooled", test_many_fibers_and_pool },
     { "fiber: C code may use half of a 1 MiB stack", test_deep_c_stack },

@@ -1,4 +1,4 @@
-import { test, assert, event } from './harness.mjs';
+import { test, assert, tmpdir, event } from './harness.mjs';
 import { Fiber as FiberFromModule } from 'corojs:fiber';
 
 test('Fiber is a global and the corojs:fiber export', () => {
@@ -180,4 +180,94 @@ test('fibers are reused: running many in sequence keeps memory flat', () => {
   if (process.env.COROJS_TEST_VARIANT !== 'asan') {
     assert.ok(rss2 - rss1 < 8 * 1024 * 1024, `RSS grew by ${rss2 - rss1} bytes`);
   }
+});
+
+test('two fibers yielding to each other hand over directly: about one switch a yield', () => {
+  const n = 50000;
+  const turn = () => { for (let i = 0; i < n; i++) Fiber.yield(); };
+  const before = Fiber.stats().switches;
+  const a = Fiber.run(turn), b = Fiber.run(turn);
+  a.join();
+  b.join();
+  const switches = Fiber.stats().switches - before;
+  // through main it was two switches a yield (4n); a few more come from the
+  // loop polling IO once a tick
+  assert.ok(switches < 3 * n, `${switches} switches for ${2 * n} yields`);
+});
+
+test('two fibers yielding to each other forever starve neither timers nor sockets', () => {
+  let stop = false;
+  const spin = () => { while (!stop) Fiber.yield(); };
+  const a = Fiber.run(spin), b = Fiber.run(spin);
+  // a timer fires
+  Fiber.await(new Promise((resolve) => setTimeout(resolve, 1)));
+  // a socket read gets its bytes
+  const server = net.createServer((s) => { s.write(s.read()); s.close(); });
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  const c = net.connect(server.address().port, '127.0.0.1');
+  c.write('ping');
+  assert.equal(c.read(), 'ping');
+  c.close();
+  server.close();
+  Fiber.sleep(1);
+  stop = true;
+  a.join();
+  b.join();
+});
+
+test('Fiber.exclusive: no timer, promise job or other fiber of the isolate runs until it returns', () => {
+  const file = `${tmpdir}/exclusive.txt`;
+  fs.writeFile(file, 'data');
+  let x = 0;
+  setTimeout(() => { x = 1; }, 0);
+  Promise.resolve().then(() => { x = 2; });
+  const other = Fiber.run(() => { Fiber.sleep(0); x = 3; });
+  const seen = [x];
+  const r = Fiber.exclusive((a) => {
+    const data = fs.readFile(file); // parks on the thread pool
+    Fiber.sleep(5);                 // parks until the timers above are long due
+    seen.push(x);
+    return `${a} ${data}`;
+  }, 'read');
+  seen.push(x); // the statement right after: still nothing else has run
+  assert.equal(r, 'read data');
+  assert.deepEqual(seen, [0, 0, 0]);
+  other.join();
+  Fiber.sleep(5);
+  assert.ok(x !== 0, 'they all run after it');
+});
+
+test('Fiber.exclusive: other isolates go on meanwhile; sections nest', () => {
+  const child = new Isolate(`${import.meta.dirname}/fixtures/isolate/lib.mjs`);
+  let ran = false;
+  setTimeout(() => { ran = true; }, 0);
+  const r = Fiber.exclusive(() => {
+    Fiber.sleep(2);
+    return Fiber.exclusive(() => child.call('sleepy', 2)) + child.call('add', 1, 2);
+  });
+  assert.equal(r, 'slept3');
+  assert.equal(ran, false);
+  child.terminate();
+  child.join();
+});
+
+test('Fiber.exclusive: waiting for the isolate itself throws ERR_FIBER_EXCLUSIVE', () => {
+  assert.throws(() => Fiber.exclusive(() => Fiber.await(new Promise(() => {}))), { code: 'ERR_FIBER_EXCLUSIVE' });
+  let f;
+  assert.throws(() => Fiber.exclusive(() => { f = Fiber.run(() => 'later'); f.join(); }), { code: 'ERR_FIBER_EXCLUSIVE' });
+  assert.equal(f.join(), 'later', 'the fiber it started runs once it returns');
+  assert.equal(Fiber.exclusive(() => Fiber.await(Promise.resolve(5))), 5, 'a settled promise is fine');
+  assert.throws(() => Fiber.exclusive(42), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => Fiber.exclusive(() => { throw new RangeError('inside'); }), { name: 'RangeError' });
+  let ok = false;
+  setTimeout(() => { ok = true; }, 0);
+  Fiber.sleep(5);
+  assert.ok(ok, 'a section that threw has let go');
+});
+
+test('Fiber.exclusive: an isolate blocked forever inside one still terminates and joins', () => {
+  const child = new Isolate(`${import.meta.dirname}/fixtures/isolate/exclusive.mjs`);
+  Fiber.sleep(5); // its timers fire and are held back
+  child.terminate();
+  assert.deepEqual(child.join(), { code: 1, error: undefined });
 });

@@ -85,10 +85,10 @@ test('request fields, lower-cased headers, rawHeaders; a response with a length'
 test('repeated request headers are merged as Node merges them', () => {
   let headers;
   const server = serve((req, res) => { headers = req.headers; res.end(); });
-  raw(server, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nAccept: x\r\nAccept: y\r\n' +
+  raw(server, 'GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: a\r\nUser-Agent: b\r\nAccept: x\r\nAccept: y\r\n' +
     'Cookie: c=1\r\nCookie: d=2\r\nSet-Cookie: e=3\r\nContent-Type: t/1\r\nContent-Type: t/2\r\n' +
     'Connection: close\r\n\r\n');
-  assert.equal(headers.host, 'a');
+  assert.equal(headers['user-agent'], 'a');
   assert.equal(headers.accept, 'x, y');
   assert.equal(headers.cookie, 'c=1; d=2');
   assert.deepEqual(headers['set-cookie'], ['e=3']);
@@ -407,7 +407,7 @@ test('limits: a head over maxHeaderSize gets 431, a body over maxBodySize 413', 
   assert.match(raw(server, ['GET / HTTP/1.1\r\n', `X-A: ${'a'.repeat(600)}\r\n`, `X-B: ${'b'.repeat(600)}\r\n\r\n`]),
     /^HTTP\/1\.1 431 /, 'a head too big in pieces');
   assert.match(raw(server, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n${'x'.repeat(101)}`),
-    /^HTTP\/1\.1 413 Payload Too Large\r\n/, 'a length over the limit: refused before the handler');
+    /^HTTP\/1\.1 413 Payload Too Large\r\n/, 'a length over the limit: the read throws at once, the answer is 413');
   assert.match(raw(server, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nConnection: close\r\n\r\n' + 'x'.repeat(100)),
     /\r\n\r\n100$/, 'at the limit: fine');
   const chunks = `POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${'32\r\n' + 'y'.repeat(50) + '\r\n'}`.repeat(1);
@@ -539,4 +539,123 @@ test('an isolate without net cannot listen; one with it serves', () => {
   assert.equal(http.get(`http://127.0.0.1:${port}/`).text(), 'from the isolate');
   withNet.terminate();
   withNet.join();
+});
+
+test('a Transfer-Encoding not ending in chunked: 400 without the handler, one response', () => {
+  let called = 0;
+  const server = serve((req, res) => { called++; hello(req, res); }, { onError() {} });
+  for (const te of ['gzip', 'identity', 'chunked, gzip', 'gzip, chunked, gzip', 'gzip\r\nTransfer-Encoding: identity']) {
+    const out = raw(server, `POST /te HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\n\r\n3\r\nabc\r\n0\r\n\r\n`);
+    assert.deepEqual(statuses(out), [400], `${te}: ${JSON.stringify(out)}`);
+    assert.match(out, /Connection: close\r\n\r\n$/);
+  }
+  assert.equal(called, 0, 'the handler never ran');
+  assert.deepEqual(statuses(raw(server, 'POST /te HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n')),
+    [200], 'chunked last is fine');
+  stillServes(server);
+  server.close();
+});
+
+test('HTTP/1.1 needs exactly one Host: none or two is 400 without the handler', () => {
+  let called = 0;
+  const server = serve((req, res) => { called++; hello(req, res); });
+  const cases = {
+    'no Host': 'GET /h HTTP/1.1\r\n\r\n',
+    'two Hosts': 'GET /h HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+    'two Hosts, one empty': 'GET /h HTTP/1.1\r\nHost:\r\nHost: b\r\n\r\n',
+    'two Hosts in HTTP/1.0': 'GET /h HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n',
+    'a Host that is no host': 'GET /h HTTP/1.1\r\nHost: a/b@c\r\n\r\n',
+  };
+  for (const [what, req] of Object.entries(cases)) {
+    const out = raw(server, req);
+    assert.match(out, /^HTTP\/1\.1 400 Bad Request\r\n[^]*Connection: close\r\n\r\n$/, `${what}: ${JSON.stringify(out)}`);
+  }
+  assert.equal(called, 0, 'the handler never ran');
+  assert.deepEqual(statuses(raw(server, 'GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\n\r\n')), [200, 400],
+    'a pipelined request without Host');
+  assert.match(raw(server, 'GET /old HTTP/1.0\r\n\r\n'), /^HTTP\/1\.1 200 OK\r\n[^]*ok \/old$/, 'HTTP/1.0 may leave it out');
+  assert.match(raw(server, 'GET /e HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 200 /, 'an empty Host is one');
+  assert.match(raw(server, 'GET /v6 HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 200 /);
+  assert.equal(called, 4);
+  stillServes(server);
+  server.close();
+});
+
+test('trailers over maxHeaderSize get 431, as a head does', () => {
+  let error;
+  const server = serve((req, res) => {
+    if (req.url === '/still') return res.end('ok /still');
+    try { req.bytes(); } catch (e) { error = e; throw e; }
+    res.end('read');
+  }, { maxHeaderSize: 1024, onError() {} });
+  const out = raw(server, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n' +
+    `X-Trailer: ${'t'.repeat(2000)}\r\n\r\n`);
+  assert.match(out, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n[^]*Connection: close\r\n/, JSON.stringify(out));
+  assert.equal(error?.code, 'HPE_HEADER_OVERFLOW');
+  assert.equal(error?.status, 431);
+  assert.match(raw(server, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-T: small\r\n\r\n'),
+    /\r\n\r\nread$/, 'small trailers are fine');
+  stillServes(server);
+  server.close();
+});
+
+test('writeHead with [[name, value], ...] or a flat list keeps every value of a repeated name', () => {
+  const server = serve((req, res) => {
+    if (req.url === '/nested') {
+      res.writeHead(200, [['Set-Cookie', 'a=1'], ['X-One', '1'], ['set-cookie', 'b=2']]);
+    } else if (req.url === '/flat') {
+      res.writeHead(200, ['Set-Cookie', 'a=1', 'X-One', '1', 'Set-Cookie', 'b=2']);
+    } else {
+      res.setHeader('Set-Cookie', 'old=0');
+      res.setHeader('X-Keep', 'k');
+      res.writeHead(200, 'Fine', ['Set-Cookie', 'a=1', 'Set-Cookie', ['b=2', 'c=3']]);
+    }
+    res.end('ok');
+  });
+  const cookies = (out) => [...out.matchAll(/\r\nset-cookie: ([^\r]*)/gi)].map((m) => m[1]);
+  for (const path of ['/nested', '/flat']) {
+    const out = raw(server, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.deepEqual(cookies(out), ['a=1', 'b=2'], `${path}: ${JSON.stringify(out)}`);
+    assert.match(out, /\r\nX-One: 1\r\n/);
+  }
+  const out = raw(server, 'GET /mixed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.deepEqual(cookies(out), ['a=1', 'b=2', 'c=3'], 'the list replaces what setHeader set, keeping its own repeats');
+  assert.match(out, /^HTTP\/1\.1 200 Fine\r\n(?:[^]*\r\n)?X-Keep: k\r\n/);
+  const r = http.get(`http://127.0.0.1:${server.address().port}/flat`);
+  assert.deepEqual(r.headers['set-cookie'], ['a=1', 'b=2'], 'our client sees both');
+  r.text();
+  server.close();
+});
+
+test('maxBodySize: a Content-Length over it and chunks over it are treated the same', () => {
+  const seen = [];
+  const server = serve((req, res) => {
+    if (req.url === '/still') return res.end('ok /still');
+    if (req.url === '/ignore') return res.end('ignored');
+    try {
+      req.bytes();
+      seen.push('read');
+    } catch (e) {
+      seen.push(`${e.code} ${e.status}`);
+      throw e;
+    }
+  }, { maxBodySize: 100, onError() {} });
+  const overLength = raw(server, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n${'x'.repeat(101)}`);
+  const overChunks = raw(server, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' +
+    `${'32\r\n' + 'y'.repeat(50) + '\r\n'}`.repeat(3) + '0\r\n\r\n');
+  assert.deepEqual(seen, ['ERR_HTTP_BODY_TOO_LARGE 413', 'ERR_HTTP_BODY_TOO_LARGE 413'], 'the handler runs, the read throws');
+  for (const out of [overLength, overChunks]) {
+    assert.match(out, /^HTTP\/1\.1 413 Payload Too Large\r\n[^]*Connection: close\r\n\r\n$/, JSON.stringify(out));
+  }
+  // a client that waits for 100 Continue is told 413 at once, never asked for the body
+  const waiting = raw(server, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n');
+  assert.deepEqual(statuses(waiting), [413], JSON.stringify(waiting));
+  // a handler that leaves the body unread answers as it likes; the connection closes
+  for (const head of ['Content-Length: 101\r\n\r\n' + 'x'.repeat(101),
+    'Transfer-Encoding: chunked\r\n\r\n' + `${'32\r\n' + 'y'.repeat(50) + '\r\n'}`.repeat(3) + '0\r\n\r\n']) {
+    const out = raw(server, `POST /ignore HTTP/1.1\r\nHost: x\r\n${head}GET /never HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.match(out, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nignored$/, JSON.stringify(out));
+  }
+  stillServes(server);
+  server.close();
 });

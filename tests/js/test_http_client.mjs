@@ -295,3 +295,143 @@ test('closeIdleConnections empties the pool', () => {
   http.closeIdleConnections();
   http.get(`${base}/echo`).text();
 });
+
+// A raw server: for each request head it reads, `answer(head, socket)`
+// writes what it likes. Returns the server and its URL.
+function rawServer(answer) {
+  const server = net.createServer((s) => {
+    let buf = '';
+    for (let chunk; (chunk = s.read()) !== null;) {
+      buf += chunk;
+      let end;
+      while ((end = buf.indexOf('\r\n\r\n')) >= 0) {
+        const head = buf.slice(0, end);
+        buf = buf.slice(end + 4);
+        buf = answer(head, s, buf) ?? buf;
+      }
+    }
+  });
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  return [server, `http://127.0.0.1:${server.address().port}`];
+}
+
+test('1xx responses before the real one are skipped, any number of them', () => {
+  const [server, url] = rawServer((head, s) => {
+    const n = Number(/^GET \/(\d+)/.exec(head)[1]);
+    const interim = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n';
+    for (let sent = 0; sent < n; sent += 1000) s.write(interim.repeat(Math.min(1000, n - sent)));
+    s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${String(n).length}\r\n\r\n${n}`);
+  });
+  for (const n of [1, 2, 50000]) {
+    const r = http.get(`${url}/${n}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.text(), String(n), `${n * 2} interim responses`);
+  }
+  assert.equal(Fiber.await(fetch(`${url}/3`).then((r) => r.text())), '3', 'fetch too');
+  http.closeIdleConnections(); // the raw server's reader ends with them
+  server.close();
+});
+
+test('Expect: 100-continue: the body waits for 100 Continue; an answer before it keeps the body', () => {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/refuse') {
+      res.statusCode = 403; // the body is never read, so 100 Continue is never sent
+      return res.end('no');
+    }
+    res.end(`got ${req.text()}`);
+  });
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const expect = { 'Expect': '100-continue' };
+  assert.equal(http.request(`${url}/take`, { method: 'PUT', headers: expect, body: 'data' }).text(), 'got data');
+  const refused = http.request(`${url}/refuse`, { method: 'PUT', headers: expect, body: 'x'.repeat(1 << 20) });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.text(), 'no');
+  assert.equal(http.request(`${url}/again`, { method: 'PUT', headers: expect, body: 'more' }).text(), 'got more');
+  server.close();
+
+  // a raw server tells whether body bytes ever came after it refused
+  let counted;
+  const bodyBytes = new Promise((resolve) => { counted = resolve; });
+  const [refuser, rurl] = rawServer((head, s, rest) => {
+    s.write('HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n');
+    let n = rest.length;
+    for (let c; (c = s.read()) !== null;) n += c.length; // until the client closes
+    counted(n);
+  });
+  const r = http.request(rurl, { method: 'POST', headers: expect, body: 'secret body' });
+  assert.equal(r.status, 417);
+  r.text();
+  assert.equal(Fiber.await(bodyBytes), 0, 'the body was never sent, and the connection not kept');
+  refuser.close();
+
+  // a server that never says 100 gets the body anyway after a while, as from curl
+  const [silent, surl] = rawServer((head, s, rest) => {
+    let body = rest;
+    for (let c; body.length < 4 && (c = s.read()) !== null;) body += c;
+    s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    return '';
+  });
+  assert.equal(http.request(surl, { method: 'POST', headers: expect, body: 'late' }).text(), 'late');
+  http.closeIdleConnections();
+  silent.close();
+});
+
+test('a request body streamed from an iterable, an async iterable or a readable', () => {
+  const server = http.createServer({ maxBodySize: Infinity }, (req, res) => {
+    const body = req.text();
+    res.end(JSON.stringify({ te: req.headers['transfer-encoding'] ?? null, cl: req.headers['content-length'] ?? null, body }));
+  });
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const post = (body, headers) => JSON.parse(http.request(url, { method: 'POST', body, headers }).text());
+  assert.deepEqual(post(function* () { yield 'a'; yield new Uint8Array([98]); yield ''; yield 'c'; }()),
+    { te: 'chunked', cl: null, body: 'abc' });
+  assert.deepEqual(post(['x', 'y']), { te: 'chunked', cl: null, body: 'xy' });
+  assert.deepEqual(post((async function* () { yield 'as'; await null; yield 'ync'; })()), { te: 'chunked', cl: null, body: 'async' });
+  assert.deepEqual(post(['12', '3'], { 'Content-Length': 3 }), { te: null, cl: '3', body: '123' }, 'a length given: sent as it is');
+  const file = `${process.env.TEST_TMPDIR ?? '/tmp'}/stream-me.txt`;
+  fs.writeFile(file, 'from a file');
+  const fh = fs.open(file);
+  assert.deepEqual(post(fh), { te: 'chunked', cl: null, body: 'from a file' }, 'a FileHandle is a readable');
+  fh.close();
+  // a proxy: the request it serves is the body of the one it makes
+  const proxy = http.createServer({ maxBodySize: Infinity }, (req, res) => {
+    const up = http.request(url, { method: 'POST', body: req, headers: { expect: req.headers.expect } });
+    res.end(up.text());
+  });
+  Fiber.run(() => proxy.listen(0, '127.0.0.1'));
+  const big = 'z'.repeat(3 << 20);
+  const via = JSON.parse(http.request(`http://127.0.0.1:${proxy.address().port}/`,
+    { method: 'PUT', body: big, headers: { Expect: '100-continue' } }).text());
+  assert.equal(via.body.length, big.length, 'a 3 MiB upload through the proxy, with Expect');
+  assert.equal(via.te, 'chunked');
+  assert.throws(() => http.request(url, { method: 'POST', body: ['ok', 42] }), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => http.request(url, { method: 'POST', body: ['12'], headers: { 'Content-Length': 3 } }),
+    { code: 'ERR_HTTP_CONTENT_LENGTH_MISMATCH' });
+  proxy.close();
+  server.close();
+});
+
+test('a streamed body goes out as it comes, not gathered first', () => {
+  let gotFirst;
+  const first = new Promise((resolve) => { gotFirst = resolve; });
+  const server = http.createServer((req, res) => {
+    const parts = [dec.decode(req.read())];
+    gotFirst();
+    for (let c; (c = req.read()) !== null;) parts.push(dec.decode(c));
+    res.end(parts.join('|'));
+  });
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  function* body() {
+    yield 'first';
+    // the server has the first chunk before the second is made (a client
+    // that gathered the body first would never get here: the test would hang)
+    Fiber.await(first);
+    yield 'second';
+  }
+  const r = http.request(`http://127.0.0.1:${server.address().port}/`, { method: 'POST', body: body() });
+  assert.equal(r.text(), 'first|second');
+  http.closeIdleConnections();
+  server.close();
+});

@@ -192,15 +192,68 @@ test('exceeding the memory limit ends the child with an error; its memory is fre
   assert.equal(c.stats().state, 'ended');
 });
 
-test('running out of memory inside a call throws to the caller; the child goes on', () => {
+test('running out of memory inside a call ends the child: the caller gets the error, join() says why', () => {
+  const oom = { name: 'InternalError', message: /out of memory/, code: 'ERR_ISOLATE_OUT_OF_MEMORY' };
   const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 16 << 20 });
-  assert.throws(() => c.call('hog'), { message: /out of memory/ });
-  gc();
+  assert.throws(() => c.call('hog'), oom);
+  const { code, error } = c.join();
+  assert.equal(code, 1);
+  assert.equal(error.name, 'InternalError');
+  assert.equal(error.code, 'ERR_ISOLATE_OUT_OF_MEMORY');
+  const d = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 16 << 20 });
+  assert.throws(() => d.call('hogAndCatch'), oom, 'catching it does not save the child');
+  assert.equal(d.join().code, 1);
+});
+
+test('a moved buffer that does not fit the receiver fails the call; the receiver goes on', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 4 << 20 });
+  assert.throws(() => c.call('byteLength', Isolate.transfer(new ArrayBuffer(8 << 20))), { message: /out of memory/ });
   assert.equal(c.call('add', 1, 2), 3);
-  const s = c.stats();
-  assert.equal(s.memoryLimit, 16 << 20);
-  assert.ok(s.memory < 16 << 20, `memory ${s.memory}`);
   c.terminate();
+});
+
+test('limits nest: what a child has is the most its descendants get', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 4 << 20, cpuSlice: 3, maxFibers: 100, maxIsolates: 3 });
+  const g = c.call('spawnInfo', `${dir}/lib.mjs`, { cpuSlice: 1e9, maxFibers: 1e6, maxIsolates: 1e6 });
+  assert.deepEqual([g.memoryLimit, g.cpuSlice, g.maxFibers, g.maxIsolates], [4 << 20, 3, 100, 3]);
+  const s = c.call('spawnInfo', `${dir}/lib.mjs`, { memoryLimit: 2 << 20, cpuSlice: 1 });
+  assert.deepEqual([s.memoryLimit, s.cpuSlice], [2 << 20, 1], 'less is fine');
+  c.terminate();
+  c.join();
+  const r = lib.call('spawnInfo', `${dir}/lib.mjs`, {});
+  assert.deepEqual([r.memoryLimit, r.cpuSlice, r.maxFibers, r.maxIsolates], [0, 10, 4096, 64], 'the defaults of a child');
+  assert.deepEqual([Isolate.self().maxFibers, Isolate.self().maxIsolates], [0, 0], 'a root has no limits but those given');
+});
+
+test("a grandchild's memory counts against the child: it cannot take more than the child may", () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 4 << 20 });
+  assert.throws(() => c.call('spawnCall', `${dir}/lib.mjs`, {}, 'holdMB', 64), { code: 'ERR_ISOLATE_OUT_OF_MEMORY' });
+  const many = c.call('spawnMany', `${dir}/lib.mjs`, 3000);
+  assert.ok(many.started < 30, `${many.started} isolates in 4 MiB`);
+  assert.equal(many.code, 'ENOMEM');
+  assert.equal(c.call('add', 1, 2), 3, 'the child itself goes on');
+  c.terminate();
+  c.join();
+});
+
+test('how many isolates a child and its descendants may hold is bounded', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { maxIsolates: 5 });
+  assert.deepEqual(c.call('spawnMany', `${dir}/lib.mjs`, 20), { started: 5, code: 'ERR_ISOLATE_LIMIT' });
+  assert.deepEqual(lib.call('spawnMany', `${dir}/lib.mjs`, 100), { started: 64, code: 'ERR_ISOLATE_LIMIT' }, 'by default');
+  c.terminate();
+  c.join();
+});
+
+test('fibers count against their isolate: a refused fiber is an error there only', () => {
+  const c = new Isolate(`${dir}/lib.mjs`, { maxFibers: 500 });
+  assert.deepEqual(c.call('parkMany', 40000), { parked: 499, code: 'ERR_FIBER_LIMIT' }); // the call's own is one
+  c.terminate();
+  c.join();
+  // their stacks are memory: 16 MiB holds about a thousand (16 KiB each)
+  const m = new Isolate(`${dir}/lib.mjs`, { memoryLimit: 16 << 20 });
+  assert.throws(() => m.call('parkMany', 5000), { code: 'ERR_ISOLATE_OUT_OF_MEMORY' });
+  assert.equal(m.join().code, 1);
+  assert.equal(Fiber.run(() => 'the parent goes on').join(), 'the parent goes on');
 });
 
 test('deep recursion in a child is a RangeError for the caller', () => {
@@ -219,6 +272,19 @@ test('an infinite loop in one isolate does not stop the others; terminate stops 
   spinner.terminate();
   assert.equal(spinner.join().code, 1);
   assert.equal(Fiber.await(outcome), 'ERR_ISOLATE_TERMINATED');
+});
+
+test('a loop over long native calls is preempted too', () => {
+  // 3,000 indexOf calls on 4 MB take seconds but reach QuickJS's interrupt
+  // count of 10,000 not once: only the watchdog cuts the slice short
+  const spinner = new Isolate(`${dir}/lib.mjs`);
+  let outcome;
+  spinner.callAsync('spinNative', 3000).then((v) => { outcome = v; }, (e) => { outcome = e.code; });
+  Fiber.sleep(1); // runs only if the spinner was preempted
+  spinner.terminate();
+  spinner.join();
+  Fiber.sleep(1);
+  assert.equal(outcome, 'ERR_ISOLATE_TERMINATED', 'terminated in the middle of its loop');
 });
 
 test('preemption never interleaves two fibers of one isolate', () => {
@@ -345,6 +411,34 @@ test('1,000 isolates started and terminated: memory does not grow', () => {
   // (AddressSanitizer keeps freed memory in quarantine: there its leak
   // check at exit is the test)
   if (process.env.COROJS_TEST_VARIANT !== 'asan') assert.ok(grown < 8 << 20, `RSS grew by ${grown} bytes`);
+});
+
+test('terminate frees the child before it returns, without join', () => {
+  const children = () => Isolate.list().filter((s) => s.parent === Isolate.self().id).length;
+  const before = children();
+  for (let i = 0; i < 200; i++) {
+    const c = new Isolate(`${dir}/lib.mjs`);
+    c.call('add', i, 1);
+    c.terminate();
+    assert.equal(c.stats().state, 'ended', `round ${i}`);
+  }
+  assert.equal(children(), before);
+});
+
+test('join ends an idle child even while this isolate holds a timer and a server', () => {
+  const keep = setInterval(() => {}, 1000);
+  const server = net.createServer(() => {});
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  const c = new Isolate(`${dir}/lib.mjs`);
+  assert.equal(c.call('add', 1, 2), 3);
+  assert.deepEqual(c.join(), { code: 0, error: undefined });
+  // one with something left to do ends once it is done
+  const busy = new Isolate(`${dir}/lib.mjs`);
+  const p = busy.callAsync('sleepy', 20);
+  assert.deepEqual(busy.join(), { code: 0, error: undefined });
+  assert.equal(Fiber.await(p), 'slept');
+  clearInterval(keep);
+  server.close();
 });
 
 test('a child without net cannot listen or connect', () => {

@@ -5,6 +5,8 @@ import { ready } from './fixtures/tla.mjs';
 import { viaA } from './fixtures/cycle_b.mjs';
 import { slept } from './fixtures/blocking.mjs';
 import { url as spacedUrl } from './fixtures/dir with space/mod.mjs';
+import { early } from './fixtures/tla_early.mjs';
+import { waited } from './fixtures/blocks_until_tla.mjs';
 
 const here = import.meta.dirname;
 
@@ -27,6 +29,15 @@ test('import.meta: url, filename, dirname, main', () => {
 test('top-level await and blocking calls in imported modules', () => {
   assert.equal(ready, 'after tla');
   assert.equal(slept, true);
+});
+
+test('a module with top-level await finishes while a later import blocks', () => {
+  // QuickJS crashed here: the importer was still being evaluated
+  assert.equal(early, 'early');
+  assert.equal(waited, true);
+  const { code, error } = new Isolate(`${here}/fixtures/import_failing_tla.mjs`).join();
+  assert.equal(code, 1);
+  assert.match(error.message, /failed after its await/);
 });
 
 test('circular imports', () => {

@@ -545,3 +545,44 @@ test('bad arguments: TypeError naming the argument', () => {
   assert.throws(() => new Socket(), { name: 'TypeError' });
   assert.throws(() => new Server(), { name: 'TypeError' });
 });
+
+test('handshakeTimeout covers the certificate resolver: one that blocks or never settles', () => {
+  // a peer that never answers: a resolver blocked reading from it is let go
+  // when it closes, at the end
+  const silent = net.createServer((s) => { s.read(); });
+  Fiber.run(() => silent.listen(0, '127.0.0.1'));
+  const blocked = [];
+  let failed;
+  const server = serve({
+    handshakeTimeout: 200,
+    onError: (e) => failed(e),
+    certificateResolver(name) {
+      if (name === 'never.test') return new Promise(() => {}); // never settles
+      if (name === 'blocks.test') {
+        const s = net.connect(silent.address().port, '127.0.0.1');
+        blocked.push(s);
+        s.read(); // blocks until the end of the test
+      }
+      return A;
+    },
+  }, echo);
+  const port = server.address().port;
+  try {
+    for (const name of ['never.test', 'blocks.test']) {
+      const error = new Promise((resolve) => { failed = resolve; });
+      assert.throws(() => tls.connect(port, '127.0.0.1', { servername: name, ca, rejectUnauthorized: false }),
+        { name: 'Error' }, `${name}: the client is let go`);
+      const e = Fiber.await(error);
+      assert.equal(e.code, 'ERR_TLS_CERTIFICATE_RESOLVER', `${name}: ${e}`);
+      assert.equal(e.servername, name);
+      assert.equal(e.cause?.code, 'ETIMEDOUT');
+      assert.equal(e.cause?.syscall, 'handshake');
+      assert.match(e.message, /handshakeTimeout/);
+    }
+    stillServes(port);
+  } finally {
+    server.close();
+    silent.close();
+    for (const s of blocked) s.close();
+  }
+});

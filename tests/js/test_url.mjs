@@ -91,3 +91,32 @@ test('setters and searchParams write through to href', () => {
   assert.equal(u.origin, 'https://z.net');
   assert.equal(u.searchParams.size, 0);
 });
+
+test('hosts as the WHATWG host parser has them: IPv4 in every form, IPv6 normalised', () => {
+  // every way of writing 127.0.0.1 is 127.0.0.1, so a deny-list sees it
+  for (const h of ['2130706433', '0x7f.1', '0177.0.0.1', '127.1', '0x7F000001', '127.0.0.1.', '0177.1', '127.0x0.0.1']) {
+    assert.equal(new URL(`http://${h}/`).hostname, '127.0.0.1', h);
+  }
+  assert.equal(new URL('http://0/').hostname, '0.0.0.0');
+  assert.equal(new URL('http://4294967295/').hostname, '255.255.255.255');
+  for (const h of ['256.1.1.1', '1.2.3.256', '4294967296', '0x100000000', '1.2.3.4.5', '09.1.1.1', 'foo.09', 'a.b.0x']) {
+    assert.throws(() => new URL(`http://${h}/`), { code: 'ERR_INVALID_URL' }, h);
+  }
+  assert.equal(new URL('http://[0:0:0:0:0:0:0:1]/').hostname, '[::1]');
+  assert.equal(new URL('http://[2001:DB8:0:0:1:0:0:1]:8080/').host, '[2001:db8::1:0:0:1]:8080');
+  assert.equal(new URL('http://[::ffff:127.0.0.1]/').hostname, '[::ffff:7f00:1]');
+  assert.equal(new URL('http://[1:0::]/').hostname, '[1::]');
+  for (const h of ['[1:2:3:4:5:6:7:8:9]', '[1::2::3]', '[::1', '[12345::]', '[::1.2.3]', '[1:2:3:4:5:6:7:1.2.3.4]', '[g::]']) {
+    assert.throws(() => new URL(`http://${h}/`), { code: 'ERR_INVALID_URL' }, h);
+  }
+  assert.equal(new URL('http://EXAMPLE.com./').hostname, 'example.com.');
+  assert.equal(new URL('http://ex%41mple.com/').hostname, 'example.com', 'percent-decoded, then lower-cased');
+  assert.equal(new URL('http://Ｇｏ.com/').hostname, 'go.com');
+  assert.equal(new URL('https://faß.ExAmPlE/').hostname, 'xn--fa-hia.example');
+  assert.equal(new URL('http://你好你好/').hostname, 'xn--6qqa088eba');
+  assert.throws(() => new URL('http://a%b/'), { code: 'ERR_INVALID_URL' });
+  assert.equal(new URL('foo://2130706433/').hostname, '2130706433', 'an opaque host stays as written');
+  const u = new URL('http://example.com/');
+  u.hostname = '0x7f.1';
+  assert.equal(u.href, 'http://127.0.0.1/');
+});

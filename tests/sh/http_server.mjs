@@ -2,6 +2,8 @@
 // named by the first argument; a worker of --workers also makes the file
 // listening.N (N its index) in the directory given as second argument.
 //   /echo          the request body back
+//   /proxy         the body sent on to /echo as it comes (body: req), the
+//                  answer back (plain HTTP only)
 //   /file?name=N   a file of the directory given as second argument
 //   /stream?n=N    N bytes in chunks of 64 KiB (no length: chunked)
 //   /pid           this process's pid (the workers test)
@@ -16,6 +18,10 @@ const server = (tlsDir ? https : http).createServer(options, (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/echo') {
     res.end(req.bytes());
+  } else if (url.pathname === '/proxy') {
+    const headers = req.headers.expect ? { Expect: req.headers.expect } : {};
+    const up = http.request(`http://127.0.0.1:${server.address().port}/echo`, { method: 'POST', body: req, headers });
+    res.end(up.bytes());
   } else if (url.pathname === '/file') {
     res.end(fs.readFile(`${dir}/${url.searchParams.get('name')}`, null));
   } else if (url.pathname === '/stream') {

@@ -24,6 +24,8 @@ check "a chunked upload comes back the same" sh -c \
 check "100-continue: curl waits for 100 Continue, then sends" sh -c \
     "curl -sSv -H 'Expect: 100-continue' --data-binary @$work/big.bin $base/echo -o $work/echo3 2>$work/v3 &&
      grep -q '< HTTP/1.1 100 Continue' $work/v3 && cmp $work/big.bin $work/echo3"
+check "a proxy passes a 5 MB upload on as it comes, with curl's Expect: 100-continue" sh -c \
+    "curl -sS -H 'Expect: 100-continue' --data-binary @$work/big.bin $base/proxy -o $work/echo5 && cmp $work/big.bin $work/echo5"
 check "a 5 MB file download" sh -c "curl -sS '$base/file?name=big.bin' -o $work/down && cmp $work/big.bin $work/down"
 check "a 20 MB chunked download" sh -c \
     "[ \"\$(curl -sS '$base/stream?n=20000000' | wc -c)\" -eq 20000000 ] &&

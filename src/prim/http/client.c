@@ -101,12 +101,46 @@ static JSValue js_http_client_open(JSContext *ctx, JSValueConst this_val, int ar
     return JS_NewBigUint64(ctx, c->h.id);
 }
 
-/* clientResponse(id, isHead, timeoutMs) -> [status, reason, headers, rawHeaders,
-   httpVersionMinor]: the head of the next response; 1xx heads are skipped. */
+/* The head just parsed: [status, reason, headers, rawHeaders, minor]. */
+static JSValue response_head(JSContext *ctx, http_client *c)
+{
+    JSValue ret = JS_NewArray(ctx);
+
+    JS_SetPropertyUint32(ctx, ret, 0, JS_NewInt32(ctx, c->w.p.status_code));
+    JS_SetPropertyUint32(ctx, ret, 1, http_latin1_string(ctx, c->head.text + c->head.url_off,
+                                                         c->head.url_len));
+    JS_SetPropertyUint32(ctx, ret, 2, http_head_object(ctx, &c->head, 0, c->head.nhead));
+    JS_SetPropertyUint32(ctx, ret, 3, http_head_raw(ctx, &c->head, 0, c->head.nhead));
+    JS_SetPropertyUint32(ctx, ret, 4, JS_NewInt32(ctx, llhttp_get_http_minor(&c->w.p)));
+    return ret;
+}
+
+/* Parse the next head, reading as needed: 0, or an error for client_throw. */
+static ssize_t read_head(JSContext *ctx, http_client *c, uint64_t ms)
+{
+    http_wire *w = &c->w;
+
+    for (;;) {
+        ssize_t r = http_wire_parse(w);
+        if (r < 0 || (w->flags & WIRE_HEAD_DONE))
+            return r;
+        r = http_wire_fill(ctx, w, ms);
+        if (r == 0)
+            return UV_ECONNRESET; /* closed before a whole head came */
+        if (r < 0)
+            return r;
+    }
+}
+
+/* clientResponse(id, isHead, timeoutMs, continue) -> [status, reason,
+   headers, rawHeaders, httpVersionMinor]: the head of the next response.
+   Interim (1xx) responses are skipped, however many come, but for a 100
+   Continue when `continue` asks for it. */
 static JSValue js_http_client_response(JSContext *ctx, JSValueConst this_val, int argc,
                                        JSValueConst *argv)
 {
     http_client *c = client_get(ctx, argv[0]);
+    int stop_at_continue = JS_ToBool(ctx, argv[3]);
     uint64_t ms = 0;
     JSValue ret = JS_UNDEFINED;
 
@@ -118,41 +152,33 @@ static JSValue js_http_client_response(JSContext *ctx, JSValueConst this_val, in
     }
     for (;;) {
         http_wire *w = &c->w;
+        int status;
         ssize_t r;
 
         if (JS_ToBool(ctx, argv[1]))
             w->flags |= WIRE_SKIP_BODY;
-        while (!(w->flags & WIRE_HEAD_DONE)) {
-            r = http_wire_parse(w);
-            if (r < 0) {
-                ret = client_throw(ctx, c, r);
-                break;
-            }
-            if (w->flags & WIRE_HEAD_DONE)
-                break;
-            r = http_wire_fill(ctx, w, ms);
-            if (r == 0)
-                r = UV_ECONNRESET; /* closed before a whole head came */
-            if (r < 0) {
-                ret = client_throw(ctx, c, r);
-                break;
-            }
-        }
-        if (JS_IsException(ret))
+        r = read_head(ctx, c, ms);
+        if (r < 0) {
+            ret = client_throw(ctx, c, r);
             break;
-        if (c->w.p.status_code >= 100 && c->w.p.status_code < 200 && c->w.p.status_code != 101) {
-            /* 100 Continue and friends: the real response follows */
-            http_wire_next(w, &c->head);
-            continue;
         }
-        ret = JS_NewArray(ctx);
-        JS_SetPropertyUint32(ctx, ret, 0, JS_NewInt32(ctx, c->w.p.status_code));
-        JS_SetPropertyUint32(ctx, ret, 1, http_latin1_string(ctx, c->head.text + c->head.url_off,
-                                                             c->head.url_len));
-        JS_SetPropertyUint32(ctx, ret, 2, http_head_object(ctx, &c->head, 0, c->head.nhead));
-        JS_SetPropertyUint32(ctx, ret, 3, http_head_raw(ctx, &c->head, 0, c->head.nhead));
-        JS_SetPropertyUint32(ctx, ret, 4, JS_NewInt32(ctx, llhttp_get_http_minor(&c->w.p)));
-        break;
+        status = w->p.status_code;
+        if (status < 100 || status >= 200 || status == 101) {
+            ret = response_head(ctx, c);
+            break;
+        }
+        /* an interim response ends with its head; what follows in the
+           buffer is the next response's */
+        r = http_wire_parse(w);
+        if (r < 0) {
+            ret = client_throw(ctx, c, r);
+            break;
+        }
+        if (status == 100 && stop_at_continue)
+            ret = response_head(ctx, c);
+        http_wire_next(w, &c->head);
+        if (!JS_IsUndefined(ret))
+            break;
     }
     client_put(c);
     return ret;
@@ -267,7 +293,7 @@ static JSValue js_http_client_close(JSContext *ctx, JSValueConst this_val, int a
 static const JSCFunctionListEntry client_funcs[] = {
     JS_CFUNC_DEF("clientOpen", 2, js_http_client_open),
     JS_CFUNC_DEF("clientWrite", 2, js_http_client_write),
-    JS_CFUNC_DEF("clientResponse", 3, js_http_client_response),
+    JS_CFUNC_DEF("clientResponse", 4, js_http_client_response),
     JS_CFUNC_DEF("clientRead", 2, js_http_client_read),
     JS_CFUNC_DEF("clientReusable", 1, js_http_client_reusable),
     JS_CFUNC_DEF("clientStale", 1, js_http_client_stale),

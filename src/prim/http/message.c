@@ -742,6 +742,15 @@ static JSValue body_error(JSContext *ctx, http_exchange *x, ssize_t r)
         JS_SetPropertyStr(ctx, e, "status", JS_NewInt32(ctx, 413));
         return JS_Throw(ctx, e);
     }
+    if (HTTP_IS_EPARSE(r) && w->error == WIRE_HEAD_TOO_LARGE) { /* the trailers */
+        JSValue e;
+        x->fail_status = 431;
+        coro_throw_code(ctx, "HPE_HEADER_OVERFLOW", "Header overflow: the trailers are larger than "
+                        "maxHeaderSize (%zu bytes, with the head)", w->max_head);
+        e = JS_GetException(ctx);
+        JS_SetPropertyStr(ctx, e, "status", JS_NewInt32(ctx, 431));
+        return JS_Throw(ctx, e);
+    }
     if (HTTP_IS_EPARSE(r) && w->error == WIRE_NO_MEMORY)
         return JS_ThrowOutOfMemory(ctx);
     if (HTTP_IS_EPARSE(r)) {
@@ -782,7 +791,7 @@ static JSValue js_req_read(JSContext *ctx, JSValueConst this_val, int argc, JSVa
         return coro_throw_code(ctx, "ERR_HTTP_BODY_BROKEN", "the request body could not be read");
     x->req_flags |= REQ_READING;
     c->refs++;
-    if (send_continue(ctx, x) < 0)
+    if (!http_wire_body_refused(&c->w) && send_continue(ctx, x) < 0) /* 413 needs no body */
         x->req_flags |= REQ_BROKEN;
     while (JS_IsUndefined(ret)) {
         int64_t ms = http_request_time_left(x);
@@ -1008,8 +1017,103 @@ static JSValue js_res_headers(JSContext *ctx, JSValueConst this_val, int argc, J
     return ret;
 }
 
-/* Set every header of an object ({ name: value }) or an array ([name,
-   value, ...] or [[name, value], ...]). */
+/* The pairs of a header list, [name, value, ...] or [[name, value], ...],
+   as one flat array; JS_EXCEPTION if the list is neither. */
+static JSValue header_pairs(JSContext *ctx, JSValueConst list)
+{
+    JSValue flat = JS_NewArray(ctx), first = JS_GetPropertyUint32(ctx, list, 0), len_v;
+    int nested = JS_IsArray(ctx, first) > 0;
+    int64_t len = 0;
+
+    JS_FreeValue(ctx, first);
+    len_v = JS_GetPropertyStr(ctx, list, "length");
+    JS_ToInt64(ctx, &len, len_v);
+    JS_FreeValue(ctx, len_v);
+    if (!nested && len % 2) {
+        JS_FreeValue(ctx, flat);
+        return coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE",
+                               "The argument 'headers' must hold name and value pairs");
+    }
+    for (int64_t i = 0; i < len; i++) {
+        if (nested) {
+            JSValue pair = JS_GetPropertyUint32(ctx, list, (uint32_t)i);
+            JS_SetPropertyUint32(ctx, flat, (uint32_t)(2 * i), JS_GetPropertyUint32(ctx, pair, 0));
+            JS_SetPropertyUint32(ctx, flat, (uint32_t)(2 * i + 1), JS_GetPropertyUint32(ctx, pair, 1));
+            JS_FreeValue(ctx, pair);
+        } else {
+            JS_SetPropertyUint32(ctx, flat, (uint32_t)i, JS_GetPropertyUint32(ctx, list, (uint32_t)i));
+        }
+    }
+    return flat;
+}
+
+/* Whether two header names (strings) are one, ignoring case. */
+static int same_name(JSContext *ctx, JSValueConst a, JSValueConst b)
+{
+    size_t na, nb;
+    const char *sa = JS_IsString(a) ? JS_ToCStringLen(ctx, &na, a) : NULL;
+    const char *sb = JS_IsString(b) ? JS_ToCStringLen(ctx, &nb, b) : NULL;
+    int same = sa && sb && na == nb && !strncasecmp(sa, sb, na);
+
+    JS_FreeCString(ctx, sa);
+    JS_FreeCString(ctx, sb);
+    return same;
+}
+
+/* Set the headers of a list, as Node does: a name given more than once
+   keeps all its values (two Set-Cookie are two lines), each name replacing
+   what setHeader set before. */
+static int res_set_list(JSContext *ctx, http_exchange *x, JSValueConst list)
+{
+    JSValue pairs = header_pairs(ctx, list), len_v;
+    int64_t len = 0;
+    int r = 0;
+
+    if (JS_IsException(pairs))
+        return -1;
+    len_v = JS_GetPropertyStr(ctx, pairs, "length");
+    JS_ToInt64(ctx, &len, len_v);
+    JS_FreeValue(ctx, len_v);
+    for (int64_t i = 0; i < len && r == 0; i += 2) {
+        JSValue name = JS_GetPropertyUint32(ctx, pairs, (uint32_t)i), values = JS_NewArray(ctx);
+        uint32_t n = 0, done = 0;
+        for (int64_t k = 0; k < i && !done; k += 2) { /* set already with an earlier pair */
+            JSValue earlier = JS_GetPropertyUint32(ctx, pairs, (uint32_t)k);
+            done = same_name(ctx, earlier, name);
+            JS_FreeValue(ctx, earlier);
+        }
+        for (int64_t k = i; k < len && !done; k += 2) { /* all values of this name */
+            JSValue other = JS_GetPropertyUint32(ctx, pairs, (uint32_t)k);
+            if (k == i || same_name(ctx, other, name)) {
+                JSValue v = JS_GetPropertyUint32(ctx, pairs, (uint32_t)k + 1);
+                int64_t m = 1;
+                if (JS_IsArray(ctx, v) > 0) { /* a value that is a list already */
+                    JSValue m_v = JS_GetPropertyStr(ctx, v, "length");
+                    JS_ToInt64(ctx, &m, m_v);
+                    JS_FreeValue(ctx, m_v);
+                    for (int64_t j = 0; j < m; j++)
+                        JS_SetPropertyUint32(ctx, values, n++, JS_GetPropertyUint32(ctx, v, (uint32_t)j));
+                    JS_FreeValue(ctx, v);
+                } else {
+                    JS_SetPropertyUint32(ctx, values, n++, v);
+                }
+            }
+            JS_FreeValue(ctx, other);
+        }
+        if (!done) {
+            JSValue one = n == 1 ? JS_GetPropertyUint32(ctx, values, 0) : JS_DupValue(ctx, values);
+            r = res_set(ctx, x, name, one);
+            JS_FreeValue(ctx, one);
+        }
+        JS_FreeValue(ctx, values);
+        JS_FreeValue(ctx, name);
+    }
+    JS_FreeValue(ctx, pairs);
+    return r;
+}
+
+/* Set every header of an object ({ name: value }) or a list ([name, value,
+   ...] or [[name, value], ...]). */
 static int res_set_all(JSContext *ctx, http_exchange *x, JSValueConst headers)
 {
     JSPropertyEnum *tab;
@@ -1018,38 +1122,8 @@ static int res_set_all(JSContext *ctx, http_exchange *x, JSValueConst headers)
 
     if (JS_IsUndefined(headers) || JS_IsNull(headers))
         return 0;
-    if (JS_IsArray(ctx, headers) > 0) {
-        JSValue len_v = JS_GetPropertyStr(ctx, headers, "length"), first;
-        int64_t len = 0;
-        JS_ToInt64(ctx, &len, len_v);
-        JS_FreeValue(ctx, len_v);
-        first = JS_GetPropertyUint32(ctx, headers, 0);
-        if (JS_IsArray(ctx, first) > 0) { /* [[name, value], ...] */
-            for (int64_t i = 0; i < len && r == 0; i++) {
-                JSValue pair = JS_GetPropertyUint32(ctx, headers, (uint32_t)i);
-                JSValue k = JS_GetPropertyUint32(ctx, pair, 0), v = JS_GetPropertyUint32(ctx, pair, 1);
-                r = res_set(ctx, x, k, v);
-                JS_FreeValue(ctx, k);
-                JS_FreeValue(ctx, v);
-                JS_FreeValue(ctx, pair);
-            }
-        } else {
-            if (len % 2) {
-                JS_FreeValue(ctx, first);
-                coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE",
-                           "The argument 'headers' must hold name and value pairs");
-                return -1;
-            }
-            for (int64_t i = 0; i + 1 < len && r == 0; i += 2) {
-                JSValue k = JS_GetPropertyUint32(ctx, headers, (uint32_t)i), v = JS_GetPropertyUint32(ctx, headers, (uint32_t)i + 1);
-                r = res_set(ctx, x, k, v);
-                JS_FreeValue(ctx, k);
-                JS_FreeValue(ctx, v);
-            }
-        }
-        JS_FreeValue(ctx, first);
-        return r;
-    }
+    if (JS_IsArray(ctx, headers) > 0)
+        return res_set_list(ctx, x, headers);
     if (!JS_IsObject(headers)) {
         coro_throw_arg_type(ctx, "headers", "of type object", headers);
         return -1;

@@ -396,6 +396,36 @@ static int conn_drain(JSContext *ctx, http_conn *c, http_exchange *x)
     }
 }
 
+/* Whether a Host value is one (RFC 9110 section 7.2: uri-host [":" port],
+   empty allowed): the characters of a reg-name, an IP literal and a port. */
+static int host_valid(const char *v, uint32_t n)
+{
+    static const char extra[] = "-._~%!$&'()*+,;=:[]";
+
+    for (uint32_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              (c && strchr(extra, c))))
+            return 0;
+    }
+    return 1;
+}
+
+/* RFC 9112 section 3.2: an HTTP/1.1 request has exactly one Host, and no
+   request has two or one that is no host. */
+static int host_ok(const http_exchange *x)
+{
+    int hosts = 0;
+
+    for (uint32_t i = 0; i < x->head.nhead; i++) {
+        uint32_t nl, vl;
+        const char *name = http_head_name(&x->head, i, &nl), *value = http_head_value(&x->head, i, &vl);
+        if (http_token_eq(name, nl, "host") && (++hosts > 1 || !host_valid(value, vl)))
+            return 0;
+    }
+    return hosts == 1 || (x->major == 1 && x->minor == 0) || x->major == 0;
+}
+
 /* Answer the request whose head was just parsed. Returns 0 if the
    connection may carry another request, -1 if it must close. */
 static int conn_answer(JSContext *ctx, http_conn *c)
@@ -415,6 +445,10 @@ static int conn_answer(JSContext *ctx, http_conn *c)
         x->req_flags |= REQ_KEEP_ALIVE;
     if (llhttp_get_upgrade(&w->p) || x->method == HTTP_CONNECT)
         c->upgrade = 1;
+    if (!host_ok(x)) {
+        conn_refuse(ctx, c, 400);
+        return -1;
+    }
     if (http_wire_has_body(w)) {
         x->req_flags |= REQ_BODY;
         for (uint32_t i = 0; i < x->head.nfields; i++) {
@@ -428,13 +462,13 @@ static int conn_answer(JSContext *ctx, http_conn *c)
             }
             x->req_flags |= REQ_CONTINUE;
         }
-        if (srv->max_body && !(w->p.flags & F_CHUNKED) && w->p.content_length > srv->max_body) {
-            conn_refuse(ctx, c, 413);
-            return -1;
-        }
+    } else if (http_wire_parse(w) < 0) {
+        /* what llhttp finds at the end of a head: a Transfer-Encoding that
+           does not end in chunked (RFC 9112 section 6.3), ... */
+        conn_refuse(ctx, c, 400);
+        return -1;
     } else {
-        http_wire_parse(w); /* no body: the message ends with its head */
-        x->req_flags |= REQ_COMPLETE;
+        x->req_flags |= REQ_COMPLETE; /* no body: the message ended with its head */
     }
     if (srv->closed)
         return -1;

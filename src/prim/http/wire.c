@@ -513,8 +513,18 @@ ssize_t http_wire_fill(JSContext *ctx, http_wire *w, uint64_t ms)
     return n;
 }
 
+int http_wire_body_refused(const http_wire *w)
+{
+    return w->max_body && !(w->p.flags & F_CHUNKED) && w->p.content_length > w->max_body &&
+           !(w->flags & WIRE_MSG_DONE);
+}
+
 ssize_t http_wire_read_body(JSContext *ctx, http_wire *w, uint8_t **out, uint64_t ms)
 {
+    if (http_wire_body_refused(w)) { /* as chunks are once they pass the limit */
+        w->error = WIRE_BODY_TOO_LARGE;
+        return HTTP_EPARSE(HPE_USER);
+    }
     for (;;) {
         ssize_t n;
         int r;

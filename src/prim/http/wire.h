@@ -98,6 +98,10 @@ ssize_t http_wire_fill(JSContext *ctx, http_wire *w, uint64_t ms);
    ms milliseconds. */
 ssize_t http_wire_read_body(JSContext *ctx, http_wire *w, uint8_t **out, uint64_t ms);
 
+/* Whether the body is over max_body by its Content-Length, known from the
+   head: reading it fails at once, as chunks do once they pass the limit. */
+int http_wire_body_refused(const http_wire *w);
+
 /* The body is read to its end (a message with no body counts). */
 static inline int http_wire_body_done(const http_wire *w)
 {
