@@ -285,7 +285,7 @@ static int open_fd(dcall *c, dstream *s, const char *host)
 
     if (!c->d->fds || !host || !*host || *end || n < 0 || n > 0x7fffffff)
         return BAD_INPUT;
-    if (n > 2 && (!(iso->caps & CORO_CAP_FS) || iso->fs_root))
+    if (n > 2 && (!(iso->caps & CORO_CAP_FS) || iso->jail))
         return BAD_INPUT;
     if (coro_hostfd_dup(iso, (int)n, &s->h) < 0)
         return BAD_INPUT;
@@ -592,16 +592,21 @@ static void state_mark(JSRuntime *rt, JSValueConst val, JS_MarkFunc *mark)
     }
 }
 
+typedef struct dir_job {
+    const struct coro_jail *jail;
+    const char *path;
+} dir_job;
+
 static int64_t dir_open_work(void *arg)
 {
-    const char **j = arg;
-    return coro_wasi_open_jailed(j[0], j[1], O_PATH | O_DIRECTORY);
+    dir_job *j = arg;
+    return coro_wasi_open_jailed(j->jail, j->path, O_PATH | O_DIRECTORY);
 }
 
 /* The directory file:// lies beneath, as the isolate's fs allows. */
 static int open_dir(JSContext *ctx, dagger_state *d, JSValueConst dir)
 {
-    const char *path, *j[2];
+    dir_job j = { d->iso->jail, NULL };
     int64_t fd;
     int r;
 
@@ -609,14 +614,12 @@ static int open_dir(JSContext *ctx, dagger_state *d, JSValueConst dir)
         return 0;
     if (!coro_isolate_allow(ctx, CORO_CAP_FS, "file:// in Dagger"))
         return -1;
-    if (!(path = JS_ToCString(ctx, dir)))
+    if (!(j.path = JS_ToCString(ctx, dir)))
         return -1;
-    j[0] = d->iso->fs_root;
-    j[1] = path;
-    r = coro_wasi_pool(ctx, dir_open_work, j, &fd);
+    r = coro_wasi_pool(ctx, dir_open_work, &j, &fd);
     if (r == 0 && fd < 0)
-        coro_throw_uv(ctx, (int)fd, "open", path, NULL);
-    JS_FreeCString(ctx, path);
+        coro_throw_uv(ctx, (int)fd, "open", j.path, NULL);
+    JS_FreeCString(ctx, j.path);
     if (r < 0 && fd >= 0)
         close((int)fd);
     if (r < 0 || fd < 0)

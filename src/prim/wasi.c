@@ -903,20 +903,21 @@ static int add_stdio(JSContext *ctx, wasi_state *w, JSValueConst stdio)
 }
 
 typedef struct preopen_job {
-    const char *root, *path;
+    const struct coro_jail *jail;
+    const char *path;
 } preopen_job;
 
 static int64_t preopen_work(void *arg)
 {
     preopen_job *j = arg;
-    return coro_wasi_open_jailed(j->root, j->path, O_RDONLY | O_DIRECTORY);
+    return coro_wasi_open_jailed(j->jail, j->path, O_RDONLY | O_DIRECTORY);
 }
 
 /* A preopened directory: host path opened as the isolate's fs allows. */
 static int add_preopen(JSContext *ctx, wasi_state *w, const char *guest, const char *host)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
-    preopen_job j = { iso->fs_root, host };
+    preopen_job j = { iso->jail, host };
     uint64_t base, inh;
     coro_hostfd *h;
     uint32_t fd;
@@ -1141,7 +1142,7 @@ static JSValue js_wasi_app(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     JS_SetPropertyStr(ctx, o, "module", mod);
     JS_SetPropertyStr(ctx, o, "root", JS_NewBool(ctx, !iso->parent));
     JS_SetPropertyStr(ctx, o, "fs", JS_NewBool(ctx, iso->caps & CORO_CAP_FS));
-    JS_SetPropertyStr(ctx, o, "jailed", JS_NewBool(ctx, iso->fs_root != NULL));
+    JS_SetPropertyStr(ctx, o, "jailed", JS_NewBool(ctx, iso->jail != NULL));
     JS_SetPropertyStr(ctx, o, "dirs", string_list(ctx, iso->parent ? NULL : cli.dirs, 0));
     JS_SetPropertyStr(ctx, o, "env", string_list(ctx, iso->parent ? NULL : cli.env, 1));
     wasm_module_unref(a->m);

@@ -196,10 +196,11 @@ int coro_hostfd_poll_read(JSContext *ctx, coro_hostfd *h, uint64_t *nbytes, int 
    followed (else O_NOFOLLOW). */
 int coro_wasi_open_beneath(int dirfd, const char *path, int flags, mode_t mode, int follow);
 
-/* Open `path` as the isolate's fs capability allows (its jail resolved
-   below the jail's root by openat2): the descriptor, or -errno (-EACCES for
-   a way out of the jail). root: the jail (NULL = none). */
-int coro_wasi_open_jailed(const char *root, const char *path, int flags);
+/* Open `path` as an isolate's fs capability allows: in its jail
+   (core/jail.h: -EACCES for a way out), or anywhere with no jail (NULL).
+   The descriptor, or -errno. */
+struct coro_jail;
+int coro_wasi_open_jailed(const struct coro_jail *jail, const char *path, int flags);
 
 /* ---- WASI's descriptors (wasi_fs.c), for wasi.c ---- */
 

@@ -16,6 +16,7 @@
 #include "wasm.h"
 #include "core/error.h"
 #include "core/isolate.h"
+#include "core/jail.h"
 
 /* ---- errno ---- */
 
@@ -480,26 +481,12 @@ int coro_wasi_open_beneath(int dirfd, const char *path, int flags, mode_t mode, 
     return errno == EXDEV ? CORO_WASI_ESCAPE : -errno;
 }
 
-int coro_wasi_open_jailed(const char *root, const char *path, int flags)
+int coro_wasi_open_jailed(const struct coro_jail *jail, const char *path, int flags)
 {
-    size_t n = root ? strlen(root) : 0;
-    int rootfd, fd;
+    int fd;
 
-    if (!root) {
-        fd = open(path, flags | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-    }
-    if (path[0] == '/') { /* an absolute path must lie below the jail */
-        if (strncmp(path, root, n) != 0 || (path[n] != '/' && path[n] != '\0'))
-            return -EACCES;
-        path += n;
-        while (*path == '/')
-            path++;
-    }
-    rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0)
-        return -errno;
-    fd = coro_wasi_open_beneath(rootfd, *path ? path : ".", flags, 0, 1);
-    close(rootfd);
-    return fd == CORO_WASI_ESCAPE ? -EACCES : fd;
+    if (jail)
+        return coro_jail_open(jail, path, flags, 0);
+    fd = open(path, flags | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
 }
