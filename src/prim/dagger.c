@@ -201,15 +201,15 @@ static char *query_value(const char *query, const char *key)
 
 /* ---- streams ---- */
 
-static void dstream_free(dstream *s)
+static void dstream_free(JSRuntime *rt, dstream *s)
 {
     if (!s)
         return;
     coro_hostfd_unref(s->h);
     free(s->prefix);
     free(s->url);
-    free(s->req);
-    free(s->resp);
+    js_free_rt(rt, s->req);
+    js_free_rt(rt, s->resp);
     free(s);
 }
 
@@ -223,7 +223,7 @@ static int slot_add(dagger_state *d, dstream *s)
     if (i == d->n) {
         dstream **p = d->n < 65536 ? realloc(d->s, (d->n + 8) * sizeof *p) : NULL;
         if (!p) {
-            dstream_free(s);
+            dstream_free(d->iso->rt, s);
             return FAILED;
         }
         memset(p + d->n, 0, 8 * sizeof *p);
@@ -350,7 +350,7 @@ static int d_open(dcall *c, const uint32_t *a)
     url_free(&u);
     free(text);
     if (r < 0) {
-        dstream_free(s);
+        dstream_free(c->d->iso->rt, s);
         return r;
     }
     return slot_add(c->d, s);
@@ -364,7 +364,7 @@ static int d_close(dcall *c, const uint32_t *a)
     if (!s)
         return FAILED;
     c->d->s[a[0]] = NULL;
-    dstream_free(s);
+    dstream_free(c->d->iso->rt, s);
     return 0;
 }
 
@@ -388,13 +388,14 @@ static int log_write(dcall *c, dstream *s, uint32_t ptr, uint32_t len)
     return r == CORO_ETERMINATED ? (int)r : r < 0 ? FAILED : (int)len;
 }
 
-static int http_write(dstream *s, const uint8_t *p, uint32_t len)
+/* HTTP buffers are the isolate's memory: they count against memoryLimit */
+static int http_write(dcall *c, dstream *s, const uint8_t *p, uint32_t len)
 {
     uint8_t *req;
 
     if (s->req_len + len > REQUEST_MAX)
         return FAILED;
-    if (!(req = realloc(s->req, s->req_len + len + 1)))
+    if (!(req = js_realloc_rt(c->d->iso->rt, s->req, s->req_len + len + 1)))
         return FAILED;
     memcpy(req + s->req_len, p, len);
     s->req = req;
@@ -418,7 +419,7 @@ static int d_write(dcall *c, const uint32_t *a)
     case S_LOG:
         return log_write(c, s, a[1], a[2]);
     case S_HTTP:
-        return http_write(s, c->g.base + a[1], a[2]);
+        return http_write(c, s, c->g.base + a[1], a[2]);
     case S_FILE:
         if (!s->wr)
             return FAILED;
@@ -502,8 +503,8 @@ static int http_flush(dcall *c, uint32_t fd, dstream *s)
         JS_FreeValue(c->ctx, ret);
         return FAILED;
     }
-    free(s->resp);
-    s->resp = malloc(len ? len : 1);
+    js_free_rt(c->d->iso->rt, s->resp);
+    s->resp = js_malloc_rt(c->d->iso->rt, len ? len : 1);
     if (s->resp)
         memcpy(s->resp, p, len);
     s->resp_len = s->resp ? len : 0;
@@ -560,7 +561,7 @@ static JSValue js_dagger_call(JSContext *ctx, JSValueConst this_val, int argc, J
 static void close_all(dagger_state *d)
 {
     for (uint32_t i = 0; i < d->n; i++)
-        dstream_free(d->s[i]);
+        dstream_free(d->iso->rt, d->s[i]);
     free(d->s);
     d->s = NULL;
     d->n = 0;

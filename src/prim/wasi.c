@@ -31,9 +31,11 @@
 #include "wasm.h"
 #include "core/binding.h"
 #include "core/isolate.h"
+#include "core/run.h"
 
 #define IO_MAX (1u << 20)     /* bytes one fd_read or fd_write moves at most */
 #define IOVS_MAX 1024         /* iovecs of one call (IOV_MAX) */
+#define POLL_MAX 65536        /* subscriptions of one poll_oneoff */
 
 static JSClassID state_class;
 
@@ -159,18 +161,27 @@ static int clock_time_get(wasi_call *c, const uint64_t *a)
     return 0;
 }
 
-/* random_get(buf, len): the kernel's CSPRNG, which never blocks once seeded */
+/* random_get(buf, len): the kernel's CSPRNG, which never blocks once
+   seeded. A large request is filled 64 KiB at a time, with the isolate's
+   interrupt check between: its time slice and terminate() reach it. */
 static int random_get(wasi_call *c, const uint64_t *a)
 {
+    coro_isolate *iso = coro_isolate_of(c->ctx);
     uint64_t done = 0;
 
     if (!coro_guest_ok(&c->g, a[0], a[1]))
         return WASI_EFAULT;
     while (done < a[1]) {
-        ssize_t n = getrandom(c->g.base + a[0] + done, a[1] - done, 0);
+        size_t want = a[1] - done < 65536 ? (size_t)(a[1] - done) : 65536;
+        ssize_t n = getrandom(c->g.base + a[0] + done, want, 0);
         if (n < 0 && errno != EINTR)
             return coro_wasi_errno(errno);
         done += n > 0 ? (uint64_t)n : 0;
+        if (done < a[1] && coro_isolate_poll(iso)) {
+            coro_throw_terminated(c->ctx);
+            return -1;
+        }
+        coro_wasi_refresh(c); /* a turn of other fibers may have moved it */
     }
     return 0;
 }
@@ -690,7 +701,7 @@ static int poll_oneoff(wasi_call *c, const uint64_t *a)
     poll_sub *subs;
     int e = 0;
 
-    if (n == 0)
+    if (n == 0 || n > POLL_MAX)
         return WASI_EINVAL;
     if (!coro_guest_ok(&c->g, in, (uint64_t)n * 48) || !coro_guest_ok(&c->g, out, (uint64_t)n * 32) ||
         !coro_guest_ok(&c->g, a[3], 4))

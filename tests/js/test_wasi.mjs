@@ -196,7 +196,9 @@ test('guest pointers and lengths outside the memory are EFAULT, never a crash', 
   assert.equal(g.w.fd_prestat_dir_name(3, 0, 2), E.NOBUFS);
   assert.equal(g.w.path_filestat_get(3, 1, 1024, g.put(1024, 'in.txt'), end - 63), E.FAULT);
   assert.equal(g.w.fd_readdir(3, end - 10, 100, 0n, 0), E.FAULT);
-  assert.equal(g.w.poll_oneoff(0, 0, 0x10000000, 8), E.FAULT);
+  assert.equal(g.w.poll_oneoff(0, 0, 4000, 8), E.FAULT, '4000 subscriptions take more than the memory');
+  assert.equal(g.w.poll_oneoff(0, 0, 0x10000000, 8), E.INVAL, 'more than 65536 subscriptions');
+  assert.equal(g.w.random_get(0, 65536), 0, 'a large random_get, in pieces');
   assert.equal(g.w.path_open(3, 1, 1024, g.put(1024, 'in\0.txt'), 0, ALL, ALL, 0, 16), E.INVAL, 'a NUL in a path');
 });
 
