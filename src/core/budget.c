@@ -6,7 +6,7 @@
 
 #include "budget.h"
 
-coro_budget *coro_budget_new(coro_budget *up, size_t max_bytes, size_t max_fibers,
+coro_budget *coro__budget_new(coro_budget *up, size_t max_bytes, size_t max_fibers,
                              size_t max_isolates)
 {
     coro_budget *b, *a;
@@ -32,7 +32,7 @@ coro_budget *coro_budget_new(coro_budget *up, size_t max_bytes, size_t max_fiber
     return b;
 }
 
-void coro_budget_end(coro_budget *b)
+void coro__budget_end(coro_budget *b)
 {
     coro_budget *up;
 
@@ -45,7 +45,7 @@ void coro_budget_end(coro_budget *b)
     }
 }
 
-int coro_budget_take_fiber(coro_budget *b)
+int coro__budget_take_fiber(coro_budget *b)
 {
     coro_budget *a;
 
@@ -55,7 +55,7 @@ int coro_budget_take_fiber(coro_budget *b)
             return -1;
         }
     }
-    if (!coro_budget_fits(b, CORO_FIBER_BYTES)) {
+    if (!coro__budget_fits(b, CORO_FIBER_BYTES)) {
         if (b->refused)
             b->refused(b);
         errno = ENOMEM;
@@ -63,15 +63,15 @@ int coro_budget_take_fiber(coro_budget *b)
     }
     for (a = b; a; a = a->up)
         a->fibers++;
-    coro_budget_add(b, CORO_FIBER_BYTES);
+    coro__budget_add(b, CORO_FIBER_BYTES);
     return 0;
 }
 
-void coro_budget_give_fiber(coro_budget *b)
+void coro__budget_give_fiber(coro_budget *b)
 {
     coro_budget *a;
 
     for (a = b; a; a = a->up)
         a->fibers--;
-    coro_budget_sub(b, CORO_FIBER_BYTES);
+    coro__budget_sub(b, CORO_FIBER_BYTES);
 }

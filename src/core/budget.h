@@ -35,15 +35,15 @@ struct coro_budget {
 /* A budget below `up` (NULL for a root) with the given limits, counted as
    one more isolate in every budget above; NULL with errno EAGAIN when one
    of them holds as many isolates as it may, ENOMEM when out of memory. */
-coro_budget *coro_budget_new(coro_budget *up, size_t max_bytes, size_t max_fibers,
+coro_budget *coro__budget_new(coro_budget *up, size_t max_bytes, size_t max_fibers,
                              size_t max_isolates);
 
 /* Its isolate is gone: one isolate fewer above; the budget itself goes
    once no budget below counts in it any more. */
-void coro_budget_end(coro_budget *b);
+void coro__budget_end(coro_budget *b);
 
 /* Whether n more bytes fit in b and every budget above it. */
-static inline int coro_budget_fits(const coro_budget *b, size_t n)
+static inline int coro__budget_fits(const coro_budget *b, size_t n)
 {
     for (; b; b = b->up) {
         if (b->bytes + n > b->max_bytes)
@@ -52,13 +52,13 @@ static inline int coro_budget_fits(const coro_budget *b, size_t n)
     return 1;
 }
 
-static inline void coro_budget_add(coro_budget *b, size_t n)
+static inline void coro__budget_add(coro_budget *b, size_t n)
 {
     for (; b; b = b->up)
         b->bytes += n;
 }
 
-static inline void coro_budget_sub(coro_budget *b, size_t n)
+static inline void coro__budget_sub(coro_budget *b, size_t n)
 {
     for (; b; b = b->up)
         b->bytes -= n;
@@ -74,7 +74,7 @@ static inline void coro_budget_sub(coro_budget *b, size_t n)
 
 /* Take one fiber (and its bytes) from b: 0, or -1 with errno EAGAIN (too
    many fibers) or ENOMEM (its bytes do not fit; b->refused was called). */
-int coro_budget_take_fiber(coro_budget *b);
-void coro_budget_give_fiber(coro_budget *b);
+int coro__budget_take_fiber(coro_budget *b);
+void coro__budget_give_fiber(coro_budget *b);
 
 #endif

@@ -235,11 +235,11 @@ static int new_budget(coro_isolate *iso, const coro_isolate_options *opt)
                              up ? up->max_isolates : CORO_UNLIMITED);
     size_t bytes = capped(opt->memory_limit, CORO_UNLIMITED, up ? up->max_bytes : CORO_UNLIMITED);
 
-    if (up && !coro_budget_fits(up, CORO_ISOLATE_BYTES)) {
+    if (up && !coro__budget_fits(up, CORO_ISOLATE_BYTES)) {
         errno = ENOMEM; /* no room left for even an empty isolate */
         return -1;
     }
-    iso->budget = coro_budget_new(up, bytes, fibers, isolates);
+    iso->budget = coro__budget_new(up, bytes, fibers, isolates);
     if (!iso->budget)
         return -1;
     iso->budget->owner = iso;
@@ -319,7 +319,7 @@ fail_ctx:
 fail_rt:
     err = errno;
     if (iso->budget)
-        coro_budget_end(iso->budget);
+        coro__budget_end(iso->budget);
     free(iso->port);
     coro_strv_free(iso->argv);
     coro_strv_free(iso->env);
@@ -350,7 +350,7 @@ static void isolate_free(coro_isolate *iso)
     JS_FreeValue(iso->ctx, iso->main_ns);
     JS_FreeContext(iso->ctx);
     JS_FreeRuntime(iso->rt);
-    coro_budget_end(iso->budget);
+    coro__budget_end(iso->budget);
     coro_handles_free(&iso->handles);
     unlink_isolate(iso);
     coro_port_unref(iso->parent);
@@ -437,7 +437,7 @@ static void link_fiber(coro_isolate *iso, coro_fiber *f)
 
 static void unlink_fiber(coro_isolate *iso, coro_fiber *f)
 {
-    coro_budget_give_fiber(iso->budget);
+    coro__budget_give_fiber(iso->budget);
     if (f->iso_prev)
         f->iso_prev->iso_next = f->iso_next;
     else
@@ -452,12 +452,12 @@ coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *a
     coro_fiber *f;
     int err;
 
-    if (coro_budget_take_fiber(iso->budget) < 0)
+    if (coro__budget_take_fiber(iso->budget) < 0)
         return NULL;
     f = coro_fiber_create(iso, fn, arg);
     if (!f) {
         err = errno;
-        coro_budget_give_fiber(iso->budget);
+        coro__budget_give_fiber(iso->budget);
         errno = err;
         return NULL;
     }
@@ -508,7 +508,7 @@ coro_fiber *coro_isolate_fiber(JSContext *ctx, coro_fiber_fn *fn, void *arg)
     if (errno == EAGAIN)
         coro_throw_code(ctx, "ERR_FIBER_LIMIT", "too many fibers: this isolate and those it "
                         "started may hold %zu (maxFibers)", iso->budget->max_fibers);
-    else if (errno == ENOMEM && !coro_budget_fits(iso->budget, CORO_FIBER_BYTES))
+    else if (errno == ENOMEM && !coro__budget_fits(iso->budget, CORO_FIBER_BYTES))
         JS_ThrowOutOfMemory(ctx);
     else
         throw_no_stack(ctx, errno);

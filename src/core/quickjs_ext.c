@@ -123,7 +123,7 @@ static void lower_threshold(JSRuntime *rt, size_t n)
 /* Whether n more bytes may count in s's runtime. */
 static int budget_fits(JSMallocState *s, size_t n)
 {
-    return s->malloc_limit == (size_t)-1 || coro_budget_fits(s->opaque, n);
+    return s->malloc_limit == (size_t)-1 || coro__budget_fits(s->opaque, n);
 }
 
 /* The same for an allocation: one refused is the runtime's to answer for. */
@@ -145,10 +145,10 @@ static void budget_count(JSMallocState *s, void *ptr, int sign)
     s->malloc_count += sign;
     if (sign > 0) {
         s->malloc_size += n;
-        coro_budget_add(s->opaque, n);
+        coro__budget_add(s->opaque, n);
     } else {
         s->malloc_size -= n;
-        coro_budget_sub(s->opaque, n);
+        coro__budget_sub(s->opaque, n);
     }
 }
 
@@ -189,8 +189,8 @@ static void *budget_realloc(JSMallocState *s, void *ptr, size_t size)
         return NULL;
     size = js_def_malloc_usable_size(p);
     s->malloc_size += size - old;
-    coro_budget_sub(s->opaque, old);
-    coro_budget_add(s->opaque, size);
+    coro__budget_sub(s->opaque, old);
+    coro__budget_add(s->opaque, size);
     return p;
 }
 

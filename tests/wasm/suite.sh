@@ -1,13 +1,14 @@
 # tests/wasm/suite.sh, sourced by the wasm test scripts: finds the
 # WebAssembly spec testsuite (the pinned copy in shared/wasm-testsuite beside
-# the repository, see its SOURCE.md; or WASM_TESTSUITE=/path, a checkout of
-# WebAssembly/testsuite) and wast2json. Sets $suite, or fails the test.
+# the repository or beside a folder above it, see its SOURCE.md; or
+# WASM_TESTSUITE=/path, a checkout of WebAssembly/testsuite) and wast2json.
+# Sets $suite, or fails the test.
 suite=${WASM_TESTSUITE:-}
-if [ -z "$suite" ]; then
-    for d in "$top/../shared/wasm-testsuite" "$top/../../shared/wasm-testsuite"; do
-        [ -d "$d" ] && suite=$d && break
-    done
-fi
+d=$top
+while [ -z "$suite" ] && [ "$d" != / ]; do
+    d=$(dirname "$d")
+    [ -f "$d/shared/wasm-testsuite/i32.wast" ] && suite=$d/shared/wasm-testsuite
+done
 if [ -z "$suite" ] || [ ! -f "$suite/i32.wast" ]; then
     echo "not ok - no WebAssembly testsuite: set WASM_TESTSUITE=/path/to/testsuite"
     exit 1
