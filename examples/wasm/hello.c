@@ -14,11 +14,13 @@ int main(int argc, char **argv)
     const char *greeting = getenv("GREETING");
     char line[4096];
     int lines = 0;
-    DIR *d = opendir("/");
+    DIR *d;
 
     printf("%s from %s, with %d arguments\n", greeting ? greeting : "hello", argv[0], argc - 1);
     for (int i = 1; i < argc; i++)
         printf("  argument %d: %s\n", i, argv[i]);
+    /* opened after the printfs: their isatty check would overwrite errno */
+    d = opendir("/");
     if (d) {
         struct dirent *e;
         printf("in /:");
