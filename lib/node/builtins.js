@@ -38,6 +38,9 @@ const overrides = {
   __proto__: null,
   'internal/bootstrap/realm': 'corojs:internal/node/realm',
   fs: 'corojs:internal/node/fs',
+  net: 'corojs:internal/node/net',
+  worker_threads: 'corojs:internal/node/worker_threads',
+  child_process: 'corojs:internal/node/child_process',
   // The console of Node's lib (warnings, console.Console) writes through
   // CoroJS's, whose process.stdout/stderr are not Node streams.
   'internal/console/global': 'corojs:console',
@@ -46,9 +49,9 @@ const overrides = {
 // What CoroJS has for a Node builtin it does not implement (yet).
 const closest = {
   __proto__: null,
-  fs: 'corojs:fs', 'fs/promises': 'corojs:fs', net: 'corojs:net', tls: 'corojs:tls',
+  'fs/promises': 'corojs:fs', tls: 'corojs:tls',
   http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
-  dgram: 'corojs:dgram', worker_threads: 'corojs:isolate', child_process: 'corojs:sys',
+  dgram: 'corojs:dgram',
   readline: 'corojs:shell', wasi: 'corojs:webassembly', vm: 'corojs:isolate',
 };
 
@@ -180,15 +183,14 @@ export function isBuiltin(id) {
     const name = id.slice(5);
     return userIds.has(name) || schemeOnly.has(name);
   }
-  return userIds.has(id);
+  return userIds.has(id) || (id.startsWith('internal/') && U.exposeInternals() && exists(id));
 }
 
 // requireBuiltin('path') or ('node:path'): the exports of a Node builtin, for
 // user code (internal/ ids only with --expose-internals).
 export function requireBuiltin(id) {
   const name = typeof id === 'string' && id.startsWith('node:') ? id.slice(5) : id;
-  if (!isBuiltin(id) && !(U.exposeInternals?.() && typeof name === 'string' && hasNodeId(name)))
-    throw ERR_UNKNOWN_BUILTIN_MODULE(id);
+  if (!isBuiltin(id)) throw ERR_UNKNOWN_BUILTIN_MODULE(id);
   if (!hasNodeId(name)) {
     const instead = closest[name];
     throw ERR_UNKNOWN_BUILTIN_MODULE(id, `node:${name} is not implemented by CoroJS yet` +

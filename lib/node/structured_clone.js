@@ -9,6 +9,8 @@
 import P from 'corojs:internal/primordials';
 import { domException } from 'corojs:internal/node/builtins';
 
+const typedArrayName = Function.prototype.call.bind(
+  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get);
 const errorTypes = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 
 function cannotClone(value) {
@@ -21,7 +23,7 @@ function clone(value, seen) {
   if (typeof value === 'symbol' || typeof value === 'function') throw cannotClone(value);
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return seen.get(value);
-  const kind = P.util.classOf(value);
+  const kind = typedArrayName(value) ? 'TypedArray' : P.util.classOf(value);
   let out;
   switch (kind) {
     case 'Date': out = new Date(value.getTime()); break;

@@ -113,6 +113,14 @@ static JSValue js_util_set_exit_hook(JSContext *ctx, JSValueConst this_val, int 
     return JS_UNDEFINED;
 }
 
+/* exposeInternals() -> whether this isolate may load internal modules
+   (--expose-internals): Node's own require('internal/...') too */
+static JSValue js_util_expose_internals(JSContext *ctx, JSValueConst this_val, int argc,
+                                        JSValueConst *argv)
+{
+    return JS_NewBool(ctx, coro_isolate_of(ctx)->expose_internals);
+}
+
 /* importSync(name) -> the namespace of a corojs: module (lazy globals) */
 static JSValue js_util_import_sync(JSContext *ctx, JSValueConst this_val, int argc,
                                    JSValueConst *argv)
@@ -152,6 +160,7 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
     JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
     JS_CFUNC_DEF("setExitHook", 1, js_util_set_exit_hook),
+    JS_CFUNC_DEF("exposeInternals", 0, js_util_expose_internals),
 };
 
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns)

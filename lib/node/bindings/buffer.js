@@ -1,4 +1,5 @@
 // internalBinding('buffer'): the byte work Node's buffer.js leaves to C++ --
+// in C where __primordials.buffer has it (below), else
 // the string codecs (utf8 over __primordials.encoding, which is C; latin1,
 // ascii, ucs2, hex, base64 and base64url here, in JS), search, compare, fill
 // and byte swaps, with the argument checks and return codes of Node's
@@ -330,5 +331,9 @@ binding.atob = (input) => {
   const out = new Uint8Array((str.length * 3) >> 2);
   return charCodes(out.subarray(0, writeBase64(out, str)), 0xff);
 };
+
+// Buffer's C half (src/prim/buffer.c, __primordials.buffer: the same names
+// and conventions, in C) replaces these where the build has it.
+for (const name of Object.getOwnPropertyNames(P.buffer ?? {})) binding[name] = P.buffer[name];
 
 export default binding;
