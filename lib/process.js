@@ -29,14 +29,37 @@ function hrtime(prev) {
 }
 hrtime.bigint = () => R.hrtime();
 
+// process.stdout and stderr: Node Writable streams (node:stream, loaded on
+// first use) whose writes go out at once, synchronously, as CoroJS's always
+// did; ending one leaves the descriptor open, as in Node.
 function stream(fd) {
-  return {
-    fd,
-    write(data) {
-      R.write(fd, typeof data === 'string' || data instanceof Uint8Array ? data : String(data));
-      return true;
+  const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
+  const { Writable } = requireNode('stream');
+  const s = new Writable({
+    write(chunk, encoding, callback) {
+      R.write(fd, chunk);
+      callback();
     },
-  };
+    destroy(error, callback) {
+      callback(error);
+    },
+  });
+  s.fd = fd;
+  s.isTTY = P.os.handleType(fd) === 'TTY';
+  s._isStdio = true;
+  return s;
+}
+
+function lazyStream(name, fd) {
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = stream(fd);
+      Object.defineProperty(process, name, { value, writable: true, configurable: true, enumerable: true });
+      return value;
+    },
+  });
 }
 
 // process.stdin: read() and readBytes() block the calling fiber only (a
@@ -86,8 +109,6 @@ export const process = {
   },
   features: { inspector: false, debug: false, uv: true, ipv6: true, tls_alpn: true, tls_sni: true, tls_ocsp: true, tls: true, cached_builtins: true, typescript: false },
   stdin: input(0),
-  stdout: stream(1),
-  stderr: stream(2),
   get exitCode() { return exitCode; },
   set exitCode(code) {
     R.setExitCode(code === undefined ? 0 : code);
@@ -138,6 +159,8 @@ export const process = {
     throw new Error(`No such module: ${name}`);
   },
 };
+lazyStream('stdout', 1);
+lazyStream('stderr', 2);
 
 // Node's options about warnings, from NODE_OPTIONS (the command line is
 // CoroJS's own), as Node sets them on process at start.

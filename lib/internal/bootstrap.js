@@ -49,6 +49,7 @@ lazy('performance', 'corojs:internal/node/builtins', () => nodeBuiltin('perf_hoo
 lazyNode('Buffer', 'buffer');
 lazyNode('atob', 'buffer');
 lazyNode('btoa', 'buffer');
+lazyNode('Blob', 'buffer');
 lazyNode('AbortController', 'internal/abort_controller');
 lazyNode('AbortSignal', 'internal/abort_controller');
 lazyNode('EventTarget', 'internal/event_target');

@@ -86,30 +86,22 @@ static JSValue js_util_preview_entries(JSContext *ctx, JSValueConst this_val, in
     return ret;
 }
 
-/* setReporter(fn): fn(error, kind) prints an uncaught error */
-static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int argc,
-                                    JSValueConst *argv)
+enum { HOOK_REPORTER, HOOK_EXIT };
+
+/* The isolate's hooks into the library, each a function it keeps:
+   setReporter(fn): fn(error, kind) prints an uncaught error;
+   setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
+   left to do (process 'beforeExit' and 'exit' listeners). */
+static JSValue js_util_set_hook(JSContext *ctx, JSValueConst this_val, int argc,
+                                JSValueConst *argv, int which)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
+    JSValue *slot = which == HOOK_EXIT ? &iso->exit_hook : &iso->report;
 
-    if (coro_arg_function(ctx, argv[0], "reporter") < 0)
+    if (coro_arg_function(ctx, argv[0], which == HOOK_EXIT ? "hook" : "reporter") < 0)
         return JS_EXCEPTION;
-    JS_FreeValue(ctx, iso->report);
-    iso->report = JS_DupValue(ctx, argv[0]);
-    return JS_UNDEFINED;
-}
-
-/* setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
-   left to do (process 'beforeExit' and 'exit' listeners) */
-static JSValue js_util_set_exit_hook(JSContext *ctx, JSValueConst this_val, int argc,
-                                     JSValueConst *argv)
-{
-    coro_isolate *iso = coro_isolate_of(ctx);
-
-    if (coro_arg_function(ctx, argv[0], "hook") < 0)
-        return JS_EXCEPTION;
-    JS_FreeValue(ctx, iso->exit_hook);
-    iso->exit_hook = JS_DupValue(ctx, argv[0]);
+    JS_FreeValue(ctx, *slot);
+    *slot = JS_DupValue(ctx, argv[0]);
     return JS_UNDEFINED;
 }
 
@@ -158,8 +150,8 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
     JS_CFUNC_DEF("classOf", 1, js_util_class_of),
     JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
-    JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
-    JS_CFUNC_DEF("setExitHook", 1, js_util_set_exit_hook),
+    JS_CFUNC_MAGIC_DEF("setReporter", 1, js_util_set_hook, HOOK_REPORTER),
+    JS_CFUNC_MAGIC_DEF("setExitHook", 1, js_util_set_hook, HOOK_EXIT),
     JS_CFUNC_DEF("exposeInternals", 0, js_util_expose_internals),
 };
 
