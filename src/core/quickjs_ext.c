@@ -15,6 +15,7 @@
 #include "quickjs.c"
 #include <limits.h>
 #include "quickjs_ext.h"
+#include "stack.h"
 
 void *coro_qjs_get_frame(JSRuntime *rt)
 {
@@ -833,4 +834,255 @@ static JSValue coro_throw_not_callable(JSContext *ctx, JSValueConst func_obj, JS
     if (callee_name(ctx, func_obj, argv, is_ctor, &nb))
         return JS_ThrowTypeError(ctx, "%s is not a %s", nb.s, what);
     return JS_ThrowTypeError(ctx, "not a %s", what);
+}
+
+/* ------------------------------------------------------------------ */
+/* Error stacks as V8 makes them (patch 0010; the text and the call sites
+ * are src/core/stack.c's).
+ *
+ * Where QuickJS wrote an error's frames into a string as the error was
+ * made, build_backtrace1 now calls coro_qjs_capture_backtrace, which copies
+ * each frame's function name, file, line and column (a coro_backtrace, up
+ * to Error.stackTraceLimit frames) and gives the error an autoinit `stack`
+ * property holding them. The first read of it (a get, a descriptor, a
+ * redefinition) calls coro_qjs_backtrace_init, which makes the text and
+ * calls Error.prepareStackTrace. That runs JS, which may change the object,
+ * so the property is made a plain one first and looked up again after. */
+
+/* obj's own data property `atom`, without running anything (V8 reads
+   Error.stackTraceLimit that way). */
+static JSValueConst own_data(JSValueConst obj, JSAtom atom)
+{
+    JSProperty *pr;
+    JSShapeProperty *prs;
+
+    if (JS_VALUE_GET_TAG(obj) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    prs = find_own_property(&pr, JS_VALUE_GET_OBJ(obj), atom);
+    if (!prs || (prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL)
+        return JS_UNDEFINED;
+    return pr->u.value;
+}
+
+JSValueConst coro_qjs_error_ctor(JSContext *ctx)
+{
+    return own_data(ctx->class_proto[JS_CLASS_ERROR], JS_ATOM_constructor);
+}
+
+/* How many frames to keep: Error.stackTraceLimit, or -1 if it is not a
+   number (then errors get no stack, as in V8). */
+static int stack_limit(JSContext *ctx)
+{
+    JSValueConst v = own_data(coro_qjs_error_ctor(ctx), JS_ATOM_stackTraceLimit);
+    double d;
+
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_INT)
+        d = JS_VALUE_GET_INT(v);
+    else if (JS_TAG_IS_FLOAT64(JS_VALUE_GET_TAG(v)))
+        d = JS_VALUE_GET_FLOAT64(v);
+    else
+        return -1;
+    if (!(d > 0))
+        return 0;
+    return d < INT_MAX / 2 ? (int)d : INT_MAX / 2;
+}
+
+static void fill_frame(JSContext *ctx, JSStackFrame *sf, coro_frame *f)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(sf->cur_func);
+    JSValueConst name = own_data(sf->cur_func, JS_ATOM_name);
+    JSFunctionBytecode *b;
+
+    f->name = JS_IsString(name) ? JS_DupValue(ctx, name) : JS_UNDEFINED;
+    f->file = JS_ATOM_NULL;
+    f->line = f->col = 0;
+    f->flags = CORO_FRAME_NATIVE;
+    if (!js_class_has_bytecode(p->class_id))
+        return;
+    b = p->u.func.function_bytecode;
+    f->flags = 0;
+    if (b->is_direct_or_indirect_eval)
+        f->flags |= CORO_FRAME_EVAL;
+    else if (b->func_name == JS_ATOM__eval_)
+        f->flags |= CORO_FRAME_TOP;
+    if (b->is_derived_class_constructor || b->byte_code_buf[0] == OP_check_ctor)
+        f->flags |= CORO_FRAME_CONSTRUCTOR;
+    if (b->has_debug) {
+        f->file = JS_DupAtom(ctx, b->debug.filename);
+        f->line = find_line_num(ctx, b, sf->cur_pc - b->byte_code_buf - 1, &f->col);
+    }
+}
+
+static int frame_is_js(JSStackFrame *sf)
+{
+    return JS_VALUE_GET_TAG(sf->cur_func) == JS_TAG_OBJECT && !(sf->js_mode & JS_MODE_BACKTRACE_BARRIER);
+}
+
+/* The first frame to keep: below the innermost call of `until` if it is a
+   function (NULL if it is not running), else below `skip` frames. */
+static JSStackFrame *first_kept(JSContext *ctx, int skip, JSValueConst until)
+{
+    JSStackFrame *sf = ctx->rt->current_stack_frame;
+
+    if (JS_IsFunction(ctx, until)) {
+        for (; sf && frame_is_js(sf); sf = sf->prev_frame) {
+            if (JS_VALUE_GET_PTR(sf->cur_func) == JS_VALUE_GET_PTR(until))
+                return sf->prev_frame;
+        }
+        return NULL;
+    }
+    for (; sf && skip > 0; skip--)
+        sf = sf->prev_frame;
+    return sf;
+}
+
+/* The frames from `sf` down, at most `limit`, after an extra first one for
+   a parse error's place if `filename` is set. NULL when out of memory. */
+static coro_backtrace *take_frames(JSContext *ctx, JSStackFrame *sf, int limit,
+                                   const char *filename, int line_num, int col_num)
+{
+    coro_backtrace *bt;
+    JSStackFrame *s;
+    int n = filename != NULL;
+
+    for (s = sf; s && frame_is_js(s) && n < limit; s = s->prev_frame)
+        n++;
+    n = n < limit ? n : limit;
+    bt = js_malloc(ctx, sizeof *bt + n * sizeof bt->frames[0]);
+    if (!bt)
+        return NULL;
+    bt->count = 0;
+    if (filename && n > 0) {
+        coro_frame *f = &bt->frames[bt->count++];
+
+        f->name = JS_UNDEFINED;
+        f->file = JS_NewAtom(ctx, filename);
+        f->line = line_num < 0 ? 0 : line_num;
+        f->col = col_num;
+        f->flags = 0;
+    }
+    for (s = sf; bt->count < n; s = s->prev_frame)
+        fill_frame(ctx, s, &bt->frames[bt->count++]);
+    return bt;
+}
+
+static void coro_qjs_backtrace_free(JSRuntime *rt, void *opaque)
+{
+    coro_backtrace *bt = opaque;
+
+    for (int i = 0; i < bt->count; i++) {
+        JS_FreeValueRT(rt, bt->frames[i].name);
+        if (bt->frames[i].file != JS_ATOM_NULL)
+            JS_FreeAtomRT(rt, bt->frames[i].file);
+    }
+    js_free_rt(rt, bt);
+}
+
+/* Give obj (which has no own `stack`) the frames from sf down. An exotic
+   object (a proxy, an array) gets its text at once, through its own
+   [[DefineOwnProperty]]. */
+static int attach_frames(JSContext *ctx, JSValueConst obj, JSStackFrame *sf,
+                         const char *filename, int line_num, int col_num)
+{
+    int limit = stack_limit(ctx), ret;
+    coro_backtrace *bt;
+    JSValue text;
+
+    if (limit < 0)
+        return JS_DefinePropertyValue(ctx, obj, JS_ATOM_stack, JS_UNDEFINED,
+                                      JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    bt = take_frames(ctx, sf, limit, filename, line_num, col_num);
+    if (!bt)
+        return -1;
+    if (!JS_VALUE_GET_OBJ(obj)->is_exotic) {
+        ret = JS_DefineAutoInitProperty(ctx, obj, JS_ATOM_stack, JS_AUTOINIT_ID_BACKTRACE, bt,
+                                        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        if (ret < 0)
+            coro_qjs_backtrace_free(ctx->rt, bt);
+        return ret;
+    }
+    text = coro__stack_text(ctx, obj, bt);
+    coro_qjs_backtrace_free(ctx->rt, bt);
+    if (JS_IsException(text))
+        return -1;
+    return JS_DefinePropertyValue(ctx, obj, JS_ATOM_stack, text,
+                                  JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE | JS_PROP_THROW);
+}
+
+/* Called where QuickJS built its backtrace: for a new error, or one thrown
+   without a stack. A stack is best effort: no exception comes out. */
+static void coro_qjs_capture_backtrace(JSContext *ctx, JSValueConst error_obj,
+                                       const char *filename, int line_num, int col_num,
+                                       int skip)
+{
+    JSProperty *pr;
+
+    if (find_own_property(&pr, JS_VALUE_GET_OBJ(error_obj), JS_ATOM_stack))
+        return;
+    if (attach_frames(ctx, error_obj, first_kept(ctx, skip, JS_UNDEFINED),
+                      filename, line_num, col_num) < 0)
+        JS_FreeValue(ctx, JS_GetException(ctx));
+}
+
+int coro_qjs_capture_stack(JSContext *ctx, JSValueConst obj, JSValueConst until)
+{
+    JSProperty *pr;
+
+    if (!JS_IsExtensible(ctx, obj)) {
+        JS_ThrowTypeError(ctx, "Cannot define property stack, object is not extensible");
+        return -1;
+    }
+    if (find_own_property(&pr, JS_VALUE_GET_OBJ(obj), JS_ATOM_stack) &&
+        JS_DeleteProperty(ctx, obj, JS_ATOM_stack, JS_PROP_THROW) < 0)
+        return -1;
+    /* the first frame is Error.captureStackTrace's own */
+    return attach_frames(ctx, obj, first_kept(ctx, 1, until), NULL, 0, 0);
+}
+
+/* Put val in p's own `stack` if that is still a plain property holding
+   `expect` (JS may have set or removed it meanwhile: then it stays). */
+static void store_stack(JSContext *ctx, JSObject *p, JSAtom prop, JSValueConst expect, JSValue val)
+{
+    JSProperty *pr;
+    JSShapeProperty *prs = find_own_property(&pr, p, prop);
+
+    if (prs && (prs->flags & JS_PROP_TMASK) == JS_PROP_NORMAL && same_value_bits(pr->u.value, expect)) {
+        JS_FreeValue(ctx, pr->u.value);
+        pr->u.value = val;
+    } else {
+        JS_FreeValue(ctx, val);
+    }
+}
+
+/* The first read of a lazy `stack` (see JS_AutoInitProperty). While JS runs
+   it holds undefined, then the text, then what prepareStackTrace returned,
+   so prepareStackTrace reading error.stack gets the text, as in V8. */
+static int coro_qjs_backtrace_init(JSContext *ctx, JSObject *p, JSAtom prop,
+                                   JSProperty *pr, JSShapeProperty *prs)
+{
+    JSContext *realm = js_autoinit_get_realm(pr); /* the property's reference, ours now */
+    coro_backtrace *bt = pr->u.init.opaque;
+    JSValue obj = JS_DupValue(ctx, JS_MKPTR(JS_TAG_OBJECT, p)), text, res = JS_UNDEFINED;
+    int called = 0, ret = -1;
+
+    prs->flags &= ~JS_PROP_TMASK;
+    pr->u.value = JS_UNDEFINED;
+    text = coro__stack_text(realm, obj, bt);
+    if (JS_IsException(text))
+        goto done;
+    store_stack(ctx, p, prop, JS_UNDEFINED, JS_DupValue(ctx, text));
+    res = coro__stack_prepare(realm, obj, bt, &called);
+    if (JS_IsException(res))
+        goto done;
+    if (called)
+        store_stack(ctx, p, prop, text, res);
+    else
+        JS_FreeValue(ctx, res);
+    ret = 0;
+done:
+    JS_FreeValue(ctx, text);
+    coro_qjs_backtrace_free(ctx->rt, bt);
+    JS_FreeValue(ctx, obj);
+    JS_FreeContext(realm);
+    return ret;
 }

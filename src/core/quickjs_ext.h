@@ -105,4 +105,34 @@ uint8_t *coro_qjs_take_array_buffer(JSContext *ctx, JSValueConst obj, size_t *le
    exception is pending. */
 JSValue coro_qjs_adopt_array_buffer(JSContext *ctx, uint8_t *data, size_t len);
 
+/* Error stacks as V8 makes them (see src/core/stack.c). An error keeps the
+   frames it was made in (a coro_backtrace) and its `stack` is made from them
+   when first read. */
+enum {
+    CORO_FRAME_NATIVE = 1,      /* a function in C: no file, line or column */
+    CORO_FRAME_CONSTRUCTOR = 2, /* a class constructor */
+    CORO_FRAME_EVAL = 4,        /* code given to eval() */
+    CORO_FRAME_TOP = 8,         /* the top level of a script or module */
+};
+typedef struct coro_frame {
+    JSValue name;   /* the function's own `name` (a string), or JS_UNDEFINED */
+    JSAtom file;    /* JS_ATOM_NULL if none */
+    int line, col;  /* from 1; 0 if unknown */
+    int flags;
+} coro_frame;
+typedef struct coro_backtrace {
+    int count;
+    coro_frame frames[];
+} coro_backtrace;
+
+/* Give obj a lazy `stack` of the frames running now, up to
+   Error.stackTraceLimit of them, leaving out those above and including the
+   innermost call of `until` (a function; none if it is not running; any
+   other value leaves out nothing but the caller's own native frame), as
+   Error.captureStackTrace does. 0, or -1 with an exception. */
+int coro_qjs_capture_stack(JSContext *ctx, JSValueConst obj, JSValueConst until);
+
+/* The realm's own Error constructor (borrowed), whatever the global says. */
+JSValueConst coro_qjs_error_ctor(JSContext *ctx);
+
 #endif
