@@ -887,6 +887,20 @@ static int stack_limit(JSContext *ctx)
     return d < INT_MAX / 2 ? (int)d : INT_MAX / 2;
 }
 
+/* A class constructor begins with OP_check_ctor, after at most a few
+   instructions that set up `this` and the arguments. */
+static int is_class_constructor(const JSFunctionBytecode *b)
+{
+    const uint8_t *pc = b->byte_code_buf, *end = pc + b->byte_code_len;
+
+    for (int i = 0; i < 6 && pc < end; i++) {
+        if (*pc == OP_check_ctor)
+            return 1;
+        pc += short_opcode_info(*pc).size;
+    }
+    return 0;
+}
+
 static void fill_frame(JSContext *ctx, JSStackFrame *sf, coro_frame *f)
 {
     JSObject *p = JS_VALUE_GET_OBJ(sf->cur_func);
@@ -905,7 +919,7 @@ static void fill_frame(JSContext *ctx, JSStackFrame *sf, coro_frame *f)
         f->flags |= CORO_FRAME_EVAL;
     else if (b->func_name == JS_ATOM__eval_)
         f->flags |= CORO_FRAME_TOP;
-    if (b->is_derived_class_constructor || b->byte_code_buf[0] == OP_check_ctor)
+    if (is_class_constructor(b))
         f->flags |= CORO_FRAME_CONSTRUCTOR;
     if (b->has_debug) {
         f->file = JS_DupAtom(ctx, b->debug.filename);
