@@ -837,6 +837,172 @@ static JSValue coro_throw_not_callable(JSContext *ctx, JSValueConst func_obj, JS
 }
 
 /* ------------------------------------------------------------------ */
+/* What V8 tells Node about values (util.types, util.inspect). */
+
+JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v)
+{
+    JSObject *p;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    p = JS_VALUE_GET_OBJ(v);
+    switch (p->class_id) {
+    case JS_CLASS_MODULE_NS: /* QuickJS names these two "Object" */
+        return JS_NewString(ctx, "Module");
+    case JS_CLASS_PROXY:
+        return JS_NewString(ctx, "Proxy");
+    default:
+        return JS_AtomToString(ctx, ctx->rt->class_array[p->class_id].class_name);
+    }
+}
+
+/* Where entries start: the map's state and first record link, and what
+   each record gives (the iterator's kind; for a set, the key is the
+   value). NULL for a value that has no entries. */
+static JSMapState *entries_start(JSValueConst v, struct list_head **first, int *kind, int *is_set)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(v);
+    JSMapIteratorData *it;
+    JSMapState *s;
+
+    switch (p->class_id) {
+    case JS_CLASS_MAP:
+    case JS_CLASS_WEAKMAP:
+    case JS_CLASS_SET:
+    case JS_CLASS_WEAKSET:
+        s = p->u.map_state;
+        *is_set = p->class_id == JS_CLASS_SET || p->class_id == JS_CLASS_WEAKSET;
+        *kind = *is_set ? JS_ITERATOR_KIND_KEY : JS_ITERATOR_KIND_KEY_AND_VALUE;
+        *first = s->records.next;
+        return s;
+    case JS_CLASS_MAP_ITERATOR:
+    case JS_CLASS_SET_ITERATOR:
+        it = p->u.map_iterator_data;
+        *is_set = p->class_id == JS_CLASS_SET_ITERATOR;
+        *kind = it->kind;
+        if (JS_IsUndefined(it->obj)) /* finished */
+            return NULL;
+        s = JS_VALUE_GET_OBJ(it->obj)->u.map_state;
+        *first = it->cur_record ? it->cur_record->link.next : s->records.next;
+        return s;
+    default:
+        return NULL;
+    }
+}
+
+JSValue coro_qjs_preview_entries(JSContext *ctx, JSValueConst v, int *key_value)
+{
+    struct list_head *first = NULL, *el;
+    int kind = JS_ITERATOR_KIND_KEY, is_set = 0, n = 0, per;
+    JSMapState *s;
+    JSValue *tab, arr;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    s = entries_start(v, &first, &kind, &is_set);
+    if (!s) {
+        JSObject *p = JS_VALUE_GET_OBJ(v);
+        if (p->class_id != JS_CLASS_MAP_ITERATOR && p->class_id != JS_CLASS_SET_ITERATOR)
+            return JS_UNDEFINED;
+        *key_value = kind == JS_ITERATOR_KIND_KEY_AND_VALUE;
+        return JS_NewArray(ctx);
+    }
+    *key_value = kind == JS_ITERATOR_KIND_KEY_AND_VALUE;
+    per = *key_value ? 2 : 1;
+    for (el = first; el != &s->records; el = el->next)
+        n += !list_entry(el, JSMapRecord, link)->empty;
+    /* copied out first: making the array may collect, and a weak
+       collection's records may go then */
+    tab = js_malloc(ctx, sizeof *tab * (n * per + 1));
+    if (!tab)
+        return JS_EXCEPTION;
+    n = 0;
+    for (el = first; el != &s->records; el = el->next) {
+        JSMapRecord *mr = list_entry(el, JSMapRecord, link);
+        if (mr->empty)
+            continue;
+        if (kind != JS_ITERATOR_KIND_VALUE || is_set)
+            tab[n++] = JS_DupValue(ctx, mr->key);
+        if (kind == JS_ITERATOR_KIND_KEY_AND_VALUE || (kind == JS_ITERATOR_KIND_VALUE && !is_set))
+            tab[n++] = JS_DupValue(ctx, is_set ? mr->key : mr->value);
+    }
+    arr = js_create_array(ctx, n, tab);
+    for (int i = 0; i < n; i++)
+        JS_FreeValue(ctx, tab[i]);
+    js_free(ctx, tab);
+    return arr;
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings' characters in place, for src/prim/buffer.c. */
+
+JSValue coro_qjs_string_chars(JSContext *ctx, JSValueConst v, coro_qjs_chars *c)
+{
+    JSValue flat;
+    JSString *str;
+
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_STRING_ROPE)
+        flat = js_linearize_string_rope(ctx, JS_DupValue(ctx, v));
+    else if (JS_VALUE_GET_TAG(v) == JS_TAG_STRING)
+        flat = JS_DupValue(ctx, v);
+    else
+        return JS_ThrowTypeError(ctx, "not a string");
+    if (JS_IsException(flat))
+        return flat;
+    str = JS_VALUE_GET_STRING(flat);
+    c->len = str->len;
+    c->wide = str->is_wide_char;
+    c->p8 = c->wide ? NULL : str->u.str8;
+    c->p16 = c->wide ? str->u.str16 : NULL;
+    return flat;
+}
+
+JSValue coro_qjs_new_latin1(JSContext *ctx, const uint8_t *s, size_t len)
+{
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    return js_new_string8_len(ctx, (const char *)s, (int)len);
+}
+
+JSValue coro_qjs_new_utf16(JSContext *ctx, const uint16_t *s, size_t len)
+{
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    if (len == 0)
+        return JS_AtomToString(ctx, JS_ATOM_empty_string);
+    return js_new_string16_len(ctx, s, (int)len);
+}
+
+JSValue coro_qjs_new_string16(JSContext *ctx, size_t len, uint16_t **chars)
+{
+    JSString *str;
+
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    str = js_alloc_string(ctx, len ? (int)len : 1, 1);
+    if (!str)
+        return JS_EXCEPTION;
+    str->len = len;
+    *chars = str->u.str16;
+    return JS_MKPTR(JS_TAG_STRING, str);
+}
+
+JSValue coro_qjs_new_string8(JSContext *ctx, size_t len, uint8_t **chars)
+{
+    JSString *str;
+
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    str = js_alloc_string(ctx, len ? (int)len : 1, 0);
+    if (!str)
+        return JS_EXCEPTION;
+    str->len = len;
+    str->u.str8[len] = '\0';
+    *chars = str->u.str8;
+    return JS_MKPTR(JS_TAG_STRING, str);
+}
+
+/* ------------------------------------------------------------------ */
 /* Error stacks as V8 makes them (patch 0010; the text and the call sites
  * are src/core/stack.c's).
  *

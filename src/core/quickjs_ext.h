@@ -135,4 +135,40 @@ int coro_qjs_capture_stack(JSContext *ctx, JSValueConst obj, JSValueConst until)
 /* The realm's own Error constructor (borrowed), whatever the global says. */
 JSValueConst coro_qjs_error_ctor(JSContext *ctx);
 
+/* The characters of a string in place (for the Buffer codecs): Latin-1
+   bytes (p8, wide = 0) or UTF-16 units (p16, wide = 1). */
+typedef struct coro_qjs_chars {
+    const uint8_t *p8;
+    const uint16_t *p16;
+    size_t len;
+    int wide;
+} coro_qjs_chars;
+/* A flat string holding v's characters (a new reference: free it once
+   done with *c; a rope is joined first), JS_EXCEPTION if v is no string or
+   out of memory. */
+JSValue coro_qjs_string_chars(JSContext *ctx, JSValueConst v, coro_qjs_chars *c);
+/* A new string of len Latin-1 characters from s, or of len UTF-16 units. */
+JSValue coro_qjs_new_latin1(JSContext *ctx, const uint8_t *s, size_t len);
+JSValue coro_qjs_new_utf16(JSContext *ctx, const uint16_t *s, size_t len);
+/* A new string of len 8-bit characters (or UTF-16 units) for the caller
+   to write through *chars before any other use; JS_EXCEPTION with a
+   RangeError past the longest string. */
+JSValue coro_qjs_new_string8(JSContext *ctx, size_t len, uint8_t **chars);
+JSValue coro_qjs_new_string16(JSContext *ctx, size_t len, uint16_t **chars);
+/* The longest string, in characters. */
+#define CORO_QJS_STRING_MAX ((1 << 30) - 1)
+
+/* The engine's class of value v (what no Symbol.toStringTag or prototype
+   change fakes), as V8's type checks see it: "Object", "Array", "Error",
+   "Date", "RegExp", "Map", "Map Iterator", "Promise", "Proxy", "Module",
+   "Arguments", "Function", "AsyncFunction", "GeneratorFunction",
+   "Generator", "Uint8Array", ... JS_UNDEFINED for a primitive. */
+JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v);
+
+/* The entries of a Map, Set, WeakMap or WeakSet, or what an iterator over a
+   Map or Set has left, without running JS or moving the iterator: a flat
+   array (key, value, key, value, ... when *key_value is set), JS_UNDEFINED
+   for any other value (V8's previewEntries). */
+JSValue coro_qjs_preview_entries(JSContext *ctx, JSValueConst v, int *key_value);
+
 #endif

@@ -2,6 +2,9 @@
  * prim/util.c: __primordials.util, what the library needs to see inside
  * values (util.inspect) and to report uncaught errors.
  */
+#include <stdint.h>
+#include <uv.h>
+
 #include "prim.h"
 #include "core/binding.h"
 #include "core/isolate.h"
@@ -54,6 +57,52 @@ static JSValue js_util_proxy_details(JSContext *ctx, JSValueConst this_val, int 
     return ret;
 }
 
+/* classOf(v) -> the engine's class of v ("Map", "Proxy", "Map Iterator",
+   "AsyncFunction", ...), undefined for a primitive: util.types' checks */
+static JSValue js_util_class_of(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return coro_qjs_class_name(ctx, argv[0]);
+}
+
+/* previewEntries(v) -> [entries, isKeyValue] for a Map, Set, WeakMap,
+   WeakSet or an iterator over a Map or Set (without moving it), else
+   undefined */
+static JSValue js_util_preview_entries(JSContext *ctx, JSValueConst this_val, int argc,
+                                       JSValueConst *argv)
+{
+    int key_value = 0;
+    JSValue entries = coro_qjs_preview_entries(ctx, argv[0], &key_value), ret;
+
+    if (JS_IsException(entries) || JS_IsUndefined(entries))
+        return entries;
+    ret = JS_NewArray(ctx);
+    if (JS_IsException(ret)) {
+        JS_FreeValue(ctx, entries);
+        return ret;
+    }
+    JS_SetPropertyUint32(ctx, ret, 0, entries);
+    JS_SetPropertyUint32(ctx, ret, 1, JS_NewBool(ctx, key_value));
+    return ret;
+}
+
+/* guessHandleType(fd) -> 'TCP', 'TTY', 'UDP', 'FILE', 'PIPE' or 'UNKNOWN' */
+static JSValue js_util_guess_handle_type(JSContext *ctx, JSValueConst this_val, int argc,
+                                         JSValueConst *argv)
+{
+    int64_t fd;
+
+    if (coro_arg_integer(ctx, argv[0], "fd", 0, INT32_MAX, &fd) < 0)
+        return JS_EXCEPTION;
+    switch (uv_guess_handle((uv_file)fd)) {
+    case UV_TCP: return JS_NewString(ctx, "TCP");
+    case UV_TTY: return JS_NewString(ctx, "TTY");
+    case UV_UDP: return JS_NewString(ctx, "UDP");
+    case UV_FILE: return JS_NewString(ctx, "FILE");
+    case UV_NAMED_PIPE: return JS_NewString(ctx, "PIPE");
+    default: return JS_NewString(ctx, "UNKNOWN");
+    }
+}
+
 /* setReporter(fn): fn(error, kind) prints an uncaught error */
 static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int argc,
                                     JSValueConst *argv)
@@ -87,6 +136,9 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
     JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
+    JS_CFUNC_DEF("classOf", 1, js_util_class_of),
+    JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
+    JS_CFUNC_DEF("guessHandleType", 1, js_util_guess_handle_type),
 };
 
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns)
