@@ -86,7 +86,7 @@ QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/obj/core/quickjs_ext.o
 
 CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c core/error.c core/binding.c core/stack.c core/utf8.c core/wait.c core/run.c core/stream.c \
              core/isolate.c core/modules.c core/jail.c core/loop.c
-PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/buffer.c prim/util.c \
+PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/buffer.c prim/intl.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
              prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c \
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \

@@ -67,6 +67,8 @@ traced();
 EOF
 expect "console.trace prints Trace: message" 0 EMPTY '^Trace: at 5$' -- "$bin" "$work/trace.mjs"
 expect "console.trace starts at its caller" 0 EMPTY '^    at traced \(.*trace\.mjs:1:[0-9]+\)$' -- "$bin" "$work/trace.mjs"
+expect "Intl is a getter until first used (lazy: start-up does not load it)" 0 '^function object 1,234\.5$' EMPTY -- "$bin" -e \
+    "const d = Object.getOwnPropertyDescriptor(globalThis, 'Intl'); console.log(typeof d.get, typeof Intl, (1234.5).toLocaleString())"
 
 printf 'const x = 1;\nlet = = 2;\n' > "$work/syntax.mjs"
 expect "a syntax error names file:line" 1 '' "SyntaxError.*|syntax\.mjs:2" -- "$bin" "$work/syntax.mjs"

@@ -55,6 +55,7 @@ lazy('Headers', 'corojs:fetch', (m) => m.Headers);
 lazy('Request', 'corojs:fetch', (m) => m.Request);
 lazy('Response', 'corojs:fetch', (m) => m.Response);
 lazy('WebAssembly', 'corojs:webassembly', (m) => m.WebAssembly);
+lazy('Intl', 'corojs:internal/intl', (m) => m.Intl); // and the toLocaleString & co of src/prim/intl.c
 
 // process.on('uncaughtException', fn) listeners (corojs:process keeps this
 // set): an error one of them takes does not end the isolate.

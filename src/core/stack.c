@@ -259,9 +259,17 @@ static const JSCFunctionListEntry callsite_proto_funcs[] = {
     JS_CFUNC_MAGIC_DEF("toString", 0, js_callsite_get, SITE_STRING),
 };
 
+static int init_callsite_class(JSContext *ctx);
+
 static JSValue new_callsites(JSContext *ctx, const coro_backtrace *bt)
 {
-    JSValue arr = JS_NewArray(ctx), site;
+    JSValue proto = JS_GetClassProto(ctx, callsite_class_id), arr, site;
+    int ready = JS_IsObject(proto);
+
+    JS_FreeValue(ctx, proto);
+    if (!ready && init_callsite_class(ctx) < 0) /* made on first use */
+        return JS_EXCEPTION;
+    arr = JS_NewArray(ctx);
 
     if (JS_IsException(arr))
         return arr;
@@ -330,8 +338,6 @@ static int init_callsite_class(JSContext *ctx)
     JSRuntime *rt = JS_GetRuntime(ctx);
     JSValue proto, ctor;
 
-    if (!callsite_class_id)
-        JS_NewClassID(&callsite_class_id);
     if (!JS_IsRegisteredClass(rt, callsite_class_id) &&
         JS_NewClass(rt, callsite_class_id, &callsite_class) < 0)
         return -1;
@@ -355,8 +361,8 @@ int coro_stack_init(JSContext *ctx)
     JSValueConst ctor = coro_qjs_error_ctor(ctx);
     JSValue fn;
 
-    if (init_callsite_class(ctx) < 0)
-        return -1;
+    if (!callsite_class_id)
+        JS_NewClassID(&callsite_class_id);
     fn = JS_NewCFunction(ctx, js_error_capture_stack_trace, "captureStackTrace", 2);
     if (JS_DefinePropertyValueStr(ctx, ctor, "captureStackTrace", fn,
                                   JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE) < 0 ||
