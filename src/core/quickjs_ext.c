@@ -933,6 +933,88 @@ JSValue coro_qjs_preview_entries(JSContext *ctx, JSValueConst v, int *key_value)
     return arr;
 }
 
+/* Whether a key with these JS_PROP_* flags and this atom passes the
+   filter (an accessor passes ONLY_WRITABLE, as in V8). */
+static int key_passes(JSContext *ctx, JSAtom atom, int flags, int accessor, int filter, int symbols)
+{
+    uint32_t idx;
+
+    if (JS_AtomIsArrayIndex(ctx, &idx, atom) || (JS_AtomIsString(ctx, atom) ? symbols : !symbols))
+        return 0;
+    if (JS_AtomIsString(ctx, atom) ? filter & CORO_KEYS_SKIP_STRINGS : filter & CORO_KEYS_SKIP_SYMBOLS)
+        return 0;
+    if ((filter & CORO_KEYS_ONLY_ENUMERABLE) && !(flags & JS_PROP_ENUMERABLE))
+        return 0;
+    if ((filter & CORO_KEYS_ONLY_CONFIGURABLE) && !(flags & JS_PROP_CONFIGURABLE))
+        return 0;
+    if ((filter & CORO_KEYS_ONLY_WRITABLE) && !(flags & JS_PROP_WRITABLE) && !accessor)
+        return 0;
+    return 1;
+}
+
+/* A proxy's keys, through its traps. */
+static int proxy_keys(JSContext *ctx, JSValueConst obj, int filter, int symbols, JSValue arr, uint32_t *n)
+{
+    JSPropertyEnum *tab;
+    uint32_t len;
+    int ret = 0;
+
+    if (JS_GetOwnPropertyNames(ctx, &tab, &len, obj, JS_GPN_STRING_MASK | JS_GPN_SYMBOL_MASK) < 0)
+        return -1;
+    for (uint32_t i = 0; i < len && ret == 0; i++) {
+        JSPropertyDescriptor d;
+        int has = JS_GetOwnProperty(ctx, &d, obj, tab[i].atom);
+        if (has < 0) {
+            ret = -1;
+        } else if (has) {
+            if (key_passes(ctx, tab[i].atom, d.flags, (d.flags & JS_PROP_GETSET) != 0, filter, symbols) &&
+                JS_SetPropertyUint32(ctx, arr, (*n)++, JS_AtomToValue(ctx, tab[i].atom)) < 0)
+                ret = -1;
+            JS_FreeValue(ctx, d.value);
+            JS_FreeValue(ctx, d.getter);
+            JS_FreeValue(ctx, d.setter);
+        }
+    }
+    js_free_prop_enum(ctx, tab, len);
+    return ret;
+}
+
+JSValue coro_qjs_own_non_index_keys(JSContext *ctx, JSValueConst obj, int filter)
+{
+    JSValue arr;
+    JSObject *p;
+    uint32_t n = 0;
+
+    if (!JS_IsObject(obj))
+        return JS_ThrowTypeError(ctx, "not an object");
+    arr = JS_NewArray(ctx);
+    if (JS_IsException(arr))
+        return arr;
+    p = JS_VALUE_GET_OBJ(obj);
+    for (int symbols = 0; symbols < 2; symbols++) {
+        if (p->class_id == JS_CLASS_PROXY) {
+            if (proxy_keys(ctx, obj, filter, symbols, arr, &n) < 0)
+                goto fail;
+            continue;
+        }
+        /* the shape does not change below: setting the new array's
+           elements runs no JS and touches no other object */
+        JSShape *sh = p->shape;
+        JSShapeProperty *prs = get_shape_prop(sh);
+        for (int i = 0; i < sh->prop_count; i++, prs++) {
+            int accessor = (prs->flags & JS_PROP_TMASK) == JS_PROP_GETSET;
+            if (prs->atom == JS_ATOM_NULL || !key_passes(ctx, prs->atom, prs->flags, accessor, filter, symbols))
+                continue;
+            if (JS_SetPropertyUint32(ctx, arr, n++, JS_AtomToValue(ctx, prs->atom)) < 0)
+                goto fail;
+        }
+    }
+    return arr;
+fail:
+    JS_FreeValue(ctx, arr);
+    return JS_EXCEPTION;
+}
+
 /* ------------------------------------------------------------------ */
 /* Strings' characters in place, for src/prim/buffer.c. */
 

@@ -171,4 +171,15 @@ JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v);
    for any other value (V8's previewEntries). */
 JSValue coro_qjs_preview_entries(JSContext *ctx, JSValueConst v, int *key_value);
 
+/* V8's GetOwnNonIndexProperties: obj's own keys that are not array
+   indices, strings (in creation order) then symbols, filtered as Node's
+   util binding asks (CORO_KEYS_*). An ordinary object's keys are read from
+   its shape, so a large typed array costs nothing per element; a proxy's
+   come through its traps. A new array, or JS_EXCEPTION. */
+enum {
+    CORO_KEYS_ONLY_WRITABLE = 1, CORO_KEYS_ONLY_ENUMERABLE = 2, CORO_KEYS_ONLY_CONFIGURABLE = 4,
+    CORO_KEYS_SKIP_STRINGS = 8, CORO_KEYS_SKIP_SYMBOLS = 16,
+};
+JSValue coro_qjs_own_non_index_keys(JSContext *ctx, JSValueConst obj, int filter);
+
 #endif

@@ -85,6 +85,32 @@ static JSValue js_util_preview_entries(JSContext *ctx, JSValueConst this_val, in
     return ret;
 }
 
+/* ownNonIndexProperties(obj, filter) -> its own keys that are not indices
+   (V8's GetOwnNonIndexProperties; filter: Node's util constants) */
+static JSValue js_util_own_non_index_properties(JSContext *ctx, JSValueConst this_val, int argc,
+                                                JSValueConst *argv)
+{
+    int32_t filter;
+
+    if (!JS_IsObject(argv[0]))
+        return coro_throw_arg_type(ctx, "object", "of type object", argv[0]);
+    if (JS_ToInt32(ctx, &filter, argv[1]) < 0)
+        return JS_EXCEPTION;
+    return coro_qjs_own_non_index_keys(ctx, argv[0], filter);
+}
+
+/* sleep(ms): blocks the whole thread, every fiber with it (Node's
+   internalBinding('util').sleep, for tests) */
+static JSValue js_util_sleep(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t ms;
+
+    if (coro_arg_integer(ctx, argv[0], "msec", 0, UINT32_MAX, &ms) < 0)
+        return JS_EXCEPTION;
+    uv_sleep((unsigned int)ms);
+    return JS_UNDEFINED;
+}
+
 /* guessHandleType(fd) -> 'TCP', 'TTY', 'UDP', 'FILE', 'PIPE' or 'UNKNOWN' */
 static JSValue js_util_guess_handle_type(JSContext *ctx, JSValueConst this_val, int argc,
                                          JSValueConst *argv)
@@ -139,6 +165,8 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("classOf", 1, js_util_class_of),
     JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
     JS_CFUNC_DEF("guessHandleType", 1, js_util_guess_handle_type),
+    JS_CFUNC_DEF("ownNonIndexProperties", 2, js_util_own_non_index_properties),
+    JS_CFUNC_DEF("sleep", 1, js_util_sleep),
 };
 
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns)

@@ -233,3 +233,40 @@ test('util.guessHandleType names what a descriptor is', () => {
   assert.throws(() => U.guessHandleType('1'), { name: 'TypeError', message: /"fd" argument/ });
   assert.throws(() => U.guessHandleType(-1), { name: 'RangeError' });
 });
+
+test('util.ownNonIndexProperties: V8\'s GetOwnNonIndexProperties with Node\'s filters', () => {
+  const ONLY_WRITABLE = 1, ONLY_ENUMERABLE = 2, SKIP_STRINGS = 8, SKIP_SYMBOLS = 16;
+  const s = Symbol('s');
+  const o = { b: 1, a: 2, 3: 'x', [s]: 1 };
+  Object.defineProperty(o, 'hidden', { value: 1, enumerable: false });
+  Object.defineProperty(o, 'acc', { get() {}, set(v) {}, enumerable: true });
+  Object.defineProperty(o, 'ro', { get() {}, enumerable: true });
+  Object.defineProperty(o, 'fixed', { value: 1, writable: false, enumerable: true });
+  const keys = (v, f) => U.ownNonIndexProperties(v, f);
+  // what Node 20 answers for the same objects
+  assert.deepEqual(keys(o, 0), ['b', 'a', 'hidden', 'acc', 'ro', 'fixed', s]);
+  assert.deepEqual(keys(o, ONLY_ENUMERABLE), ['b', 'a', 'acc', 'ro', 'fixed', s]);
+  assert.deepEqual(keys(o, ONLY_WRITABLE), ['b', 'a', 'acc', 'ro', s]); // accessors pass, as in V8
+  assert.deepEqual(keys(o, SKIP_STRINGS), [s]);
+  assert.deepEqual(keys(o, SKIP_SYMBOLS), ['b', 'a', 'hidden', 'acc', 'ro', 'fixed']);
+  const big = new Uint8Array(1 << 20);
+  big.extra = 1;
+  assert.deepEqual(keys(big, ONLY_ENUMERABLE), ['extra']);
+  const arr = [1, 2];
+  arr.x = 1;
+  arr[10] = 5;
+  assert.deepEqual([keys(arr, 0), keys(arr, ONLY_ENUMERABLE)], [['length', 'x'], ['x']]);
+  assert.deepEqual(keys(new Proxy(o, {}), ONLY_ENUMERABLE), ['b', 'a', 'acc', 'ro', 'fixed', s]);
+  assert.deepEqual(keys({ 4294967295: 1, 4294967294: 2 }, 0), ['4294967295']); // not an index: 2^32-1
+  delete o.b;
+  assert.deepEqual(keys(o, SKIP_SYMBOLS | ONLY_ENUMERABLE), ['a', 'acc', 'ro', 'fixed']);
+  assert.throws(() => keys(1, 0), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: /"object" argument/ });
+});
+
+test('util.sleep blocks for the time given; bad input', () => {
+  const start = process.hrtime.bigint();
+  U.sleep(5);
+  assert.ok(process.hrtime.bigint() - start >= 5_000_000n);
+  assert.throws(() => U.sleep('5'), { name: 'TypeError', message: /"msec" argument/ });
+  assert.throws(() => U.sleep(-1), { name: 'RangeError' });
+});
