@@ -9,8 +9,6 @@
 import P from 'corojs:internal/primordials';
 import { domException } from 'corojs:internal/node/builtins';
 
-const typedArrayName = Function.prototype.call.bind(
-  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get);
 const errorTypes = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
 
 function cannotClone(value) {
@@ -23,7 +21,7 @@ function clone(value, seen) {
   if (typeof value === 'symbol' || typeof value === 'function') throw cannotClone(value);
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return seen.get(value);
-  const kind = typedArrayName(value) ? 'TypedArray' : P.util.classOf(value);
+  const kind = P.util.classOf(value);
   let out;
   switch (kind) {
     case 'Date': out = new Date(value.getTime()); break;
@@ -35,11 +33,6 @@ function clone(value, seen) {
     case 'DataView': {
       const buffer = clone(value.buffer, seen);
       out = new DataView(buffer, value.byteOffset, value.byteLength);
-      break;
-    }
-    case 'TypedArray': {
-      const buffer = clone(value.buffer, seen);
-      out = new value.constructor(buffer, value.byteOffset, value.length);
       break;
     }
     case 'Map':
@@ -68,8 +61,13 @@ function clone(value, seen) {
     case 'Object':
       out = {};
       break;
-    default:
-      throw cannotClone(value);
+    default: {
+      // a typed array: the engine's class is its kind (Uint8Array, ...), so
+      // a Buffer comes back a Uint8Array, as in Node
+      if (!ArrayBuffer.isView(value)) throw cannotClone(value);
+      const buffer = clone(value.buffer, seen);
+      out = new globalThis[kind](buffer, value.byteOffset, value.length);
+    }
   }
   seen.set(value, out);
   if (kind === 'Array' || kind === 'Object') {

@@ -4,16 +4,12 @@
 import P from 'corojs:internal/primordials';
 import { domException } from 'corojs:internal/node/builtins';
 
-// The kind of typed array v is ('Uint8Array', ...), read from the engine
-// (%TypedArray%.prototype[@@toStringTag]), or undefined.
-const typedArrayName = Function.prototype.call.bind(
-  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get);
-
 const integerArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
 
 function getRandomValues(array) {
-  if (!integerArrays.includes(typedArrayName(array))) {
+  const kind = P.util.classOf(array);
+  if (!integerArrays.includes(kind)) {
     const DOMException = domException();
     throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
   }
