@@ -148,6 +148,17 @@ test('fill: bytes, strings in an encoding, buffers; Node\'s -1 and -2', () => {
   assert.equal(B.fill(f, 1, 0, 8), -2);
   assert.equal(B.fill(f, 1, 5, 2), -2);
   assert.throws(() => B.fill(f, 'a', 0, 1, 99), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  // Node's buffer.js passes fill's encoding by name
+  B.fill(f, 'ABCD', 0, 7, 'hex');
+  assert.deepEqual([...f], [0xab, 0xcd, 0xab, 0xcd, 0xab, 0xcd, 0xab]);
+  B.fill(f, 'ÿa', 0, 4, 'latin1');
+  assert.deepEqual([...f.subarray(0, 4)], [255, 97, 255, 97]);
+  B.fill(f, 'a', 0, 2, 'UCS-2');
+  assert.deepEqual([...f.subarray(0, 2)], [97, 0]);
+  B.fill(f, 'é', 0, 2, undefined);
+  assert.deepEqual([...f.subarray(0, 2)], [0xc3, 0xa9]);
+  assert.throws(() => B.fill(f, 'a', 0, 1, 'klingon'), { name: 'TypeError', code: 'ERR_UNKNOWN_ENCODING', message: 'Unknown encoding: klingon' });
+  assert.throws(() => B.fill(f, 'a', 0, 1, 'a-very-long-encoding-name'), { name: 'TypeError', code: 'ERR_UNKNOWN_ENCODING' });
   assert.throws(() => B.fill('f', 1, 0, 1), { name: 'TypeError', message: /"buf"/ });
 });
 
