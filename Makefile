@@ -23,6 +23,8 @@ QJS_DIR := $(BUILD)/deps/quickjs-$(QJS_VERSION)
 QJS_STAMP := $(QJS_DIR)/.corojs-ready
 LLHTTP_DIR := $(BUILD)/deps/llhttp
 LLHTTP_STAMP := $(LLHTTP_DIR)/.corojs-ready
+NODE_DIR := $(BUILD)/deps/nodejs
+NODE_STAMP := $(NODE_DIR)/.corojs-ready
 
 ARCH := $(shell uname -m)
 ifeq ($(ARCH),x86_64)
@@ -88,7 +90,7 @@ CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c co
              core/isolate.c core/modules.c core/jail.c core/loop.c
 PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/buffer.c prim/intl.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c \
+             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c prim/os.c \
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
              prim/wasm.c prim/wasm_objects.c prim/wasi.c prim/wasi_fs.c prim/wasi_host.c prim/dagger.c
 # The WebAssembly engine (plain C, no QuickJS).
@@ -98,8 +100,13 @@ PROGRAM_SRCS := workers.c
 LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(WASM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 
-# The standard library: lib/X.js is the module corojs:X.
+# The standard library: lib/X.js is the module corojs:X, lib/node/X.js the
+# module corojs:internal/node/X (the Node layer's own code). Node.js's own
+# lib/ files named in lib/node/node-lib.list (from its Debian source package)
+# are compiled as Node wraps them, to node:ID.
 LIB_JS := $(shell find lib -name '*.js' | sort)
+NODE_LIB_IDS := $(shell sed -e 's/\#.*//' lib/node/node-lib.list)
+lib_name = $(if $(filter lib/node/%,$(1)),corojs:internal/node/$(patsubst lib/node/%.js,%,$(1)),corojs:$(patsubst lib/%.js,%,$(1)))
 GEN_C := $(OUT)/gen/builtins.c
 JSC := $(OUT)/tools/jsc
 
@@ -123,6 +130,9 @@ $(QJS_STAMP): deps/deps.sh $(wildcard deps/patches/quickjs/*.patch)
 
 $(LLHTTP_STAMP): deps/deps.sh
 	sh deps/deps.sh llhttp
+
+$(NODE_STAMP): deps/deps.sh
+	sh deps/deps.sh nodejs
 
 $(BINARY): $(OUT)/obj/main.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -162,10 +172,10 @@ $(SYSNUMS_JS): tools/sysnums.sh
 	@mkdir -p $(dir $@)
 	sh tools/sysnums.sh $@ $(CC)
 
-$(GEN_C): $(LIB_JS) $(SYSNUMS_JS) $(JSC)
+$(GEN_C): $(LIB_JS) $(SYSNUMS_JS) $(JSC) lib/node/node-lib.list $(NODE_STAMP)
 	@mkdir -p $(dir $@)
-	$(JSC) $@ $(foreach f,$(LIB_JS),corojs:$(patsubst lib/%.js,%,$(f))=$(f)) \
-	    corojs:internal/sysnums=$(SYSNUMS_JS)
+	$(JSC) $@ $(foreach f,$(LIB_JS),$(call lib_name,$(f))=$(f)) \
+	    corojs:internal/sysnums=$(SYSNUMS_JS) $(foreach id,$(NODE_LIB_IDS),node:$(id)=$(NODE_DIR)/lib/$(id).js)
 
 # C unit tests link the runtime library.
 $(OUT)/tests/%: tests/c/%.c $(LIB_A)

@@ -155,6 +155,11 @@ export function ERR_INVALID_TUPLE(name, tuple) {
   return coded(TypeError, 'ERR_INVALID_TUPLE', `${name} must be an iterable ${tuple} tuple`);
 }
 
+// Node's message, or ours for a Node builtin CoroJS does not have.
+export function ERR_UNKNOWN_BUILTIN_MODULE(id, message = `No such built-in module: ${id}`) {
+  return coded(Error, 'ERR_UNKNOWN_BUILTIN_MODULE', message);
+}
+
 export function ERR_ENCODING_NOT_SUPPORTED(label) {
   return coded(RangeError, 'ERR_ENCODING_NOT_SUPPORTED', `The "${label}" encoding is not supported`);
 }

@@ -37,13 +37,18 @@ static int starts_with(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static const coro_builtin *find_builtin(const char *name)
+static const coro_builtin *find_in(const coro_builtin *table, const char *name)
 {
-    for (const coro_builtin *b = coro_builtins; b->name; b++) {
+    for (const coro_builtin *b = table; b->name; b++) {
         if (strcmp(b->name, name) == 0)
             return b;
     }
     return NULL;
+}
+
+static const coro_builtin *find_builtin(const char *name)
+{
+    return find_in(coro_builtins, name);
 }
 
 /* Collapse "." and ".." and repeated slashes of an absolute path, in place. */
@@ -511,4 +516,17 @@ JSValue coro_module_import_builtin(JSContext *ctx, const char *name)
     }
     JS_FreeValue(ctx, promise);
     return ret;
+}
+
+JSValue coro_module_node_script(JSContext *ctx, const char *id)
+{
+    char name[256];
+    const coro_builtin *b;
+    JSValue script;
+
+    if (snprintf(name, sizeof name, "node:%s", id) >= (int)sizeof name ||
+        !(b = find_in(coro_node_scripts, name)))
+        return JS_UNDEFINED;
+    script = JS_ReadObject(ctx, b->code, b->size, JS_READ_OBJ_BYTECODE | JS_READ_OBJ_ROM_DATA);
+    return JS_IsException(script) ? script : JS_EvalFunction(ctx, script);
 }

@@ -142,6 +142,20 @@ static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int a
     return JS_UNDEFINED;
 }
 
+/* setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
+   left to do (process 'beforeExit' and 'exit' listeners) */
+static JSValue js_util_set_exit_hook(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    if (coro_arg_function(ctx, argv[0], "hook") < 0)
+        return JS_EXCEPTION;
+    JS_FreeValue(ctx, iso->exit_hook);
+    iso->exit_hook = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
 /* importSync(name) -> the namespace of a corojs: module (lazy globals) */
 static JSValue js_util_import_sync(JSContext *ctx, JSValueConst this_val, int argc,
                                    JSValueConst *argv)
@@ -156,8 +170,24 @@ static JSValue js_util_import_sync(JSContext *ctx, JSValueConst this_val, int ar
     return ns;
 }
 
+/* nodeScript(id) -> the function of Node's lib/ file id, compiled into the
+   binary (lib/node/builtins.js), or undefined */
+static JSValue js_util_node_script(JSContext *ctx, JSValueConst this_val, int argc,
+                                   JSValueConst *argv)
+{
+    const char *id = coro_arg_string(ctx, argv[0], "id", NULL);
+    JSValue fn;
+
+    if (!id)
+        return JS_EXCEPTION;
+    fn = coro_module_node_script(ctx, id);
+    JS_FreeCString(ctx, id);
+    return fn;
+}
+
 static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("importSync", 1, js_util_import_sync),
+    JS_CFUNC_DEF("nodeScript", 1, js_util_node_script),
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
@@ -167,6 +197,7 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("guessHandleType", 1, js_util_guess_handle_type),
     JS_CFUNC_DEF("ownNonIndexProperties", 2, js_util_own_non_index_properties),
     JS_CFUNC_DEF("sleep", 1, js_util_sleep),
+    JS_CFUNC_DEF("setExitHook", 1, js_util_set_exit_hook),
 };
 
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns)
