@@ -773,6 +773,7 @@ class RelativeTimeFormat {
 
 const RE_MARKS = /\p{M}/gu;
 const RE_PUNCT = /[\p{P}\p{Z}\s]/u;
+const RE_PUNCT_ALL = /[\p{P}\p{Z}\s]/gu;
 
 function primaryClass(ch) {
   if (/\s|\p{Z}/u.test(ch)) return 0;
@@ -782,12 +783,17 @@ function primaryClass(ch) {
   return 4;
 }
 
+// Letters the root order sorts as two (ß as ss, æ as ae, œ as oe).
+const EXPANSIONS = { ß: 'ss', ẞ: 'ss', æ: 'ae', œ: 'oe', ĳ: 'ij' };
+
 function collationKeys(s, o) {
   const chars = [];
   for (const g of s.normalize('NFD').match(/\P{M}\p{M}*|\p{M}+/gu) ?? []) {
     const base = g.replace(RE_MARKS, '') || g;
     if (o.ignorePunctuation && RE_PUNCT.test(base)) continue;
-    chars.push({ base: base.toLowerCase(), marks: g.slice(base.length), upper: base !== base.toLowerCase() });
+    const lower = base.toLowerCase();
+    const upper = base !== lower;
+    for (const ch of EXPANSIONS[lower] ?? lower) chars.push({ base: ch, marks: g.slice(base.length), upper });
   }
   return chars;
 }
@@ -854,8 +860,9 @@ class Collator {
       }
       const t = compareLevel(ka, kb, (c) => c.upper);
       if (t) return o.caseFirst === 'upper' ? -t : t;
-      if (o.sensitivity === 'variant') return a < b ? -1 : a > b ? 1 : 0;
-      return 0;
+      if (o.sensitivity !== 'variant') return 0;
+      const [x1, y1] = o.ignorePunctuation ? [a, b].map((v) => v.replace(RE_PUNCT_ALL, '')) : [a, b];
+      return x1 < y1 ? -1 : x1 > y1 ? 1 : 0;
     };
   }
   resolvedOptions() {

@@ -4,6 +4,7 @@
 // en-US, as Node built with small-icu does (n25, ro2, loc).
 import { test, assert } from './harness.mjs';
 import { segmenterResults } from './fixtures/segmenter_check.mjs';
+import { collatorResults } from './fixtures/collator_check.mjs';
 
 const d = new Date(Date.UTC(2026, 11, 3, 14, 5, 9, 123));
 const d2 = new Date(Date.UTC(2026, 0, 9, 0, 7, 3));
@@ -273,4 +274,10 @@ test('Intl is a global like V8\'s, with its constructors', () => {
 // (tests/js/fixtures/segmenter_check.mjs) hash to what Node 20 (ICU 78) gives.
 test('random strings split into graphemes and words as ICU splits them', () => {
   assert.deepEqual(segmenterResults(), [906815300, 1118406891]);
+});
+
+// 1200 comparisons of random strings under six option sets
+// (tests/js/fixtures/collator_check.mjs) give Node 20's (ICU 78) signs.
+test('Collator compares as ICU does for English', () => {
+  assert.deepEqual(collatorResults(), [1200, 2510422938]);
 });
