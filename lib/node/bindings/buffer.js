@@ -334,15 +334,6 @@ binding.atob = (input) => {
 
 // Buffer's C half (src/prim/buffer.c, __primordials.buffer: the same names
 // and conventions, in C) replaces these where the build has it.
-// Its fill takes the encoding by number; Node's buffer.js gives its name.
 for (const name of Object.getOwnPropertyNames(P.buffer ?? {})) binding[name] = P.buffer[name];
-const encodingNumber = (name) => {
-  const n = encodingNames.indexOf(name === 'utf16le' ? 'ucs2' : name);
-  return n < 0 ? 1 : n;
-};
-if (P.buffer) {
-  binding.fill = (buf, value, start, end, encoding) =>
-    P.buffer.fill(buf, value, start, end, typeof encoding === 'string' ? encodingNumber(encoding) : encoding);
-}
 
 export default binding;
