@@ -8,6 +8,15 @@
  * reached. The modules under corojs:internal/ can only be imported by the
  * standard library itself.
  *
+ * Everything else goes to the Node loader (lib/node/loader.js, loaded on
+ * first need): bare names (node_modules, package.json "exports" and
+ * "imports"), node: builtins, .js/.cjs/.json files (CommonJS or ES module by
+ * the package's "type"), and every specifier once an import map or
+ * module.registerHooks is in force. Its resolve() gives a module name, its
+ * load() says what that module is: an ES module (its file, or a source to
+ * compile) or one whose exports come from JS (CommonJS, JSON, a builtin),
+ * made here as a C module whose init asks its instantiate() for the values.
+ *
  * The main module and what it imports statically are code the isolate was
  * started with. What an isolate imports after that (import(), and what that
  * module imports) is its own choice, and obeys its fs rights as its fs calls
@@ -220,24 +229,20 @@ static int open_module(JSContext *ctx, const char *path)
     coro_isolate *iso = coro_isolate_of(ctx);
     int fd;
 
+    if (iso->imports_confined && !(iso->caps & CORO_CAP_FS))
+        return -EACCES;
     if (iso->imports_confined && iso->jail)
         return coro_jail_open(iso->jail, path, O_RDONLY | O_NONBLOCK, 0);
     fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     return fd < 0 ? -errno : fd;
 }
 
-/* Read a whole file into a NUL-terminated js_malloc'ed buffer. */
-static char *read_file(JSContext *ctx, const char *path, size_t *len)
+/* The rest of read_file, on an open descriptor it closes. */
+static char *read_fd(JSContext *ctx, int fd, const char *path, size_t *len)
 {
     struct stat st;
     char *buf = NULL;
     size_t got = 0;
-    int fd = open_module(ctx, path);
-
-    if (fd < 0) {
-        errno = -fd;
-        goto fail;
-    }
     if (fstat(fd, &st) < 0)
         goto fail;
     if (!S_ISREG(st.st_mode)) {
@@ -265,11 +270,46 @@ static char *read_file(JSContext *ctx, const char *path, size_t *len)
     return buf;
 
 fail:
-    coro_throw_uv(ctx, -errno, "open", path, NULL);
-    if (fd >= 0)
-        close(fd);
+    coro_throw_uv(ctx, -errno, "read", path, NULL);
+    close(fd);
     js_free(ctx, buf);
     return NULL;
+}
+
+/* Read a whole file into a NUL-terminated js_malloc'ed buffer. */
+static char *read_file(JSContext *ctx, const char *path, size_t *len)
+{
+    int fd = open_module(ctx, path);
+
+    if (fd < 0) {
+        coro_throw_uv(ctx, fd, "open", path, NULL);
+        return NULL;
+    }
+    return read_fd(ctx, fd, path, len);
+}
+
+char *coro_module_read(JSContext *ctx, const char *path, size_t *len, int *err)
+{
+    int fd = open_module(ctx, path);
+
+    *err = fd < 0 ? fd : 0;
+    return fd < 0 ? NULL : read_fd(ctx, fd, path, len);
+}
+
+int coro_module_stat(JSContext *ctx, const char *path)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    struct stat st;
+    int fd, r;
+
+    if (!iso->imports_confined)
+        return stat(path, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 1 : 0;
+    fd = open_module(ctx, path);
+    if (fd < 0)
+        return fd == -EISDIR ? 1 : fd;
+    r = fstat(fd, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 1 : 0;
+    close(fd);
+    return r;
 }
 
 /* import.meta: url, filename, dirname, main, as in Node. */

@@ -834,3 +834,74 @@ static JSValue coro_throw_not_callable(JSContext *ctx, JSValueConst func_obj, JS
         return JS_ThrowTypeError(ctx, "%s is not a %s", nb.s, what);
     return JS_ThrowTypeError(ctx, "not a %s", what);
 }
+
+/* require() of an ES module (modules.c): the module `name` (normalized
+   already) and what it imports, loaded and resolved but not linked. */
+JSModuleDef *coro_qjs_load_module(JSContext *ctx, const char *name)
+{
+    JSRuntime *rt = ctx->rt;
+    JSAtom atom = JS_NewAtom(ctx, name);
+    JSModuleDef *m;
+
+    if (atom == JS_ATOM_NULL)
+        return NULL;
+    m = js_find_loaded_module(ctx, atom);
+    JS_FreeAtom(ctx, atom);
+    if (!m)
+        m = rt->module_loader_func(ctx, name, rt->module_loader_opaque);
+    if (m && js_resolve_module(ctx, m) < 0) {
+        js_free_modules(ctx, JS_FREE_MODULE_NOT_RESOLVED);
+        return NULL;
+    }
+    return m;
+}
+
+/* Walks the modules of m's graph not evaluated yet (seen: those visited). */
+static int module_graph_state(JSModuleDef *m, JSModuleDef ***seen, size_t *n, size_t *cap)
+{
+    int state = CORO_QJS_MODULE_SYNC;
+
+    if (m->status == JS_MODULE_STATUS_EVALUATED)
+        return CORO_QJS_MODULE_SYNC;
+    if (m->status == JS_MODULE_STATUS_EVALUATING || m->status == JS_MODULE_STATUS_LINKING)
+        return CORO_QJS_MODULE_CYCLE;
+    if (m->status == JS_MODULE_STATUS_EVALUATING_ASYNC || m->has_tla)
+        return CORO_QJS_MODULE_ASYNC;
+    for (size_t i = 0; i < *n; i++) {
+        if ((*seen)[i] == m)
+            return CORO_QJS_MODULE_SYNC;
+    }
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        JSModuleDef **p = realloc(*seen, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        *seen = p;
+        *cap = ncap;
+    }
+    (*seen)[(*n)++] = m;
+    for (int i = 0; i < m->req_module_entries_count && state == CORO_QJS_MODULE_SYNC; i++) {
+        JSModuleDef *dep = m->req_module_entries[i].module;
+        if (dep)
+            state = module_graph_state(dep, seen, n, cap);
+    }
+    return state;
+}
+
+int coro_qjs_module_graph_state(JSModuleDef *m)
+{
+    JSModuleDef **seen = NULL;
+    size_t n = 0, cap = 0;
+    int state = module_graph_state(m, &seen, &n, &cap);
+
+    free(seen);
+    return state;
+}
+
+/* An evaluated module's namespace, or its evaluation's exception thrown. */
+JSValue coro_qjs_module_result(JSContext *ctx, JSModuleDef *m)
+{
+    if (m->eval_has_exception)
+        return JS_Throw(ctx, JS_DupValue(ctx, m->eval_exception));
+    return JS_GetModuleNamespace(ctx, m);
+}
