@@ -31,6 +31,14 @@ test('top-level await and blocking calls in imported modules', () => {
   assert.equal(slept, true);
 });
 
+test('import() of a module that throws: the error is the importer\'s to catch', () => {
+  // the module body's own promise was reported as an unhandled rejection,
+  // which ended the program after this test
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => Fiber.await(import('./fixtures/throws_at_top.mjs')), /thrown at the top level/);
+  }
+});
+
 test('a module with top-level await finishes while a later import blocks', () => {
   // QuickJS crashed here: the importer was still being evaluated
   assert.equal(early, 'early');
