@@ -88,7 +88,7 @@ CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c co
              core/isolate.c core/modules.c core/jail.c core/loop.c
 PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c \
+             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c prim/module.c \
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
              prim/wasm.c prim/wasm_objects.c
 # The WebAssembly engine (plain C, no QuickJS).
@@ -98,8 +98,10 @@ PROGRAM_SRCS := workers.c
 LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(WASM_SRCS) $(PROGRAM_SRCS)) $(OUT)/obj/builtins.o
 LIB_A := $(OUT)/libcorojs.a
 
-# The standard library: lib/X.js is the module corojs:X.
+# The standard library: lib/X.js is the module corojs:X, lib/node/X.js the
+# module corojs:internal/node/X (the Node layer's own code).
 LIB_JS := $(shell find lib -name '*.js' | sort)
+lib_name = $(if $(filter lib/node/%,$(1)),corojs:internal/node/$(patsubst lib/node/%.js,%,$(1)),corojs:$(patsubst lib/%.js,%,$(1)))
 GEN_C := $(OUT)/gen/builtins.c
 JSC := $(OUT)/tools/jsc
 
@@ -163,7 +165,7 @@ $(SYSNUMS_JS): tools/sysnums.sh
 
 $(GEN_C): $(LIB_JS) $(SYSNUMS_JS) $(JSC)
 	@mkdir -p $(dir $@)
-	$(JSC) $@ $(foreach f,$(LIB_JS),corojs:$(patsubst lib/%.js,%,$(f))=$(f)) \
+	$(JSC) $@ $(foreach f,$(LIB_JS),$(call lib_name,$(f))=$(f)) \
 	    corojs:internal/sysnums=$(SYSNUMS_JS)
 
 # C unit tests link the runtime library.

@@ -1,7 +1,7 @@
 /*
  * main.c: the corojs command.
  *
- *   corojs [options] main.mjs [args...]   run an ES module
+ *   corojs [options] main.mjs [args...]   run an ES module (app.js, app.cjs: as Node)
  *   corojs [options] -e 'code' [args...]  evaluate a string as a module
  *   corojs [options] run a.mjs b.mjs ...  several apps, each in its isolate
  *   corojs [options] shell                the interactive shell
@@ -16,6 +16,7 @@
 
 #include "core/fiber.h"
 #include "core/loop.h"
+#include "core/modules.h"
 #include "core/run.h"
 #include "core/version.h"
 #include "prim/prim.h"
@@ -42,6 +43,8 @@ static void usage(FILE *out)
           "  --expose-gc            define gc(), which runs the garbage collector\n"
           "  --allow-syscall        let the program import corojs:syscall (raw system\n"
           "                         calls: trusted code only)\n"
+          "  --import-map FILE      resolve imports and require() through the import map\n"
+          "                         in FILE (JSON: \"imports\", \"scopes\"), in every isolate\n"
           "  --expose-internals     let the program import corojs:internal/ modules\n"
           "                         (for testing the runtime itself)\n"
           "  --workers N            run N copies of the program, one process each (one\n"
@@ -173,6 +176,8 @@ int main(int argc, char **argv)
             io.expose_gc = 1;
         } else if (!strcmp(argv[i], "--allow-syscall")) {
             io.caps |= CORO_CAP_SYSCALL;
+        } else if ((v = option_value(argc, argv, &i, "--import-map"))) {
+            coro_modules_set_import_map(v);
         } else if (!strcmp(argv[i], "--expose-internals")) {
             io.expose_internals = 1;
         } else if ((v = option_value(argc, argv, &i, "--workers"))) {

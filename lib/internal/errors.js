@@ -155,6 +155,11 @@ export function ERR_INVALID_TUPLE(name, tuple) {
   return coded(TypeError, 'ERR_INVALID_TUPLE', `${name} must be an iterable ${tuple} tuple`);
 }
 
+// Node's message, or ours for a Node builtin CoroJS does not have.
+export function ERR_UNKNOWN_BUILTIN_MODULE(id, message = `No such built-in module: ${id}`) {
+  return coded(Error, 'ERR_UNKNOWN_BUILTIN_MODULE', message);
+}
+
 export function ERR_ENCODING_NOT_SUPPORTED(label) {
   return coded(RangeError, 'ERR_ENCODING_NOT_SUPPORTED', `The "${label}" encoding is not supported`);
 }
@@ -264,10 +269,6 @@ export function ERR_INVALID_PACKAGE_TARGET(pkgDir, key, target, isImport, base) 
   return coded(Error, 'ERR_INVALID_PACKAGE_TARGET', key === '.'
     ? `Invalid "exports" main target ${JSON.stringify(target)} defined in the package config ${pkgDir}package.json${from}${hint}`
     : `Invalid "${isImport ? 'imports' : 'exports'}" target ${JSON.stringify(target)} defined for '${key}' in the package config ${pkgDir}package.json${from}${hint}`);
-}
-
-export function ERR_UNKNOWN_BUILTIN_MODULE(name, hint) {
-  return coded(Error, 'ERR_UNKNOWN_BUILTIN_MODULE', `No such built-in module: ${name}${hint ? `. ${hint}` : ''}`);
 }
 
 export function ERR_UNKNOWN_FILE_EXTENSION(ext, path) {

@@ -6,11 +6,12 @@
 // module.registerHooks. docs/internals.md ("The Node loader") tells how it
 // sits beside the ES module loader in src/core/modules.c.
 //
-// The C loader calls four functions of this module (see modules.c): resolve()
-// for every specifier it does not resolve itself, load() for every module
-// name that is not an ES module file, instantiate() when such a module is
-// evaluated, runMain() for a main module that is not a .mjs file. It is
-// loaded on first need, so programs that use none of it do not pay for it.
+// The C loader calls these functions of this module (see modules.c):
+// resolve() for every specifier it does not resolve itself, load() for every
+// module name that is not a .mjs file, instantiate() when a module load()
+// made is evaluated, mainFormat() and runMain() for a main module that is
+// not a .mjs file. It is loaded on first need, so programs that use none of
+// it do not pay for it.
 //
 // File reads and stats are plain system calls made in C (P.module): a
 // require() is synchronous in Node and runs in an exclusive section here, so
@@ -26,6 +27,7 @@ import {
 } from 'corojs:internal/errors';
 import { validateString, validateObject, validateFunction } from 'corojs:internal/validators';
 import { requireBuiltin, isBuiltin as isBuiltinId, builtinIds } from 'corojs:internal/node/builtins';
+import { parse as parseCjsExports } from 'corojs:internal/node/cjs_exports';
 
 const M = P.module;
 
@@ -338,10 +340,10 @@ function moduleBuiltin() {
 function builtinId(id) {
   const prefixed = id.startsWith('node:');
   const bare = prefixed ? id.slice(5) : id;
-  if (bare === 'module' || isBuiltinId(bare)) return bare;
+  if (bare === 'module' || isBuiltinId(id)) return bare;
   if (NODE_BUILTINS.has(bare) || (prefixed && SCHEME_ONLY.has(bare))) {
     const closest = CLOSEST[bare];
-    throw ERR_UNKNOWN_BUILTIN_MODULE(`node:${bare}`, `CoroJS does not implement Node's '${bare}' module yet${
+    throw ERR_UNKNOWN_BUILTIN_MODULE(id, `node:${bare} is not implemented by CoroJS yet${
       closest ? `; the closest it has is ${closest}` : ''}`);
   }
   if (prefixed) throw ERR_UNKNOWN_BUILTIN_MODULE(id);
@@ -354,8 +356,7 @@ function loadBuiltin(id) {
 
 export function isBuiltin(id) {
   if (typeof id !== 'string') return false;
-  const bare = id.startsWith('node:') ? id.slice(5) : id;
-  return bare === 'module' || isBuiltinId(bare);
+  return id === 'module' || id === 'node:module' || isBuiltinId(id);
 }
 
 // ---------------------------------------------------------------------------
@@ -391,7 +392,8 @@ function mapImport(specifier, parent) {
   return lookup(importMap.imports);
 }
 
-function readImportMap(path) {
+function readImportMap(file) {
+  const path = resolvePath(M.cwd(), file);
   const text = M.readFile(path);
   if (text === undefined) throw ERR_IMPORT_MAP(path, 'no such file');
   let json;
@@ -514,15 +516,26 @@ function formatOf(path, source) {
     default: {
       const type = packageScope(path)?.type ?? 'none';
       if (type !== 'none') f = type === 'module' ? 'module' : 'commonjs';
-      else {
-        const text = source ?? M.readFile(path) ?? '';
-        f = /\b(import|export)\b|\bawait\b/.test(text) && M.isModuleSource(text, path) &&
-          !M.isScriptSource(text, path) ? 'module' : 'commonjs';
-      }
+      else f = detectFormat(path, source ?? M.readFile(path) ?? '');
     }
   }
   formats.set(path, f);
   return f;
+}
+
+const compiled = new Map(); // path -> its CommonJS function, compiled by detectFormat
+
+// A .js file outside any "type": CommonJS unless it only compiles as an ES
+// module (import/export statements, import.meta, top-level await), as Node 22.
+function detectFormat(path, text) {
+  if (!/\b(import|export|await)\b/.test(text)) return 'commonjs';
+  try {
+    compiled.set(path, M.compileFunction(text, path));
+    return 'commonjs';
+  } catch (e) {
+    if (e instanceof SyntaxError) return 'module';
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -631,22 +644,14 @@ function fetchRemote(url) {
 // loading for the C loader: load(name) says what a module is,
 // instantiate(name) gives its exports when it is evaluated
 
-let cjsLexer = null;
-
 // The names a CommonJS module exports as far as reading its source tells
 // (as Node's cjs-module-lexer does), its re-exports followed.
 function cjsExportNames(path, source, seen = new Set()) {
   const names = new Set();
   if (seen.has(path)) return names;
   seen.add(path);
-  cjsLexer ??= P.util.importSync('corojs:internal/deps/cjs-module-lexer');
-  let result;
-  try {
-    result = cjsLexer.parse(source);
-  } catch {
-    return names;
-  }
-  for (const n of result.exports) names.add(n);
+  const result = parseCjsExports(source);
+  for (const n of result.names) names.add(n);
   for (const r of result.reexports) {
     let target;
     try {
@@ -699,44 +704,45 @@ export function load(name) {
       return { format: 'module', source: source ?? undefined };
     case 'builtin': {
       const exp = loadBuiltin(name.slice(5));
-      return { format: 'builtin', names: ['default', ...Object.keys(exp).filter((k) => k !== 'default')] };
+      return declare(name, 'builtin', ['default', ...Object.keys(exp).filter((k) => k !== 'default')]);
     }
     case 'json':
       if (source != null) sources.set(name, source);
-      return { format: 'json', names: ['default'] };
+      return declare(name, 'json', ['default']);
     case 'commonjs': {
       const text = source ?? M.readFile(name) ?? '';
       if (source != null) sources.set(name, source);
       const names = cjsExportNames(name, text);
       names.delete('default');
-      return { format: 'commonjs', names: ['default', ...names] };
+      return declare(name, 'commonjs', ['default', ...names]);
     }
     default:
       throw ERR_UNKNOWN_FILE_EXTENSION(extname(name), name);
   }
 }
 
+function declare(name, format, names) {
+  declared.set(name, names);
+  return { format, names };
+}
+
 const sources = new Map(); // module name -> source a load hook gave
 
 // The export values of a module load() said is not an ES module.
+// Exactly the names load() gave (the module was made with them): default is
+// module.exports (the builtin's exports), the others its properties.
 export function instantiate(name) {
-  if (name.startsWith('node:')) {
-    const exp = loadBuiltin(name.slice(5));
-    return { ...exp, default: exp };
-  }
-  const format = formats.get(name);
-  if (format === 'json') {
-    const text = sources.get(name) ?? M.readFile(name);
-    sources.delete(name);
-    return { default: parseJSON(text, name) };
-  }
-  const exports = requireFromImport(name);
+  const names = declared.get(name);
+  declared.delete(name);
+  // JSON too goes through require: one parse for require and import, as Node
+  const exports = name.startsWith('node:') ? loadBuiltin(name.slice(5)) : requireFromImport(name);
   const values = { default: exports };
-  if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
-    for (const key of Object.keys(exports)) if (key !== 'default') values[key] = exports[key];
-  }
+  const object = exports !== null && (typeof exports === 'object' || typeof exports === 'function');
+  for (const key of names) if (key !== 'default') values[key] = object ? exports[key] : undefined;
   return values;
 }
+
+const declared = new Map(); // module name -> the export names load() gave
 
 function requireFromImport(name) {
   const cached = Module._cache[name];
@@ -872,7 +878,9 @@ Module._extensions['.node'] = function (module, filename) {
 };
 
 Module.prototype._compile = function (content, filename) {
-  const fn = M.compileFunction(content, filename);
+  let fn = compiled.get(filename);
+  if (fn) compiled.delete(filename);
+  else fn = M.compileFunction(content, filename);
   const require = makeRequire(this);
   return fn.call(this.exports, this.exports, require, this, filename, dirname(filename));
 };
@@ -921,7 +929,7 @@ Module._load = function (request, parent, isMain) {
   }
   const filename = Module._resolveFilename(request, parent, isMain);
   if (filename.startsWith('node:')) return loadBuiltin(builtinId(filename));
-  if (!filename.startsWith('/')) return requireRemote(filename, parent);
+  if (!filename.startsWith('/') && !hooks.length) return requireRemote(filename, parent);
   const cached = Module._cache[filename];
   if (cached !== undefined) {
     if (relKey) relativeCache[relKey] = filename;
@@ -1170,13 +1178,19 @@ Object.defineProperty(Module, 'builtinModules', {
 // ---------------------------------------------------------------------------
 // the main module (corojs app.js, app.cjs)
 
-// { format: 'module' } for the C loader to run an ES module, or
-// { exports, done } once a CommonJS main module has run.
+// 'module' if the main module `path` (of text `source`) is an ES module, for
+// the C loader to run; undefined if runMain() is to run it.
+export function mainFormat(path, source) {
+  const format = formatOf(path, source);
+  if (format === 'module') return format;
+  if (format === 'addon') throw ERR_DLOPEN_FAILED(path);
+  sources.set(path, source);
+  return undefined;
+}
+
+// Runs the CommonJS main module; its module.exports.
 export function runMain(path) {
-  if (formatOf(path) === 'module') return { format: 'module' };
-  if (formatOf(path) === 'addon') throw ERR_DLOPEN_FAILED(path);
-  const exports = exclusive(() => Module._load(path, null, true));
-  return { format: 'commonjs', exports, done: Promise.resolve() };
+  return exclusive(() => Module._load(path, null, true));
 }
 
 // --import-map FILE, read once at start-up

@@ -835,35 +835,15 @@ static JSValue coro_throw_not_callable(JSContext *ctx, JSValueConst func_obj, JS
     return JS_ThrowTypeError(ctx, "not a %s", what);
 }
 
-/* require() of an ES module (modules.c): the module `name` (normalized
-   already) and what it imports, loaded and resolved but not linked. */
-JSModuleDef *coro_qjs_load_module(JSContext *ctx, const char *name)
-{
-    JSRuntime *rt = ctx->rt;
-    JSAtom atom = JS_NewAtom(ctx, name);
-    JSModuleDef *m;
-
-    if (atom == JS_ATOM_NULL)
-        return NULL;
-    m = js_find_loaded_module(ctx, atom);
-    JS_FreeAtom(ctx, atom);
-    if (!m)
-        m = rt->module_loader_func(ctx, name, rt->module_loader_opaque);
-    if (m && js_resolve_module(ctx, m) < 0) {
-        js_free_modules(ctx, JS_FREE_MODULE_NOT_RESOLVED);
-        return NULL;
-    }
-    return m;
-}
-
-/* Walks the modules of m's graph not evaluated yet (seen: those visited). */
+/* Walks the modules of m's graph not evaluated yet (seen: those visited):
+   whether evaluating m now finishes at once. */
 static int module_graph_state(JSModuleDef *m, JSModuleDef ***seen, size_t *n, size_t *cap)
 {
     int state = CORO_QJS_MODULE_SYNC;
 
     if (m->status == JS_MODULE_STATUS_EVALUATED)
         return CORO_QJS_MODULE_SYNC;
-    if (m->status == JS_MODULE_STATUS_EVALUATING || m->status == JS_MODULE_STATUS_LINKING)
+    if (m->status == JS_MODULE_STATUS_EVALUATING)
         return CORO_QJS_MODULE_CYCLE;
     if (m->status == JS_MODULE_STATUS_EVALUATING_ASYNC || m->has_tla)
         return CORO_QJS_MODULE_ASYNC;
@@ -888,19 +868,40 @@ static int module_graph_state(JSModuleDef *m, JSModuleDef ***seen, size_t *n, si
     return state;
 }
 
-int coro_qjs_module_graph_state(JSModuleDef *m)
+JSValue coro_qjs_require_module(JSContext *ctx, const char *name, int *state)
 {
-    JSModuleDef **seen = NULL;
+    JSAtom atom = JS_NewAtom(ctx, name);
+    JSModuleDef **seen = NULL, *m;
     size_t n = 0, cap = 0;
-    int state = module_graph_state(m, &seen, &n, &cap);
+    JSValue promise;
 
+    if (atom == JS_ATOM_NULL)
+        return JS_EXCEPTION;
+    m = js_find_loaded_module(ctx, atom);
+    JS_FreeAtom(ctx, atom);
+    if (!m)
+        m = ctx->rt->module_loader_func(ctx, name, ctx->rt->module_loader_opaque);
+    if (!m)
+        return JS_EXCEPTION;
+    if (js_resolve_module(ctx, m) < 0) {
+        js_free_modules(ctx, JS_FREE_MODULE_NOT_RESOLVED);
+        return JS_EXCEPTION;
+    }
+    *state = module_graph_state(m, &seen, &n, &cap); /* before linking: it asserts no cycle */
     free(seen);
-    return state;
-}
-
-/* An evaluated module's namespace, or its evaluation's exception thrown. */
-JSValue coro_qjs_module_result(JSContext *ctx, JSModuleDef *m)
-{
+    if (*state < 0)
+        return JS_ThrowOutOfMemory(ctx);
+    if (*state != CORO_QJS_MODULE_SYNC)
+        return JS_UNDEFINED;
+    if (coro_qjs_link_module(ctx, m) < 0)
+        return JS_EXCEPTION;
+    if (m->status != JS_MODULE_STATUS_EVALUATED) {
+        promise = JS_EvalFunction(ctx, JS_DupValue(ctx, JS_MKPTR(JS_TAG_MODULE, m)));
+        if (JS_IsException(promise))
+            return promise;
+        js_promise_mark_handled(ctx, promise); /* the error is thrown below */
+        JS_FreeValue(ctx, promise);
+    }
     if (m->eval_has_exception)
         return JS_Throw(ctx, JS_DupValue(ctx, m->eval_exception));
     return JS_GetModuleNamespace(ctx, m);

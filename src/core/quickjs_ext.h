@@ -105,15 +105,12 @@ uint8_t *coro_qjs_take_array_buffer(JSContext *ctx, JSValueConst obj, size_t *le
    exception is pending. */
 JSValue coro_qjs_adopt_array_buffer(JSContext *ctx, uint8_t *data, size_t len);
 
-/* require() of an ES module (modules.c). load_module: the module `name`
-   (normalized) and its imports, loaded and resolved, not linked; NULL with
-   an exception pending on failure. graph_state, of a linked module: whether
-   evaluating it now finishes at once (SYNC), needs top-level await (ASYNC)
-   or would enter a module being evaluated (CYCLE); -1 out of memory.
-   module_result: an evaluated module's namespace, or its error thrown. */
+/* require() of an ES module (modules.c): the namespace of the module `name`
+   (normalized), loaded, linked and evaluated now, or its error thrown. If
+   its graph cannot finish at once, *state says why (ASYNC: top-level await;
+   CYCLE: it would enter a module being evaluated) and undefined is
+   returned, nothing evaluated. */
 enum { CORO_QJS_MODULE_SYNC, CORO_QJS_MODULE_ASYNC, CORO_QJS_MODULE_CYCLE };
-JSModuleDef *coro_qjs_load_module(JSContext *ctx, const char *name);
-int coro_qjs_module_graph_state(JSModuleDef *m);
-JSValue coro_qjs_module_result(JSContext *ctx, JSModuleDef *m);
+JSValue coro_qjs_require_module(JSContext *ctx, const char *name, int *state);
 
 #endif

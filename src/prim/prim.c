@@ -21,5 +21,6 @@ const coro_area coro_prim_areas[] = {
     { "wasm", coro_prim_wasm_init, NULL },
     { "syscall", coro_prim_syscall_init, NULL },
     { "signal", coro_prim_signal_init, NULL },
+    { "module", coro_prim_module_init, NULL },
     { NULL, NULL, NULL },
 };

@@ -43,5 +43,6 @@ int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_wasm_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_module_init(JSContext *ctx, JSValueConst ns);
 
 #endif
