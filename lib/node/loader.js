@@ -585,6 +585,7 @@ function legacyMain(pkgDir, pkg, base) {
 
 function defaultImportResolve(specifier, base) {
   if (specifier.startsWith('node:')) return `node:${builtinId(specifier)}`;
+  if (base.startsWith('https:')) return remoteName(specifier, base);
   if (specifier.startsWith('file:')) return finalizeImport(fileURLToPath(specifier), base);
   if (isRelative(specifier) || specifier[0] === '/') {
     return finalizeImport(resolvePath(base[0] === '/' ? dirname(base) : M.cwd(), specifier), base);
@@ -597,7 +598,6 @@ function defaultImportResolve(specifier, base) {
     if (/^https?:/.test(specifier) || base.startsWith('https:')) return remoteName(specifier, base);
     throw ERR_UNSUPPORTED_ESM_URL_SCHEME(specifier.slice(0, specifier.indexOf(':') + 1));
   }
-  if (base.startsWith('https:')) return remoteName(specifier, base);
   const id = builtinId(specifier);
   if (id !== null) return `node:${id}`;
   return finalizeImport(importPackage(specifier, base), base);
@@ -628,13 +628,19 @@ function remoteName(specifier, base) {
   return url;
 }
 
+// The source of an https: module, fetched by the blocking client in an
+// exclusive section: nothing else of the isolate may run (and load modules)
+// while QuickJS is in the middle of loading this one.
 function fetchRemote(url) {
   let source = remote.get(url);
   if (source === undefined) {
-    const { fetch } = P.util.importSync('corojs:fetch');
-    const response = fetch(url);
-    if (!response.ok) throw ERR_MODULE_NOT_FOUND(url, `the network (HTTP ${response.status})`, true);
-    source = response.text();
+    const { get } = P.util.importSync('corojs:http');
+    source = exclusive(() => {
+      const response = get(url);
+      if (response.ok) return response.text();
+      response.close();
+      throw ERR_MODULE_NOT_FOUND(url, `the network (HTTP ${response.status})`, true);
+    });
     remote.set(url, source);
   }
   return source;

@@ -178,7 +178,7 @@ static char *jailed_name(JSContext *ctx, const coro_jail *jail, char *path, cons
     return ret;
 }
 
-static int node_loader_resolves(coro_isolate *iso, const char *name);
+static int node_loader_resolves(coro_isolate *iso, const char *base, const char *name);
 static char *node_resolve(JSContext *ctx, const char *base, const char *name);
 
 static char *normalize_cb(JSContext *ctx, const char *base, const char *name, void *opaque)
@@ -200,7 +200,7 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
         }
         return js_strdup(ctx, name);
     }
-    if (node_loader_resolves(iso, name))
+    if (node_loader_resolves(iso, base, name))
         return node_resolve(ctx, base, name);
     path = resolve_path(base, name);
     if (!path) {
@@ -621,10 +621,11 @@ static int has_translator(const char *name)
 }
 
 /* Paths and file: URLs resolve here; bare names, node:, #imports and URLs
-   in the Node loader, and everything once hooks are in force. */
-static int node_loader_resolves(coro_isolate *iso, const char *name)
+   in the Node loader, and everything imported by a module that is not a
+   file (https:, a hook's) or once hooks are in force. */
+static int node_loader_resolves(coro_isolate *iso, const char *base, const char *name)
 {
-    if (hooks_in_force(iso))
+    if (hooks_in_force(iso) || strstr(base, "://"))
         return 1;
     return !starts_with(name, "./") && !starts_with(name, "../") && name[0] != '/' &&
            !starts_with(name, "file://");
@@ -636,7 +637,7 @@ static int node_loader_loads(coro_isolate *iso, const char *name)
 {
     if (starts_with(name, BUILTIN_PREFIX))
         return 0;
-    if (hooks_in_force(iso))
+    if (hooks_in_force(iso) || name[0] != '/')
         return 1;
     return !ends_with(name, ".mjs") && !has_translator(name);
 }
