@@ -24,12 +24,13 @@
 
 static void usage(FILE *out)
 {
-    fputs("Usage: corojs [options] main.mjs [arguments...]\n"
+    fputs("Usage: corojs [options] main.mjs|app.js|app.cjs [arguments...]\n"
           "       corojs [options] -e 'code' [arguments...]\n"
           "       corojs [options] run app.mjs [app.mjs...]\n"
           "       corojs [options] shell\n"
           "\n"
-          "Runs an ES module on fibers: every blocking call parks only its fiber.\n"
+          "Runs an ES module or a CommonJS program on fibers: every blocking call\n"
+          "parks only its fiber.\n"
           "`run` starts each app in an isolate of its own, all in this process, and\n"
           "exits when all have ended; `shell` starts an interactive shell.\n"
           "\n"
