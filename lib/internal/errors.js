@@ -280,18 +280,6 @@ export function ERR_UNSUPPORTED_ESM_URL_SCHEME(protocol) {
     `(with the net capability) are supported by the default ESM loader. Received protocol '${protocol}'`);
 }
 
-export function ERR_IMPORT_ATTRIBUTE_MISSING(url, key, value) {
-  return coded(TypeError, 'ERR_IMPORT_ATTRIBUTE_MISSING', `Module "${url}" needs an import attribute of "${key}: ${value}"`);
-}
-
-export function ERR_IMPORT_ATTRIBUTE_TYPE_INCOMPATIBLE(url, type) {
-  return coded(TypeError, 'ERR_IMPORT_ATTRIBUTE_TYPE_INCOMPATIBLE', `Module "${url}" is not of type "${type}"`);
-}
-
-export function ERR_IMPORT_ATTRIBUTE_UNSUPPORTED(key, value) {
-  return coded(TypeError, 'ERR_IMPORT_ATTRIBUTE_UNSUPPORTED', `Import attribute "${key}" with value "${value}" is not supported`);
-}
-
 export function ERR_INVALID_RETURN_PROPERTY_VALUE(input, name, prop, value) {
   return coded(TypeError, 'ERR_INVALID_RETURN_PROPERTY_VALUE',
     `Expected ${input} to be returned for the "${prop}" from the "${name}" hook but got ${describe(value)}.`);
