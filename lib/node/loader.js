@@ -314,44 +314,19 @@ function selfPackage(name, base) {
 // ---------------------------------------------------------------------------
 // builtins
 
-// Node 20's builtin modules, for a clear word on the ones CoroJS lacks.
-const NODE_BUILTINS = new Set(('assert assert/strict async_hooks buffer child_process cluster console constants ' +
-  'crypto dgram diagnostics_channel dns dns/promises domain events fs fs/promises http http2 https inspector ' +
-  'inspector/promises module net os path path/posix path/win32 perf_hooks process punycode querystring readline ' +
-  'readline/promises repl stream stream/consumers stream/promises stream/web string_decoder sys timers ' +
-  'timers/promises tls trace_events tty url util util/types v8 vm wasi worker_threads zlib').split(' '));
-const SCHEME_ONLY = new Set(['test', 'test/reporters', 'sea', 'sqlite']);
-
-// What CoroJS offers instead of a Node builtin it does not have yet.
-const CLOSEST = {
-  child_process: 'corojs:isolate (isolates in this process) or corojs:syscall', cluster: 'corojs --workers N',
-  crypto: 'the global crypto (Web Crypto)', dgram: 'corojs:dgram', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
-  fs: 'corojs:fs', 'fs/promises': 'corojs:fs', http: 'corojs:http', https: 'corojs:https', net: 'corojs:net',
-  readline: 'corojs:shell', tls: 'corojs:tls', worker_threads: 'corojs:isolate', vm: 'corojs:isolate',
-  wasi: 'WebAssembly with corojs:webassembly', process: 'the global process', timers: 'corojs:timers',
-};
-
-function moduleBuiltin() {
-  return Module;
-}
-
-// 'node:x' or 'x' -> 'x' if the program may load it, else throws; null if
-// `id` is not a builtin name at all.
+// 'node:x' or 'x' -> 'x' if it is a builtin's name ('node:' and 'x' of Node's
+// builtins, CoroJS has them or not: requireBuiltin says which it lacks, and
+// what it has instead); null if `id` is not one; a 'node:' name Node does not
+// have either throws.
 function builtinId(id) {
-  const prefixed = id.startsWith('node:');
-  const bare = prefixed ? id.slice(5) : id;
+  const bare = id.startsWith('node:') ? id.slice(5) : id;
   if (bare === 'module' || isBuiltinId(id)) return bare;
-  if (NODE_BUILTINS.has(bare) || (prefixed && SCHEME_ONLY.has(bare))) {
-    const closest = CLOSEST[bare];
-    throw ERR_UNKNOWN_BUILTIN_MODULE(id, `node:${bare} is not implemented by CoroJS yet${
-      closest ? `; the closest it has is ${closest}` : ''}`);
-  }
-  if (prefixed) throw ERR_UNKNOWN_BUILTIN_MODULE(id);
+  if (id.startsWith('node:')) throw ERR_UNKNOWN_BUILTIN_MODULE(id);
   return null;
 }
 
 function loadBuiltin(id) {
-  return id === 'module' ? moduleBuiltin() : requireBuiltin(id);
+  return id === 'module' ? Module : requireBuiltin(id);
 }
 
 export function isBuiltin(id) {
@@ -819,7 +794,6 @@ Object.defineProperty(Module.prototype, 'parent', {
 Module._cache = { __proto__: null };
 Module._pathCache = { __proto__: null };
 Module.globalPaths = [];
-Module.builtinModules = [];
 Module.wrapper = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
 Module.wrap = (script) => Module.wrapper[0] + script + Module.wrapper[1];
 
@@ -864,7 +838,7 @@ Module._extensions['.js'] = function (module, filename) {
   sources.delete(filename);
   if (source === undefined) throw MODULE_NOT_FOUND(filename, requireStack(module));
   const format = formatOf(filename, source);
-  if (format === 'module') {
+  if (format === 'module' || format === 'wasm') { // a .wasm file is an ES module here
     module.exports = requireESM(module, filename);
     return;
   }
@@ -877,6 +851,7 @@ Module._extensions['.js'] = function (module, filename) {
 Module._extensions['.json'] = function (module, filename) {
   const source = sources.get(filename) ?? M.readFile(filename);
   sources.delete(filename);
+  if (source === undefined) throw MODULE_NOT_FOUND(filename, requireStack(module));
   module.exports = parseJSON(source, filename);
 };
 Module._extensions['.node'] = function (module, filename) {
@@ -929,7 +904,7 @@ Module._load = function (request, parent, isMain) {
       delete relativeCache[relKey];
     }
   }
-  if (!hooks.length && !importMap && (request.startsWith('node:') || NODE_BUILTINS.has(request) || isBuiltin(request))) {
+  if (!hooks.length && !importMap && (request.startsWith('node:') || isBuiltin(request))) {
     const id = builtinId(request);
     if (id !== null) return loadBuiltin(id);
   }
@@ -1055,7 +1030,7 @@ Module._resolveLookupPaths = function (request, parent) {
 };
 
 function defaultRequireResolve(request, parent, isMain, options) {
-  if (request.startsWith('node:') || NODE_BUILTINS.has(request) || isBuiltin(request)) {
+  if (request.startsWith('node:') || isBuiltin(request)) {
     if (builtinId(request) !== null) return request;
   }
   if (request.includes('\0')) throw MODULE_NOT_FOUND(request, requireStack(parent));
@@ -1158,7 +1133,6 @@ Module.register = function register() {
   e.code = 'ERR_METHOD_NOT_IMPLEMENTED';
   throw e;
 };
-Module.syncBuiltinESMExports = function syncBuiltinESMExports() {};
 Module.findPackageJSON = function findPackageJSON(specifier, base) {
   let path = specifier instanceof URL ? specifier.href : specifier;
   validateString(path, 'specifier');

@@ -497,6 +497,7 @@ int coro_module_is_builtin(const char *name, int internals)
 }
 
 static JSValue node_main(JSContext *ctx, const char *path, JSValue *ns);
+static int has_translator(const char *name);
 
 JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns)
 {
@@ -518,7 +519,7 @@ JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns)
     if (!realpath(abs, real))
         snprintf(real, sizeof real, "%s", abs);
     free(abs);
-    if (ends_with(real, ".mjs"))
+    if (ends_with(real, ".mjs") || has_translator(real)) /* app.wasm too */
         return evaluate(ctx, compile_file(ctx, real, 1), ns);
     return node_main(ctx, real, ns);
 }
