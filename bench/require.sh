@@ -12,6 +12,7 @@ cd "$top"
 bin=build/corojs
 runs=${BENCH_RUNS:-50}
 command -v node >/dev/null || { echo "bench: node is needed for the comparison" >&2; exit 1; }
+. bench/lib.sh # wall_ms, ratio
 
 # the tree: app.js -> pkg0..pkg9 (node_modules) -> lib/m1..m9.js each
 tree=build/bench/require-tree
@@ -44,15 +45,6 @@ best_ms() { # the best in-process time of 5 runs
     for i in 1 2 3 4 5; do "$@" bench/require/tree.js "$top/$tree"; done |
         sed 's/.*"ms":\([0-9.]*\).*/\1/' | sort -n | head -1
 }
-wall_ms() { # mean wall time of $runs runs
-    start=$(date +%s%N)
-    i=0
-    while [ $i -lt "$runs" ]; do "$@" > /dev/null; i=$((i + 1)); done
-    end=$(date +%s%N)
-    echo "$start $end $runs" | awk '{ printf "%.2f", ($2 - $1) / 1e6 / $3 }'
-}
-ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
-
 echo "== require() of a 101-module CommonJS tree"
 c=$(best_ms "$bin")
 n=$(best_ms node)

@@ -306,6 +306,15 @@ export function ERR_REQUIRE_ASYNC_MODULE(parent, path) {
     `Use import() instead.\n  From ${parent} \n  Requiring ${path} `);
 }
 
+export function ERR_REQUIRE_CYCLE_MODULE(path, parent) {
+  return coded(Error, 'ERR_REQUIRE_CYCLE_MODULE', `Cannot require() ES Module ${path} in a cycle.${
+    parent ? ` (from ${parent})` : ''}`);
+}
+
+export function ERR_METHOD_NOT_IMPLEMENTED(method, why) {
+  return coded(Error, 'ERR_METHOD_NOT_IMPLEMENTED', `The ${method} method is not implemented${why ? `: ${why}` : ''}`);
+}
+
 export function ERR_DLOPEN_FAILED(path) {
   return coded(Error, 'ERR_DLOPEN_FAILED', `${path}: native addons (.node files) cannot be loaded by CoroJS`);
 }

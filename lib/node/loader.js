@@ -23,7 +23,8 @@ import {
   ERR_INVALID_PACKAGE_CONFIG, ERR_PACKAGE_PATH_NOT_EXPORTED, ERR_PACKAGE_IMPORT_NOT_DEFINED,
   ERR_INVALID_PACKAGE_TARGET, ERR_UNKNOWN_BUILTIN_MODULE, ERR_UNKNOWN_FILE_EXTENSION,
   ERR_UNSUPPORTED_ESM_URL_SCHEME, ERR_INVALID_RETURN_PROPERTY_VALUE, ERR_REQUIRE_ASYNC_MODULE,
-  ERR_DLOPEN_FAILED, ERR_IMPORT_MAP, ERR_INVALID_ARG_VALUE, ERR_INVALID_ARG_TYPE, ERR_ACCESS_DENIED,
+  ERR_DLOPEN_FAILED, ERR_IMPORT_MAP, ERR_REQUIRE_CYCLE_MODULE, ERR_METHOD_NOT_IMPLEMENTED,
+  ERR_INVALID_ARG_VALUE, ERR_INVALID_ARG_TYPE, ERR_ACCESS_DENIED,
 } from 'corojs:internal/errors';
 import { validateString, validateObject, validateFunction } from 'corojs:internal/validators';
 import { requireBuiltin, isBuiltin as isBuiltinId, builtinIds } from 'corojs:internal/node/builtins';
@@ -818,17 +819,12 @@ function parseJSON(text, path) {
   }
 }
 
-// require(ESM): the module's namespace (with __esModule if it has a default
-// export, as Node does), at once; a graph with top-level await cannot be.
+// require(ESM): the module's namespace, evaluated at once; a graph with
+// top-level await cannot be, nor one that is being evaluated.
 function requireESM(module, filename) {
   const r = M.requireModule(filename);
   if (r === 1) throw ERR_REQUIRE_ASYNC_MODULE(module[kParent]?.filename ?? module.id, filename);
-  if (r === 2) {
-    const from = module[kParent]?.filename;
-    const e = new Error(`Cannot require() ES Module ${filename} in a cycle.${from ? ` (from ${from})` : ''}`);
-    e.code = 'ERR_REQUIRE_CYCLE_MODULE';
-    throw e;
-  }
+  if (r === 2) throw ERR_REQUIRE_CYCLE_MODULE(filename, module[kParent]?.filename);
   return r;
 }
 
@@ -1128,10 +1124,8 @@ Module.createRequire = createRequire;
 Module.isBuiltin = isBuiltin;
 Module.registerHooks = registerHooks;
 Module.register = function register() {
-  const e = new Error('module.register() (asynchronous hooks on a loader thread) is not supported by CoroJS; ' +
+  throw ERR_METHOD_NOT_IMPLEMENTED('module.register()', 'asynchronous hooks on a loader thread; ' +
     'use module.registerHooks({ resolve, load }), whose hooks are synchronous');
-  e.code = 'ERR_METHOD_NOT_IMPLEMENTED';
-  throw e;
 };
 Module.findPackageJSON = function findPackageJSON(specifier, base) {
   let path = specifier instanceof URL ? specifier.href : specifier;
