@@ -904,7 +904,8 @@ Module._load = function (request, parent, isMain) {
     const id = builtinId(request);
     if (id !== null) return loadBuiltin(id);
   }
-  const filename = Module._resolveFilename(request, parent, isMain);
+  // the main module is the real path C read (before its isolate's fs rights apply)
+  const filename = isMain && parent === null && request[0] === '/' ? request : Module._resolveFilename(request, parent, isMain);
   if (filename.startsWith('node:')) return loadBuiltin(builtinId(filename));
   if (!filename.startsWith('/') && !hooks.length) return requireRemote(filename, parent);
   const cached = Module._cache[filename];

@@ -179,6 +179,17 @@ static char *jailed_name(JSContext *ctx, const coro_jail *jail, char *path, cons
 }
 
 static int node_loader_resolves(coro_isolate *iso, const char *base, const char *name);
+
+int coro_module_refused(JSContext *ctx, const char *path)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    if (!iso->imports_confined || (iso->caps & CORO_CAP_FS))
+        return 0;
+    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "import of '%s' is not allowed: "
+                    "this isolate was not granted fs", path);
+    return 1;
+}
 static char *node_resolve(JSContext *ctx, const char *base, const char *name);
 
 static char *normalize_cb(JSContext *ctx, const char *base, const char *name, void *opaque)
@@ -207,9 +218,7 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
         JS_ThrowOutOfMemory(ctx);
         return NULL;
     }
-    if (iso->imports_confined && !(iso->caps & CORO_CAP_FS)) {
-        coro_throw_code(ctx, "ERR_ACCESS_DENIED", "import of '%s' is not allowed: "
-                        "this isolate was not granted fs", path);
+    if (coro_module_refused(ctx, path)) {
         free(path);
         return NULL;
     }

@@ -60,5 +60,8 @@ JSValue coro_module_require(JSContext *ctx, const char *name);
    module_stat: 0 a file, 1 a directory, or a negative errno. */
 char *coro_module_read(JSContext *ctx, const char *path, size_t *len, int *err);
 int coro_module_stat(JSContext *ctx, const char *path);
+/* Whether a file module `path` is out of reach: the isolate's imports are
+   confined and it has no fs capability (ERR_ACCESS_DENIED thrown then). */
+int coro_module_refused(JSContext *ctx, const char *path);
 
 #endif

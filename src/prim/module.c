@@ -16,7 +16,8 @@
 #include "core/isolate.h"
 #include "core/modules.h"
 
-/* readFile(path) -> its text, or undefined if there is no such file */
+/* readFile(path) -> its text, or undefined if there is no such file (an
+   isolate without fs: ERR_ACCESS_DENIED) */
 static JSValue js_module_read_file(JSContext *ctx, JSValueConst this_val, int argc,
                                    JSValueConst *argv)
 {
@@ -28,6 +29,10 @@ static JSValue js_module_read_file(JSContext *ctx, JSValueConst this_val, int ar
 
     if (!path)
         return JS_EXCEPTION;
+    if (coro_module_refused(ctx, path)) {
+        JS_FreeCString(ctx, path);
+        return JS_EXCEPTION;
+    }
     text = coro_module_read(ctx, path, &len, &err);
     if (text)
         ret = JS_NewStringLen(ctx, text, len);
@@ -42,17 +47,18 @@ static JSValue js_module_read_file(JSContext *ctx, JSValueConst this_val, int ar
     return ret;
 }
 
-/* stat(path) -> 0 a file, 1 a directory, or a negative errno */
+/* stat(path) -> 0 a file, 1 a directory, or a negative errno (an isolate
+   without fs: ERR_ACCESS_DENIED) */
 static JSValue js_module_stat(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     const char *path = coro_arg_path(ctx, argv[0], "path");
-    int r;
+    JSValue ret;
 
     if (!path)
         return JS_EXCEPTION;
-    r = coro_module_stat(ctx, path);
+    ret = coro_module_refused(ctx, path) ? JS_EXCEPTION : JS_NewInt32(ctx, coro_module_stat(ctx, path));
     JS_FreeCString(ctx, path);
-    return JS_NewInt32(ctx, r);
+    return ret;
 }
 
 /* realpath(path) -> the path with its links resolved (as it is if that

@@ -265,3 +265,10 @@ test('module.registerHooks: resolve and load, for require and import, chained; d
   }
   assert.throws(() => require('virtual:answer'), { code: /MODULE_NOT_FOUND|ERR_/ });
 });
+
+test('an isolate without fs runs a CommonJS main; what it requires is refused (ERR_ACCESS_DENIED)', () => {
+  const child = new Isolate(`${dir}/nofs_app.cjs`);
+  assert.match(child.call('requireError'), /^ERR_ACCESS_DENIED: .*fixtures\/cjs.*not granted fs/);
+  child.terminate();
+  child.join();
+});
