@@ -1033,7 +1033,7 @@ function defaultRequireResolve(request, parent, isMain, options) {
   if (request.includes('\0')) throw MODULE_NOT_FOUND(request, requireStack(parent));
   if (request.startsWith('file:')) request = fileURLToPath(request);
   const base = parent?.filename || `${M.cwd()}/[eval]`;
-  if (SCHEME.test(request) || parent?.filename?.startsWith('https:')) return remoteName(request, base);
+  if (/^https?:/.test(request) || parent?.filename?.startsWith('https:')) return remoteName(request, base);
   let paths;
   if (options?.paths) {
     if (!Array.isArray(options.paths)) throw ERR_INVALID_ARG_VALUE('options.paths', options.paths);

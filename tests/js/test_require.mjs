@@ -231,9 +231,13 @@ test('createRequire from a file: URL and a directory; findPackageJSON', () => {
 
 test('module.registerHooks: resolve and load, for require and import, chained; deregister', () => {
   const seen = [];
+  let contextSeen;
   const outer = registerHooks({
     resolve(specifier, context, nextResolve) {
-      if (specifier === 'virtual:answer') return { url: 'virtual:answer', format: 'commonjs', shortCircuit: true };
+      if (specifier === 'virtual:answer') {
+        contextSeen = context;
+        return { url: 'virtual:answer', format: 'commonjs', shortCircuit: true };
+      }
       return nextResolve(specifier, context);
     },
     load(url, context, nextLoad) {
@@ -253,17 +257,23 @@ test('module.registerHooks: resolve and load, for require and import, chained; d
   });
   try {
     assert.deepEqual(require('./hooks/uses_virtual.js'), { answer: 42 });
+    assert.equal(contextSeen.parentURL, `file://${dir}/hooks/uses_virtual.js`);
+    assert.ok(contextSeen.conditions.includes('require') && contextSeen.conditions.includes('corojs'));
     assert.equal(require('./lib/node.js'), 'rewritten by a hook');
     assert.deepEqual(seen, [`file://${dir}/lib/node.js`]);
     const ns = Fiber.await(import('virtual:answer'));
     assert.equal(ns.answer, 42, 'import sees the hooks too, with the names of the source');
-    assert.throws(() => registerHooks({ resolve: () => 'not an object' }) && require('./lib/default.js'),
-      { code: 'ERR_INVALID_RETURN_PROPERTY_VALUE' });
+    const bad = registerHooks({ resolve: () => 'not an object' });
+    assert.throws(() => require('./lib/default.js'), { name: 'TypeError', code: 'ERR_INVALID_RETURN_PROPERTY_VALUE' });
+    bad.deregister();
   } finally {
     inner.deregister();
     outer.deregister();
   }
-  assert.throws(() => require('virtual:answer'), { code: /MODULE_NOT_FOUND|ERR_/ });
+  assert.throws(() => require('virtual:answer'), { code: 'MODULE_NOT_FOUND' });
+  assert.equal(require('./lib/node.js'), 'rewritten by a hook', 'loaded once, cached as Node does');
+  delete require.cache[`${dir}/lib/node.js`];
+  assert.equal(require('./lib/node.js'), 'node', 'the hooks are gone');
 });
 
 test('an isolate without fs runs a CommonJS main; what it requires is refused (ERR_ACCESS_DENIED)', () => {
