@@ -28,7 +28,6 @@ import {
 } from 'corojs:internal/errors';
 import { validateString, validateObject, validateFunction } from 'corojs:internal/validators';
 import { requireBuiltin, isBuiltin as isBuiltinId, builtinIds } from 'corojs:internal/node/builtins';
-import { parse as parseCjsExports } from 'corojs:internal/node/cjs_exports';
 
 const M = P.module;
 
@@ -632,7 +631,7 @@ function cjsExportNames(path, source, seen = new Set()) {
   const names = new Set();
   if (seen.has(path)) return names;
   seen.add(path);
-  const result = parseCjsExports(source);
+  const result = P.util.importSync('corojs:internal/node/cjs_exports').parse(source); // only import needs it
   for (const n of result.names) names.add(n);
   for (const r of result.reexports) {
     let target;

@@ -224,9 +224,15 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
     }
     if (iso->imports_confined && iso->jail)
         return jailed_name(ctx, iso->jail, path, base);
-    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-        coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s' imported from %s",
-                        path, base);
+    if (stat(path, &st) < 0)
+        st.st_mode = 0;
+    if (!S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            coro_throw_code(ctx, "ERR_UNSUPPORTED_DIR_IMPORT", "Directory import '%s' is not "
+                            "supported resolving ES modules imported from %s", path, base);
+        else
+            coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s' imported from %s",
+                            path, base);
         free(path);
         return NULL;
     }

@@ -45,6 +45,17 @@ test('extensions, directories, package.json main, node_modules up the tree', () 
   assert.equal(require('cjs-pkg/lib/other'), 'other', 'a file of a package without "exports"');
 });
 
+test('import of packages: the "import" condition, legacy "main", "imports", scoped, JSON by package path', () => {
+  assert.equal(Fiber.await(importHere('exports-pkg')).how, 'import');
+  assert.equal(Fiber.await(importHere('exports-pkg/which')).default, 'corojs condition');
+  assert.equal(Fiber.await(importHere('nested')).default, 'inner of nested');
+  assert.equal(Fiber.await(importHere('#dep')).name, 'dep');
+  assert.equal(Fiber.await(importHere('@scope/pkg/x')).default, 'scoped x.js');
+  assert.equal(Fiber.await(importHere('exports-pkg/package.json')).default.name, 'exports-pkg');
+  assert.throws(() => Fiber.await(importHere('./dir')), { code: 'ERR_UNSUPPORTED_DIR_IMPORT' });
+  assert.throws(() => Fiber.await(importHere('./lib/corojs')), { code: 'ERR_MODULE_NOT_FOUND' }, 'import needs the extension');
+});
+
 test('package.json "exports": conditions, patterns, null targets, scoped and self-referencing packages', () => {
   assert.deepEqual({ ...require('exports-pkg') }, { how: 'require' }, 'require condition');
   assert.equal(importedHow, 'import');
