@@ -65,6 +65,10 @@ expect "a syntax error names file:line" 1 '' "SyntaxError.*|syntax\.mjs:2" -- "$
 
 expect "an exception in a fiber nobody joins is reported, status 1" 1 '^after$' \
     'Uncaught \(in fiber\) Error: lost' -- "$bin" -e 'Fiber.run(() => { throw new Error("lost") }); console.log("after")'
+expect "an unjoined fiber's exception is reported after its Fiber object is collected" 1 EMPTY \
+    'Uncaught \(in fiber\) Error: lost' -- "$bin" --expose-gc -e 'Fiber.run(() => { throw new Error("lost") }); gc()'
+expect "a joined exception is not reported after the Fiber object is collected" 0 'caught' EMPTY -- "$bin" --expose-gc \
+    -e 'let f = Fiber.run(() => { throw new Error("x") }); try { f.join() } catch { console.log("caught") }; f = null; gc()'
 expect "a joined exception is not reported" 0 'caught' EMPTY -- \
     "$bin" -e 'const f = Fiber.run(() => { throw new Error("x") }); try { f.join() } catch { console.log("caught") }'
 expect "a joined exception is not reported when promise jobs ran before the join" 0 'caught' EMPTY -- \
