@@ -23,6 +23,8 @@ QJS_DIR := $(BUILD)/deps/quickjs-$(QJS_VERSION)
 QJS_STAMP := $(QJS_DIR)/.corojs-ready
 LLHTTP_DIR := $(BUILD)/deps/llhttp
 LLHTTP_STAMP := $(LLHTTP_DIR)/.corojs-ready
+NODE_DIR := $(BUILD)/deps/nodejs
+NODE_STAMP := $(NODE_DIR)/.corojs-ready
 
 ARCH := $(shell uname -m)
 ifeq ($(ARCH),x86_64)
@@ -84,11 +86,11 @@ LIBS = $(LLHTTP_DIR)/lib/libllhttp.a $(PKG_LIBS) $(OPENSSL_LIBS) -lm -lpthread -
 QJS_SRCS := libregexp.c libunicode.c cutils.c dtoa.c
 QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/obj/core/quickjs_ext.o
 
-CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c core/error.c core/binding.c core/utf8.c core/wait.c core/run.c core/stream.c \
+CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c core/error.c core/binding.c core/stack.c core/utf8.c core/wait.c core/run.c core/stream.c \
              core/isolate.c core/modules.c core/jail.c core/loop.c
-PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
+PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/buffer.c prim/intl.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c prim/module.c \
+             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c prim/os.c prim/module.c \
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
              prim/wasm.c prim/wasm_objects.c prim/wasi.c prim/wasi_fs.c prim/wasi_host.c prim/dagger.c
 # The WebAssembly engine (plain C, no QuickJS).
@@ -99,8 +101,11 @@ LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(CORE_SRCS) $(PRIM_SRCS) $(WASM_SRCS)
 LIB_A := $(OUT)/libcorojs.a
 
 # The standard library: lib/X.js is the module corojs:X, lib/node/X.js the
-# module corojs:internal/node/X (the Node layer's own code).
+# module corojs:internal/node/X (the Node layer's own code). Node.js's own
+# lib/ files named in lib/node/node-lib.list (from its Debian source package)
+# are compiled as Node wraps them, to node:ID.
 LIB_JS := $(shell find lib -name '*.js' | sort)
+NODE_LIB_IDS := $(shell sed -e 's/\#.*//' lib/node/node-lib.list)
 lib_name = $(if $(filter lib/node/%,$(1)),corojs:internal/node/$(patsubst lib/node/%.js,%,$(1)),corojs:$(patsubst lib/%.js,%,$(1)))
 GEN_C := $(OUT)/gen/builtins.c
 JSC := $(OUT)/tools/jsc
@@ -125,6 +130,9 @@ $(QJS_STAMP): deps/deps.sh $(wildcard deps/patches/quickjs/*.patch)
 
 $(LLHTTP_STAMP): deps/deps.sh
 	sh deps/deps.sh llhttp
+
+$(NODE_STAMP): deps/deps.sh
+	sh deps/deps.sh nodejs
 
 $(BINARY): $(OUT)/obj/main.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -151,9 +159,10 @@ $(OUT)/qjs/%.o: $(QJS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(QJS_CFLAGS) -c -o $@ $(QJS_DIR)/$*.c
 
-# The bytecode compiler links the QuickJS objects of the variant being built,
+# The bytecode compiler links the QuickJS objects of the variant being built
+# (with core/stack.o, which makes the stacks of quickjs_ext.o's errors),
 # so QuickJS is compiled once per variant.
-$(JSC): tools/jsc.c $(QJS_OBJS)
+$(JSC): tools/jsc.c $(QJS_OBJS) $(OUT)/obj/core/stack.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm -lpthread
 
@@ -163,10 +172,10 @@ $(SYSNUMS_JS): tools/sysnums.sh
 	@mkdir -p $(dir $@)
 	sh tools/sysnums.sh $@ $(CC)
 
-$(GEN_C): $(LIB_JS) $(SYSNUMS_JS) $(JSC)
+$(GEN_C): $(LIB_JS) $(SYSNUMS_JS) $(JSC) lib/node/node-lib.list $(NODE_STAMP)
 	@mkdir -p $(dir $@)
 	$(JSC) $@ $(foreach f,$(LIB_JS),$(call lib_name,$(f))=$(f)) \
-	    corojs:internal/sysnums=$(SYSNUMS_JS)
+	    corojs:internal/sysnums=$(SYSNUMS_JS) $(foreach id,$(NODE_LIB_IDS),node:$(id)=$(NODE_DIR)/lib/$(id).js)
 
 # C unit tests link the runtime library.
 $(OUT)/tests/%: tests/c/%.c $(LIB_A)

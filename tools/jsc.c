@@ -4,9 +4,17 @@
  *   jsc OUTPUT.c corojs:fs=lib/fs.js corojs:internal/bootstrap=lib/internal/bootstrap.js ...
  *
  * Each source is compiled as an ES module under the given name and written
- * as a byte array into OUTPUT.c, with the table coro_builtins (src/modules.h)
+ * as a byte array into OUTPUT.c, with the table coro_builtins (src/core/modules.h)
  * that the module loader reads. Line numbers are kept for stack traces; the
  * source text is not.
+ *
+ * A name starting with "node:" (node:internal/util=.../lib/internal/util.js)
+ * is a file of Node.js's own lib/: it is compiled as Node compiles it, as the
+ * body of a function of (exports, require, module, process, internalBinding,
+ * primordials) -- the files of internal/per_context/ take (exports,
+ * primordials, privateSymbols, perIsolateSymbols) -- into a script that
+ * evaluates to that function; those go to the table coro_node_scripts
+ * (lib/node/builtins.js calls them).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +53,28 @@ static JSModuleDef *stub_loader(JSContext *ctx, const char *name, void *opaque)
     return JS_NewCModule(ctx, name, stub_init);
 }
 
+#define NODE_PREFIX "node:"
+
+static int is_node_script(const char *name)
+{
+    return strncmp(name, NODE_PREFIX, strlen(NODE_PREFIX)) == 0;
+}
+
+/* Node's source as the function Node wraps it in. The head stays on the
+   first line, so line numbers are the file's own. */
+static char *node_wrap(const char *name, const char *src, size_t *len)
+{
+    const char *params = strncmp(name, "node:internal/per_context/", 26) == 0
+        ? "exports, primordials, privateSymbols, perIsolateSymbols"
+        : "exports, require, module, process, internalBinding, primordials";
+    size_t n = strlen(params) + *len + 32;
+    char *out = malloc(n);
+
+    if (out)
+        *len = (size_t)snprintf(out, n, "(function (%s) {%s\n})", params, src);
+    return out;
+}
+
 static int compile(JSContext *ctx, FILE *out, int index, const char *name, const char *path)
 {
     size_t len, size;
@@ -52,11 +82,17 @@ static int compile(JSContext *ctx, FILE *out, int index, const char *name, const
     uint8_t *bc;
     JSValue mod;
 
+    if (src && is_node_script(name)) {
+        char *wrapped = node_wrap(name, src, &len);
+        free(src);
+        src = wrapped;
+    }
     if (!src) {
         fprintf(stderr, "jsc: cannot read %s\n", path);
         return -1;
     }
-    mod = JS_Eval(ctx, src, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    mod = JS_Eval(ctx, src, len, name, (is_node_script(name) ? JS_EVAL_TYPE_GLOBAL : JS_EVAL_TYPE_MODULE) |
+                                       JS_EVAL_FLAG_COMPILE_ONLY);
     free(src);
     if (JS_IsException(mod)) {
         JSValue exc = JS_GetException(ctx);
@@ -107,10 +143,14 @@ int main(int argc, char **argv)
         *eq = '\0';
         ret = compile(ctx, out, i, argv[i], eq + 1);
     }
-    fprintf(out, "const coro_builtin coro_builtins[] = {\n");
-    for (int i = 2; i < argc && ret == 0; i++)
-        fprintf(out, "    { \"%s\", module_%d, sizeof module_%d },\n", argv[i], i, i);
-    fprintf(out, "    { NULL, NULL, 0 },\n};\n");
+    for (int node = 0; node <= 1 && ret == 0; node++) {
+        fprintf(out, "const coro_builtin %s[] = {\n", node ? "coro_node_scripts" : "coro_builtins");
+        for (int i = 2; i < argc; i++) {
+            if (is_node_script(argv[i]) == node)
+                fprintf(out, "    { \"%s\", module_%d, sizeof module_%d },\n", argv[i], i, i);
+        }
+        fprintf(out, "    { NULL, NULL, 0 },\n};\n");
+    }
     fclose(out);
     JS_FreeContext(ctx);
     JS_FreeRuntime(rt);

@@ -1,61 +1,201 @@
-// corojs:internal/node/builtins: Node's builtin modules (require('x'),
-// import 'node:x'). This first version is the loader's stand-in, with the
-// interface the builtins' own module keeps when it replaces it:
-// requireBuiltin(id), isBuiltin(id), builtinIds. It knows Node 20's ids,
-// serves the CoroJS modules that already have a builtin's shape, and for the
-// others says that CoroJS lacks them and what it has instead.
+// corojs:internal/node/builtins: Node's builtin modules (node:path,
+// node:events, ...). Most are Node.js's own lib/ files, compiled into the
+// binary as Node wraps them (lib/node/node-lib.list, tools/jsc.c) and run
+// here the way Node's internal loader runs them: each is a function of
+// (exports, require, module, process, internalBinding, primordials), called
+// once, on first use. `require` inside them is requireNode (any id, internal/
+// ones too); `internalBinding(name)` is our lib/node/bindings/<name>.js;
+// `primordials` comes from Node's own internal/per_context/primordials.js.
+// Where Node's file is mostly C++ underneath (os, ...), ours stands in its
+// place (overrides, below).
+//
+// The module loader (corojs:internal/node/loader) calls requireBuiltin,
+// builtinIds and isBuiltin for require('x') and import 'node:x'.
 
 import P from 'corojs:internal/primordials';
 import { ERR_UNKNOWN_BUILTIN_MODULE } from 'corojs:internal/errors';
 
-// Node 20's module.builtinModules, and the ids only reachable with node:.
-const nodeIds = ('assert assert/strict async_hooks buffer child_process cluster console constants crypto dgram ' +
-  'diagnostics_channel dns dns/promises domain events fs fs/promises http http2 https inspector inspector/promises ' +
-  'module net os path path/posix path/win32 perf_hooks process punycode querystring readline readline/promises ' +
-  'repl stream stream/consumers stream/promises stream/web string_decoder sys timers timers/promises tls ' +
-  'trace_events tty url util util/types v8 vm wasi worker_threads zlib').split(' ');
-const schemeOnly = new Set(['test', 'test/reporters', 'sea']);
+const U = P.util;
 
-// The ones CoroJS has: id -> its exports.
-const modules = {
+// Node 20's module.builtinModules, and the ids only reachable with node:.
+const nodeIds = [
+  '_http_agent', '_http_client', '_http_common', '_http_incoming', '_http_outgoing', '_http_server',
+  '_stream_duplex', '_stream_passthrough', '_stream_readable', '_stream_transform', '_stream_wrap',
+  '_stream_writable', '_tls_common', '_tls_wrap', 'assert', 'assert/strict', 'async_hooks', 'buffer',
+  'child_process', 'cluster', 'console', 'constants', 'crypto', 'dgram', 'diagnostics_channel', 'dns',
+  'dns/promises', 'domain', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'inspector',
+  'inspector/promises', 'module', 'net', 'os', 'path', 'path/posix', 'path/win32', 'perf_hooks',
+  'process', 'punycode', 'querystring', 'readline', 'readline/promises', 'repl', 'stream',
+  'stream/consumers', 'stream/promises', 'stream/web', 'string_decoder', 'sys', 'timers',
+  'timers/promises', 'tls', 'trace_events', 'tty', 'url', 'util', 'util/types', 'v8', 'vm', 'wasi',
+  'worker_threads', 'zlib',
+];
+const schemeOnlyIds = ['test', 'test/reporters', 'sea'];
+
+// Node ids whose module is ours, not Node's file: id -> corojs: module (its
+// default export is the module's exports).
+const overrides = {
   __proto__: null,
-  url: () => P.util.importSync('corojs:url').default,
+  'internal/bootstrap/realm': 'corojs:internal/node/realm',
+  fs: 'corojs:internal/node/fs',
+  // The console of Node's lib (warnings, console.Console) writes through
+  // CoroJS's, whose process.stdout/stderr are not Node streams.
+  'internal/console/global': 'corojs:console',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).
 const closest = {
   __proto__: null,
-  fs: 'corojs:fs', 'fs/promises': 'corojs:fs', net: 'corojs:net', tls: 'corojs:tls', http: 'corojs:http',
-  https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns', dgram: 'corojs:dgram',
-  worker_threads: 'corojs:isolate', vm: 'corojs:isolate', child_process: 'corojs:sys', readline: 'corojs:shell',
-  wasi: 'corojs:wasi', timers: 'corojs:timers',
+  fs: 'corojs:fs', 'fs/promises': 'corojs:fs', net: 'corojs:net', tls: 'corojs:tls',
+  http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
+  dgram: 'corojs:dgram', worker_threads: 'corojs:isolate', child_process: 'corojs:sys',
+  readline: 'corojs:shell', wasi: 'corojs:webassembly', vm: 'corojs:isolate',
 };
 
-export const builtinIds = Object.freeze(nodeIds.slice());
-const userIds = new Set(nodeIds);
-const loaded = new Map();
+const modules = new Map(); // id -> module { id, exports, loaded }
+const bindings = new Map();
+let primordials;
 
-// 'x' or 'node:x': whether it names a Node builtin (not to be looked for in
-// node_modules).
+// Error.captureStackTrace(obj): the engine's when it has one, else obj gets
+// the stack of the place it is called from (its first line made when read,
+// as V8 does, once the object is complete).
+function captureStackTrace(obj) {
+  const frames = (new Error().stack ?? '').split('\n').slice(2).join('\n');
+  let stack;
+  Object.defineProperty(obj, 'stack', {
+    get: () => (stack ??= `${obj.name ?? 'Error'}: ${obj.message ?? ''}\n${frames}`),
+    set: (value) => { stack = value; },
+    configurable: true, enumerable: false,
+  });
+}
+
+function nodePrimordials() {
+  if (!primordials) {
+    const p = { __proto__: null };
+    // Until the engine has Error.captureStackTrace, Node's lib gets ours,
+    // without it becoming a global.
+    const lent = !Error.captureStackTrace;
+    if (lent) Error.captureStackTrace = captureStackTrace;
+    try {
+      U.nodeScript('internal/per_context/primordials')({}, p, {}, {});
+    } finally {
+      if (lent) delete Error.captureStackTrace;
+    }
+    primordials = p;
+  }
+  return primordials;
+}
+
+// Node's DOMException (its internal/per_context/domexception.js).
+let domExceptionClass;
+export function domException() {
+  if (!domExceptionClass) {
+    const exports = {};
+    U.nodeScript('internal/per_context/domexception')(exports, nodePrimordials(), {}, {});
+    domExceptionClass = exports.DOMException;
+  }
+  return domExceptionClass;
+}
+
+// internalBinding(name): lib/node/bindings/<name>.js's default export.
+export function internalBinding(name) {
+  let b = bindings.get(name);
+  if (b === undefined) {
+    try {
+      b = U.importSync(`corojs:internal/node/bindings/${name}`).default;
+    } catch (e) {
+      if (e?.code !== 'ERR_UNKNOWN_BUILTIN_MODULE') throw e;
+      throw new Error(`No such binding: ${name}`);
+    }
+    bindings.set(name, b);
+  }
+  return b;
+}
+
+let processObject;
+function nodeProcess() {
+  return processObject ??= U.importSync('corojs:process').process;
+}
+
+function hasNodeId(id) {
+  return id in overrides || exists(id);
+}
+
+const scriptCache = new Map();
+function script(id) {
+  let fn = scriptCache.get(id);
+  if (fn === undefined) {
+    fn = U.nodeScript(id) ?? null;
+    scriptCache.set(id, fn);
+  }
+  return fn;
+}
+
+function exists(id) {
+  return id in overrides || script(id) !== null;
+}
+
+// What Node's own start-up (internal/bootstrap/node and pre_execution, not
+// run here) does with a module once it is loaded.
+const setUp = {
+  __proto__: null,
+  'internal/util/debuglog': (m) => m.initializeDebugEnv(nodeProcess().env.NODE_DEBUG),
+};
+
+// require() inside Node's lib: any id, loaded once.
+export function requireNode(id) {
+  let mod = modules.get(id);
+  if (mod) return mod.exports;
+  if (id in overrides) {
+    mod = { id, exports: U.importSync(overrides[id]).default, loaded: true };
+    modules.set(id, mod);
+    return mod.exports;
+  }
+  const fn = script(id);
+  if (!fn) throw ERR_UNKNOWN_BUILTIN_MODULE(id);
+  mod = { id, exports: {}, loaded: false };
+  modules.set(id, mod);
+  try {
+    fn(mod.exports, requireNode, mod, nodeProcess(), internalBinding, nodePrimordials());
+  } catch (e) {
+    modules.delete(id);
+    throw e;
+  }
+  setUp[id]?.(mod.exports);
+  mod.loaded = true;
+  return mod.exports;
+}
+
+const userIds = new Set(nodeIds);
+const schemeOnly = new Set(schemeOnlyIds);
+
+// The ids user code may require (as module.builtinModules).
+export const builtinIds = Object.freeze(nodeIds.slice());
+
+// isBuiltin('fs'), isBuiltin('node:test'): a name the loader must not look
+// for in node_modules.
 export function isBuiltin(id) {
   if (typeof id !== 'string') return false;
-  if (id.startsWith('node:')) return userIds.has(id.slice(5)) || schemeOnly.has(id.slice(5));
+  if (id.startsWith('node:')) {
+    const name = id.slice(5);
+    return userIds.has(name) || schemeOnly.has(name);
+  }
   return userIds.has(id);
 }
 
-// 'x' or 'node:x' -> the module's exports, loaded on first use
+// requireBuiltin('path') or ('node:path'): the exports of a Node builtin, for
+// user code (internal/ ids only with --expose-internals).
 export function requireBuiltin(id) {
-  const name = id.startsWith('node:') ? id.slice(5) : id;
-  if (!isBuiltin(id)) throw ERR_UNKNOWN_BUILTIN_MODULE(id);
-  let exports = loaded.get(name);
-  if (exports === undefined) {
-    if (!(name in modules)) {
-      const instead = closest[name];
-      throw ERR_UNKNOWN_BUILTIN_MODULE(id, `node:${name} is not implemented by CoroJS yet` +
-        (instead ? `; the closest it has is ${instead}` : ''));
-    }
-    exports = modules[name]();
-    loaded.set(name, exports);
+  const name = typeof id === 'string' && id.startsWith('node:') ? id.slice(5) : id;
+  if (!isBuiltin(id) && !(U.exposeInternals?.() && typeof name === 'string' && hasNodeId(name)))
+    throw ERR_UNKNOWN_BUILTIN_MODULE(id);
+  if (!hasNodeId(name)) {
+    const instead = closest[name];
+    throw ERR_UNKNOWN_BUILTIN_MODULE(id, `node:${name} is not implemented by CoroJS yet` +
+      (instead ? `; the closest it has is ${instead}` : ''));
   }
-  return exports;
+  return requireNode(name);
 }
+
+export { nodePrimordials as primordials, exists };
+export default { requireBuiltin, builtinIds, isBuiltin };

@@ -21,6 +21,7 @@
 #include "modules.h"
 #include "quickjs_ext.h"
 #include "run.h"
+#include "stack.h"
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
 static uint64_t next_isolate_uid = 1;
@@ -91,7 +92,7 @@ static int init_primordials(JSContext *ctx, const coro_area *areas, int expose_g
 {
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue P = JS_NewObject(ctx);
-    int ret = 0;
+    int ret = coro_stack_init(ctx);
 
     for (const coro_area *a = areas; a && a->name && ret == 0; a++) {
         JSValue ns = JS_NewObject(ctx);
@@ -291,6 +292,7 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     iso->caps = opt->caps;
     coro_handles_init(&iso->handles, new_tag());
     iso->report = JS_UNDEFINED;
+    iso->exit_hook = JS_UNDEFINED;
     iso->areas = opt->areas;
     link_isolate(iso);
     coro_sched_set_switch_hooks(fiber_enter_js, fiber_leave_js);
@@ -347,6 +349,7 @@ static void isolate_free(coro_isolate *iso)
             a->free(iso);
     }
     JS_FreeValue(iso->ctx, iso->report);
+    JS_FreeValue(iso->ctx, iso->exit_hook);
     JS_FreeValue(iso->ctx, iso->main_ns);
     JS_FreeContext(iso->ctx);
     JS_FreeRuntime(iso->rt);
@@ -651,6 +654,20 @@ static void end_idle(coro_isolate *iso)
     }
 }
 
+/* The isolate's exit hook, once, in a fiber: 1 if it was started (it may
+   leave work behind, which runs before the isolate ends). */
+static int run_exit_hook(coro_isolate *iso)
+{
+    JSValue hook = iso->exit_hook;
+
+    if (JS_IsUndefined(hook))
+        return 0;
+    iso->exit_hook = JS_UNDEFINED;
+    coro_spawn_call(iso, hook, JS_UNDEFINED, JS_UNDEFINED);
+    JS_FreeValue(iso->ctx, hook);
+    return 1;
+}
+
 int coro_isolates_loop_ended(void)
 {
     coro_isolate *iso, *next;
@@ -675,6 +692,12 @@ int coro_isolates_loop_ended(void)
             work = 1;
             next = isolates.first; /* ending one may have freed others */
         }
+    }
+    if (work)
+        return 1;
+    for (iso = isolates.first; iso; iso = iso->all_next) {
+        if (!iso->terminating && iso->main_done && run_exit_hook(iso))
+            work = 1;
     }
     if (work)
         return 1;

@@ -53,13 +53,18 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-static const coro_builtin *find_builtin(const char *name)
+static const coro_builtin *find_in(const coro_builtin *table, const char *name)
 {
-    for (const coro_builtin *b = coro_builtins; b->name; b++) {
+    for (const coro_builtin *b = table; b->name; b++) {
         if (strcmp(b->name, name) == 0)
             return b;
     }
     return NULL;
+}
+
+static const coro_builtin *find_builtin(const char *name)
+{
+    return find_in(coro_builtins, name);
 }
 
 /* Collapse "." and ".." and repeated slashes of an absolute path, in place. */
@@ -859,4 +864,17 @@ JSValue coro_module_require(JSContext *ctx, const char *name)
     if (JS_IsException(ns) || state == CORO_QJS_MODULE_SYNC)
         return ns;
     return JS_NewInt32(ctx, state); /* loader.js throws Node's error for it */
+}
+
+JSValue coro_module_node_script(JSContext *ctx, const char *id)
+{
+    char name[256];
+    const coro_builtin *b;
+    JSValue script;
+
+    if (snprintf(name, sizeof name, "node:%s", id) >= (int)sizeof name ||
+        !(b = find_in(coro_node_scripts, name)))
+        return JS_UNDEFINED;
+    script = JS_ReadObject(ctx, b->code, b->size, JS_READ_OBJ_BYTECODE | JS_READ_OBJ_ROM_DATA);
+    return JS_IsException(script) ? script : JS_EvalFunction(ctx, script);
 }

@@ -16,6 +16,9 @@ typedef struct coro_builtin {
 } coro_builtin;
 
 extern const coro_builtin coro_builtins[]; /* generated; ends with a NULL name */
+/* Node.js's own lib/ files, "node:<id>" (lib/node/node-lib.list), each a
+   script that evaluates to the function Node wraps the file in */
+extern const coro_builtin coro_node_scripts[];
 
 /* A file that is not JS but can be imported (a .wasm module): translate
    returns the source of a JS module standing for it (js_malloc'ed, *len
@@ -63,5 +66,9 @@ int coro_module_stat(JSContext *ctx, const char *path);
 /* Whether a file module `path` is out of reach: the isolate's imports are
    confined and it has no fs capability (ERR_ACCESS_DENIED thrown then). */
 int coro_module_refused(JSContext *ctx, const char *path);
+/* The function of Node's lib/ file `id` ("internal/util"), made from its
+   bytecode; JS_UNDEFINED if the binary has no such file. Each call makes a
+   new function: lib/node/builtins.js calls it once per file. */
+JSValue coro_module_node_script(JSContext *ctx, const char *id);
 
 #endif

@@ -386,7 +386,8 @@ static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *
     JSValue stack = JS_IsError(ctx, exc) ? JS_GetPropertyStr(ctx, exc, "stack") : JS_UNDEFINED;
     const char *st = JS_IsString(stack) ? JS_ToCString(ctx, stack) : NULL;
 
-    fprintf(stderr, "%s %s\n%s", kind, msg ? msg : "(unprintable exception)", st ? st : "");
+    /* a stack starts with "Name: message", as V8's */
+    fprintf(stderr, "%s %s\n", kind, st ? st : msg ? msg : "(unprintable exception)");
     JS_FreeCString(ctx, st);
     JS_FreeCString(ctx, msg);
     JS_FreeValue(ctx, stack);

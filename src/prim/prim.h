@@ -31,6 +31,8 @@ int coro_prim_timers_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_fs_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_process_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_encoding_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_buffer_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_intl_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns);
 void coro_prim_isolate_free(coro_isolate *iso);
@@ -51,5 +53,6 @@ void coro_wasi_set_command_line(char **dirs, char **env);
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_module_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_os_init(JSContext *ctx, JSValueConst ns);
 
 #endif

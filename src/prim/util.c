@@ -2,6 +2,9 @@
  * prim/util.c: __primordials.util, what the library needs to see inside
  * values (util.inspect) and to report uncaught errors.
  */
+#include <stdint.h>
+#include <uv.h>
+
 #include "prim.h"
 #include "core/binding.h"
 #include "core/isolate.h"
@@ -54,6 +57,78 @@ static JSValue js_util_proxy_details(JSContext *ctx, JSValueConst this_val, int 
     return ret;
 }
 
+/* classOf(v) -> the engine's class of v ("Map", "Proxy", "Map Iterator",
+   "AsyncFunction", ...), undefined for a primitive: util.types' checks */
+static JSValue js_util_class_of(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return coro_qjs_class_name(ctx, argv[0]);
+}
+
+/* previewEntries(v) -> [entries, isKeyValue] for a Map, Set, WeakMap,
+   WeakSet or an iterator over a Map or Set (without moving it), else
+   undefined */
+static JSValue js_util_preview_entries(JSContext *ctx, JSValueConst this_val, int argc,
+                                       JSValueConst *argv)
+{
+    int key_value = 0;
+    JSValue entries = coro_qjs_preview_entries(ctx, argv[0], &key_value), ret;
+
+    if (JS_IsException(entries) || JS_IsUndefined(entries))
+        return entries;
+    ret = JS_NewArray(ctx);
+    if (JS_IsException(ret)) {
+        JS_FreeValue(ctx, entries);
+        return ret;
+    }
+    JS_SetPropertyUint32(ctx, ret, 0, entries);
+    JS_SetPropertyUint32(ctx, ret, 1, JS_NewBool(ctx, key_value));
+    return ret;
+}
+
+/* ownNonIndexProperties(obj, filter) -> its own keys that are not indices
+   (V8's GetOwnNonIndexProperties; filter: Node's util constants) */
+static JSValue js_util_own_non_index_properties(JSContext *ctx, JSValueConst this_val, int argc,
+                                                JSValueConst *argv)
+{
+    int32_t filter;
+
+    if (!JS_IsObject(argv[0]))
+        return coro_throw_arg_type(ctx, "object", "of type object", argv[0]);
+    if (JS_ToInt32(ctx, &filter, argv[1]) < 0)
+        return JS_EXCEPTION;
+    return coro_qjs_own_non_index_keys(ctx, argv[0], filter);
+}
+
+/* sleep(ms): blocks the whole thread, every fiber with it (Node's
+   internalBinding('util').sleep, for tests) */
+static JSValue js_util_sleep(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t ms;
+
+    if (coro_arg_integer(ctx, argv[0], "msec", 0, UINT32_MAX, &ms) < 0)
+        return JS_EXCEPTION;
+    uv_sleep((unsigned int)ms);
+    return JS_UNDEFINED;
+}
+
+/* guessHandleType(fd) -> 'TCP', 'TTY', 'UDP', 'FILE', 'PIPE' or 'UNKNOWN' */
+static JSValue js_util_guess_handle_type(JSContext *ctx, JSValueConst this_val, int argc,
+                                         JSValueConst *argv)
+{
+    int64_t fd;
+
+    if (coro_arg_integer(ctx, argv[0], "fd", 0, INT32_MAX, &fd) < 0)
+        return JS_EXCEPTION;
+    switch (uv_guess_handle((uv_file)fd)) {
+    case UV_TCP: return JS_NewString(ctx, "TCP");
+    case UV_TTY: return JS_NewString(ctx, "TTY");
+    case UV_UDP: return JS_NewString(ctx, "UDP");
+    case UV_FILE: return JS_NewString(ctx, "FILE");
+    case UV_NAMED_PIPE: return JS_NewString(ctx, "PIPE");
+    default: return JS_NewString(ctx, "UNKNOWN");
+    }
+}
+
 /* setReporter(fn): fn(error, kind) prints an uncaught error */
 static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int argc,
                                     JSValueConst *argv)
@@ -64,6 +139,20 @@ static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int a
         return JS_EXCEPTION;
     JS_FreeValue(ctx, iso->report);
     iso->report = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
+/* setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
+   left to do (process 'beforeExit' and 'exit' listeners) */
+static JSValue js_util_set_exit_hook(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    if (coro_arg_function(ctx, argv[0], "hook") < 0)
+        return JS_EXCEPTION;
+    JS_FreeValue(ctx, iso->exit_hook);
+    iso->exit_hook = JS_DupValue(ctx, argv[0]);
     return JS_UNDEFINED;
 }
 
@@ -81,12 +170,34 @@ static JSValue js_util_import_sync(JSContext *ctx, JSValueConst this_val, int ar
     return ns;
 }
 
+/* nodeScript(id) -> the function of Node's lib/ file id, compiled into the
+   binary (lib/node/builtins.js), or undefined */
+static JSValue js_util_node_script(JSContext *ctx, JSValueConst this_val, int argc,
+                                   JSValueConst *argv)
+{
+    const char *id = coro_arg_string(ctx, argv[0], "id", NULL);
+    JSValue fn;
+
+    if (!id)
+        return JS_EXCEPTION;
+    fn = coro_module_node_script(ctx, id);
+    JS_FreeCString(ctx, id);
+    return fn;
+}
+
 static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("importSync", 1, js_util_import_sync),
+    JS_CFUNC_DEF("nodeScript", 1, js_util_node_script),
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
     JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
+    JS_CFUNC_DEF("classOf", 1, js_util_class_of),
+    JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
+    JS_CFUNC_DEF("guessHandleType", 1, js_util_guess_handle_type),
+    JS_CFUNC_DEF("ownNonIndexProperties", 2, js_util_own_non_index_properties),
+    JS_CFUNC_DEF("sleep", 1, js_util_sleep),
+    JS_CFUNC_DEF("setExitHook", 1, js_util_set_exit_hook),
 };
 
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns)

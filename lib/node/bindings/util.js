@@ -1,0 +1,116 @@
+// internalBinding('util') for Node's lib: what V8 tells Node's C++ about
+// values (promise state, proxies, the entries of collections, property
+// lists), from __primordials.util.
+
+import P from 'corojs:internal/primordials';
+
+const U = P.util;
+const ONLY_WRITABLE = 1, ONLY_ENUMERABLE = 2, ONLY_CONFIGURABLE = 4, SKIP_STRINGS = 8, SKIP_SYMBOLS = 16;
+const isIndex = (key) => typeof key === 'string' && /^(?:0|[1-9][0-9]*)$/.test(key) && +key < 4294967295;
+
+// V8's private symbols: ordinary symbols here (no JS engine feature hides a
+// property from reflection as V8's do).
+const privateSymbols = {};
+for (const name of ['arrow_message_private_symbol', 'contextify_context_private_symbol',
+  'decorated_private_symbol', 'host_defined_option_symbol', 'module_source_private_symbol',
+  'module_export_names_private_symbol', 'module_circular_visited_private_symbol',
+  'module_export_private_symbol', 'module_parent_private_symbol', 'napi_type_tag', 'napi_wrapper',
+  'untransferable_object_private_symbol', 'exit_info_private_symbol', 'promise_trace_id',
+  'require_private_symbol', 'source_map_data_private_symbol']) {
+  privateSymbols[name] = Symbol(`node:${name}`);
+}
+
+function getOwnNonIndexProperties(obj, filter) {
+  const keys = ArrayBuffer.isView(obj) && !(obj instanceof DataView)
+    ? Reflect.ownKeys(obj).slice(obj.length) : Reflect.ownKeys(obj);
+  return keys.filter((key) => {
+    if (typeof key === 'symbol' ? filter & SKIP_SYMBOLS : filter & SKIP_STRINGS || isIndex(key)) return false;
+    if (!(filter & (ONLY_WRITABLE | ONLY_ENUMERABLE | ONLY_CONFIGURABLE))) return true;
+    const d = Reflect.getOwnPropertyDescriptor(obj, key);
+    return d && (!(filter & ONLY_ENUMERABLE) || d.enumerable) &&
+      (!(filter & ONLY_CONFIGURABLE) || d.configurable) &&
+      (!(filter & ONLY_WRITABLE) || d.writable || d.set);
+  });
+}
+
+function getPromiseDetails(p) {
+  const s = U.promiseState(p);
+  return s === undefined ? undefined : s[0] === 0 ? [0] : s;
+}
+
+function getProxyDetails(v, showProxy = true) {
+  const d = U.proxyDetails(v);
+  if (d === undefined) return undefined;
+  if (d === null) return showProxy ? [null, null] : null;
+  return showProxy ? d : d[0];
+}
+
+// previewEntries(obj[, isIterator]): V8's flat list of entries; with
+// isIterator, [entries, isKeyValue].
+function previewEntries(obj, isIterator) {
+  const r = U.previewEntries(obj);
+  if (r === undefined) return undefined;
+  return isIterator ? r : r[0];
+}
+
+// V8's Object::GetConstructorName: the name of the nearest constructor up
+// the prototype chain, read without running getters.
+function getConstructorName(obj) {
+  for (let o = obj; o !== null && o !== undefined; o = Reflect.getPrototypeOf(o)) {
+    const d = Reflect.getOwnPropertyDescriptor(o, 'constructor');
+    if (d && typeof d.value === 'function' && typeof d.value.name === 'string' && d.value.name) return d.value.name;
+  }
+  return 'Object';
+}
+
+function isInsideNodeModules() {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    if (/\(?node:|corojs:/.test(line)) continue;
+    return /[\\/]node_modules[\\/]/.test(line);
+  }
+  return false;
+}
+
+function guessHandleType(fd) {
+  return P.util.guessHandleType ? P.util.guessHandleType(fd) : 'UNKNOWN';
+}
+
+export default {
+  constants: {
+    kPending: 0, kFulfilled: 1, kRejected: 2,
+    kExiting: 0, kExitCode: 1, kHasExitCode: 2,
+    ALL_PROPERTIES: 0, ONLY_WRITABLE, ONLY_ENUMERABLE, ONLY_CONFIGURABLE, SKIP_STRINGS, SKIP_SYMBOLS,
+  },
+  privateSymbols,
+  getOwnNonIndexProperties,
+  getPromiseDetails,
+  getProxyDetails,
+  previewEntries,
+  getConstructorName,
+  getExternalValue: () => 0n,
+  isInsideNodeModules,
+  isArrayBufferDetached: (ab) => ab instanceof ArrayBuffer && ab.detached === true,
+  arrayBufferViewHasBuffer: () => true,
+  sleep: (ms) => P.util.sleep?.(ms),
+  guessHandleType,
+  shouldAbortOnUncaughtToggle: new Uint32Array(1),
+  getCallerLocation: () => undefined,
+  parseEnv(content) {
+    const out = {};
+    for (const line of String(content).split('\n')) {
+      const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)?\s*$/.exec(line);
+      if (!m) continue;
+      let v = (m[2] ?? '').trim();
+      const q = v[0];
+      if ((q === '"' || q === "'" || q === '`') && v.endsWith(q) && v.length > 1) {
+        v = v.slice(1, -1);
+        if (q === '"') v = v.replace(/\\n/g, '\n');
+      } else {
+        v = v.replace(/\s+#.*$/, '');
+      }
+      out[m[1]] = v;
+    }
+    return out;
+  },
+};
