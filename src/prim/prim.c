@@ -22,5 +22,6 @@ const coro_area coro_prim_areas[] = {
     { "syscall", coro_prim_syscall_init, NULL },
     { "signal", coro_prim_signal_init, NULL },
     { "os", coro_prim_os_init, NULL },
+    { "nodefs", coro_prim_nodefs_init, NULL },
     { NULL, NULL, NULL },
 };
