@@ -37,6 +37,7 @@ const schemeOnlyIds = ['test', 'test/reporters', 'sea'];
 const overrides = {
   __proto__: null,
   'internal/bootstrap/realm': 'corojs:internal/node/realm',
+  fs: 'corojs:internal/node/fs',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).
@@ -52,13 +53,45 @@ const modules = new Map(); // id -> module { id, exports, loaded }
 const bindings = new Map();
 let primordials;
 
+// Error.captureStackTrace(obj): the engine's when it has one, else obj gets
+// the stack of the place it is called from (its first line made when read,
+// as V8 does, once the object is complete).
+function captureStackTrace(obj) {
+  const frames = (new Error().stack ?? '').split('\n').slice(2).join('\n');
+  let stack;
+  Object.defineProperty(obj, 'stack', {
+    get: () => (stack ??= `${obj.name ?? 'Error'}: ${obj.message ?? ''}\n${frames}`),
+    set: (value) => { stack = value; },
+    configurable: true, enumerable: false,
+  });
+}
+
 function nodePrimordials() {
   if (!primordials) {
     const p = { __proto__: null };
-    U.nodeScript('internal/per_context/primordials')({}, p, {}, {});
+    // Until the engine has Error.captureStackTrace, Node's lib gets ours,
+    // without it becoming a global.
+    const lent = !Error.captureStackTrace;
+    if (lent) Error.captureStackTrace = captureStackTrace;
+    try {
+      U.nodeScript('internal/per_context/primordials')({}, p, {}, {});
+    } finally {
+      if (lent) delete Error.captureStackTrace;
+    }
     primordials = p;
   }
   return primordials;
+}
+
+// Node's DOMException (its internal/per_context/domexception.js).
+let domExceptionClass;
+export function domException() {
+  if (!domExceptionClass) {
+    const exports = {};
+    U.nodeScript('internal/per_context/domexception')(exports, nodePrimordials(), {}, {});
+    domExceptionClass = exports.DOMException;
+  }
+  return domExceptionClass;
 }
 
 // internalBinding(name): lib/node/bindings/<name>.js's default export.
@@ -99,6 +132,13 @@ function exists(id) {
   return id in overrides || script(id) !== null;
 }
 
+// What Node's own start-up (internal/bootstrap/node and pre_execution, not
+// run here) does with a module once it is loaded.
+const setUp = {
+  __proto__: null,
+  'internal/util/debuglog': (m) => m.initializeDebugEnv(nodeProcess().env.NODE_DEBUG),
+};
+
 // require() inside Node's lib: any id, loaded once.
 export function requireNode(id) {
   let mod = modules.get(id);
@@ -118,6 +158,7 @@ export function requireNode(id) {
     modules.delete(id);
     throw e;
   }
+  setUp[id]?.(mod.exports);
   mod.loaded = true;
   return mod.exports;
 }

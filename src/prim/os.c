@@ -255,7 +255,29 @@ static JSValue js_os_handle_type(JSContext *ctx, JSValueConst this_val, int argc
     }
 }
 
+/* uvErrors() -> [[code, name, message], ...]: libuv's error codes (UV_EOF,
+   UV_ENOENT, ...), for Node's internalBinding('uv') */
+static JSValue js_os_uv_errors(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    static const int codes[] = {
+#define UV_CODE(name, msg) UV_##name,
+        UV_ERRNO_MAP(UV_CODE)
+#undef UV_CODE
+    };
+    JSValue arr = JS_NewArray(ctx);
+
+    for (uint32_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        JSValue e = JS_NewArray(ctx);
+        JS_SetPropertyUint32(ctx, e, 0, JS_NewInt32(ctx, codes[i]));
+        JS_SetPropertyUint32(ctx, e, 1, JS_NewString(ctx, uv_err_name(codes[i])));
+        JS_SetPropertyUint32(ctx, e, 2, JS_NewString(ctx, uv_strerror(codes[i])));
+        JS_SetPropertyUint32(ctx, arr, i, e);
+    }
+    return arr;
+}
+
 static const JSCFunctionListEntry os_funcs[] = {
+    JS_CFUNC_DEF("uvErrors", 0, js_os_uv_errors),
     JS_CFUNC_DEF("constants", 0, js_os_constants),
     JS_CFUNC_DEF("uname", 0, js_os_uname),
     JS_CFUNC_DEF("hostname", 0, js_os_hostname),
