@@ -37,7 +37,6 @@ const schemeOnlyIds = ['test', 'test/reporters', 'sea'];
 const overrides = {
   __proto__: null,
   'internal/bootstrap/realm': 'corojs:internal/node/realm',
-  fs: 'corojs:internal/node/fs',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).

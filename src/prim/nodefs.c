@@ -18,8 +18,11 @@
  * and refuse an isolate jailed to a directory (a descriptor or an absolute
  * path would lead out of the jail); such isolates use corojs:fs.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "prim.h"
 #include "core/binding.h"
@@ -371,6 +374,39 @@ static JSValue js_nodefs_go(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_UNDEFINED;
 }
 
+/* constants() -> internalBinding('constants').fs: this system's open flags,
+   file modes and access modes, and libuv's own numbers. */
+static JSValue js_nodefs_constants(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    static const struct { const char *name; int value; } table[] = {
+#define C(name) { #name, name }
+        { "UV_FS_SYMLINK_DIR", UV_FS_SYMLINK_DIR }, { "UV_FS_SYMLINK_JUNCTION", UV_FS_SYMLINK_JUNCTION },
+        C(O_RDONLY), C(O_WRONLY), C(O_RDWR),
+        { "UV_DIRENT_UNKNOWN", UV_DIRENT_UNKNOWN }, { "UV_DIRENT_FILE", UV_DIRENT_FILE },
+        { "UV_DIRENT_DIR", UV_DIRENT_DIR }, { "UV_DIRENT_LINK", UV_DIRENT_LINK },
+        { "UV_DIRENT_FIFO", UV_DIRENT_FIFO }, { "UV_DIRENT_SOCKET", UV_DIRENT_SOCKET },
+        { "UV_DIRENT_CHAR", UV_DIRENT_CHAR }, { "UV_DIRENT_BLOCK", UV_DIRENT_BLOCK },
+        { "EXTENSIONLESS_FORMAT_JAVASCRIPT", 0 }, { "EXTENSIONLESS_FORMAT_WASM", 1 },
+        C(S_IFMT), C(S_IFREG), C(S_IFDIR), C(S_IFCHR), C(S_IFBLK), C(S_IFIFO), C(S_IFLNK),
+        C(S_IFSOCK), C(O_CREAT), C(O_EXCL), { "UV_FS_O_FILEMAP", UV_FS_O_FILEMAP }, C(O_NOCTTY),
+        C(O_TRUNC), C(O_APPEND), C(O_DIRECTORY), C(O_NOATIME), C(O_NOFOLLOW), C(O_SYNC),
+        C(O_DSYNC), C(O_DIRECT), C(O_NONBLOCK), C(S_IRWXU), C(S_IRUSR), C(S_IWUSR), C(S_IXUSR),
+        C(S_IRWXG), C(S_IRGRP), C(S_IWGRP), C(S_IXGRP), C(S_IRWXO), C(S_IROTH), C(S_IWOTH),
+        C(S_IXOTH), C(F_OK), C(R_OK), C(W_OK), C(X_OK),
+        { "UV_FS_COPYFILE_EXCL", UV_FS_COPYFILE_EXCL }, { "COPYFILE_EXCL", UV_FS_COPYFILE_EXCL },
+        { "UV_FS_COPYFILE_FICLONE", UV_FS_COPYFILE_FICLONE },
+        { "COPYFILE_FICLONE", UV_FS_COPYFILE_FICLONE },
+        { "UV_FS_COPYFILE_FICLONE_FORCE", UV_FS_COPYFILE_FICLONE_FORCE },
+        { "COPYFILE_FICLONE_FORCE", UV_FS_COPYFILE_FICLONE_FORCE },
+#undef C
+    };
+    JSValue o = JS_NewObject(ctx);
+
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        JS_SetPropertyStr(ctx, o, table[i].name, JS_NewInt32(ctx, table[i].value));
+    return o;
+}
+
 #define CALL(name, n, kind) JS_CFUNC_MAGIC_DEF(name, n, js_nodefs_call, kind)
 
 static const JSCFunctionListEntry nodefs_funcs[] = {
@@ -388,6 +424,7 @@ static const JSCFunctionListEntry nodefs_funcs[] = {
     CALL("readlink", 1, NF_READLINK), CALL("realpath", 1, NF_REALPATH),
     CALL("mkdtemp", 1, NF_MKDTEMP), CALL("scandir", 1, NF_SCANDIR),
     JS_CFUNC_DEF("go", 2, js_nodefs_go),
+    JS_CFUNC_DEF("constants", 0, js_nodefs_constants),
 };
 
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns)
