@@ -27,10 +27,13 @@ static void usage(FILE *out)
           "       corojs [options] -e 'code' [arguments...]\n"
           "       corojs [options] run app.mjs [app.mjs...]\n"
           "       corojs [options] shell\n"
+          "       corojs [--dir HOST[::GUEST]]... [--env NAME=VALUE]... app.wasm [arguments...]\n"
           "\n"
           "Runs an ES module on fibers: every blocking call parks only its fiber.\n"
           "`run` starts each app in an isolate of its own, all in this process, and\n"
-          "exits when all have ended; `shell` starts an interactive shell.\n"
+          "exits when all have ended; `shell` starts an interactive shell. A .wasm\n"
+          "file is run as a WebAssembly app: a WASI command (_start) or a Dagger module\n"
+          "(dagger_main).\n"
           "\n"
           "Options:\n"
           "  -e, --eval CODE        evaluate CODE as an ES module\n"
@@ -46,6 +49,11 @@ static void usage(FILE *out)
           "                         (for testing the runtime itself)\n"
           "  --workers N            run N copies of the program, one process each (one\n"
           "                         per core); their listeners share ports (SO_REUSEPORT)\n"
+          "  --dir HOST[::GUEST]    a WASI app sees directory HOST as GUEST (default: the\n"
+          "                         same name); a Dagger app's file:// lies beneath the\n"
+          "                         first (default: the app's directory)\n"
+          "  --env NAME[=VALUE]     a WASI app's environment variable (NAME alone: the\n"
+          "                         host's value); apps see nothing of the host otherwise\n"
           "  -v, --version          print the version and exit\n"
           "  -h, --help             print this help and exit\n",
           out);
@@ -119,6 +127,10 @@ static void pid1_never_ends(const char *self, int status, int caps)
         pause();
 }
 
+/* --dir and --env for WebAssembly apps: one array, kept to the end, the
+   dirs from the front and the env from the middle (NULL-terminated each). */
+static char **wasm_options;
+
 /* Start a root isolate running `path` (or `code`); NULL on failure. */
 static coro_port *start_root(coro_isolate_options *io, const char *path, const char *code)
 {
@@ -143,7 +155,13 @@ int main(int argc, char **argv)
     coro_port **roots;
     int i, nroots = 0, status = 0, run = 0, nworkers = 0;
     uv_loop_t *loop;
+    char **dirs, **envs;
 
+    wasm_options = calloc(2 * ((size_t)argc + 1), sizeof *wasm_options);
+    if (!wasm_options)
+        return 1;
+    dirs = wasm_options;
+    envs = wasm_options + argc + 1;
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
@@ -183,6 +201,10 @@ int main(int argc, char **argv)
                 return 9;
             }
             nworkers = (int)n;
+        } else if ((v = option_value(argc, argv, &i, "--dir"))) {
+            *dirs++ = (char *)v;
+        } else if ((v = option_value(argc, argv, &i, "--env"))) {
+            *envs++ = (char *)v;
         } else if (!strcmp(argv[i], "--no-stack-guard")) {
             so.no_guard = 1;
         } else if (!strcmp(argv[i], "--")) {
@@ -227,6 +249,7 @@ int main(int argc, char **argv)
         i++;
     }
 
+    coro_wasi_set_command_line(wasm_options, wasm_options + argc + 1);
     if (nworkers)
         coro_workers_fork(nworkers); /* returns in each worker */
     signal(SIGPIPE, SIG_IGN); /* a vanished peer is an EPIPE error, not a death */

@@ -37,7 +37,21 @@ define('Fiber', Fiber);
 for (const [name, fn] of Object.entries(timers)) define(name, fn);
 lazy('console', 'corojs:console', (m) => m.console);
 lazy('process', 'corojs:process', (m) => m.process);
-lazy('performance', 'corojs:process', (m) => m.performance);
+// Node's globals: Node's own classes (lib/node/), loaded on first use.
+const nodeBuiltin = (id) => importSync('corojs:internal/node/builtins').requireNode(id);
+const lazyNode = (name, id, key = name) => lazy(name, 'corojs:internal/node/builtins', () => nodeBuiltin(id)[key]);
+lazy('performance', 'corojs:internal/node/builtins', () => nodeBuiltin('perf_hooks').performance);
+lazyNode('Buffer', 'buffer');
+lazyNode('atob', 'buffer');
+lazyNode('btoa', 'buffer');
+lazyNode('AbortController', 'internal/abort_controller');
+lazyNode('AbortSignal', 'internal/abort_controller');
+lazyNode('EventTarget', 'internal/event_target');
+lazyNode('Event', 'internal/event_target');
+lazyNode('CustomEvent', 'internal/event_target');
+lazy('DOMException', 'corojs:internal/node/builtins', (m) => m.domException());
+lazy('structuredClone', 'corojs:internal/node/structured_clone', (m) => m.structuredClone);
+lazy('crypto', 'corojs:internal/node/webcrypto', (m) => m.crypto);
 lazy('TextEncoder', 'corojs:encoding', (m) => m.TextEncoder);
 lazy('TextDecoder', 'corojs:encoding', (m) => m.TextDecoder);
 lazy('fs', 'corojs:fs', (m) => m.default);
@@ -56,16 +70,15 @@ lazy('Request', 'corojs:fetch', (m) => m.Request);
 lazy('Response', 'corojs:fetch', (m) => m.Response);
 lazy('WebAssembly', 'corojs:webassembly', (m) => m.WebAssembly);
 
-// process.on('uncaughtException', fn) listeners (corojs:process keeps this
-// set): an error one of them takes does not end the isolate.
-export const uncaughtListeners = new Set();
+// uncaught.handle(error, origin) (corojs:process sets it once a program
+// listens to process events): true if a process.on('uncaughtException') or
+// ('unhandledRejection') listener took the error, which then does not end
+// the isolate.
+export const uncaught = { handle: null };
 
 P.util.setReporter((error, kind) => {
-  if (uncaughtListeners.size) {
-    const origin = kind.endsWith('(in promise)') ? 'unhandledRejection' : 'uncaughtException';
-    for (const fn of [...uncaughtListeners]) fn(error, origin);
-    return true;
-  }
+  const origin = kind.endsWith('(in promise)') ? 'unhandledRejection' : 'uncaughtException';
+  if (uncaught.handle?.(error, origin)) return true;
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);
   return false;
 });

@@ -188,6 +188,22 @@ export function ERR_SERVER_ALREADY_LISTEN(closed = false) {
     : 'Listen method has been called more than once without closing.');
 }
 
+export function ERR_WASI_ALREADY_STARTED() {
+  return coded(Error, 'ERR_WASI_ALREADY_STARTED', 'WASI instance has already started');
+}
+
+// ours: as the above, for corojs:dagger
+export function ERR_DAGGER_ALREADY_STARTED() {
+  return coded(Error, 'ERR_DAGGER_ALREADY_STARTED', 'Dagger instance has already started');
+}
+
+// ours: a WASI command or Dagger module imported by another module
+export function ERR_WASM_APP_IMPORTED(path) {
+  return coded(Error, 'ERR_WASM_APP_IMPORTED',
+    `${path} is a WebAssembly app (a WASI command or a Dagger module): run it (corojs app.wasm, ` +
+    'new Isolate()) or instantiate it with corojs:wasi or corojs:dagger, rather than import it');
+}
+
 export function ERR_INVALID_HTTP_TOKEN(name, token) {
   return coded(TypeError, 'ERR_INVALID_HTTP_TOKEN', `${name} must be a valid HTTP token ["${token}"]`);
 }

@@ -37,6 +37,19 @@ export function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max 
   if (value < min || value > max) throw ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
 }
 
+// A 32-bit signed integer from min to max.
+export function validateInt32(value, name, min = -(2 ** 31), max = 2 ** 31 - 1) {
+  validateInteger(value, name, min, max);
+}
+
+export function validateArray(value, name) {
+  if (!Array.isArray(value)) throw ERR_INVALID_ARG_TYPE(name, 'Array', value);
+}
+
+export function validateUndefined(value, name) {
+  if (value !== undefined) throw ERR_INVALID_ARG_TYPE(name, 'undefined', value);
+}
+
 // Every key of an options object is one of `known`.
 export function validateOptionNames(options, known, name = 'options') {
   for (const key of Object.keys(options)) {

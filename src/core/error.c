@@ -20,6 +20,7 @@ static const struct {
 } registry[] = {
     { "ERR_ACCESS_DENIED", CORO_ERROR },
     { "ERR_BUFFER_IN_USE", CORO_ERROR },
+    { "ERR_DAGGER_NOT_STARTED", CORO_ERROR },
     { "ERR_DATA_CLONE", CORO_TYPE_ERROR },
     { "ERR_DNS_SET_SERVERS_FAILED", CORO_ERROR },
     { "ERR_ENCODING_INVALID_ENCODED_DATA", CORO_TYPE_ERROR },
@@ -52,6 +53,7 @@ static const struct {
     { "ERR_TLS_CERT_ALTNAME_INVALID", CORO_ERROR },
     { "ERR_TLS_NO_CERTIFICATE", CORO_ERROR },
     { "ERR_UNKNOWN_BUILTIN_MODULE", CORO_ERROR },
+    { "ERR_WASI_NOT_STARTED", CORO_ERROR },
 };
 
 int coro_error_kind(const char *code)

@@ -291,6 +291,7 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     iso->caps = opt->caps;
     coro_handles_init(&iso->handles, new_tag());
     iso->report = JS_UNDEFINED;
+    iso->exit_hook = JS_UNDEFINED;
     iso->areas = opt->areas;
     link_isolate(iso);
     coro_sched_set_switch_hooks(fiber_enter_js, fiber_leave_js);
@@ -347,6 +348,7 @@ static void isolate_free(coro_isolate *iso)
             a->free(iso);
     }
     JS_FreeValue(iso->ctx, iso->report);
+    JS_FreeValue(iso->ctx, iso->exit_hook);
     JS_FreeValue(iso->ctx, iso->main_ns);
     JS_FreeContext(iso->ctx);
     JS_FreeRuntime(iso->rt);
@@ -651,6 +653,20 @@ static void end_idle(coro_isolate *iso)
     }
 }
 
+/* The isolate's exit hook, once, in a fiber: 1 if it was started (it may
+   leave work behind, which runs before the isolate ends). */
+static int run_exit_hook(coro_isolate *iso)
+{
+    JSValue hook = iso->exit_hook;
+
+    if (JS_IsUndefined(hook))
+        return 0;
+    iso->exit_hook = JS_UNDEFINED;
+    coro_spawn_call(iso, hook, JS_UNDEFINED, JS_UNDEFINED);
+    JS_FreeValue(iso->ctx, hook);
+    return 1;
+}
+
 int coro_isolates_loop_ended(void)
 {
     coro_isolate *iso, *next;
@@ -675,6 +691,12 @@ int coro_isolates_loop_ended(void)
             work = 1;
             next = isolates.first; /* ending one may have freed others */
         }
+    }
+    if (work)
+        return 1;
+    for (iso = isolates.first; iso; iso = iso->all_next) {
+        if (!iso->terminating && iso->main_done && run_exit_hook(iso))
+            work = 1;
     }
     if (work)
         return 1;

@@ -101,6 +101,8 @@ struct coro_isolate {
     struct coro_isolate *check_next; /* in the list of isolates to check */
     int check_queued;
     JSValue report;             /* lib: prints an uncaught error */
+    JSValue exit_hook;          /* lib: runs once when the isolate has nothing left
+                                   to do (process 'exit' listeners) */
     int exit_code;
     int terminating;            /* unwinding its fibers, no more JS */
     int main_done;              /* the main module finished evaluating */

@@ -276,7 +276,22 @@ static JSValue js_os_uv_errors(JSContext *ctx, JSValueConst this_val, int argc, 
     return arr;
 }
 
+/* randomFill(view): fills the bytes of an ArrayBuffer view from the
+   system's CSPRNG (getrandom), for crypto.getRandomValues and randomUUID */
+static JSValue js_os_random_fill(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    uint8_t *p;
+    size_t n;
+    int err;
+
+    if (coro_arg_view(ctx, argv[0], "view", (const uint8_t **)&p, &n) < 0)
+        return JS_EXCEPTION;
+    err = n ? uv_random(NULL, NULL, p, n, 0, NULL) : 0;
+    return err < 0 ? coro_throw_uv(ctx, err, "uv_random", NULL, NULL) : JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry os_funcs[] = {
+    JS_CFUNC_DEF("randomFill", 1, js_os_random_fill),
     JS_CFUNC_DEF("uvErrors", 0, js_os_uv_errors),
     JS_CFUNC_DEF("constants", 0, js_os_constants),
     JS_CFUNC_DEF("uname", 0, js_os_uname),

@@ -19,6 +19,8 @@ const coro_area coro_prim_areas[] = {
     { "tls", coro_prim_tls_init, NULL },
     { "http", coro_prim_http_init, NULL },
     { "wasm", coro_prim_wasm_init, NULL },
+    { "wasi", coro_prim_wasi_init, coro_prim_wasi_free },
+    { "dagger", coro_prim_dagger_init, NULL },
     { "syscall", coro_prim_syscall_init, NULL },
     { "signal", coro_prim_signal_init, NULL },
     { "os", coro_prim_os_init, NULL },

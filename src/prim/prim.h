@@ -22,6 +22,7 @@ enum {
     CORO_SLOT_FIBER,    /* prim/fiber.c */
     CORO_SLOT_ISOLATE,  /* prim/isolate.c */
     CORO_SLOT_WASM,     /* prim/wasm.c */
+    CORO_SLOT_WASI,     /* prim/wasi.c */
 };
 
 int coro_prim_fiber_init(JSContext *ctx, JSValueConst ns);
@@ -41,6 +42,12 @@ int coro_prim_dgram_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_tls_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_wasm_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_wasi_init(JSContext *ctx, JSValueConst ns);
+void coro_prim_wasi_free(coro_isolate *iso);
+int coro_prim_dagger_init(JSContext *ctx, JSValueConst ns);
+/* The command line's --dir HOST[::GUEST] and --env NAME=VALUE for the
+   WebAssembly apps root isolates run (NULL-terminated; main keeps them). */
+void coro_wasi_set_command_line(char **dirs, char **env);
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_os_init(JSContext *ctx, JSValueConst ns);

@@ -99,6 +99,20 @@ static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int a
     return JS_UNDEFINED;
 }
 
+/* setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
+   left to do (process 'beforeExit' and 'exit' listeners) */
+static JSValue js_util_set_exit_hook(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    if (coro_arg_function(ctx, argv[0], "hook") < 0)
+        return JS_EXCEPTION;
+    JS_FreeValue(ctx, iso->exit_hook);
+    iso->exit_hook = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
 /* importSync(name) -> the namespace of a corojs: module (lazy globals) */
 static JSValue js_util_import_sync(JSContext *ctx, JSValueConst this_val, int argc,
                                    JSValueConst *argv)
@@ -137,6 +151,7 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("classOf", 1, js_util_class_of),
     JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
     JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
+    JS_CFUNC_DEF("setExitHook", 1, js_util_set_exit_hook),
 };
 
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns)

@@ -665,19 +665,12 @@ static wasm_module *compile(JSContext *ctx, wasm_state *st, JSValueConst bytes, 
     return compile_bytes_as(ctx, st, p, len, throw);
 }
 
-/* moduleNew(bytes, proto) -> Module */
-static JSValue js_wasm_module_new(JSContext *ctx, JSValueConst this_val, int argc,
-                                  JSValueConst *argv)
+/* A Module object (of prototype proto) for m, which it takes. */
+static JSValue module_object(JSContext *ctx, wasm_module *m, JSValueConst proto)
 {
-    wasm_state *st = coro_wasm_state(ctx);
-    wasm_module *m = st ? compile(ctx, st, argv[0], 1) : NULL;
-    module_rec *r;
-    JSValue obj;
+    JSValue obj = JS_NewObjectProtoClass(ctx, proto, module_class);
+    module_rec *r = calloc(1, sizeof *r);
 
-    if (!m)
-        return JS_EXCEPTION;
-    obj = JS_NewObjectProtoClass(ctx, argv[1], module_class);
-    r = calloc(1, sizeof *r);
     if (JS_IsException(obj) || !r) {
         free(r);
         wasm_module_unref(m);
@@ -687,6 +680,21 @@ static JSValue js_wasm_module_new(JSContext *ctx, JSValueConst this_val, int arg
     r->m = m;
     JS_SetOpaque(obj, r);
     return obj;
+}
+
+JSValue coro_wasm_module_object(JSContext *ctx, wasm_state *st, wasm_module *m)
+{
+    return module_object(ctx, wasm_module_ref(m), st->js[WJS_MODULE_PROTO]);
+}
+
+/* moduleNew(bytes, proto) -> Module */
+static JSValue js_wasm_module_new(JSContext *ctx, JSValueConst this_val, int argc,
+                                  JSValueConst *argv)
+{
+    wasm_state *st = coro_wasm_state(ctx);
+    wasm_module *m = st ? compile(ctx, st, argv[0], 1) : NULL;
+
+    return m ? module_object(ctx, m, argv[1]) : JS_EXCEPTION;
 }
 
 /* validate(bytes) -> boolean */
@@ -1168,6 +1176,11 @@ static char *translate_wasm(JSContext *ctx, const char *path, const uint8_t *dat
     m = st ? compile_bytes(ctx, st, data, len) : NULL;
     if (!m)
         return NULL;
+    if (coro_wasm_app_kind(m)) { /* a WASI command or a Dagger module: prim/wasi.c runs it */
+        char *src = coro_wasm_app_source(ctx, m, out_len);
+        wasm_module_unref(m);
+        return src;
+    }
     puts_(&b, "import { instantiateFile } from 'corojs:webassembly';\n");
     n = wasm_module_nimports(m);
     for (uint32_t i = 0; i < n; i++) {

@@ -94,6 +94,15 @@ wasm_global *coro_wasm_global_of(JSValueConst v);
 /* memory.grow happened: the old ArrayBuffer of m is detached. */
 void coro_wasm_memory_grown(wasm_host *h, wasm_memory *m);
 
+/* A Module object for m (which keeps its own reference). */
+JSValue coro_wasm_module_object(JSContext *ctx, wasm_state *st, wasm_module *m);
+
+/* WebAssembly apps (prim/wasi.c): whether m is a WASI command or a Dagger
+   module (0: neither), and the source of the JS module that runs it when
+   it is an isolate's main module. */
+int coro_wasm_app_kind(const wasm_module *m);
+char *coro_wasm_app_source(JSContext *ctx, wasm_module *m, size_t *len);
+
 /* Registers a class once per runtime. */
 int coro_wasm_new_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def);
 int coro_wasm_objects_init(JSContext *ctx, JSValueConst ns);
