@@ -37,13 +37,9 @@ const schemeOnlyIds = ['test', 'test/reporters', 'sea'];
 const overrides = {
   __proto__: null,
   'internal/bootstrap/realm': 'corojs:internal/node/realm',
-<<<<<<< HEAD
-=======
-  fs: 'corojs:internal/node/fs',
   // The console of Node's lib (warnings, console.Console) writes through
   // CoroJS's, whose process.stdout/stderr are not Node streams.
   'internal/console/global': 'corojs:console',
->>>>>>> nbuiltins
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).
