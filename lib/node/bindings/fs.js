@@ -204,7 +204,17 @@ export function futimes(fd, atime, mtime, req) { return call(req, N.futimes, fd,
 
 // ------------------------------------------------------------ paths
 
-export function access(path, mode, req) { return call(req, N.access, pathOf(path), mode); }
+// A mode of access() or copyFile(): undefined or null is `def`; else an
+// integer from 0 to 7 (F_OK | R_OK | W_OK | X_OK, or the COPYFILE_* bits).
+function modeOf(mode, def) {
+  if (mode === undefined || mode === null) return def;
+  requireNode('internal/validators').validateInteger(mode, 'mode', 0, 7);
+  return mode;
+}
+
+export function access(path, mode, req) {
+  return call(req, N.access, pathOf(path), modeOf(mode, C.F_OK));
+}
 export function unlink(path, req) { return call(req, N.unlink, pathOf(path)); }
 export function rmdir(path, req) { return call(req, N.rmdir, pathOf(path)); }
 export function rename(from, to, req) { return call(req, N.rename, pathOf(from), pathOf(to)); }
@@ -217,7 +227,9 @@ export function chown(path, uid, gid, req) { return call(req, N.chown, pathOf(pa
 export function lchown(path, uid, gid, req) { return call(req, N.lchown, pathOf(path), uid, gid); }
 export function utimes(path, atime, mtime, req) { return call(req, N.utimes, pathOf(path), atime, mtime); }
 export function lutimes(path, atime, mtime, req) { return call(req, N.lutimes, pathOf(path), atime, mtime); }
-export function copyFile(from, to, mode, req) { return call(req, N.copyfile, pathOf(from), pathOf(to), mode ?? 0); }
+export function copyFile(from, to, mode, req) {
+  return call(req, N.copyfile, pathOf(from), pathOf(to), modeOf(mode, 0));
+}
 
 export function readlink(path, encoding, req) {
   return call(req, () => encoded(N.readlink(pathOf(path)), encoding));

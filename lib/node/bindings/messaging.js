@@ -8,4 +8,6 @@ import { domException } from 'corojs:internal/node/builtins';
 export default {
   get DOMException() { return domException(); },
   setDeserializerCreateObjectFunction() {},
+  // The base of transferable objects (fs/promises' FileHandle, Blob).
+  JSTransferable: class JSTransferable {},
 };
