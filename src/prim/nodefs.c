@@ -407,6 +407,16 @@ static JSValue js_nodefs_constants(JSContext *ctx, JSValueConst this_val, int ar
     return o;
 }
 
+/* isatty(fd) -> whether the descriptor is a terminal (tty.isatty). */
+static JSValue js_nodefs_isatty(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int32_t fd;
+
+    if (JS_ToInt32(ctx, &fd, argv[0]) < 0)
+        return JS_EXCEPTION;
+    return JS_NewBool(ctx, fd >= 0 && isatty(fd));
+}
+
 #define CALL(name, n, kind) JS_CFUNC_MAGIC_DEF(name, n, js_nodefs_call, kind)
 
 static const JSCFunctionListEntry nodefs_funcs[] = {
@@ -425,6 +435,7 @@ static const JSCFunctionListEntry nodefs_funcs[] = {
     CALL("mkdtemp", 1, NF_MKDTEMP), CALL("scandir", 1, NF_SCANDIR),
     JS_CFUNC_DEF("go", 2, js_nodefs_go),
     JS_CFUNC_DEF("constants", 0, js_nodefs_constants),
+    JS_CFUNC_DEF("isatty", 1, js_nodefs_isatty),
 };
 
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns)
