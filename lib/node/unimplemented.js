@@ -4,9 +4,9 @@
 // test/common requires them -- and a use that is not there yet throws this,
 // never pretends to work.
 
-// Error ERR_NOT_IMPLEMENTED: "<what> is not implemented by CoroJS yet ...".
+// Error ERR_NOT_IMPLEMENTED: "<what>: not implemented by CoroJS yet ...".
 export function ERR_NOT_IMPLEMENTED(what) {
-  const e = new Error(`${what} is not implemented by CoroJS yet (it comes with the Node ` +
+  const e = new Error(`${what}: not implemented by CoroJS yet (it comes with the Node ` +
     'compatibility of fs, net, child_process and worker_threads, issue 11)');
   e.code = 'ERR_NOT_IMPLEMENTED';
   return e;
