@@ -25,7 +25,7 @@ test('unknown, internal and missing ids say so', () => {
   assert.throws(() => requireBuiltin('nope'), { code: 'ERR_UNKNOWN_BUILTIN_MODULE', message: /nope/ });
   assert.throws(() => requireBuiltin('internal/util'), { code: 'ERR_UNKNOWN_BUILTIN_MODULE' });
   assert.throws(() => requireBuiltin('node:http2'), { message: /not implemented by CoroJS yet/ });
-  assert.throws(() => requireBuiltin('net'), { message: /the closest it has is corojs:net/ });
+  assert.throws(() => requireBuiltin('dns'), { message: /the closest it has is corojs:dns/ });
   assert.throws(() => requireBuiltin(undefined), { code: 'ERR_UNKNOWN_BUILTIN_MODULE' });
 });
 
