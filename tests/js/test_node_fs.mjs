@@ -118,6 +118,13 @@ test('errors are Node\'s: code, errno, syscall, path, dest, message', () => {
   assert.throws(() => fs.readFileSync('a\0b'), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
   assert.throws(() => fs.stat(at('a.txt')), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => fs.readSync(1.5, Buffer.alloc(1)), { code: 'ERR_OUT_OF_RANGE' });
+  // the binding checks descriptors itself, as node_file.cc does
+  assert.throws(() => fs.closeSync(''), {
+    name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "fd" argument must be of type number. Received type string (\'\')',
+  });
+  assert.throws(() => fs.close(-1), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => fs.fchmodSync(null, 0o644), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => fs.watch(root), { code: 'ERR_NOT_IMPLEMENTED', message: /fs\.watch\(\)/ });
 });
 

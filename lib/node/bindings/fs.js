@@ -40,6 +40,14 @@ const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
 // Buffers; URLs were turned into paths before).
 const pathOf = (p) => (typeof p === 'string' ? p : Buffer().from(p).toString());
 
+// A descriptor argument, checked here as node_file.cc does (Node's lib leaves
+// it to the binding): an int32 >= 0, else Node's TypeError or RangeError.
+function fdOf(fd) {
+  if (Object.is(fd, -0)) return 0;
+  requireNode('internal/validators').validateInt32(fd, 'fd', 0);
+  return fd;
+}
+
 // A name from the system in the encoding asked for ('buffer': a Buffer).
 function encoded(name, encoding) {
   if (encoding === undefined || encoding === null || encoding === 'utf8' || encoding === 'utf-8') return name;
@@ -105,12 +113,12 @@ export function lstat(path, bigint, req, throwIfNoEntry) {
 export function fstat(fd, bigint, req, shouldNotThrow) {
   if (req === undefined && shouldNotThrow === true) {
     try {
-      return statArray(exclusive(N.fstat, [fd, false]), false, true);
+      return statArray(exclusive(N.fstat, [fdOf(fd), false]), false, true);
     } catch {
       return undefined;
     }
   }
-  return statCall(N.fstat, fd, bigintOf(req, bigint), req, true);
+  return statCall(N.fstat, fdOf(fd), bigintOf(req, bigint), req, true);
 }
 
 function statCall(fn, target, bigint, req, throwIfNoEntry) {
@@ -155,23 +163,23 @@ export function open(path, flags, mode, req) {
 }
 
 export function close(fd, req) {
-  return call(req, N.close, fd);
+  return call(req, N.close, fdOf(fd));
 }
 
 // read(fd, buffer, offset, length, position, req) -> bytes read
 export function read(fd, buffer, offset, length, position, req) {
-  return call(req, N.read, fd, buffer, offset, length, position);
+  return call(req, N.read, fdOf(fd), buffer, offset, length, position);
 }
 
 export function writeBuffer(fd, buffer, offset, length, position, req) {
-  return call(req, N.write, fd, buffer, offset, length, position);
+  return call(req, N.write, fdOf(fd), buffer, offset, length, position);
 }
 
 // writeString(fd, string, position, encoding, req) -> bytes written
 export function writeString(fd, string, position, encoding, req) {
   const bytes = encoding === undefined || encoding === 'utf8' ? string : Buffer().from(string, encoding);
   const length = typeof bytes === 'string' ? Buffer().byteLength(bytes) : bytes.byteLength;
-  return call(req, N.write, fd, bytes, 0, length, position);
+  return call(req, N.write, fdOf(fd), bytes, 0, length, position);
 }
 
 // readBuffers/writeBuffers(fd, buffers, position, req): readv(2)/writev(2)
@@ -188,19 +196,19 @@ function vector(op, fd, buffers, position) {
 }
 
 export function readBuffers(fd, buffers, position, req) {
-  return call(req, vector, N.read, fd, buffers, position);
+  return call(req, vector, N.read, fdOf(fd), buffers, position);
 }
 
 export function writeBuffers(fd, buffers, position, req) {
-  return call(req, vector, N.write, fd, buffers, position);
+  return call(req, vector, N.write, fdOf(fd), buffers, position);
 }
 
-export function ftruncate(fd, len, req) { return call(req, N.ftruncate, fd, len); }
-export function fsync(fd, req) { return call(req, N.fsync, fd); }
-export function fdatasync(fd, req) { return call(req, N.fdatasync, fd); }
-export function fchmod(fd, mode, req) { return call(req, N.fchmod, fd, mode); }
-export function fchown(fd, uid, gid, req) { return call(req, N.fchown, fd, uid, gid); }
-export function futimes(fd, atime, mtime, req) { return call(req, N.futimes, fd, atime, mtime); }
+export function ftruncate(fd, len, req) { return call(req, N.ftruncate, fdOf(fd), len); }
+export function fsync(fd, req) { return call(req, N.fsync, fdOf(fd)); }
+export function fdatasync(fd, req) { return call(req, N.fdatasync, fdOf(fd)); }
+export function fchmod(fd, mode, req) { return call(req, N.fchmod, fdOf(fd), mode); }
+export function fchown(fd, uid, gid, req) { return call(req, N.fchown, fdOf(fd), uid, gid); }
+export function futimes(fd, atime, mtime, req) { return call(req, N.futimes, fdOf(fd), atime, mtime); }
 
 // ------------------------------------------------------------ paths
 
