@@ -368,6 +368,8 @@ static JSValue js_nodefs_go(JSContext *ctx, JSValueConst this_val, int argc, JSV
 
     if (coro_arg_function(ctx, argv[0], "fn") < 0)
         return JS_EXCEPTION;
+    if (!JS_IsArray(ctx, argv[1]))
+        return coro_throw_code(ctx, "ERR_INVALID_ARG_TYPE", "The \"args\" argument must be an Array");
     err = coro_spawn_call(coro_isolate_of(ctx), argv[0], JS_UNDEFINED, argv[1]);
     if (err < 0)
         return coro_throw_uv(ctx, err, "go", NULL, NULL);

@@ -25,5 +25,6 @@ const coro_area coro_prim_areas[] = {
     { "signal", coro_prim_signal_init, NULL },
     { "os", coro_prim_os_init, NULL },
     { "nodefs", coro_prim_nodefs_init, NULL },
+    { "spawn", coro_prim_spawn_init, NULL },
     { NULL, NULL, NULL },
 };

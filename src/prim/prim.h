@@ -52,5 +52,6 @@ int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_os_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_spawn_init(JSContext *ctx, JSValueConst ns);
 
 #endif

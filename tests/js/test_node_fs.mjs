@@ -7,6 +7,7 @@
 import { test, assert, event, tmpdir } from './harness.mjs';
 import { requireBuiltin, internalBinding } from 'corojs:internal/node/builtins';
 import corofs from 'corojs:fs';
+import P from 'corojs:internal/primordials';
 
 const fs = requireBuiltin('fs');
 const fsp = requireBuiltin('fs/promises');
@@ -238,6 +239,27 @@ test('streams: createWriteStream then createReadStream', () => {
   ended.wait();
   assert.equal(chunks.join(''), 'one two');
   assert.ok(chunks.length >= 3);
+});
+
+test('the primordials under the bindings (nodefs, spawn) survive garbage arguments', () => {
+  // as tests/js/test_internals.mjs does for the others, with descriptors
+  // that are no one's (not 0, 1, 2) and paths inside this test's directory
+  const garbage = [undefined, null, 987654, -1, 1.5, NaN, '', `${root}/g`, {}, [], () => {}, Symbol('s'), 10n,
+    new Uint8Array(1)];
+  let calls = 0;
+  for (const N of [P.nodefs, P.spawn]) {
+    for (const name of Object.getOwnPropertyNames(N)) {
+      if (typeof N[name] !== 'function') continue;
+      for (const a of garbage) {
+        for (const b of garbage) {
+          try { N[name](a, b, a, b, a, b, a, b, a, b); } catch { /* a clean exception is fine */ }
+          calls++;
+        }
+      }
+    }
+  }
+  assert.ok(calls > 1000);
+  assert.ok(fs.statSync(root).isDirectory());
 });
 
 fs.rmSync(root, { recursive: true, force: true });
