@@ -42,6 +42,8 @@ test('uses not there yet throw ERR_NOT_IMPLEMENTED', () => {
   notYet(() => new wt.MessageChannel(), /MessageChannel/);
   notYet(() => requireBuiltin('v8').serialize({}), /v8\.Serializer/);
   notYet(() => new (requireBuiltin('tty').WriteStream)(1), /tty\.ReadStream and tty\.WriteStream/);
+  notYet(() => cp.spawnSync('true', { uid: 0 }), /uid or gid/);
+  notYet(() => cp.spawnSync('true', { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] }), /stdio\[3\]/);
 });
 
 test('spawnSync, execSync, execFileSync run real children', () => {

@@ -3,7 +3,8 @@
 // to its end on the thread pool while this fiber waits, inside
 // Fiber.exclusive (nothing else of the isolate runs meanwhile, as in Node).
 // stdio: the first three descriptors, each a pipe, ignored, inherited or one
-// of ours; more than three (other than 'ignore') throws ERR_NOT_IMPLEMENTED.
+// of ours; more than three (other than 'ignore'), uid and gid throw
+// ERR_NOT_IMPLEMENTED.
 
 import P from 'corojs:internal/primordials';
 import { requireNode } from 'corojs:internal/node/builtins';
@@ -35,6 +36,7 @@ function stdioOf(stdio = []) {
 
 // spawn(options) -> { pid, status, signal, output: [null, stdout, stderr], error? }
 function spawn(options) {
+  if (options.uid !== undefined || options.gid !== undefined) throw ERR_NOT_IMPLEMENTED('spawnSync() with uid or gid');
   const stdio = stdioOf(options.stdio);
   const input = options.stdio?.[0]?.input ?? null;
   const maxBuffer = Number.isFinite(options.maxBuffer) && options.maxBuffer > 0 ? Math.trunc(options.maxBuffer) : 0;
