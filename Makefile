@@ -86,9 +86,9 @@ LIBS = $(LLHTTP_DIR)/lib/libllhttp.a $(PKG_LIBS) $(OPENSSL_LIBS) -lm -lpthread -
 QJS_SRCS := libregexp.c libunicode.c cutils.c dtoa.c
 QJS_OBJS := $(QJS_SRCS:%.c=$(OUT)/qjs/%.o) $(OUT)/obj/core/quickjs_ext.o
 
-CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c core/error.c core/binding.c core/utf8.c core/wait.c core/run.c core/stream.c \
+CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c core/error.c core/binding.c core/stack.c core/utf8.c core/wait.c core/run.c core/stream.c \
              core/isolate.c core/modules.c core/jail.c core/loop.c
-PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/util.c \
+PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/buffer.c prim/intl.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
              prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c prim/os.c \
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
@@ -161,9 +161,10 @@ $(OUT)/qjs/%.o: $(QJS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(QJS_CFLAGS) -c -o $@ $(QJS_DIR)/$*.c
 
-# The bytecode compiler links the QuickJS objects of the variant being built,
+# The bytecode compiler links the QuickJS objects of the variant being built
+# (with core/stack.o, which makes the stacks of quickjs_ext.o's errors),
 # so QuickJS is compiled once per variant.
-$(JSC): tools/jsc.c $(QJS_OBJS)
+$(JSC): tools/jsc.c $(QJS_OBJS) $(OUT)/obj/core/stack.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm -lpthread
 

@@ -79,3 +79,6 @@ sh bench/net.sh
 
 echo "== HTTP (bench/http.sh)"
 sh bench/http.sh
+
+echo "== Buffer codecs (bench/buffer.sh)"
+sh bench/buffer.sh

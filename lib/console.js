@@ -15,6 +15,13 @@ function print(fd, args) {
   write(fd, text + '\n');
 }
 
+// "Trace: message" and the frames from trace's caller down, as Node prints.
+function trace(...args) {
+  const err = { name: 'Trace', message: format(...args) };
+  Error.captureStackTrace(err, trace);
+  print(2, [err.stack]);
+}
+
 export const console = {
   log: (...args) => print(1, args),
   info: (...args) => print(1, args),
@@ -22,11 +29,7 @@ export const console = {
   error: (...args) => print(2, args),
   warn: (...args) => print(2, args),
   dir: (obj, options) => print(1, [inspect(obj, options)]),
-  trace: (...args) => {
-    const err = new Error(format(...args));
-    err.name = 'Trace';
-    print(2, [err.stack ? `Trace: ${err.message}\n${err.stack.split('\n').slice(1).join('\n')}` : err]);
-  },
+  trace,
   assert: (ok, ...args) => {
     if (!ok) print(2, args.length ? ['Assertion failed:', ...args] : ['Assertion failed']);
   },

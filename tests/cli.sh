@@ -59,12 +59,26 @@ expect "a missing main module" 1 '' "Cannot find module '.*/missing\.mjs'" -- "$
 expect "an uncaught exception prints its stack with file:line, status 1" 1 '' \
     "Uncaught TypeError: broken here" -- "$bin" "$work/throws.mjs"
 expect "the stack names the function and file:line" 1 '' "at inner \(.*throws\.mjs:2" -- "$bin" "$work/throws.mjs"
+expect "an uncaught error prints V8's stack: the header line, then the frames" 1 '' \
+    '^    at inner \(.*throws\.mjs:2:[0-9]+\)$' -- "$bin" "$work/throws.mjs"
+cat > "$work/trace.mjs" <<'EOF'
+function traced() { console.trace('at %d', 5); }
+traced();
+EOF
+expect "console.trace prints Trace: message" 0 EMPTY '^Trace: at 5$' -- "$bin" "$work/trace.mjs"
+expect "console.trace starts at its caller" 0 EMPTY '^    at traced \(.*trace\.mjs:1:[0-9]+\)$' -- "$bin" "$work/trace.mjs"
+expect "Intl is a getter until first used (lazy: start-up does not load it)" 0 '^function object 1,234\.5$' EMPTY -- "$bin" -e \
+    "const d = Object.getOwnPropertyDescriptor(globalThis, 'Intl'); console.log(typeof d.get, typeof Intl, (1234.5).toLocaleString())"
 
 printf 'const x = 1;\nlet = = 2;\n' > "$work/syntax.mjs"
 expect "a syntax error names file:line" 1 '' "SyntaxError.*|syntax\.mjs:2" -- "$bin" "$work/syntax.mjs"
 
 expect "an exception in a fiber nobody joins is reported, status 1" 1 '^after$' \
     'Uncaught \(in fiber\) Error: lost' -- "$bin" -e 'Fiber.run(() => { throw new Error("lost") }); console.log("after")'
+expect "an unjoined fiber's exception is reported after its Fiber object is collected" 1 EMPTY \
+    'Uncaught \(in fiber\) Error: lost' -- "$bin" --expose-gc -e 'Fiber.run(() => { throw new Error("lost") }); gc()'
+expect "a joined exception is not reported after the Fiber object is collected" 0 'caught' EMPTY -- "$bin" --expose-gc \
+    -e 'let f = Fiber.run(() => { throw new Error("x") }); try { f.join() } catch { console.log("caught") }; f = null; gc()'
 expect "a joined exception is not reported" 0 'caught' EMPTY -- \
     "$bin" -e 'const f = Fiber.run(() => { throw new Error("x") }); try { f.join() } catch { console.log("caught") }'
 expect "a joined exception is not reported when promise jobs ran before the join" 0 'caught' EMPTY -- \

@@ -69,6 +69,7 @@ lazy('Headers', 'corojs:fetch', (m) => m.Headers);
 lazy('Request', 'corojs:fetch', (m) => m.Request);
 lazy('Response', 'corojs:fetch', (m) => m.Response);
 lazy('WebAssembly', 'corojs:webassembly', (m) => m.WebAssembly);
+lazy('Intl', 'corojs:internal/intl', (m) => m.Intl); // and the toLocaleString & co of src/prim/intl.c
 
 // uncaught.handle(error, origin) (corojs:process sets it once a program
 // listens to process events): true if a process.on('uncaughtException') or

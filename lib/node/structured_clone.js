@@ -35,11 +35,6 @@ function clone(value, seen) {
       out = new DataView(buffer, value.byteOffset, value.byteLength);
       break;
     }
-    case 'TypedArray': {
-      const buffer = clone(value.buffer, seen);
-      out = new value.constructor(buffer, value.byteOffset, value.length);
-      break;
-    }
     case 'Map':
       out = new Map();
       seen.set(value, out);
@@ -66,8 +61,13 @@ function clone(value, seen) {
     case 'Object':
       out = {};
       break;
-    default:
-      throw cannotClone(value);
+    default: {
+      // a typed array: the engine's class is its kind (Uint8Array, ...), so
+      // a Buffer comes back a Uint8Array, as in Node
+      if (!ArrayBuffer.isView(value)) throw cannotClone(value);
+      const buffer = clone(value.buffer, seen);
+      out = new globalThis[kind](buffer, value.byteOffset, value.length);
+    }
   }
   seen.set(value, out);
   if (kind === 'Array' || kind === 'Object') {

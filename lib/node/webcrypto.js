@@ -8,7 +8,7 @@ const integerArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Arr
   'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
 
 function getRandomValues(array) {
-  const kind = P.util.classOf(array) === 'TypedArray' ? Object.prototype.toString.call(array).slice(8, -1) : '';
+  const kind = P.util.classOf(array);
   if (!integerArrays.includes(kind)) {
     const DOMException = domException();
     throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');

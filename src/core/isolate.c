@@ -21,6 +21,7 @@
 #include "modules.h"
 #include "quickjs_ext.h"
 #include "run.h"
+#include "stack.h"
 
 static uint16_t next_isolate_tag = 1; /* process-wide, so IDs differ between isolates */
 static uint64_t next_isolate_uid = 1;
@@ -91,7 +92,7 @@ static int init_primordials(JSContext *ctx, const coro_area *areas, int expose_g
 {
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue P = JS_NewObject(ctx);
-    int ret = 0;
+    int ret = coro_stack_init(ctx);
 
     for (const coro_area *a = areas; a && a->name && ret == 0; a++) {
         JSValue ns = JS_NewObject(ctx);

@@ -118,6 +118,7 @@ struct coro_isolate {
     coro_sched_group group;     /* its fibers take turns as one (preemption) */
     coro_budget *budget;        /* its limits and what it holds, with its descendants */
     int out_of_memory;          /* an allocation passed a limit: a child then ends */
+    int preparing_stack;        /* inside Error.prepareStackTrace (stack.c) */
     uint64_t cpu_slice_ns;
     uint64_t slice_start;       /* when the running fiber's turn began */
     uint64_t slice_switches;    /* coro_sched_switches() then */

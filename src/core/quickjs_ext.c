@@ -15,6 +15,7 @@
 #include "quickjs.c"
 #include <limits.h>
 #include "quickjs_ext.h"
+#include "stack.h"
 
 void *coro_qjs_get_frame(JSRuntime *rt)
 {
@@ -79,99 +80,6 @@ int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *h
     *target = s->target;
     *handler = s->handler;
     return 1;
-}
-
-/* What kind of object v is, by its QuickJS class (no JS runs, nothing can
-   pretend): the names Node's util.types asks about; "Object" for the rest,
-   NULL if v is not an object. */
-const char *coro_qjs_class_kind(JSContext *ctx, JSValueConst v)
-{
-    static const struct { JSClassID id; const char *kind; } kinds[] = {
-        { JS_CLASS_ARRAY, "Array" }, { JS_CLASS_ERROR, "Error" },
-        { JS_CLASS_NUMBER, "Number" }, { JS_CLASS_STRING, "String" },
-        { JS_CLASS_BOOLEAN, "Boolean" }, { JS_CLASS_SYMBOL, "Symbol" },
-        { JS_CLASS_BIG_INT, "BigInt" }, { JS_CLASS_ARGUMENTS, "Arguments" },
-        { JS_CLASS_MAPPED_ARGUMENTS, "Arguments" }, { JS_CLASS_DATE, "Date" },
-        { JS_CLASS_MODULE_NS, "Module" }, { JS_CLASS_REGEXP, "RegExp" },
-        { JS_CLASS_GENERATOR_FUNCTION, "GeneratorFunction" },
-        { JS_CLASS_ASYNC_FUNCTION, "AsyncFunction" },
-        { JS_CLASS_ASYNC_GENERATOR_FUNCTION, "AsyncGeneratorFunction" },
-        { JS_CLASS_ARRAY_BUFFER, "ArrayBuffer" }, { JS_CLASS_SHARED_ARRAY_BUFFER, "SharedArrayBuffer" },
-        { JS_CLASS_DATAVIEW, "DataView" }, { JS_CLASS_MAP, "Map" }, { JS_CLASS_SET, "Set" },
-        { JS_CLASS_WEAKMAP, "WeakMap" }, { JS_CLASS_WEAKSET, "WeakSet" },
-        { JS_CLASS_MAP_ITERATOR, "Map Iterator" }, { JS_CLASS_SET_ITERATOR, "Set Iterator" },
-        { JS_CLASS_ARRAY_ITERATOR, "Array Iterator" }, { JS_CLASS_STRING_ITERATOR, "String Iterator" },
-        { JS_CLASS_GENERATOR, "Generator" }, { JS_CLASS_ASYNC_GENERATOR, "AsyncGenerator" },
-        { JS_CLASS_PROXY, "Proxy" }, { JS_CLASS_PROMISE, "Promise" },
-        { JS_CLASS_WEAK_REF, "WeakRef" }, { JS_CLASS_FINALIZATION_REGISTRY, "FinalizationRegistry" },
-    };
-    JSClassID id;
-
-    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
-        return NULL;
-    id = JS_VALUE_GET_OBJ(v)->class_id;
-    if (id >= JS_CLASS_UINT8C_ARRAY && id <= JS_CLASS_FLOAT64_ARRAY)
-        return "TypedArray";
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        if (kinds[i].id == id)
-            return kinds[i].kind;
-    }
-    return JS_IsFunction(ctx, v) ? "Function" : "Object";
-}
-
-/* Append the live records of a Map, Set, WeakMap or WeakSet from `el` on,
-   as keys (what 0), values (1) or both (2; a Set's key twice). */
-static int push_records(JSContext *ctx, JSValue arr, JSMapState *s, struct list_head *el, int what,
-                        int is_set)
-{
-    uint32_t n = 0;
-
-    for (; el != &s->records; el = el->next) {
-        JSMapRecord *mr = list_entry(el, JSMapRecord, link);
-        if (mr->empty)
-            continue;
-        if (what != 1 && JS_SetPropertyUint32(ctx, arr, n++, JS_DupValue(ctx, mr->key)) < 0)
-            return -1;
-        if (what != 0 && JS_SetPropertyUint32(ctx, arr, n++, JS_DupValue(ctx, is_set ? mr->key : mr->value)) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-JSValue coro_qjs_collection_entries(JSContext *ctx, JSValueConst v, int *pairs)
-{
-    JSObject *p;
-    JSValue arr;
-    int what, is_set, ret = 0;
-
-    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
-        return JS_UNDEFINED;
-    p = JS_VALUE_GET_OBJ(v);
-    if (p->class_id >= JS_CLASS_MAP && p->class_id <= JS_CLASS_WEAKSET) {
-        is_set = p->class_id == JS_CLASS_SET || p->class_id == JS_CLASS_WEAKSET;
-        *pairs = !is_set;
-        arr = JS_NewArray(ctx);
-        if (!JS_IsException(arr))
-            ret = push_records(ctx, arr, p->u.map_state, p->u.map_state->records.next, is_set ? 0 : 2, is_set);
-    } else if (p->class_id == JS_CLASS_MAP_ITERATOR || p->class_id == JS_CLASS_SET_ITERATOR) {
-        JSMapIteratorData *it = p->u.map_iterator_data;
-        is_set = p->class_id == JS_CLASS_SET_ITERATOR;
-        what = it->kind == JS_ITERATOR_KIND_KEY ? 0 : it->kind == JS_ITERATOR_KIND_VALUE ? 1 : 2;
-        *pairs = what == 2;
-        arr = JS_NewArray(ctx);
-        if (!JS_IsException(arr) && !JS_IsUndefined(it->obj)) {
-            JSMapState *s = JS_VALUE_GET_OBJ(it->obj)->u.map_state;
-            ret = push_records(ctx, arr, s, it->cur_record ? it->cur_record->link.next : s->records.next,
-                               what, is_set);
-        }
-    } else {
-        return JS_UNDEFINED;
-    }
-    if (ret < 0) {
-        JS_FreeValue(ctx, arr);
-        return JS_EXCEPTION;
-    }
-    return arr;
 }
 
 /* ------------------------------------------------------------------ */
@@ -926,4 +834,517 @@ static JSValue coro_throw_not_callable(JSContext *ctx, JSValueConst func_obj, JS
     if (callee_name(ctx, func_obj, argv, is_ctor, &nb))
         return JS_ThrowTypeError(ctx, "%s is not a %s", nb.s, what);
     return JS_ThrowTypeError(ctx, "not a %s", what);
+}
+
+/* ------------------------------------------------------------------ */
+/* What V8 tells Node about values (util.types, util.inspect). */
+
+JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v)
+{
+    JSObject *p;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    p = JS_VALUE_GET_OBJ(v);
+    switch (p->class_id) {
+    case JS_CLASS_MODULE_NS: /* QuickJS names these two "Object" */
+        return JS_NewString(ctx, "Module");
+    case JS_CLASS_PROXY:
+        return JS_NewString(ctx, "Proxy");
+    default:
+        return JS_AtomToString(ctx, ctx->rt->class_array[p->class_id].class_name);
+    }
+}
+
+/* Where entries start: the map's state and first record link, and what
+   each record gives (the iterator's kind; for a set, the key is the
+   value). NULL for a value that has no entries. */
+static JSMapState *entries_start(JSValueConst v, struct list_head **first, int *kind, int *is_set)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(v);
+    JSMapIteratorData *it;
+    JSMapState *s;
+
+    switch (p->class_id) {
+    case JS_CLASS_MAP:
+    case JS_CLASS_WEAKMAP:
+    case JS_CLASS_SET:
+    case JS_CLASS_WEAKSET:
+        s = p->u.map_state;
+        *is_set = p->class_id == JS_CLASS_SET || p->class_id == JS_CLASS_WEAKSET;
+        *kind = *is_set ? JS_ITERATOR_KIND_KEY : JS_ITERATOR_KIND_KEY_AND_VALUE;
+        *first = s->records.next;
+        return s;
+    case JS_CLASS_MAP_ITERATOR:
+    case JS_CLASS_SET_ITERATOR:
+        it = p->u.map_iterator_data;
+        *is_set = p->class_id == JS_CLASS_SET_ITERATOR;
+        *kind = it->kind;
+        if (JS_IsUndefined(it->obj)) /* finished */
+            return NULL;
+        s = JS_VALUE_GET_OBJ(it->obj)->u.map_state;
+        *first = it->cur_record ? it->cur_record->link.next : s->records.next;
+        return s;
+    default:
+        return NULL;
+    }
+}
+
+JSValue coro_qjs_preview_entries(JSContext *ctx, JSValueConst v, int *key_value)
+{
+    struct list_head *first = NULL, *el;
+    int kind = JS_ITERATOR_KIND_KEY, is_set = 0, n = 0, per;
+    JSMapState *s;
+    JSValue *tab, arr;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    s = entries_start(v, &first, &kind, &is_set);
+    if (!s) {
+        JSObject *p = JS_VALUE_GET_OBJ(v);
+        if (p->class_id != JS_CLASS_MAP_ITERATOR && p->class_id != JS_CLASS_SET_ITERATOR)
+            return JS_UNDEFINED;
+        *key_value = kind == JS_ITERATOR_KIND_KEY_AND_VALUE;
+        return JS_NewArray(ctx);
+    }
+    *key_value = kind == JS_ITERATOR_KIND_KEY_AND_VALUE;
+    per = *key_value ? 2 : 1;
+    for (el = first; el != &s->records; el = el->next)
+        n += !list_entry(el, JSMapRecord, link)->empty;
+    /* copied out first: making the array may collect, and a weak
+       collection's records may go then */
+    tab = js_malloc(ctx, sizeof *tab * (n * per + 1));
+    if (!tab)
+        return JS_EXCEPTION;
+    n = 0;
+    for (el = first; el != &s->records; el = el->next) {
+        JSMapRecord *mr = list_entry(el, JSMapRecord, link);
+        if (mr->empty)
+            continue;
+        if (kind != JS_ITERATOR_KIND_VALUE || is_set)
+            tab[n++] = JS_DupValue(ctx, mr->key);
+        if (kind == JS_ITERATOR_KIND_KEY_AND_VALUE || (kind == JS_ITERATOR_KIND_VALUE && !is_set))
+            tab[n++] = JS_DupValue(ctx, is_set ? mr->key : mr->value);
+    }
+    arr = js_create_array(ctx, n, tab);
+    for (int i = 0; i < n; i++)
+        JS_FreeValue(ctx, tab[i]);
+    js_free(ctx, tab);
+    return arr;
+}
+
+/* Whether a key with these JS_PROP_* flags and this atom passes the
+   filter (an accessor passes ONLY_WRITABLE, as in V8). */
+static int key_passes(JSContext *ctx, JSAtom atom, int flags, int accessor, int filter, int symbols)
+{
+    uint32_t idx;
+
+    if (JS_AtomIsArrayIndex(ctx, &idx, atom) || (JS_AtomIsString(ctx, atom) ? symbols : !symbols))
+        return 0;
+    if (JS_AtomIsString(ctx, atom) ? filter & CORO_KEYS_SKIP_STRINGS : filter & CORO_KEYS_SKIP_SYMBOLS)
+        return 0;
+    if ((filter & CORO_KEYS_ONLY_ENUMERABLE) && !(flags & JS_PROP_ENUMERABLE))
+        return 0;
+    if ((filter & CORO_KEYS_ONLY_CONFIGURABLE) && !(flags & JS_PROP_CONFIGURABLE))
+        return 0;
+    if ((filter & CORO_KEYS_ONLY_WRITABLE) && !(flags & JS_PROP_WRITABLE) && !accessor)
+        return 0;
+    return 1;
+}
+
+/* A proxy's keys, through its traps. */
+static int proxy_keys(JSContext *ctx, JSValueConst obj, int filter, int symbols, JSValue arr, uint32_t *n)
+{
+    JSPropertyEnum *tab;
+    uint32_t len;
+    int ret = 0;
+
+    if (JS_GetOwnPropertyNames(ctx, &tab, &len, obj, JS_GPN_STRING_MASK | JS_GPN_SYMBOL_MASK) < 0)
+        return -1;
+    for (uint32_t i = 0; i < len && ret == 0; i++) {
+        JSPropertyDescriptor d;
+        int has = JS_GetOwnProperty(ctx, &d, obj, tab[i].atom);
+        if (has < 0) {
+            ret = -1;
+        } else if (has) {
+            if (key_passes(ctx, tab[i].atom, d.flags, (d.flags & JS_PROP_GETSET) != 0, filter, symbols) &&
+                JS_SetPropertyUint32(ctx, arr, (*n)++, JS_AtomToValue(ctx, tab[i].atom)) < 0)
+                ret = -1;
+            JS_FreeValue(ctx, d.value);
+            JS_FreeValue(ctx, d.getter);
+            JS_FreeValue(ctx, d.setter);
+        }
+    }
+    js_free_prop_enum(ctx, tab, len);
+    return ret;
+}
+
+JSValue coro_qjs_own_non_index_keys(JSContext *ctx, JSValueConst obj, int filter)
+{
+    JSValue arr;
+    JSObject *p;
+    uint32_t n = 0;
+
+    if (!JS_IsObject(obj))
+        return JS_ThrowTypeError(ctx, "not an object");
+    arr = JS_NewArray(ctx);
+    if (JS_IsException(arr))
+        return arr;
+    p = JS_VALUE_GET_OBJ(obj);
+    for (int symbols = 0; symbols < 2; symbols++) {
+        if (p->class_id == JS_CLASS_PROXY) {
+            if (proxy_keys(ctx, obj, filter, symbols, arr, &n) < 0)
+                goto fail;
+            continue;
+        }
+        /* the shape does not change below: setting the new array's
+           elements runs no JS and touches no other object */
+        JSShape *sh = p->shape;
+        JSShapeProperty *prs = get_shape_prop(sh);
+        for (int i = 0; i < sh->prop_count; i++, prs++) {
+            int accessor = (prs->flags & JS_PROP_TMASK) == JS_PROP_GETSET;
+            if (prs->atom == JS_ATOM_NULL || !key_passes(ctx, prs->atom, prs->flags, accessor, filter, symbols))
+                continue;
+            if (JS_SetPropertyUint32(ctx, arr, n++, JS_AtomToValue(ctx, prs->atom)) < 0)
+                goto fail;
+        }
+    }
+    return arr;
+fail:
+    JS_FreeValue(ctx, arr);
+    return JS_EXCEPTION;
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings' characters in place, for src/prim/buffer.c. */
+
+JSValue coro_qjs_string_chars(JSContext *ctx, JSValueConst v, coro_qjs_chars *c)
+{
+    JSValue flat;
+    JSString *str;
+
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_STRING_ROPE)
+        flat = js_linearize_string_rope(ctx, JS_DupValue(ctx, v));
+    else if (JS_VALUE_GET_TAG(v) == JS_TAG_STRING)
+        flat = JS_DupValue(ctx, v);
+    else
+        return JS_ThrowTypeError(ctx, "not a string");
+    if (JS_IsException(flat))
+        return flat;
+    str = JS_VALUE_GET_STRING(flat);
+    c->len = str->len;
+    c->wide = str->is_wide_char;
+    c->p8 = c->wide ? NULL : str->u.str8;
+    c->p16 = c->wide ? str->u.str16 : NULL;
+    return flat;
+}
+
+JSValue coro_qjs_new_latin1(JSContext *ctx, const uint8_t *s, size_t len)
+{
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    return js_new_string8_len(ctx, (const char *)s, (int)len);
+}
+
+JSValue coro_qjs_new_utf16(JSContext *ctx, const uint16_t *s, size_t len)
+{
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    if (len == 0)
+        return JS_AtomToString(ctx, JS_ATOM_empty_string);
+    return js_new_string16_len(ctx, s, (int)len);
+}
+
+JSValue coro_qjs_new_string16(JSContext *ctx, size_t len, uint16_t **chars)
+{
+    JSString *str;
+
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    str = js_alloc_string(ctx, len ? (int)len : 1, 1);
+    if (!str)
+        return JS_EXCEPTION;
+    str->len = len;
+    *chars = str->u.str16;
+    return JS_MKPTR(JS_TAG_STRING, str);
+}
+
+JSValue coro_qjs_new_string8(JSContext *ctx, size_t len, uint8_t **chars)
+{
+    JSString *str;
+
+    if (len > JS_STRING_LEN_MAX)
+        return JS_ThrowRangeError(ctx, "Cannot create a string longer than 0x%x characters", JS_STRING_LEN_MAX);
+    str = js_alloc_string(ctx, len ? (int)len : 1, 0);
+    if (!str)
+        return JS_EXCEPTION;
+    str->len = len;
+    str->u.str8[len] = '\0';
+    *chars = str->u.str8;
+    return JS_MKPTR(JS_TAG_STRING, str);
+}
+
+/* ------------------------------------------------------------------ */
+/* Error stacks as V8 makes them (patch 0010; the text and the call sites
+ * are src/core/stack.c's).
+ *
+ * Where QuickJS wrote an error's frames into a string as the error was
+ * made, build_backtrace1 now calls coro_qjs_capture_backtrace, which copies
+ * each frame's function name, file, line and column (a coro_backtrace, up
+ * to Error.stackTraceLimit frames) and gives the error an autoinit `stack`
+ * property holding them. The first read of it (a get, a descriptor, a
+ * redefinition) calls coro_qjs_backtrace_init, which makes the text and
+ * calls Error.prepareStackTrace. That runs JS, which may change the object,
+ * so the property is made a plain one first and looked up again after. */
+
+/* obj's own data property `atom`, without running anything (V8 reads
+   Error.stackTraceLimit that way). */
+static JSValueConst own_data(JSValueConst obj, JSAtom atom)
+{
+    JSProperty *pr;
+    JSShapeProperty *prs;
+
+    if (JS_VALUE_GET_TAG(obj) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    prs = find_own_property(&pr, JS_VALUE_GET_OBJ(obj), atom);
+    if (!prs || (prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL)
+        return JS_UNDEFINED;
+    return pr->u.value;
+}
+
+JSValueConst coro_qjs_error_ctor(JSContext *ctx)
+{
+    return own_data(ctx->class_proto[JS_CLASS_ERROR], JS_ATOM_constructor);
+}
+
+/* How many frames to keep: Error.stackTraceLimit, or -1 if it is not a
+   number (then errors get no stack, as in V8). */
+static int stack_limit(JSContext *ctx)
+{
+    JSValueConst v = own_data(coro_qjs_error_ctor(ctx), JS_ATOM_stackTraceLimit);
+    double d;
+
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_INT)
+        d = JS_VALUE_GET_INT(v);
+    else if (JS_TAG_IS_FLOAT64(JS_VALUE_GET_TAG(v)))
+        d = JS_VALUE_GET_FLOAT64(v);
+    else
+        return -1;
+    if (!(d > 0))
+        return 0;
+    return d < INT_MAX / 2 ? (int)d : INT_MAX / 2;
+}
+
+/* A class constructor begins with OP_check_ctor, after at most a few
+   instructions that set up `this` and the arguments. */
+static int is_class_constructor(const JSFunctionBytecode *b)
+{
+    const uint8_t *pc = b->byte_code_buf, *end = pc + b->byte_code_len;
+
+    for (int i = 0; i < 6 && pc < end; i++) {
+        if (*pc == OP_check_ctor)
+            return 1;
+        pc += short_opcode_info(*pc).size;
+    }
+    return 0;
+}
+
+static void fill_frame(JSContext *ctx, JSStackFrame *sf, coro_frame *f)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(sf->cur_func);
+    JSValueConst name = own_data(sf->cur_func, JS_ATOM_name);
+    JSFunctionBytecode *b;
+
+    f->name = JS_IsString(name) ? JS_DupValue(ctx, name) : JS_UNDEFINED;
+    f->file = JS_ATOM_NULL;
+    f->line = f->col = 0;
+    f->flags = CORO_FRAME_NATIVE;
+    if (!js_class_has_bytecode(p->class_id))
+        return;
+    b = p->u.func.function_bytecode;
+    f->flags = 0;
+    if (b->is_direct_or_indirect_eval)
+        f->flags |= CORO_FRAME_EVAL;
+    else if (b->func_name == JS_ATOM__eval_)
+        f->flags |= CORO_FRAME_TOP;
+    if (is_class_constructor(b))
+        f->flags |= CORO_FRAME_CONSTRUCTOR;
+    if (b->has_debug) {
+        f->file = JS_DupAtom(ctx, b->debug.filename);
+        f->line = find_line_num(ctx, b, sf->cur_pc - b->byte_code_buf - 1, &f->col);
+    }
+}
+
+static int frame_is_js(JSStackFrame *sf)
+{
+    return JS_VALUE_GET_TAG(sf->cur_func) == JS_TAG_OBJECT && !(sf->js_mode & JS_MODE_BACKTRACE_BARRIER);
+}
+
+/* The first frame to keep: below the innermost call of `until` if it is a
+   function (NULL if it is not running), else below `skip` frames. */
+static JSStackFrame *first_kept(JSContext *ctx, int skip, JSValueConst until)
+{
+    JSStackFrame *sf = ctx->rt->current_stack_frame;
+
+    if (JS_IsFunction(ctx, until)) {
+        for (; sf && frame_is_js(sf); sf = sf->prev_frame) {
+            if (JS_VALUE_GET_PTR(sf->cur_func) == JS_VALUE_GET_PTR(until))
+                return sf->prev_frame;
+        }
+        return NULL;
+    }
+    for (; sf && skip > 0; skip--)
+        sf = sf->prev_frame;
+    return sf;
+}
+
+/* The frames from `sf` down, at most `limit`, after an extra first one for
+   a parse error's place if `filename` is set. NULL when out of memory. */
+static coro_backtrace *take_frames(JSContext *ctx, JSStackFrame *sf, int limit,
+                                   const char *filename, int line_num, int col_num)
+{
+    coro_backtrace *bt;
+    JSStackFrame *s;
+    int n = filename != NULL;
+
+    for (s = sf; s && frame_is_js(s) && n < limit; s = s->prev_frame)
+        n++;
+    n = n < limit ? n : limit;
+    bt = js_malloc(ctx, sizeof *bt + n * sizeof bt->frames[0]);
+    if (!bt)
+        return NULL;
+    bt->count = 0;
+    if (filename && n > 0) {
+        coro_frame *f = &bt->frames[bt->count++];
+
+        f->name = JS_UNDEFINED;
+        f->file = JS_NewAtom(ctx, filename);
+        f->line = line_num < 0 ? 0 : line_num;
+        f->col = col_num;
+        f->flags = 0;
+    }
+    for (s = sf; bt->count < n; s = s->prev_frame)
+        fill_frame(ctx, s, &bt->frames[bt->count++]);
+    return bt;
+}
+
+static void coro_qjs_backtrace_free(JSRuntime *rt, void *opaque)
+{
+    coro_backtrace *bt = opaque;
+
+    for (int i = 0; i < bt->count; i++) {
+        JS_FreeValueRT(rt, bt->frames[i].name);
+        if (bt->frames[i].file != JS_ATOM_NULL)
+            JS_FreeAtomRT(rt, bt->frames[i].file);
+    }
+    js_free_rt(rt, bt);
+}
+
+/* Give obj (which has no own `stack`) the frames from sf down. An exotic
+   object (a proxy, an array) gets its text at once, through its own
+   [[DefineOwnProperty]]. */
+static int attach_frames(JSContext *ctx, JSValueConst obj, JSStackFrame *sf,
+                         const char *filename, int line_num, int col_num)
+{
+    int limit = stack_limit(ctx), ret;
+    coro_backtrace *bt;
+    JSValue text;
+
+    if (limit < 0)
+        return JS_DefinePropertyValue(ctx, obj, JS_ATOM_stack, JS_UNDEFINED,
+                                      JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    bt = take_frames(ctx, sf, limit, filename, line_num, col_num);
+    if (!bt)
+        return -1;
+    if (!JS_VALUE_GET_OBJ(obj)->is_exotic) {
+        ret = JS_DefineAutoInitProperty(ctx, obj, JS_ATOM_stack, JS_AUTOINIT_ID_BACKTRACE, bt,
+                                        JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        if (ret < 0)
+            coro_qjs_backtrace_free(ctx->rt, bt);
+        return ret;
+    }
+    text = coro__stack_text(ctx, obj, bt);
+    coro_qjs_backtrace_free(ctx->rt, bt);
+    if (JS_IsException(text))
+        return -1;
+    return JS_DefinePropertyValue(ctx, obj, JS_ATOM_stack, text,
+                                  JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE | JS_PROP_THROW);
+}
+
+/* Called where QuickJS built its backtrace: for a new error, or one thrown
+   without a stack. A stack is best effort: no exception comes out. */
+static void coro_qjs_capture_backtrace(JSContext *ctx, JSValueConst error_obj,
+                                       const char *filename, int line_num, int col_num,
+                                       int skip)
+{
+    JSProperty *pr;
+
+    if (find_own_property(&pr, JS_VALUE_GET_OBJ(error_obj), JS_ATOM_stack))
+        return;
+    if (attach_frames(ctx, error_obj, first_kept(ctx, skip, JS_UNDEFINED),
+                      filename, line_num, col_num) < 0)
+        JS_FreeValue(ctx, JS_GetException(ctx));
+}
+
+int coro_qjs_capture_stack(JSContext *ctx, JSValueConst obj, JSValueConst until)
+{
+    JSProperty *pr;
+
+    if (!JS_IsExtensible(ctx, obj)) {
+        JS_ThrowTypeError(ctx, "Cannot define property stack, object is not extensible");
+        return -1;
+    }
+    if (find_own_property(&pr, JS_VALUE_GET_OBJ(obj), JS_ATOM_stack) &&
+        JS_DeleteProperty(ctx, obj, JS_ATOM_stack, JS_PROP_THROW) < 0)
+        return -1;
+    /* the first frame is Error.captureStackTrace's own */
+    return attach_frames(ctx, obj, first_kept(ctx, 1, until), NULL, 0, 0);
+}
+
+/* Put val in p's own `stack` if that is still a plain property holding
+   `expect` (JS may have set or removed it meanwhile: then it stays). */
+static void store_stack(JSContext *ctx, JSObject *p, JSAtom prop, JSValueConst expect, JSValue val)
+{
+    JSProperty *pr;
+    JSShapeProperty *prs = find_own_property(&pr, p, prop);
+
+    if (prs && (prs->flags & JS_PROP_TMASK) == JS_PROP_NORMAL && same_value_bits(pr->u.value, expect)) {
+        JS_FreeValue(ctx, pr->u.value);
+        pr->u.value = val;
+    } else {
+        JS_FreeValue(ctx, val);
+    }
+}
+
+/* The first read of a lazy `stack` (see JS_AutoInitProperty). While JS runs
+   it holds undefined, then the text, then what prepareStackTrace returned,
+   so prepareStackTrace reading error.stack gets the text, as in V8. */
+static int coro_qjs_backtrace_init(JSContext *ctx, JSObject *p, JSAtom prop,
+                                   JSProperty *pr, JSShapeProperty *prs)
+{
+    JSContext *realm = js_autoinit_get_realm(pr); /* the property's reference, ours now */
+    coro_backtrace *bt = pr->u.init.opaque;
+    JSValue obj = JS_DupValue(ctx, JS_MKPTR(JS_TAG_OBJECT, p)), text, res = JS_UNDEFINED;
+    int called = 0, ret = -1;
+
+    prs->flags &= ~JS_PROP_TMASK;
+    pr->u.value = JS_UNDEFINED;
+    text = coro__stack_text(realm, obj, bt);
+    if (JS_IsException(text))
+        goto done;
+    store_stack(ctx, p, prop, JS_UNDEFINED, JS_DupValue(ctx, text));
+    res = coro__stack_prepare(realm, obj, bt, &called);
+    if (JS_IsException(res))
+        goto done;
+    if (called)
+        store_stack(ctx, p, prop, text, res);
+    else
+        JS_FreeValue(ctx, res);
+    ret = 0;
+done:
+    JS_FreeValue(ctx, text);
+    coro_qjs_backtrace_free(ctx->rt, bt);
+    JS_FreeValue(ctx, obj);
+    JS_FreeContext(realm);
+    return ret;
 }

@@ -68,17 +68,6 @@ JSRuntime *coro_qjs_new_runtime(coro_budget *b);
    0 a revoked one, 1 a live one, with its target and handler (borrowed). */
 int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler);
 
-/* What kind of object v is, by its class, seen from outside: "Map", "Map
-   Iterator", "Arguments", "AsyncFunction", "TypedArray", "Module", ... (the
-   kinds Node's util.types tells apart), "Function" or "Object" for the rest,
-   NULL for a primitive. */
-const char *coro_qjs_class_kind(JSContext *ctx, JSValueConst v);
-
-/* The entries of a Map, Set, WeakMap or WeakSet, or those a Map or Set
-   iterator has yet to give, read without running JS: a new array, keys and
-   values alternating when *pairs is set. JS_UNDEFINED for anything else. */
-JSValue coro_qjs_collection_entries(JSContext *ctx, JSValueConst v, int *pairs);
-
 /* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
    runtimes use one allocator, plain malloc() with counters.
    disown: the block no longer counts in rt and is plain malloc() memory.
@@ -115,5 +104,82 @@ uint8_t *coro_qjs_take_array_buffer(JSContext *ctx, JSValueConst obj, size_t *le
    the buffer). On failure (over the memory limit) data is freed and an
    exception is pending. */
 JSValue coro_qjs_adopt_array_buffer(JSContext *ctx, uint8_t *data, size_t len);
+
+/* Error stacks as V8 makes them (see src/core/stack.c). An error keeps the
+   frames it was made in (a coro_backtrace) and its `stack` is made from them
+   when first read. */
+enum {
+    CORO_FRAME_NATIVE = 1,      /* a function in C: no file, line or column */
+    CORO_FRAME_CONSTRUCTOR = 2, /* a class constructor */
+    CORO_FRAME_EVAL = 4,        /* code given to eval() */
+    CORO_FRAME_TOP = 8,         /* the top level of a script or module */
+};
+typedef struct coro_frame {
+    JSValue name;   /* the function's own `name` (a string), or JS_UNDEFINED */
+    JSAtom file;    /* JS_ATOM_NULL if none */
+    int line, col;  /* from 1; 0 if unknown */
+    int flags;
+} coro_frame;
+typedef struct coro_backtrace {
+    int count;
+    coro_frame frames[];
+} coro_backtrace;
+
+/* Give obj a lazy `stack` of the frames running now, up to
+   Error.stackTraceLimit of them, leaving out those above and including the
+   innermost call of `until` (a function; none if it is not running; any
+   other value leaves out nothing but the caller's own native frame), as
+   Error.captureStackTrace does. 0, or -1 with an exception. */
+int coro_qjs_capture_stack(JSContext *ctx, JSValueConst obj, JSValueConst until);
+
+/* The realm's own Error constructor (borrowed), whatever the global says. */
+JSValueConst coro_qjs_error_ctor(JSContext *ctx);
+
+/* The characters of a string in place (for the Buffer codecs): Latin-1
+   bytes (p8, wide = 0) or UTF-16 units (p16, wide = 1). */
+typedef struct coro_qjs_chars {
+    const uint8_t *p8;
+    const uint16_t *p16;
+    size_t len;
+    int wide;
+} coro_qjs_chars;
+/* A flat string holding v's characters (a new reference: free it once
+   done with *c; a rope is joined first), JS_EXCEPTION if v is no string or
+   out of memory. */
+JSValue coro_qjs_string_chars(JSContext *ctx, JSValueConst v, coro_qjs_chars *c);
+/* A new string of len Latin-1 characters from s, or of len UTF-16 units. */
+JSValue coro_qjs_new_latin1(JSContext *ctx, const uint8_t *s, size_t len);
+JSValue coro_qjs_new_utf16(JSContext *ctx, const uint16_t *s, size_t len);
+/* A new string of len 8-bit characters (or UTF-16 units) for the caller
+   to write through *chars before any other use; JS_EXCEPTION with a
+   RangeError past the longest string. */
+JSValue coro_qjs_new_string8(JSContext *ctx, size_t len, uint8_t **chars);
+JSValue coro_qjs_new_string16(JSContext *ctx, size_t len, uint16_t **chars);
+/* The longest string, in characters. */
+#define CORO_QJS_STRING_MAX ((1 << 30) - 1)
+
+/* The engine's class of value v (what no Symbol.toStringTag or prototype
+   change fakes), as V8's type checks see it: "Object", "Array", "Error",
+   "Date", "RegExp", "Map", "Map Iterator", "Promise", "Proxy", "Module",
+   "Arguments", "Function", "AsyncFunction", "GeneratorFunction",
+   "Generator", "Uint8Array", ... JS_UNDEFINED for a primitive. */
+JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v);
+
+/* The entries of a Map, Set, WeakMap or WeakSet, or what an iterator over a
+   Map or Set has left, without running JS or moving the iterator: a flat
+   array (key, value, key, value, ... when *key_value is set), JS_UNDEFINED
+   for any other value (V8's previewEntries). */
+JSValue coro_qjs_preview_entries(JSContext *ctx, JSValueConst v, int *key_value);
+
+/* V8's GetOwnNonIndexProperties: obj's own keys that are not array
+   indices, strings (in creation order) then symbols, filtered as Node's
+   util binding asks (CORO_KEYS_*). An ordinary object's keys are read from
+   its shape, so a large typed array costs nothing per element; a proxy's
+   come through its traps. A new array, or JS_EXCEPTION. */
+enum {
+    CORO_KEYS_ONLY_WRITABLE = 1, CORO_KEYS_ONLY_ENUMERABLE = 2, CORO_KEYS_ONLY_CONFIGURABLE = 4,
+    CORO_KEYS_SKIP_STRINGS = 8, CORO_KEYS_SKIP_SYMBOLS = 16,
+};
+JSValue coro_qjs_own_non_index_keys(JSContext *ctx, JSValueConst obj, int filter);
 
 #endif

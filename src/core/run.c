@@ -24,7 +24,6 @@ typedef struct coro_rejection {
     struct coro_rejection *next;
     JSValue promise;    /* JS_UNDEFINED for a fiber's exception */
     uint64_t fiber_id;  /* the fiber's record, 0 for a promise */
-    int (*joined)(coro_isolate *iso, uint64_t fiber_id); /* for a fiber's */
     JSValue reason;
 } coro_rejection;
 
@@ -157,11 +156,6 @@ static void check_rejections(coro_isolate *iso)
         }
         *p = r->next;
         JS_FreeValue(iso->ctx, r->promise);
-        if (r->fiber_id && r->joined(iso, r->fiber_id)) {
-            JS_FreeValue(iso->ctx, r->reason);
-            free(r);
-            continue;
-        }
         JSValue reason = r->reason;
         const char *kind = r->fiber_id ? "Uncaught (in fiber)" : "Uncaught (in promise)";
         free(r);
@@ -278,8 +272,7 @@ void coro_isolate_check_jobs(coro_isolate *iso)
     queue_check(iso);
 }
 
-static void add_rejection(coro_isolate *iso, JSValue promise, uint64_t fiber_id, JSValue reason,
-                          int (*joined)(coro_isolate *iso, uint64_t fiber_id))
+static void add_rejection(coro_isolate *iso, JSValue promise, uint64_t fiber_id, JSValue reason)
 {
     coro_rejection *r = malloc(sizeof *r), **p;
 
@@ -291,7 +284,6 @@ static void add_rejection(coro_isolate *iso, JSValue promise, uint64_t fiber_id,
     r->promise = promise;
     r->fiber_id = fiber_id;
     r->reason = reason;
-    r->joined = joined;
     r->next = NULL;
     for (p = &iso->rejections; *p; p = &(*p)->next)
         ;
@@ -299,10 +291,9 @@ static void add_rejection(coro_isolate *iso, JSValue promise, uint64_t fiber_id,
     queue_check(iso);
 }
 
-void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc,
-                               int (*joined)(coro_isolate *iso, uint64_t fiber_id))
+void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc)
 {
-    add_rejection(iso, JS_UNDEFINED, fiber_id, exc, joined);
+    add_rejection(iso, JS_UNDEFINED, fiber_id, exc);
 }
 
 static void job_check_cb(uv_check_t *h)
@@ -319,27 +310,39 @@ void coro__run_fiber_left(coro_isolate *iso, coro_fiber *f)
     run_pending_jobs(iso);
 }
 
-static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
-                            JS_BOOL is_handled, void *opaque)
+/* Drop the pending error of fiber `fiber_id` (nonzero), or else of
+   `promise`: it was handled. */
+static void drop_rejection(coro_isolate *iso, uint64_t fiber_id, JSValueConst promise)
 {
-    coro_isolate *iso = opaque;
     coro_rejection **p, *r;
 
-    if (!is_handled) {
-        add_rejection(iso, JS_DupValue(ctx, promise), 0, JS_DupValue(ctx, reason), NULL);
-        return;
-    }
     for (p = &iso->rejections; (r = *p); p = &r->next) {
-        if (!r->fiber_id && JS_VALUE_GET_PTR(r->promise) == JS_VALUE_GET_PTR(promise)) {
+        if (fiber_id ? r->fiber_id == fiber_id
+                     : !r->fiber_id && JS_VALUE_GET_PTR(r->promise) == JS_VALUE_GET_PTR(promise)) {
             *p = r->next;
-            JS_FreeValue(ctx, r->promise);
-            JS_FreeValue(ctx, r->reason);
+            JS_FreeValue(iso->ctx, r->promise);
+            JS_FreeValue(iso->ctx, r->reason);
             free(r);
             return;
         }
     }
 }
 
+void coro_isolate_joined(coro_isolate *iso, uint64_t fiber_id)
+{
+    drop_rejection(iso, fiber_id, JS_UNDEFINED);
+}
+
+static void track_rejection(JSContext *ctx, JSValueConst promise, JSValueConst reason,
+                            JS_BOOL is_handled, void *opaque)
+{
+    coro_isolate *iso = opaque;
+
+    if (is_handled)
+        drop_rejection(iso, 0, promise);
+    else
+        add_rejection(iso, JS_DupValue(ctx, promise), 0, JS_DupValue(ctx, reason));
+}
 
 void coro__run_attach(coro_isolate *iso)
 {
@@ -383,7 +386,8 @@ static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *
     JSValue stack = JS_IsError(ctx, exc) ? JS_GetPropertyStr(ctx, exc, "stack") : JS_UNDEFINED;
     const char *st = JS_IsString(stack) ? JS_ToCString(ctx, stack) : NULL;
 
-    fprintf(stderr, "%s %s\n%s", kind, msg ? msg : "(unprintable exception)", st ? st : "");
+    /* a stack starts with "Name: message", as V8's */
+    fprintf(stderr, "%s %s\n", kind, st ? st : msg ? msg : "(unprintable exception)");
     JS_FreeCString(ctx, st);
     JS_FreeCString(ctx, msg);
     JS_FreeValue(ctx, stack);

@@ -34,11 +34,14 @@ void coro_isolate_check_jobs(coro_isolate *iso);
 int coro_isolate_poll(coro_isolate *iso);
 
 /* The fiber with record `fiber_id` ended with `exc` (taken) and nobody is
-   joining it: unless someone joins it before the ready fibers have run (as
-   joined(iso, fiber_id) then tells), it is an uncaught exception, as Node
-   treats an unhandled rejection. */
-void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc,
-                               int (*joined)(coro_isolate *iso, uint64_t fiber_id));
+   joining it: unless someone joins it before the ready fibers have run
+   (coro_isolate_joined), it is an uncaught exception, as Node treats an
+   unhandled rejection. A fiber whose object is collected first can never be
+   joined: its exception is reported. */
+void coro_isolate_add_unjoined(coro_isolate *iso, uint64_t fiber_id, JSValue exc);
+
+/* Someone took the result of fiber `fiber_id`: its exception is handled. */
+void coro_isolate_joined(coro_isolate *iso, uint64_t fiber_id);
 
 /* Print an uncaught exception (taking ownership of exc) and end the isolate
    with status 1. Nothing is printed for the error that unwinds a fiber of an

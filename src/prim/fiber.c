@@ -105,13 +105,6 @@ static JSValue new_id(JSContext *ctx, js_fiber *jf)
     return JS_NewBigUint64(ctx, jf->h.id);
 }
 
-static int was_joined(coro_isolate *iso, uint64_t fiber_id)
-{
-    js_fiber *jf = (js_fiber *)coro_handles_get(&iso->handles, fiber_id, &fiber_type);
-
-    return !jf || jf->joined;
-}
-
 /* Called (on main) when a coroutine with a record has ended. */
 static void record_ended(coro_fiber *co)
 {
@@ -123,7 +116,7 @@ static void record_ended(coro_fiber *co)
     if (jf->state == FIBER_RUNNING)
         jf->state = FIBER_RETURNED;
     if (jf->state == FIBER_THREW && coro_waitq_empty(&jf->joiners))
-        coro_isolate_add_unjoined(jf->h.iso, jf->h.id, JS_DupValue(ctx, jf->value), was_joined);
+        coro_isolate_add_unjoined(jf->h.iso, jf->h.id, JS_DupValue(ctx, jf->value));
     coro_waitq_wake_all(&jf->joiners, 0);
     JS_FreeValue(ctx, jf->wrapper); /* may make the Fiber object garbage */
     jf->wrapper = JS_UNDEFINED;
@@ -221,6 +214,8 @@ static JSValue js_fiber_join(JSContext *ctx, JSValueConst this_val, int argc, JS
         if (!jf)
             return coro_throw_bad_handle(ctx, &fiber_type);
     }
+    if (jf->state == FIBER_THREW && !jf->joined)
+        coro_isolate_joined(iso, id);
     jf->joined = 1;
     if (jf->state == FIBER_THREW)
         return JS_Throw(ctx, JS_DupValue(ctx, jf->value));

@@ -9,6 +9,8 @@ const coro_area coro_prim_areas[] = {
     { "fs", coro_prim_fs_init, NULL },
     { "process", coro_prim_process_init, NULL },
     { "encoding", coro_prim_encoding_init, NULL },
+    { "buffer", coro_prim_buffer_init, NULL },
+    { "intl", coro_prim_intl_init, NULL },
     { "util", coro_prim_util_init, NULL },
     { "isolate", coro_prim_isolate_init, coro_prim_isolate_free },
     { "readline", coro_prim_readline_init, NULL },

@@ -31,6 +31,8 @@ int coro_prim_timers_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_fs_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_process_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_encoding_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_buffer_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_intl_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns);
 void coro_prim_isolate_free(coro_isolate *iso);

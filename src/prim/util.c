@@ -2,6 +2,9 @@
  * prim/util.c: __primordials.util, what the library needs to see inside
  * values (util.inspect) and to report uncaught errors.
  */
+#include <stdint.h>
+#include <uv.h>
+
 #include "prim.h"
 #include "core/binding.h"
 #include "core/isolate.h"
@@ -54,25 +57,21 @@ static JSValue js_util_proxy_details(JSContext *ctx, JSValueConst this_val, int 
     return ret;
 }
 
-/* classOf(v) -> the kind of object v is ("Map Iterator", "Arguments",
-   "AsyncFunction", ...: coro_qjs_class_kind), undefined for a primitive:
-   Node's util.types without a way to fake it */
-static JSValue js_util_class_of(JSContext *ctx, JSValueConst this_val, int argc,
-                                JSValueConst *argv)
+/* classOf(v) -> the engine's class of v ("Map", "Proxy", "Map Iterator",
+   "AsyncFunction", ...), undefined for a primitive: util.types' checks */
+static JSValue js_util_class_of(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    const char *kind = coro_qjs_class_kind(ctx, argv[0]);
-
-    return kind ? JS_NewString(ctx, kind) : JS_UNDEFINED;
+    return coro_qjs_class_name(ctx, argv[0]);
 }
 
-/* previewEntries(v) -> [entries, pairs] for a Map, Set, WeakMap, WeakSet or
-   Map/Set iterator (what it has left), seen without running JS or using the
-   iterator up; undefined for anything else */
+/* previewEntries(v) -> [entries, isKeyValue] for a Map, Set, WeakMap,
+   WeakSet or an iterator over a Map or Set (without moving it), else
+   undefined */
 static JSValue js_util_preview_entries(JSContext *ctx, JSValueConst this_val, int argc,
                                        JSValueConst *argv)
 {
-    int pairs = 0;
-    JSValue entries = coro_qjs_collection_entries(ctx, argv[0], &pairs), ret;
+    int key_value = 0;
+    JSValue entries = coro_qjs_preview_entries(ctx, argv[0], &key_value), ret;
 
     if (JS_IsException(entries) || JS_IsUndefined(entries))
         return entries;
@@ -82,8 +81,52 @@ static JSValue js_util_preview_entries(JSContext *ctx, JSValueConst this_val, in
         return ret;
     }
     JS_SetPropertyUint32(ctx, ret, 0, entries);
-    JS_SetPropertyUint32(ctx, ret, 1, JS_NewBool(ctx, pairs));
+    JS_SetPropertyUint32(ctx, ret, 1, JS_NewBool(ctx, key_value));
     return ret;
+}
+
+/* ownNonIndexProperties(obj, filter) -> its own keys that are not indices
+   (V8's GetOwnNonIndexProperties; filter: Node's util constants) */
+static JSValue js_util_own_non_index_properties(JSContext *ctx, JSValueConst this_val, int argc,
+                                                JSValueConst *argv)
+{
+    int32_t filter;
+
+    if (!JS_IsObject(argv[0]))
+        return coro_throw_arg_type(ctx, "object", "of type object", argv[0]);
+    if (JS_ToInt32(ctx, &filter, argv[1]) < 0)
+        return JS_EXCEPTION;
+    return coro_qjs_own_non_index_keys(ctx, argv[0], filter);
+}
+
+/* sleep(ms): blocks the whole thread, every fiber with it (Node's
+   internalBinding('util').sleep, for tests) */
+static JSValue js_util_sleep(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t ms;
+
+    if (coro_arg_integer(ctx, argv[0], "msec", 0, UINT32_MAX, &ms) < 0)
+        return JS_EXCEPTION;
+    uv_sleep((unsigned int)ms);
+    return JS_UNDEFINED;
+}
+
+/* guessHandleType(fd) -> 'TCP', 'TTY', 'UDP', 'FILE', 'PIPE' or 'UNKNOWN' */
+static JSValue js_util_guess_handle_type(JSContext *ctx, JSValueConst this_val, int argc,
+                                         JSValueConst *argv)
+{
+    int64_t fd;
+
+    if (coro_arg_integer(ctx, argv[0], "fd", 0, INT32_MAX, &fd) < 0)
+        return JS_EXCEPTION;
+    switch (uv_guess_handle((uv_file)fd)) {
+    case UV_TCP: return JS_NewString(ctx, "TCP");
+    case UV_TTY: return JS_NewString(ctx, "TTY");
+    case UV_UDP: return JS_NewString(ctx, "UDP");
+    case UV_FILE: return JS_NewString(ctx, "FILE");
+    case UV_NAMED_PIPE: return JS_NewString(ctx, "PIPE");
+    default: return JS_NewString(ctx, "UNKNOWN");
+    }
 }
 
 /* setReporter(fn): fn(error, kind) prints an uncaught error */
@@ -148,9 +191,12 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
+    JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
     JS_CFUNC_DEF("classOf", 1, js_util_class_of),
     JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
-    JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
+    JS_CFUNC_DEF("guessHandleType", 1, js_util_guess_handle_type),
+    JS_CFUNC_DEF("ownNonIndexProperties", 2, js_util_own_non_index_properties),
+    JS_CFUNC_DEF("sleep", 1, js_util_sleep),
     JS_CFUNC_DEF("setExitHook", 1, js_util_set_exit_hook),
 };
 

@@ -104,7 +104,7 @@ test('codes Node lacks: ours, with the same shape', () => {
 test('the stack starts where the library threw, not in the error makers', () => {
   const e = assert.throws(() => net.connect(80, 5));
   assert.ok(!/corojs:internal\/(errors|validators)/.test(e.stack), e.stack);
-  assert.match(e.stack.split('\n')[0], /at resolveHost \(corojs:internal\/net:/);
+  assert.match(e.stack.split('\n')[1], /at resolveHost \(corojs:internal\/net:/);
   assert.match(e.stack, /test_errors\.mjs/);
 });
 
