@@ -4,7 +4,8 @@
 // it follows (NODE_VERSION) beside CoroJS's own in versions.corojs.
 
 import P from 'corojs:internal/primordials';
-import { validateFunction } from 'corojs:internal/validators';
+import { validateFunction, validateInteger } from 'corojs:internal/validators';
+import { ERR_INVALID_ARG_VALUE } from 'corojs:internal/errors';
 import { queueMicrotask } from 'corojs:timers';
 import { uncaught } from 'corojs:internal/bootstrap';
 
@@ -28,14 +29,37 @@ function hrtime(prev) {
 }
 hrtime.bigint = () => R.hrtime();
 
+// process.stdout and stderr: Node Writable streams (node:stream, loaded on
+// first use) whose writes go out at once, synchronously, as CoroJS's always
+// did; ending one leaves the descriptor open, as in Node.
 function stream(fd) {
-  return {
-    fd,
-    write(data) {
-      R.write(fd, typeof data === 'string' || data instanceof Uint8Array ? data : String(data));
-      return true;
+  const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
+  const { Writable } = requireNode('stream');
+  const s = new Writable({
+    write(chunk, encoding, callback) {
+      R.write(fd, chunk);
+      callback();
     },
-  };
+    destroy(error, callback) {
+      callback(error);
+    },
+  });
+  s.fd = fd;
+  s.isTTY = P.os.handleType(fd) === 'TTY';
+  s._isStdio = true;
+  return s;
+}
+
+function lazyStream(name, fd) {
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = stream(fd);
+      Object.defineProperty(process, name, { value, writable: true, configurable: true, enumerable: true });
+      return value;
+    },
+  });
 }
 
 // process.stdin: read() and readBytes() block the calling fiber only (a
@@ -70,9 +94,21 @@ export const process = {
     node: NODE_VERSION, corojs: R.version, quickjs: R.quickjsVersion, uv: R.uvVersion, openssl: R.opensslVersion,
   },
   title: 'corojs',
+  // Node's own warnings read "(corojs:PID) Warning: ..."; 'node' here would
+  // make programs that run under both tell them apart wrongly.
+  release: { name: 'corojs' },
+  execArgv: P.util.exposeInternals() ? ['--expose-internals'] : [],
+  // What Node's build options would say (Node's own tests and a few packages
+  // read them): no ICU in the engine yet, OpenSSL linked in statically.
+  config: {
+    target_defaults: {},
+    variables: {
+      host_arch: 'x64', node_module_version: 115, v8_enable_i18n_support: 0, node_shared_openssl: false,
+      node_use_openssl: true, napi_build_version: '9',
+    },
+  },
+  features: { inspector: false, debug: false, uv: true, ipv6: true, tls_alpn: true, tls_sni: true, tls_ocsp: true, tls: true, cached_builtins: true, typescript: false },
   stdin: input(0),
-  stdout: stream(1),
-  stderr: stream(2),
   get exitCode() { return exitCode; },
   set exitCode(code) {
     R.setExitCode(code === undefined ? 0 : code);
@@ -84,6 +120,15 @@ export const process = {
     R.exit(code === undefined ? exitCode : code);
   },
   cwd: () => R.cwd(),
+  umask(mask) {
+    if (mask === undefined) return P.os.umask(-1);
+    if (typeof mask === 'string') {
+      if (!/^[0-7]+$/.test(mask)) throw ERR_INVALID_ARG_VALUE('mask', mask, 'must be a 32-bit unsigned integer or an octal string');
+      mask = parseInt(mask, 8);
+    }
+    validateInteger(mask, 'mask', 0, 2 ** 32 - 1);
+    return P.os.umask(mask & 0o777);
+  },
   chdir: (dir) => R.chdir(dir),
   hrtime,
   uptime: () => Number(R.hrtime() - startNs) / 1e9,
@@ -94,10 +139,35 @@ export const process = {
     process.emitWarning = requireNode('internal/process/warning').emitWarning;
     return process.emitWarning(warning, type, code);
   },
+  // domain's hook: an uncaught error goes to fn, before any listener.
+  setUncaughtExceptionCaptureCallback(fn) {
+    if (fn === null) {
+      captureCallback = null;
+      return;
+    }
+    validateFunction(fn, 'fn');
+    if (captureCallback !== null) {
+      const e = new Error('`process.setupUncaughtExceptionCapture()` was called while a capture callback was already active');
+      e.code = 'ERR_UNCAUGHT_EXCEPTION_CAPTURE_ALREADY_SET';
+      throw e;
+    }
+    captureCallback = fn;
+    uncaught.handle = handleUncaught;
+  },
+  hasUncaughtExceptionCaptureCallback: () => captureCallback !== null,
   binding(name) {
     throw new Error(`No such module: ${name}`);
   },
 };
+lazyStream('stdout', 1);
+lazyStream('stderr', 2);
+
+// Node's options about warnings, from NODE_OPTIONS (the command line is
+// CoroJS's own), as Node sets them on process at start.
+for (const [option, key] of [['--no-deprecation', 'noDeprecation'], ['--throw-deprecation', 'throwDeprecation'],
+  ['--trace-deprecation', 'traceDeprecation'], ['--trace-warnings', 'traceProcessWarnings']]) {
+  if (process.env.NODE_OPTIONS?.split(/\s+/).includes(option)) process[key] = true;
+}
 
 // process.nextTick(fn, ...args): fn runs after the current operation, before
 // the promise jobs queued after it; all ticks queued meanwhile run in the
@@ -160,7 +230,13 @@ for (const name of emitterMethods) {
 
 // An error nobody caught goes to the 'uncaughtException' listeners (a
 // rejection first to 'unhandledRejection' ones) instead of ending the program.
+let captureCallback = null;
+
 function handleUncaught(error, origin, promise) {
+  if (captureCallback !== null) {
+    captureCallback(error);
+    return true;
+  }
   if (origin === 'unhandledRejection' && process.listenerCount('unhandledRejection')) {
     process.emit('unhandledRejection', error, promise);
     return true;

@@ -33,6 +33,11 @@ function lazy(name, module, pick) {
 }
 
 define('global', globalThis);
+// Symbol.dispose and Symbol.asyncDispose, as Node 20 defines them (the
+// engine has not got them yet): Node's lib and programs share these.
+for (const [name, key] of [['dispose', 'nodejs.dispose'], ['asyncDispose', 'nodejs.asyncDispose']]) {
+  if (typeof Symbol[name] !== 'symbol') Object.defineProperty(Symbol, name, { value: Symbol.for(key) });
+}
 define('Fiber', Fiber);
 for (const [name, fn] of Object.entries(timers)) define(name, fn);
 lazy('console', 'corojs:console', (m) => m.console);
@@ -44,6 +49,7 @@ lazy('performance', 'corojs:internal/node/builtins', () => nodeBuiltin('perf_hoo
 lazyNode('Buffer', 'buffer');
 lazyNode('atob', 'buffer');
 lazyNode('btoa', 'buffer');
+lazyNode('Blob', 'buffer');
 lazyNode('AbortController', 'internal/abort_controller');
 lazyNode('AbortSignal', 'internal/abort_controller');
 lazyNode('EventTarget', 'internal/event_target');

@@ -675,8 +675,13 @@ static void main_fiber_fn(coro_fiber *f, void *arg)
         }
         eval = r == 0 ? JS_UNDEFINED : r == 1 ? JS_Throw(ctx, result) : JS_EXCEPTION;
     }
-    if (JS_IsException(eval))
+    if (JS_IsException(eval)) {
         coro_report_uncaught(ctx, JS_GetException(ctx), "Uncaught");
+        if (!iso->terminating) { /* a process.on('uncaughtException') listener took it */
+            iso->main_done = 1;
+            coro_waitq_wake_all(&iso->main_waiters, 0);
+        }
+    }
     free(a->path);
     free(a->code);
     free(a);

@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include "prim.h"
@@ -290,7 +291,22 @@ static JSValue js_os_random_fill(JSContext *ctx, JSValueConst this_val, int argc
     return err < 0 ? coro_throw_uv(ctx, err, "uv_random", NULL, NULL) : JS_UNDEFINED;
 }
 
+/* umask(mask) -> the previous mask; umask(-1) only reads it */
+static JSValue js_os_umask(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t mask;
+    mode_t old;
+
+    if (coro_arg_integer(ctx, argv[0], "mask", -1, 0777, &mask) < 0)
+        return JS_EXCEPTION;
+    old = umask(mask < 0 ? 0 : (mode_t)mask);
+    if (mask < 0)
+        umask(old);
+    return JS_NewInt32(ctx, (int32_t)old);
+}
+
 static const JSCFunctionListEntry os_funcs[] = {
+    JS_CFUNC_DEF("umask", 1, js_os_umask),
     JS_CFUNC_DEF("randomFill", 1, js_os_random_fill),
     JS_CFUNC_DEF("uvErrors", 0, js_os_uv_errors),
     JS_CFUNC_DEF("constants", 0, js_os_constants),

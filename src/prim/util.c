@@ -129,31 +129,31 @@ static JSValue js_util_guess_handle_type(JSContext *ctx, JSValueConst this_val, 
     }
 }
 
-/* setReporter(fn): fn(error, kind) prints an uncaught error */
-static JSValue js_util_set_reporter(JSContext *ctx, JSValueConst this_val, int argc,
-                                    JSValueConst *argv)
+enum { HOOK_REPORTER, HOOK_EXIT };
+
+/* The isolate's hooks into the library, each a function it keeps:
+   setReporter(fn): fn(error, kind) prints an uncaught error;
+   setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
+   left to do (process 'beforeExit' and 'exit' listeners). */
+static JSValue js_util_set_hook(JSContext *ctx, JSValueConst this_val, int argc,
+                                JSValueConst *argv, int which)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
+    JSValue *slot = which == HOOK_EXIT ? &iso->exit_hook : &iso->report;
 
-    if (coro_arg_function(ctx, argv[0], "reporter") < 0)
+    if (coro_arg_function(ctx, argv[0], which == HOOK_EXIT ? "hook" : "reporter") < 0)
         return JS_EXCEPTION;
-    JS_FreeValue(ctx, iso->report);
-    iso->report = JS_DupValue(ctx, argv[0]);
+    JS_FreeValue(ctx, *slot);
+    *slot = JS_DupValue(ctx, argv[0]);
     return JS_UNDEFINED;
 }
 
-/* setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
-   left to do (process 'beforeExit' and 'exit' listeners) */
-static JSValue js_util_set_exit_hook(JSContext *ctx, JSValueConst this_val, int argc,
-                                     JSValueConst *argv)
+/* exposeInternals() -> whether this isolate may load internal modules
+   (--expose-internals): Node's own require('internal/...') too */
+static JSValue js_util_expose_internals(JSContext *ctx, JSValueConst this_val, int argc,
+                                        JSValueConst *argv)
 {
-    coro_isolate *iso = coro_isolate_of(ctx);
-
-    if (coro_arg_function(ctx, argv[0], "hook") < 0)
-        return JS_EXCEPTION;
-    JS_FreeValue(ctx, iso->exit_hook);
-    iso->exit_hook = JS_DupValue(ctx, argv[0]);
-    return JS_UNDEFINED;
+    return JS_NewBool(ctx, coro_isolate_of(ctx)->expose_internals);
 }
 
 /* importSync(name) -> the namespace of a corojs: module (lazy globals) */
@@ -191,13 +191,14 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
-    JS_CFUNC_DEF("setReporter", 1, js_util_set_reporter),
     JS_CFUNC_DEF("classOf", 1, js_util_class_of),
     JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
     JS_CFUNC_DEF("guessHandleType", 1, js_util_guess_handle_type),
     JS_CFUNC_DEF("ownNonIndexProperties", 2, js_util_own_non_index_properties),
     JS_CFUNC_DEF("sleep", 1, js_util_sleep),
-    JS_CFUNC_DEF("setExitHook", 1, js_util_set_exit_hook),
+    JS_CFUNC_MAGIC_DEF("setReporter", 1, js_util_set_hook, HOOK_REPORTER),
+    JS_CFUNC_MAGIC_DEF("setExitHook", 1, js_util_set_hook, HOOK_EXIT),
+    JS_CFUNC_DEF("exposeInternals", 0, js_util_expose_internals),
 };
 
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns)

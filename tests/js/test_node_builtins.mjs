@@ -9,7 +9,8 @@ import { requireBuiltin, builtinIds, isBuiltin } from 'corojs:internal/node/buil
 test('isBuiltin and builtinIds follow Node 20', () => {
   assert.ok(isBuiltin('path') && isBuiltin('node:path') && isBuiltin('fs/promises'));
   assert.ok(isBuiltin('node:test') && !isBuiltin('test'), 'test is reachable only as node:test');
-  assert.ok(!isBuiltin('internal/util') && !isBuiltin('nope') && !isBuiltin(42));
+  assert.ok(!isBuiltin('nope') && !isBuiltin(42) && !isBuiltin('internal/nope'));
+  assert.ok(isBuiltin('internal/util'), 'internal/ ids are builtins with --expose-internals, as in Node');
   assert.ok(builtinIds.includes('events') && !builtinIds.includes('node:events'));
 });
 
@@ -23,7 +24,8 @@ test('requireBuiltin: node: prefix or not, one module, loaded once', () => {
 
 test('unknown, internal and missing ids say so', () => {
   assert.throws(() => requireBuiltin('nope'), { code: 'ERR_UNKNOWN_BUILTIN_MODULE', message: /nope/ });
-  assert.throws(() => requireBuiltin('internal/util'), { code: 'ERR_UNKNOWN_BUILTIN_MODULE' });
+  assert.equal(typeof requireBuiltin('internal/util').deprecate, 'function');
+  assert.throws(() => requireBuiltin('node:internal/util'), { code: 'ERR_UNKNOWN_BUILTIN_MODULE' });
   assert.throws(() => requireBuiltin('node:http2'), { message: /not implemented by CoroJS yet/ });
   assert.throws(() => requireBuiltin('dns'), { message: /the closest it has is corojs:dns/ });
   assert.throws(() => requireBuiltin(undefined), { code: 'ERR_UNKNOWN_BUILTIN_MODULE' });

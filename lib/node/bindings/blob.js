@@ -1,88 +1,58 @@
-// internalBinding('blob'): the handles under Node's Blob (internal/blob.js),
-// in memory: a handle holds its bytes; slices share them. node:fs loads
-// internal/blob at start-up (fs.openAsBlob). Blob URLs (URL.createObjectURL)
-// are kept in a Map of this isolate.
-
-import P from 'corojs:internal/primordials';
-
-const N = P.nodefs;
-const kEndOfStream = 0, kContinue = 1;
+// internalBinding('blob') under Node's Blob (internal/blob.js): a blob's
+// bytes kept in memory as the parts it was made of (copies), read back one
+// part per pull; object URLs (URL.createObjectURL) in a map of this
+// isolate. Blobs backed by files (fs.openAsBlob) are not there yet.
+const kEOS = 0, kContinue = 1;
 
 class BlobHandle {
-  #bytes;
-
-  constructor(bytes) {
-    this.#bytes = bytes;
+  constructor(parts) {
+    this.parts = parts; // Uint8Arrays, not shared with anyone
   }
-
-  get bytes() { return this.#bytes; }
 
   slice(start, end) {
-    return new BlobHandle(this.#bytes.subarray(start, end));
+    const out = [];
+    let at = 0;
+    for (const p of this.parts) {
+      const from = Math.max(start - at, 0), to = Math.min(end - at, p.length);
+      if (from < to) out.push(p.subarray(from, to));
+      at += p.length;
+    }
+    return new BlobHandle(out);
   }
 
-  // A reader whose pull(callback) gives (kContinue, ArrayBuffer) once, then
-  // (kEndOfStream).
   getReader() {
-    let bytes = this.#bytes;
+    const parts = this.parts;
+    let next = 0;
     return {
       pull(callback) {
-        if (bytes === null) return callback(kEndOfStream);
-        const copy = bytes.slice().buffer;
-        bytes = null;
-        return callback(kContinue, copy);
+        if (next >= parts.length) return callback(kEOS);
+        return callback(kContinue, parts[next++].slice().buffer);
       },
     };
   }
 }
 
-const bytesOf = (part) => (part instanceof BlobHandle ? part.bytes :
-  new Uint8Array(part.buffer ?? part, part.byteOffset ?? 0, part.byteLength));
+const bytes = (v) => (ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v));
 
-// One Uint8Array of all the parts (views, ArrayBuffers, handles).
-function join(parts) {
-  let length = 0;
-  for (const p of parts) length += bytesOf(p).byteLength;
-  const out = new Uint8Array(length);
+function concat(buffers) {
+  const views = buffers.map(bytes);
+  const out = new Uint8Array(views.reduce((n, v) => n + v.length, 0));
   let at = 0;
-  for (const p of parts) {
-    const b = bytesOf(p);
-    out.set(b, at);
-    at += b.byteLength;
+  for (const v of views) {
+    out.set(v, at);
+    at += v.length;
   }
-  return out;
+  return out.buffer;
 }
 
-const createBlob = (sources) => new BlobHandle(join(sources));
-const concat = (buffers) => join(buffers).buffer;
-
-// fs.openAsBlob(path): the file's bytes now (Node reads them when the blob
-// is read); undefined if it cannot be read.
-function createBlobFromFilePath(path) {
-  try {
-    const bytes = P.fiber.exclusive(() => {
-      const fd = N.open(path, 0, 0);
-      try {
-        const size = N.fstat(fd, false)[8];
-        const buf = new Uint8Array(size);
-        let n = 0;
-        for (let r; n < size && (r = N.read(fd, buf, n, size - n, n)) > 0;) n += r;
-        return buf.subarray(0, n);
-      } finally {
-        N.close(fd);
-      }
-    }, []);
-    return [new BlobHandle(bytes), bytes.byteLength];
-  } catch {
-    return undefined;
-  }
-}
-
-const dataObjects = new Map();
+const objects = new Map(); // object URL id -> [handle, length, type]
 
 export default {
-  createBlob, concat, createBlobFromFilePath,
-  storeDataObject: (id, handle, length, type) => dataObjects.set(id, [handle, length, type]),
-  getDataObject: (id) => dataObjects.get(id),
-  revokeObjectURL: (id) => dataObjects.delete(id),
+  createBlob: (sources) =>
+    new BlobHandle(sources.flatMap((s) => (s instanceof BlobHandle ? s.parts : [bytes(s).slice()]))),
+  concat,
+  createBlobFromFilePath: () => undefined,
+  storeDataObject: (id, handle, length, type) => { objects.set(id, [handle, length, type]); },
+  getDataObject: (id) => objects.get(id),
+  revokeObjectURL: (id) => { objects.delete(id); },
 };

@@ -1,4 +1,5 @@
 // internalBinding('buffer'): the byte work Node's buffer.js leaves to C++ --
+// in C where __primordials.buffer has it (below), else
 // the string codecs (utf8 over __primordials.encoding, which is C; latin1,
 // ascii, ucs2, hex, base64 and base64url here, in JS), search, compare, fill
 // and byte swaps, with the argument checks and return codes of Node's
@@ -330,5 +331,18 @@ binding.atob = (input) => {
   const out = new Uint8Array((str.length * 3) >> 2);
   return charCodes(out.subarray(0, writeBase64(out, str)), 0xff);
 };
+
+// Buffer's C half (src/prim/buffer.c, __primordials.buffer: the same names
+// and conventions, in C) replaces these where the build has it.
+// Its fill takes the encoding by number; Node's buffer.js gives its name.
+for (const name of Object.getOwnPropertyNames(P.buffer ?? {})) binding[name] = P.buffer[name];
+const encodingNumber = (name) => {
+  const n = encodingNames.indexOf(name === 'utf16le' ? 'ucs2' : name);
+  return n < 0 ? 1 : n;
+};
+if (P.buffer) {
+  binding.fill = (buf, value, start, end, encoding) =>
+    P.buffer.fill(buf, value, start, end, typeof encoding === 'string' ? encodingNumber(encoding) : encoding);
+}
 
 export default binding;

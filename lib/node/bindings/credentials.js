@@ -1,7 +1,9 @@
 // internalBinding('credentials'): environment variables as Node's C++ reads
-// them (no setuid special case: CoroJS is not installed setuid).
-import P from 'corojs:internal/primordials';
+// them -- process.env, which a program may have changed (no setuid special
+// case: CoroJS is not installed setuid).
+import { process } from 'corojs:process';
+
 export default {
-  safeGetenv: (name) => P.process.env()[name],
+  safeGetenv: (name) => process.env[name],
   implementsPosixCredentials: false,
 };

@@ -20,7 +20,9 @@ function checked(fn, failed = undefined) {
 }
 
 function withEncoding(value, options) {
-  return options?.encoding === 'buffer' ? new TextEncoder().encode(value) : value;
+  if (options?.encoding !== 'buffer') return value;
+  const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
+  return requireNode('buffer').Buffer.from(value);
 }
 
 export default {

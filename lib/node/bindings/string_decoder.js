@@ -2,7 +2,6 @@
 // drives. Its state lives in a small Buffer Node's JS allocates (kSize
 // bytes): the bytes of a character not finished yet, how many are buffered
 // and missing, and the encoding (Node's enum encoding, `encodings` below).
-import P from 'corojs:internal/primordials';
 import buffer from 'corojs:internal/node/bindings/buffer';
 
 export const encodings = ['ascii', 'utf8', 'base64', 'utf16le', 'latin1', 'hex', 'buffer', 'base64url'];
@@ -17,43 +16,93 @@ const slice = {
 };
 const text = (enc, bytes) => (bytes.length ? slice[enc].call(bytes, 0, bytes.length) : '');
 
-// How many bytes at the end of `bytes` must wait for the next chunk, and how
-// many more that character needs.
-function pending(enc, bytes) {
-  if (enc === UTF8) {
-    const tail = P.encoding.tail(bytes);
-    if (tail === 0) return [0, 0];
-    const lead = bytes[bytes.length - tail];
-    return [tail, (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2) - tail];
+// UTF-16LE as Node's C++ does it: the bytes buffered first take what they
+// miss from the chunk (a high surrogate then waits for its pair); of the
+// rest, an odd last byte or a last high surrogate waits for the next chunk.
+function decodeUcs2(state, input) {
+  let buffered = state[kBufferedBytes], missing = state[kMissingBytes], out = '', i = 0;
+  while (buffered > 0 && i < input.length) {
+    state[buffered++] = input[i++];
+    if (--missing > 0) continue;
+    const unit = state[0] | (state[1] << 8);
+    if (buffered === 2 && unit >= 0xd800 && unit <= 0xdbff) {
+      missing = 2;
+      continue;
+    }
+    out += text(UCS2, state.subarray(0, buffered));
+    buffered = 0;
   }
-  if (enc === UCS2) {
-    if (bytes.length % 2 === 1) return [1, 1];
-    const last = bytes.length >= 2 ? bytes[bytes.length - 2] | (bytes[bytes.length - 1] << 8) : 0;
-    return last >= 0xd800 && last <= 0xdbff ? [2, 2] : [0, 0];
+  const rest = input.subarray(i);
+  if (rest.length > 0) {
+    const keep = rest.length % 2 ? 1 : (rest[rest.length - 1] & 0xfc) === 0xd8 ? 2 : 0;
+    out += text(UCS2, rest.subarray(0, rest.length - keep));
+    state.set(rest.subarray(rest.length - keep), 0);
+    buffered = missing = keep;
   }
-  if (enc === BASE64 || enc === BASE64URL) {
-    const rest = bytes.length % 3;
-    return [rest, rest ? 3 - rest : 0];
-  }
-  return [0, 0];
+  state[kBufferedBytes] = buffered;
+  state[kMissingBytes] = missing;
+  return out;
 }
 
+// How many bytes at the end of a UTF-8 chunk begin a character the next
+// chunk finishes, and how many it misses (Node's rules: a lead byte that
+// cannot start a character, or trailing bytes without one, are left to the
+// decoder, which replaces them).
+function utf8Tail(data) {
+  if (!(data[data.length - 1] & 0x80)) return [0, 0];
+  for (let i = data.length - 1, buffered = 1; ; i--, buffered++) {
+    const b = data[i];
+    if ((b & 0xc0) === 0x80) {
+      if (buffered >= 4 || i === 0) return [0, 0];
+      continue;
+    }
+    const length = (b & 0xe0) === 0xc0 ? 2 : (b & 0xf0) === 0xe0 ? 3 : (b & 0xf8) === 0xf0 ? 4 : 0;
+    return length === 0 || buffered >= length ? [0, 0] : [buffered, length - buffered];
+  }
+}
+
+// UTF-8 and base64 as Node's C++ does it: the bytes buffered first take
+// what they miss from the chunk (for UTF-8, up to a byte that cannot
+// continue the character), then the end of the chunk may wait in turn.
 function decode(state, chunk) {
   const enc = state[kEncodingField];
-  const input = ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  let data = ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     : new Uint8Array(chunk);
-  const buffered = state[kBufferedBytes];
-  let bytes = input;
-  if (buffered) {
-    bytes = new Uint8Array(buffered + input.length);
-    bytes.set(state.subarray(0, buffered));
-    bytes.set(input, buffered);
+  if (enc === UCS2) return decodeUcs2(state, data);
+  let buffered = state[kBufferedBytes], missing = state[kMissingBytes], prepend = '';
+  if (missing > 0) {
+    for (let i = 0; enc === UTF8 && i < data.length && i < missing; i++) {
+      if ((data[i] & 0xc0) !== 0x80) {
+        missing = 0;
+        state.set(data.subarray(0, i), buffered);
+        buffered += i;
+        data = data.subarray(i);
+        break;
+      }
+    }
+    const found = Math.min(data.length, missing);
+    state.set(data.subarray(0, found), buffered);
+    data = data.subarray(found);
+    missing -= found;
+    buffered += found;
+    if (missing === 0) {
+      prepend = text(enc, state.subarray(0, buffered));
+      buffered = 0;
+    }
   }
-  const [tail, missing] = pending(enc, bytes);
-  state.set(bytes.subarray(bytes.length - tail), kIncompleteCharactersStart);
-  state[kBufferedBytes] = tail;
+  if (data.length > 0) {
+    if (enc === UTF8) {
+      [buffered, missing] = utf8Tail(data);
+    } else if (enc === BASE64 || enc === BASE64URL) {
+      buffered = data.length % 3;
+      missing = buffered ? 3 - buffered : 0;
+    }
+    state.set(data.subarray(data.length - buffered), kIncompleteCharactersStart);
+    data = data.subarray(0, data.length - buffered);
+  }
+  state[kBufferedBytes] = buffered;
   state[kMissingBytes] = missing;
-  return text(enc, bytes.subarray(0, bytes.length - tail));
+  return prepend + text(enc, data);
 }
 
 function flush(state) {
@@ -62,8 +111,7 @@ function flush(state) {
   if (enc === UCS2 && n % 2 === 1) n--;
   state[kBufferedBytes] = 0;
   state[kMissingBytes] = 0;
-  if (n === 0) return '';
-  return enc === UTF8 ? '\ufffd' : text(enc, state.slice(0, n));
+  return n === 0 ? '' : text(enc, state.slice(0, n));
 }
 
 export default {
