@@ -1,12 +1,13 @@
-// bench/buffer.mjs: Buffer's codecs on 1 MB, run by bench/buffer.sh under
-// node (Buffer) and corojs (its Buffer if global, else with
-// --expose-internals the C functions Buffer calls, __primordials.buffer). Prints one JSON line:
-// {"op": MB/s, ...}, each the best of several rounds.
+// bench/buffer.mjs [c]: Buffer's codecs on 1 MB, run by bench/buffer.sh under
+// node (Buffer) and corojs: its global Buffer, and with the argument `c` (and
+// --expose-internals) the C functions Buffer's binding takes them from
+// (__primordials.buffer). Prints one JSON line: {"op": MB/s, ...}, each the
+// best of several rounds.
 const SIZE = 1 << 20;
 const ROUNDS = Number(globalThis.process?.env?.BENCH_ROUNDS ?? 30);
 
-async function codecs() {
-  if (typeof Buffer === 'function') { // node, and corojs once Buffer is global
+async function codecs(direct) {
+  if (!direct) {
     return {
       encode: (u, enc) => u.toString(enc),
       decode: (s, enc) => Buffer.from(s, enc),
@@ -33,7 +34,7 @@ function best(fn) {
   return SIZE / (1 << 20) / (min / 1000); // MB/s
 }
 
-const C = await codecs();
+const C = await codecs(process.argv.at(-1) === 'c');
 const raw = new Uint8Array(SIZE);
 for (let i = 0; i < SIZE; i++) raw[i] = (i * 2654435761) >>> 24;
 const bin = C.bytes(raw);

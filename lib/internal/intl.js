@@ -174,6 +174,25 @@ function graphemeClass(cp) {
   return c;
 }
 
+// Indic_Conjunct_Break (Unicode 15.1's GB9c): the viramas that link, and
+// the consonants of the six scripts that have them.
+const INCB_LINKERS = new Set([0x94d, 0x9cd, 0xacd, 0xb4d, 0xc4d, 0xd4d]);
+const INCB_CONSONANTS = [[0x915, 0x939], [0x958, 0x95f], [0x978, 0x97f], [0x995, 0x9a8], [0x9aa, 0x9b0],
+  [0x9b2, 0x9b2], [0x9b6, 0x9b9], [0x9dc, 0x9dd], [0x9df, 0x9df], [0x9f0, 0x9f1], [0xa95, 0xaa8],
+  [0xaaa, 0xab0], [0xab2, 0xab3], [0xab5, 0xab9], [0xaf9, 0xaf9], [0xb15, 0xb28], [0xb2a, 0xb30],
+  [0xb32, 0xb33], [0xb35, 0xb39], [0xb5c, 0xb5d], [0xb5f, 0xb5f], [0xb71, 0xb71], [0xc15, 0xc28],
+  [0xc2a, 0xc39], [0xc58, 0xc5a], [0xd15, 0xd3a]];
+const isIncbConsonant = (cp) => cp >= 0x915 && cp <= 0xd3a && INCB_CONSONANTS.some(([a, b]) => cp >= a && cp <= b);
+
+// The GB9c state after cp: 1 after a consonant (and extenders), 2 once a
+// linker followed it, 0 otherwise.
+function conjunctState(state, cp, cls) {
+  if (isIncbConsonant(cp)) return 1;
+  if (state && INCB_LINKERS.has(cp)) return 2;
+  if (state && (cls === EXTEND || cls === ZWJ)) return state;
+  return 0;
+}
+
 function joins(prev, cur, pictState, riCount) {
   if (prev === CR && cur === LF) return true;
   if (prev === CONTROL || prev === CR || prev === LF || cur === CONTROL || cur === CR || cur === LF) return false;
@@ -192,22 +211,26 @@ function graphemeEnd(s, start) {
   let prev = c & 31;
   let pictState = c & 32 ? 1 : 0; // 1: ExtPict Extend*, 2: ... ZWJ
   let riCount = prev === RI ? 1 : 0;
+  let conjunct = conjunctState(0, cp, prev);
   let i = start + (cp > 0xffff ? 2 : 1);
   while (i < s.length) {
     cp = s.codePointAt(i);
     c = graphemeClass(cp);
     const cur = c & 31;
     const pict = (c & 32) !== 0;
-    if (!(joins(prev, cur, pictState, riCount) || (prev === ZWJ && pict && pictState === 2))) break;
+    if (!(joins(prev, cur, pictState, riCount) || (prev === ZWJ && pict && pictState === 2) ||
+        (conjunct === 2 && isIncbConsonant(cp)))) break;
     pictState = pict ? 1 : cur === EXTEND && pictState === 1 ? 1 : cur === ZWJ && pictState === 1 ? 2 : 0;
     riCount = cur === RI ? riCount + 1 : 0;
+    conjunct = conjunctState(conjunct, cp, cur);
     prev = cur;
     i += cp > 0xffff ? 2 : 1;
   }
   return i;
 }
 
-const RE_WORD_CHAR = /^[\p{L}\p{N}\p{M}\p{Pc}]/u;
+// letters, digits, connectors, and the prepended number marks (WB=Numeric)
+const RE_WORD_CHAR = /^[\p{L}\p{N}\p{Pc}\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}]/u;
 const RE_IDEOGRAPH = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const RE_SCRIPTS = [/^\p{Script=Han}/u, /^\p{Script=Hiragana}/u, /^\p{Script=Katakana}/u];
 const RE_SPACE = /^\s/u;
@@ -750,6 +773,7 @@ class RelativeTimeFormat {
 
 const RE_MARKS = /\p{M}/gu;
 const RE_PUNCT = /[\p{P}\p{Z}\s]/u;
+const RE_PUNCT_ALL = /[\p{P}\p{Z}\s]/gu;
 
 function primaryClass(ch) {
   if (/\s|\p{Z}/u.test(ch)) return 0;
@@ -759,12 +783,17 @@ function primaryClass(ch) {
   return 4;
 }
 
+// Letters the root order sorts as two (ß as ss, æ as ae, œ as oe).
+const EXPANSIONS = { ß: 'ss', ẞ: 'ss', æ: 'ae', œ: 'oe', ĳ: 'ij' };
+
 function collationKeys(s, o) {
   const chars = [];
   for (const g of s.normalize('NFD').match(/\P{M}\p{M}*|\p{M}+/gu) ?? []) {
     const base = g.replace(RE_MARKS, '') || g;
     if (o.ignorePunctuation && RE_PUNCT.test(base)) continue;
-    chars.push({ base: base.toLowerCase(), marks: g.slice(base.length), upper: base !== base.toLowerCase() });
+    const lower = base.toLowerCase();
+    const upper = base !== lower;
+    for (const ch of EXPANSIONS[lower] ?? lower) chars.push({ base: ch, marks: g.slice(base.length), upper });
   }
   return chars;
 }
@@ -831,8 +860,9 @@ class Collator {
       }
       const t = compareLevel(ka, kb, (c) => c.upper);
       if (t) return o.caseFirst === 'upper' ? -t : t;
-      if (o.sensitivity === 'variant') return a < b ? -1 : a > b ? 1 : 0;
-      return 0;
+      if (o.sensitivity !== 'variant') return 0;
+      const [x1, y1] = o.ignorePunctuation ? [a, b].map((v) => v.replace(RE_PUNCT_ALL, '')) : [a, b];
+      return x1 < y1 ? -1 : x1 > y1 ? 1 : 0;
     };
   }
   resolvedOptions() {

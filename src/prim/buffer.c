@@ -640,10 +640,48 @@ static JSValue js_buffer_copy(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_NewInt64(ctx, (int64_t)n);
 }
 
+/* Node's names of the encodings (ParseEncoding), lower-cased. */
+static const struct { const char *name; int enc; } encoding_names[] = {
+    { "utf8", ENC_UTF8 }, { "utf-8", ENC_UTF8 }, { "ucs2", ENC_UCS2 }, { "ucs-2", ENC_UCS2 },
+    { "utf16le", ENC_UCS2 }, { "utf-16le", ENC_UCS2 }, { "latin1", ENC_LATIN1 }, { "binary", ENC_LATIN1 },
+    { "ascii", ENC_ASCII }, { "hex", ENC_HEX }, { "base64", ENC_BASE64 }, { "base64url", ENC_BASE64URL },
+    { "buffer", ENC_UTF8 },
+};
+
+static int encoding_by_name(JSContext *ctx, JSValueConst v, int *enc)
+{
+    char lower[16];
+    size_t len;
+    const char *s = JS_ToCStringLen(ctx, &len, v);
+
+    if (!s)
+        return -1;
+    for (size_t i = 0; len < sizeof lower && i <= len; i++)
+        lower[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i];
+    for (size_t i = 0; len < sizeof lower && i < sizeof encoding_names / sizeof encoding_names[0]; i++) {
+        if (strcmp(lower, encoding_names[i].name) == 0) {
+            *enc = encoding_names[i].enc;
+            JS_FreeCString(ctx, s);
+            return 0;
+        }
+    }
+    coro_throw_code(ctx, "ERR_UNKNOWN_ENCODING", "Unknown encoding: %.*s", (int)(len < 64 ? len : 64), s);
+    JS_FreeCString(ctx, s);
+    return -1;
+}
+
+/* An encoding: Node's number (encodingsMap, as indexOf* get it) or name
+   (as fill gets it); undefined is utf8. */
 static int arg_encoding(JSContext *ctx, JSValueConst v, int *enc)
 {
     int32_t e;
 
+    if (JS_IsUndefined(v)) {
+        *enc = ENC_UTF8;
+        return 0;
+    }
+    if (JS_IsString(v))
+        return encoding_by_name(ctx, v, enc);
     if (JS_ToInt32(ctx, &e, v) < 0)
         return -1;
     if (e < ENC_ASCII || e > ENC_BASE64URL) {
@@ -689,7 +727,7 @@ static JSValue js_buffer_fill(JSContext *ctx, JSValueConst this_val, int argc, J
     if (start > end || end > len)
         return JS_NewInt32(ctx, -2);
     if (JS_IsString(argv[1])) {
-        if (!JS_IsUndefined(argv[4]) && arg_encoding(ctx, argv[4], &enc) < 0)
+        if (arg_encoding(ctx, argv[4], &enc) < 0)
             return JS_EXCEPTION;
     } else if (!JS_IsObject(argv[1])) {
         uint32_t byte;

@@ -6,6 +6,7 @@
 // bytes are what Node 20 gives for the same calls.
 import { test, assert } from './harness.mjs';
 import P from 'corojs:internal/primordials';
+import { codecResults, primordialCodecs } from './fixtures/buffer_codecs.mjs';
 
 const B = P.buffer;
 const U = P.util;
@@ -148,6 +149,17 @@ test('fill: bytes, strings in an encoding, buffers; Node\'s -1 and -2', () => {
   assert.equal(B.fill(f, 1, 0, 8), -2);
   assert.equal(B.fill(f, 1, 5, 2), -2);
   assert.throws(() => B.fill(f, 'a', 0, 1, 99), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  // Node's buffer.js passes fill's encoding by name
+  B.fill(f, 'ABCD', 0, 7, 'hex');
+  assert.deepEqual([...f], [0xab, 0xcd, 0xab, 0xcd, 0xab, 0xcd, 0xab]);
+  B.fill(f, 'ÿa', 0, 4, 'latin1');
+  assert.deepEqual([...f.subarray(0, 4)], [255, 97, 255, 97]);
+  B.fill(f, 'a', 0, 2, 'UCS-2');
+  assert.deepEqual([...f.subarray(0, 2)], [97, 0]);
+  B.fill(f, 'é', 0, 2, undefined);
+  assert.deepEqual([...f.subarray(0, 2)], [0xc3, 0xa9]);
+  assert.throws(() => B.fill(f, 'a', 0, 1, 'klingon'), { name: 'TypeError', code: 'ERR_UNKNOWN_ENCODING', message: 'Unknown encoding: klingon' });
+  assert.throws(() => B.fill(f, 'a', 0, 1, 'a-very-long-encoding-name'), { name: 'TypeError', code: 'ERR_UNKNOWN_ENCODING' });
   assert.throws(() => B.fill('f', 1, 0, 1), { name: 'TypeError', message: /"buf"/ });
 });
 
@@ -269,4 +281,10 @@ test('util.sleep blocks for the time given; bad input', () => {
   assert.ok(process.hrtime.bigint() - start >= 5_000_000n);
   assert.throws(() => U.sleep('5'), { name: 'TypeError', message: /"msec" argument/ });
   assert.throws(() => U.sleep(-1), { name: 'RangeError' });
+});
+
+// Random bytes and strings through every codec (tests/js/fixtures/buffer_codecs.mjs):
+// Node 20's Buffer gives 15000 results whose hash is this one.
+test('15000 random codec results equal Node\'s', () => {
+  assert.deepEqual(codecResults(primordialCodecs(B)), [15000, 3699919539]);
 });

@@ -3,6 +3,8 @@
 // except where a locale other than English is asked for: we format it as
 // en-US, as Node built with small-icu does (n25, ro2, loc).
 import { test, assert } from './harness.mjs';
+import { segmenterResults } from './fixtures/segmenter_check.mjs';
+import { collatorResults } from './fixtures/collator_check.mjs';
 
 const d = new Date(Date.UTC(2026, 11, 3, 14, 5, 9, 123));
 const d2 = new Date(Date.UTC(2026, 0, 9, 0, 7, 3));
@@ -217,7 +219,11 @@ test('Segmenter: graphemes of emoji sequences, marks, flags, Hangul; segments ar
   assert.deepEqual(graphemes('a\u0308\u0301b'), ['a\u0308\u0301', 'b']); // two combining marks
   assert.deepEqual(graphemes('🇯🇵🇺🇸🇩'), ['🇯🇵', '🇺🇸', '🇩']);
   assert.deepEqual(graphemes('\u1100\u1161\u11a8\uac00'), ['\u1100\u1161\u11a8', '\uac00']); // jamo L V T, then LV
-  assert.deepEqual(graphemes('\u0915\u094d\u0937'), ['\u0915\u094d', '\u0937']); // no GB9c (Unicode 15.1) yet
+  // Indic conjuncts (Unicode 15.1's GB9c), as Node 20's ICU
+  assert.deepEqual(graphemes('\u0915\u094d\u0937'), ['\u0915\u094d\u0937']);
+  assert.deepEqual(graphemes('\u0915\u094d\u200d\u0937\u093f'), ['\u0915\u094d\u200d\u0937\u093f']);
+  assert.deepEqual(graphemes('\u0915\u093f\u0937'), ['\u0915\u093f', '\u0937']); // a vowel sign is no linker
+  assert.deepEqual(graphemes('a\u094d\u0937'), ['a\u094d', '\u0937']); // a linker after no consonant
   assert.deepEqual(graphemes('\r\n\n'), ['\r\n', '\n']);
   assert.deepEqual(graphemes(''), []);
   assert.deepEqual(graphemes('\u200d'), ['\u200d']);
@@ -262,4 +268,16 @@ test('Intl is a global like V8\'s, with its constructors', () => {
   assert.ok(Intl.NumberFormat() instanceof Intl.NumberFormat); // without new, as ECMA-402 allows
   assert.equal(Number.prototype.toLocaleString.name, 'toLocaleString');
   assert.equal(String.prototype.localeCompare.length, 1);
+});
+
+// 4000 grapheme and 1000 word splits of random tricky strings
+// (tests/js/fixtures/segmenter_check.mjs) hash to what Node 20 (ICU 78) gives.
+test('random strings split into graphemes and words as ICU splits them', () => {
+  assert.deepEqual(segmenterResults(), [906815300, 1118406891]);
+});
+
+// 1200 comparisons of random strings under six option sets
+// (tests/js/fixtures/collator_check.mjs) give Node 20's (ICU 78) signs.
+test('Collator compares as ICU does for English', () => {
+  assert.deepEqual(collatorResults(), [1200, 2510422938]);
 });
