@@ -82,3 +82,6 @@ sh bench/http.sh
 
 echo "== Buffer codecs (bench/buffer.sh)"
 sh bench/buffer.sh
+
+echo "== Node layer start-up (bench/node_startup.sh)"
+sh bench/node_startup.sh
