@@ -37,10 +37,6 @@ const schemeOnlyIds = ['test', 'test/reporters', 'sea'];
 const overrides = {
   __proto__: null,
   'internal/bootstrap/realm': 'corojs:internal/node/realm',
-  fs: 'corojs:internal/node/fs',
-  net: 'corojs:internal/node/net',
-  worker_threads: 'corojs:internal/node/worker_threads',
-  child_process: 'corojs:internal/node/child_process',
   // The console of Node's lib (warnings, console.Console) writes through
   // CoroJS's, whose process.stdout/stderr are not Node streams.
   'internal/console/global': 'corojs:console',

@@ -27,5 +27,7 @@ const coro_area coro_prim_areas[] = {
     { "signal", coro_prim_signal_init, NULL },
     { "module", coro_prim_module_init, NULL },
     { "os", coro_prim_os_init, NULL },
+    { "nodefs", coro_prim_nodefs_init, NULL },
+    { "spawn", coro_prim_spawn_init, NULL },
     { NULL, NULL, NULL },
 };

@@ -54,5 +54,7 @@ int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_module_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_os_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_spawn_init(JSContext *ctx, JSValueConst ns);
 
 #endif

@@ -7,7 +7,7 @@ const { errno, signals, priority, dlopen } = P.os.constants();
 
 export default {
   os: { UV_UDP_REUSEADDR: 4, dlopen, errno, signals, priority },
-  fs: {},
+  fs: P.nodefs.constants(),
   crypto: {},
   zlib: {},
   trace: {

@@ -8,6 +8,8 @@ const names = [
   'vm_context_no_contextify', 'vm_dynamic_import_default_internal', 'vm_dynamic_import_main_context_default',
   'vm_dynamic_import_missing_flag', 'vm_dynamic_import_no_callback', 'entry_point_module_private_symbol',
   'entry_point_promise_private_symbol',
+  // by the names Node's JS reads them (internal/worker/io.js)
+  'handle_onclose', 'oninit',
 ];
 const symbols = {};
 for (const name of names) symbols[name] = Symbol(name);
