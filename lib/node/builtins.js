@@ -51,7 +51,7 @@ const closest = {
   'fs/promises': 'corojs:fs', tls: 'corojs:tls',
   http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
   dgram: 'corojs:dgram',
-  readline: 'corojs:shell', wasi: 'corojs:webassembly', vm: 'corojs:isolate',
+  readline: 'corojs:shell', wasi: 'corojs:wasi', vm: 'corojs:isolate',
 };
 
 const modules = new Map(); // id -> module { id, exports, loaded }
