@@ -296,7 +296,8 @@ test('a Dagger app in an isolate: its capabilities decide what it may open', () 
 });
 
 test('terminate() ends an isolate whose flush waits for an answer that never comes', () => {
-  const silent = serve(net.createServer((socket) => { while (socket.read() !== null); }));
+  let connected = false;
+  const silent = serve(net.createServer((socket) => { connected = true; while (socket.read() !== null); }));
   fs.writeFile(`${tmp}/fetcher.mjs`, `
     import { Dagger } from 'corojs:dagger';
     export function fetch(url) {
@@ -312,7 +313,7 @@ test('terminate() ends an isolate whose flush waits for an answer that never com
   const child = new Isolate(`${tmp}/fetcher.mjs`, { net: true, fs: '/' });
   const call = child.callAsync('fetch', `http://127.0.0.1:${silent.address().port}/`);
   call.catch(() => {});
-  Fiber.sleep(10);
+  while (!connected) Fiber.sleep(1); // the flush has connected: it waits for the answer now
   child.terminate();
   assert.equal(child.join().code, 1);
   assert.throws(() => Fiber.await(call), { code: 'ERR_ISOLATE_TERMINATED' });
