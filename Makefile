@@ -90,7 +90,7 @@ CORE_SRCS := core/fiber.c core/budget.c core/switch_$(SWITCH).c core/handle.c co
              core/isolate.c core/modules.c core/jail.c core/loop.c
 PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c prim/encoding.c prim/buffer.c prim/intl.c prim/util.c \
              prim/stream.c prim/net.c prim/isolate.c prim/readline.c \
-             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c prim/os.c \
+             prim/dns.c prim/dgram.c prim/tls.c prim/syscall.c prim/signal.c prim/os.c prim/module.c \
              prim/http/http.c prim/http/wire.c prim/http/client.c prim/http/server.c prim/http/message.c \
              prim/wasm.c prim/wasm_objects.c prim/wasi.c prim/wasi_fs.c prim/wasi_host.c prim/dagger.c
 # The WebAssembly engine (plain C, no QuickJS).

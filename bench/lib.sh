@@ -1,5 +1,5 @@
-# bench/lib.sh: what the benchmark scripts share (sourced by net.sh and
-# http.sh). A server started in the background sets $pid.
+# bench/lib.sh: what the benchmark scripts share (sourced by net.sh,
+# http.sh, run.sh and require.sh). A server started in the background sets $pid.
 
 # serve CMD...: start a server on CPU 0 that prints its port first; sets
 # $pid and $port.
@@ -44,6 +44,15 @@ idle_growth() {
 }
 
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
+
+# wall_ms CMD...: the mean wall time of $runs runs of CMD, in ms
+wall_ms() {
+    start=$(date +%s%N)
+    i=0
+    while [ $i -lt "$runs" ]; do "$@" > /dev/null; i=$((i + 1)); done
+    end=$(date +%s%N)
+    echo "$start $end $runs" | awk '{ printf "%.2f", ($2 - $1) / 1e6 / $3 }'
+}
 
 # The table of $results (lines "KEY NAME FIELDS..."): a header, then one row
 # per `row LABEL KEY FIELD`, the median of each server's values and the

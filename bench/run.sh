@@ -31,14 +31,7 @@ cp=$(best_of_5 "$bin")
 np=$(best_of_5 node)
 printf 'per switch: corojs %s ns, node %s ns (corojs/node %.2f)\n' "$cp" "$np" "$(echo "$cp $np" | awk '{ print $1 / $2 }')"
 
-# mean wall time of `runs` runs, in ms
-wall_ms() {
-    start=$(date +%s%N)
-    i=0
-    while [ $i -lt "$runs" ]; do "$@" > /dev/null; i=$((i + 1)); done
-    end=$(date +%s%N)
-    echo "$start $end $runs" | awk '{ printf "%.2f", ($2 - $1) / 1e6 / $3 }'
-}
+. bench/lib.sh # wall_ms
 
 # peak RSS in MB
 rss_mb() {

@@ -1,7 +1,7 @@
 /*
  * main.c: the corojs command.
  *
- *   corojs [options] main.mjs [args...]   run an ES module
+ *   corojs [options] main.mjs [args...]   run an ES module (app.js, app.cjs: as Node)
  *   corojs [options] -e 'code' [args...]  evaluate a string as a module
  *   corojs [options] run a.mjs b.mjs ...  several apps, each in its isolate
  *   corojs [options] shell                the interactive shell
@@ -16,6 +16,7 @@
 
 #include "core/fiber.h"
 #include "core/loop.h"
+#include "core/modules.h"
 #include "core/run.h"
 #include "core/version.h"
 #include "prim/prim.h"
@@ -23,13 +24,14 @@
 
 static void usage(FILE *out)
 {
-    fputs("Usage: corojs [options] main.mjs [arguments...]\n"
+    fputs("Usage: corojs [options] main.mjs|app.js|app.cjs [arguments...]\n"
           "       corojs [options] -e 'code' [arguments...]\n"
           "       corojs [options] run app.mjs [app.mjs...]\n"
           "       corojs [options] shell\n"
           "       corojs [--dir HOST[::GUEST]]... [--env NAME=VALUE]... app.wasm [arguments...]\n"
           "\n"
-          "Runs an ES module on fibers: every blocking call parks only its fiber.\n"
+          "Runs an ES module or a CommonJS program on fibers: every blocking call\n"
+          "parks only its fiber.\n"
           "`run` starts each app in an isolate of its own, all in this process, and\n"
           "exits when all have ended; `shell` starts an interactive shell. A .wasm\n"
           "file is run as a WebAssembly app: a WASI command (_start) or a Dagger module\n"
@@ -45,6 +47,8 @@ static void usage(FILE *out)
           "  --expose-gc            define gc(), which runs the garbage collector\n"
           "  --allow-syscall        let the program import corojs:syscall (raw system\n"
           "                         calls: trusted code only)\n"
+          "  --import-map FILE      resolve imports and require() through the import map\n"
+          "                         in FILE (JSON: \"imports\", \"scopes\"), in every isolate\n"
           "  --expose-internals     let the program import corojs:internal/ modules\n"
           "                         (for testing the runtime itself)\n"
           "  --workers N            run N copies of the program, one process each (one\n"
@@ -191,6 +195,8 @@ int main(int argc, char **argv)
             io.expose_gc = 1;
         } else if (!strcmp(argv[i], "--allow-syscall")) {
             io.caps |= CORO_CAP_SYSCALL;
+        } else if ((v = option_value(argc, argv, &i, "--import-map"))) {
+            coro_modules_set_import_map(v);
         } else if (!strcmp(argv[i], "--expose-internals")) {
             io.expose_internals = 1;
         } else if ((v = option_value(argc, argv, &i, "--workers"))) {

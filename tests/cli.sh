@@ -257,3 +257,23 @@ const fs = [];
 try { for (;;) fs.push(Fiber.run(() => Fiber.sleep(1e6))); } catch (e) { console.log(e.code, e.syscall, e.message) }
 process.exit(0)'
 fi
+
+# the Node loader's main modules (corojs app.cjs, app.js) and --import-map
+fx="$(pwd)/tests/js/fixtures/cjs"
+expect "corojs app.cjs: a CommonJS main module, require.main === module" 0 '^app\.cjs dep true a,b$' EMPTY -- \
+    "$bin" "$fx/app.cjs" a b
+expect "corojs app.js: CommonJS without a \"type\"" 0 '^app\.js as commonjs: cjs-pkg from sub/deep object object$' EMPTY -- \
+    "$bin" "$fx/notype/app.js"
+expect "corojs app.js: an ES module by its syntax" 0 '^app\.js as esm: esm by syntax undefined$' EMPTY -- \
+    "$bin" "$fx/notype/app_esm.js"
+expect "a CommonJS main module with a syntax error: status 1, file:line" 1 EMPTY 'syntax\.js:3' -- \
+    "$bin" "$fx/syntax.js"
+expect "a CommonJS main module that throws: status 1, the error" 1 EMPTY 'Uncaught Error: throws while loading, run 1' -- \
+    "$bin" "$fx/throws.js"
+expect "--import-map: imports, trailing-slash prefixes, scopes, for import and require" 0 \
+    '^dep feature a default default scoped from sub/deep$' EMPTY -- "$bin" --import-map "$fx/import-map.json" "$fx/map_app.mjs"
+echo '{"imports": 3}' > "$work/bad-map.json"
+expect "--import-map of a bad map: ERR_IMPORT_MAP naming the file" 1 EMPTY 'Invalid import map .*bad-map\.json: "imports" must be an object' -- \
+    "$bin" --import-map "$work/bad-map.json" "$fx/map_app.mjs"
+expect "--import-map of a missing file: ERR_IMPORT_MAP" 1 EMPTY "Invalid import map .*no-map\.json: no such file|ERR_IMPORT_MAP" -- \
+    "$bin" --import-map "$work/no-map.json" "$fx/app.cjs"

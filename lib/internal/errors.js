@@ -239,6 +239,94 @@ export function ERR_TLS_CERTIFICATE_RESOLVER(servername, cause) {
     `certificateResolver failed for '${servername}': ${cause?.message ?? cause}`, { cause, servername });
 }
 
+// Module loading (corojs:internal/node/loader), in Node's words.
+export function MODULE_NOT_FOUND(request, requireStack) {
+  const stack = requireStack.length ? `\nRequire stack:\n- ${requireStack.join('\n- ')}` : '';
+  return coded(Error, 'MODULE_NOT_FOUND', `Cannot find module '${request}'${stack}`, { requireStack });
+}
+
+export function ERR_MODULE_NOT_FOUND(path, base, exact) {
+  return coded(Error, 'ERR_MODULE_NOT_FOUND',
+    `Cannot find ${exact ? 'module' : 'package'} '${path}' imported from ${base}`);
+}
+
+export function ERR_UNSUPPORTED_DIR_IMPORT(path, base) {
+  return coded(Error, 'ERR_UNSUPPORTED_DIR_IMPORT',
+    `Directory import '${path}' is not supported resolving ES modules imported from ${base}`);
+}
+
+export function ERR_INVALID_MODULE_SPECIFIER(request, reason, base) {
+  return coded(TypeError, 'ERR_INVALID_MODULE_SPECIFIER',
+    `Invalid module "${request}" ${reason}${base ? ` imported from ${base}` : ''}`);
+}
+
+export function ERR_INVALID_PACKAGE_CONFIG(path, base, message) {
+  return coded(Error, 'ERR_INVALID_PACKAGE_CONFIG',
+    `Invalid package config ${path}${base ? ` while importing ${base}` : ''}${message ? `. ${message}` : ''}`);
+}
+
+// pkgDir ends with '/'
+export function ERR_PACKAGE_PATH_NOT_EXPORTED(pkgDir, subpath, base) {
+  const from = base ? ` imported from ${base}` : '';
+  return coded(Error, 'ERR_PACKAGE_PATH_NOT_EXPORTED', subpath === '.'
+    ? `No "exports" main defined in ${pkgDir}package.json${from}`
+    : `Package subpath '${subpath}' is not defined by "exports" in ${pkgDir}package.json${from}`);
+}
+
+export function ERR_PACKAGE_IMPORT_NOT_DEFINED(specifier, pkgDir, base) {
+  return coded(TypeError, 'ERR_PACKAGE_IMPORT_NOT_DEFINED', `Package import specifier "${specifier}" is not defined${
+    pkgDir ? ` in package ${pkgDir}package.json` : ''} imported from ${base}`);
+}
+
+export function ERR_INVALID_PACKAGE_TARGET(pkgDir, key, target, isImport, base) {
+  const relError = typeof target === 'string' && !isImport && target.length && !target.startsWith('./');
+  const from = base ? ` imported from ${base}` : '';
+  const hint = relError ? '; targets must start with "./"' : '';
+  return coded(Error, 'ERR_INVALID_PACKAGE_TARGET', key === '.'
+    ? `Invalid "exports" main target ${JSON.stringify(target)} defined in the package config ${pkgDir}package.json${from}${hint}`
+    : `Invalid "${isImport ? 'imports' : 'exports'}" target ${JSON.stringify(target)} defined for '${key}' in the package config ${pkgDir}package.json${from}${hint}`);
+}
+
+export function ERR_UNKNOWN_FILE_EXTENSION(ext, path) {
+  return coded(TypeError, 'ERR_UNKNOWN_FILE_EXTENSION', `Unknown file extension "${ext}" for ${path}`);
+}
+
+export function ERR_UNSUPPORTED_ESM_URL_SCHEME(protocol) {
+  return coded(Error, 'ERR_UNSUPPORTED_ESM_URL_SCHEME', 'Only URLs with a scheme in: file, node, corojs and https ' +
+    `(with the net capability) are supported by the default ESM loader. Received protocol '${protocol}'`);
+}
+
+export function ERR_INVALID_RETURN_PROPERTY_VALUE(input, name, prop, value) {
+  return coded(TypeError, 'ERR_INVALID_RETURN_PROPERTY_VALUE',
+    `Expected ${input} to be returned for the "${prop}" from the "${name}" hook but got ${describe(value)}.`);
+}
+
+export function ERR_REQUIRE_ASYNC_MODULE(parent, path) {
+  return coded(Error, 'ERR_REQUIRE_ASYNC_MODULE', 'require() cannot be used on an ESM graph with top-level await. ' +
+    `Use import() instead.\n  From ${parent} \n  Requiring ${path} `);
+}
+
+export function ERR_REQUIRE_CYCLE_MODULE(path, parent) {
+  return coded(Error, 'ERR_REQUIRE_CYCLE_MODULE', `Cannot require() ES Module ${path} in a cycle.${
+    parent ? ` (from ${parent})` : ''}`);
+}
+
+export function ERR_METHOD_NOT_IMPLEMENTED(method, why) {
+  return coded(Error, 'ERR_METHOD_NOT_IMPLEMENTED', `The ${method} method is not implemented${why ? `: ${why}` : ''}`);
+}
+
+export function ERR_DLOPEN_FAILED(path) {
+  return coded(Error, 'ERR_DLOPEN_FAILED', `${path}: native addons (.node files) cannot be loaded by CoroJS`);
+}
+
+export function ERR_IMPORT_MAP(path, message) {
+  return coded(TypeError, 'ERR_IMPORT_MAP', `Invalid import map ${path}: ${message}`);
+}
+
+export function ERR_ACCESS_DENIED(message) {
+  return coded(Error, 'ERR_ACCESS_DENIED', message);
+}
+
 // A system failure made in JS: an Error with an errno name as its code and
 // `props` (errno, syscall, path, hostname, ...), as the C side makes them.
 export function systemError(code, message, props) {

@@ -112,6 +112,7 @@ struct coro_isolate {
     int caps;                   /* CORO_CAP_* granted */
     struct coro_jail *jail;     /* its fs jail (jail.h), NULL = none */
     int imports_confined;       /* file imports obey caps and jail (modules.c) */
+    int module_hooks;           /* every import goes through the Node loader (hooks) */
     char **env;                 /* process.env, NULL = the process's */
     char *name;                 /* the main module's path, for ps */
     int one_of_many;            /* labels its uncaught errors (see options) */

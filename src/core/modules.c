@@ -8,6 +8,15 @@
  * reached. The modules under corojs:internal/ can only be imported by the
  * standard library itself.
  *
+ * Everything else goes to the Node loader (lib/node/loader.js, loaded on
+ * first need): bare names (node_modules, package.json "exports" and
+ * "imports"), node: builtins, .js/.cjs/.json files (CommonJS or ES module by
+ * the package's "type"), and every specifier once an import map or
+ * module.registerHooks is in force. Its resolve() gives a module name, its
+ * load() says what that module is: an ES module (its file, or a source to
+ * compile) or one whose exports come from JS (CommonJS, JSON, a builtin),
+ * made here as a C module whose init asks its instantiate() for the values.
+ *
  * The main module and what it imports statically are code the isolate was
  * started with. What an isolate imports after that (import(), and what that
  * module imports) is its own choice, and obeys its fs rights as its fs calls
@@ -35,6 +44,13 @@
 static int starts_with(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+
+    return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 static const coro_builtin *find_in(const coro_builtin *table, const char *name)
@@ -167,6 +183,20 @@ static char *jailed_name(JSContext *ctx, const coro_jail *jail, char *path, cons
     return ret;
 }
 
+static int node_loader_resolves(coro_isolate *iso, const char *base, const char *name);
+
+int coro_module_refused(JSContext *ctx, const char *path)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+
+    if (!iso->imports_confined || (iso->caps & CORO_CAP_FS))
+        return 0;
+    coro_throw_code(ctx, "ERR_ACCESS_DENIED", "import of '%s' is not allowed: "
+                    "this isolate was not granted fs", path);
+    return 1;
+}
+static char *node_resolve(JSContext *ctx, const char *base, const char *name);
+
 static char *normalize_cb(JSContext *ctx, const char *base, const char *name, void *opaque)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
@@ -186,30 +216,28 @@ static char *normalize_cb(JSContext *ctx, const char *base, const char *name, vo
         }
         return js_strdup(ctx, name);
     }
-    if (!starts_with(name, "./") && !starts_with(name, "../") && name[0] != '/' &&
-        !starts_with(name, "file://")) {
-        coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND",
-                        "Cannot find package '%s' imported from %s "
-                        "(only relative paths, absolute paths, file: URLs and corojs: "
-                        "modules can be imported)", name, base);
-        return NULL;
-    }
+    if (node_loader_resolves(iso, base, name))
+        return node_resolve(ctx, base, name);
     path = resolve_path(base, name);
     if (!path) {
         JS_ThrowOutOfMemory(ctx);
         return NULL;
     }
-    if (iso->imports_confined && !(iso->caps & CORO_CAP_FS)) {
-        coro_throw_code(ctx, "ERR_ACCESS_DENIED", "import of '%s' is not allowed: "
-                        "this isolate was not granted fs", path);
+    if (coro_module_refused(ctx, path)) {
         free(path);
         return NULL;
     }
     if (iso->imports_confined && iso->jail)
         return jailed_name(ctx, iso->jail, path, base);
-    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-        coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s' imported from %s",
-                        path, base);
+    if (stat(path, &st) < 0)
+        st.st_mode = 0;
+    if (!S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            coro_throw_code(ctx, "ERR_UNSUPPORTED_DIR_IMPORT", "Directory import '%s' is not "
+                            "supported resolving ES modules imported from %s", path, base);
+        else
+            coro_throw_code(ctx, "ERR_MODULE_NOT_FOUND", "Cannot find module '%s' imported from %s",
+                            path, base);
         free(path);
         return NULL;
     }
@@ -225,24 +253,20 @@ static int open_module(JSContext *ctx, const char *path)
     coro_isolate *iso = coro_isolate_of(ctx);
     int fd;
 
+    if (iso->imports_confined && !(iso->caps & CORO_CAP_FS))
+        return -EACCES;
     if (iso->imports_confined && iso->jail)
         return coro_jail_open(iso->jail, path, O_RDONLY | O_NONBLOCK, 0);
     fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     return fd < 0 ? -errno : fd;
 }
 
-/* Read a whole file into a NUL-terminated js_malloc'ed buffer. */
-static char *read_file(JSContext *ctx, const char *path, size_t *len)
+/* The rest of read_file, on an open descriptor it closes. */
+static char *read_fd(JSContext *ctx, int fd, const char *path, size_t *len)
 {
     struct stat st;
     char *buf = NULL;
     size_t got = 0;
-    int fd = open_module(ctx, path);
-
-    if (fd < 0) {
-        errno = -fd;
-        goto fail;
-    }
     if (fstat(fd, &st) < 0)
         goto fail;
     if (!S_ISREG(st.st_mode)) {
@@ -270,11 +294,46 @@ static char *read_file(JSContext *ctx, const char *path, size_t *len)
     return buf;
 
 fail:
-    coro_throw_uv(ctx, -errno, "open", path, NULL);
-    if (fd >= 0)
-        close(fd);
+    coro_throw_uv(ctx, -errno, "read", path, NULL);
+    close(fd);
     js_free(ctx, buf);
     return NULL;
+}
+
+/* Read a whole file into a NUL-terminated js_malloc'ed buffer. */
+static char *read_file(JSContext *ctx, const char *path, size_t *len)
+{
+    int fd = open_module(ctx, path);
+
+    if (fd < 0) {
+        coro_throw_uv(ctx, fd, "open", path, NULL);
+        return NULL;
+    }
+    return read_fd(ctx, fd, path, len);
+}
+
+char *coro_module_read(JSContext *ctx, const char *path, size_t *len, int *err)
+{
+    int fd = open_module(ctx, path);
+
+    *err = fd < 0 ? fd : 0;
+    return fd < 0 ? NULL : read_fd(ctx, fd, path, len);
+}
+
+int coro_module_stat(JSContext *ctx, const char *path)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    struct stat st;
+    int fd, r;
+
+    if (!iso->imports_confined)
+        return stat(path, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 1 : 0;
+    fd = open_module(ctx, path);
+    if (fd < 0)
+        return fd == -EISDIR ? 1 : fd;
+    r = fstat(fd, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 1 : 0;
+    close(fd);
+    return r;
 }
 
 /* import.meta: url, filename, dirname, main, as in Node. */
@@ -339,18 +398,43 @@ void coro_modules_add_translator(const char *suffix, coro_module_translate *tran
 /* The JS source of a file of a translated kind, or the file itself. */
 static char *module_source(JSContext *ctx, const char *path, size_t *len)
 {
-    size_t n = strlen(path);
     char *data = read_file(ctx, path, len), *src;
 
     for (size_t i = 0; data && i < sizeof translators / sizeof translators[0]; i++) {
-        const char *sfx = translators[i].suffix;
-        if (!sfx || n < strlen(sfx) || strcmp(path + n - strlen(sfx), sfx) != 0)
+        if (!translators[i].suffix || !ends_with(path, translators[i].suffix))
             continue;
         src = translators[i].translate(ctx, path, (const uint8_t *)data, *len, len);
         js_free(ctx, data);
         return src;
     }
     return data;
+}
+
+/* An ES module of source `code` named `name` (a path: import.meta tells of
+   it; a URL: import.meta.url only). */
+static JSValue compile_module(JSContext *ctx, const char *name, const char *code, size_t len,
+                              int is_main)
+{
+    JSValue mod = JS_Eval(ctx, code, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    JSValue meta;
+
+    if (JS_IsException(mod))
+        return mod;
+    if (name[0] == '/') {
+        if (set_import_meta(ctx, JS_VALUE_GET_PTR(mod), name, is_main) < 0) {
+            JS_FreeValue(ctx, mod);
+            return JS_EXCEPTION;
+        }
+        return mod;
+    }
+    meta = JS_GetImportMeta(ctx, JS_VALUE_GET_PTR(mod));
+    if (JS_IsException(meta)) {
+        JS_FreeValue(ctx, mod);
+        return meta;
+    }
+    coro_set_str(ctx, meta, "url", name);
+    JS_FreeValue(ctx, meta);
+    return mod;
 }
 
 static JSValue compile_file(JSContext *ctx, const char *path, int is_main)
@@ -361,12 +445,8 @@ static JSValue compile_file(JSContext *ctx, const char *path, int is_main)
 
     if (!code)
         return JS_EXCEPTION;
-    mod = JS_Eval(ctx, code, len, path, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    mod = compile_module(ctx, path, code, len, is_main);
     js_free(ctx, code);
-    if (!JS_IsException(mod) && set_import_meta(ctx, JS_VALUE_GET_PTR(mod), path, is_main) < 0) {
-        JS_FreeValue(ctx, mod);
-        return JS_EXCEPTION;
-    }
     return mod;
 }
 
@@ -380,11 +460,16 @@ static JSValue load_builtin(JSContext *ctx, const char *name)
     return JS_ReadObject(ctx, b->code, b->size, JS_READ_OBJ_BYTECODE | JS_READ_OBJ_ROM_DATA);
 }
 
+static int node_loader_loads(coro_isolate *iso, const char *name);
+static JSModuleDef *node_load(JSContext *ctx, const char *name);
+
 static JSModuleDef *loader_cb(JSContext *ctx, const char *name, void *opaque)
 {
     JSValue mod;
     JSModuleDef *m;
 
+    if (node_loader_loads(coro_isolate_of(ctx), name))
+        return node_load(ctx, name);
     mod = starts_with(name, BUILTIN_PREFIX) ? load_builtin(ctx, name) : compile_file(ctx, name, 0);
     if (JS_IsException(mod))
         return NULL;
@@ -431,6 +516,9 @@ int coro_module_is_builtin(const char *name, int internals)
     return find_builtin(name) && (internals || !starts_with(name, INTERNAL_PREFIX));
 }
 
+static JSValue node_main(JSContext *ctx, const char *path, JSValue *ns);
+static int has_translator(const char *name);
+
 JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns)
 {
     char real[PATH_MAX];
@@ -448,9 +536,12 @@ JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns)
         free(abs);
         return ret;
     }
-    ret = evaluate(ctx, compile_file(ctx, realpath(abs, real) ? real : abs, 1), ns);
+    if (!realpath(abs, real))
+        snprintf(real, sizeof real, "%s", abs);
     free(abs);
-    return ret;
+    if (ends_with(real, ".mjs") || has_translator(real)) /* app.wasm too */
+        return evaluate(ctx, compile_file(ctx, real, 1), ns);
+    return node_main(ctx, real, ns);
 }
 
 JSValue coro_module_eval_source(JSContext *ctx, const char *name, const char *code, size_t len,
@@ -516,6 +607,263 @@ JSValue coro_module_import_builtin(JSContext *ctx, const char *name)
     }
     JS_FreeValue(ctx, promise);
     return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* the Node loader: corojs:internal/node/loader (lib/node/loader.js) */
+
+#define NODE_LOADER "corojs:internal/node/loader"
+
+static const char *import_map_path; /* --import-map FILE */
+
+void coro_modules_set_import_map(const char *path)
+{
+    import_map_path = path;
+}
+
+const char *coro_modules_import_map(void)
+{
+    return import_map_path;
+}
+
+/* Hooks or an import map may change what any specifier means. */
+static int hooks_in_force(const coro_isolate *iso)
+{
+    return iso->module_hooks || import_map_path;
+}
+
+static int has_translator(const char *name)
+{
+    for (size_t i = 0; i < sizeof translators / sizeof translators[0]; i++) {
+        if (translators[i].suffix && ends_with(name, translators[i].suffix))
+            return 1;
+    }
+    return 0;
+}
+
+/* Paths and file: URLs resolve here; bare names, node:, #imports and URLs
+   in the Node loader, and everything imported by a module that is not a
+   file (https:, a hook's) or once hooks are in force. */
+static int node_loader_resolves(coro_isolate *iso, const char *base, const char *name)
+{
+    if (hooks_in_force(iso) || strstr(base, "://"))
+        return 1;
+    return !starts_with(name, "./") && !starts_with(name, "../") && name[0] != '/' &&
+           !starts_with(name, "file://");
+}
+
+/* .mjs and translated files load here; the others (.js, .cjs, .json,
+   node:, https:) are what the Node loader says they are. */
+static int node_loader_loads(coro_isolate *iso, const char *name)
+{
+    if (starts_with(name, BUILTIN_PREFIX))
+        return 0;
+    if (hooks_in_force(iso) || name[0] != '/')
+        return 1;
+    return !ends_with(name, ".mjs") && !has_translator(name);
+}
+
+/* loader.<fn>(argv...) */
+static JSValue call_loader(JSContext *ctx, const char *fn, int argc, JSValueConst *argv)
+{
+    JSValue ns = coro_module_import_builtin(ctx, NODE_LOADER), f, ret;
+
+    if (JS_IsException(ns))
+        return ns;
+    f = JS_GetPropertyStr(ctx, ns, fn);
+    JS_FreeValue(ctx, ns);
+    if (JS_IsException(f))
+        return f;
+    ret = JS_Call(ctx, f, JS_UNDEFINED, argc, argv);
+    JS_FreeValue(ctx, f);
+    return ret;
+}
+
+/* A js_malloc'ed copy of a JS string; NULL with an exception pending. */
+static char *js_string_dup(JSContext *ctx, JSValueConst v)
+{
+    const char *s = JS_ToCString(ctx, v);
+    char *ret;
+
+    if (!s)
+        return NULL;
+    ret = js_strdup(ctx, s);
+    JS_FreeCString(ctx, s);
+    return ret;
+}
+
+static char *node_resolve(JSContext *ctx, const char *base, const char *name)
+{
+    JSValue args[2] = { JS_NewString(ctx, name), JS_NewString(ctx, base) };
+    JSValue r = call_loader(ctx, "resolve", 2, args);
+    char *ret = JS_IsException(r) ? NULL : js_string_dup(ctx, r);
+
+    JS_FreeValue(ctx, args[0]);
+    JS_FreeValue(ctx, args[1]);
+    JS_FreeValue(ctx, r);
+    return ret;
+}
+
+/* A module whose exports come from JS (CommonJS, JSON, a Node builtin): it
+   asks loader.instantiate(name) for their values when it is evaluated. */
+static int node_module_init(JSContext *ctx, JSModuleDef *m)
+{
+    JSAtom atom = JS_GetModuleName(ctx, m);
+    JSValue name = JS_AtomToString(ctx, atom);
+    JSValue values = call_loader(ctx, "instantiate", 1, (JSValueConst *)&name);
+    JSPropertyEnum *props;
+    uint32_t n;
+    int ret = 0;
+
+    JS_FreeAtom(ctx, atom);
+    JS_FreeValue(ctx, name);
+    if (JS_IsException(values))
+        return -1;
+    if (JS_GetOwnPropertyNames(ctx, &props, &n, values, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0) {
+        JS_FreeValue(ctx, values);
+        return -1;
+    }
+    for (uint32_t i = 0; i < n && ret == 0; i++) {
+        const char *key = JS_AtomToCString(ctx, props[i].atom);
+        JSValue v = key ? JS_GetProperty(ctx, values, props[i].atom) : JS_EXCEPTION;
+        ret = JS_IsException(v) ? -1 : 0;
+        if (ret == 0 && JS_SetModuleExport(ctx, m, key, v) < 0) { /* not a name load() gave */
+            JS_ThrowInternalError(ctx, "the Node loader gave an undeclared export: %s", key);
+            ret = -1;
+        }
+        JS_FreeCString(ctx, key);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        JS_FreeAtom(ctx, props[i].atom);
+    js_free(ctx, props);
+    JS_FreeValue(ctx, values);
+    return ret;
+}
+
+/* A module made of the names loader.load() gives for its exports. */
+static JSModuleDef *node_c_module(JSContext *ctx, const char *name, JSValueConst names)
+{
+    JSModuleDef *m = JS_NewCModule(ctx, name, node_module_init);
+    JSValue len = JS_GetPropertyStr(ctx, names, "length");
+    uint32_t n = 0;
+
+    if (!m || JS_ToUint32(ctx, &n, len) < 0)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        JSValue v = JS_GetPropertyUint32(ctx, names, i);
+        const char *s = JS_ToCString(ctx, v);
+        int r = s ? JS_AddModuleExport(ctx, m, s) : -1;
+        JS_FreeCString(ctx, s);
+        JS_FreeValue(ctx, v);
+        if (r < 0)
+            return NULL;
+    }
+    return m;
+}
+
+/* What loader.load(name) says the module is: an ES module (its file, or the
+   source a hook or the network gave) or one made by node_c_module. */
+static JSModuleDef *node_load(JSContext *ctx, const char *name)
+{
+    JSValue arg = JS_NewString(ctx, name);
+    JSValue r = call_loader(ctx, "load", 1, (JSValueConst *)&arg);
+    JSValue names, source, mod = JS_EXCEPTION;
+    JSModuleDef *m = NULL;
+    const char *code;
+    size_t len;
+
+    JS_FreeValue(ctx, arg);
+    if (JS_IsException(r))
+        return NULL;
+    names = JS_GetPropertyStr(ctx, r, "names");
+    source = JS_GetPropertyStr(ctx, r, "source");
+    if (JS_IsArray(ctx, names)) {
+        m = node_c_module(ctx, name, names);
+    } else if (JS_IsString(source)) {
+        if ((code = JS_ToCStringLen(ctx, &len, source))) {
+            mod = compile_module(ctx, name, code, len, 0);
+            JS_FreeCString(ctx, code);
+        }
+    } else {
+        mod = compile_file(ctx, name, 0);
+    }
+    if (!JS_IsException(mod)) {
+        m = JS_VALUE_GET_PTR(mod);
+        JS_FreeValue(ctx, mod); /* the runtime's module list keeps it */
+    }
+    JS_FreeValue(ctx, names);
+    JS_FreeValue(ctx, source);
+    JS_FreeValue(ctx, r);
+    return m;
+}
+
+/* A promise fulfilled with undefined. */
+static JSValue fulfilled(JSContext *ctx)
+{
+    JSValue funcs[2], p = JS_NewPromiseCapability(ctx, funcs), r;
+
+    if (JS_IsException(p))
+        return p;
+    r = JS_Call(ctx, funcs[0], JS_UNDEFINED, 0, NULL);
+    JS_FreeValue(ctx, funcs[0]);
+    JS_FreeValue(ctx, funcs[1]);
+    if (JS_IsException(r)) {
+        JS_FreeValue(ctx, p);
+        return r;
+    }
+    JS_FreeValue(ctx, r);
+    return p;
+}
+
+/* A main module that is not a .mjs file (corojs app.js, app.cjs): an ES
+   module or CommonJS, as the Node loader says (mainFormat: 'module' or
+   undefined). Its file is read before the
+   isolate's imports are confined; a CommonJS one runs now, under the
+   confinement (its require()s are its own choice, as import() is), and its
+   module.exports stand for its namespace. */
+static JSValue node_main(JSContext *ctx, const char *path, JSValue *ns)
+{
+    JSValue args[2], format, exports;
+    size_t len;
+    char *code = read_file(ctx, path, &len);
+    int is_esm;
+
+    if (!code)
+        return JS_EXCEPTION;
+    args[0] = JS_NewString(ctx, path);
+    args[1] = JS_NewStringLen(ctx, code, len);
+    format = call_loader(ctx, "mainFormat", 2, args);
+    is_esm = JS_IsString(format);
+    if (JS_IsException(format)) {
+        exports = JS_EXCEPTION;
+    } else if (is_esm) {
+        exports = evaluate(ctx, compile_module(ctx, path, code, len, 1), ns);
+    } else {
+        coro_isolate_of(ctx)->imports_confined = 1;
+        exports = call_loader(ctx, "runMain", 2, args);
+        if (!JS_IsException(exports)) {
+            if (ns)
+                *ns = exports;
+            else
+                JS_FreeValue(ctx, exports);
+            exports = fulfilled(ctx);
+        }
+    }
+    js_free(ctx, code);
+    JS_FreeValue(ctx, format);
+    JS_FreeValue(ctx, args[0]);
+    JS_FreeValue(ctx, args[1]);
+    return exports;
+}
+
+JSValue coro_module_require(JSContext *ctx, const char *name)
+{
+    int state = CORO_QJS_MODULE_SYNC;
+    JSValue ns = coro_qjs_require_module(ctx, name, &state);
+
+    if (JS_IsException(ns) || state == CORO_QJS_MODULE_SYNC)
+        return ns;
+    return JS_NewInt32(ctx, state); /* loader.js throws Node's error for it */
 }
 
 JSValue coro_module_node_script(JSContext *ctx, const char *id)

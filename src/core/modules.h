@@ -48,6 +48,24 @@ JSValue coro_module_eval_builtin(JSContext *ctx, const char *name);
    lazy imports. Cheap to call per use: a loaded module is looked up. */
 JSValue coro_module_import_builtin(JSContext *ctx, const char *name);
 
+/* The Node loader's C half (lib/node/loader.js calls these through
+   __primordials.module). set_import_map: --import-map FILE, for every
+   isolate. require: require() of an ES module `name` (a resolved name):
+   its namespace, evaluated now, or 1 if its graph has top-level await, 2 if
+   it would enter a module being evaluated (nothing evaluated then). */
+void coro_modules_set_import_map(const char *path);
+const char *coro_modules_import_map(void);
+JSValue coro_module_require(JSContext *ctx, const char *name);
+
+/* A module file's contents (js_malloc'ed, NUL-terminated) read as imports
+   are, obeying the isolate's confinement; NULL with *err a negative errno
+   (no exception) when it cannot be opened, or with an exception pending.
+   module_stat: 0 a file, 1 a directory, or a negative errno. */
+char *coro_module_read(JSContext *ctx, const char *path, size_t *len, int *err);
+int coro_module_stat(JSContext *ctx, const char *path);
+/* Whether a file module `path` is out of reach: the isolate's imports are
+   confined and it has no fs capability (ERR_ACCESS_DENIED thrown then). */
+int coro_module_refused(JSContext *ctx, const char *path);
 /* The function of Node's lib/ file `id` ("internal/util"), made from its
    bytecode; JS_UNDEFINED if the binary has no such file. Each call makes a
    new function: lib/node/builtins.js calls it once per file. */

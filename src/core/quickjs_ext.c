@@ -836,6 +836,78 @@ static JSValue coro_throw_not_callable(JSContext *ctx, JSValueConst func_obj, JS
     return JS_ThrowTypeError(ctx, "not a %s", what);
 }
 
+/* Walks the modules of m's graph not evaluated yet (seen: those visited):
+   whether evaluating m now finishes at once. */
+static int module_graph_state(JSModuleDef *m, JSModuleDef ***seen, size_t *n, size_t *cap)
+{
+    int state = CORO_QJS_MODULE_SYNC;
+
+    if (m->status == JS_MODULE_STATUS_EVALUATED)
+        return CORO_QJS_MODULE_SYNC;
+    if (m->status == JS_MODULE_STATUS_EVALUATING)
+        return CORO_QJS_MODULE_CYCLE;
+    if (m->status == JS_MODULE_STATUS_EVALUATING_ASYNC || m->has_tla)
+        return CORO_QJS_MODULE_ASYNC;
+    for (size_t i = 0; i < *n; i++) {
+        if ((*seen)[i] == m)
+            return CORO_QJS_MODULE_SYNC;
+    }
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        JSModuleDef **p = realloc(*seen, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        *seen = p;
+        *cap = ncap;
+    }
+    (*seen)[(*n)++] = m;
+    for (int i = 0; i < m->req_module_entries_count && state == CORO_QJS_MODULE_SYNC; i++) {
+        JSModuleDef *dep = m->req_module_entries[i].module;
+        if (dep)
+            state = module_graph_state(dep, seen, n, cap);
+    }
+    return state;
+}
+
+JSValue coro_qjs_require_module(JSContext *ctx, const char *name, int *state)
+{
+    JSAtom atom = JS_NewAtom(ctx, name);
+    JSModuleDef **seen = NULL, *m;
+    size_t n = 0, cap = 0;
+    JSValue promise;
+
+    if (atom == JS_ATOM_NULL)
+        return JS_EXCEPTION;
+    m = js_find_loaded_module(ctx, atom);
+    JS_FreeAtom(ctx, atom);
+    if (!m)
+        m = ctx->rt->module_loader_func(ctx, name, ctx->rt->module_loader_opaque);
+    if (!m)
+        return JS_EXCEPTION;
+    if (js_resolve_module(ctx, m) < 0) {
+        js_free_modules(ctx, JS_FREE_MODULE_NOT_RESOLVED);
+        return JS_EXCEPTION;
+    }
+    *state = module_graph_state(m, &seen, &n, &cap); /* before linking: it asserts no cycle */
+    free(seen);
+    if (*state < 0)
+        return JS_ThrowOutOfMemory(ctx);
+    if (*state != CORO_QJS_MODULE_SYNC)
+        return JS_UNDEFINED;
+    if (coro_qjs_link_module(ctx, m) < 0)
+        return JS_EXCEPTION;
+    if (m->status != JS_MODULE_STATUS_EVALUATED) {
+        promise = JS_EvalFunction(ctx, JS_DupValue(ctx, JS_MKPTR(JS_TAG_MODULE, m)));
+        if (JS_IsException(promise))
+            return promise;
+        js_promise_mark_handled(ctx, promise); /* the error is thrown below */
+        JS_FreeValue(ctx, promise);
+    }
+    if (m->eval_has_exception)
+        return JS_Throw(ctx, JS_DupValue(ctx, m->eval_exception));
+    return JS_GetModuleNamespace(ctx, m);
+}
+
 /* ------------------------------------------------------------------ */
 /* What V8 tells Node about values (util.types, util.inspect). */
 

@@ -105,6 +105,13 @@ uint8_t *coro_qjs_take_array_buffer(JSContext *ctx, JSValueConst obj, size_t *le
    exception is pending. */
 JSValue coro_qjs_adopt_array_buffer(JSContext *ctx, uint8_t *data, size_t len);
 
+/* require() of an ES module (modules.c): the namespace of the module `name`
+   (normalized), loaded, linked and evaluated now, or its error thrown. If
+   its graph cannot finish at once, *state says why (ASYNC: top-level await;
+   CYCLE: it would enter a module being evaluated) and undefined is
+   returned, nothing evaluated. */
+enum { CORO_QJS_MODULE_SYNC, CORO_QJS_MODULE_ASYNC, CORO_QJS_MODULE_CYCLE };
+JSValue coro_qjs_require_module(JSContext *ctx, const char *name, int *state);
 /* Error stacks as V8 makes them (see src/core/stack.c). An error keeps the
    frames it was made in (a coro_backtrace) and its `stack` is made from them
    when first read. */

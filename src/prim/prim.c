@@ -25,6 +25,7 @@ const coro_area coro_prim_areas[] = {
     { "dagger", coro_prim_dagger_init, NULL },
     { "syscall", coro_prim_syscall_init, NULL },
     { "signal", coro_prim_signal_init, NULL },
+    { "module", coro_prim_module_init, NULL },
     { "os", coro_prim_os_init, NULL },
     { NULL, NULL, NULL },
 };

@@ -246,6 +246,13 @@ test('import from a .wasm file: named exports, the exports object as default', (
   assert.equal(ns.default.plus, ns.plus);
 });
 
+test('require() of a .wasm file: the module import gives', () => {
+  const { createRequire } = Fiber.await(import('node:module'));
+  const ns = createRequire(`${dir}/x.js`)('./esm.wasm');
+  assert.equal(ns.plus(5), 105);
+  assert.equal(ns, Fiber.await(import(`${dir}/esm.wasm`)));
+});
+
 test('compileStreaming and instantiateStreaming over a Response', () => {
   const wasm = bytes('spin');
   const server = http.createServer((req, res) => {
