@@ -51,7 +51,9 @@ BUILD_PKGS="gcc make patch pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-
 # clang/lld/wasi-libc/compiler-rt to build real wasm32-wasi programs. npm
 # (Debian 12's 9.x reads lockfileVersion 3) installs the npm packages of
 # tests/npm at test time (tests/sh/test_npm.sh).
-TEST_PKGS="python3 dnsmasq-base openssl curl wrk wabt clang lld wasi-libc libclang-rt-14-dev-wasm32 npm"
+TEST_PKGS="python3 dnsmasq-base openssl curl wrk wabt clang lld wasi-libc libclang-rt-14-dev-wasm32"
+# (not when an npm, e.g. Node's own, is already on PATH)
+command -v npm > /dev/null || TEST_PKGS="$TEST_PKGS npm"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
