@@ -48,8 +48,12 @@ NODE_SHA256=5e5559381ad031d245a8efa403458abbb73755f74c3e6380f185a4dd342b7949
 # What the build needs, then the real peers the tests talk to.
 BUILD_PKGS="gcc make patch pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev xz-utils ca-certificates debian-archive-keyring"
 # WebAssembly: wabt (wast2json, wat2wasm for the spec testsuite and fixtures),
-# clang/lld/wasi-libc/compiler-rt to build real wasm32-wasi programs.
+# clang/lld/wasi-libc/compiler-rt to build real wasm32-wasi programs. npm
+# (Debian 12's 9.x reads lockfileVersion 3) installs the npm packages of
+# tests/npm at test time (tests/sh/test_npm.sh).
 TEST_PKGS="python3 dnsmasq-base openssl curl wrk wabt clang lld wasi-libc libclang-rt-14-dev-wasm32"
+# (not when an npm, e.g. Node's own, is already on PATH)
+command -v npm > /dev/null || TEST_PKGS="$TEST_PKGS npm"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

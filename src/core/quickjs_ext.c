@@ -1252,6 +1252,21 @@ static int frame_is_js(JSStackFrame *sf)
     return JS_VALUE_GET_TAG(sf->cur_func) == JS_TAG_OBJECT && !(sf->js_mode & JS_MODE_BACKTRACE_BARRIER);
 }
 
+/* Function.prototype.call and apply and Reflect.apply make no frame of
+   their own in V8, so V8's stacks never show them: packages that pick call
+   sites by position (depd) count on that. */
+static int frame_is_hidden(JSStackFrame *sf)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(sf->cur_func);
+    JSCFunctionType f;
+
+    if (p->class_id != JS_CLASS_C_FUNCTION)
+        return 0;
+    f = p->u.cfunc.c_function;
+    return f.generic == js_function_call || f.generic == js_reflect_apply ||
+           f.generic_magic == js_function_apply;
+}
+
 /* The first frame to keep: below the innermost call of `until` if it is a
    function (NULL if it is not running), else below `skip` frames. */
 static JSStackFrame *first_kept(JSContext *ctx, int skip, JSValueConst until)
@@ -1280,7 +1295,7 @@ static coro_backtrace *take_frames(JSContext *ctx, JSStackFrame *sf, int limit,
     int n = filename != NULL;
 
     for (s = sf; s && frame_is_js(s) && n < limit; s = s->prev_frame)
-        n++;
+        n += !frame_is_hidden(s);
     n = n < limit ? n : limit;
     bt = js_malloc(ctx, sizeof *bt + n * sizeof bt->frames[0]);
     if (!bt)
@@ -1295,8 +1310,10 @@ static coro_backtrace *take_frames(JSContext *ctx, JSStackFrame *sf, int limit,
         f->col = col_num;
         f->flags = 0;
     }
-    for (s = sf; bt->count < n; s = s->prev_frame)
-        fill_frame(ctx, s, &bt->frames[bt->count++]);
+    for (s = sf; bt->count < n; s = s->prev_frame) {
+        if (!frame_is_hidden(s))
+            fill_frame(ctx, s, &bt->frames[bt->count++]);
+    }
     return bt;
 }
 

@@ -219,6 +219,18 @@ test("depd's getStack and callSiteLocation work", () => {
   assert.equal(Error.prepareStackTrace, undefined);
 });
 
+test('call, apply and Reflect.apply leave no frame, as in V8 (depd counts frames)', () => {
+  function inner() { return new Error('x').stack.split('\n')[2]; }
+  function outer(how) {
+    if (how === 'call') return inner.call(null);
+    if (how === 'apply') return inner.apply(null, []);
+    return Reflect.apply(inner, null, []);
+  }
+  for (const how of ['call', 'apply', 'Reflect.apply']) assert.match(outer(how), here('outer'));
+  const e = [1].map(function mapper() { return new Error('m'); })[0];
+  assert.match(e.stack.split('\n')[2], /^    at map \(<anonymous>\)$/); // other C frames stay
+});
+
 // The callsites package: Error.prepareStackTrace = (_, s) => s; new Error().stack.slice(1).
 test('callsites-style use and source-map-support-style rewriting', () => {
   function callsites() { // callsites 4.x, as published

@@ -1,0 +1,15 @@
+const createDebug = require('debug');
+createDebug.inspectOpts.hideDate = true;
+createDebug.inspectOpts.colors = false;
+createDebug.log = (...args) => console.log(...args);
+createDebug.enable('app:*,-app:quiet');
+const log = createDebug('app:main');
+log.useColors = false;
+log('hello %s, %d items, %o', 'world', 42, { a: [1, 2] });
+log('json %j', { x: 1 });
+console.log(log.enabled, createDebug('app:quiet').enabled, createDebug('other').enabled);
+const sub = log.extend('sub');
+sub.useColors = false;
+sub('from %s', sub.namespace);
+console.log(createDebug.enabled('app:x'), createDebug.disable());
+console.log(createDebug.humanize(1500));

@@ -1,0 +1,13 @@
+const _ = require('lodash');
+console.log(_.chunk([1, 2, 3, 4, 5], 2));
+console.log(_.groupBy(['one', 'two', 'three'], 'length'));
+console.log(_.sortBy([{ n: 'b', a: 2 }, { n: 'a', a: 1 }], ['a']).map((o) => o.n).join());
+console.log(_.template('hello <%= user %>!')({ user: 'fred' }));
+console.log(_.camelCase('Foo Bar-baz'), _.kebabCase('fooBarBaz'), _.snakeCase('Foo Bar'));
+console.log(_.merge({ a: [{ b: 2 }] }, { a: [{ c: 3 }] }));
+console.log(_.isEqual({ a: [1, { b: new Date(0) }] }, { a: [1, { b: new Date(0) }] }));
+console.log(_.cloneDeep(new Map([[1, { x: 1 }]])));
+const memo = _.memoize((n) => n * 2);
+console.log(memo(21), memo.cache.has(21));
+console.log(_.range(0, 20, 5), _.uniqBy([2.1, 1.2, 2.3], Math.floor), _.get({ a: { b: [1, 2] } }, 'a.b[1]'));
+console.log(_.VERSION.split('.').length);

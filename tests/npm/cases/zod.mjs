@@ -1,0 +1,11 @@
+import { z } from 'zod';
+const User = z.object({ name: z.string().min(2), age: z.number().int().positive(), email: z.string().email().optional(), tags: z.array(z.string()).default([]) });
+console.log(JSON.stringify(User.parse({ name: 'Ann', age: 3 })));
+const bad = User.safeParse({ name: 'A', age: -1.5, email: 'x' });
+console.log(bad.success, JSON.stringify(bad.error.issues.map((i) => [i.path.join('.'), i.code, i.message])));
+console.log(z.prettifyError(bad.error));
+console.log(JSON.stringify(z.union([z.string(), z.number()]).safeParse(true).error.issues[0].code));
+const T = z.string().transform((s) => s.length).pipe(z.number().max(3));
+console.log(T.safeParse('ab').data, T.safeParse('abcd').success);
+console.log(JSON.stringify(z.toJSONSchema(User)));
+console.log(z.coerce.number().parse('42'), z.enum(['a', 'b']).options, z.literal(5).safeParse(5).success);
