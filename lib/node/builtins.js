@@ -43,6 +43,8 @@ const overrides = {
   'internal/modules/cjs/loader': 'corojs:internal/node/modules#cjs',
   'internal/modules/esm/loader': 'corojs:internal/node/modules#esm',
   'internal/test_runner/runner': 'corojs:internal/node/modules#testRunner',
+  // node:process is the process object itself, as Node's lib/process.js
+  process: 'corojs:process#process',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).

@@ -22,6 +22,11 @@ test('requireBuiltin: node: prefix or not, one module, loaded once', () => {
   assert.equal(requireBuiltin('path/posix'), path.posix);
 });
 
+test('node:process is the process object', () => {
+  assert.equal(requireBuiltin('process'), process);
+  assert.equal(requireBuiltin('node:process'), process);
+});
+
 test('unknown, internal and missing ids say so', () => {
   assert.throws(() => requireBuiltin('nope'), { code: 'ERR_UNKNOWN_BUILTIN_MODULE', message: /nope/ });
   assert.equal(typeof requireBuiltin('internal/util').deprecate, 'function');
