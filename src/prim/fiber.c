@@ -27,7 +27,6 @@ typedef struct js_fiber {
     JSValue wrapper;      /* its Fiber object, held while it runs */
     int has_wrapper;      /* a Fiber object exists: it decides the record's end */
     int state;
-    int joined;           /* its value or exception was handed to someone */
     JSValue value;        /* result or exception once ended */
     coro_waitq joiners;
 } js_fiber;
@@ -214,11 +213,10 @@ static JSValue js_fiber_join(JSContext *ctx, JSValueConst this_val, int argc, JS
         if (!jf)
             return coro_throw_bad_handle(ctx, &fiber_type);
     }
-    if (jf->state == FIBER_THREW && !jf->joined)
-        coro_isolate_joined(iso, id);
-    jf->joined = 1;
-    if (jf->state == FIBER_THREW)
+    if (jf->state == FIBER_THREW) {
+        coro_isolate_joined(iso, id); /* its exception is handled now */
         return JS_Throw(ctx, JS_DupValue(ctx, jf->value));
+    }
     return JS_DupValue(ctx, jf->value);
 }
 
