@@ -53,7 +53,7 @@ const closest = {
   'fs/promises': 'corojs:fs', tls: 'corojs:tls',
   http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
   dgram: 'corojs:dgram',
-  readline: 'corojs:shell', wasi: 'corojs:wasi', vm: 'corojs:isolate',
+  readline: 'corojs:shell', wasi: 'corojs:wasi',
 };
 
 const modules = new Map(); // id -> module { id, exports, loaded }
