@@ -1462,6 +1462,18 @@ JSValue coro_qjs_eval_at(JSContext *ctx, const char *src, size_t len, const char
     return r;
 }
 
+JSValue coro_qjs_new_private_symbol(JSContext *ctx, const char *description)
+{
+    JSAtom atom = JS_NewAtom(ctx, description);
+    JSValue sym;
+
+    if (atom == JS_ATOM_NULL)
+        return JS_EXCEPTION;
+    sym = JS_NewSymbolFromAtom(ctx, atom, JS_ATOM_TYPE_PRIVATE);
+    JS_FreeAtom(ctx, atom);
+    return sym;
+}
+
 void coro_qjs_interrupt_handler(JSRuntime *rt, JSInterruptHandler **fn, void **opaque)
 {
     *fn = rt->interrupt_handler;

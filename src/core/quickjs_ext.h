@@ -200,6 +200,9 @@ void coro_qjs_mark_context(JSRuntime *rt, JSContext *ctx, JS_MarkFunc *mark_func
    in the stack traces of the code compiled. */
 JSValue coro_qjs_eval_at(JSContext *ctx, const char *src, size_t len, const char *filename,
                          int line, int col, int flags);
+/* A private symbol (a key no reflection lists, as V8's private symbols;
+   QuickJS's kind for #private names) described by `description`. */
+JSValue coro_qjs_new_private_symbol(JSContext *ctx, const char *description);
 /* The runtime's interrupt handler and its opaque, to chain to. */
 void coro_qjs_interrupt_handler(JSRuntime *rt, JSInterruptHandler **fn, void **opaque);
 

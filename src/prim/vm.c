@@ -345,6 +345,20 @@ static JSValue js_vm_run(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     return JS_EvalFunction(s->realm, JS_DupValue(ctx, s->bytecode));
 }
 
+/* privateSymbol(description): a symbol no reflection lists (V8's private
+   symbols, which Node's lib marks contextified objects with). */
+static JSValue js_vm_private_symbol(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *description = coro_arg_string(ctx, argv[0], "description", NULL);
+    JSValue sym;
+
+    if (!description)
+        return JS_EXCEPTION;
+    sym = coro_qjs_new_private_symbol(ctx, description);
+    JS_FreeCString(ctx, description);
+    return sym;
+}
+
 /* ------------------------------------------------------------------ */
 
 static const JSClassDef context_def = { "VmContext", .finalizer = context_finalizer,
@@ -359,6 +373,7 @@ static const JSCFunctionListEntry vm_funcs[] = {
     JS_CFUNC_DEF("global", 1, js_vm_global),
     JS_CFUNC_DEF("compile", 5, js_vm_compile),
     JS_CFUNC_DEF("run", 2, js_vm_run),
+    JS_CFUNC_DEF("privateSymbol", 1, js_vm_private_symbol),
 };
 
 static int new_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def)

@@ -8,6 +8,7 @@ test('a contextified object\'s properties are the context\'s globals, both ways'
   const sb = { a: 1, list: [] };
   assert.equal(vm.createContext(sb), sb);
   assert.ok(vm.isContext(sb) && !vm.isContext({}));
+  assert.deepEqual(Reflect.ownKeys(sb), ['a', 'list']); // the context's mark is a private symbol
   assert.equal(vm.runInContext('var x = a + 1; function f() { return x; } y = 3; list.push(a); a', sb), 1);
   assert.deepEqual([sb.x, typeof sb.f, sb.y, sb.list], [2, 'function', 3, [1]]);
   sb.x = 10; // the context sees the sandbox as it is now
