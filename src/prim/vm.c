@@ -42,16 +42,36 @@ static JSValue *sandbox_of(JSValueConst global)
     return JS_GetOpaque(global, global_class);
 }
 
+/* The sandbox read through its context's global is the global itself, as
+   Node's interceptors do it (`var window = this` keeps window === this). */
+static JSValue as_seen_inside(JSContext *ctx, JSValueConst global, JSValue v)
+{
+    if (JS_IsObject(v) && JS_VALUE_GET_PTR(v) == JS_VALUE_GET_PTR(*sandbox_of(global))) {
+        JS_FreeValue(ctx, v);
+        return JS_DupValue(ctx, global);
+    }
+    return v;
+}
+
+/* A key of the sandbox: its own property's descriptor as it is, or an
+   inherited one's value as a plain data property. */
 static int global_get_own(JSContext *ctx, JSPropertyDescriptor *desc, JSValueConst obj, JSAtom prop)
 {
     JSValue *sb = sandbox_of(obj);
-    int has = JS_HasProperty(ctx, *sb, prop);
+    int has = JS_GetOwnProperty(ctx, desc, *sb, prop);
 
+    if (has != 0) {
+        if (has > 0 && desc)
+            desc->value = as_seen_inside(ctx, obj, desc->value);
+        return has;
+    }
+    has = JS_HasProperty(ctx, *sb, prop);
     if (has <= 0 || !desc)
         return has;
     desc->value = JS_GetProperty(ctx, *sb, prop);
     if (JS_IsException(desc->value))
         return -1;
+    desc->value = as_seen_inside(ctx, obj, desc->value);
     desc->getter = JS_UNDEFINED;
     desc->setter = JS_UNDEFINED;
     desc->flags = JS_PROP_ENUMERABLE | JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE;
@@ -93,7 +113,10 @@ static int global_has(JSContext *ctx, JSValueConst obj, JSAtom prop)
 static int global_set(JSContext *ctx, JSValueConst obj, JSAtom prop, JSValueConst val,
                       JSValueConst receiver, int flags)
 {
-    return JS_SetProperty(ctx, *sandbox_of(obj), prop, JS_DupValue(ctx, val));
+    JSValueConst sb = *sandbox_of(obj);
+
+    /* flags as given: a read-only property fails quietly in sloppy code */
+    return JS_SetPropertyInternal(ctx, sb, prop, JS_DupValue(ctx, val), sb, flags);
 }
 
 static JSClassExoticMethods global_exotic = {

@@ -18,6 +18,13 @@ test('a contextified object\'s properties are the context\'s globals, both ways'
   assert.ok(!('y' in sb) && sb.z === 4 && !('hidden' in sb));
   assert.equal(vm.runInContext('hidden', sb), 5); // let/const stay the context's own, as in Node
   assert.deepEqual([...vm.runInContext('Object.keys(globalThis)', sb)], Object.keys(sb));
+  delete sb.z;
+  vm.runInContext('Object.defineProperty(this, "ro", { value: 42 }); ro = 0', sb); // sloppy: quietly kept
+  assert.ok(sb.ro === 42 && !Object.getOwnPropertyDescriptor(sb, 'ro').writable);
+  assert.throws(() => vm.runInContext('"use strict"; ro = 0', sb), { name: 'TypeError' });
+  assert.equal(vm.runInContext('Object.getOwnPropertyDescriptor(this, "ro").writable', sb), false);
+  sb.self = sb; // the sandbox read inside is the context's global, as in Node
+  assert.ok(vm.runInContext('self === this', sb));
   const inherited = vm.createContext(Object.create({ fromProto: 'p' }));
   assert.equal(vm.runInContext('fromProto', inherited), 'p');
 });
@@ -124,7 +131,7 @@ test('DONT_CONTEXTIFY gives the new context\'s own global object', () => {
 
 test('thousands of contexts are freed; values outlive their context', () => {
   const kept = [];
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < 2000; i++) {
     const sb = { i };
     vm.createContext(sb);
     const f = vm.runInContext('var o = { i, big: new Array(100).fill(i) }; () => o', sb);
@@ -132,7 +139,7 @@ test('thousands of contexts are freed; values outlive their context', () => {
     if (i % 1000 === 0) globalThis.gc();
   }
   globalThis.gc();
-  assert.deepEqual(kept.map((f) => f().i), [0, 500, 1000, 1500, 2000, 2500]);
+  assert.deepEqual(kept.map((f) => f().i), [0, 500, 1000, 1500]);
   const err = vm.runInNewContext('new RangeError("kept")');
   globalThis.gc();
   assert.ok(err.message === 'kept' && err.name === 'RangeError' && /kept/.test(err.stack));
