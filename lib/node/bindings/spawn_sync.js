@@ -14,7 +14,7 @@ const PIPE = -1, IGNORE = -2;
 const SIGTERM = 15;
 
 let signalNames;
-function signalName(n) {
+export function signalName(n) {
   if (!signalNames) {
     signalNames = new Map();
     for (const [name, num] of Object.entries(P.os.constants().signals)) signalNames.set(num, name);
