@@ -46,6 +46,7 @@ typedef struct coro_isolate_options {
     size_t memory_limit;   /* bytes it and its descendants may take, 0 = none */
     int expose_internals;  /* user code may import corojs:internal/ (tests) */
     int expose_gc;         /* a global gc() runs the cycle collector (tests) */
+    int print_eval;        /* corojs -p: print the value of the code run */
     int caps;              /* CORO_CAP_* */
     const char *fs_root;   /* with CORO_CAP_FS: the directory fs is jailed to
                               (NULL = anywhere); copied, resolved to a real path */
@@ -109,6 +110,7 @@ struct coro_isolate {
     int argc;
     char **argv;
     int expose_internals;
+    int print_eval;
     int caps;                   /* CORO_CAP_* granted */
     struct coro_jail *jail;     /* its fs jail (jail.h), NULL = none */
     int imports_confined;       /* file imports obey caps and jail (modules.c) */

@@ -856,6 +856,27 @@ static JSValue node_main(JSContext *ctx, const char *path, JSValue *ns)
     return exports;
 }
 
+JSValue coro_module_eval_main(JSContext *ctx, const char *code, int print, JSValue *ns)
+{
+    JSValue args[2], format;
+
+    args[0] = JS_NewString(ctx, code);
+    args[1] = JS_NewBool(ctx, print);
+    format = call_loader(ctx, "evalMain", 2, args);
+    JS_FreeValue(ctx, args[0]);
+    if (JS_IsException(format))
+        return format;
+    if (JS_IsString(format)) {
+        JS_FreeValue(ctx, format);
+        return coro_module_eval_source(ctx, "[eval]", code, strlen(code), ns);
+    }
+    if (ns)
+        *ns = format;
+    else
+        JS_FreeValue(ctx, format);
+    return fulfilled(ctx);
+}
+
 JSValue coro_module_require(JSContext *ctx, const char *name)
 {
     int state = CORO_QJS_MODULE_SYNC;
