@@ -42,6 +42,7 @@ static void usage(FILE *out)
           "                         statements, else a script as Node's -e (require, Node's\n"
           "                         builtins as globals)\n"
           "  -p, --print CODE       the same, printing its value at the end\n"
+          "  --input-type TYPE      'module' or 'commonjs': what -e and -p CODE is\n"
           "  --stack-size SIZE      stack of each fiber, e.g. 256k or 2m (default 1m)\n"
           "  --no-stack-guard       no guard page under fiber stacks: allows more than\n"
           "                         about 30,000 fibers, at the price of C stack overflows\n"
@@ -184,6 +185,12 @@ int main(int argc, char **argv)
                    (v = option_value(argc, argv, &i, "--print"))) {
             code = v;
             io.print_eval = 1;
+        } else if ((v = option_value(argc, argv, &i, "--input-type"))) {
+            if (strcmp(v, "module") && strcmp(v, "commonjs")) {
+                fprintf(stderr, "corojs: --input-type must be 'module' or 'commonjs', got '%s'\n", v);
+                return 9;
+            }
+            io.input_type = strcmp(v, "module") ? CORO_INPUT_COMMONJS : CORO_INPUT_MODULE;
         } else if ((v = option_value(argc, argv, &i, "--stack-size"))) {
             so.stack_size = parse_size(v);
             if (so.stack_size < 65536) {

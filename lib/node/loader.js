@@ -1171,10 +1171,12 @@ export function runMain(path) {
 // export statements, import.meta, top-level await), for the C loader to run;
 // else it runs here as Node's [eval] script: global code with `require`,
 // `module`, `exports`, `__filename` and `__dirname` as globals, and Node's
-// builtins (`os`, `url`, ...) as lazy globals. With print (-p) its value is
+// builtins (`os`, `url`, ...) as lazy globals; --input-type says which
+// instead ('module', 'commonjs'). With print (-p) its value is
 // logged when the process exits, as Node does. Returns module.exports.
-export function evalMain(code, print) {
-  if (/\b(import|export|await)\b/.test(code)) {
+export function evalMain(code, print, inputType) {
+  if (inputType === 'module') return 'module';
+  if (inputType !== 'commonjs' && /\b(import|export|await)\b/.test(code)) {
     try {
       M.compileFunction(code, '[eval]');
     } catch (e) {

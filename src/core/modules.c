@@ -856,14 +856,17 @@ static JSValue node_main(JSContext *ctx, const char *path, JSValue *ns)
     return exports;
 }
 
-JSValue coro_module_eval_main(JSContext *ctx, const char *code, int print, JSValue *ns)
+JSValue coro_module_eval_main(JSContext *ctx, const char *code, struct coro_isolate *iso, JSValue *ns)
 {
-    JSValue args[2], format;
+    JSValue args[3], format;
 
     args[0] = JS_NewString(ctx, code);
-    args[1] = JS_NewBool(ctx, print);
-    format = call_loader(ctx, "evalMain", 2, args);
+    args[1] = JS_NewBool(ctx, iso->print_eval);
+    args[2] = iso->input_type == CORO_INPUT_MODULE ? JS_NewString(ctx, "module") :
+              iso->input_type == CORO_INPUT_COMMONJS ? JS_NewString(ctx, "commonjs") : JS_UNDEFINED;
+    format = call_loader(ctx, "evalMain", 3, args);
     JS_FreeValue(ctx, args[0]);
+    JS_FreeValue(ctx, args[2]);
     if (JS_IsException(format))
         return format;
     if (JS_IsString(format)) {
