@@ -24,7 +24,6 @@ import uv from 'corojs:internal/node/bindings/uv';
 
 const S = P.stream;
 const go = P.nodefs.go;
-const fiberYield = P.fiber.yield;
 
 const kReadBytesOrError = 0, kArrayBufferOffset = 1, kBytesWritten = 2, kLastWriteWasAsync = 3;
 const streamBaseState = new Int32Array(5);
@@ -43,12 +42,11 @@ const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
 // The errno of a failed stream call (a uv error), for Node's ErrnoException.
 const errnoOf = (e) => (typeof e?.errno === 'number' ? e.errno : UV_EBADF);
 
-// fn() on a fiber of its own, once the caller has returned.
+// fn() on a fiber of its own, once the caller's code has run to its end (a
+// fiber started at once would run the caller's nextTicks and promise jobs as
+// soon as it parked).
 function later(fn) {
-  go(() => {
-    fiberYield();
-    fn();
-  }, []);
+  queueMicrotask(() => go(fn, []));
 }
 
 export class LibuvStreamWrap {
