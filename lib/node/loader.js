@@ -1201,7 +1201,7 @@ export function evalMain(code, print, inputType) {
       configurable: true,
     });
   }
-  const result = exclusive(() => (0, eval)(code));
+  const result = (0, eval)(code); // not exclusive: its blocking calls let other fibers run
   if (print) requireBuiltin('process').on('exit', () => requireBuiltin('console').log(result));
   return module.exports;
 }
