@@ -111,13 +111,13 @@ export const process = {
   stdin: input(0),
   get exitCode() { return exitCode; },
   set exitCode(code) {
-    R.setExitCode(code === undefined ? 0 : code);
+    R.setExitCode(code === undefined ? 0 : integerString(code));
     exitCode = code;
   },
   exit(code) {
     if (code !== undefined) process.exitCode = code;
     emitExit();
-    R.exit(code === undefined ? exitCode : code);
+    R.exit(integerString(code === undefined ? exitCode : code));
   },
   cwd: () => R.cwd(),
   umask(mask) {
@@ -168,6 +168,9 @@ for (const [option, key] of [['--no-deprecation', 'noDeprecation'], ['--throw-de
   ['--trace-deprecation', 'traceDeprecation'], ['--trace-warnings', 'traceProcessWarnings']]) {
   if (process.env.NODE_OPTIONS?.split(/\s+/).includes(option)) process[key] = true;
 }
+
+// An exit code given as an integer string ('3') is that number, as in Node 20.
+const integerString = (code) => (typeof code === 'string' && code.trim() !== '' && Number.isInteger(+code) ? +code : code);
 
 // process.nextTick(fn, ...args): fn runs after the current operation, before
 // the promise jobs queued after it; all ticks queued meanwhile run in the

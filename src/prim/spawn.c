@@ -557,23 +557,36 @@ static int child_options(JSContext *ctx, JSValueConst *argv, uv_process_options_
     return coro_arg_function(ctx, argv[8], "onexit");
 }
 
-static JSValue child_started(JSContext *ctx, child_proc *c, coro_uvstream **pipes, int n)
+/* start()'s answer. A pipe libuv did not open (it failed before) is closed
+   and null; one it opened stays, even when the program could not be run
+   (exec failed in the child): the child's end is closed, so it reads EOF, as
+   Node's stdio after an ENOENT do. */
+static JSValue child_result(JSContext *ctx, child_proc *c, int err, coro_uvstream **pipes, int n)
 {
     JSValue o = JS_NewObject(ctx), ids = JS_NewArray(ctx);
+    uv_os_fd_t fd;
 
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        if (pipes[i] && uv_fileno(&pipes[i]->u.handle, &fd) < 0) {
+            coro_stream_close(&pipes[i]->s);
+            pipes[i] = NULL;
+        }
         JS_SetPropertyUint32(ctx, ids, (uint32_t)i, pipes[i] ? JS_NewBigUint64(ctx, pipes[i]->s.h.id) : JS_NULL);
-    JS_SetPropertyStr(ctx, o, "id", JS_NewBigUint64(ctx, c->h.id));
-    JS_SetPropertyStr(ctx, o, "pid", JS_NewInt32(ctx, c->proc.pid));
+    }
+    JS_SetPropertyStr(ctx, o, "error", JS_NewInt32(ctx, err));
+    JS_SetPropertyStr(ctx, o, "id", err ? JS_NULL : JS_NewBigUint64(ctx, c->h.id));
+    JS_SetPropertyStr(ctx, o, "pid", err ? JS_UNDEFINED : JS_NewInt32(ctx, c->proc.pid));
     JS_SetPropertyStr(ctx, o, "pipes", ids);
     return o;
 }
 
 /* start(file, args, envPairs, cwd, stdio, detached, uid, gid, onexit)
-     -> { id, pid, pipes } or a negative errno (the child did not start)
+     -> { error, id, pid, pipes }
    args includes argv[0]; envPairs null: this process's environment; stdio:
    see child_stdio, pipes[i] the ID of stdio[i]'s new pipe or null; uid and
-   gid -1: ours. onexit(exitStatus, termSignal) runs in a fiber of its own. */
+   gid -1: ours. error: 0, or a negative errno when the child did not start
+   (id null, pid undefined). onexit(exitStatus, termSignal) runs in a fiber
+   of its own. */
 static JSValue js_spawn_start(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     uv_process_options_t o = { .exit_cb = child_exited };
@@ -592,15 +605,13 @@ static JSValue js_spawn_start(JSContext *ctx, JSValueConst this_val, int argc, J
     c->proc.data = c;
     err = uv_spawn(coro_loop(), &c->proc, &o);
     c->proc.data = c;
-    if (err < 0) {
+    ret = child_result(ctx, c, err, pipes, o.stdio_count);
+    if (err < 0)
         coro_handle_close(&coro_isolate_of(ctx)->handles, &c->h);
-        ret = JS_NewInt32(ctx, err);
-        goto done;
-    }
-    c->h.uv = (uv_handle_t *)&c->proc; /* a running child keeps its isolate busy */
-    ret = child_started(ctx, c, pipes, o.stdio_count);
+    else
+        c->h.uv = (uv_handle_t *)&c->proc; /* a running child keeps its isolate busy */
 done:
-    if (JS_IsException(ret) || JS_IsNumber(ret)) {
+    if (JS_IsException(ret)) {
         for (int i = 0; i < CHILD_MAX_STDIO; i++) {
             if (pipes[i])
                 coro_stream_close(&pipes[i]->s);

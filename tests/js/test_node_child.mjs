@@ -264,7 +264,12 @@ test('garbage to __primordials.spawn.start, kill, ref, close: TypeErrors, no cra
   assert.throws(() => S.start('true', ['true'], null, null, new Array(65).fill(-2), false, -1, -1, noop), TypeError);
   assert.throws(() => S.start('true', ['true'], null, null, [], false, -1, -1, 'fn'), TypeError);
   assert.throws(() => S.start('true', ['true'], null, null, [], false, 'u', -1, noop), TypeError);
-  assert.equal(S.start('/nonexistent', ['x'], null, null, [-1, -1], false, -1, -1, noop), -2);
+  const failed = S.start('/nonexistent', ['x'], null, null, [-1, -2], false, -1, -1, noop);
+  assert.equal(failed.error, -2);
+  assert.equal(failed.pid, undefined);
+  assert.equal(typeof failed.pipes[0], 'bigint', 'its pipe reads EOF, as Node has it');
+  assert.equal(P.stream.readBytes(failed.pipes[0]), null);
+  P.stream.close(failed.pipes[0]);
   assert.throws(() => S.kill(12345n, 15), { code: 'EBADF' });
   assert.throws(() => S.ref({}, true), TypeError);
   assert.throws(() => S.close(1n), { code: 'EBADF' });

@@ -2,18 +2,18 @@
 // (stream_wrap.js) over a stream of ours. child_process's stdio pipes are
 // Pipes: process_wrap.js's spawn() gives each its stream. open(fd) makes one
 // over a duplicate of a descriptor. Not there yet: IPC pipes (fork(), stdio
-// 'ipc') and Unix-socket servers and clients (node:net's IPC paths: bind,
-// listen, connect) throw ERR_NOT_IMPLEMENTED.
+// 'ipc': process_wrap.js refuses them) and Unix-socket servers and clients
+// (node:net's IPC paths: bind, listen, connect) throw ERR_NOT_IMPLEMENTED.
 import P from 'corojs:internal/primordials';
 import { LibuvStreamWrap, kStream } from 'corojs:internal/node/bindings/stream_wrap';
-import { ERR_NOT_IMPLEMENTED, notImplemented } from 'corojs:internal/node/unimplemented';
+import { notImplemented } from 'corojs:internal/node/unimplemented';
 
 const constants = { SOCKET: 0, SERVER: 1, IPC: 2, UV_READABLE: 1, UV_WRITABLE: 2 };
 
 class Pipe extends LibuvStreamWrap {
   constructor(type) {
-    if (type === constants.IPC) throw ERR_NOT_IMPLEMENTED("child_process IPC (fork(), stdio 'ipc')");
     super();
+    this.type = type; // an IPC one is refused when a child would get it (process_wrap.js)
   }
 
   open(fd) {

@@ -15,6 +15,7 @@ const PIPE = -1, IGNORE = -2;
 
 // One of Node's stdio entries (getValidStdio) as spawn.start takes it.
 function stdioOf(s, i) {
+  if (s.ipc) throw ERR_NOT_IMPLEMENTED("child_process IPC (fork(), stdio 'ipc')");
   switch (s.type) {
     case 'pipe':
     case 'overlapped':
@@ -37,23 +38,25 @@ class Process {
   #ref = true;
 
   constructor() {
-    this.pid = 0;
     this.onexit = undefined;
   }
 
-  // spawn(options) -> 0 or a negative errno (Node's ProcessWrap::Spawn)
+  // spawn(options) -> 0 or a negative errno (Node's ProcessWrap::Spawn):
+  // pid is set only when the child runs; arguments are strings as Node's
+  // C++ makes them (String(42)).
   spawn(options) {
     const stdio = options.stdio ?? [];
-    const r = P.spawn.start(options.file, options.args ?? [options.file], options.envPairs ?? null,
+    const r = P.spawn.start(options.file, (options.args ?? [options.file]).map(String),
+      options.envPairs?.map(String) ?? null,
       typeof options.cwd === 'string' && options.cwd !== '' ? options.cwd : null,
       stdio.map(stdioOf), !!options.detached, idOf(options.uid), idOf(options.gid),
       (status, signal) => this.onexit(status, signal ? signalName(signal) : ''));
-    if (typeof r === 'number') return r;
-    this.#id = r.id;
-    this.pid = r.pid;
     r.pipes.forEach((id, i) => {
       if (id !== null) stdio[i].handle[kStream] = id;
     });
+    if (r.error) return r.error;
+    this.#id = r.id;
+    this.pid = r.pid;
     if (!this.#ref) P.spawn.ref(this.#id, false);
     return 0;
   }
