@@ -130,6 +130,21 @@ export const process = {
     return P.os.umask(mask & 0o777);
   },
   chdir: (dir) => R.chdir(dir),
+  // kill(pid, signal = 'SIGTERM'), as Node's: a name or a number (0 tests
+  // that pid exists); errors are Node's (ESRCH, EPERM as ErrnoException).
+  kill(pid, signal) {
+    const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
+    const { codes, ErrnoException } = requireNode('internal/errors');
+    if (pid != (pid | 0)) throw new codes.ERR_INVALID_ARG_TYPE('pid', 'number', pid); // eslint-disable-line eqeqeq
+    let sig = signal;
+    if (sig !== (sig | 0)) {
+      sig = P.os.constants().signals[signal || 'SIGTERM'];
+      if (sig === undefined) throw new codes.ERR_UNKNOWN_SIGNAL(signal);
+    }
+    const err = P.spawn.signal(pid, sig);
+    if (err) throw new ErrnoException(err, 'kill');
+    return true;
+  },
   hrtime,
   uptime: () => Number(R.hrtime() - startNs) / 1e9,
   memoryUsage: Object.assign(() => R.memoryUsage(), { rss: () => R.memoryUsage().rss }),

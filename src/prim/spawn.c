@@ -649,6 +649,18 @@ static JSValue js_spawn_ref(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_UNDEFINED;
 }
 
+/* signal(pid, signal) -> 0 or a negative errno: process.kill(). Who may start
+   processes may signal them. */
+static JSValue js_spawn_signal(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t pid, sig;
+
+    if (coro_arg_integer(ctx, argv[0], "pid", INT32_MIN, INT32_MAX, &pid) < 0 ||
+        coro_arg_integer(ctx, argv[1], "signal", 0, 64, &sig) < 0 || !may_spawn(ctx))
+        return JS_EXCEPTION;
+    return JS_NewInt32(ctx, uv_kill((int)pid, (int)sig));
+}
+
 /* close(id): stop watching the child (it runs on) */
 static JSValue js_spawn_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -660,6 +672,7 @@ static const JSCFunctionListEntry spawn_funcs[] = {
     JS_CFUNC_DEF("start", 9, js_spawn_start),
     JS_CFUNC_DEF("kill", 2, js_spawn_kill),
     JS_CFUNC_DEF("ref", 2, js_spawn_ref),
+    JS_CFUNC_DEF("signal", 2, js_spawn_signal),
     JS_CFUNC_DEF("close", 1, js_spawn_close),
 };
 

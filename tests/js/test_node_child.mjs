@@ -228,14 +228,18 @@ test('options: cwd, env, argv0, shell, detached, uid', () => {
   }
 });
 
-test('unref(): a child that never ends does not keep its parent alive', () => {
+test('unref(): a child that never ends does not keep its parent alive; process.kill', () => {
   const code = "const c = require('child_process').spawn('sleep', ['1000'], { stdio: 'ignore' });" +
     'c.unref(); console.log(c.pid)';
   const r = callback(cp.execFile, process.execPath, ['-e', code]);
   assert.equal(r.err, null);
   const pid = Number(r.stdout);
   assert.ok(pid > 0);
-  cp.execFileSync('kill', [String(pid)]); // it ran on after its parent ended
+  assert.equal(process.kill(pid, 0), true, 'it ran on after its parent ended');
+  process.kill(pid);
+  assert.throws(() => process.kill(2 ** 31 - 2, 'SIGTERM'), { code: 'ESRCH', syscall: 'kill' });
+  assert.throws(() => process.kill('x'), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => process.kill(pid, 'SIGNOPE'), { code: 'ERR_UNKNOWN_SIGNAL' });
 });
 
 test("bad input: Node's argument errors; fork and 'ipc' are not there yet", () => {
