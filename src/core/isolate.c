@@ -286,6 +286,8 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     JS_SetContextOpaque(iso->ctx, iso);
     if (iso->budget->max_bytes != CORO_UNLIMITED)
         JS_SetMemoryLimit(iso->rt, iso->budget->max_bytes);
+    else
+        JS_SetGCThreshold(iso->rt, CORO_FIRST_GC_BYTES);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
     iso->one_of_many = opt->one_of_many;
@@ -677,7 +679,12 @@ int coro_isolates_loop_ended(void)
     for (iso = isolates.first; iso; iso = iso->all_next) {
         if (iso->terminating)
             continue;
-        JS_RunGC(iso->rt); /* lets FinalizationRegistry see cyclic garbage */
+        /* lets FinalizationRegistry see cyclic garbage; with nothing
+           registered the collection would only free memory, which freeing
+           the runtime does anyway (and a collection of a heap of a few MB
+           costs as much as a small program's whole start-up) */
+        if (coro_qjs_has_finalizers(iso->rt))
+            JS_RunGC(iso->rt);
         if (coro__run_leftovers(iso))
             work = 1;
     }
