@@ -4,9 +4,14 @@
 #   plain       `-e 0`: a program that uses nothing of the Node layer
 #   builtins    a program that loads node:path, events, util and buffer
 #   globals     a program that touches Buffer, process.on and structuredClone
-# (corojs loads them through corojs:internal/node/builtins, with
+#   app.cjs     issue 10's goal: `corojs app.cjs` (bench/require/startup.cjs)
+#               requiring path, events, util and buffer through the CommonJS
+#               loader
+# (builtins: corojs loads them through corojs:internal/node/builtins, with
 # --expose-internals, so that this runs without the CommonJS loader; Node
-# through require). Not part of the tests; `make bench` runs it.
+# through require). Not part of the tests; `make bench` runs it. On a loaded
+# machine the wall times drift; docs/performance.md says how to count
+# instructions instead (callgrind), which do not.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -37,3 +42,4 @@ row builtins "$(ms build/corojs --expose-internals -e "$load")" \
     "$(ms node -e 'require("path"); require("events"); require("util"); require("buffer")')"
 row globals "$(ms build/corojs -e 'Buffer.from("x"); process.on("exit", () => {}); structuredClone({})')" \
     "$(ms node -e 'Buffer.from("x"); process.on("exit", () => {}); structuredClone({})')"
+row app.cjs "$(ms build/corojs bench/require/startup.cjs)" "$(ms node bench/require/startup.cjs)"
