@@ -53,7 +53,7 @@ const closest = {
   'fs/promises': 'corojs:fs', tls: 'corojs:tls',
   http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
   dgram: 'corojs:dgram',
-  readline: 'corojs:shell', wasi: 'corojs:wasi', vm: 'corojs:isolate',
+  readline: 'corojs:shell', wasi: 'corojs:wasi',
 };
 
 const modules = new Map(); // id -> module { id, exports, loaded }
@@ -144,6 +144,16 @@ function exists(id) {
 const setUp = {
   __proto__: null,
   'internal/util/debuglog': (m) => m.initializeDebugEnv(nodeProcess().env.NODE_DEBUG),
+  // setTimeout & co of require('timers') are the global ones, as in Node:
+  // CoroJS's (lib/timers.js); enroll, unenroll and active stay Node's, and
+  // Node's clearTimeout/clearImmediate clear the timers of Node's lists.
+  timers: (m) => {
+    const T = U.importSync('corojs:timers');
+    T.adoptNodeTimers({ clearTimeout: m.clearTimeout, clearImmediate: m.clearImmediate });
+    for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate']) {
+      m[name] = T[name];
+    }
+  },
 };
 
 // require() inside Node's lib: any id, loaded once.

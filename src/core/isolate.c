@@ -619,7 +619,7 @@ int coro_isolate_end(JSContext *ctx, coro_isolate *iso, int code)
    promise, another of its fibers), no promise job or unhandled error waits,
    and no handle has an active, referenced libuv handle (a timer). A fiber
    waiting for IO, a timer, the thread pool or another isolate keeps it busy. */
-static int isolate_idle(coro_isolate *iso)
+int coro_isolate_idle(coro_isolate *iso)
 {
     for (coro_fiber *f = iso->fibers; f; f = f->iso_next) {
         if (f->state != CORO_FIBER_PARKED || !(f->park_flags & CORO_PARK_IDLE))
@@ -634,7 +634,7 @@ static void end_idle(coro_isolate *iso);
    does (its parent may hold a server, or a timer). */
 static void end_if_idle(coro_isolate *iso)
 {
-    if (iso && !iso->terminating && iso->parent && isolate_idle(iso))
+    if (iso && !iso->terminating && iso->parent && coro_isolate_idle(iso))
         end_idle(iso);
 }
 

@@ -103,6 +103,7 @@ struct coro_isolate {
     coro_fiber *drainer;        /* the job runner draining the queue now */
     coro_fiber *idle_runner;    /* a job runner parked until jobs come */
     uv_check_t job_check;       /* runs jobs queued outside any fiber */
+    struct js_immediates *immediates; /* setImmediate's queue (prim/timers.c), or NULL */
     struct coro_rejection *rejections; /* errors nobody handles yet (run.c) */
     struct coro_isolate *check_next; /* in the list of isolates to check */
     int check_queued;
@@ -157,6 +158,10 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
    handles close. Returns at once; the loop finishes the work, and the
    isolate is freed on main once its last fiber has ended. */
 void coro_isolate_terminate(coro_isolate *iso, int code);
+
+/* Whether iso has nothing left to do by itself: no fiber that runs or waits
+   for something outside iso, no promise job, no active referenced handle. */
+int coro_isolate_idle(coro_isolate *iso);
 
 /* The same from a fiber of another isolate, which then waits for the loop's
    next turn: by then iso's fibers have unwound and it is freed, unless one

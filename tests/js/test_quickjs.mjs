@@ -108,7 +108,7 @@ test('a call from native code keeps the plain message', () => {
   assert.throws(() => [1].map(null), { name: 'TypeError', message: /not a function/ });
 });
 
-// 0013: an unanchored search for a pattern that starts with a character
+// 0014: an unanchored search for a pattern that starts with a character
 // starts at its next occurrence; what it finds must not change.
 test('a regexp search that skips to its first character finds what it found before', () => {
   const all = (re, s) => [...s.matchAll(re)].map((m) => `${m.index}:${m[0]}:${m[1]}`).join(',');
