@@ -291,6 +291,8 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
         JS_SetGCThreshold(iso->rt, CORO_FIRST_GC_BYTES);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
+    iso->print_eval = opt->print_eval;
+    iso->input_type = opt->input_type;
     iso->one_of_many = opt->one_of_many;
     iso->caps = opt->caps;
     coro_handles_init(&iso->handles, new_tag());

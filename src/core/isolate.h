@@ -40,12 +40,16 @@ typedef struct coro_area {
 #define CORO_CAP_SYSCALL 4 /* corojs:syscall: raw system calls (never in CORO_CAP_ALL) */
 #define CORO_CAP_ALL (CORO_CAP_NET | CORO_CAP_FS)
 
+enum { CORO_INPUT_DETECT, CORO_INPUT_MODULE, CORO_INPUT_COMMONJS };
+
 typedef struct coro_isolate_options {
     int argc;              /* process.argv (copied) */
     char **argv;
     size_t memory_limit;   /* bytes it and its descendants may take, 0 = none */
     int expose_internals;  /* user code may import corojs:internal/ (tests) */
     int expose_gc;         /* a global gc() runs the cycle collector (tests) */
+    int print_eval;        /* corojs -p: print the value of the code run */
+    int input_type;        /* corojs --input-type of that code: CORO_INPUT_* */
     int caps;              /* CORO_CAP_* */
     const char *fs_root;   /* with CORO_CAP_FS: the directory fs is jailed to
                               (NULL = anywhere); copied, resolved to a real path */
@@ -116,6 +120,8 @@ struct coro_isolate {
     int argc;
     char **argv;
     int expose_internals;
+    int print_eval;
+    int input_type;
     int caps;                   /* CORO_CAP_* granted */
     struct coro_jail *jail;     /* its fs jail (jail.h), NULL = none */
     int imports_confined;       /* file imports obey caps and jail (modules.c) */
