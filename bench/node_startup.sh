@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench/node_startup.sh: start-up time, corojs beside node in the same run,
 # the median of N runs (BENCH_RUNS, default 50) in ms, and the ratio:
-#   plain       `-e 0`: a program that uses nothing of the Node layer
+#   plain       bench/hello.mjs: a program that uses nothing of the Node layer
+#               (not `-e 0`: corojs runs -e code as Node's [eval] script,
+#               with the CommonJS loader)
 #   builtins    a program that loads node:path, events, util and buffer
 #   globals     a program that touches Buffer, process.on and structuredClone
 #   app.cjs     issue 10's goal: `corojs app.cjs` (bench/require/startup.cjs)
@@ -37,7 +39,7 @@ row() { # name corojs-ms node-ms
 
 load='import { requireBuiltin as r } from "corojs:internal/node/builtins"; r("path"); r("events"); r("util"); r("buffer")'
 echo "== start-up (median of $runs runs)"
-row plain "$(ms build/corojs -e 0)" "$(ms node -e 0)"
+row plain "$(ms build/corojs bench/hello.mjs)" "$(ms node bench/hello.mjs)"
 row builtins "$(ms build/corojs --expose-internals -e "$load")" \
     "$(ms node -e 'require("path"); require("events"); require("util"); require("buffer")')"
 row globals "$(ms build/corojs -e 'Buffer.from("x"); process.on("exit", () => {}); structuredClone({})')" \
