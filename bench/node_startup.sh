@@ -1,12 +1,19 @@
 #!/bin/sh
 # bench/node_startup.sh: start-up time, corojs beside node in the same run,
 # the median of N runs (BENCH_RUNS, default 50) in ms, and the ratio:
-#   plain       `-e 0`: a program that uses nothing of the Node layer
+#   plain       bench/hello.mjs: a program that uses nothing of the Node layer
+#               (not `-e 0`: corojs runs -e code as Node's [eval] script,
+#               with the CommonJS loader)
 #   builtins    a program that loads node:path, events, util and buffer
 #   globals     a program that touches Buffer, process.on and structuredClone
-# (corojs loads them through corojs:internal/node/builtins, with
+#   app.cjs     issue 10's goal: `corojs app.cjs` (bench/require/startup.cjs)
+#               requiring path, events, util and buffer through the CommonJS
+#               loader
+# (builtins: corojs loads them through corojs:internal/node/builtins, with
 # --expose-internals, so that this runs without the CommonJS loader; Node
-# through require). Not part of the tests; `make bench` runs it.
+# through require). Not part of the tests; `make bench` runs it. On a loaded
+# machine the wall times drift; docs/performance.md says how to count
+# instructions instead (callgrind), which do not.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -32,8 +39,9 @@ row() { # name corojs-ms node-ms
 
 load='import { requireBuiltin as r } from "corojs:internal/node/builtins"; r("path"); r("events"); r("util"); r("buffer")'
 echo "== start-up (median of $runs runs)"
-row plain "$(ms build/corojs -e 0)" "$(ms node -e 0)"
+row plain "$(ms build/corojs bench/hello.mjs)" "$(ms node bench/hello.mjs)"
 row builtins "$(ms build/corojs --expose-internals -e "$load")" \
     "$(ms node -e 'require("path"); require("events"); require("util"); require("buffer")')"
 row globals "$(ms build/corojs -e 'Buffer.from("x"); process.on("exit", () => {}); structuredClone({})')" \
     "$(ms node -e 'Buffer.from("x"); process.on("exit", () => {}); structuredClone({})')"
+row app.cjs "$(ms build/corojs bench/require/startup.cjs)" "$(ms node bench/require/startup.cjs)"

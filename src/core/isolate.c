@@ -34,6 +34,7 @@ static struct {
     int reaper_ready;
     coro_waitq enders;          /* fibers in coro_isolate_end: woken after reaping */
     unsigned joining;           /* fibers in coro_port_join */
+    int exiting;                /* the loop ended with nothing left to do */
 } isolates;
 
 static void fiber_left(coro_fiber *f);
@@ -286,6 +287,8 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     JS_SetContextOpaque(iso->ctx, iso);
     if (iso->budget->max_bytes != CORO_UNLIMITED)
         JS_SetMemoryLimit(iso->rt, iso->budget->max_bytes);
+    else
+        JS_SetGCThreshold(iso->rt, CORO_FIRST_GC_BYTES);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
     iso->print_eval = opt->print_eval;
@@ -339,6 +342,27 @@ static void free_isolate_memory(uv_handle_t *h)
     free(h->data);
 }
 
+/* Whether the heap of the last isolate is freed when the process ends.
+   Only the sanitizer build does it: there QuickJS checks that no object
+   leaked and LeakSanitizer that no block did. Elsewhere the kernel takes the
+   memory back at once, where freeing a heap of a few MB object by object
+   takes as long as a small program's whole start-up (the finalizers that
+   would run only free memory and close descriptors; FinalizationRegistry
+   callbacks never run at this point anyway). */
+#ifdef __SANITIZE_ADDRESS__
+#define FREE_HEAP_AT_EXIT 1
+#else
+#define FREE_HEAP_AT_EXIT 0
+#endif
+
+static void free_heap(coro_isolate *iso)
+{
+    if (!FREE_HEAP_AT_EXIT && isolates.exiting && isolates.first == iso && !iso->all_next)
+        return;
+    JS_FreeContext(iso->ctx);
+    JS_FreeRuntime(iso->rt);
+}
+
 /* Free an isolate whose fibers have all ended, and tell who waits for it. */
 static void isolate_free(coro_isolate *iso)
 {
@@ -353,8 +377,7 @@ static void isolate_free(coro_isolate *iso)
     JS_FreeValue(iso->ctx, iso->report);
     JS_FreeValue(iso->ctx, iso->exit_hook);
     JS_FreeValue(iso->ctx, iso->main_ns);
-    JS_FreeContext(iso->ctx);
-    JS_FreeRuntime(iso->rt);
+    free_heap(iso);
     coro__budget_end(iso->budget);
     coro_handles_free(&iso->handles);
     unlink_isolate(iso);
@@ -685,7 +708,12 @@ int coro_isolates_loop_ended(void)
     for (iso = isolates.first; iso; iso = iso->all_next) {
         if (iso->terminating)
             continue;
-        JS_RunGC(iso->rt); /* lets FinalizationRegistry see cyclic garbage */
+        /* lets FinalizationRegistry see cyclic garbage; with nothing
+           registered the collection would only free memory, which freeing
+           the runtime does anyway (and a collection of a heap of a few MB
+           costs as much as a small program's whole start-up) */
+        if (coro_qjs_has_finalizers(iso->rt))
+            JS_RunGC(iso->rt);
         if (coro__run_leftovers(iso))
             work = 1;
     }
@@ -709,6 +737,7 @@ int coro_isolates_loop_ended(void)
     }
     if (work)
         return 1;
+    isolates.exiting = 1;
     for (iso = isolates.first; iso; iso = next) {
         next = iso->all_next;
         if (!iso->terminating) {

@@ -73,6 +73,12 @@ typedef struct coro_isolate_options {
 #define CORO_DEFAULT_CPU_SLICE_MS 10
 #define CORO_DEFAULT_MAX_FIBERS 4096    /* of a child and its descendants */
 #define CORO_DEFAULT_MAX_ISOLATES 64    /* descendants of a child */
+/* The heap an isolate without a memory limit reaches before its first
+   collection (QuickJS's own is 256 KB): loading Node's lib takes a few MB,
+   which would otherwise cost five collections of a growing heap, a quarter
+   of the start-up of `require('util')` (docs/performance.md). After the
+   first, QuickJS collects at 1.5 times the heap that survived. */
+#define CORO_FIRST_GC_BYTES (4 << 20)
 
 /* A counted reference to an isolate that outlives it: Isolate objects,
    Isolate.parent and function proxies reach an isolate through one, and so

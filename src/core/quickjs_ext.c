@@ -97,6 +97,23 @@ int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *h
     return 1;
 }
 
+/* Whether a FinalizationRegistry of rt holds an entry: only then can a
+   collection make a cleanup callback due (the weak list also holds WeakMaps
+   and WeakRefs; a registry with no entry has nothing to report). */
+int coro_qjs_has_finalizers(JSRuntime *rt)
+{
+    struct list_head *el;
+
+    list_for_each(el, &rt->weakref_list) {
+        JSWeakRefHeader *wh = list_entry(el, JSWeakRefHeader, link);
+
+        if (wh->weakref_type == JS_WEAKREF_TYPE_FINREC &&
+            !list_empty(&container_of(wh, JSFinalizationRegistryData, weakref_header)->entries))
+            return 1;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Moving memory between runtimes (isolates).
  *

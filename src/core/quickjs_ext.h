@@ -73,6 +73,10 @@ JSRuntime *coro_qjs_new_runtime(coro_budget *b);
    0 a revoked one, 1 a live one, with its target and handler (borrowed). */
 int coro_qjs_proxy_details(JSValueConst v, JSValueConst *target, JSValueConst *handler);
 
+/* Whether a FinalizationRegistry of rt has an object registered, whose
+   collection would call back. */
+int coro_qjs_has_finalizers(JSRuntime *rt);
+
 /* Memory of a runtime given to another (isolates; see quickjs_ext.c). All
    runtimes use one allocator, plain malloc() with counters.
    disown: the block no longer counts in rt and is plain malloc() memory.

@@ -61,12 +61,26 @@ static void *new_object(JSContext *ctx, wasm_state *st, JSValueConst proto, JSCl
 
 /* ---- Memory ---- */
 
-/* An ArrayBuffer over linear memory holds a reference to the memory; it
-   is dropped when the buffer is detached (the finalizer then passes NULL). */
+/* What an ArrayBuffer over linear memory holds: a reference to the memory,
+   and one to the state, whose host the memory reports to when it is freed.
+   The buffer can outlive its Memory object and, when a cycle is freed at
+   once (a collection, the end of the runtime), every other object of the
+   state too. Both are dropped when the buffer is detached (the finalizer
+   then passes NULL). */
+typedef struct buffer_hold {
+    wasm_state *st;
+    wasm_memory *m;
+} buffer_hold;
+
 static void buffer_free(JSRuntime *rt, void *opaque, void *ptr)
 {
-    if (ptr)
-        wasm_memory_unref(opaque);
+    buffer_hold *h = opaque;
+
+    if (!ptr)
+        return;
+    wasm_memory_unref(h->m);
+    coro_wasm_state_unref(h->st);
+    free(h);
 }
 
 static void detach(JSContext *ctx, memory_rec *r)
@@ -179,13 +193,19 @@ static JSValue js_wasm_memory_buffer(JSContext *ctx, JSValueConst this_val, int 
     if (!r)
         return JS_EXCEPTION;
     if (JS_IsUndefined(r->buffer)) {
+        buffer_hold *h = malloc(sizeof *h);
+
+        if (!h)
+            return JS_ThrowOutOfMemory(ctx);
         r->buffer = JS_NewArrayBuffer(ctx, wasm_memory_data(r->m), wasm_memory_bytes(r->m),
-                                      buffer_free, r->m, 0);
+                                      buffer_free, h, 0);
         if (JS_IsException(r->buffer)) {
+            free(h);
             r->buffer = JS_UNDEFINED;
             return JS_EXCEPTION;
         }
-        wasm_memory_ref(r->m);
+        h->m = wasm_memory_ref(r->m);
+        h->st = coro_wasm_state_ref(r->st);
     }
     return JS_DupValue(ctx, r->buffer);
 }

@@ -1,5 +1,6 @@
 // Our changes to QuickJS (deps/patches/quickjs/ and src/core/quickjs_ext.c):
-// errors at the memory limit, BigInt, and what "is not a function" names.
+// errors at the memory limit, BigInt, what "is not a function" names, and
+// the regexp search that starts at its first character.
 import { test, assert } from './harness.mjs';
 
 const dir = import.meta.dirname + '/fixtures/quickjs';
@@ -105,4 +106,27 @@ test('"is not a constructor" names it too', () => {
 test('a call from native code keeps the plain message', () => {
   assert.throws(() => Reflect.apply(1, null, []), { name: 'TypeError', message: /not a function/ });
   assert.throws(() => [1].map(null), { name: 'TypeError', message: /not a function/ });
+});
+
+// 0014: an unanchored search for a pattern that starts with a character
+// starts at its next occurrence; what it finds must not change.
+test('a regexp search that skips to its first character finds what it found before', () => {
+  const all = (re, s) => [...s.matchAll(re)].map((m) => `${m.index}:${m[0]}:${m[1]}`).join(',');
+  assert.equal(all(/%[dfijoOs]/g, 'The "%s" argument must be %d or %o and 100%'), '5:%s:undefined,26:%d:undefined,32:%o:undefined');
+  assert.equal(all(/%[dfijoOs]/g, 'no percent here'), '');
+  assert.equal(all(/a(b)?c/g, 'xxabcxxacxab'), '2:abc:b,7:ac:undefined'); // no stale capture
+  assert.equal(all(/é/g, 'café crème é'), '3:é:undefined,11:é:undefined'); // 8-bit string
+  assert.equal(all(/€/g, 'price 5€ or 6€'), '7:€:undefined,13:€:undefined'); // 16-bit string
+  assert.equal(all(/€/g, 'latin1 only ÿ'), ''); // a char an 8-bit string cannot hold
+  assert.equal(all(/😀/gu, 'a😀b😀'), '1:😀:undefined,4:😀:undefined');
+  assert.equal(/\uDE00/u.exec('a😀b\uDE00').index, 4); // never inside a pair
+  assert.equal(/\uDE00/.exec('a😀b').index, 2);
+  assert.equal(/X/gi.exec('axbxX').index, 1); // ignoreCase searches as before
+  assert.equal(/x/y.exec('axb'), null); // sticky: only at lastIndex
+  const re = /%/g;
+  re.lastIndex = 50;
+  assert.equal(re.exec('%%'), null);
+  assert.equal(re.lastIndex, 0);
+  assert.deepEqual('l1\nl2\n'.split(/\n/), ['l1', 'l2', '']);
+  assert.equal('a,b,,c'.replace(/,/g, ';'), 'a;b;;c');
 });
