@@ -95,6 +95,8 @@ PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c pri
              prim/wasm.c prim/wasm_objects.c prim/wasi.c prim/wasi_fs.c prim/wasi_host.c prim/dagger.c
 # Node's fs and spawn_sync bindings (lib/node/bindings/fs.js, spawn_sync.js)
 PRIM_SRCS += prim/nodefs.c prim/spawn.c
+# Node's MessagePort wake-ups and ArrayBuffer transfer (lib/node/bindings/messaging.js)
+PRIM_SRCS += prim/messaging.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c

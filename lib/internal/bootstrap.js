@@ -55,6 +55,8 @@ lazyNode('AbortSignal', 'internal/abort_controller');
 lazyNode('EventTarget', 'internal/event_target');
 lazyNode('Event', 'internal/event_target');
 lazyNode('CustomEvent', 'internal/event_target');
+for (const name of ['MessageChannel', 'MessagePort', 'MessageEvent', 'BroadcastChannel'])
+  lazyNode(name, 'internal/worker/io');
 lazy('DOMException', 'corojs:internal/node/builtins', (m) => m.domException());
 lazy('structuredClone', 'corojs:internal/node/structured_clone', (m) => m.structuredClone);
 lazy('crypto', 'corojs:internal/node/webcrypto', (m) => m.crypto);
