@@ -144,6 +144,7 @@ function exists(id) {
 const setUp = {
   __proto__: null,
   'internal/util/debuglog': (m) => m.initializeDebugEnv(nodeProcess().env.NODE_DEBUG),
+  'internal/url': (m) => m.installObjectURLMethods(), // internal/bootstrap/web/exposed-window-or-worker
 };
 
 // require() inside Node's lib: any id, loaded once.

@@ -311,6 +311,8 @@ function clone(value, st) {
     case 'Boolean': case 'Number': case 'String': case 'BigInt':
       out = Object(value.valueOf()); break;
     case 'ArrayBuffer': out = cloneBuffer(value, st); break;
+    // shared memory stays shared: within one isolate, the same object
+    case 'SharedArrayBuffer': out = value; break;
     case 'DataView': out = cloneView(DataView, value, value.byteLength, st); break;
     case 'Map': return cloneMap(value, st);
     case 'Set': return cloneSet(value, st);
