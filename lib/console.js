@@ -1,5 +1,9 @@
 // corojs:console: console.log and friends, written synchronously to stdout
 // (log, info, debug) and stderr (error, warn, trace), formatted by util.format.
+// Once a program has touched process.stdout or process.stderr (Node Writable
+// streams, made on first use), console writes through them, as Node's
+// console does: a program or test that replaces their write() sees console's
+// output too. console.Console is Node's class (on first use).
 
 import P from 'corojs:internal/primordials';
 import { format, inspect } from 'corojs:util';
@@ -9,10 +13,18 @@ const counts = new Map();
 const timers = new Map();
 let groupIndent = '';
 
+// process.stdout and stderr once they are made (lib/process.js)
+const streams = [];
+export function useStream(fd, stream) {
+  streams[fd] = stream;
+}
+
 function print(fd, args) {
   let text = format(...args);
   if (groupIndent) text = groupIndent + text.split('\n').join(`\n${groupIndent}`);
-  write(fd, text + '\n');
+  const stream = streams[fd];
+  if (stream && !stream.destroyed && !stream.writableEnded) stream.write(text + '\n');
+  else write(fd, text + '\n');
 }
 
 // "Trace: message" and the frames from trace's caller down, as Node prints.
@@ -57,5 +69,16 @@ export const console = {
   groupEnd: () => { groupIndent = groupIndent.slice(2); },
   table: (data) => print(1, [data]),
 };
+
+Object.defineProperty(console, 'Console', {
+  configurable: true,
+  enumerable: false,
+  get() {
+    const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
+    const { Console } = requireNode('internal/console/constructor');
+    Object.defineProperty(console, 'Console', { value: Console, writable: true, configurable: true });
+    return Console;
+  },
+});
 
 export default console;
