@@ -97,6 +97,8 @@ PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c pri
 PRIM_SRCS += prim/nodefs.c prim/spawn.c
 # Node's MessagePort wake-ups and ArrayBuffer transfer (lib/node/bindings/messaging.js)
 PRIM_SRCS += prim/messaging.c
+# node:vm's contexts (lib/node/bindings/contextify.js)
+PRIM_SRCS += prim/vm.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c

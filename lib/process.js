@@ -112,13 +112,13 @@ export const process = {
   stdin: input(0),
   get exitCode() { return exitCode; },
   set exitCode(code) {
-    R.setExitCode(code === undefined ? 0 : code);
+    R.setExitCode(code === undefined ? 0 : integerString(code));
     exitCode = code;
   },
   exit(code) {
     if (code !== undefined) process.exitCode = code;
     emitExit();
-    R.exit(code === undefined ? exitCode : code);
+    R.exit(integerString(code === undefined ? exitCode : code));
   },
   cwd: () => R.cwd(),
   umask(mask) {
@@ -131,6 +131,21 @@ export const process = {
     return P.os.umask(mask & 0o777);
   },
   chdir: (dir) => R.chdir(dir),
+  // kill(pid, signal = 'SIGTERM'), as Node's: a name or a number (0 tests
+  // that pid exists); errors are Node's (ESRCH, EPERM as ErrnoException).
+  kill(pid, signal) {
+    const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
+    const { codes, ErrnoException } = requireNode('internal/errors');
+    if (pid != (pid | 0)) throw new codes.ERR_INVALID_ARG_TYPE('pid', 'number', pid); // eslint-disable-line eqeqeq
+    let sig = signal;
+    if (sig !== (sig | 0)) {
+      sig = P.os.constants().signals[signal || 'SIGTERM'];
+      if (sig === undefined) throw new codes.ERR_UNKNOWN_SIGNAL(signal);
+    }
+    const err = P.spawn.signal(pid, sig);
+    if (err) throw new ErrnoException(err, 'kill');
+    return true;
+  },
   hrtime,
   uptime: () => Number(R.hrtime() - startNs) / 1e9,
   memoryUsage: Object.assign(() => R.memoryUsage(), { rss: () => R.memoryUsage().rss }),
@@ -169,6 +184,9 @@ for (const [option, key] of [['--no-deprecation', 'noDeprecation'], ['--throw-de
   ['--trace-deprecation', 'traceDeprecation'], ['--trace-warnings', 'traceProcessWarnings']]) {
   if (process.env.NODE_OPTIONS?.split(/\s+/).includes(option)) process[key] = true;
 }
+
+// An exit code given as an integer string ('3') is that number, as in Node 20.
+const integerString = (code) => (typeof code === 'string' && code.trim() !== '' && Number.isInteger(+code) ? +code : code);
 
 // process.nextTick(fn, ...args): fn runs after the current operation, before
 // the promise jobs queued after it; all ticks queued meanwhile run in the

@@ -38,7 +38,11 @@ static void usage(FILE *out)
           "(dagger_main).\n"
           "\n"
           "Options:\n"
-          "  -e, --eval CODE        evaluate CODE as an ES module\n"
+          "  -e, --eval CODE        evaluate CODE: an ES module if it has import or export\n"
+          "                         statements, else a script as Node's -e (require, Node's\n"
+          "                         builtins as globals)\n"
+          "  -p, --print CODE       the same, printing its value at the end\n"
+          "  --input-type TYPE      'module' or 'commonjs': what -e and -p CODE is\n"
           "  --stack-size SIZE      stack of each fiber, e.g. 256k or 2m (default 1m)\n"
           "  --no-stack-guard       no guard page under fiber stacks: allows more than\n"
           "                         about 30,000 fibers, at the price of C stack overflows\n"
@@ -177,6 +181,16 @@ int main(int argc, char **argv)
         } else if ((v = option_value(argc, argv, &i, "-e")) ||
                    (v = option_value(argc, argv, &i, "--eval"))) {
             code = v;
+        } else if ((v = option_value(argc, argv, &i, "-p")) || (v = option_value(argc, argv, &i, "-pe")) ||
+                   (v = option_value(argc, argv, &i, "--print"))) {
+            code = v;
+            io.print_eval = 1;
+        } else if ((v = option_value(argc, argv, &i, "--input-type"))) {
+            if (strcmp(v, "module") && strcmp(v, "commonjs")) {
+                fprintf(stderr, "corojs: --input-type must be 'module' or 'commonjs', got '%s'\n", v);
+                return 9;
+            }
+            io.input_type = strcmp(v, "module") ? CORO_INPUT_COMMONJS : CORO_INPUT_MODULE;
         } else if ((v = option_value(argc, argv, &i, "--stack-size"))) {
             so.stack_size = parse_size(v);
             if (so.stack_size < 65536) {

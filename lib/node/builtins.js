@@ -53,7 +53,7 @@ const closest = {
   'fs/promises': 'corojs:fs', tls: 'corojs:tls',
   http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
   dgram: 'corojs:dgram',
-  readline: 'corojs:shell', wasi: 'corojs:wasi', vm: 'corojs:isolate',
+  readline: 'corojs:shell', wasi: 'corojs:wasi',
 };
 
 const modules = new Map(); // id -> module { id, exports, loaded }
@@ -152,6 +152,16 @@ const setUp = {
     if (make !== undefined) overrideStackTrace.delete(error);
     return make;
   }),
+  // setTimeout & co of require('timers') are the global ones, as in Node:
+  // CoroJS's (lib/timers.js); enroll, unenroll and active stay Node's, and
+  // Node's clearTimeout/clearImmediate clear the timers of Node's lists.
+  timers: (m) => {
+    const T = U.importSync('corojs:timers');
+    T.adoptNodeTimers({ clearTimeout: m.clearTimeout, clearImmediate: m.clearImmediate });
+    for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate']) {
+      m[name] = T[name];
+    }
+  },
 };
 
 // require() inside Node's lib: any id, loaded once.

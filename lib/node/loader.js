@@ -1167,6 +1167,45 @@ export function runMain(path) {
   return exclusive(() => Module._load(path, null, true));
 }
 
+// corojs -e CODE / -p CODE: 'module' when CODE is an ES module (import or
+// export statements, import.meta, top-level await), for the C loader to run;
+// else it runs here as Node's [eval] script: global code with `require`,
+// `module`, `exports`, `__filename` and `__dirname` as globals, and Node's
+// builtins (`os`, `url`, ...) as lazy globals; --input-type says which
+// instead ('module', 'commonjs'). With print (-p) its value is
+// logged when the process exits, as Node does. Returns module.exports.
+export function evalMain(code, print, inputType) {
+  if (inputType === 'module') return 'module';
+  if (inputType !== 'commonjs' && /\b(import|export|await)\b/.test(code)) {
+    try {
+      M.compileFunction(code, '[eval]');
+    } catch (e) {
+      if (e instanceof SyntaxError) return 'module';
+      throw e;
+    }
+  }
+  const cwd = M.cwd();
+  const module = new Module('[eval]', null);
+  module.filename = `${cwd}/[eval]`;
+  module.paths = Module._nodeModulePaths(cwd);
+  const require = Module.createRequire(module.filename);
+  const globals = { module, require, exports: module.exports, __filename: '[eval]', __dirname: '.' };
+  for (const [name, value] of Object.entries(globals)) {
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+  }
+  for (const id of builtinIds) {
+    if (id.startsWith('_') || id.includes('/') || Object.hasOwn(globalThis, id)) continue;
+    Object.defineProperty(globalThis, id, {
+      get() { const value = requireBuiltin(id); Object.defineProperty(globalThis, id, { value, writable: true, configurable: true }); return value; },
+      set(value) { Object.defineProperty(globalThis, id, { value, writable: true, configurable: true }); },
+      configurable: true,
+    });
+  }
+  const result = (0, eval)(code); // not exclusive: its blocking calls let other fibers run
+  if (print) requireBuiltin('process').on('exit', () => requireBuiltin('console').log(result));
+  return module.exports;
+}
+
 // --import-map FILE, read once at start-up
 const mapPath = M.importMap();
 if (mapPath !== undefined) {

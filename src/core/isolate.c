@@ -288,6 +288,8 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
         JS_SetMemoryLimit(iso->rt, iso->budget->max_bytes);
     coro_modules_init(iso->rt, &iso->expose_internals);
     iso->expose_internals = opt->expose_internals;
+    iso->print_eval = opt->print_eval;
+    iso->input_type = opt->input_type;
     iso->one_of_many = opt->one_of_many;
     iso->caps = opt->caps;
     coro_handles_init(&iso->handles, new_tag());
@@ -598,7 +600,7 @@ int coro_isolate_end(JSContext *ctx, coro_isolate *iso, int code)
    promise, another of its fibers), no promise job or unhandled error waits,
    and no handle has an active, referenced libuv handle (a timer). A fiber
    waiting for IO, a timer, the thread pool or another isolate keeps it busy. */
-static int isolate_idle(coro_isolate *iso)
+int coro_isolate_idle(coro_isolate *iso)
 {
     for (coro_fiber *f = iso->fibers; f; f = f->iso_next) {
         if (f->state != CORO_FIBER_PARKED || !(f->park_flags & CORO_PARK_IDLE))
@@ -613,7 +615,7 @@ static void end_idle(coro_isolate *iso);
    does (its parent may hold a server, or a timer). */
 static void end_if_idle(coro_isolate *iso)
 {
-    if (iso && !iso->terminating && iso->parent && isolate_idle(iso))
+    if (iso && !iso->terminating && iso->parent && coro_isolate_idle(iso))
         end_idle(iso);
 }
 

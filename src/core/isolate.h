@@ -40,12 +40,16 @@ typedef struct coro_area {
 #define CORO_CAP_SYSCALL 4 /* corojs:syscall: raw system calls (never in CORO_CAP_ALL) */
 #define CORO_CAP_ALL (CORO_CAP_NET | CORO_CAP_FS)
 
+enum { CORO_INPUT_DETECT, CORO_INPUT_MODULE, CORO_INPUT_COMMONJS };
+
 typedef struct coro_isolate_options {
     int argc;              /* process.argv (copied) */
     char **argv;
     size_t memory_limit;   /* bytes it and its descendants may take, 0 = none */
     int expose_internals;  /* user code may import corojs:internal/ (tests) */
     int expose_gc;         /* a global gc() runs the cycle collector (tests) */
+    int print_eval;        /* corojs -p: print the value of the code run */
+    int input_type;        /* corojs --input-type of that code: CORO_INPUT_* */
     int caps;              /* CORO_CAP_* */
     const char *fs_root;   /* with CORO_CAP_FS: the directory fs is jailed to
                               (NULL = anywhere); copied, resolved to a real path */
@@ -97,6 +101,7 @@ struct coro_isolate {
     coro_fiber *drainer;        /* the job runner draining the queue now */
     coro_fiber *idle_runner;    /* a job runner parked until jobs come */
     uv_check_t job_check;       /* runs jobs queued outside any fiber */
+    struct js_immediates *immediates; /* setImmediate's queue (prim/timers.c), or NULL */
     struct coro_rejection *rejections; /* errors nobody handles yet (run.c) */
     struct coro_isolate *check_next; /* in the list of isolates to check */
     int check_queued;
@@ -110,6 +115,8 @@ struct coro_isolate {
     int argc;
     char **argv;
     int expose_internals;
+    int print_eval;
+    int input_type;
     int caps;                   /* CORO_CAP_* granted */
     struct coro_jail *jail;     /* its fs jail (jail.h), NULL = none */
     int imports_confined;       /* file imports obey caps and jail (modules.c) */
@@ -152,6 +159,10 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt);
    handles close. Returns at once; the loop finishes the work, and the
    isolate is freed on main once its last fiber has ended. */
 void coro_isolate_terminate(coro_isolate *iso, int code);
+
+/* Whether iso has nothing left to do by itself: no fiber that runs or waits
+   for something outside iso, no promise job, no active referenced handle. */
+int coro_isolate_idle(coro_isolate *iso);
 
 /* The same from a fiber of another isolate, which then waits for the loop's
    next turn: by then iso's fibers have unwound and it is freed, unless one

@@ -856,6 +856,30 @@ static JSValue node_main(JSContext *ctx, const char *path, JSValue *ns)
     return exports;
 }
 
+JSValue coro_module_eval_main(JSContext *ctx, const char *code, struct coro_isolate *iso, JSValue *ns)
+{
+    JSValue args[3], format;
+
+    args[0] = JS_NewString(ctx, code);
+    args[1] = JS_NewBool(ctx, iso->print_eval);
+    args[2] = iso->input_type == CORO_INPUT_MODULE ? JS_NewString(ctx, "module") :
+              iso->input_type == CORO_INPUT_COMMONJS ? JS_NewString(ctx, "commonjs") : JS_UNDEFINED;
+    format = call_loader(ctx, "evalMain", 3, args);
+    JS_FreeValue(ctx, args[0]);
+    JS_FreeValue(ctx, args[2]);
+    if (JS_IsException(format))
+        return format;
+    if (JS_IsString(format)) {
+        JS_FreeValue(ctx, format);
+        return coro_module_eval_source(ctx, "[eval]", code, strlen(code), ns);
+    }
+    if (ns)
+        *ns = format;
+    else
+        JS_FreeValue(ctx, format);
+    return fulfilled(ctx);
+}
+
 JSValue coro_module_require(JSContext *ctx, const char *name)
 {
     int state = CORO_QJS_MODULE_SYNC;

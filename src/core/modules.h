@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include "quickjs.h"
 
+struct coro_isolate;
+
 typedef struct coro_builtin {
     const char *name;      /* "corojs:fs" */
     const uint8_t *code;   /* bytecode from tools/jsc.c */
@@ -39,6 +41,10 @@ int coro_module_is_builtin(const char *name, int internals);
    JS_EXCEPTION (a missing file, a syntax error). *ns is set to the module's
    namespace (its exports) before the module runs. */
 JSValue coro_module_eval_file(JSContext *ctx, const char *path, JSValue *ns);
+/* The code of corojs -e / -p: an ES module, or Node's [eval] script
+   (CommonJS, Node's builtins as globals), as the Node loader says from the
+   code and iso's print_eval and input_type. */
+JSValue coro_module_eval_main(JSContext *ctx, const char *code, struct coro_isolate *iso, JSValue *ns);
 JSValue coro_module_eval_source(JSContext *ctx, const char *name,
                                 const char *code, size_t len, JSValue *ns);
 JSValue coro_module_eval_builtin(JSContext *ctx, const char *name);

@@ -1452,3 +1452,45 @@ done:
     JS_FreeContext(realm);
     return ret;
 }
+
+void coro_qjs_set_global(JSContext *ctx, JSValue global)
+{
+    JS_FreeValue(ctx, ctx->global_obj);
+    ctx->global_obj = global;
+}
+
+void coro_qjs_mark_context(JSRuntime *rt, JSContext *ctx, JS_MarkFunc *mark_func)
+{
+    mark_func(rt, &ctx->header);
+}
+
+JSValue coro_qjs_eval_at(JSContext *ctx, const char *src, size_t len, const char *filename,
+                         int line, int col, int flags)
+{
+    JSValue r;
+
+    ctx->parse_line_offset = line; /* deps/patches/quickjs/0013-vm-contexts.patch */
+    ctx->parse_col_offset = col;
+    r = JS_Eval(ctx, src, len, filename, flags);
+    ctx->parse_line_offset = 0;
+    ctx->parse_col_offset = 0;
+    return r;
+}
+
+JSValue coro_qjs_new_private_symbol(JSContext *ctx, const char *description)
+{
+    JSAtom atom = JS_NewAtom(ctx, description);
+    JSValue sym;
+
+    if (atom == JS_ATOM_NULL)
+        return JS_EXCEPTION;
+    sym = JS_NewSymbolFromAtom(ctx, atom, JS_ATOM_TYPE_PRIVATE);
+    JS_FreeAtom(ctx, atom);
+    return sym;
+}
+
+void coro_qjs_interrupt_handler(JSRuntime *rt, JSInterruptHandler **fn, void **opaque)
+{
+    *fn = rt->interrupt_handler;
+    *opaque = rt->interrupt_opaque;
+}

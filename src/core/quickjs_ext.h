@@ -193,4 +193,21 @@ enum {
 };
 JSValue coro_qjs_own_non_index_keys(JSContext *ctx, JSValueConst obj, int filter);
 
+/* node:vm's contexts (src/prim/vm.c). */
+/* Make global the global object of ctx (it takes global), as `globalThis`,
+   top-level `this` and the global scope of code compiled in ctx see it. */
+void coro_qjs_set_global(JSContext *ctx, JSValue global);
+/* For a class's gc_mark: ctx is reachable from the object marked. */
+void coro_qjs_mark_context(JSRuntime *rt, JSContext *ctx, JS_MarkFunc *mark_func);
+/* JS_Eval with the source's first line and column counted as line + 1 and
+   col + 1 (vm.Script's lineOffset and columnOffset), in syntax errors and
+   in the stack traces of the code compiled. */
+JSValue coro_qjs_eval_at(JSContext *ctx, const char *src, size_t len, const char *filename,
+                         int line, int col, int flags);
+/* A private symbol (a key no reflection lists, as V8's private symbols;
+   QuickJS's kind for #private names) described by `description`. */
+JSValue coro_qjs_new_private_symbol(JSContext *ctx, const char *description);
+/* The runtime's interrupt handler and its opaque, to chain to. */
+void coro_qjs_interrupt_handler(JSRuntime *rt, JSInterruptHandler **fn, void **opaque);
+
 #endif

@@ -663,7 +663,7 @@ static void main_fiber_fn(coro_fiber *f, void *arg)
         if (a->path)
             eval = coro_module_eval_file(ctx, a->path, &iso->main_ns);
         else
-            eval = coro_module_eval_source(ctx, "[eval]", a->code, strlen(a->code), &iso->main_ns);
+            eval = coro_module_eval_main(ctx, a->code, iso, &iso->main_ns);
     }
     if (!JS_IsException(eval)) {
         r = coro_await(ctx, eval, &result);

@@ -931,6 +931,21 @@ static JSValue js_buffer_decode(JSContext *ctx, JSValueConst this_val, int argc,
     return coro_new_uint8array(ctx, out, len);
 }
 
+/* detachArrayBuffer(ab): a new ArrayBuffer with ab's memory, ab detached
+   (what web streams' transfers of bytes use); undefined for a buffer that
+   cannot be moved (shared, detached, pinned by an operation in progress). */
+static JSValue js_buffer_detach(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t len;
+    int marked;
+    uint8_t *data;
+
+    if (coro_qjs_is_pinned(argv[0]))
+        return JS_UNDEFINED;
+    data = coro_qjs_take_array_buffer(ctx, argv[0], &len, &marked);
+    return data ? coro_qjs_adopt_array_buffer(ctx, data, len) : JS_UNDEFINED;
+}
+
 #define SLICE_WRITE(name, enc)                                                       \
     JS_CFUNC_MAGIC_DEF(name "Slice", 2, js_buffer_slice, enc),                       \
     JS_CFUNC_MAGIC_DEF(name "Write", 3, js_buffer_write, enc)
@@ -958,6 +973,7 @@ static const JSCFunctionListEntry buffer_funcs[] = {
     JS_CFUNC_DEF("isAscii", 1, js_buffer_is_ascii),
     JS_CFUNC_DEF("encode", 2, js_buffer_encode),
     JS_CFUNC_DEF("decode", 2, js_buffer_decode),
+    JS_CFUNC_DEF("detachArrayBuffer", 1, js_buffer_detach),
     JS_PROP_INT32_DEF("kMaxLength", BUFFER_MAX_LENGTH, 0),
     JS_PROP_INT32_DEF("kStringMaxLength", CORO_QJS_STRING_MAX, 0),
 };

@@ -30,5 +30,6 @@ const coro_area coro_prim_areas[] = {
     { "nodefs", coro_prim_nodefs_init, NULL },
     { "spawn", coro_prim_spawn_init, NULL },
     { "messaging", coro_prim_messaging_init, NULL },
+    { "vm", coro_prim_vm_init, NULL },
     { NULL, NULL, NULL },
 };

@@ -13,11 +13,19 @@
  * The child's exit is watched through a pidfd, so the timeout holds after the
  * child has closed its output too. The child gets default signal handling
  * and an empty signal mask.
+ *
+ * Also start(): a child that runs beside the program, under Node's
+ * child_process.spawn, exec and execFile (lib/node/bindings/process_wrap.js):
+ * libuv's process handle in the HandleStore, its exit reported to a JS
+ * callback in a fiber of its own, its stdio pipes streams of ours
+ * (core/stream.h) that Node's net.Socket reads and writes through
+ * lib/node/bindings/stream_wrap.js.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +36,8 @@
 
 #include "prim.h"
 #include "core/binding.h"
+#include "core/run.h"
+#include "core/stream.h"
 #include "core/wait.h"
 
 #define STDIO_PIPE (-1)
@@ -415,8 +425,255 @@ static JSValue js_spawn_sync(JSContext *ctx, JSValueConst this_val, int argc, JS
     return o;
 }
 
+/* ------------------------------------------------------------------ */
+/* a child that runs beside the program: libuv's process handle, under Node's
+   child_process.spawn (lib/node/bindings/process_wrap.js) */
+
+typedef struct child_proc {
+    coro_handle h;
+    uv_process_t proc;
+    JSValue onexit;   /* onexit(exitStatus, termSignal), in a fiber of its own */
+} child_proc;
+
+static void child_close(coro_handle *h);
+
+static const coro_handle_type child_type = { "Process", child_close, NULL };
+static const coro_handle_type child_pipe_type = { "Pipe", coro_stream_handle_close, &coro_stream_type };
+
+static void child_free(uv_handle_t *u)
+{
+    free(u->data);
+}
+
+/* Closing stops watching the child, which runs on (Node's handle.close()). */
+static void child_close(coro_handle *h)
+{
+    child_proc *c = (child_proc *)h;
+
+    JS_FreeValue(h->iso->ctx, c->onexit);
+    c->onexit = JS_UNDEFINED;
+    uv_close((uv_handle_t *)&c->proc, child_free);
+}
+
+static void child_exited(uv_process_t *p, int64_t status, int signal)
+{
+    child_proc *c = p->data;
+    JSContext *ctx = c->h.iso->ctx;
+    JSValue args = JS_NewArray(ctx);
+    int err;
+
+    JS_SetPropertyUint32(ctx, args, 0, JS_NewInt64(ctx, status));
+    JS_SetPropertyUint32(ctx, args, 1, JS_NewInt32(ctx, signal));
+    err = coro_spawn_call(c->h.iso, c->onexit, JS_UNDEFINED, args);
+    JS_FreeValue(ctx, args);
+    if (err < 0 && err != UV_ECANCELED)
+        fprintf(stderr, "corojs: cannot report a child's exit: %s\n", uv_strerror(err));
+}
+
+/* One stdio entry as libuv takes it: -1 a new pipe (its stream registered as
+   pipes[i]), -2 ignored, a descriptor of ours, or the ID of a stream of ours
+   (a pipe or socket) the child gets. */
+static int child_stdio(JSContext *ctx, JSValueConst v, uv_stdio_container_t *c, coro_uvstream **pipe)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    int64_t n;
+
+    if (!JS_IsNumber(v)) {
+        coro_stream *s = coro_stream_hold(ctx, v);
+        coro_uvstream *u = s ? coro_uvstream_of(s) : NULL;
+        if (s)
+            coro_stream_release(s); /* the caller's object keeps it open */
+        if (!u) {
+            if (s)
+                coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE", "a stdio stream must be a pipe or socket");
+            return -1;
+        }
+        c->flags = UV_INHERIT_STREAM;
+        c->data.stream = &u->u.stream;
+        return 0;
+    }
+    if (coro_arg_integer(ctx, v, "stdio", STDIO_IGNORE, INT32_MAX, &n) < 0)
+        return -1;
+    if (n == STDIO_IGNORE) {
+        c->flags = UV_IGNORE;
+    } else if (n == STDIO_PIPE) {
+        coro_uvstream *u = calloc(1, sizeof *u);
+        if (!u || coro_uvstream_init(u, iso, &child_pipe_type, CORO_UV_PIPE, -1) < 0) {
+            JS_ThrowOutOfMemory(ctx);
+            return -1;
+        }
+        *pipe = u;
+        c->flags = UV_CREATE_PIPE | UV_READABLE_PIPE | UV_WRITABLE_PIPE;
+        c->data.stream = &u->u.stream;
+    } else {
+        c->flags = UV_INHERIT_FD;
+        c->data.fd = (int)n;
+    }
+    return 0;
+}
+
+#define CHILD_MAX_STDIO 64
+
+/* The child's options from start()'s arguments; -1 with an exception. */
+static int child_options(JSContext *ctx, JSValueConst *argv, uv_process_options_t *o,
+                         uv_stdio_container_t *stdio, coro_uvstream **pipes)
+{
+    int64_t n, id;
+
+    if (!(o->file = arg_dup(ctx, argv[0], "file")) || !(o->args = arg_strings(ctx, argv[1], "args")))
+        return -1;
+    if (!JS_IsNull(argv[2]) && !JS_IsUndefined(argv[2]) && !(o->env = arg_strings(ctx, argv[2], "envPairs")))
+        return -1;
+    if (!JS_IsNull(argv[3]) && !JS_IsUndefined(argv[3]) && !(o->cwd = arg_dup(ctx, argv[3], "cwd")))
+        return -1;
+    if (!JS_IsArray(ctx, argv[4]) || JS_ToInt64(ctx, &n, JS_GetPropertyStr(ctx, argv[4], "length")) < 0 ||
+        n > CHILD_MAX_STDIO) {
+        coro_throw_code(ctx, "ERR_INVALID_ARG_TYPE", "The \"stdio\" argument must be an Array of at most %d",
+                        CHILD_MAX_STDIO);
+        return -1;
+    }
+    o->stdio = stdio;
+    for (o->stdio_count = 0; o->stdio_count < n; o->stdio_count++) {
+        JSValue v = JS_GetPropertyUint32(ctx, argv[4], (uint32_t)o->stdio_count);
+        int err = child_stdio(ctx, v, &stdio[o->stdio_count], &pipes[o->stdio_count]);
+        JS_FreeValue(ctx, v);
+        if (err < 0)
+            return -1;
+    }
+    if (JS_ToBool(ctx, argv[5]))
+        o->flags |= UV_PROCESS_DETACHED;
+    if (coro_arg_integer(ctx, argv[6], "uid", -1, UINT32_MAX, &id) < 0)
+        return -1;
+    if (id >= 0) {
+        o->flags |= UV_PROCESS_SETUID;
+        o->uid = (uv_uid_t)id;
+    }
+    if (coro_arg_integer(ctx, argv[7], "gid", -1, UINT32_MAX, &id) < 0)
+        return -1;
+    if (id >= 0) {
+        o->flags |= UV_PROCESS_SETGID;
+        o->gid = (uv_gid_t)id;
+    }
+    return coro_arg_function(ctx, argv[8], "onexit");
+}
+
+/* start()'s answer. A pipe libuv did not open (it failed before) is closed
+   and null; one it opened stays, even when the program could not be run
+   (exec failed in the child): the child's end is closed, so it reads EOF, as
+   Node's stdio after an ENOENT do. */
+static JSValue child_result(JSContext *ctx, child_proc *c, int err, coro_uvstream **pipes, int n)
+{
+    JSValue o = JS_NewObject(ctx), ids = JS_NewArray(ctx);
+    uv_os_fd_t fd;
+
+    for (int i = 0; i < n; i++) {
+        if (pipes[i] && uv_fileno(&pipes[i]->u.handle, &fd) < 0) {
+            coro_stream_close(&pipes[i]->s);
+            pipes[i] = NULL;
+        }
+        JS_SetPropertyUint32(ctx, ids, (uint32_t)i, pipes[i] ? JS_NewBigUint64(ctx, pipes[i]->s.h.id) : JS_NULL);
+    }
+    JS_SetPropertyStr(ctx, o, "error", JS_NewInt32(ctx, err));
+    JS_SetPropertyStr(ctx, o, "id", err ? JS_NULL : JS_NewBigUint64(ctx, c->h.id));
+    JS_SetPropertyStr(ctx, o, "pid", err ? JS_UNDEFINED : JS_NewInt32(ctx, c->proc.pid));
+    JS_SetPropertyStr(ctx, o, "pipes", ids);
+    return o;
+}
+
+/* start(file, args, envPairs, cwd, stdio, detached, uid, gid, onexit)
+     -> { error, id, pid, pipes }
+   args includes argv[0]; envPairs null: this process's environment; stdio:
+   see child_stdio, pipes[i] the ID of stdio[i]'s new pipe or null; uid and
+   gid -1: ours. error: 0, or a negative errno when the child did not start
+   (id null, pid undefined). onexit(exitStatus, termSignal) runs in a fiber
+   of its own. */
+static JSValue js_spawn_start(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    uv_process_options_t o = { .exit_cb = child_exited };
+    uv_stdio_container_t stdio[CHILD_MAX_STDIO];
+    coro_uvstream *pipes[CHILD_MAX_STDIO] = { 0 };
+    child_proc *c = NULL;
+    JSValue ret = JS_EXCEPTION;
+    int err;
+
+    if (child_options(ctx, argv, &o, stdio, pipes) < 0 || !may_spawn(ctx))
+        goto done;
+    c = coro_new_handle(ctx, sizeof *c, &child_type);
+    if (!c)
+        goto done;
+    c->onexit = JS_DupValue(ctx, argv[8]);
+    c->proc.data = c;
+    err = uv_spawn(coro_loop(), &c->proc, &o);
+    c->proc.data = c;
+    ret = child_result(ctx, c, err, pipes, o.stdio_count);
+    if (err < 0)
+        coro_handle_close(&coro_isolate_of(ctx)->handles, &c->h);
+    else
+        c->h.uv = (uv_handle_t *)&c->proc; /* a running child keeps its isolate busy */
+done:
+    if (JS_IsException(ret)) {
+        for (int i = 0; i < CHILD_MAX_STDIO; i++) {
+            if (pipes[i])
+                coro_stream_close(&pipes[i]->s);
+        }
+    }
+    free((char *)o.file);
+    free((char *)o.cwd);
+    coro_strv_free(o.args);
+    coro_strv_free(o.env);
+    return ret;
+}
+
+/* kill(id, signal) -> 0 or a negative errno (ESRCH: it has exited) */
+static JSValue js_spawn_kill(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    child_proc *c = (child_proc *)coro_arg_handle(ctx, argv[0], &child_type);
+    int64_t sig;
+
+    if (!c || coro_arg_integer(ctx, argv[1], "signal", 0, 64, &sig) < 0)
+        return JS_EXCEPTION;
+    return JS_NewInt32(ctx, uv_process_kill(&c->proc, (int)sig));
+}
+
+/* ref(id, on): whether waiting for the child keeps the program alive */
+static JSValue js_spawn_ref(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    child_proc *c = (child_proc *)coro_arg_handle(ctx, argv[0], &child_type);
+
+    if (!c)
+        return JS_EXCEPTION;
+    if (JS_ToBool(ctx, argv[1]))
+        uv_ref((uv_handle_t *)&c->proc);
+    else
+        uv_unref((uv_handle_t *)&c->proc);
+    return JS_UNDEFINED;
+}
+
+/* signal(pid, signal) -> 0 or a negative errno: process.kill(). Who may start
+   processes may signal them. */
+static JSValue js_spawn_signal(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t pid, sig;
+
+    if (coro_arg_integer(ctx, argv[0], "pid", INT32_MIN, INT32_MAX, &pid) < 0 ||
+        coro_arg_integer(ctx, argv[1], "signal", 0, 64, &sig) < 0 || !may_spawn(ctx))
+        return JS_EXCEPTION;
+    return JS_NewInt32(ctx, uv_kill((int)pid, (int)sig));
+}
+
+/* close(id): stop watching the child (it runs on) */
+static JSValue js_spawn_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return coro_close_arg_handle(ctx, argv[0], &child_type);
+}
+
 static const JSCFunctionListEntry spawn_funcs[] = {
     JS_CFUNC_DEF("sync", 10, js_spawn_sync),
+    JS_CFUNC_DEF("start", 9, js_spawn_start),
+    JS_CFUNC_DEF("kill", 2, js_spawn_kill),
+    JS_CFUNC_DEF("ref", 2, js_spawn_ref),
+    JS_CFUNC_DEF("signal", 2, js_spawn_signal),
+    JS_CFUNC_DEF("close", 1, js_spawn_close),
 };
 
 int coro_prim_spawn_init(JSContext *ctx, JSValueConst ns)

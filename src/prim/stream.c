@@ -256,6 +256,17 @@ static JSValue js_stream_set_timeout(JSContext *ctx, JSValueConst this_val, int 
     return JS_UNDEFINED;
 }
 
+/* ref(id, on): whether the stream's reads and writes keep the program alive */
+static JSValue js_stream_ref(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_stream *s = (coro_stream *)coro_arg_handle(ctx, argv[0], &coro_stream_type);
+
+    if (!s)
+        return JS_EXCEPTION;
+    coro_stream_ref(s, JS_ToBool(ctx, argv[1]));
+    return JS_UNDEFINED;
+}
+
 /* A stream over descriptor fd (ours to close): a uvstream for a terminal, a
    pipe, FIFO or socket (uv_pipe_open serves all three), else a file stream.
    Returns its ID, or a negative error (fd not taken). */
@@ -317,6 +328,7 @@ static const JSCFunctionListEntry stream_funcs[] = {
     JS_CFUNC_DEF("end", 1, js_stream_end),
     JS_CFUNC_DEF("close", 1, js_stream_close),
     JS_CFUNC_DEF("setTimeout", 2, js_stream_set_timeout),
+    JS_CFUNC_DEF("ref", 2, js_stream_ref),
     JS_CFUNC_DEF("open", 1, js_stream_open),
 };
 

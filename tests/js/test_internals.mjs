@@ -11,6 +11,7 @@ test('forged, stale and mistyped handle IDs throw EBADF', () => {
   }
   const file = P.fs.open('/dev/null', 'r');
   const timer = P.timers.start(() => {}, 1000, false, []);
+  assert.throws(() => P.timers.immediate(() => {}, null), { name: 'TypeError', message: /"args"/ });
   assert.throws(() => P.fiber.join(file), { code: 'EBADF', message: /Fiber/ });
   assert.throws(() => P.fs.read(timer, 1), { code: 'EBADF', message: /File/ });
   P.timers.stop(timer);

@@ -3,7 +3,8 @@
 // test/common requires them), over bindings that give what they read at load
 // (lib/node/bindings/*_wrap.js, worker.js, v8.js, ...). What is not there yet
 // throws ERR_NOT_IMPLEMENTED at the use -- it never pretends to work.
-// spawnSync and its friends are real (src/prim/spawn.c).
+// spawnSync and its friends are real (src/prim/spawn.c), spawn, exec and
+// execFile too (tests/js/test_node_child.mjs).
 import { test, assert, tmpdir } from './harness.mjs';
 import { requireBuiltin } from 'corojs:internal/node/builtins';
 
@@ -34,8 +35,7 @@ test('what works already: isIP, isMainThread, isatty, heap figures', () => {
 
 test('uses not there yet throw ERR_NOT_IMPLEMENTED', () => {
   const cp = requireBuiltin('child_process');
-  notYet(() => cp.spawn('true'), /child_process\.spawn\(\)/);
-  notYet(() => cp.exec('true', () => {}), /child_process\.spawn\(\)/);
+  notYet(() => cp.fork('./w.js'), /child_process IPC/);
   notYet(() => requireBuiltin('net').connect(1, '127.0.0.1'), /node:net TCP/);
   const wt = requireBuiltin('worker_threads');
   notYet(() => new wt.Worker('./w.js'), /worker_threads\.Worker/);

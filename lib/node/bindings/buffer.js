@@ -32,6 +32,10 @@ function atob(input) {
 
 const binding = { atob, btoa };
 for (const name of Object.getOwnPropertyNames(B)) binding[name] = B[name];
+// copyArrayBuffer(destination, destinationOffset, source, sourceOffset,
+// bytesToCopy), for web streams' byte streams.
+binding.copyArrayBuffer = (dest, destOffset, src, srcOffset, n) =>
+  new Uint8Array(dest, destOffset, n).set(new Uint8Array(src, srcOffset, n));
 // QuickJS zero-fills every new ArrayBuffer; Node's toggle has nothing to turn.
 binding.getZeroFillToggle = () => new Uint32Array(1);
 

@@ -14,7 +14,7 @@ const PIPE = -1, IGNORE = -2;
 const SIGTERM = 15;
 
 let signalNames;
-function signalName(n) {
+export function signalName(n) {
   if (!signalNames) {
     signalNames = new Map();
     for (const [name, num] of Object.entries(P.os.constants().signals)) signalNames.set(num, name);
@@ -41,7 +41,7 @@ function spawn(options) {
   const input = options.stdio?.[0]?.input ?? null;
   const maxBuffer = Number.isFinite(options.maxBuffer) && options.maxBuffer > 0 ? Math.trunc(options.maxBuffer) : 0;
   const timeout = options.timeout > 0 ? Math.trunc(options.timeout) : 0;
-  const r = P.fiber.exclusive(P.spawn.sync, [options.file, options.args, options.envPairs ?? null,
+  const r = P.fiber.exclusive(P.spawn.sync, [options.file, options.args?.map(String), options.envPairs ?? null,
     options.cwd ?? null, stdio, input, timeout, maxBuffer, options.killSignal ?? SIGTERM, !!options.detached]);
   const { Buffer } = requireNode('buffer');
   const buffer = (bytes) => (bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));

@@ -1,16 +1,248 @@
-// internalBinding('stream_wrap'): the request objects and shared state of
-// Node's stream handles (net sockets, pipes, ttys). The handles themselves
-// (tcp_wrap, pipe_wrap, tty_wrap) are not there yet; these are what Node's
-// net and child_process read at load.
-import { unimplementedClass } from 'corojs:internal/node/unimplemented';
+// internalBinding('stream_wrap'): Node's StreamBase protocol (what
+// internal/stream_base_commons.js and net.Socket ask of a handle) over a
+// stream of ours (__primordials.stream, src/core/stream.h), as issue 11 puts
+// Node's stream APIs on fibers:
+// - reading: between readStart() and readStop(), a pump fiber reads chunk
+//   after chunk (parking while none is there) and hands each to
+//   handle.onread, with streamBaseState[kReadBytesOrError] its length (or
+//   UV_EOF, or an error). Node calls readStop() when its Readable's buffer is
+//   full: the pump stops taking chunks, the data waits in the kernel and the
+//   writer at the other end slows down (backpressure).
+// - writing: each write request joins the handle's queue, written in order by
+//   a writer fiber that parks while the other end does not read; the request's
+//   oncomplete(status) runs when its bytes are written. Every write is
+//   asynchronous (kLastWriteWasAsync), so a Writable's 'drain' falls out.
+// - shutdown and close as Node's: after the queued writes; close(cb) calls cb
+//   later, on a fiber of its own.
+// LibuvStreamWrap is the base of the handles over our streams: Pipe
+// (pipe_wrap.js: child_process's stdio) and, with issue 11's net, TCP.
+
+import P from 'corojs:internal/primordials';
+import { requireNode } from 'corojs:internal/node/builtins';
+import { ERR_NOT_IMPLEMENTED } from 'corojs:internal/node/unimplemented';
+import uv from 'corojs:internal/node/bindings/uv';
+
+const S = P.stream;
+const go = P.nodefs.go;
+
+const kReadBytesOrError = 0, kArrayBufferOffset = 1, kBytesWritten = 2, kLastWriteWasAsync = 3;
+const streamBaseState = new Int32Array(5);
+const { UV_EOF, UV_EBADF, UV_ECANCELED } = uv;
+
+// The stream a handle runs on: its ID (a BigInt), set by whoever opened it.
+export const kStream = Symbol('kStream');
 
 // A write or shutdown request: a plain object the handle fills in.
-class WriteWrap {}
-class ShutdownWrap {}
+export class WriteWrap {}
+export class ShutdownWrap {}
+
+let BufferClass;
+const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
+
+// The errno of a failed stream call (a uv error), for Node's ErrnoException.
+const errnoOf = (e) => (typeof e?.errno === 'number' ? e.errno : UV_EBADF);
+
+// fn() on a fiber of its own, once the caller's code has run to its end (a
+// fiber started at once would run the caller's nextTicks and promise jobs as
+// soon as it parked).
+function later(fn) {
+  queueMicrotask(() => go(fn, []));
+}
+
+export class LibuvStreamWrap {
+  #reading = false;
+  #pumping = false;
+  #pending = null;  // a chunk read after readStop(), handed over at readStart()
+  #queue = [];      // [req, bytes] to write, or [req, null] to shut down
+  #writing = false;
+  #ref = true;
+  #closed = false;
+  #userBuffer = null;
+
+  constructor() {
+    this[kStream] = null;
+    this.reading = false;
+    this.onread = null;
+    this.bytesRead = 0;
+    this.bytesWritten = 0;
+    this.writeQueueSize = 0;
+  }
+
+  get isStreamBase() { return true; }
+  get fd() { return -1; }
+
+  readStart() {
+    if (this.#closed || this[kStream] === null) return UV_EBADF;
+    this.#reading = true;
+    if (!this.#pumping) {
+      this.#pumping = true;
+      later(() => this.#pump());
+    }
+    return 0;
+  }
+
+  readStop() {
+    this.#reading = false;
+    return 0;
+  }
+
+  // Node's onread with a user buffer (net.Socket's `onread` option): chunks
+  // are copied into it and onread gets their length only.
+  useUserBuffer(buf) {
+    this.#userBuffer = buf;
+  }
+
+  #pump() {
+    try {
+      while (this.#reading && !this.#closed) {
+        let chunk = this.#pending;
+        this.#pending = null;
+        if (chunk === null) {
+          try {
+            chunk = S.readBytes(this[kStream]) ?? UV_EOF;
+          } catch (e) {
+            chunk = errnoOf(e);
+          }
+          if (this.#closed) return;
+          if (!this.#reading) {
+            this.#pending = chunk;
+            return;
+          }
+        }
+        this.#deliver(chunk);
+        if (typeof chunk === 'number') return;
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  // One chunk (or an end: UV_EOF or an error) to onread.
+  #deliver(chunk) {
+    if (typeof chunk === 'number') {
+      this.#reading = false;
+      streamBaseState[kReadBytesOrError] = chunk;
+      this.onread(undefined);
+      return;
+    }
+    this.bytesRead += chunk.length;
+    const user = this.#userBuffer;
+    if (user === null) {
+      streamBaseState[kReadBytesOrError] = chunk.length;
+      streamBaseState[kArrayBufferOffset] = chunk.byteOffset;
+      this.onread(chunk.buffer);
+      return;
+    }
+    for (let at = 0; at < chunk.length && !this.#closed; at += user.length) {
+      const n = Math.min(user.length, chunk.length - at);
+      user.set(chunk.subarray(at, at + n));
+      streamBaseState[kReadBytesOrError] = n;
+      streamBaseState[kArrayBufferOffset] = 0;
+      this.onread(undefined);
+    }
+  }
+
+  writeBuffer(req, data) {
+    return this.#write(req, data);
+  }
+
+  writev(req, chunks, allBuffers) {
+    const B = Buffer();
+    const list = [];
+    if (allBuffers) list.push(...chunks);
+    else for (let i = 0; i < chunks.length; i += 2) list.push(B.from(chunks[i], chunks[i + 1]));
+    return this.#write(req, B.concat(list));
+  }
+
+  writeUtf8String(req, s) { return this.#write(req, Buffer().from(s, 'utf8')); }
+  writeAsciiString(req, s) { return this.#write(req, Buffer().from(s, 'latin1')); }
+  writeLatin1String(req, s) { return this.#write(req, Buffer().from(s, 'latin1')); }
+  writeUcs2String(req, s) { return this.#write(req, Buffer().from(s, 'utf16le')); }
+
+  #write(req, bytes) {
+    streamBaseState[kBytesWritten] = bytes.length;
+    streamBaseState[kLastWriteWasAsync] = 1;
+    if (this.#closed || this[kStream] === null) return UV_EBADF;
+    this.writeQueueSize += bytes.length;
+    this.#enqueue(req, bytes);
+    return 0;
+  }
+
+  // shutdown(req): no more writes once the queued ones are done; then
+  // req.oncomplete(status).
+  shutdown(req) {
+    if (this.#closed || this[kStream] === null) return UV_EBADF;
+    this.#enqueue(req, null);
+    return 0;
+  }
+
+  #enqueue(req, bytes) {
+    this.#queue.push([req, bytes]);
+    if (!this.#writing) {
+      this.#writing = true;
+      later(() => this.#drain());
+    }
+  }
+
+  #drain() {
+    try {
+      while (this.#queue.length) {
+        const [req, bytes] = this.#queue.shift();
+        let status = 0;
+        try {
+          if (this.#closed) status = UV_ECANCELED;
+          else if (bytes === null) S.end(this[kStream]);
+          else S.write(this[kStream], bytes);
+        } catch (e) {
+          status = this.#closed ? UV_ECANCELED : errnoOf(e);
+        }
+        if (bytes !== null) {
+          this.writeQueueSize -= bytes.length;
+          if (status === 0) this.bytesWritten += bytes.length;
+        }
+        req.oncomplete(status);
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  close(cb) {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reading = false;
+    const id = this[kStream];
+    if (id !== null) {
+      try {
+        S.close(id);
+      } catch {
+        // already closed underneath
+      }
+    }
+    if (typeof cb === 'function') later(cb);
+  }
+
+  ref() {
+    this.#ref = true;
+    if (!this.#closed && this[kStream] !== null) S.ref(this[kStream], true);
+  }
+
+  unref() {
+    this.#ref = false;
+    if (!this.#closed && this[kStream] !== null) S.ref(this[kStream], false);
+  }
+
+  hasRef() {
+    return this.#ref && !this.#closed;
+  }
+
+  setBlocking() { return 0; }
+
+  readBuffer() { throw ERR_NOT_IMPLEMENTED('StreamBase readBuffer()'); }
+}
 
 export default {
-  WriteWrap, ShutdownWrap,
-  LibuvStreamWrap: unimplementedClass('a libuv stream handle'),
-  kReadBytesOrError: 0, kArrayBufferOffset: 1, kBytesWritten: 2, kLastWriteWasAsync: 3,
-  streamBaseState: new Int32Array(5),
+  WriteWrap, ShutdownWrap, LibuvStreamWrap,
+  kReadBytesOrError, kArrayBufferOffset, kBytesWritten, kLastWriteWasAsync,
+  streamBaseState,
 };

@@ -45,7 +45,7 @@ function runImmediates() {
 }
 
 function scheduleImmediate() {
-  immediate ??= T.start(runImmediates, 0, false, []);
+  immediate ??= T.immediate(runImmediates, []);
   if (immediateInfo[1] === 0) T.unref(immediate);
   else T.ref(immediate);
 }

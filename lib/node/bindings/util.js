@@ -19,6 +19,9 @@ for (const name of ['arrow_message_private_symbol', 'contextify_context_private_
   'require_private_symbol', 'source_map_data_private_symbol']) {
   privateSymbols[name] = Symbol(`node:${name}`);
 }
+// The mark of a contextified object (node:vm) must not show among the
+// sandbox's keys, nor among its context's globals: a private symbol.
+privateSymbols.contextify_context_private_symbol = P.vm.privateSymbol('node:contextify_context_private_symbol');
 
 function getOwnNonIndexProperties(obj, filter) {
   const keys = ArrayBuffer.isView(obj) && !(obj instanceof DataView)
