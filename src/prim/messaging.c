@@ -114,19 +114,10 @@ static JSValue js_messaging_ctl(JSContext *ctx, JSValueConst this_val, int argc,
     return JS_NewBool(ctx, uv_has_ref(s->h.uv));
 }
 
-/* close(id): the port's wake-up is gone; a closed id is ignored */
+/* close(id): the port's wake-up is gone (once: a closed id is EBADF) */
 static JSValue js_messaging_close(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    coro_isolate *iso = coro_isolate_of(ctx);
-    coro_handle *h;
-    uint64_t id;
-
-    if (coro_arg_handle_id(ctx, argv[0], &id) < 0)
-        return JS_EXCEPTION;
-    h = coro_handles_get(&iso->handles, id, &port_signal_type);
-    if (h)
-        coro_handle_close(&iso->handles, h);
-    return JS_UNDEFINED;
+    return coro_close_arg_handle(ctx, argv[0], &port_signal_type);
 }
 
 /* transfer(ab) -> a new ArrayBuffer with ab's memory, ab detached; or
