@@ -45,8 +45,15 @@ function cannotClone(value) {
 
 // The base of Node's transferable JS objects (internalBinding('messaging')
 // .JSTransferable): an instance with [kClone]() is cloned, one with
-// [kTransfer]() may be in a transfer list.
-export class JSTransferable {}
+// [kTransfer]() may be in a transfer list. What its constructor made is one,
+// whatever its prototype then (makeTransferable() gives it the class's own,
+// as ReadableStream's), as Node's C++ knows its host objects.
+const transferables = new WeakSet();
+export class JSTransferable {
+  constructor() {
+    transferables.add(this);
+  }
+}
 
 // MessagePorts, known here through the hooks messaging.js sets when it
 // loads (no port can exist before): isPort(v), isDetached(port),
@@ -164,7 +171,7 @@ function startClone(list, source) {
       if (ports.isDetached(entry)) throw dataCloneError('MessagePort in transfer list is already detached');
       if (st.seen.has(entry)) throw dataCloneError('Transfer list contains duplicate MessagePort');
       addPort(st, entry);
-    } else if (entry instanceof JSTransferable &&
+    } else if (transferables.has(entry) &&
         (typeof entry[s.messaging_transfer_symbol] === 'function' || typeof entry[s.messaging_clone_symbol] === 'function')) {
       if (st.seen.has(entry)) throw dataCloneError(`Transfer list contains duplicate ${entry.constructor?.name}`);
       addTransferable(st, entry, nested);
@@ -181,7 +188,7 @@ function startClone(list, source) {
     if (!isObject(entry) || st.seen.has(entry) || st.buffers.has(entry)) continue;
     if (P.util.classOf(entry) === 'ArrayBuffer') st.buffers.set(entry, null);
     else if (ports?.isPort(entry)) { if (!ports.isDetached(entry)) addPort(st, entry); }
-    else if (entry instanceof JSTransferable) addTransferable(st, entry, nested);
+    else if (transferables.has(entry)) addTransferable(st, entry, nested);
     else st.seen.set(entry, entry);
   }
   return st;
@@ -210,7 +217,7 @@ function cloneHost(value, st) {
     throw coded(TypeError, 'ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST',
       'Object that needs transfer was found in message but not listed in transferList');
   }
-  if (value instanceof JSTransferable) {
+  if (transferables.has(value)) {
     if (typeof value[s.messaging_clone_symbol] === 'function') {
       const slot = new Slot(null);
       st.seen.set(value, slot);

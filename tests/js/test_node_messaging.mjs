@@ -255,3 +255,18 @@ test('a program whose port is unref\'d, or has no listener, ends; one with a lis
   assert.equal(held.stdout, 'got late\nclosed\n');
   assert.equal(held.status, 0);
 });
+
+test('a ReadableStream moves through a port (Node\'s webstreams transfer over ports)', () => {
+  const rs = new ReadableStream({ start(c) { c.enqueue('a'); c.enqueue('b'); c.close(); } });
+  const { port1, port2 } = new MessageChannel();
+  const done = event();
+  port2.onmessage = async ({ data }) => {
+    const out = [];
+    for await (const chunk of data) out.push(chunk);
+    done.fire(out);
+  };
+  port1.postMessage(rs, [rs]);
+  assert.ok(rs.locked);
+  assert.deepEqual(done.wait(), ['a', 'b']);
+  port1.close();
+});
