@@ -204,3 +204,13 @@ test('console.Console is Node\'s; console writes through process.stdout once it 
   assert.equal(seen[1], 'captured\n');
   assert.match(seen[2], /^\d{1,2} [A-Z][a-z]{2} \d\d:\d\d:\d\d - logged\n$/);
 });
+
+test('util.parseEnv parses as Node\'s C++ dotenv parser does', () => {
+  const { parseEnv } = requireBuiltin('util');
+  assert.deepEqual(parseEnv('A=1 # c\nexport B = "x\\ny"\nC=\'multi\nline\'\nD="open\n# note\nE=tail # x'),
+    { A: '1', B: 'x\ny', C: 'multi\nline', D: '"open', E: 'tail' });
+  assert.deepEqual(Object.keys(parseEnv('b=1\na=2')), ['a', 'b']);
+  assert.deepEqual(parseEnv('no equals here'), {});
+  assert.deepEqual(parseEnv('K='), { K: '' });
+  assert.throws(() => parseEnv(1), { code: 'ERR_INVALID_ARG_TYPE' });
+});
