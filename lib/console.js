@@ -1,9 +1,9 @@
 // corojs:console: console.log and friends, written synchronously to stdout
 // (log, info, debug) and stderr (error, warn, trace), formatted by util.format.
 // Once a program has touched process.stdout or process.stderr (Node Writable
-// streams, made on first use), console writes through them, as Node's
-// console does: a program or test that replaces their write() sees console's
-// output too. console.Console is Node's class (on first use).
+// streams, made on first use), console writes through them when that shows,
+// as Node's console does: a program or test that replaces their write() sees
+// console's output too. console.Console is Node's class (on first use).
 
 import P from 'corojs:internal/primordials';
 import { format, inspect } from 'corojs:util';
@@ -13,17 +13,27 @@ const counts = new Map();
 const timers = new Map();
 let groupIndent = '';
 
-// process.stdout and stderr once they are made (lib/process.js)
-const streams = [];
+// process.stdout and stderr once they are made (lib/process.js), and the
+// write() they were made with
+const streams = [], ownWrites = [];
 export function useStream(fd, stream) {
   streams[fd] = stream;
+  ownWrites[fd] = stream.write;
+}
+
+// Through the stream when that shows: its write() was replaced, or it holds
+// writes back (corked, a write pending). Otherwise the stream would write
+// the text straight out itself: so does console, at the same place, faster.
+function throughStream(fd) {
+  const s = streams[fd];
+  return s !== undefined && !s.destroyed && !s.writableEnded &&
+    (s.write !== ownWrites[fd] || s.writableLength > 0 || s.writableCorked > 0);
 }
 
 function print(fd, args) {
   let text = format(...args);
   if (groupIndent) text = groupIndent + text.split('\n').join(`\n${groupIndent}`);
-  const stream = streams[fd];
-  if (stream && !stream.destroyed && !stream.writableEnded) stream.write(text + '\n');
+  if (throughStream(fd)) streams[fd].write(text + '\n');
   else write(fd, text + '\n');
 }
 
