@@ -24,53 +24,29 @@ let lastId = 0;
 // Symbol.dispose as lib/internal/bootstrap.js defines it, which runs after this module.
 const SymbolDispose = Symbol.dispose ?? Symbol.for('nodejs.dispose');
 
-export class Timeout {
-  #id = null; // the running CoroJS timer, null when none runs
+// What Timeout and Immediate share: the running CoroJS timer (its ID, null
+// when none runs) and whether it holds the program. The rest of the module
+// reaches them through the functions the static block sets.
+let runningId, run, stop;
+
+class Timer {
+  #id = null;
   #refed = true;
-  #number = 0; // from [Symbol.toPrimitive](), 0 until asked for
 
-  constructor(token, callback, after, repeat, args) {
-    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Timeout objects are made by setTimeout()');
-    this._idleTimeout = after;
-    this._onTimeout = callback;
-    this._timerArgs = args;
-    this._repeat = repeat ? after : null;
-    this._destroyed = false;
-    this.#start(after, repeat);
-  }
-
-  #start(after, repeat) {
-    this.#id = T.start(Timeout.#fire, after, repeat, NO_ARGS, this);
-    if (!this.#refed) T.unref(this.#id);
-    this._destroyed = false;
-  }
-
-  #stop() {
-    if (this.#id !== null) T.stop(this.#id);
-    this.#id = null;
-    this._destroyed = true;
-    if (this.#number) timersById.delete(this.#number);
-  }
-
-  // The CoroJS timer's callback, in a fiber of its own; `this` is the
-  // Timeout. An interval's CoroJS timer keeps its schedule by itself; a
-  // timeout's is over once it fires, unless the callback refreshes it or
-  // turns it into an interval (sets _repeat), as Node's code does.
-  static #fire() {
-    const callback = this._onTimeout;
-    if (typeof callback !== 'function') return this.#stop();
-    if (this._repeat === null) this.#id = null;
-    try {
-      Reflect.apply(callback, this, this._timerArgs);
-    } finally {
-      if (this._idleTimeout === -1) this.#stop(); // unenrolled (Node's timers.unenroll)
-      else if (this.#id === null && this._repeat) this.#start(this._repeat, true);
-      else if (this.#id === null) this.#stop();
-    }
+  static {
+    runningId = (timer) => timer.#id;
+    run = (timer, id) => {
+      timer.#id = id;
+      if (!timer.#refed) T.unref(id);
+    };
+    stop = (timer) => {
+      if (timer.#id !== null) T.stop(timer.#id);
+      timer.#id = null;
+    };
   }
 
   ref() {
-    if (#refed in this) {
+    if (#refed in this) { // on another object: nothing, as Node's
       this.#refed = true;
       if (this.#id !== null) T.ref(this.#id);
     }
@@ -86,11 +62,54 @@ export class Timeout {
   }
 
   hasRef() { return this.#refed; }
+}
+
+export class Timeout extends Timer {
+  #number = 0; // from [Symbol.toPrimitive](), 0 until asked for
+
+  constructor(token, callback, after, repeat, args) {
+    if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Timeout objects are made by setTimeout()');
+    super();
+    this._idleTimeout = after;
+    this._onTimeout = callback;
+    this._timerArgs = args;
+    this._repeat = repeat ? after : null;
+    this._destroyed = false;
+    this.#start(after, repeat);
+  }
+
+  #start(after, repeat) {
+    run(this, T.start(Timeout.#fire, after, repeat, NO_ARGS, this));
+    this._destroyed = false;
+  }
+
+  #stop() {
+    stop(this);
+    this._destroyed = true;
+    if (this.#number) timersById.delete(this.#number);
+  }
+
+  // The CoroJS timer's callback, in a fiber of its own; `this` is the
+  // Timeout. An interval's CoroJS timer keeps its schedule by itself; a
+  // timeout's is over once it fires, unless the callback refreshes it or
+  // turns it into an interval (sets _repeat), as Node's code does.
+  static #fire() {
+    const callback = this._onTimeout;
+    if (typeof callback !== 'function') return this.#stop();
+    if (this._repeat === null) stop(this); // its CoroJS timer is over: forget its ID
+    try {
+      Reflect.apply(callback, this, this._timerArgs);
+    } finally {
+      if (this._idleTimeout === -1) this.#stop(); // unenrolled (Node's timers.unenroll)
+      else if (runningId(this) === null && this._repeat) this.#start(this._repeat, true);
+      else if (runningId(this) === null) this.#stop();
+    }
+  }
 
   // Restart the countdown; a timeout that fired runs again (Node's refresh).
   refresh() {
     if (this._idleTimeout === -1) return this; // cleared
-    if (this.#id !== null) T.refresh(this.#id);
+    if (runningId(this) !== null) T.refresh(runningId(this));
     else this.#start(this._idleTimeout, this._repeat !== null);
     return this;
   }
@@ -113,51 +132,21 @@ export class Timeout {
   [SymbolDispose]() { this.close(); }
 }
 
-let clearImmediateObject; // set by Immediate's static block: it reaches #id
-
-export class Immediate {
-  #id = null;
-  #refed = true;
-
+export class Immediate extends Timer {
   constructor(token, callback, args) {
     if (token !== kToken) throw ERR_ILLEGAL_CONSTRUCTOR('Immediate objects are made by setImmediate()');
+    super();
     this._onImmediate = callback;
     this._argv = args;
     this._destroyed = false;
-    this.#id = T.immediate(Immediate.#fire, NO_ARGS, this);
+    run(this, T.immediate(Immediate.#fire, NO_ARGS, this));
   }
 
   static #fire() {
-    this.#id = null;
+    stop(this); // fired: its ID is dead
     this._destroyed = true;
     Reflect.apply(this._onImmediate, this, this._argv);
   }
-
-  static {
-    clearImmediateObject = (immediate) => {
-      if (immediate.#id !== null) T.stop(immediate.#id);
-      immediate.#id = null;
-      immediate._destroyed = true;
-    };
-  }
-
-  ref() {
-    if (#refed in this) {
-      this.#refed = true;
-      if (this.#id !== null) T.ref(this.#id);
-    }
-    return this;
-  }
-
-  unref() {
-    if (#refed in this) {
-      this.#refed = false;
-      if (this.#id !== null) T.unref(this.#id);
-    }
-    return this;
-  }
-
-  hasRef() { return this.#refed; }
 
   [SymbolDispose]() { clearImmediate(this); }
 }
@@ -205,7 +194,10 @@ export function clearTimeout(timer) {
 export const clearInterval = clearTimeout;
 
 export function clearImmediate(immediate) {
-  if (immediate instanceof Immediate) clearImmediateObject(immediate);
+  if (immediate instanceof Immediate) {
+    stop(immediate);
+    immediate._destroyed = true;
+  }
   else if (nodeTimers && immediate?._onImmediate) nodeTimers.clearImmediate(immediate);
 }
 

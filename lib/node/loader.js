@@ -1155,11 +1155,25 @@ Object.defineProperty(Module, 'builtinModules', {
 // 'module' if the main module `path` (of text `source`) is an ES module, for
 // the C loader to run; undefined if runMain() is to run it.
 export function mainFormat(path, source) {
+  setupForkChannel();
   const format = formatOf(path, source);
   if (format === 'module') return format;
   if (format === 'addon') throw ERR_DLOPEN_FAILED(path);
   sources.set(path, source);
   return undefined;
+}
+
+// A child of Node's fork() (child_process): NODE_CHANNEL_FD names its IPC
+// channel, set up before the main module runs (process.send, 'message'), as
+// Node's pre-execution does.
+function setupForkChannel() {
+  const { env } = requireBuiltin('process');
+  if (env.NODE_CHANNEL_FD === undefined) return;
+  const fd = Number.parseInt(env.NODE_CHANNEL_FD, 10);
+  const mode = env.NODE_CHANNEL_SERIALIZATION_MODE || 'json';
+  delete env.NODE_CHANNEL_FD;
+  delete env.NODE_CHANNEL_SERIALIZATION_MODE;
+  requireBuiltin('child_process')._forkChild(fd, mode);
 }
 
 // Runs the CommonJS main module; its module.exports.

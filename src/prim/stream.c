@@ -223,6 +223,25 @@ static JSValue js_stream_write(JSContext *ctx, JSValueConst this_val, int argc, 
     return JS_NewBigUint64(ctx, b.len);
 }
 
+/* tryWrite(id, data) -> what the stream took at once (a number, maybe 0),
+   never parking: Node's StreamBase writes this way first. */
+static JSValue js_stream_try_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_stream *s = (coro_stream *)coro_arg_handle(ctx, argv[0], &coro_stream_type);
+    const uint8_t *data;
+    size_t len;
+    int n;
+
+    if (!s || coro_arg_view(ctx, argv[1], "data", &data, &len) < 0)
+        return JS_EXCEPTION;
+    n = coro_stream_try_write(s, data, len);
+    if (n == UV_EAGAIN)
+        n = 0;
+    if (n < 0)
+        return coro_stream_throw(ctx, n, "write");
+    return JS_NewInt32(ctx, n);
+}
+
 static JSValue js_stream_end(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_stream *s = coro_stream_hold(ctx, argv[0]);
@@ -325,6 +344,7 @@ static const JSCFunctionListEntry stream_funcs[] = {
     JS_CFUNC_DEF("read", 1, js_stream_read),
     JS_CFUNC_DEF("readBytes", 1, js_stream_read_bytes),
     JS_CFUNC_DEF("write", 2, js_stream_write),
+    JS_CFUNC_DEF("tryWrite", 2, js_stream_try_write),
     JS_CFUNC_DEF("end", 1, js_stream_end),
     JS_CFUNC_DEF("close", 1, js_stream_close),
     JS_CFUNC_DEF("setTimeout", 2, js_stream_set_timeout),

@@ -242,7 +242,30 @@ test('unref(): a child that never ends does not keep its parent alive; process.k
   assert.throws(() => process.kill(pid, 'SIGNOPE'), { code: 'ERR_UNKNOWN_SIGNAL' });
 });
 
-test("bad input: Node's argument errors; fork and 'ipc' are not there yet", () => {
+test('fork: JSON messages both ways over the IPC channel, disconnect, exit', () => {
+  const script = `${tmpdir}/forked.js`;
+  fs.writeFileSync(script, "process.on('message', (m) => { if (m === 'bye') return process.disconnect(); " +
+    "process.send({ echo: m, argv: process.argv.slice(2), connected: process.connected }); }); console.log('silent');");
+  const child = cp.fork(script, ['a1'], { silent: true });
+  const got = [];
+  let disconnected = false;
+  child.on('message', (m) => got.push(m));
+  child.on('disconnect', () => (disconnected = true));
+  child.send('one');
+  child.send({ two: [2] });
+  child.send('bye');
+  const seen = run(child);
+  assert.deepEqual(got, [{ echo: 'one', argv: ['a1'], connected: true }, { echo: { two: [2] }, argv: ['a1'], connected: true }]);
+  assert.ok(disconnected);
+  assert.equal(seen.stdout, 'silent\n');
+  assert.deepEqual(seen.events, ['spawn', 'exit 0 null', 'close 0 null']);
+  const advanced = cp.fork(script, { serialization: 'advanced' }); // v8's serializer: not there
+  assert.throws(() => advanced.send(1), { code: 'ERR_NOT_IMPLEMENTED' });
+  advanced.kill();
+  assert.equal(run(advanced).events.at(-1), 'close null SIGTERM');
+});
+
+test("bad input: Node's argument errors", () => {
   assert.throws(() => cp.spawn(42), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => cp.spawn('true', 'x'), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => cp.spawn('true', { cwd: 7 }), { code: 'ERR_INVALID_ARG_TYPE' });
@@ -253,8 +276,8 @@ test("bad input: Node's argument errors; fork and 'ipc' are not there yet", () =
   assert.throws(() => child.kill('SIGNOPE'), { code: 'ERR_UNKNOWN_SIGNAL' });
   child.kill('SIGKILL');
   run(child);
-  assert.throws(() => cp.fork('x.js'), { code: 'ERR_NOT_IMPLEMENTED' });
-  assert.throws(() => cp.spawn('true', { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] }), { code: 'ERR_NOT_IMPLEMENTED' });
+  assert.throws(() => cp.spawn('true', { stdio: ['ipc', 'pipe', 'pipe', 'ipc'] }), { code: 'ERR_IPC_ONE_PIPE' });
+  assert.throws(() => cp.fork('x.js', { stdio: ['pipe', 'pipe', 'pipe'] }), { code: 'ERR_CHILD_PROCESS_IPC_REQUIRED' });
 });
 
 test('garbage to __primordials.spawn.start, kill, ref, close: TypeErrors, no crash', () => {

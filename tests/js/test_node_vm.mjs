@@ -144,3 +144,17 @@ test('thousands of contexts are freed; values outlive their context', () => {
   globalThis.gc();
   assert.ok(err.message === 'kept' && err.name === 'RangeError' && /kept/.test(err.stack));
 });
+
+test('a script run in many contexts compiles once for each and keeps none alive', () => {
+  const script = new vm.Script('x * 2');
+  const ctx = vm.createContext({ x: 4 });
+  assert.equal(script.runInContext(ctx), 8);
+  ctx.x = 5;
+  assert.equal(script.runInContext(ctx), 10);
+  globalThis.gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 1000; i++) assert.equal(script.runInNewContext({ x: i }), i * 2);
+  globalThis.gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 8 * 1024 * 1024, `1000 dead contexts still hold ${grown} bytes`);
+});

@@ -5,8 +5,8 @@
 // A contextified object carries its context object under Node's
 // contextify_context_private_symbol (a non-enumerable property; isContext
 // looks for it). A script is compiled at construction for its parsing
-// context (syntax errors throw there), and compiled again for another
-// context it runs in (QuickJS binds bytecode to one realm).
+// context (syntax errors throw there), and compiled again, once, for each
+// other context it runs in (QuickJS binds bytecode to one realm).
 
 import P from 'corojs:internal/primordials';
 import util from 'corojs:internal/node/bindings/util';
@@ -14,6 +14,11 @@ import symbols from 'corojs:internal/node/bindings/symbols';
 
 const V = P.vm;
 const kContext = util.privateSymbols.contextify_context_private_symbol;
+// A context object's scripts compiled for it (ContextifyScript -> compiled):
+// kept on the context's side, so a script that lives on never keeps a dead
+// context alive (a WeakMap on the script's side would: its values reach
+// their keys).
+const kCompiled = Symbol('compiled');
 
 // The context object of a contextified object (null: the caller's context).
 function contextOf(contextified) {
@@ -58,7 +63,12 @@ class ContextifyScript {
     const context = contextOf(contextified);
     let script = this.#compiled;
     if (context !== this.#context) {
-      script = V.compile(context, this.#code, this.#filename, this.#lineOffset, this.#columnOffset);
+      const compiled = context === null ? undefined : (context[kCompiled] ??= new WeakMap());
+      script = compiled?.get(this);
+      if (script === undefined) {
+        script = V.compile(context, this.#code, this.#filename, this.#lineOffset, this.#columnOffset);
+        compiled?.set(this, script);
+      }
     }
     return V.run(script, timeout);
   }

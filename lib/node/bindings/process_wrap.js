@@ -4,7 +4,8 @@
 // (src/prim/spawn.c: libuv's uv_spawn). The child's exit comes to
 // handle.onexit(exitCode, signalName) in a fiber of its own; each stdio
 // 'pipe' gets a stream of ours inside the Pipe Node made for it
-// (pipe_wrap.js), which Node then wraps in a net.Socket.
+// (pipe_wrap.js), which Node then wraps in a net.Socket -- or, for stdio
+// 'ipc' (fork()), makes the IPC channel of (JSON messages, no handles).
 import P from 'corojs:internal/primordials';
 import { kStream } from 'corojs:internal/node/bindings/stream_wrap';
 import { signalName } from 'corojs:internal/node/bindings/spawn_sync';
@@ -15,7 +16,6 @@ const PIPE = -1, IGNORE = -2;
 
 // One of Node's stdio entries (getValidStdio) as spawn.start takes it.
 function stdioOf(s, i) {
-  if (s.ipc) throw ERR_NOT_IMPLEMENTED("child_process IPC (fork(), stdio 'ipc')");
   switch (s.type) {
     case 'pipe':
     case 'overlapped':

@@ -8,10 +8,12 @@
 //   UV_EOF, or an error). Node calls readStop() when its Readable's buffer is
 //   full: the pump stops taking chunks, the data waits in the kernel and the
 //   writer at the other end slows down (backpressure).
-// - writing: each write request joins the handle's queue, written in order by
-//   a writer fiber that parks while the other end does not read; the request's
-//   oncomplete(status) runs when its bytes are written. Every write is
-//   asynchronous (kLastWriteWasAsync), so a Writable's 'drain' falls out.
+// - writing: what the stream takes at once is written at once, as Node's
+//   StreamBase does (the write is then synchronous: no oncomplete); the rest
+//   joins the handle's queue, written in order by a writer fiber that parks
+//   while the other end does not read, and the request's oncomplete(status)
+//   runs when its bytes are written. A Writable waiting for those writes
+//   buffers, so its 'drain' falls out.
 // - shutdown and close as Node's: after the queued writes; close(cb) calls cb
 //   later, on a fiber of its own.
 // LibuvStreamWrap is the base of the handles over our streams: Pipe
@@ -27,7 +29,7 @@ const go = P.nodefs.go;
 
 const kReadBytesOrError = 0, kArrayBufferOffset = 1, kBytesWritten = 2, kLastWriteWasAsync = 3;
 const streamBaseState = new Int32Array(5);
-const { UV_EOF, UV_EBADF, UV_ECANCELED } = uv;
+const { UV_EOF, UV_EBADF, UV_ECANCELED, UV_ENOTSUP } = uv;
 
 // The stream a handle runs on: its ID (a BigInt), set by whoever opened it.
 export const kStream = Symbol('kStream');
@@ -154,17 +156,37 @@ export class LibuvStreamWrap {
     return this.#write(req, B.concat(list));
   }
 
-  writeUtf8String(req, s) { return this.#write(req, Buffer().from(s, 'utf8')); }
+  // With a handle to send along (child_process IPC's send(message, handle)):
+  // ENOTSUP, handles do not travel yet.
+  writeUtf8String(req, s, handle) {
+    if (handle) return UV_ENOTSUP;
+    return this.#write(req, Buffer().from(s, 'utf8'));
+  }
+
   writeAsciiString(req, s) { return this.#write(req, Buffer().from(s, 'latin1')); }
   writeLatin1String(req, s) { return this.#write(req, Buffer().from(s, 'latin1')); }
   writeUcs2String(req, s) { return this.#write(req, Buffer().from(s, 'utf16le')); }
 
+  // As Node's StreamBase: what the stream takes at once is written now (no
+  // oncomplete then); the rest joins the queue.
   #write(req, bytes) {
     streamBaseState[kBytesWritten] = bytes.length;
-    streamBaseState[kLastWriteWasAsync] = 1;
+    streamBaseState[kLastWriteWasAsync] = 0;
     if (this.#closed || this[kStream] === null) return UV_EBADF;
-    this.writeQueueSize += bytes.length;
-    this.#enqueue(req, bytes);
+    let taken = 0;
+    if (!this.#writing && bytes.length) {
+      try {
+        taken = S.tryWrite(this[kStream], bytes);
+      } catch (e) {
+        return errnoOf(e);
+      }
+      this.bytesWritten += taken;
+      if (taken === bytes.length) return 0;
+    }
+    streamBaseState[kLastWriteWasAsync] = 1;
+    const rest = taken ? bytes.subarray(taken) : bytes;
+    this.writeQueueSize += rest.length;
+    this.#enqueue(req, rest);
     return 0;
   }
 
