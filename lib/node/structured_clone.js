@@ -334,7 +334,11 @@ function clone(value, st) {
   }
   st.seen.set(value, out);
   if (kind === 'Array' || kind === 'Object') {
-    for (const key of Object.keys(value)) put(clone(value[key], st), (v) => { out[key] = v; });
+    for (const key of Object.keys(value)) {
+      const v = clone(value[key], st);
+      out[key] = v;
+      if (v instanceof Slot) v.uses.push((real) => { out[key] = real; });
+    }
   }
   return out;
 }

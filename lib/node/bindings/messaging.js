@@ -38,13 +38,46 @@ function coded(Kind, code, message) {
   return e;
 }
 
+// A FIFO whose shift() is O(1) (an array's is O(n): a queue of 100,000
+// messages read one by one would be quadratic).
+class Fifo {
+  constructor() {
+    this.items = [];
+    this.head = 0;
+  }
+
+  get size() { return this.items.length - this.head; }
+
+  peek() { return this.items[this.head]; }
+
+  push(v) { this.items.push(v); }
+
+  shift() {
+    const v = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length || (this.head >= 1024 && this.head * 2 >= this.items.length)) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return v;
+  }
+
+  // everything, the queue then empty
+  takeAll() {
+    const all = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return all;
+  }
+}
+
 // One end of a channel; it outlives the MessagePort that owns it when the
 // port is transferred (a new MessagePort owns it on the receiving side).
 class PortData {
   constructor() {
     this.peer = null;  // the other end's PortData, or null
     this.group = null; // a BroadcastChannel's Set of PortData, or null
-    this.queue = [];   // messages not yet received, maybe CLOSE last
+    this.queue = new Fifo(); // messages not yet received, maybe CLOSE last
     this.owner = null; // the MessagePort it belongs to now
   }
 }
@@ -69,7 +102,7 @@ function stateOf(port) {
 }
 
 function updateRef(st) {
-  const closeReady = st.data !== null && st.data.queue[0] === CLOSE;
+  const closeReady = st.data !== null && st.data.queue.peek() === CLOSE;
   if (!st.closed && (st.refed || st.closing || closeReady)) M.ref(st.signal);
   else M.unref(st.signal);
 }
@@ -98,10 +131,8 @@ function disentangle(data) {
 
 // Drop what was queued: the ports those messages carried are closed.
 function dropQueue(data) {
-  const queue = data.queue;
-  data.queue = [];
   data.owner = null;
-  for (const msg of queue) if (msg !== CLOSE) discard(msg);
+  for (const msg of data.queue.takeAll()) if (msg !== CLOSE) discard(msg);
 }
 
 // close(): the port's 'close' event comes on a later turn (as Node's handle
@@ -136,9 +167,9 @@ function drain(port, force) {
     return;
   }
   const data = st.data;
-  let budget = data ? Math.max(data.queue.length, 1000) : 0;
-  while (st.data === data && data.queue.length > 0) {
-    if (!st.receiving && !force && data.queue[0] !== CLOSE) break;
+  let budget = data ? Math.max(data.queue.size, 1000) : 0;
+  while (data !== null && st.data === data && data.queue.size > 0) {
+    if (!st.receiving && !force && data.queue.peek() !== CLOSE) break;
     if (budget-- === 0) {
       M.notify(st.signal);
       return;
@@ -186,7 +217,7 @@ function MessagePort(token, data) {
   emitInit(this, st);
   const init = this[symbols.oninit];
   if (typeof init === 'function') init.call(this);
-  if (data.queue.length > 0) { // a transferred port brings its queue along
+  if (data.queue.size > 0) { // a transferred port brings its queue along
     updateRef(st);
     M.notify(st.signal);
   }
@@ -309,7 +340,7 @@ function receiveMessageOnPort(port) {
   if (!st)
     throw coded(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "port" argument must be a MessagePort instance');
   const data = st.closing ? null : st.data;
-  if (!data || data.queue.length === 0) return symbols.no_message_symbol;
+  if (!data || data.queue.size === 0) return symbols.no_message_symbol;
   const msg = data.queue.shift();
   if (msg === CLOSE) {
     closePort(port);
