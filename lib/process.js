@@ -189,14 +189,15 @@ for (const [option, key] of [['--no-deprecation', 'noDeprecation'], ['--throw-de
 const integerString = (code) => (typeof code === 'string' && code.trim() !== '' && Number.isInteger(+code) ? +code : code);
 
 // process.nextTick(fn, ...args): fn runs after the current operation, before
-// the promise jobs queued after it; all ticks queued meanwhile run in the
-// same turn (one microtask drains the queue).
+// the promise jobs queued after it, in the async context it was queued in;
+// all ticks queued meanwhile run in the same turn (one microtask drains the
+// queue).
 let ticks = [], tickAt = 0, tickScheduled = false;
 
 function nextTick(callback, ...args) {
   validateFunction(callback, 'callback');
   if (process._exiting) return;
-  ticks.push(callback, args);
+  ticks.push(callback, args, P.util.asyncContext());
   if (!tickScheduled) {
     tickScheduled = true;
     queueMicrotask(runNextTicks);
@@ -205,13 +206,16 @@ function nextTick(callback, ...args) {
 
 export function runNextTicks() {
   tickScheduled = false;
+  const context = P.util.asyncContext();
   try {
     while (tickAt < ticks.length) {
       const callback = ticks[tickAt], args = ticks[tickAt + 1];
-      tickAt += 2;
+      P.util.setAsyncContext(ticks[tickAt + 2]);
+      tickAt += 3;
       callback(...args);
     }
   } finally {
+    P.util.setAsyncContext(context);
     if (tickAt < ticks.length) {
       tickScheduled = true;
       queueMicrotask(runNextTicks);

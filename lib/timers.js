@@ -25,16 +25,20 @@ let lastId = 0;
 const SymbolDispose = Symbol.dispose ?? Symbol.for('nodejs.dispose');
 
 // What Timeout and Immediate share: the running CoroJS timer (its ID, null
-// when none runs) and whether it holds the program. The rest of the module
-// reaches them through the functions the static block sets.
-let runningId, run, stop;
+// when none runs), whether it holds the program, and the async context it
+// was set in, which its callback runs in (AsyncLocalStorage, as in Node).
+// The rest of the module reaches them through the functions the static
+// block sets.
+let runningId, run, stop, enterContext;
 
 class Timer {
   #id = null;
   #refed = true;
+  #context = P.util.asyncContext();
 
   static {
     runningId = (timer) => timer.#id;
+    enterContext = (timer) => P.util.setAsyncContext(timer.#context);
     run = (timer, id) => {
       timer.#id = id;
       if (!timer.#refed) T.unref(id);
@@ -94,6 +98,7 @@ export class Timeout extends Timer {
   // timeout's is over once it fires, unless the callback refreshes it or
   // turns it into an interval (sets _repeat), as Node's code does.
   static #fire() {
+    enterContext(this);
     const callback = this._onTimeout;
     if (typeof callback !== 'function') return this.#stop();
     if (this._repeat === null) stop(this); // its CoroJS timer is over: forget its ID
@@ -143,6 +148,7 @@ export class Immediate extends Timer {
   }
 
   static #fire() {
+    enterContext(this);
     stop(this); // fired: its ID is dead
     this._destroyed = true;
     Reflect.apply(this._onImmediate, this, this._argv);

@@ -152,6 +152,13 @@ const setUp = {
     if (make !== undefined) overrideStackTrace.delete(error);
     return make;
   }),
+  // AsyncLocalStorage and AsyncResource follow the engine's async context
+  // (lib/node/async_context.js), not async hooks.
+  async_hooks: (m) => {
+    const { AsyncLocalStorage, withAsyncContext } = U.importSync('corojs:internal/node/async_context');
+    m.AsyncLocalStorage = AsyncLocalStorage;
+    m.AsyncResource = withAsyncContext(m.AsyncResource);
+  },
   // setTimeout & co of require('timers') are the global ones, as in Node:
   // CoroJS's (lib/timers.js); enroll, unenroll and active stay Node's, and
   // Node's clearTimeout/clearImmediate clear the timers of Node's lists.

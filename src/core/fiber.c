@@ -476,6 +476,7 @@ coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg)
     f->owner = owner;
     f->group = NULL;
     f->saved = NULL;
+    f->saved_context = NULL;
     f->record = NULL;
     f->on_end = NULL;
     f->fn = fn;

@@ -65,6 +65,7 @@ struct coro_fiber {
     void *owner;              /* its isolate; NULL for fibers that run no JS */
     coro_sched_group *group;  /* its owner's group, or NULL */
     void *saved;              /* what the switch hooks keep while it is out */
+    void *saved_context;      /* its async context while it is out (isolate.c) */
     void *record;             /* a user's record of it (prim/fiber.c), or NULL */
     void (*on_end)(coro_fiber *f); /* with a record: called on main once it ended */
     coro_fiber_fn *fn;

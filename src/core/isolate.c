@@ -535,6 +535,8 @@ static void fiber_enter_js(coro_fiber *f)
     if (reserve < 32 * 1024)
         reserve = 32 * 1024;
     coro_qjs_set_frame(iso->rt, f->saved);
+    coro_qjs_put_async_context(iso->ctx, f->saved_context);
+    f->saved_context = NULL;
     coro_qjs_set_stack(iso->rt, (uintptr_t)(f->stack + f->stack_size), f->stack_size - reserve);
     coro__run_entered(iso);
     if (iso->terminating) /* no JS of it runs any more: its first call throws */
@@ -547,6 +549,10 @@ static void fiber_leave_js(coro_fiber *f)
 
     f->saved = coro_qjs_get_frame(iso->rt);
     coro_qjs_set_frame(iso->rt, NULL);
+    if (f->state == CORO_FIBER_DONE) /* its async context ends with it */
+        coro_qjs_put_async_context(iso->ctx, NULL);
+    else /* the async context (AsyncLocalStorage) is the fiber's own */
+        f->saved_context = coro_qjs_take_async_context(iso->ctx);
 }
 
 /* Called on main whenever a fiber stops running. */

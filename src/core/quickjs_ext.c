@@ -22,6 +22,21 @@ void *coro_qjs_get_frame(JSRuntime *rt)
     return rt->current_stack_frame;
 }
 
+void *coro_qjs_take_async_context(JSContext *ctx)
+{
+    JSValue v = JS_GetAsyncContext(ctx);
+
+    JS_SetAsyncContext(ctx, JS_UNDEFINED);
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT) /* only objects are set (prim/util.c) */
+        return NULL;
+    return JS_VALUE_GET_PTR(v);
+}
+
+void coro_qjs_put_async_context(JSContext *ctx, void *context)
+{
+    JS_SetAsyncContext(ctx, context ? JS_MKPTR(JS_TAG_OBJECT, context) : JS_UNDEFINED);
+}
+
 void coro_qjs_set_frame(JSRuntime *rt, void *frame)
 {
     rt->current_stack_frame = frame;

@@ -13,6 +13,11 @@
 /* The runtime's chain of active JS frames (rt->current_stack_frame). */
 void *coro_qjs_get_frame(JSRuntime *rt);
 void coro_qjs_set_frame(JSRuntime *rt, void *frame);
+/* The async context (QuickJS patch 0015) goes out with a fiber and comes
+   back with it: take it from the runtime (leaving none there), the
+   reference with it; put it back (NULL: none). */
+void *coro_qjs_take_async_context(JSContext *ctx);
+void coro_qjs_put_async_context(JSContext *ctx, void *context);
 
 /* Where the current C stack ends: JS code may use `size` bytes below `top`
    before it throws RangeError. */

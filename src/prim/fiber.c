@@ -125,10 +125,14 @@ static void record_ended(coro_fiber *co)
 
 static void fiber_main(coro_fiber *co, void *arg)
 {
-    js_fiber *jf = arg;
+    js_fiber *jf = co->record;
     JSContext *ctx = coro_fiber_isolate(co)->ctx;
-    JSValue fn = jf->fn, args = jf->args, ret;
+    JSValue fn, args, ret;
 
+    if (!jf) /* its record closed before it ran (its isolate ended while its group held it) */
+        return;
+    fn = jf->fn;
+    args = jf->args;
     jf->fn = jf->args = JS_UNDEFINED; /* ours now: the record may close first */
     ret = coro_call_array(ctx, fn, JS_UNDEFINED, args);
     jf = co->record; /* NULL if its record was closed meanwhile */
@@ -161,7 +165,7 @@ static JSValue js_fiber_create(JSContext *ctx, JSValueConst this_val, int argc, 
     jf = record_new(ctx, NULL);
     if (!jf)
         return JS_EXCEPTION;
-    co = coro_isolate_fiber(ctx, fiber_main, jf);
+    co = coro_isolate_fiber(ctx, fiber_main, NULL); /* it finds jf as its record */
     if (!co) {
         coro_handle_close(&coro_isolate_of(ctx)->handles, &jf->h);
         return JS_EXCEPTION;

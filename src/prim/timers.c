@@ -338,19 +338,31 @@ static JSValue js_timers_ref(JSContext *ctx, JSValueConst this_val, int argc, JS
     return JS_NewBool(ctx, uv_has_ref((uv_handle_t *)&t->timer));
 }
 
+/* queueMicrotask's job: the callback runs in the async context it was
+   queued in (AsyncLocalStorage), as a promise reaction does. */
 static JSValue call_job(JSContext *ctx, int argc, JSValueConst *argv)
 {
-    return JS_Call(ctx, argv[0], JS_UNDEFINED, 0, NULL);
+    JSValue saved = JS_GetAsyncContext(ctx), ret;
+
+    JS_SetAsyncContext(ctx, JS_DupValue(ctx, argv[1]));
+    ret = JS_Call(ctx, argv[0], JS_UNDEFINED, 0, NULL);
+    JS_SetAsyncContext(ctx, saved);
+    return ret;
 }
 
 static JSValue js_timers_queue_microtask(JSContext *ctx, JSValueConst this_val, int argc,
                                          JSValueConst *argv)
 {
+    JSValue args[2];
+    int err;
+
     if (coro_arg_function(ctx, argv[0], "callback") < 0)
         return JS_EXCEPTION;
-    if (JS_EnqueueJob(ctx, call_job, 1, argv) < 0)
-        return JS_EXCEPTION;
-    return JS_UNDEFINED;
+    args[0] = argv[0];
+    args[1] = JS_GetAsyncContext(ctx);
+    err = JS_EnqueueJob(ctx, call_job, 2, (JSValueConst *)args);
+    JS_FreeValue(ctx, args[1]);
+    return err < 0 ? JS_EXCEPTION : JS_UNDEFINED;
 }
 
 static const JSCFunctionListEntry timers_funcs[] = {

@@ -187,7 +187,27 @@ static JSValue js_util_node_script(JSContext *ctx, JSValueConst this_val, int ar
     return fn;
 }
 
+/* asyncContext() / setAsyncContext(frame): the async context promise
+   reactions carry (QuickJS patch 0015), an object (lib/node/async_context.js
+   makes them) or undefined. */
+static JSValue js_util_async_context(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    return JS_GetAsyncContext(ctx);
+}
+
+static JSValue js_util_set_async_context(JSContext *ctx, JSValueConst this_val, int argc,
+                                         JSValueConst *argv)
+{
+    if (!JS_IsObject(argv[0]) && !JS_IsUndefined(argv[0]))
+        return coro_throw_arg_type(ctx, "frame", "of type object", argv[0]);
+    JS_SetAsyncContext(ctx, JS_DupValue(ctx, argv[0]));
+    return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry util_funcs[] = {
+    JS_CFUNC_DEF("asyncContext", 0, js_util_async_context),
+    JS_CFUNC_DEF("setAsyncContext", 1, js_util_set_async_context),
     JS_CFUNC_DEF("importSync", 1, js_util_import_sync),
     JS_CFUNC_DEF("nodeScript", 1, js_util_node_script),
     JS_CFUNC_DEF("promiseState", 1, js_util_promise_state),

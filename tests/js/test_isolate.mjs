@@ -1,6 +1,6 @@
 // flags: --expose-internals --expose-gc
 // Isolates: apps in one process, calls between them, limits, faults.
-import { test, assert, tmpdir } from './harness.mjs';
+import { test, assert, event, tmpdir } from './harness.mjs';
 import IsolateModule, { Isolate as IsolateClass, DataCloneError } from 'corojs:isolate';
 import P from 'corojs:internal/primordials';
 
@@ -10,6 +10,8 @@ const lib = new Isolate(`${dir}/lib.mjs`);
 // for children that call their parent
 export function fromChild(x) { return `parent got ${x}`; }
 export function parentAdd(a, b) { return a + b; }
+const heldFiberChild = event();
+export function childReady() { heldFiberChild.fire(); }
 
 test('Isolate is a global and the corojs:isolate export', () => {
   assert.equal(Isolate, IsolateModule);
@@ -168,6 +170,13 @@ test('terminate ends the child; join returns { code, error }; calls fail after',
   assert.throws(() => c.call('add', 1, 1), { code: 'ERR_ISOLATE_TERMINATED' });
   assert.equal(c.stats().state, 'ended');
   c.terminate(); // again: nothing
+});
+
+test('terminate while a fiber waits for its group (exclusive): it never runs, nothing is lost', () => {
+  const c = new Isolate(`${dir}/held_fiber.mjs`);
+  heldFiberChild.wait();
+  c.terminate();
+  assert.deepEqual(c.join(), { code: 1, error: undefined });
 });
 
 test('a child that ends by itself reports its exit code', () => {
