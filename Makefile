@@ -95,6 +95,8 @@ PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c pri
              prim/wasm.c prim/wasm_objects.c prim/wasi.c prim/wasi_fs.c prim/wasi_host.c prim/dagger.c
 # Node's fs and spawn_sync bindings (lib/node/bindings/fs.js, spawn_sync.js)
 PRIM_SRCS += prim/nodefs.c prim/spawn.c
+# Node's MessagePort wake-ups and ArrayBuffer transfer (lib/node/bindings/messaging.js)
+PRIM_SRCS += prim/messaging.c
 # node:vm's contexts (lib/node/bindings/contextify.js)
 PRIM_SRCS += prim/vm.c
 # The WebAssembly engine (plain C, no QuickJS).

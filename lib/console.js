@@ -1,5 +1,9 @@
 // corojs:console: console.log and friends, written synchronously to stdout
 // (log, info, debug) and stderr (error, warn, trace), formatted by util.format.
+// Once a program has touched process.stdout or process.stderr (Node Writable
+// streams, made on first use), console writes through them when that shows,
+// as Node's console does: a program or test that replaces their write() sees
+// console's output too. console.Console is Node's class (on first use).
 
 import P from 'corojs:internal/primordials';
 import { format, inspect } from 'corojs:util';
@@ -9,10 +13,28 @@ const counts = new Map();
 const timers = new Map();
 let groupIndent = '';
 
+// process.stdout and stderr once they are made (lib/process.js), and the
+// write() they were made with
+const streams = [], ownWrites = [];
+export function useStream(fd, stream) {
+  streams[fd] = stream;
+  ownWrites[fd] = stream.write;
+}
+
+// Through the stream when that shows: its write() was replaced, or it holds
+// writes back (corked, a write pending). Otherwise the stream would write
+// the text straight out itself: so does console, at the same place, faster.
+function throughStream(fd) {
+  const s = streams[fd];
+  return s !== undefined && !s.destroyed && !s.writableEnded &&
+    (s.write !== ownWrites[fd] || s.writableLength > 0 || s.writableCorked > 0);
+}
+
 function print(fd, args) {
   let text = format(...args);
   if (groupIndent) text = groupIndent + text.split('\n').join(`\n${groupIndent}`);
-  write(fd, text + '\n');
+  if (throughStream(fd)) streams[fd].write(text + '\n');
+  else write(fd, text + '\n');
 }
 
 // "Trace: message" and the frames from trace's caller down, as Node prints.
@@ -57,5 +79,16 @@ export const console = {
   groupEnd: () => { groupIndent = groupIndent.slice(2); },
   table: (data) => print(1, [data]),
 };
+
+Object.defineProperty(console, 'Console', {
+  configurable: true,
+  enumerable: false,
+  get() {
+    const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
+    const { Console } = requireNode('internal/console/constructor');
+    Object.defineProperty(console, 'Console', { value: Console, writable: true, configurable: true });
+    return Console;
+  },
+});
 
 export default console;

@@ -57,6 +57,7 @@ function lazyStream(name, fd) {
     get() {
       const value = stream(fd);
       Object.defineProperty(process, name, { value, writable: true, configurable: true, enumerable: true });
+      P.util.importSync('corojs:console').useStream(fd, value);
       return value;
     },
   });

@@ -9,13 +9,17 @@
 
 import { TextEncoder, TextDecoder } from 'corojs:encoding';
 import { domainToASCII } from 'corojs:internal/idna';
-import { ERR_INVALID_TUPLE, ERR_INVALID_URL } from 'corojs:internal/errors';
+import { ERR_INVALID_TUPLE, ERR_INVALID_URL, ERR_MISSING_ARGS } from 'corojs:internal/errors';
+import P from 'corojs:internal/primordials';
 
 const SPECIAL = { 'ftp': 21, 'file': null, 'http': 80, 'https': 443, 'ws': 80, 'wss': 443 };
 const isSpecialScheme = (s) => Object.hasOwn(SPECIAL, s);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const HEX = '0123456789ABCDEF';
+
+// Node's URL class (internal/url), for what only Node's lib has.
+const nodeURL = () => P.util.importSync('corojs:internal/node/builtins').requireNode('internal/url').URL;
 
 // ------------------------------------------------------------------
 // percent-encoding
@@ -882,6 +886,7 @@ export class URL {
   #params = null;
 
   constructor(input, base) {
+    if (arguments.length === 0) throw ERR_MISSING_ARGS('url');
     input = usv(input);
     let b = null;
     if (base !== undefined) {
@@ -894,7 +899,18 @@ export class URL {
   }
 
   static canParse(input, base) {
+    if (arguments.length === 0) throw ERR_MISSING_ARGS('url');
     try { new URL(input, base); return true; } catch { return false; }
+  }
+
+  // blob: URLs are Node's (its Blob store, lib/node/bindings/blob.js)
+  static createObjectURL(obj) {
+    return nodeURL().createObjectURL(obj);
+  }
+
+  static revokeObjectURL(url) {
+    if (arguments.length === 0) throw ERR_MISSING_ARGS('url');
+    return nodeURL().revokeObjectURL(url);
   }
 
   static parse(input, base) {

@@ -55,6 +55,8 @@ lazyNode('AbortSignal', 'internal/abort_controller');
 lazyNode('EventTarget', 'internal/event_target');
 lazyNode('Event', 'internal/event_target');
 lazyNode('CustomEvent', 'internal/event_target');
+for (const name of ['MessageChannel', 'MessagePort', 'MessageEvent', 'BroadcastChannel'])
+  lazyNode(name, 'internal/worker/io');
 // Web streams, as Node 20 has them (CompressionStream and DecompressionStream
 // wait for node:zlib).
 for (const name of ['ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',

@@ -138,6 +138,10 @@ export function ERR_OUT_OF_RANGE(name, range, input) {
     `The value of "${name}" is out of range. It must be ${range}. Received ${received}`);
 }
 
+export function ERR_MISSING_ARGS(name) {
+  return coded(TypeError, 'ERR_MISSING_ARGS', `The "${name}" argument must be specified`);
+}
+
 export function ERR_MISSING_OPTION(name) {
   return coded(TypeError, 'ERR_MISSING_OPTION', `${name} is required`);
 }

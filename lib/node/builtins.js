@@ -144,6 +144,14 @@ function exists(id) {
 const setUp = {
   __proto__: null,
   'internal/util/debuglog': (m) => m.initializeDebugEnv(nodeProcess().env.NODE_DEBUG),
+  'internal/url': (m) => m.installObjectURLMethods(), // internal/bootstrap/web/exposed-window-or-worker
+  // the engine asks for what Node's lib sets in overrideStackTrace (its C++
+  // prepareStackTrace callback does the same) when it makes an error's stack
+  'internal/errors': ({ overrideStackTrace }) => U.setStackOverride((error) => {
+    const make = overrideStackTrace.get(error);
+    if (make !== undefined) overrideStackTrace.delete(error);
+    return make;
+  }),
   // AsyncLocalStorage and AsyncResource follow the engine's async context
   // (lib/node/async_context.js), not async hooks.
   async_hooks: (m) => {

@@ -298,6 +298,7 @@ coro_isolate *coro_isolate_new(const coro_isolate_options *opt)
     coro_handles_init(&iso->handles, new_tag());
     iso->report = JS_UNDEFINED;
     iso->exit_hook = JS_UNDEFINED;
+    iso->stack_override = JS_UNDEFINED;
     iso->areas = opt->areas;
     link_isolate(iso);
     coro_sched_set_switch_hooks(fiber_enter_js, fiber_leave_js);
@@ -376,6 +377,7 @@ static void isolate_free(coro_isolate *iso)
     }
     JS_FreeValue(iso->ctx, iso->report);
     JS_FreeValue(iso->ctx, iso->exit_hook);
+    JS_FreeValue(iso->ctx, iso->stack_override);
     JS_FreeValue(iso->ctx, iso->main_ns);
     free_heap(iso);
     coro__budget_end(iso->budget);

@@ -112,6 +112,7 @@ struct coro_isolate {
     struct coro_isolate *check_next; /* in the list of isolates to check */
     int check_queued;
     JSValue report;             /* lib: prints an uncaught error */
+    JSValue stack_override;     /* lib: Node's overrideStackTrace lookup (stack.c) */
     JSValue exit_hook;          /* lib: runs once when the isolate has nothing left
                                    to do (process 'exit' listeners) */
     int exit_code;

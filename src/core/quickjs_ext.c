@@ -418,6 +418,21 @@ uint8_t *coro_qjs_bytes(JSValueConst v, size_t *len)
     return NULL;
 }
 
+int coro_qjs_is_detached(JSValueConst v)
+{
+    JSObject *p;
+
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return 0;
+    p = JS_VALUE_GET_OBJ(v);
+    if (p->class_id == JS_CLASS_ARRAY_BUFFER)
+        return p->u.array_buffer->detached;
+    if ((p->class_id >= JS_CLASS_UINT8C_ARRAY && p->class_id <= JS_CLASS_FLOAT64_ARRAY) ||
+        p->class_id == JS_CLASS_DATAVIEW)
+        return p->u.typed_array->buffer->u.array_buffer->detached;
+    return 0;
+}
+
 /* A pinned buffer's free function and opaque stand aside in a pin record
    until the last unpin; a transfer sees a free function it does not know and
    refuses the buffer. Nothing else in QuickJS detaches a buffer. */

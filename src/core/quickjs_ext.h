@@ -48,6 +48,10 @@ JSValue coro_qjs_evaluated_namespace(JSContext *ctx, const char *name);
    NULL if v is none of them or its buffer is detached. */
 uint8_t *coro_qjs_bytes(JSValueConst v, size_t *len);
 
+/* Whether v is an ArrayBuffer, typed array or DataView whose buffer is
+   detached (transferred away). */
+int coro_qjs_is_detached(JSValueConst v);
+
 /* Keep the memory of the buffer behind v (an ArrayBuffer, typed array or
    DataView) where it is until coro_qjs_unpin: meanwhile nothing may detach
    it (a transfer to another isolate refuses a pinned buffer). Returns its

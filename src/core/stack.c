@@ -283,6 +283,29 @@ static JSValue new_callsites(JSContext *ctx, const coro_backtrace *bt)
     return arr;
 }
 
+/* The function that makes error's stack instead of Error.prepareStackTrace:
+   the one Node's lib set for this error (overrideStackTrace, asked through
+   the library's hook), else Error.prepareStackTrace if it is one, else
+   JS_UNDEFINED. */
+static JSValue stack_maker(JSContext *ctx, coro_isolate *iso, JSValueConst error, JSValueConst ctor)
+{
+    JSValue fn;
+
+    if (JS_IsFunction(ctx, iso->stack_override)) {
+        iso->preparing_stack++;
+        fn = JS_Call(ctx, iso->stack_override, JS_UNDEFINED, 1, &error);
+        iso->preparing_stack--;
+        if (JS_IsException(fn) || JS_IsFunction(ctx, fn))
+            return fn;
+        JS_FreeValue(ctx, fn);
+    }
+    fn = JS_GetPropertyStr(ctx, ctor, "prepareStackTrace");
+    if (JS_IsFunction(ctx, fn) || JS_IsException(fn))
+        return fn;
+    JS_FreeValue(ctx, fn);
+    return JS_UNDEFINED;
+}
+
 JSValue coro__stack_prepare(JSContext *ctx, JSValueConst error, const coro_backtrace *bt,
                             int *called)
 {
@@ -293,11 +316,9 @@ JSValue coro__stack_prepare(JSContext *ctx, JSValueConst error, const coro_backt
     *called = 0;
     if (!iso || iso->preparing_stack || !JS_IsObject(ctor))
         return JS_UNDEFINED; /* V8's text inside prepareStackTrace */
-    fn = JS_GetPropertyStr(ctx, ctor, "prepareStackTrace");
-    if (!JS_IsFunction(ctx, fn)) {
-        JS_FreeValue(ctx, fn);
-        return JS_IsException(fn) ? JS_EXCEPTION : JS_UNDEFINED;
-    }
+    fn = stack_maker(ctx, iso, error, ctor);
+    if (!JS_IsFunction(ctx, fn))
+        return fn;
     args[0] = JS_DupValue(ctx, error);
     args[1] = new_callsites(ctx, bt);
     if (JS_IsException(args[1])) {

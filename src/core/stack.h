@@ -18,8 +18,10 @@ int coro_stack_init(JSContext *ctx);
    a line "    at ..." per frame. May run JS (name and message getters). */
 JSValue coro__stack_text(JSContext *ctx, JSValueConst error, const coro_backtrace *bt);
 
-/* Error.prepareStackTrace(error, callSites) if it is a function and this
-   is not a call made from inside it (*called = 1), else JS_UNDEFINED. */
+/* Error.prepareStackTrace(error, callSites) if it is a function, or the
+   function Node's lib set for this error (overrideStackTrace, through the
+   isolate's stack_override hook), and this is not a call made from inside
+   one (*called = 1); else JS_UNDEFINED. */
 JSValue coro__stack_prepare(JSContext *ctx, JSValueConst error, const coro_backtrace *bt,
                             int *called);
 

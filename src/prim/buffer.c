@@ -729,7 +729,7 @@ static JSValue js_buffer_fill(JSContext *ctx, JSValueConst this_val, int argc, J
     if (JS_IsString(argv[1])) {
         if (arg_encoding(ctx, argv[4], &enc) < 0)
             return JS_EXCEPTION;
-    } else if (!JS_IsObject(argv[1])) {
+    } else if (!coro_qjs_bytes(argv[1], &n)) { /* a number, or what is not a buffer: as one (Node) */
         uint32_t byte;
         if (JS_ToUint32(ctx, &byte, argv[1]) < 0)
             return JS_EXCEPTION;
@@ -861,12 +861,23 @@ static JSValue js_buffer_swap(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_DupValue(ctx, argv[0]);
 }
 
+/* The bytes isUtf8/isAscii check: a detached buffer is ERR_INVALID_STATE,
+   as in Node (a detached view has no bytes, not zero of them). */
+static int arg_checked_bytes(JSContext *ctx, JSValueConst v, uint8_t **data, size_t *len)
+{
+    if (coro_qjs_is_detached(v)) {
+        coro_throw_code(ctx, "ERR_INVALID_STATE", "Cannot validate on a detached buffer");
+        return -1;
+    }
+    return arg_buffer(ctx, v, "input", data, len);
+}
+
 static JSValue js_buffer_is_utf8(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     uint8_t *data;
     size_t len, errors;
 
-    if (arg_buffer(ctx, argv[0], "input", &data, &len) < 0)
+    if (arg_checked_bytes(ctx, argv[0], &data, &len) < 0)
         return JS_EXCEPTION;
     return JS_NewBool(ctx, coro_utf8_scan(data, len, 0, &errors) == len && errors == 0);
 }
@@ -876,7 +887,7 @@ static JSValue js_buffer_is_ascii(JSContext *ctx, JSValueConst this_val, int arg
     uint8_t *data, any = 0;
     size_t len;
 
-    if (arg_buffer(ctx, argv[0], "input", &data, &len) < 0)
+    if (arg_checked_bytes(ctx, argv[0], &data, &len) < 0)
         return JS_EXCEPTION;
     for (size_t i = 0; i < len; i++)
         any |= data[i];

@@ -29,6 +29,7 @@ const coro_area coro_prim_areas[] = {
     { "os", coro_prim_os_init, NULL },
     { "nodefs", coro_prim_nodefs_init, NULL },
     { "spawn", coro_prim_spawn_init, NULL },
+    { "messaging", coro_prim_messaging_init, NULL },
     { "vm", coro_prim_vm_init, NULL },
     { NULL, NULL, NULL },
 };

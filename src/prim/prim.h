@@ -52,6 +52,7 @@ int coro_prim_dagger_init(JSContext *ctx, JSValueConst ns);
 void coro_wasi_set_command_line(char **dirs, char **env);
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_messaging_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_module_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_os_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns);

@@ -129,19 +129,21 @@ static JSValue js_util_guess_handle_type(JSContext *ctx, JSValueConst this_val, 
     }
 }
 
-enum { HOOK_REPORTER, HOOK_EXIT };
+enum { HOOK_REPORTER, HOOK_EXIT, HOOK_STACK };
 
 /* The isolate's hooks into the library, each a function it keeps:
    setReporter(fn): fn(error, kind) prints an uncaught error;
    setExitHook(fn): fn() runs once, in a fiber, when the isolate has nothing
-   left to do (process 'beforeExit' and 'exit' listeners). */
+   left to do (process 'beforeExit' and 'exit' listeners);
+   setStackOverride(fn): fn(error) -> a function that makes error.stack from
+   its call sites instead (Node's overrideStackTrace), or undefined. */
 static JSValue js_util_set_hook(JSContext *ctx, JSValueConst this_val, int argc,
                                 JSValueConst *argv, int which)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
-    JSValue *slot = which == HOOK_EXIT ? &iso->exit_hook : &iso->report;
+    JSValue *slot = which == HOOK_EXIT ? &iso->exit_hook : which == HOOK_STACK ? &iso->stack_override : &iso->report;
 
-    if (coro_arg_function(ctx, argv[0], which == HOOK_EXIT ? "hook" : "reporter") < 0)
+    if (coro_arg_function(ctx, argv[0], which == HOOK_REPORTER ? "reporter" : "hook") < 0)
         return JS_EXCEPTION;
     JS_FreeValue(ctx, *slot);
     *slot = JS_DupValue(ctx, argv[0]);
@@ -217,6 +219,7 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("ownNonIndexProperties", 2, js_util_own_non_index_properties),
     JS_CFUNC_DEF("sleep", 1, js_util_sleep),
     JS_CFUNC_MAGIC_DEF("setReporter", 1, js_util_set_hook, HOOK_REPORTER),
+    JS_CFUNC_MAGIC_DEF("setStackOverride", 1, js_util_set_hook, HOOK_STACK),
     JS_CFUNC_MAGIC_DEF("setExitHook", 1, js_util_set_hook, HOOK_EXIT),
     JS_CFUNC_DEF("exposeInternals", 0, js_util_expose_internals),
 };

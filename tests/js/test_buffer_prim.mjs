@@ -288,3 +288,18 @@ test('util.sleep blocks for the time given; bad input', () => {
 test('15000 random codec results equal Node\'s', () => {
   assert.deepEqual(codecResults(primordialCodecs(B)), [15000, 3699919539]);
 });
+
+test('isAscii/isUtf8 of a detached buffer throw ERR_INVALID_STATE; fill with a non-buffer object', () => {
+  const ab = new ArrayBuffer(8);
+  const view = new Uint8Array(ab);
+  structuredClone(ab, { transfer: [ab] });
+  for (const v of [ab, view]) {
+    assert.throws(() => B.isAscii(v), { code: 'ERR_INVALID_STATE', message: 'Cannot validate on a detached buffer' });
+    assert.throws(() => B.isUtf8(v), { code: 'ERR_INVALID_STATE' });
+  }
+  assert.equal(B.isAscii(new Uint8Array(0)), true);
+  // Node's C++ fill: what is not a buffer or string is a number ([] is 0)
+  assert.deepEqual([...Buffer.alloc(3, [])], [0, 0, 0]);
+  assert.deepEqual([...Buffer.alloc(2, [7])], [7, 7]);
+  assert.deepEqual([...Buffer.alloc(2, { valueOf: () => 258 })], [2, 2]);
+});

@@ -4,7 +4,7 @@
 // files (tests/node/run.sh) measure the modules in depth; these check the
 // interface the loader uses and one thing per binding.
 import { test, assert, event } from './harness.mjs';
-import { requireBuiltin, builtinIds, isBuiltin } from 'corojs:internal/node/builtins';
+import { requireBuiltin, requireNode, builtinIds, isBuiltin } from 'corojs:internal/node/builtins';
 
 test('isBuiltin and builtinIds follow Node 20', () => {
   assert.ok(isBuiltin('path') && isBuiltin('node:path') && isBuiltin('fs/promises'));
@@ -172,4 +172,45 @@ test('perf_hooks, diagnostics_channel, async_hooks load', () => {
   assert.deepEqual(seen, [1]);
   const { AsyncLocalStorage } = requireBuiltin('async_hooks');
   assert.equal(typeof AsyncLocalStorage, 'function');
+});
+
+test('Node\'s overrideStackTrace makes the stack of the error it names (call sites)', () => {
+  const { overrideStackTrace } = requireNode('internal/errors');
+  const err = {};
+  Error.captureStackTrace(err);
+  overrideStackTrace.set(err, (e, frames) => frames);
+  const frames = err.stack;
+  assert.ok(Array.isArray(frames));
+  assert.match(frames[0].getFileName(), /test_node_builtins\.mjs$/);
+  assert.equal(typeof frames[0].getLineNumber(), 'number');
+  const plain = new Error('x'); // others keep V8's text
+  assert.match(plain.stack, /^Error: x\n {4}at /);
+});
+
+test('console.Console is Node\'s; console writes through process.stdout once it is made', () => {
+  const { Writable } = requireBuiltin('stream');
+  const seen = [];
+  const c = new console.Console(new Writable({ write(chunk, enc, cb) { seen.push(String(chunk)); cb(); } }));
+  c.log('to %s', 'stream');
+  assert.deepEqual(seen, ['to stream\n']);
+  const write = process.stdout.write;
+  process.stdout.write = (chunk) => { seen.push(String(chunk)); return true; };
+  try {
+    console.log('captured');
+    requireBuiltin('util').log('logged');
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.equal(seen[1], 'captured\n');
+  assert.match(seen[2], /^\d{1,2} [A-Z][a-z]{2} \d\d:\d\d:\d\d - logged\n$/);
+});
+
+test('util.parseEnv parses as Node\'s C++ dotenv parser does', () => {
+  const { parseEnv } = requireBuiltin('util');
+  assert.deepEqual(parseEnv('A=1 # c\nexport B = "x\\ny"\nC=\'multi\nline\'\nD="open\n# note\nE=tail # x'),
+    { A: '1', B: 'x\ny', C: 'multi\nline', D: '"open', E: 'tail' });
+  assert.deepEqual(Object.keys(parseEnv('b=1\na=2')), ['a', 'b']);
+  assert.deepEqual(parseEnv('no equals here'), {});
+  assert.deepEqual(parseEnv('K='), { K: '' });
+  assert.throws(() => parseEnv(1), { code: 'ERR_INVALID_ARG_TYPE' });
 });

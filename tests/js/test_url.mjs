@@ -120,3 +120,12 @@ test('hosts as the WHATWG host parser has them: IPv4 in every form, IPv6 normali
   u.hostname = '0x7f.1';
   assert.equal(u.href, 'http://127.0.0.1/');
 });
+
+test('URL without arguments: ERR_MISSING_ARGS; revokeObjectURL is Node\'s', () => {
+  for (const fn of [() => new URL(), () => URL.canParse(), () => URL.revokeObjectURL()])
+    assert.throws(fn, { code: 'ERR_MISSING_ARGS', message: 'The "url" argument must be specified' });
+  assert.equal(URL.canParse('https://a.example/'), true);
+  assert.equal(URL.canParse('nope'), false);
+  assert.equal(URL.revokeObjectURL('blob:nodedata:unknown'), undefined);
+  assert.throws(() => URL.createObjectURL(), { code: /ERR_INVALID_ARG_TYPE|ERR_NO_CRYPTO/ });
+});

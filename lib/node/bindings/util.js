@@ -79,6 +79,65 @@ function guessHandleType(fd) {
   return P.util.guessHandleType ? P.util.guessHandleType(fd) : 'UNKNOWN';
 }
 
+// util.parseEnv: Node's C++ dotenv parser (src/node_dotenv.cc,
+// Dotenv::ParseContent) step by step: only spaces are trimmed, a value in
+// double quotes expands \n and may span lines, one in single quotes or
+// backticks may span lines too, an unclosed quote takes the rest of its
+// line, and an unquoted value ends at its first '#'. The keys come out
+// sorted, as Node's std::map gives them. One difference: the last pair ends
+// the parse, where Node's loop reads its value again as a line of its own.
+const trimSpaces = (s) => s.replace(/^ +| +$/g, '');
+
+function parseEnv(input) {
+  const store = new Map();
+  let content = trimSpaces(String(input).replaceAll('\r', ''));
+  while (content.length > 0) {
+    if (content[0] === '\n' || content[0] === '#') {
+      const newline = content.indexOf('\n');
+      if (newline !== -1) {
+        content = content.slice(newline + 1);
+        continue;
+      }
+    }
+    const equal = content.indexOf('=');
+    if (equal === -1) break;
+    let key = trimSpaces(content.slice(0, equal));
+    content = trimSpaces(content.slice(equal + 1));
+    if (key === '') break;
+    if (key.startsWith('export ')) key = key.slice(7);
+    if (content === '') {
+      store.set(key, '');
+      break;
+    }
+    const quote = content[0];
+    const closing = quote === '"' || quote === "'" || quote === '`' ? content.indexOf(quote, 1) : -1;
+    if (closing !== -1) {
+      const value = content.slice(1, closing);
+      store.set(key, quote === '"' ? value.replaceAll('\\n', '\n') : value);
+      const newline = content.indexOf('\n', closing + 1);
+      if (newline !== -1) content = content.slice(newline);
+      else break; // the last pair (Node's loop would not move on)
+      continue;
+    }
+    const newline = content.indexOf('\n');
+    if (quote === '"' || quote === "'" || quote === '`') { // unclosed: the rest of the line
+      store.set(key, newline === -1 ? content : content.slice(0, newline));
+      if (newline === -1) break;
+      content = content.slice(newline);
+      continue;
+    }
+    let value = newline === -1 ? content : content.slice(0, newline);
+    const hash = value.indexOf('#');
+    if (hash !== -1) value = value.slice(0, hash);
+    store.set(key, trimSpaces(value));
+    if (newline === -1) break;
+    content = content.slice(newline);
+  }
+  const out = {};
+  for (const key of [...store.keys()].sort()) out[key] = store.get(key);
+  return out;
+}
+
 export default {
   constants: {
     kPending: 0, kFulfilled: 1, kRejected: 2,
@@ -99,21 +158,5 @@ export default {
   guessHandleType,
   shouldAbortOnUncaughtToggle: new Uint32Array(1),
   getCallerLocation: () => undefined,
-  parseEnv(content) {
-    const out = {};
-    for (const line of String(content).split('\n')) {
-      const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)?\s*$/.exec(line);
-      if (!m) continue;
-      let v = (m[2] ?? '').trim();
-      const q = v[0];
-      if ((q === '"' || q === "'" || q === '`') && v.endsWith(q) && v.length > 1) {
-        v = v.slice(1, -1);
-        if (q === '"') v = v.replace(/\\n/g, '\n');
-      } else {
-        v = v.replace(/\s+#.*$/, '');
-      }
-      out[m[1]] = v;
-    }
-    return out;
-  },
+  parseEnv,
 };
