@@ -45,7 +45,27 @@ lazy('process', 'corojs:process', (m) => m.process);
 // Node's globals: Node's own classes (lib/node/), loaded on first use.
 const nodeBuiltin = (id) => importSync('corojs:internal/node/builtins').requireNode(id);
 const lazyNode = (name, id, key = name) => lazy(name, 'corojs:internal/node/builtins', () => nodeBuiltin(id)[key]);
-lazy('performance', 'corojs:internal/node/builtins', () => nodeBuiltin('perf_hooks').performance);
+// performance is Node's (perf_hooks), but now() and timeOrigin answer from
+// the same clock without loading it: Node's perf_hooks brings Node's
+// primordials and errors (about 45M instructions), too much for a program
+// that only times itself. Anything else loads it, and the global becomes it.
+lazy('performance', 'corojs:internal/node/bindings/performance', ({ default: clock }) => {
+  let node = null;
+  const real = () => {
+    if (!node) define('performance', node = nodeBuiltin('perf_hooks').performance);
+    return node;
+  };
+  const light = { now: clock.now, get timeOrigin() { return clock.getTimeOrigin(); } };
+  return new Proxy(light, {
+    get(target, key) {
+      if (key === 'now' || key === 'timeOrigin') return target[key];
+      const value = real()[key];
+      return typeof value === 'function' ? value.bind(node) : value;
+    },
+    has: (target, key) => key in real(),
+    getPrototypeOf: () => Object.getPrototypeOf(real()),
+  });
+});
 lazyNode('Buffer', 'buffer');
 lazyNode('atob', 'buffer');
 lazyNode('btoa', 'buffer');

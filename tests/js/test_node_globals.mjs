@@ -56,7 +56,17 @@ test('crypto.getRandomValues and randomUUID', () => {
 });
 
 test('performance has Node\'s shape; DOMException', () => {
-  assert.equal(typeof performance.now(), 'number');
+  const early = performance; // now() and timeOrigin without Node's perf_hooks
+  const before = early.now();
+  assert.equal(typeof before, 'number');
+  assert.ok(early.timeOrigin > 1.6e12);
+  assert.ok(early instanceof Object.getPrototypeOf(performance).constructor);
+  early.mark('early'); // anything else loads Node's performance, which the global becomes
+  const { performance: node } = Fiber.await(import('node:perf_hooks'));
+  assert.equal(performance, node);
+  assert.equal(early.timeOrigin, node.timeOrigin, 'the same clock');
+  assert.ok(node.now() >= before && early.now() >= before);
+  assert.equal(early.getEntriesByName('early')[0].entryType, 'mark');
   performance.mark('m');
   assert.equal(performance.getEntriesByName('m')[0].entryType, 'mark');
   assert.equal(new DOMException('x', 'AbortError').code, 20);
