@@ -8,7 +8,7 @@
 // own code reads and writes (_onTimeout, _timerArgs, _repeat, _idleTimeout,
 // _destroyed; _onImmediate, _argv) mean what they mean there, read when the
 // timer fires; [Symbol.toPrimitive]() gives a number clearTimeout accepts;
-// [SymbolDispose]() clears. Underneath, each running timer is one CoroJS
+// [Symbol.dispose]() clears. Underneath, each running timer is one CoroJS
 // timer (__primordials.timers, a libuv timer) whose ID the object keeps.
 
 import P from 'corojs:internal/primordials';
@@ -29,7 +29,7 @@ const SymbolDispose = Symbol.dispose ?? Symbol.for('nodejs.dispose');
 // was set in, which its callback runs in (AsyncLocalStorage, as in Node).
 // The rest of the module reaches them through the functions the static
 // block sets.
-let runningId, run, stop, enterContext;
+let runningId, run, stop, forget, enterContext;
 
 class Timer {
   #id = null;
@@ -47,6 +47,8 @@ class Timer {
       if (timer.#id !== null) T.stop(timer.#id);
       timer.#id = null;
     };
+    forget = (timer) => { timer.#id = null; }; // its CoroJS timer fired for the last time: the ID is dead
+
   }
 
   ref() {
@@ -101,7 +103,7 @@ export class Timeout extends Timer {
     enterContext(this);
     const callback = this._onTimeout;
     if (typeof callback !== 'function') return this.#stop();
-    if (this._repeat === null) stop(this); // its CoroJS timer is over: forget its ID
+    if (this._repeat === null) forget(this);
     try {
       Reflect.apply(callback, this, this._timerArgs);
     } finally {
@@ -149,7 +151,7 @@ export class Immediate extends Timer {
 
   static #fire() {
     enterContext(this);
-    stop(this); // fired: its ID is dead
+    forget(this);
     this._destroyed = true;
     Reflect.apply(this._onImmediate, this, this._argv);
   }
@@ -203,8 +205,7 @@ export function clearImmediate(immediate) {
   if (immediate instanceof Immediate) {
     stop(immediate);
     immediate._destroyed = true;
-  }
-  else if (nodeTimers && immediate?._onImmediate) nodeTimers.clearImmediate(immediate);
+  } else if (nodeTimers && immediate?._onImmediate) nodeTimers.clearImmediate(immediate);
 }
 
 // util.promisify(setTimeout) and util.promisify(setImmediate) give Node's
