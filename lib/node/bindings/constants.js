@@ -8,7 +8,7 @@ const { errno, signals, priority, dlopen } = P.os.constants();
 export default {
   os: { UV_UDP_REUSEADDR: 4, dlopen, errno, signals, priority },
   fs: P.nodefs.constants(),
-  crypto: {},
+  crypto: P.crypto.constants(),
   zlib: {},
   trace: {
     TRACE_EVENT_PHASE_BEGIN: 66, TRACE_EVENT_PHASE_END: 69, TRACE_EVENT_PHASE_COMPLETE: 88,
