@@ -67,12 +67,13 @@ static JSValue throw_openssl(JSContext *ctx, unsigned long err, const char *fall
     JSValue e = JS_NewError(ctx);
 
     ERR_clear_error();
-    if (err == 0 && fallback) {
-        coro_set_str(ctx, e, "message", fallback);
+    if (err != 0 || !fallback)
+        ERR_error_string_n(err, msg, sizeof msg);
+    /* an Error's own message is not enumerable */
+    JS_DefinePropertyValueStr(ctx, e, "message", JS_NewString(ctx, err == 0 && fallback ? fallback : msg),
+                              JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    if (err == 0 && fallback)
         return JS_Throw(ctx, e);
-    }
-    ERR_error_string_n(err, msg, sizeof msg);
-    coro_set_str(ctx, e, "message", msg);
     coro_set_str(ctx, e, "library", ERR_lib_error_string(err));
     reason = ERR_reason_error_string(err);
     if (reason) {

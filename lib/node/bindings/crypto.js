@@ -66,7 +66,12 @@ class Hash {
 
   update(data, encoding) { return C.update(this.state, input(data, encoding)); }
 
-  digest(encoding) { return encode(C.digest(this.state), encoding); }
+  // The digest is kept: a Hash stream's flush takes it, and digest() may
+  // still ask for it (Node's C++ keeps it too).
+  digest(encoding) {
+    this.value ??= C.digest(this.state);
+    return encode(Uint8Array.from(this.value), encoding);
+  }
 }
 
 class Hmac {
@@ -92,15 +97,23 @@ function oneShotDigest(algorithm, algorithmId, cache, data, outputEncoding) {
 
 // ------------------------------------------------------------ ciphers
 
+const modeOf = (cipher) => C.cipherInfo(cipher, -1, -1)?.mode;
+
 class CipherBase {
   constructor(encrypt) { this.encrypt = encrypt === true; }
 
+  // createCipher(cipher, password): the key and IV from the password
   init(cipher, password, authTagLength) {
+    const mode = modeOf(cipher);
+    if (this.encrypt && (mode === 'ctr' || mode === 'gcm' || mode === 'ccm')) {
+      process.emitWarning(`Use Cipheriv for counter mode of ${cipher}`);
+    }
     this.state = C.cipherNew(this.encrypt, cipher, password, undefined, authTagLength);
   }
 
   initiv(cipher, key, iv, authTagLength) {
     this.state = C.cipherNew(this.encrypt, cipher, keyBytes(key), iv, authTagLength);
+    this.gcmDefaultTag = authTagLength === -1 && modeOf(cipher) === 'gcm';
   }
 
   update(data, encoding) {
@@ -117,7 +130,15 @@ class CipherBase {
     return tag === undefined ? undefined : encode(tag);
   }
 
-  setAuthTag(tag) { return C.cipherSetAuthTag(this.state, tag); }
+  setAuthTag(tag) {
+    const ok = C.cipherSetAuthTag(this.state, tag);
+    if (ok && this.gcmDefaultTag && tag.byteLength !== 16 &&
+        requireNode('internal/options').getOptionValue('--pending-deprecation')) {
+      process.emitWarning('Using AES-GCM authentication tags of less than 128 bits without specifying the ' +
+        'authTagLength option when initializing decryption is deprecated.', 'DeprecationWarning', 'DEP0182');
+    }
+    return ok;
+  }
 
   setAAD(aad, plaintextLength) { return C.cipherSetAAD(this.state, aad, plaintextLength); }
 }
