@@ -100,7 +100,7 @@ PRIM_SRCS += prim/messaging.c
 # node:vm's contexts (lib/node/bindings/contextify.js)
 PRIM_SRCS += prim/vm.c
 # node:crypto over OpenSSL (lib/node/bindings/crypto.js)
-PRIM_SRCS += prim/crypto.c
+PRIM_SRCS += prim/crypto.c prim/crypto_keys.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c

@@ -38,6 +38,7 @@
 #include "core/binding.h"
 #include "core/loop.h"
 #include "core/wait.h"
+#include "crypto.h"
 
 /* ------------------------------------------------------------------ */
 /* errors */
@@ -46,7 +47,7 @@
    routines::bad decrypt") with library, reason and a code made of the reason
    ("ERR_OSSL_BAD_DECRYPT", "ERR_OSSL_EVP_..."); `fallback` when the queue is
    empty. */
-static JSValue throw_openssl(JSContext *ctx, unsigned long err, const char *fallback)
+JSValue coro__crypto_throw(JSContext *ctx, unsigned long err, const char *fallback)
 {
     static const struct { int lib; const char *name; } libs[] = {
         { ERR_LIB_SYS, "SYS_" }, { ERR_LIB_BN, "BN_" }, { ERR_LIB_RSA, "RSA_" },
@@ -109,7 +110,7 @@ static struct { char name[48]; EVP_MD *md; } md_cache[MD_CACHE_SIZE];
 static int md_cached;
 static pthread_mutex_t md_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const EVP_MD *digest_by_name(const char *name)
+const EVP_MD *coro__crypto_digest(const char *name)
 {
     const EVP_MD *legacy;
     EVP_MD *md = NULL;
@@ -143,7 +144,7 @@ static const EVP_MD *arg_digest(JSContext *ctx, JSValueConst v)
 
     if (!name)
         return NULL;
-    md = digest_by_name(name);
+    md = coro__crypto_digest(name);
     if (!md)
         throw_invalid_digest(ctx, name);
     JS_FreeCString(ctx, name);
@@ -313,7 +314,7 @@ static JSValue js_crypto_hash_new(JSContext *ctx, JSValueConst this_val, int arg
 
         if (!name)
             return JS_EXCEPTION;
-        md = digest_by_name(name);
+        md = coro__crypto_digest(name);
         JS_FreeCString(ctx, name);
     }
     if (!JS_IsUndefined(argv[1]) && coro_arg_integer(ctx, argv[1], "outputLength", 0, UINT32_MAX, &xof) < 0)
@@ -335,12 +336,12 @@ static JSValue js_crypto_hash_new(JSContext *ctx, JSValueConst this_val, int arg
     }
     if (orig && orig->kind == STATE_HASH && EVP_MD_CTX_copy_ex(s->md, orig->md) <= 0) {
         JS_FreeValue(ctx, obj);
-        return throw_openssl(ctx, ERR_get_error(), "Digest copy error");
+        return coro__crypto_throw(ctx, ERR_get_error(), "Digest copy error");
     }
     return obj;
 unsupported:
     JS_FreeValue(ctx, obj);
-    return throw_openssl(ctx, ERR_get_error(), "Digest method not supported");
+    return coro__crypto_throw(ctx, ERR_get_error(), "Digest method not supported");
 }
 
 /* hmacNew(digest, key) -> state; an unknown digest throws "Invalid digest: x". */
@@ -367,7 +368,7 @@ static JSValue js_crypto_hmac_new(JSContext *ctx, JSValueConst this_val, int arg
     params[1] = OSSL_PARAM_construct_end();
     if (!s->mac || !EVP_MAC_init(s->mac, key_len ? key : (const uint8_t *)"", key_len, params)) {
         JS_FreeValue(ctx, obj);
-        return throw_openssl(ctx, ERR_get_error(), "HMAC initialisation failed");
+        return coro__crypto_throw(ctx, ERR_get_error(), "HMAC initialisation failed");
     }
     return obj;
 }
@@ -424,7 +425,7 @@ static JSValue js_crypto_digest(JSContext *ctx, JSValueConst this_val, int argc,
     s->mac = NULL;
     if (!ok) {
         JS_FreeValue(ctx, out);
-        return throw_openssl(ctx, ERR_get_error(), "Failed to finalize digest");
+        return coro__crypto_throw(ctx, ERR_get_error(), "Failed to finalize digest");
     }
     return out;
 }
@@ -492,7 +493,7 @@ static int init_cipher(JSContext *ctx, crypto_state *s, const char *name, const 
     if (EVP_CIPHER_get_mode(c) == EVP_CIPH_WRAP_MODE)
         EVP_CIPHER_CTX_set_flags(s->cipher, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
     if (EVP_CipherInit_ex(s->cipher, c, NULL, NULL, NULL, s->encrypt) != 1) {
-        throw_openssl(ctx, ERR_get_error(), "Failed to initialize cipher");
+        coro__crypto_throw(ctx, ERR_get_error(), "Failed to initialize cipher");
         return -1;
     }
     if (is_aead(c) && init_aead(ctx, s, name, (int)iv_len, tag_len) < 0)
@@ -503,7 +504,7 @@ static int init_cipher(JSContext *ctx, crypto_state *s, const char *name, const 
         return -1;
     }
     if (EVP_CipherInit_ex(s->cipher, NULL, NULL, key, iv, s->encrypt) != 1) {
-        throw_openssl(ctx, ERR_get_error(), "Failed to initialize cipher");
+        coro__crypto_throw(ctx, ERR_get_error(), "Failed to initialize cipher");
         return -1;
     }
     return 0;
@@ -609,7 +610,7 @@ static JSValue js_crypto_cipher_update(JSContext *ctx, JSValueConst this_val, in
     if (len > INT32_MAX / 2)
         return coro_throw_code(ctx, "ERR_OUT_OF_RANGE", "data is too long");
     if (!s->cipher)
-        return throw_openssl(ctx, 0, "Trying to add data in unsupported state");
+        return coro__crypto_throw(ctx, 0, "Trying to add data in unsupported state");
     if (too_long_for_ccm(ctx, s, (int64_t)len))
         return JS_EXCEPTION;
     ERR_clear_error();
@@ -619,7 +620,7 @@ static JSValue js_crypto_cipher_update(JSContext *ctx, JSValueConst this_val, in
     out_len = (int)len + EVP_CIPHER_CTX_get_block_size(s->cipher);
     if (s->encrypt && mode == EVP_CIPH_WRAP_MODE &&
         EVP_CipherUpdate(s->cipher, NULL, &out_len, data, (int)len) != 1)
-        return throw_openssl(ctx, ERR_get_error(), "Trying to add data in unsupported state");
+        return coro__crypto_throw(ctx, ERR_get_error(), "Trying to add data in unsupported state");
     p = js_malloc(ctx, (size_t)out_len + 1);
     if (!p)
         return JS_EXCEPTION;
@@ -631,7 +632,7 @@ static JSValue js_crypto_cipher_update(JSContext *ctx, JSValueConst this_val, in
     }
     if (!ok) {
         js_free(ctx, p);
-        return throw_openssl(ctx, ERR_get_error(), "Trying to add data in unsupported state");
+        return coro__crypto_throw(ctx, ERR_get_error(), "Trying to add data in unsupported state");
     }
     return coro_new_uint8array(ctx, p, (size_t)out_len);
 }
@@ -666,7 +667,7 @@ static JSValue js_crypto_cipher_final(JSContext *ctx, JSValueConst this_val, int
     EVP_CIPHER_CTX_free(s->cipher);
     s->cipher = NULL;
     if (!ok)
-        return throw_openssl(ctx, ERR_get_error(),
+        return coro__crypto_throw(ctx, ERR_get_error(),
                              aead ? "Unsupported state or unable to authenticate data" : "Unsupported state");
     out = new_bytes(ctx, (size_t)out_len, &p);
     if (!JS_IsException(out))
@@ -849,8 +850,6 @@ static JSValue js_crypto_cipher_info(JSContext *ctx, JSValueConst this_val, int 
 enum { JOB_DIGEST, JOB_PBKDF2, JOB_SCRYPT, JOB_HKDF, JOB_RANDOM };
 
 typedef struct crypto_job {
-    uv_work_t work;
-    coro_op op;
     int kind;
     const EVP_MD *md;
     coro_bytes in[3];  /* data | password | key, salt, info */
@@ -901,9 +900,9 @@ static int job_run(crypto_job *j)
     }
 }
 
-static void job_work(uv_work_t *w)
+static void job_work(void *arg)
 {
-    crypto_job *j = w->data;
+    crypto_job *j = arg;
 
     ERR_clear_error();
     j->ok = job_run(j);
@@ -911,11 +910,47 @@ static void job_work(uv_work_t *w)
     ERR_clear_error();
 }
 
-static void job_done(uv_work_t *w, int status)
-{
-    crypto_job *j = w->data;
+typedef struct pool_work {
+    uv_work_t work;
+    coro_op op;
+    void (*fn)(void *arg);
+    void *arg;
+} pool_work;
 
-    coro_op_done(&j->op, status);
+static void pool_work_run(uv_work_t *w)
+{
+    pool_work *p = w->data;
+
+    p->fn(p->arg);
+}
+
+static void pool_work_done(uv_work_t *w, int status)
+{
+    pool_work *p = w->data;
+
+    coro_op_done(&p->op, status);
+}
+
+int coro__crypto_run(JSContext *ctx, void (*fn)(void *arg), void *arg, int pooled)
+{
+    pool_work p = { .fn = fn, .arg = arg };
+    int status;
+
+    if (!pooled) {
+        fn(arg);
+        return 0;
+    }
+    if (coro_pool_take(ctx) < 0)
+        return -1;
+    p.work.data = &p;
+    coro_op_init(&p.op);
+    status = uv_queue_work(coro_loop(), &p.work, pool_work_run, pool_work_done);
+    if (status == 0)
+        status = coro_op_wait(ctx, &p.op);
+    coro_pool_give(ctx);
+    if (status < 0 && status != CORO_ETERMINATED)
+        coro_throw_uv(ctx, status, "crypto", NULL, NULL);
+    return status < 0 ? -1 : 0;
 }
 
 /* Run j (its inputs read, j->out_len set) and free its inputs: the output as
@@ -923,32 +958,17 @@ static void job_done(uv_work_t *w, int status)
 static JSValue job_finish(JSContext *ctx, crypto_job *j, int pooled)
 {
     JSValue out = JS_UNDEFINED, ab = JS_EXCEPTION;
-    int status = 0;
 
     if (j->out_len > INT32_MAX) {
         coro_throw_code(ctx, "ERR_OUT_OF_RANGE", "length must be <= %d", INT32_MAX);
         goto done;
     }
     out = new_bytes(ctx, j->out_len, &j->out);
-    if (JS_IsException(out))
+    if (JS_IsException(out) || coro__crypto_run(ctx, job_work, j, pooled) < 0)
         goto done;
-    j->work.data = j;
-    if (!pooled) {
-        job_work(&j->work);
-    } else if (coro_pool_take(ctx) == 0) {
-        coro_op_init(&j->op);
-        status = uv_queue_work(coro_loop(), &j->work, job_work, job_done);
-        if (status == 0)
-            status = coro_op_wait(ctx, &j->op);
-        coro_pool_give(ctx);
-        if (status < 0 && status != CORO_ETERMINATED)
-            coro_throw_uv(ctx, status, "crypto", NULL, NULL);
-    } else {
-        status = CORO_ETERMINATED;
-    }
-    if (status == 0 && !j->ok)
-        throw_openssl(ctx, j->err, j->kind == JOB_RANDOM ? "Random bytes generation failed" : "Deriving bits failed");
-    else if (status == 0)
+    if (!j->ok)
+        coro__crypto_throw(ctx, j->err, j->kind == JOB_RANDOM ? "Random bytes generation failed" : "Deriving bits failed");
+    else
         ab = JS_GetPropertyStr(ctx, out, "buffer");
 done:
     for (int i = 0; i < j->n_in; i++)
@@ -1215,5 +1235,5 @@ int coro_prim_crypto_init(JSContext *ctx, JSValueConst ns)
     if (!JS_IsRegisteredClass(rt, state_class) && JS_NewClass(rt, state_class, &state_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, crypto_funcs, sizeof crypto_funcs / sizeof crypto_funcs[0]);
-    return 0;
+    return coro__crypto_keys_init(ctx, ns);
 }

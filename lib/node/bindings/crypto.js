@@ -12,10 +12,15 @@
 //   calls job.ondone(err) or job.ondone(undefined, result) from that fiber,
 //   later, never before run() has returned.
 //
+// Asymmetric keys (src/prim/crypto_keys.c): KeyObjectHandle over an
+// EVP_PKEY (PEM/DER in and out), key pair generation (RSA, RSA-PSS, EC,
+// Ed25519/Ed448, X25519/X448), Sign/Verify/SignJob, RSA encryption.
+//
 // Not here yet (each throws ERR_NOT_IMPLEMENTED, lib/node/unimplemented.js):
-// asymmetric keys (createPublicKey/createPrivateKey, generateKeyPair), sign
-// and verify, publicEncrypt/privateDecrypt, Diffie-Hellman and ECDH,
-// X509Certificate, primes, the WebCrypto jobs behind crypto.subtle.
+// JWK import/export of asymmetric keys, DSA and DH key pairs,
+// Diffie-Hellman and ECDH, X509Certificate, Certificate (SPKAC), primes, and
+// the WebCrypto jobs behind crypto.subtle other than digest and the key
+// derivations.
 //
 // A binding of another area (tls's SecureContext) joins with one line at the
 // end: `binding.SecureContext = ...`.
@@ -219,33 +224,179 @@ const HashJob = jobClass('HashJob',
 
 // ------------------------------------------------------------ keys
 
-// A KeyObject's native half. Secret keys only, for now: their bytes, copied.
+const kKeyTypePublic = 1, kKeyTypePrivate = 2, kKeyFormatJWK = 2;
+
+// A KeyObject's native half: a secret key's bytes (copied), or an
+// asymmetric key (an EVP_PKEY in C) and whether it is the private one.
 class KeyObjectHandle {
-  init(type, data) {
-    if (type !== kKeyTypeSecret) throw ERR_NOT_IMPLEMENTED('asymmetric keys (createPublicKey, createPrivateKey)');
-    const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) :
-      new Uint8Array(data);
-    this.bytes = Uint8Array.from(view);
+  init(type, data, format, encoding, passphrase) {
+    if (type === kKeyTypeSecret) {
+      const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) :
+        new Uint8Array(data);
+      this.bytes = Uint8Array.from(view);
+    } else {
+      this.key = C.keyParse(type, data, format, encoding, passphrase);
+      this.type = type;
+    }
   }
 
   getSymmetricKeySize() { return this.bytes.length; }
 
-  export() { return Buffer().from(this.bytes); }
+  getAsymmetricKeyType() { return C.keyType(this.key); }
+
+  keyDetail(details) { return Object.assign(details, C.keyDetail(this.key)); }
+
+  // export(): a secret key's bytes; export(format, type) a public key's
+  // encoding, export(format, type, cipher, passphrase) a private key's.
+  export(format, type, cipher, passphrase) {
+    if (this.bytes) return Buffer().from(this.bytes);
+    const out = C.keyExport(this.key, arguments.length > 2, format, type, cipher, passphrase);
+    return typeof out === 'string' ? out : encode(out);
+  }
 
   exportJwk(jwk) {
+    if (!this.bytes) throw ERR_NOT_IMPLEMENTED('JWK export of asymmetric keys');
     jwk.kty = 'oct';
     jwk.k = Buffer().from(this.bytes).toString('base64url');
     return jwk;
   }
 
   equals(other) {
-    return other.bytes.length === this.bytes.length && C.timingSafeEqual(this.bytes, other.bytes);
+    if (this.bytes) return other.bytes?.length === this.bytes.length && C.timingSafeEqual(this.bytes, other.bytes);
+    return other.key !== undefined && C.keyEquals(this.key, other.key);
   }
 
   initJwk() { throw ERR_NOT_IMPLEMENTED('JWK import of asymmetric keys'); }
 
   initEDRaw() { throw ERR_NOT_IMPLEMENTED('raw Ed25519/X25519 keys'); }
 }
+
+// A handle of `type` over an EVP_PKEY.
+function asymmetricHandle(key, type) {
+  const handle = new KeyObjectHandle();
+  handle.key = key;
+  handle.type = type;
+  return handle;
+}
+
+// The EVP_PKEY of a key argument as Node's lib passes it: a handle, or the
+// bytes of a key in format/type, read as `kind`.
+function pkeyOf(data, format, type, passphrase, kind) {
+  if (data instanceof KeyObjectHandle) {
+    if (data.key === undefined) throw new TypeError('Invalid key object type secret, expected asymmetric.');
+    return data.key;
+  }
+  return C.keyParse(kind, data, format, type, passphrase);
+}
+
+// One key of a generated pair, as the encoding asks: a handle, or encoded.
+function encodedKey(key, type, format, encoding, cipher, passphrase) {
+  if (format === undefined) return asymmetricHandle(key, type);
+  if (format === kKeyFormatJWK) throw ERR_NOT_IMPLEMENTED('JWK encoding of generated key pairs');
+  const out = type === kKeyTypePrivate ? C.keyExport(key, true, format, encoding, cipher, passphrase) :
+    C.keyExport(key, false, format, encoding);
+  return typeof out === 'string' ? out : encode(out);
+}
+
+// A key pair job class: options(...args) gives keyGenerate's type and
+// options; the six encoding arguments follow (keygen.js parseKeyEncoding).
+function keyPairJobClass(name, options, check) {
+  return jobClass(name,
+    (pooled, ...args) => {
+      const { type, opts } = options(...args);
+      return C.keyGenerate(pooled, type, opts);
+    },
+    check,
+    (key, ...args) => {
+      const [pubFormat, pubType, privFormat, privType, cipher, passphrase] = args.slice(-6);
+      return [encodedKey(key, kKeyTypePublic, pubFormat, pubType),
+        encodedKey(key, kKeyTypePrivate, privFormat, privType, cipher, passphrase)];
+    });
+}
+
+const RsaKeyPairGenJob = keyPairJobClass('RsaKeyPairGenJob',
+  (variant, modulusLength, publicExponent, ...rest) => (variant === 1 ?
+    { type: 'rsa-pss', opts: { modulusLength, publicExponent, hash: rest[0], mgf1Hash: rest[1], saltLength: rest[2] } } :
+    { type: 'rsa', opts: { modulusLength, publicExponent } }));
+
+const nistCurves = ['P-192', 'P-224', 'P-256', 'P-384', 'P-521'];
+const EcKeyPairGenJob = keyPairJobClass('EcKeyPairGenJob',
+  (namedCurve, paramEncoding) => ({ type: 'ec', opts: { namedCurve, explicit: paramEncoding === 1 ? 1 : 0 } }),
+  (namedCurve) => {
+    if (!nistCurves.includes(namedCurve) && !C.getCurves().includes(namedCurve)) {
+      const e = new TypeError('Invalid EC curve name');
+      e.code = 'ERR_CRYPTO_INVALID_CURVE';
+      throw e;
+    }
+  });
+
+const nidTypes = { 1087: 'ed25519', 1088: 'ed448', 1034: 'x25519', 1035: 'x448' };
+const NidKeyPairGenJob = keyPairJobClass('NidKeyPairGenJob', (nid) => ({ type: nidTypes[nid], opts: {} }));
+
+// SecretKeyGenJob(mode, length in bits) -> a secret key's handle
+const SecretKeyGenJob = jobClass('SecretKeyGenJob',
+  (pooled, length) => C.randomJob(pooled, length >> 3),
+  undefined,
+  (bytes) => {
+    const handle = new KeyObjectHandle();
+    handle.init(kKeyTypeSecret, bytes);
+    return handle;
+  });
+
+// ------------------------------------------------------------ signatures
+
+function invalidDigest() {
+  const e = new TypeError('Invalid digest');
+  e.code = 'ERR_CRYPTO_INVALID_DIGEST';
+  return e;
+}
+
+// createSign/createVerify's handle: the data is kept until sign/verify.
+class SignBase {
+  init(algorithm) {
+    try {
+      C.digestSize(algorithm);
+    } catch {
+      throw invalidDigest();
+    }
+    this.algorithm = algorithm;
+    this.chunks = [];
+  }
+
+  update(data, encoding) {
+    this.chunks.push(typeof data === 'string' ? Buffer().from(data, encoding) : Buffer().from(data));
+  }
+
+  data() { return Buffer().concat(this.chunks); }
+}
+
+class Sign extends SignBase {
+  sign(key, format, type, passphrase, padding, saltLength, dsaEncoding) {
+    const pkey = pkeyOf(key, format, type, passphrase, kKeyTypePrivate);
+    return encode(new Uint8Array(C.sign(false, pkey, this.algorithm, this.data(), padding, saltLength, dsaEncoding)));
+  }
+}
+
+class Verify extends SignBase {
+  verify(key, format, type, passphrase, signature, padding, saltLength, dsaEncoding) {
+    const pkey = pkeyOf(key, format, type, passphrase, kKeyTypePublic);
+    return C.verify(false, pkey, this.algorithm, this.data(), padding, saltLength, dsaEncoding, signature);
+  }
+}
+
+// SignJob(mode, signMode, key, format, type, passphrase, data, algorithm,
+// saltLength, padding, dsaEncoding[, signature]): crypto.sign and verify
+const SignJob = jobClass('SignJob',
+  (pooled, signMode, key, format, type, passphrase, data, algorithm, saltLength, padding, dsaEncoding, signature) => {
+    const pkey = pkeyOf(key, format, type, passphrase, signMode === 0 ? kKeyTypePrivate : kKeyTypePublic);
+    return signMode === 0 ? C.sign(pooled, pkey, algorithm, data, padding, saltLength, dsaEncoding) :
+      C.verify(pooled, pkey, algorithm, data, padding, saltLength, dsaEncoding, signature);
+  });
+
+// publicEncrypt and its three siblings: (key, format, type, passphrase,
+// buffer, padding, oaepHash, oaepLabel) -> Buffer
+const rsaCipher = (op, kind) => (key, format, type, passphrase, buffer, padding, oaepHash, oaepLabel) =>
+  encode(C.pkeyCipher(op, pkeyOf(key, format, type, passphrase, kind), buffer, padding, oaepHash, oaepLabel));
 
 const kNativeHandle = Symbol('kNativeHandle');
 function secretOf(keyObject) {
@@ -278,8 +429,8 @@ function timingSafeEqual(buf1, buf2) {
 const unimplemented = (what) => notImplemented(`crypto: ${what}`);
 const binding = {
   kCryptoJobAsync, kCryptoJobSync,
-  kKeyTypeSecret, kKeyTypePublic: 1, kKeyTypePrivate: 2,
-  kKeyFormatDER: 0, kKeyFormatPEM: 1, kKeyFormatJWK: 2,
+  kKeyTypeSecret, kKeyTypePublic, kKeyTypePrivate,
+  kKeyFormatDER: 0, kKeyFormatPEM: 1, kKeyFormatJWK,
   kKeyEncodingPKCS1: 0, kKeyEncodingPKCS8: 1, kKeyEncodingSPKI: 2, kKeyEncodingSEC1: 3,
   kSigEncDER: 0, kSigEncP1363: 1, kSignJobModeSign: 0, kSignJobModeVerify: 1,
   kWebCryptoKeyFormatRaw: 0, kWebCryptoKeyFormatPKCS8: 1, kWebCryptoKeyFormatSPKI: 2, kWebCryptoKeyFormatJWK: 3,
@@ -297,7 +448,7 @@ const binding = {
   KeyObjectHandle, createNativeKeyObjectClass, timingSafeEqual,
   getHashes: C.getHashes,
   getCiphers: C.getCiphers,
-  getCurves: () => [],
+  getCurves: C.getCurves,
   getCachedAliases: () => ({}),
   secureBuffer: (size) => new Uint8Array(size),
   secureHeapUsed: () => undefined,
@@ -307,10 +458,11 @@ const binding = {
   },
   testFipsCrypto: () => false,
 
-  publicEncrypt: unimplemented('publicEncrypt'),
-  privateDecrypt: unimplemented('privateDecrypt'),
-  privateEncrypt: unimplemented('privateEncrypt'),
-  publicDecrypt: unimplemented('publicDecrypt'),
+  publicEncrypt: rsaCipher(0, kKeyTypePublic),
+  privateDecrypt: rsaCipher(1, kKeyTypePrivate),
+  privateEncrypt: rsaCipher(2, kKeyTypePrivate),
+  publicDecrypt: rsaCipher(3, kKeyTypePublic),
+  RsaKeyPairGenJob, EcKeyPairGenJob, NidKeyPairGenJob, SecretKeyGenJob, Sign, Verify, SignJob,
   statelessDH: unimplemented('diffieHellman'),
   ECDHConvertKey: unimplemented('ECDH.convertKey'),
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
@@ -318,9 +470,8 @@ const binding = {
   certExportChallenge: unimplemented('Certificate.exportChallenge'),
   parseX509: unimplemented('X509Certificate'),
 };
-for (const name of ['Sign', 'Verify', 'SignJob', 'DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'ECDHBitsJob',
-  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'EcKeyPairGenJob', 'NidKeyPairGenJob', 'RsaKeyPairGenJob',
-  'SecretKeyGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'AESCipherJob', 'RSACipherJob', 'RSAKeyExportJob',
+for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'ECDHBitsJob',
+  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'AESCipherJob', 'RSACipherJob', 'RSAKeyExportJob',
   'ECKeyExportJob', 'HmacJob', 'X509Certificate']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
