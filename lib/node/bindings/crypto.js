@@ -235,7 +235,8 @@ class KeyObjectHandle {
         new Uint8Array(data);
       this.bytes = Uint8Array.from(view);
     } else {
-      this.key = C.keyParse(type, data, format, encoding, passphrase);
+      // createPublicKey(privateKeyObject): the same key, as its public half
+      this.key = data instanceof KeyObjectHandle ? data.key : C.keyParse(type, data, format, encoding, passphrase);
       this.type = type;
     }
   }
