@@ -1,8 +1,10 @@
 // corojs:internal/node/webcrypto: the global `crypto` --
 // getRandomValues and randomUUID over the system's CSPRNG
-// (__primordials.os.randomFill). crypto.subtle is not there yet.
+// (__primordials.os.randomFill), and crypto.subtle: Node's SubtleCrypto
+// (lib/internal/crypto/webcrypto.js over internalBinding('crypto')), loaded
+// on first use so that the global stays cheap.
 import P from 'corojs:internal/primordials';
-import { domException } from 'corojs:internal/node/builtins';
+import { domException, requireNode } from 'corojs:internal/node/builtins';
 
 const integerArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
@@ -42,6 +44,8 @@ class Crypto {
   }
 
   randomUUID() { return randomUUID(); }
+
+  get subtle() { return requireNode('internal/crypto/webcrypto').crypto.subtle; }
 
   get [Symbol.toStringTag]() { return 'Crypto'; }
 }
