@@ -365,6 +365,23 @@ static JSValue js_crypto_key_detail(JSContext *ctx, JSValueConst this_val, int a
     return d;
 }
 
+/* keyCheck(key, private) -> whether the key (its public half, or all of
+   it) is consistent: an EC point on its curve, ... */
+static JSValue js_crypto_key_check(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    EVP_PKEY *pkey = arg_key(ctx, argv[0]);
+    EVP_PKEY_CTX *pctx;
+    int ok;
+
+    if (!pkey)
+        return JS_EXCEPTION;
+    pctx = EVP_PKEY_CTX_new(pkey, NULL);
+    ok = pctx && (JS_ToBool(ctx, argv[1]) ? EVP_PKEY_check(pctx) : EVP_PKEY_public_check(pctx)) == 1;
+    EVP_PKEY_CTX_free(pctx);
+    ERR_clear_error();
+    return JS_NewBool(ctx, ok);
+}
+
 /* keyEquals(a, b) -> whether they are the same key */
 static JSValue js_crypto_key_equals(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -677,7 +694,7 @@ static JSValue sign_or_verify(JSContext *ctx, int argc, JSValueConst *argv, int 
     }
     if ((!JS_IsUndefined(argv[4]) && coro_arg_integer(ctx, argv[4], "padding", 0, INT32_MAX, &j.padding) < 0) ||
         (!JS_IsUndefined(argv[5]) && coro_arg_integer(ctx, argv[5], "saltLength", -3, INT32_MAX, &j.salt) < 0) ||
-        coro_arg_integer(ctx, argv[6], "dsaEncoding", 0, 1, &enc) < 0 ||
+        (!JS_IsUndefined(argv[6]) && coro_arg_integer(ctx, argv[6], "dsaEncoding", 0, 1, &enc) < 0) ||
         coro_arg_bytes(ctx, argv[3], "data", &j.data) < 0)
         goto done;
     inputs = 1;
@@ -834,6 +851,7 @@ static const JSCFunctionListEntry key_funcs[] = {
     JS_CFUNC_DEF("keyType", 1, js_crypto_key_type),
     JS_CFUNC_DEF("keyDetail", 1, js_crypto_key_detail),
     JS_CFUNC_DEF("keyEquals", 2, js_crypto_key_equals),
+    JS_CFUNC_DEF("keyCheck", 2, js_crypto_key_check),
     JS_CFUNC_DEF("keyGenerate", 3, js_crypto_key_generate),
     JS_CFUNC_DEF("sign", 7, js_crypto_sign),
     JS_CFUNC_DEF("verify", 8, js_crypto_verify),

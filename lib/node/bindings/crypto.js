@@ -270,6 +270,8 @@ class KeyObjectHandle {
     return other.key !== undefined && C.keyEquals(this.key, other.key);
   }
 
+  checkEcKeyData() { return C.keyCheck(this.key, this.type === kKeyTypePrivate); }
+
   initJwk() { throw ERR_NOT_IMPLEMENTED('JWK import of asymmetric keys'); }
 
   initEDRaw() { throw ERR_NOT_IMPLEMENTED('raw Ed25519/X25519 keys'); }
