@@ -39,6 +39,9 @@ function randomUUID() {
 
 class Crypto {
   getRandomValues(array) {
+    if (!(this instanceof Crypto)) {
+      throw Object.assign(new TypeError('Value of "this" must be of type Crypto'), { code: 'ERR_INVALID_THIS' });
+    }
     if (arguments.length === 0) throw Object.assign(new TypeError('The "typedArray" argument must be specified'), { code: 'ERR_MISSING_ARGS' });
     return getRandomValues(array);
   }

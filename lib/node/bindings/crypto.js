@@ -158,12 +158,18 @@ function getCipherInfo(info, nameOrNid, keyLength = -1, ivLength = -1) {
 
 // A job class over `work(pooled, ...args)`, with `check(...args)` run by the
 // constructor; `result(value, ...args)` shapes the answer.
-function jobClass(name, work, check = () => {}, result = (value) => value) {
+// An async job works on copies of its byte arguments, taken now, as Node's
+// do: the caller may change its buffers meanwhile (`inPlace`: it writes into
+// them, as RandomBytesJob does).
+const copyBytes = (a) => (ArrayBuffer.isView(a) ? new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)) :
+  a instanceof ArrayBuffer ? a.slice(0) : a);
+
+function jobClass(name, work, check = () => {}, result = (value) => value, inPlace = false) {
   const Job = class {
     constructor(mode, ...args) {
       check(...args);
       this.mode = mode;
-      this.args = args;
+      this.args = mode === kCryptoJobAsync && !inPlace ? args.map(copyBytes) : args;
       this.ondone = undefined;
     }
 
@@ -215,7 +221,7 @@ const RandomBytesJob = jobClass('RandomBytesJob',
       new Uint8Array(buffer.buffer, buffer.byteOffset + offset, size) : new Uint8Array(buffer, offset, size);
     target.set(new Uint8Array(bytes));
     return undefined;
-  });
+  }, true);
 
 // HashJob(mode, algorithm, data[, outputLength]) -> ArrayBuffer (WebCrypto's digest)
 const HashJob = jobClass('HashJob',
