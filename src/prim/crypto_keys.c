@@ -569,6 +569,7 @@ typedef struct sign_job {
     uint8_t *out;
     size_t out_len;
     int ok;
+    int failed;  /* set up failed: an error, even for verify */
     unsigned long err;
 } sign_job;
 
@@ -597,15 +598,16 @@ static void sign_work(void *arg)
 
     ERR_clear_error();
     j->ok = mctx && sign_setup(j, mctx);
+    j->failed = !j->ok;
     if (j->ok && j->verify) {
+        /* a signature that does not verify is no error */
         j->ok = EVP_DigestVerify(mctx, j->sig.data, j->sig.len, j->data.data, j->data.len) == 1;
-        j->err = 0; /* a signature that does not verify is no error */
     } else if (j->ok) {
         j->ok = EVP_DigestSign(mctx, NULL, &j->out_len, j->data.data, j->data.len) == 1 &&
                 (j->out = OPENSSL_malloc(j->out_len ? j->out_len : 1)) &&
                 EVP_DigestSign(mctx, j->out, &j->out_len, j->data.data, j->data.len) == 1;
     }
-    if (!j->ok && !j->verify)
+    if (j->failed || (!j->ok && !j->verify))
         j->err = ERR_peek_last_error();
     EVP_MD_CTX_free(mctx);
     ERR_clear_error();
@@ -714,7 +716,7 @@ static JSValue sign_or_verify(JSContext *ctx, int argc, JSValueConst *argv, int 
     }
     if (coro__crypto_run(ctx, sign_work, &j, JS_ToBool(ctx, argv[0])) < 0)
         goto done;
-    if (verify) {
+    if (verify && !j.failed) {
         result = JS_NewBool(ctx, j.ok);
     } else if (!j.ok) {
         coro__crypto_throw(ctx, j.err, "Failed to sign");
@@ -796,6 +798,14 @@ static JSValue js_crypto_pkey_cipher(JSContext *ctx, JSValueConst this_val, int 
     case OP_PRIVATE_DECRYPT: ok = pctx && EVP_PKEY_decrypt_init(pctx) == 1; break;
     case OP_PRIVATE_ENCRYPT: ok = pctx && EVP_PKEY_sign_init(pctx) == 1; break;
     default: ok = pctx && EVP_PKEY_verify_recover_init(pctx) == 1; break;
+    }
+    /* Node 20 refuses PKCS#1 v1.5 decryption (CVE-2023-46809) unless
+       OpenSSL rejects bad padding implicitly */
+    if (ok && op == OP_PRIVATE_DECRYPT && padding == RSA_PKCS1_PADDING &&
+        EVP_PKEY_CTX_ctrl_str(pctx, "rsa_pkcs1_implicit_rejection", "1") <= 0) {
+        coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE", "RSA_PKCS1_PADDING is no longer supported for private "
+                        "decryption, this can be reverted with --security-revert=CVE-2023-46809");
+        goto done;
     }
     ok = ok && EVP_PKEY_CTX_set_rsa_padding(pctx, (int)padding) > 0;
     if (ok && padding == RSA_PKCS1_OAEP_PADDING) {
