@@ -1036,8 +1036,8 @@ static JSValue js_crypto_pbkdf2_job(JSContext *ctx, JSValueConst this_val, int a
     return job_finish(ctx, &j, JS_ToBool(ctx, argv[0]));
 }
 
-/* scryptCheck(N, r, p, maxmem): throws ERR_CRYPTO_INVALID_SCRYPT_PARAMS when
-   OpenSSL refuses them. */
+/* 0, or -1 with ERR_CRYPTO_INVALID_SCRYPT_PARAMS thrown when OpenSSL refuses
+   N, r, p and maxmem. */
 static int scrypt_check(JSContext *ctx, uint64_t n, uint64_t r, uint64_t p, uint64_t maxmem)
 {
     unsigned long err;
@@ -1128,7 +1128,7 @@ static JSValue js_crypto_random_job(JSContext *ctx, JSValueConst this_val, int a
     return job_finish(ctx, &j, JS_ToBool(ctx, argv[0]));
 }
 
-/* digestCheck(name) -> undefined, or throws "Invalid digest: name"; mdSize(name) */
+/* digestSize(name) -> the digest's length in bytes, or throws "Invalid digest: name" */
 static JSValue js_crypto_digest_size(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     const EVP_MD *md = arg_digest(ctx, argv[0]);
