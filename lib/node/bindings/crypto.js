@@ -264,10 +264,24 @@ class KeyObjectHandle {
     return typeof out === 'string' ? out : encode(out);
   }
 
-  exportJwk(jwk) {
-    if (!this.bytes) throw ERR_NOT_IMPLEMENTED('JWK export of asymmetric keys');
-    jwk.kty = 'oct';
-    jwk.k = Buffer().from(this.bytes).toString('base64url');
+  exportJwk(jwk, handleRsaPss) {
+    const b64 = (bytes) => Buffer().from(bytes).toString('base64url');
+    if (this.bytes) return Object.assign(jwk, { kty: 'oct', k: b64(this.bytes) });
+    const type = C.keyType(this.key);
+    const parts = C.keyComponents(this.key, this.type === kKeyTypePrivate);
+    if (type === 'rsa' || (type === 'rsa-pss' && handleRsaPss)) {
+      jwk.kty = 'RSA';
+    } else if (type === 'ec') {
+      const crv = jwkCurves[parts.curve];
+      if (crv === undefined) throw codedError(Error, 'ERR_CRYPTO_JWK_UNSUPPORTED_CURVE', `Unsupported JWK EC curve: ${parts.curve}.`);
+      Object.assign(jwk, { kty: 'EC', crv });
+    } else if (okpNames[type]) {
+      Object.assign(jwk, { crv: okpNames[type], kty: 'OKP' });
+    } else {
+      throw codedError(Error, 'ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE', 'Unsupported JWK Key Type.');
+    }
+    delete parts.curve;
+    for (const [name, bytes] of Object.entries(parts)) jwk[name] = b64(bytes);
     return jwk;
   }
 
@@ -278,9 +292,42 @@ class KeyObjectHandle {
 
   checkEcKeyData() { return C.keyCheck(this.key, this.type === kKeyTypePrivate); }
 
-  initJwk() { throw ERR_NOT_IMPLEMENTED('JWK import of asymmetric keys'); }
+  // initJwk(jwk, namedCurve) -> kKeyTypePublic or kKeyTypePrivate, or
+  // undefined when the JWK makes no key (an RSA or EC one; Node's lib
+  // checked its fields)
+  initJwk(jwk, namedCurve) {
+    const kind = jwk.d === undefined ? kKeyTypePublic : kKeyTypePrivate;
+    const parts = {};
+    for (const name of ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi', 'x', 'y']) {
+      if (typeof jwk[name] === 'string') parts[name] = Buffer().from(jwk[name], 'base64url');
+    }
+    const curve = namedCurve === undefined ? undefined :
+      Object.keys(jwkCurves).find((name) => jwkCurves[name] === namedCurve);
+    const key = C.keyFromComponents(kind, jwk.kty === 'RSA' ? 'RSA' : 'EC', curve, parts);
+    if (key === undefined) return undefined;
+    this.key = key;
+    this.type = kind;
+    return kind;
+  }
 
-  initEDRaw() { throw ERR_NOT_IMPLEMENTED('raw Ed25519/X25519 keys'); }
+  // initEDRaw(crv, bytes, keyType) -> whether they make an OKP key
+  initEDRaw(crv, bytes, type) {
+    const key = C.keyRaw(type, crv.toUpperCase(), bytes);
+    if (key === undefined) return false;
+    this.key = key;
+    this.type = type;
+    return true;
+  }
+}
+
+// JWK's names of curves and OKP key types
+const jwkCurves = { prime256v1: 'P-256', secp256k1: 'secp256k1', secp384r1: 'P-384', secp521r1: 'P-521' };
+const okpNames = { ed25519: 'Ed25519', ed448: 'Ed448', x25519: 'X25519', x448: 'X448' };
+
+function codedError(Class, code, message) {
+  const e = new Class(message);
+  e.code = code;
+  return e;
 }
 
 // A handle of `type` over an EVP_PKEY.
@@ -304,7 +351,7 @@ function pkeyOf(data, format, type, passphrase, kind) {
 // One key of a generated pair, as the encoding asks: a handle, or encoded.
 function encodedKey(key, type, format, encoding, cipher, passphrase) {
   if (format === undefined) return asymmetricHandle(key, type);
-  if (format === kKeyFormatJWK) throw ERR_NOT_IMPLEMENTED('JWK encoding of generated key pairs');
+  if (format === kKeyFormatJWK) return asymmetricHandle(key, type).exportJwk({}, false);
   const out = type === kKeyTypePrivate ? C.keyExport(key, true, format, encoding, cipher, passphrase) :
     C.keyExport(key, false, format, encoding);
   return typeof out === 'string' ? out : encode(out);
