@@ -310,6 +310,21 @@ class KeyObjectHandle {
     return kind;
   }
 
+  // initECRaw(curve, point) -> whether an uncompressed point on `curve`
+  // (OpenSSL's name) makes a public key
+  initECRaw(curve, point) {
+    const bytes = ArrayBuffer.isView(point) ? new Uint8Array(point.buffer, point.byteOffset, point.byteLength) :
+      new Uint8Array(point);
+    const half = (bytes.length - 1) / 2;
+    if (bytes[0] !== 4 || !Number.isInteger(half)) return false;
+    const key = C.keyFromComponents(kKeyTypePublic, 'EC', curve,
+      { x: bytes.subarray(1, 1 + half), y: bytes.subarray(1 + half) });
+    if (key === undefined) return false;
+    this.key = key;
+    this.type = kKeyTypePublic;
+    return true;
+  }
+
   // initEDRaw(crv, bytes, keyType) -> whether they make an OKP key
   initEDRaw(crv, bytes, type) {
     const key = C.keyRaw(type, crv.toUpperCase(), bytes);
@@ -443,6 +458,24 @@ const AESCipherJob = jobClass('AESCipherJob', (pooled, cipherMode, key, data, va
   return out.buffer;
 });
 
+// RSAKeyExportJob, ECKeyExportJob (mode, format, key handle[, variant]):
+// WebCrypto's exportKey in spki or pkcs8 (DER), or raw (an EC point, uncompressed,
+// or an OKP key's bytes)
+const kWebCryptoKeyFormatPKCS8 = 1, kWebCryptoKeyFormatSPKI = 2;
+function exportKeyData(pooled, format, handle) {
+  if (format === kWebCryptoKeyFormatSPKI) return C.keyExport(handle.key, false, 0, 2).buffer;
+  if (format === kWebCryptoKeyFormatPKCS8) return C.keyExport(handle.key, true, 0, 1).buffer;
+  const { x, y } = C.keyComponents(handle.key, false);
+  if (y === undefined) return x.buffer;
+  const point = new Uint8Array(1 + x.length + y.length);
+  point[0] = 4;
+  point.set(x, 1);
+  point.set(y, 1 + x.length);
+  return point.buffer;
+}
+const RSAKeyExportJob = jobClass('RSAKeyExportJob', exportKeyData);
+const ECKeyExportJob = jobClass('ECKeyExportJob', exportKeyData);
+
 // ------------------------------------------------------------ signatures
 
 function invalidDigest() {
@@ -563,7 +596,7 @@ const binding = {
   privateEncrypt: rsaCipher(2, kKeyTypePrivate),
   publicDecrypt: rsaCipher(3, kKeyTypePublic),
   RsaKeyPairGenJob, EcKeyPairGenJob, NidKeyPairGenJob, SecretKeyGenJob, Sign, Verify, SignJob,
-  HmacJob, AESCipherJob,
+  HmacJob, AESCipherJob, RSAKeyExportJob, ECKeyExportJob,
   statelessDH: unimplemented('diffieHellman'),
   ECDHConvertKey: unimplemented('ECDH.convertKey'),
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
@@ -572,8 +605,7 @@ const binding = {
   parseX509: unimplemented('X509Certificate'),
 };
 for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'ECDHBitsJob',
-  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'RSACipherJob', 'RSAKeyExportJob',
-  'ECKeyExportJob', 'X509Certificate']) {
+  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'RSACipherJob', 'X509Certificate']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
 for (const [i, variant] of ['CTR_128', 'CTR_192', 'CTR_256', 'CBC_128', 'CBC_192', 'CBC_256', 'GCM_128',
