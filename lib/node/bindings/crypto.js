@@ -476,6 +476,12 @@ function exportKeyData(pooled, format, handle) {
 const RSAKeyExportJob = jobClass('RSAKeyExportJob', exportKeyData);
 const ECKeyExportJob = jobClass('ECKeyExportJob', exportKeyData);
 
+// RSACipherJob(mode, cipherMode, key handle, data, variant, hash, label):
+// WebCrypto's RSA-OAEP
+const RSA_PKCS1_OAEP_PADDING = 4;
+const RSACipherJob = jobClass('RSACipherJob', (pooled, cipherMode, handle, data, variant, hash, label) =>
+  C.pkeyCipher(cipherMode === 0 ? 0 : 1, handle.key, data, RSA_PKCS1_OAEP_PADDING, hash, label).buffer);
+
 // ------------------------------------------------------------ signatures
 
 function invalidDigest() {
@@ -596,7 +602,7 @@ const binding = {
   privateEncrypt: rsaCipher(2, kKeyTypePrivate),
   publicDecrypt: rsaCipher(3, kKeyTypePublic),
   RsaKeyPairGenJob, EcKeyPairGenJob, NidKeyPairGenJob, SecretKeyGenJob, Sign, Verify, SignJob,
-  HmacJob, AESCipherJob, RSAKeyExportJob, ECKeyExportJob,
+  HmacJob, AESCipherJob, RSAKeyExportJob, ECKeyExportJob, RSACipherJob,
   statelessDH: unimplemented('diffieHellman'),
   ECDHConvertKey: unimplemented('ECDH.convertKey'),
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
@@ -605,7 +611,7 @@ const binding = {
   parseX509: unimplemented('X509Certificate'),
 };
 for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'ECDHBitsJob',
-  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'RSACipherJob', 'X509Certificate']) {
+  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'X509Certificate']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
 for (const [i, variant] of ['CTR_128', 'CTR_192', 'CTR_256', 'CBC_128', 'CBC_192', 'CBC_256', 'GCM_128',
