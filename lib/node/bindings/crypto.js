@@ -442,7 +442,9 @@ const AESCipherJob = jobClass('AESCipherJob', (pooled, cipherMode, key, data, va
   const name = aesVariants[variant];
   const encrypt = cipherMode === 0;
   const gcm = name.endsWith('gcm');
-  const state = C.cipherNew(encrypt, name, key.bytes, iv ?? null, gcm && encrypt ? tag : -1);
+  // AES-KW: RFC 3394's default initial value
+  const wrapIv = name.endsWith('wrap') ? new Uint8Array(8).fill(0xa6) : null;
+  const state = C.cipherNew(encrypt, name, key.bytes, iv ?? wrapIv, gcm && encrypt ? tag : -1);
   if (gcm && !encrypt) C.cipherSetAuthTag(state, tag);
   if (gcm && aad !== undefined) C.cipherSetAAD(state, aad, -1);
   const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) :
