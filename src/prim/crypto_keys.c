@@ -1032,7 +1032,34 @@ static JSValue js_crypto_curves(JSContext *ctx, JSValueConst this_val, int argc,
     return list;
 }
 
+/* pkeyDerive(private key, public key) -> the shared secret (ECDH, X25519,
+   X448, DH) */
+static JSValue js_crypto_pkey_derive(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    EVP_PKEY *priv = arg_key(ctx, argv[0]), *pub;
+    EVP_PKEY_CTX *pctx;
+    uint8_t *out = NULL;
+    size_t len = 0;
+    int ok;
+
+    if (!priv || !(pub = arg_key(ctx, argv[1])))
+        return JS_EXCEPTION;
+    ERR_clear_error();
+    pctx = EVP_PKEY_CTX_new(priv, NULL);
+    ok = pctx && EVP_PKEY_derive_init(pctx) == 1 && EVP_PKEY_derive_set_peer(pctx, pub) == 1 &&
+         EVP_PKEY_derive(pctx, NULL, &len) == 1 && (out = js_malloc(ctx, len ? len : 1)) &&
+         EVP_PKEY_derive(pctx, out, &len) == 1;
+    EVP_PKEY_CTX_free(pctx);
+    if (!ok) {
+        js_free(ctx, out);
+        return coro__crypto_throw(ctx, ERR_peek_last_error(), "Failed to derive a shared secret");
+    }
+    ERR_clear_error();
+    return coro_new_uint8array(ctx, out, len);
+}
+
 static const JSCFunctionListEntry key_funcs[] = {
+    JS_CFUNC_DEF("pkeyDerive", 2, js_crypto_pkey_derive),
     JS_CFUNC_DEF("getCurves", 0, js_crypto_curves),
     JS_CFUNC_DEF("keyParse", 5, js_crypto_key_parse),
     JS_CFUNC_DEF("keyExport", 6, js_crypto_key_export),

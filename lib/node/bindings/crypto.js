@@ -484,6 +484,12 @@ const RSA_PKCS1_OAEP_PADDING = 4;
 const RSACipherJob = jobClass('RSACipherJob', (pooled, cipherMode, handle, data, variant, hash, label) =>
   C.pkeyCipher(cipherMode === 0 ? 0 : 1, handle.key, data, RSA_PKCS1_OAEP_PADDING, hash, label).buffer);
 
+// ECDHBitsJob(mode, curve or name, public key handle, private key handle):
+// WebCrypto's ECDH, X25519 and X448 deriveBits; statelessDH(private, public):
+// crypto.diffieHellman
+const ECDHBitsJob = jobClass('ECDHBitsJob', (pooled, name, pub, priv) => C.pkeyDerive(priv.key, pub.key).buffer);
+const statelessDH = (priv, pub) => encode(C.pkeyDerive(priv.key, pub.key));
+
 // ------------------------------------------------------------ signatures
 
 function invalidDigest() {
@@ -604,15 +610,14 @@ const binding = {
   privateEncrypt: rsaCipher(2, kKeyTypePrivate),
   publicDecrypt: rsaCipher(3, kKeyTypePublic),
   RsaKeyPairGenJob, EcKeyPairGenJob, NidKeyPairGenJob, SecretKeyGenJob, Sign, Verify, SignJob,
-  HmacJob, AESCipherJob, RSAKeyExportJob, ECKeyExportJob, RSACipherJob,
-  statelessDH: unimplemented('diffieHellman'),
+  HmacJob, AESCipherJob, RSAKeyExportJob, ECKeyExportJob, RSACipherJob, ECDHBitsJob, statelessDH,
   ECDHConvertKey: unimplemented('ECDH.convertKey'),
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
   certExportPublicKey: unimplemented('Certificate.exportPublicKey'),
   certExportChallenge: unimplemented('Certificate.exportChallenge'),
   parseX509: unimplemented('X509Certificate'),
 };
-for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'ECDHBitsJob',
+for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH',
   'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'X509Certificate']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
