@@ -16,6 +16,9 @@ if [ ! -f "$top/lib/node/loader.js" ]; then
     echo "ok - # SKIP Node's tests need the CommonJS loader (lib/node/loader.js), not in this tree"
     exit 0
 fi
+# node:crypto's files run in tests/sh/test_node_crypto.sh, with a timeout of
+# their own.
+export NODE_TEST_SKIP="crypto webcrypto"
 case "${COROJS_TEST_VARIANT:-release}" in
     release) prefixes=${NODE_TESTS:-} ;;
     *) prefixes=${NODE_TESTS:-${NODE_TESTS_ASAN:-path querystring string-decoder url punycode os next-tick event-emitter}}
