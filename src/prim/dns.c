@@ -830,6 +830,37 @@ static int ip_family(const char *s, unsigned char *buf)
     return 0;
 }
 
+/* setLocalAddress(id, ipv4, ipv6): the addresses queries are sent from
+   (each optional); ERR_INVALID_IP_ADDRESS for what is not one. */
+static JSValue js_dns_set_local_address(JSContext *ctx, JSValueConst this_val, int argc,
+                                        JSValueConst *argv)
+{
+    dns_resolver *r = (dns_resolver *)coro_arg_handle(ctx, argv[0], &resolver_type);
+    unsigned char buf[16];
+
+    if (!r)
+        return JS_EXCEPTION;
+    for (int i = 1; i <= 2; i++) {
+        const char *ip;
+        int family;
+
+        if (JS_IsUndefined(argv[i]))
+            continue;
+        ip = coro_arg_string(ctx, argv[i], i == 1 ? "ipv4" : "ipv6", NULL);
+        if (!ip)
+            return JS_EXCEPTION;
+        family = ip_family(ip, buf);
+        JS_FreeCString(ctx, ip);
+        if (family != (i == 1 ? 4 : 6))
+            return coro_throw_code(ctx, "ERR_INVALID_IP_ADDRESS", "Invalid IP address.");
+        if (family == 4)
+            ares_set_local_ip4(r->channel, (unsigned)buf[0] << 24 | buf[1] << 16 | buf[2] << 8 | buf[3]);
+        else
+            ares_set_local_ip6(r->channel, buf);
+    }
+    return JS_UNDEFINED;
+}
+
 /* reverseName(ip) -> '4.3.2.1.in-addr.arpa' or the ip6.arpa name; null if
    not an IP address */
 static JSValue js_dns_reverse_name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -1019,6 +1050,7 @@ static const JSCFunctionListEntry dns_funcs[] = {
     JS_CFUNC_DEF("query", 4, js_dns_query),
     JS_CFUNC_DEF("setServers", 2, js_dns_set_servers),
     JS_CFUNC_DEF("getServers", 1, js_dns_get_servers),
+    JS_CFUNC_DEF("setLocalAddress", 3, js_dns_set_local_address),
     JS_CFUNC_DEF("cancel", 1, js_dns_cancel),
     JS_CFUNC_DEF("close", 1, js_dns_close),
     JS_CFUNC_DEF("reverseName", 1, js_dns_reverse_name),

@@ -124,21 +124,20 @@ export class ConnectionWrap extends LibuvStreamWrap {
     if (!this.#closing) req.oncomplete(status, this, req, true, true);
   }
 
-  // getsockname(out) / getpeername(out): out gets address, family, port.
-  #address(out, remote) {
+  // TCP's getsockname(out) / getpeername(out): out gets address, family,
+  // port. (A Pipe has neither: net.Server's address() is then its path.)
+  socketAddress(out, remote) {
+    if (this.#bindError) return this.#bindError;
+    if (this.#closing) return UV_EBADF;
     let a;
     if (this.#server !== null && !remote) a = N.serverAddress(this.#server);
     else if (this[kStream] !== null) a = N.address(this[kStream], remote);
-    if (this.#closing) return UV_EBADF;
     if (a === undefined || typeof a !== 'object') return UV_ENOTCONN;
     out.address = a.address;
     out.family = a.family;
     out.port = a.port;
     return 0;
   }
-
-  getsockname(out) { return this.#address(out, false); }
-  getpeername(out) { return this.#address(out, true); }
 
   // The path a Unix-socket server is bound to (Pipe's fchmod), or undefined.
   boundPath() {
