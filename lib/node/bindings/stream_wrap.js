@@ -154,6 +154,11 @@ export class LibuvStreamWrap {
   }
 
   writeBuffer(req, data) {
+    if (!(data instanceof Uint8Array)) {
+      const e = new TypeError('Second argument must be a buffer');
+      e.code = 'ERR_INVALID_ARG_TYPE';
+      throw e;
+    }
     return this.#write(req, data);
   }
 
