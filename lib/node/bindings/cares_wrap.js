@@ -18,11 +18,14 @@ const errOf = (e) => (typeof e?.errno === 'number' ? e.errno : e?.code ?? 'EBADR
 // fn() on a fiber of its own, after the caller's code; its result or error
 // to req.oncomplete. A channel counts its requests until they end.
 function later(req, fn, channel) {
+  const cancels = channel?.cancels;
   if (channel) channel.pending++;
   queueMicrotask(() => go(() => {
     let result, err = 0;
     try {
-      result = fn();
+      // a cancel() between the call and now ends it too, as in Node
+      if (channel && channel.cancels !== cancels) err = 'ECANCELLED';
+      else result = fn();
     } catch (e) {
       err = errOf(e);
     } finally {
@@ -69,6 +72,7 @@ const anyTypes = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'PTR', 'NAPTR'
 class ChannelWrap {
   #id;
   pending = 0; // requests not ended yet
+  cancels = 0; // cancel() calls so far
 
   constructor(timeout, tries) {
     this.#id = D.channel(timeout, tries);
@@ -136,7 +140,10 @@ class ChannelWrap {
     D.setLocalAddress(this.#id, v6first ? undefined : ip, v6first ? ip : ipv6);
   }
 
-  cancel() { D.cancel(this.#id); }
+  cancel() {
+    this.cancels++;
+    D.cancel(this.#id);
+  }
 
   static {
     for (const [method, rrtype] of Object.entries(queries)) {
