@@ -15,6 +15,7 @@
 import P from 'corojs:internal/primordials';
 import { LibuvStreamWrap, kStream } from 'corojs:internal/node/bindings/stream_wrap';
 import uv from 'corojs:internal/node/bindings/uv';
+import { requireNode } from 'corojs:internal/node/builtins';
 
 const N = P.net;
 const go = P.nodefs.go;
@@ -28,6 +29,7 @@ export class ConnectionWrap extends LibuvStreamWrap {
   #bindError = 0;      // a TCP bind's EADDRINUSE, told by listen()
   #closing = false;
   #connecting = false;
+  #asyncId = 0;
 
   constructor(type) {
     super();
@@ -35,9 +37,14 @@ export class ConnectionWrap extends LibuvStreamWrap {
   }
 
   // open(fd): the handle takes fd over, as Node's does (a stream over a
-  // duplicate, the original closed; 0, 1 and 2 are left open).
+  // duplicate, the original closed; 0, 1 and 2 are left open). A SERVER
+  // handle gets a server over a duplicate, the original left to its owner.
   open(fd) {
     try {
+      if (this.type === 1) {  // SERVER: listen({ fd })
+        this.#server = N.serverFromFd(fd);
+        return 0;
+      }
       this[kStream] = P.stream.open(fd);
       if (fd > 2) P.fiber.exclusive(P.nodefs.close, [fd]);
     } catch (e) {
@@ -122,6 +129,17 @@ export class ConnectionWrap extends LibuvStreamWrap {
       this.#connecting = false;
     }
     if (!this.#closing) req.oncomplete(status, this, req, true, true);
+  }
+
+  // The handle's async id (async_hooks'), made when first asked.
+  getAsyncId() {
+    return (this.#asyncId ||= requireNode('internal/async_hooks').newAsyncId());
+  }
+
+  // The descriptor underneath, or -1.
+  get fd() {
+    const id = this.#server ?? this[kStream];
+    return id === null || this.#closing ? -1 : N.fd(id);
   }
 
   // TCP's getsockname(out) / getpeername(out): out gets address, family,
