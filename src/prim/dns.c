@@ -908,6 +908,15 @@ static void lookup_done(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
     coro_op_done(&l->op, status);
 }
 
+/* A getaddrinfo or getnameinfo failure as Node reports it (EAI_NONAME and
+   EAI_NODATA are ENOTFOUND). */
+static JSValue addrinfo_throw(JSContext *ctx, int err, const char *syscall, const char *name)
+{
+    const char *code = err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err);
+
+    return dns_throw(ctx, code, err, syscall, name);
+}
+
 static JSValue address_object(JSContext *ctx, const char *ip, int family)
 {
     JSValue o = JS_NewObject(ctx);
@@ -967,8 +976,7 @@ static JSValue js_dns_lookup(JSContext *ctx, JSValueConst this_val, int argc, JS
         goto out;
     }
     if (err < 0) {
-        dns_throw(ctx, err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err),
-                  err, "getaddrinfo", name);
+        addrinfo_throw(ctx, err, "getaddrinfo", name);
         goto out;
     }
     ret = JS_NewArray(ctx);
@@ -1033,8 +1041,7 @@ static JSValue js_dns_lookup_service(JSContext *ctx, JSValueConst this_val, int 
     if (err == 0 && (err = coro_op_wait(ctx, &l.op)) == CORO_ETERMINATED)
         goto out;
     if (err < 0) {
-        dns_throw(ctx, err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err),
-                  err, "getnameinfo", ip);
+        addrinfo_throw(ctx, err, "getnameinfo", ip);
         goto out;
     }
     ret = JS_NewArray(ctx);

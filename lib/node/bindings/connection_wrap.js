@@ -26,7 +26,7 @@ export const errnoOf = (e) => (typeof e?.errno === 'number' ? e.errno : UV_EINVA
 
 export class ConnectionWrap extends LibuvStreamWrap {
   #server = null;      // the ID of our listening socket, once bound
-  #bindError = 0;      // a TCP bind's EADDRINUSE, told by listen()
+  #bindError = 0;      // a TCP bind's EADDRINUSE, told later (as libuv)
   #closing = false;
   #connecting = false;
   #asyncId = 0;
