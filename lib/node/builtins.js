@@ -51,7 +51,7 @@ const overrides = {
 const closest = {
   __proto__: null,
   'fs/promises': 'corojs:fs', tls: 'corojs:tls',
-  http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
+  http: 'corojs:http', https: 'corojs:https',
   dgram: 'corojs:dgram',
   readline: 'corojs:shell', wasi: 'corojs:wasi',
 };

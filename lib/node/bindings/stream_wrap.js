@@ -222,7 +222,7 @@ export class LibuvStreamWrap {
           this.writeQueueSize -= bytes.length;
           if (status === 0) this.bytesWritten += bytes.length;
         }
-        req.oncomplete(status);
+        req.oncomplete(status, this, undefined);
       }
     } finally {
       this.#writing = false;
