@@ -23,6 +23,7 @@ import P from 'corojs:internal/primordials';
 import { requireNode } from 'corojs:internal/node/builtins';
 import { ERR_NOT_IMPLEMENTED } from 'corojs:internal/node/unimplemented';
 import uv from 'corojs:internal/node/bindings/uv';
+import asyncWrap from 'corojs:internal/node/bindings/async_wrap';
 
 const S = P.stream;
 const go = P.nodefs.go;
@@ -60,6 +61,8 @@ export class LibuvStreamWrap {
   #ref = true;
   #closed = false;
   #userBuffer = null;
+  // Node's handles are AsyncWraps: each has an async id (net, http's agent)
+  #asyncId = ++asyncWrap.async_id_fields[asyncWrap.constants.kAsyncIdCounter];
 
   constructor() {
     this[kStream] = null;
@@ -71,6 +74,9 @@ export class LibuvStreamWrap {
   }
 
   get isStreamBase() { return true; }
+  getAsyncId() { return this.#asyncId; }
+  asyncReset() { this.#asyncId = ++asyncWrap.async_id_fields[asyncWrap.constants.kAsyncIdCounter]; }
+  getProviderType() { return asyncWrap.Providers.NONE; }
   get fd() { return -1; }
 
   readStart() {
