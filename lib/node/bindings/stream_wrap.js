@@ -15,7 +15,7 @@
 //   runs when its bytes are written. A Writable waiting for those writes
 //   buffers, so its 'drain' falls out.
 // - shutdown and close as Node's: after the queued writes; close(cb) calls cb
-//   later, on a fiber of its own.
+//   on a later turn of the loop (as an immediate), on a fiber of its own.
 // LibuvStreamWrap is the base of the handles over our streams: Pipe
 // (pipe_wrap.js: child_process's stdio) and, with issue 11's net, TCP.
 
@@ -247,7 +247,9 @@ export class LibuvStreamWrap {
         // already closed underneath
       }
     }
-    if (typeof cb === 'function') later(cb);
+    // as libuv's close callbacks: after this turn's nextTicks and promise
+    // jobs (a socket destroyed with an error emits 'error', then 'close')
+    if (typeof cb === 'function') setImmediate(() => go(cb, []));
   }
 
   ref() {
