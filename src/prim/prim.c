@@ -31,5 +31,6 @@ const coro_area coro_prim_areas[] = {
     { "spawn", coro_prim_spawn_init, NULL },
     { "messaging", coro_prim_messaging_init, NULL },
     { "vm", coro_prim_vm_init, NULL },
+    { "zlib", coro_prim_zlib_init, NULL },
     { NULL, NULL, NULL },
 };

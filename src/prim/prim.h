@@ -58,5 +58,6 @@ int coro_prim_os_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_spawn_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_vm_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_zlib_init(JSContext *ctx, JSValueConst ns);
 
 #endif
