@@ -247,6 +247,22 @@ static zerror brotli_set_param(zstream *z, int key, uint32_t value)
     return (zerror){ 0 };
 }
 
+/* Node's code for a decoder error is "ERR_" and the name brotli 1.1 gives
+   it ("_ERROR_FORMAT_PADDING_1"); brotli 1.0 (Debian 12's) leaves out the
+   part before the name ("PADDING_1"): put it back. */
+static const char *brotli_error_prefix(BrotliDecoderErrorCode e)
+{
+    const char *name = BrotliDecoderErrorString(e);
+
+    if (name[0] == '_')
+        return "";
+    if (e >= BROTLI_DECODER_ERROR_FORMAT_DISTANCE && e <= BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE)
+        return "_ERROR_FORMAT_";
+    if (e >= BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES && e <= BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES)
+        return "_ERROR_ALLOC_";
+    return e < 0 ? "_ERROR_" : "";
+}
+
 static void brotli_process(zstream *z)
 {
     if (z->enc) {
@@ -259,8 +275,8 @@ static void brotli_process(zstream *z)
                                                      &z->avail_out, &z->next_out, NULL);
     if (z->brotli_result == BROTLI_DECODER_RESULT_ERROR) {
         z->brotli_error = BrotliDecoderGetErrorCode(z->dec);
-        snprintf(z->brotli_code, sizeof z->brotli_code, "ERR_%s",
-                 BrotliDecoderErrorString(z->brotli_error));
+        snprintf(z->brotli_code, sizeof z->brotli_code, "ERR_%s%s",
+                 brotli_error_prefix(z->brotli_error), BrotliDecoderErrorString(z->brotli_error));
     }
 }
 
