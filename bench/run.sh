@@ -76,5 +76,8 @@ sh bench/http.sh
 echo "== Buffer codecs (bench/buffer.sh)"
 sh bench/buffer.sh
 
+echo "== node:zlib (bench/zlib.sh)"
+sh bench/zlib.sh
+
 echo "== Node layer start-up (bench/node_startup.sh)"
 sh bench/node_startup.sh

@@ -93,6 +93,7 @@ export const process = {
   version: `v${NODE_VERSION}`,
   versions: {
     node: NODE_VERSION, corojs: R.version, quickjs: R.quickjsVersion, uv: R.uvVersion, openssl: R.opensslVersion,
+    zlib: P.zlib.version(),
   },
   title: 'corojs',
   // Node's own warnings read "(corojs:PID) Warning: ..."; 'node' here would

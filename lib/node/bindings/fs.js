@@ -38,7 +38,7 @@ const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
 
 // A path argument as the system takes it (Node's lib passes strings and
 // Buffers; URLs were turned into paths before).
-const pathOf = (p) => (typeof p === 'string' ? p : Buffer().from(p).toString());
+export const pathOf = (p) => (typeof p === 'string' ? p : Buffer().from(p).toString());
 
 // A descriptor argument, checked here as node_file.cc does (Node's lib leaves
 // it to the binding): an int32 >= 0, else Node's TypeError or RangeError.
@@ -49,7 +49,7 @@ function fdOf(fd) {
 }
 
 // A name from the system in the encoding asked for ('buffer': a Buffer).
-function encoded(name, encoding) {
+export function encoded(name, encoding) {
   if (encoding === undefined || encoding === null || encoding === 'utf8' || encoding === 'utf-8') return name;
   const b = Buffer().from(name);
   return encoding === 'buffer' ? b : b.toString(encoding);
@@ -366,10 +366,56 @@ export function openFileHandle(path, flags, mode, req) {
 
 // ------------------------------------------------------------ not yet (issue 11)
 
+// fs.watchFile's handle: libuv's stat poll (__primordials.nodefs.watchFile).
+// onchange(status, stats) gets the current stat and the previous one, one
+// after the other in a Float64Array (BigInt64Array for bigint: true).
 export class StatWatcher {
-  constructor() {
-    throw ERR_NOT_IMPLEMENTED('fs.watchFile()');
+  #id = null;
+  #bigint;
+  #refed = true;
+
+  constructor(bigint) {
+    this.#bigint = bigint === true;
+    this.onchange = undefined;
   }
+
+  // start(path, interval) -> 0 or a negative code
+  start(path, interval) {
+    if (this.#id !== null) return 0;
+    const id = N.watchFile(pathOf(path), interval, (status, curr, prev) => this.#seen(status, curr, prev));
+    if (typeof id === 'number') return id;
+    this.#id = id;
+    if (!this.#refed) N.watcherRef(id, false);
+    return 0;
+  }
+
+  #seen(status, curr, prev) {
+    if (this.#id === null) return;
+    const stats = this.#bigint ? new BigInt64Array(2 * kFsStatsFieldsNumber) : new Float64Array(2 * kFsStatsFieldsNumber);
+    const num = this.#bigint ? BigInt : Number;
+    for (let i = 0; i < kFsStatsFieldsNumber; i++) {
+      stats[i] = num(curr[i]);
+      stats[kFsStatsFieldsNumber + i] = num(prev[i]);
+    }
+    this.onchange(status, stats);
+  }
+
+  close() {
+    if (this.#id !== null) N.unwatch(this.#id);
+    this.#id = null;
+  }
+
+  ref() {
+    this.#refed = true;
+    if (this.#id !== null) N.watcherRef(this.#id, true);
+  }
+
+  unref() {
+    this.#refed = false;
+    if (this.#id !== null) N.watcherRef(this.#id, false);
+  }
+
+  getAsyncId() { return -1; }
 }
 
 export function cpSyncCheckPaths() {
