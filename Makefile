@@ -105,6 +105,8 @@ PRIM_SRCS += prim/vm.c
 PRIM_SRCS += prim/http_parser.c
 # node:zlib on Debian's zlib and brotli (lib/node/bindings/zlib.js)
 PRIM_SRCS += prim/zlib.c
+# node:crypto over OpenSSL (lib/node/bindings/crypto.js)
+PRIM_SRCS += prim/crypto.c prim/crypto_keys.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c

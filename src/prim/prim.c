@@ -33,5 +33,6 @@ const coro_area coro_prim_areas[] = {
     { "vm", coro_prim_vm_init, NULL },
     { "http_parser", coro_prim_http_parser_init, coro_prim_http_parser_free },
     { "zlib", coro_prim_zlib_init, NULL },
+    { "crypto", coro_prim_crypto_init, NULL },
     { NULL, NULL, NULL },
 };

@@ -62,5 +62,6 @@ int coro_prim_vm_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_http_parser_init(JSContext *ctx, JSValueConst ns);
 void coro_prim_http_parser_free(coro_isolate *iso);
 int coro_prim_zlib_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_crypto_init(JSContext *ctx, JSValueConst ns);
 
 #endif
