@@ -130,7 +130,7 @@ export class LibuvStreamWrap {
     if (typeof chunk === 'number') {
       this.#reading = false;
       streamBaseState[kReadBytesOrError] = chunk;
-      this.onread(undefined);
+      this.#onread(undefined);
       return;
     }
     this.bytesRead += chunk.length;
@@ -138,7 +138,7 @@ export class LibuvStreamWrap {
     if (user === null) {
       streamBaseState[kReadBytesOrError] = chunk.length;
       streamBaseState[kArrayBufferOffset] = chunk.byteOffset;
-      this.onread(chunk.buffer);
+      this.#onread(chunk.buffer);
       return;
     }
     for (let at = 0; at < chunk.length && !this.#closed; at += user.length) {
@@ -146,7 +146,18 @@ export class LibuvStreamWrap {
       user.set(chunk.subarray(at, at + n));
       streamBaseState[kReadBytesOrError] = n;
       streamBaseState[kArrayBufferOffset] = 0;
-      this.onread(undefined);
+      this.#onread(undefined);
+    }
+  }
+
+  // onread(arg); what it throws is uncaught, as in Node, where libuv goes on
+  // reading: the pump must not die with it (the socket would never see its
+  // end or close).
+  #onread(arg) {
+    try {
+      this.onread(arg);
+    } catch (e) {
+      go(() => { throw e; }, []);
     }
   }
 
