@@ -145,6 +145,7 @@ const setUp = {
   __proto__: null,
   'internal/util/debuglog': (m) => m.initializeDebugEnv(nodeProcess().env.NODE_DEBUG),
   'internal/url': (m) => m.installObjectURLMethods(), // internal/bootstrap/web/exposed-window-or-worker
+  'internal/dns/utils': (m) => m.initializeDns(), // --dns-result-order
   // the engine asks for what Node's lib sets in overrideStackTrace (its C++
   // prepareStackTrace callback does the same) when it makes an error's stack
   'internal/errors': ({ overrideStackTrace }) => U.setStackOverride((error) => {

@@ -830,6 +830,37 @@ static int ip_family(const char *s, unsigned char *buf)
     return 0;
 }
 
+/* setLocalAddress(id, ipv4, ipv6): the addresses queries are sent from
+   (each optional); ERR_INVALID_IP_ADDRESS for what is not one. */
+static JSValue js_dns_set_local_address(JSContext *ctx, JSValueConst this_val, int argc,
+                                        JSValueConst *argv)
+{
+    dns_resolver *r = (dns_resolver *)coro_arg_handle(ctx, argv[0], &resolver_type);
+    unsigned char buf[16];
+
+    if (!r)
+        return JS_EXCEPTION;
+    for (int i = 1; i <= 2; i++) {
+        const char *ip;
+        int family;
+
+        if (JS_IsUndefined(argv[i]))
+            continue;
+        ip = coro_arg_string(ctx, argv[i], i == 1 ? "ipv4" : "ipv6", NULL);
+        if (!ip)
+            return JS_EXCEPTION;
+        family = ip_family(ip, buf);
+        JS_FreeCString(ctx, ip);
+        if (family != (i == 1 ? 4 : 6))
+            return coro_throw_code(ctx, "ERR_INVALID_IP_ADDRESS", "Invalid IP address.");
+        if (family == 4)
+            ares_set_local_ip4(r->channel, (unsigned)buf[0] << 24 | buf[1] << 16 | buf[2] << 8 | buf[3]);
+        else
+            ares_set_local_ip6(r->channel, buf);
+    }
+    return JS_UNDEFINED;
+}
+
 /* reverseName(ip) -> '4.3.2.1.in-addr.arpa' or the ip6.arpa name; null if
    not an IP address */
 static JSValue js_dns_reverse_name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -875,6 +906,15 @@ static void lookup_done(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 
     l->res = res;
     coro_op_done(&l->op, status);
+}
+
+/* A getaddrinfo or getnameinfo failure as Node reports it (EAI_NONAME and
+   EAI_NODATA are ENOTFOUND). */
+static JSValue addrinfo_throw(JSContext *ctx, int err, const char *syscall, const char *name)
+{
+    const char *code = err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err);
+
+    return dns_throw(ctx, code, err, syscall, name);
 }
 
 static JSValue address_object(JSContext *ctx, const char *ip, int family)
@@ -936,8 +976,7 @@ static JSValue js_dns_lookup(JSContext *ctx, JSValueConst this_val, int argc, JS
         goto out;
     }
     if (err < 0) {
-        dns_throw(ctx, err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err),
-                  err, "getaddrinfo", name);
+        addrinfo_throw(ctx, err, "getaddrinfo", name);
         goto out;
     }
     ret = JS_NewArray(ctx);
@@ -1002,8 +1041,7 @@ static JSValue js_dns_lookup_service(JSContext *ctx, JSValueConst this_val, int 
     if (err == 0 && (err = coro_op_wait(ctx, &l.op)) == CORO_ETERMINATED)
         goto out;
     if (err < 0) {
-        dns_throw(ctx, err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err),
-                  err, "getnameinfo", ip);
+        addrinfo_throw(ctx, err, "getnameinfo", ip);
         goto out;
     }
     ret = JS_NewArray(ctx);
@@ -1019,6 +1057,7 @@ static const JSCFunctionListEntry dns_funcs[] = {
     JS_CFUNC_DEF("query", 4, js_dns_query),
     JS_CFUNC_DEF("setServers", 2, js_dns_set_servers),
     JS_CFUNC_DEF("getServers", 1, js_dns_get_servers),
+    JS_CFUNC_DEF("setLocalAddress", 3, js_dns_set_local_address),
     JS_CFUNC_DEF("cancel", 1, js_dns_cancel),
     JS_CFUNC_DEF("close", 1, js_dns_close),
     JS_CFUNC_DEF("reverseName", 1, js_dns_reverse_name),

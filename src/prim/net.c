@@ -13,6 +13,7 @@
  * them instead. Each accepted connection gets a fiber of its own.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -493,6 +494,53 @@ static JSValue js_net_listen_bound(JSContext *ctx, JSValueConst this_val, int ar
     return JS_UNDEFINED;
 }
 
+/* serverFromFd(fd) -> server id: a server over a duplicate of a bound or
+   listening socket's descriptor (node:net's listen({ fd })); listenBound
+   starts it listening if it is not. */
+static JSValue js_net_server_from_fd(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int64_t fd;
+    int dupfd;
+
+    if (!coro_isolate_allow(ctx, CORO_CAP_NET, "listen"))
+        return JS_EXCEPTION;
+    if (coro_arg_integer(ctx, argv[0], "fd", 0, INT32_MAX, &fd) < 0)
+        return JS_EXCEPTION;
+    if (getsockname((int)fd, (struct sockaddr *)&ss, &len) < 0)
+        return coro_throw_uv(ctx, -errno, "listen", NULL, NULL);
+    dupfd = fcntl((int)fd, F_DUPFD_CLOEXEC, 3);
+    if (dupfd < 0 || fcntl(dupfd, F_SETFL, fcntl(dupfd, F_GETFL) | O_NONBLOCK) < 0) {
+        int e = -errno;
+        if (dupfd >= 0)
+            close(dupfd);
+        return coro_throw_uv(ctx, e, "listen", NULL, NULL);
+    }
+    return new_server(ctx, dupfd, ss.ss_family == AF_UNIX ? CORO_UV_PIPE : CORO_UV_TCP, NULL);
+}
+
+/* fd(id) -> the descriptor of a socket or server, or -1 */
+static JSValue js_net_fd(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    coro_handle *h;
+    uv_os_fd_t fd = -1;
+    uint64_t id;
+
+    if (coro_arg_handle_id(ctx, argv[0], &id) < 0)
+        return JS_EXCEPTION;
+    if ((h = coro_handles_get(&iso->handles, id, &server_type)))
+        fd = ((js_server *)h)->fd;
+    else if ((h = coro_handles_get(&iso->handles, id, &coro_stream_type))) {
+        coro_uvstream *u = coro_uvstream_of((coro_stream *)h);
+        if (u)
+            uv_fileno(&u->u.handle, &fd);
+    }
+    return JS_NewInt32(ctx, fd);
+}
+
 /* serverRef(id, on): whether a listening server keeps the program alive. */
 static JSValue js_net_server_ref(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -575,6 +623,8 @@ static const JSCFunctionListEntry net_funcs[] = {
     JS_CFUNC_MAGIC_DEF("bind", 4, js_net_listen, BIND_ONLY),
     JS_CFUNC_DEF("listenBound", 2, js_net_listen_bound),
     JS_CFUNC_DEF("serverRef", 2, js_net_server_ref),
+    JS_CFUNC_DEF("serverFromFd", 1, js_net_server_from_fd),
+    JS_CFUNC_DEF("fd", 1, js_net_fd),
     JS_CFUNC_DEF("serve", 2, js_net_serve),
     JS_CFUNC_DEF("serverAddress", 1, js_net_server_address),
     JS_CFUNC_DEF("close", 1, js_net_close),

@@ -16,17 +16,23 @@ const DNS_ORDER_VERBATIM = 0, DNS_ORDER_IPV4_FIRST = 1, DNS_ORDER_IPV6_FIRST = 2
 const errOf = (e) => (typeof e?.errno === 'number' ? e.errno : e?.code ?? 'EBADRESP');
 
 // fn() on a fiber of its own, after the caller's code; its result or error
-// to req.oncomplete.
-function later(req, fn) {
+// to req.oncomplete. A channel counts its requests until they end.
+function later(req, fn, channel) {
+  const cancels = channel?.cancels;
+  if (channel) channel.pending++;
   queueMicrotask(() => go(() => {
-    let result;
+    let result, err = 0;
     try {
-      result = fn();
+      // a cancel() between the call and now ends it too, as in Node
+      if (channel && channel.cancels !== cancels) err = 'ECANCELLED';
+      else result = fn();
     } catch (e) {
-      req.oncomplete(errOf(e));
-      return;
+      err = errOf(e);
+    } finally {
+      if (channel) channel.pending--;
     }
-    req.oncomplete(0, ...result);
+    if (err) req.oncomplete(err);
+    else req.oncomplete(0, ...result);
   }, []));
   return 0;
 }
@@ -65,6 +71,8 @@ const anyTypes = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'PTR', 'NAPTR'
 // A c-ares channel (a Resolver's): ChannelWrap(timeoutMs, tries).
 class ChannelWrap {
   #id;
+  pending = 0; // requests not ended yet
+  cancels = 0; // cancel() calls so far
 
   constructor(timeout, tries) {
     this.#id = D.channel(timeout, tries);
@@ -96,13 +104,13 @@ class ChannelWrap {
     return [out];
   }
 
-  queryAny(req, name) { return later(req, () => this.#any(name)); }
+  queryAny(req, name) { return later(req, () => this.#any(name), this); }
 
   // reverse(ip): the PTR names of ip's in-addr.arpa or ip6.arpa name.
   getHostByAddr(req, ip) {
     const name = D.reverseName(ip);
     if (name === null) return 'EINVAL';
-    return later(req, () => [D.query(this.#id, name, 'PTR', false)]);
+    return later(req, () => [D.query(this.#id, name, 'PTR', false)], this);
   }
 
   getServers() {
@@ -112,6 +120,10 @@ class ChannelWrap {
   // setServers([[family, ip, port], ...]): 0, or an error number whose
   // strerror() says why.
   setServers(servers) {
+    if (this.pending) {
+      lastSetServersError = 'There are pending queries.';
+      return kSetServersFailed;
+    }
     try {
       D.setServers(this.#id, servers);
     } catch (e) {
@@ -121,14 +133,22 @@ class ChannelWrap {
     return 0;
   }
 
-  setLocalAddress() {}
+  // setLocalAddress(ip[, ipv6]): the first may be either family, the
+  // second must be IPv6.
+  setLocalAddress(ip, ipv6) {
+    const v6first = ipv6 === undefined && P.net.isIP(ip) === 6;
+    D.setLocalAddress(this.#id, v6first ? undefined : ip, v6first ? ip : ipv6);
+  }
 
-  cancel() { D.cancel(this.#id); }
+  cancel() {
+    this.cancels++;
+    D.cancel(this.#id);
+  }
 
   static {
     for (const [method, rrtype] of Object.entries(queries)) {
       this.prototype[method] = function (req, name) {
-        return later(req, () => this.#query(name, rrtype, req.ttl === true));
+        return later(req, () => this.#query(name, rrtype, req.ttl === true), this);
       };
     }
   }

@@ -15,6 +15,7 @@
 import P from 'corojs:internal/primordials';
 import { LibuvStreamWrap, kStream } from 'corojs:internal/node/bindings/stream_wrap';
 import uv from 'corojs:internal/node/bindings/uv';
+import { requireNode } from 'corojs:internal/node/builtins';
 
 const N = P.net;
 const go = P.nodefs.go;
@@ -25,9 +26,10 @@ export const errnoOf = (e) => (typeof e?.errno === 'number' ? e.errno : UV_EINVA
 
 export class ConnectionWrap extends LibuvStreamWrap {
   #server = null;      // the ID of our listening socket, once bound
-  #bindError = 0;      // a TCP bind's EADDRINUSE, told by listen()
+  #bindError = 0;      // a TCP bind's EADDRINUSE, told later (as libuv)
   #closing = false;
   #connecting = false;
+  #asyncId = 0;
 
   constructor(type) {
     super();
@@ -35,9 +37,14 @@ export class ConnectionWrap extends LibuvStreamWrap {
   }
 
   // open(fd): the handle takes fd over, as Node's does (a stream over a
-  // duplicate, the original closed; 0, 1 and 2 are left open).
+  // duplicate, the original closed; 0, 1 and 2 are left open). A SERVER
+  // handle gets a server over a duplicate, the original left to its owner.
   open(fd) {
     try {
+      if (this.type === 1) {  // SERVER: listen({ fd })
+        this.#server = N.serverFromFd(fd);
+        return 0;
+      }
       this[kStream] = P.stream.open(fd);
       if (fd > 2) P.fiber.exclusive(P.nodefs.close, [fd]);
     } catch (e) {
@@ -124,21 +131,31 @@ export class ConnectionWrap extends LibuvStreamWrap {
     if (!this.#closing) req.oncomplete(status, this, req, true, true);
   }
 
-  // getsockname(out) / getpeername(out): out gets address, family, port.
-  #address(out, remote) {
+  // The handle's async id (async_hooks'), made when first asked.
+  getAsyncId() {
+    return (this.#asyncId ||= requireNode('internal/async_hooks').newAsyncId());
+  }
+
+  // The descriptor underneath, or -1.
+  get fd() {
+    const id = this.#server ?? this[kStream];
+    return id === null || this.#closing ? -1 : N.fd(id);
+  }
+
+  // TCP's getsockname(out) / getpeername(out): out gets address, family,
+  // port. (A Pipe has neither: net.Server's address() is then its path.)
+  socketAddress(out, remote) {
+    if (this.#bindError) return this.#bindError;
+    if (this.#closing) return UV_EBADF;
     let a;
     if (this.#server !== null && !remote) a = N.serverAddress(this.#server);
     else if (this[kStream] !== null) a = N.address(this[kStream], remote);
-    if (this.#closing) return UV_EBADF;
     if (a === undefined || typeof a !== 'object') return UV_ENOTCONN;
     out.address = a.address;
     out.family = a.family;
     out.port = a.port;
     return 0;
   }
-
-  getsockname(out) { return this.#address(out, false); }
-  getpeername(out) { return this.#address(out, true); }
 
   // The path a Unix-socket server is bound to (Pipe's fchmod), or undefined.
   boundPath() {

@@ -20,6 +20,9 @@ class TCP extends ConnectionWrap {
   connect(req, address, port) { return this.connectTo(req, address, port); }
   connect6(req, address, port) { return this.connectTo(req, address, port); }
 
+  getsockname(out) { return this.socketAddress(out, false); }
+  getpeername(out) { return this.socketAddress(out, true); }
+
   setNoDelay(on) { return this.#option(() => N.setNoDelay(this[kStream], on)); }
   // Node gives the delay in seconds, our primitive takes milliseconds.
   setKeepAlive(on, delay) {
