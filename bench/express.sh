@@ -31,24 +31,15 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
 hwm_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
-to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[^m]s$/) v *= 1000; printf "%.3f", v }'; }
 
 for round in $(seq "$rounds"); do
     for app in express koa; do
         for name in corojs node; do
             bin=$([ "$name" = corojs ] && echo "$top/build/corojs" || echo node)
             serve "$bin" "$work/${app}_hello.js"
-            taskset -c 1 wrk -t1 -c50 -d1s "http://127.0.0.1:$port/" > /dev/null
-            t0=$(cpu_ticks "$pid")
-            out=$(taskset -c 1 wrk -t1 -c50 -d"${secs}s" --latency "http://127.0.0.1:$port/")
-            t1=$(cpu_ticks "$pid")
+            wrk_load "$app under $name"
             hwm=$(hwm_kb "$pid")
             stop
-            rps=$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
-            p99=$(echo "$out" | awk '$1 == "99%" { print $2 }' | to_ms)
-            errors=$(echo "$out" | grep -c 'Non-2xx\|Socket errors' || true)
-            [ "$errors" = 0 ] || echo "bench: $app under $name had errors: $out" >&2
-            cpu=$(echo "$t0 $t1 $rps $secs" | awk '{ printf "%.2f", ($2 - $1) * 10000 / ($3 * $4) }')
             echo "$app $name $rps $p99 $cpu $hwm" >> "$results"
         done
     done

@@ -533,24 +533,34 @@ static void parser_finalizer(JSRuntime *rt, JSValue val)
     }
 }
 
-static JSValue js_parser_new(JSContext *ctx, JSValueConst new_target, int argc, JSValueConst *argv)
+/* A new instance of class `id` for `new_target` (a subclass too) whose
+   native state is `size` zeroed bytes, *state set to them. */
+static JSValue new_instance(JSContext *ctx, JSValueConst new_target, JSClassID id, size_t size, void **state)
 {
     JSValue proto = JS_GetPropertyStr(ctx, new_target, "prototype"), obj;
-    parser *p;
 
     if (JS_IsException(proto))
         return proto;
-    obj = JS_NewObjectProtoClass(ctx, proto, parser_class);
+    obj = JS_NewObjectProtoClass(ctx, proto, id);
     JS_FreeValue(ctx, proto);
     if (JS_IsException(obj))
         return obj;
-    p = calloc(1, sizeof *p);
-    if (!p) {
+    *state = calloc(1, size);
+    if (!*state) {
         JS_FreeValue(ctx, obj);
         return JS_ThrowOutOfMemory(ctx);
     }
-    p->self = obj;
-    JS_SetOpaque(obj, p);
+    JS_SetOpaque(obj, *state);
+    return obj;
+}
+
+static JSValue js_parser_new(JSContext *ctx, JSValueConst new_target, int argc, JSValueConst *argv)
+{
+    parser *p;
+    JSValue obj = new_instance(ctx, new_target, parser_class, sizeof *p, (void **)&p);
+
+    if (!JS_IsException(obj))
+        p->self = obj;
     return obj;
 }
 
@@ -798,22 +808,9 @@ static void list_finalizer(JSRuntime *rt, JSValue val)
 
 static JSValue js_list_new(JSContext *ctx, JSValueConst new_target, int argc, JSValueConst *argv)
 {
-    JSValue proto = JS_GetPropertyStr(ctx, new_target, "prototype"), obj;
-    conn_list *l;
+    void *l;
 
-    if (JS_IsException(proto))
-        return proto;
-    obj = JS_NewObjectProtoClass(ctx, proto, list_class);
-    JS_FreeValue(ctx, proto);
-    if (JS_IsException(obj))
-        return obj;
-    l = calloc(1, sizeof *l);
-    if (!l) {
-        JS_FreeValue(ctx, obj);
-        return JS_ThrowOutOfMemory(ctx);
-    }
-    JS_SetOpaque(obj, l);
-    return obj;
+    return new_instance(ctx, new_target, list_class, sizeof(conn_list), &l);
 }
 
 enum { ALL, IDLE, ACTIVE };
