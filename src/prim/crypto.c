@@ -43,6 +43,11 @@
 /* ------------------------------------------------------------------ */
 /* errors */
 
+static int set_str(JSContext *ctx, JSValueConst obj, const char *key, const char *val)
+{
+    return val ? JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, val)) : 0;
+}
+
 /* Node's ThrowCryptoError: OpenSSL's error string ("error:1C800064:Provider
    routines::bad decrypt") with library, reason and a code made of the reason
    ("ERR_OSSL_BAD_DECRYPT", "ERR_OSSL_EVP_..."); `fallback` when the queue is
@@ -75,7 +80,6 @@ JSValue coro__crypto_throw(JSContext *ctx, unsigned long err, const char *fallba
                               JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
     if (err == 0 && fallback)
         return JS_Throw(ctx, e);
-    coro_set_str(ctx, e, "library", ERR_lib_error_string(err));
     reason = ERR_reason_error_string(err);
     if (reason) {
         size_t n;
@@ -88,8 +92,13 @@ JSValue coro__crypto_throw(JSContext *ctx, unsigned long err, const char *fallba
         for (const char *r = reason; *r && n + 1 < sizeof code; r++)
             code[n++] = *r == ' ' ? '_' : (char)toupper((unsigned char)*r);
         code[n] = '\0';
-        coro_set_str(ctx, e, "reason", reason);
-        coro_set_str(ctx, e, "code", code);
+    }
+    /* set as Node sets them: a setter on Object.prototype runs, and what it
+       throws is what the caller gets */
+    if (set_str(ctx, e, "library", ERR_lib_error_string(err)) < 0 ||
+        set_str(ctx, e, "reason", reason) < 0 || set_str(ctx, e, "code", reason ? code : NULL) < 0) {
+        JS_FreeValue(ctx, e);
+        return JS_EXCEPTION;
     }
     return JS_Throw(ctx, e);
 }
@@ -1027,8 +1036,8 @@ static JSValue js_crypto_pbkdf2_job(JSContext *ctx, JSValueConst this_val, int a
     return job_finish(ctx, &j, JS_ToBool(ctx, argv[0]));
 }
 
-/* scryptCheck(N, r, p, maxmem): throws ERR_CRYPTO_INVALID_SCRYPT_PARAMS when
-   OpenSSL refuses them. */
+/* 0, or -1 with ERR_CRYPTO_INVALID_SCRYPT_PARAMS thrown when OpenSSL refuses
+   N, r, p and maxmem. */
 static int scrypt_check(JSContext *ctx, uint64_t n, uint64_t r, uint64_t p, uint64_t maxmem)
 {
     unsigned long err;
@@ -1119,7 +1128,7 @@ static JSValue js_crypto_random_job(JSContext *ctx, JSValueConst this_val, int a
     return job_finish(ctx, &j, JS_ToBool(ctx, argv[0]));
 }
 
-/* digestCheck(name) -> undefined, or throws "Invalid digest: name"; mdSize(name) */
+/* digestSize(name) -> the digest's length in bytes, or throws "Invalid digest: name" */
 static JSValue js_crypto_digest_size(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     const EVP_MD *md = arg_digest(ctx, argv[0]);

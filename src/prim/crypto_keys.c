@@ -114,45 +114,87 @@ static EVP_PKEY *certificate_key(const uint8_t *data, size_t len, int pem)
     return pkey;
 }
 
-static int looks_encrypted(const uint8_t *data, size_t len)
+typedef struct passphrase {
+    const uint8_t *data;  /* NULL: none given */
+    size_t len;
+} passphrase;
+
+/* OpenSSL's PEM passphrase callback: the one given, or failure (OpenSSL
+   then says "interrupted or cancelled", as it does under Node). */
+static int pem_passphrase(char *buf, int size, int rwflag, void *arg)
 {
-    return memmem(data, len, "ENCRYPTED", 9) != NULL;
+    const passphrase *p = arg;
+
+    if (!p->data || p->len > (size_t)size)
+        return -1;
+    memcpy(buf, p->data, p->len);
+    return (int)p->len;
+}
+
+/* A private key in PEM (any structure; other blocks before it are
+   skipped, as an "EC PARAMETERS" block). */
+static EVP_PKEY *pem_private_key(const uint8_t *data, size_t len, passphrase *pass)
+{
+    BIO *bio = BIO_new_mem_buf(data, (int)len);
+    EVP_PKEY *pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, pem_passphrase, pass) : NULL;
+
+    BIO_free(bio);
+    return pkey;
+}
+
+/* A DER PKCS#8 structure that is encrypted (EncryptedPrivateKeyInfo). */
+static int is_encrypted_pkcs8(const uint8_t *data, size_t len)
+{
+    X509_SIG *sig = d2i_X509_SIG(NULL, &data, (long)len);
+
+    X509_SIG_free(sig);
+    ERR_clear_error();
+    return sig != NULL;
+}
+
+static EVP_PKEY *private_key(const uint8_t *data, size_t len, int pem, passphrase *pass)
+{
+    if (pem)
+        return pem_private_key(data, len, pass);
+    return decode_key(data, len, "DER", EVP_PKEY_KEYPAIR, pass->data, pass->len);
 }
 
 /* keyParse(kind, data, format, type, passphrase | undefined) -> key. A
    public key may come from a private key or a certificate too. */
 static JSValue js_crypto_key_parse(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    int64_t kind, format;
-    const uint8_t *data, *pass = NULL;
-    size_t len, pass_len = 0;
+    int64_t kind, format = FORMAT_PEM;
+    const uint8_t *data;
+    size_t len;
+    passphrase pass = { NULL, 0 };
     EVP_PKEY *pkey = NULL;
-    const char *input;
+    unsigned long err;
+    int pem;
 
     if (coro_arg_integer(ctx, argv[0], "kind", KEY_PUBLIC, KEY_PRIVATE, &kind) < 0 ||
         coro_arg_view(ctx, argv[1], "key", &data, &len) < 0 ||
         (!JS_IsUndefined(argv[2]) && coro_arg_integer(ctx, argv[2], "format", 0, 1, &format) < 0) ||
-        (!JS_IsUndefined(argv[4]) && coro_arg_view(ctx, argv[4], "passphrase", &pass, &pass_len) < 0))
+        (!JS_IsUndefined(argv[4]) && coro_arg_view(ctx, argv[4], "passphrase", &pass.data, &pass.len) < 0))
         return JS_EXCEPTION;
-    if (JS_IsUndefined(argv[2]))
-        format = FORMAT_PEM;
-    input = format == FORMAT_PEM ? "PEM" : "DER";
+    pem = format == FORMAT_PEM;
     ERR_clear_error();
+    if (!pem && !pass.data && kind == KEY_PRIVATE && is_encrypted_pkcs8(data, len))
+        return coro_throw_code(ctx, "ERR_MISSING_PASSPHRASE", "Passphrase required for encrypted key");
     if (kind == KEY_PUBLIC)
-        pkey = decode_key(data, len, input, EVP_PKEY_PUBLIC_KEY, NULL, 0);
-    if (!pkey && !(kind == KEY_PUBLIC && looks_encrypted(data, len) && !pass))
-        pkey = decode_key(data, len, input, EVP_PKEY_KEYPAIR, pass, pass_len);
+        pkey = decode_key(data, len, pem ? "PEM" : "DER", EVP_PKEY_PUBLIC_KEY, NULL, 0);
+    if (!pkey) {
+        if (kind == KEY_PUBLIC)
+            ERR_clear_error();
+        pkey = private_key(data, len, pem, &pass);
+    }
+    err = ERR_peek_error();
     if (!pkey && kind == KEY_PUBLIC)
-        pkey = certificate_key(data, len, format == FORMAT_PEM);
+        pkey = certificate_key(data, len, pem);
     if (pkey) {
         ERR_clear_error();
         return new_key(ctx, pkey);
     }
-    if (!pass && looks_encrypted(data, len)) {
-        ERR_clear_error();
-        return coro_throw_code(ctx, "ERR_MISSING_PASSPHRASE", "Passphrase required for encrypted key");
-    }
-    return coro__crypto_throw(ctx, ERR_peek_last_error(), "Failed to read asymmetric key");
+    return coro__crypto_throw(ctx, err, "Failed to read asymmetric key");
 }
 
 /* ------------------------------------------------------------------ */
@@ -263,6 +305,31 @@ static JSValue bn_param(JSContext *ctx, EVP_PKEY *pkey, const char *name)
     return ab;
 }
 
+/* The digest parameter `param` of a key under Node's name for it ("sha256"). */
+static int set_digest_param(JSContext *ctx, EVP_PKEY *pkey, const char *param, JSValueConst d, const char *key)
+{
+    char name[64];
+    const EVP_MD *md;
+
+    if (!EVP_PKEY_get_utf8_string_param(pkey, param, name, sizeof name, NULL) || !(md = coro__crypto_digest(name)))
+        return 0;
+    coro_set_str(ctx, d, key, OBJ_nid2ln(EVP_MD_get_type(md)));
+    return 1;
+}
+
+/* An RSA-PSS key's restrictions, when it has them. */
+static void pss_detail(JSContext *ctx, EVP_PKEY *pkey, JSValueConst d)
+{
+    int salt;
+
+    set_digest_param(ctx, pkey, OSSL_PKEY_PARAM_RSA_DIGEST, d, "hashAlgorithm");
+    /* MGF1 defaults to the hash */
+    if (!set_digest_param(ctx, pkey, OSSL_PKEY_PARAM_RSA_MGF1_DIGEST, d, "mgf1HashAlgorithm"))
+        set_digest_param(ctx, pkey, OSSL_PKEY_PARAM_RSA_DIGEST, d, "mgf1HashAlgorithm");
+    if (EVP_PKEY_get_int_param(pkey, OSSL_PKEY_PARAM_RSA_PSS_SALTLEN, &salt))
+        JS_SetPropertyStr(ctx, d, "saltLength", JS_NewInt32(ctx, salt));
+}
+
 /* keyDetail(key) -> { modulusLength, publicExponent } (RSA), { namedCurve }
    (EC), { modulusLength, divisorLength } (DSA) */
 static JSValue js_crypto_key_detail(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -279,6 +346,8 @@ static JSValue js_crypto_key_detail(JSContext *ctx, JSValueConst this_val, int a
     if (id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS) {
         JS_SetPropertyStr(ctx, d, "modulusLength", JS_NewInt32(ctx, EVP_PKEY_get_bits(pkey)));
         JS_SetPropertyStr(ctx, d, "publicExponent", bn_param(ctx, pkey, OSSL_PKEY_PARAM_RSA_E));
+        if (id == EVP_PKEY_RSA_PSS)
+            pss_detail(ctx, pkey, d);
     } else if (id == EVP_PKEY_DSA) {
         BIGNUM *q = NULL;
 
@@ -294,6 +363,23 @@ static JSValue js_crypto_key_detail(JSContext *ctx, JSValueConst this_val, int a
     }
     ERR_clear_error();
     return d;
+}
+
+/* keyCheck(key, private) -> whether the key (its public half, or all of
+   it) is consistent: an EC point on its curve, ... */
+static JSValue js_crypto_key_check(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    EVP_PKEY *pkey = arg_key(ctx, argv[0]);
+    EVP_PKEY_CTX *pctx;
+    int ok;
+
+    if (!pkey)
+        return JS_EXCEPTION;
+    pctx = EVP_PKEY_CTX_new(pkey, NULL);
+    ok = pctx && (JS_ToBool(ctx, argv[1]) ? EVP_PKEY_check(pctx) : EVP_PKEY_public_check(pctx)) == 1;
+    EVP_PKEY_CTX_free(pctx);
+    ERR_clear_error();
+    return JS_NewBool(ctx, ok);
 }
 
 /* keyEquals(a, b) -> whether they are the same key */
@@ -358,11 +444,24 @@ static int set_pss_md(JSContext *ctx, EVP_PKEY_CTX *pctx, JSValueConst opts, con
     return md && ok;
 }
 
+/* The hash option of a PSS key pair, or NULL. */
+static const EVP_MD *pss_hash(JSContext *ctx, JSValueConst opts)
+{
+    JSValue v = JS_GetPropertyStr(ctx, opts, "hash");
+    const char *s = JS_IsUndefined(v) ? NULL : JS_ToCString(ctx, v);
+    const EVP_MD *md = s ? coro__crypto_digest(s) : NULL;
+
+    JS_FreeCString(ctx, s);
+    JS_FreeValue(ctx, v);
+    return md;
+}
+
 /* The options of an RSA or RSA-PSS key pair: modulusLength, publicExponent,
    and PSS's hash, mgf1Hash, saltLength. */
 static int rsa_options(JSContext *ctx, EVP_PKEY_CTX *pctx, JSValueConst opts, int pss)
 {
     int64_t bits = 0, exponent = 0x10001, salt = -1;
+    const EVP_MD *md;
     BIGNUM *e;
     int ok;
 
@@ -381,6 +480,9 @@ static int rsa_options(JSContext *ctx, EVP_PKEY_CTX *pctx, JSValueConst opts, in
         return 1;
     if (!set_pss_md(ctx, pctx, opts, "hash", 0) || !set_pss_md(ctx, pctx, opts, "mgf1Hash", 1))
         return 0;
+    /* RFC 8017, A.2.3: the salt defaults to the hash's length */
+    if (salt < 0 && (md = pss_hash(ctx, opts)))
+        salt = EVP_MD_get_size(md);
     return salt < 0 || EVP_PKEY_CTX_set_rsa_pss_keygen_saltlen(pctx, (int)salt) > 0;
 }
 
@@ -467,6 +569,7 @@ typedef struct sign_job {
     uint8_t *out;
     size_t out_len;
     int ok;
+    int failed;  /* set up failed: an error, even for verify */
     unsigned long err;
 } sign_job;
 
@@ -495,15 +598,16 @@ static void sign_work(void *arg)
 
     ERR_clear_error();
     j->ok = mctx && sign_setup(j, mctx);
+    j->failed = !j->ok;
     if (j->ok && j->verify) {
+        /* a signature that does not verify is no error */
         j->ok = EVP_DigestVerify(mctx, j->sig.data, j->sig.len, j->data.data, j->data.len) == 1;
-        j->err = 0; /* a signature that does not verify is no error */
     } else if (j->ok) {
         j->ok = EVP_DigestSign(mctx, NULL, &j->out_len, j->data.data, j->data.len) == 1 &&
                 (j->out = OPENSSL_malloc(j->out_len ? j->out_len : 1)) &&
                 EVP_DigestSign(mctx, j->out, &j->out_len, j->data.data, j->data.len) == 1;
     }
-    if (!j->ok && !j->verify)
+    if (j->failed || (!j->ok && !j->verify))
         j->err = ERR_peek_last_error();
     EVP_MD_CTX_free(mctx);
     ERR_clear_error();
@@ -592,7 +696,7 @@ static JSValue sign_or_verify(JSContext *ctx, int argc, JSValueConst *argv, int 
     }
     if ((!JS_IsUndefined(argv[4]) && coro_arg_integer(ctx, argv[4], "padding", 0, INT32_MAX, &j.padding) < 0) ||
         (!JS_IsUndefined(argv[5]) && coro_arg_integer(ctx, argv[5], "saltLength", -3, INT32_MAX, &j.salt) < 0) ||
-        coro_arg_integer(ctx, argv[6], "dsaEncoding", 0, 1, &enc) < 0 ||
+        (!JS_IsUndefined(argv[6]) && coro_arg_integer(ctx, argv[6], "dsaEncoding", 0, 1, &enc) < 0) ||
         coro_arg_bytes(ctx, argv[3], "data", &j.data) < 0)
         goto done;
     inputs = 1;
@@ -612,7 +716,7 @@ static JSValue sign_or_verify(JSContext *ctx, int argc, JSValueConst *argv, int 
     }
     if (coro__crypto_run(ctx, sign_work, &j, JS_ToBool(ctx, argv[0])) < 0)
         goto done;
-    if (verify) {
+    if (verify && !j.failed) {
         result = JS_NewBool(ctx, j.ok);
     } else if (!j.ok) {
         coro__crypto_throw(ctx, j.err, "Failed to sign");
@@ -695,6 +799,14 @@ static JSValue js_crypto_pkey_cipher(JSContext *ctx, JSValueConst this_val, int 
     case OP_PRIVATE_ENCRYPT: ok = pctx && EVP_PKEY_sign_init(pctx) == 1; break;
     default: ok = pctx && EVP_PKEY_verify_recover_init(pctx) == 1; break;
     }
+    /* Node 20 refuses PKCS#1 v1.5 decryption (CVE-2023-46809) unless
+       OpenSSL rejects bad padding implicitly */
+    if (ok && op == OP_PRIVATE_DECRYPT && padding == RSA_PKCS1_PADDING &&
+        EVP_PKEY_CTX_ctrl_str(pctx, "rsa_pkcs1_implicit_rejection", "1") <= 0) {
+        coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE", "RSA_PKCS1_PADDING is no longer supported for private "
+                        "decryption, this can be reverted with --security-revert=CVE-2023-46809");
+        goto done;
+    }
     ok = ok && EVP_PKEY_CTX_set_rsa_padding(pctx, (int)padding) > 0;
     if (ok && padding == RSA_PKCS1_OAEP_PADDING) {
         uint8_t *copy = label_len ? OPENSSL_memdup(label, label_len) : NULL;
@@ -749,6 +861,7 @@ static const JSCFunctionListEntry key_funcs[] = {
     JS_CFUNC_DEF("keyType", 1, js_crypto_key_type),
     JS_CFUNC_DEF("keyDetail", 1, js_crypto_key_detail),
     JS_CFUNC_DEF("keyEquals", 2, js_crypto_key_equals),
+    JS_CFUNC_DEF("keyCheck", 2, js_crypto_key_check),
     JS_CFUNC_DEF("keyGenerate", 3, js_crypto_key_generate),
     JS_CFUNC_DEF("sign", 7, js_crypto_sign),
     JS_CFUNC_DEF("verify", 8, js_crypto_verify),

@@ -2,9 +2,10 @@
 // (lib/node/bindings/crypto.js, src/prim/crypto.c on OpenSSL). Known answers
 // from the RFCs and NIST, and from the `openssl` command run here; bad input
 // gets Node's errors.
-import { test, assert, event } from './harness.mjs';
+import { test, assert, event, tmpdir } from './harness.mjs';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 
 const hex = (b) => Buffer.from(b).toString('hex');
 const openssl = (args, input) => execFileSync('openssl', args, { input }).toString().trim();
@@ -130,6 +131,65 @@ test('ciphers: NIST GCM vector, openssl CBC/CTR answers, AAD, auto padding, chac
   assert.ok(crypto.getCiphers().includes('aes-256-gcm'));
 });
 
+test('keys and signatures: openssl reads what we write and we read what it writes', () => {
+  const file = (name, data) => {
+    const path = `${tmpdir}/crypto-${name}`;
+    fs.writeFileSync(path, data);
+    return path;
+  };
+  const data = crypto.randomBytes(1000);
+  const dataFile = file('data', data);
+  for (const [type, options, digest] of [['rsa', { modulusLength: 2048 }, 'sha256'],
+    ['ec', { namedCurve: 'P-256' }, 'sha384'], ['rsa-pss', { modulusLength: 2048 }, 'sha256']]) {
+    const { publicKey, privateKey } = crypto.generateKeyPairSync(type, options);
+    const pub = file(`${type}.pub`, publicKey.export({ type: 'spki', format: 'pem' }));
+    const sig = crypto.sign(digest, data, privateKey);
+    const args = ['dgst', `-${digest}`, '-verify', pub, '-signature', file(`${type}.sig`, sig)];
+    if (type === 'rsa-pss') args.push('-sigopt', 'rsa_padding_mode:pss');
+    assert.match(execFileSync('openssl', [...args, dataFile]).toString(), /Verified OK/, type);
+    assert.ok(crypto.verify(digest, data, publicKey, sig) && !crypto.verify(digest, data.subarray(1), publicKey, sig));
+  }
+  const pem = execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519']).toString();
+  const ed = crypto.createPrivateKey(pem);
+  assert.equal(ed.asymmetricKeyType, 'ed25519');
+  const edPub = file('ed.pub', crypto.createPublicKey(ed).export({ type: 'spki', format: 'pem' }));
+  const edSig = crypto.sign(null, data, ed);
+  assert.match(execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', edPub, '-rawin', '-in', dataFile,
+    '-sigfile', file('ed.sig', edSig)]).toString(), /Signature Verified Successfully/);
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const encrypted = file('enc', crypto.publicEncrypt(rsa.publicKey, Buffer.from('secret')));
+  const priv = file('rsa.key', rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }));
+  assert.equal(execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', priv, '-passin', 'pass:pw', '-in', encrypted,
+    '-pkeyopt', 'rsa_padding_mode:oaep']).toString(), 'secret');
+  assert.throws(() => crypto.createPrivateKey(fs.readFileSync(priv)), { message: /interrupted or cancelled/ });
+  assert.throws(() => crypto.createPrivateKey({ key: fs.readFileSync(priv), passphrase: 'wrong' }), { name: 'Error' });
+  assert.throws(() => crypto.createPublicKey('not a key'), { name: 'Error', library: 'DECODER routines' });
+  assert.throws(() => crypto.generateKeyPairSync('ec', { namedCurve: 'nope' }), { code: 'ERR_CRYPTO_INVALID_CURVE' });
+  const done = event();
+  crypto.generateKeyPair('ed25519', {}, (err, publicKey, privateKey) => done.fire([err, publicKey.type, privateKey.type]));
+  assert.deepEqual(done.wait(), [null, 'public', 'private']);
+});
+
+test('crypto.subtle: digest, HMAC, AES-GCM, PBKDF2 against node:crypto', () => {
+  const { subtle } = globalThis.crypto;
+  const bytes = new TextEncoder().encode('abc');
+  assert.equal(hex(Fiber.await(subtle.digest('SHA-256', bytes))), crypto.hash('sha256', 'abc'));
+  const hmacKey = Fiber.await(subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']));
+  assert.equal(hex(Fiber.await(subtle.sign('HMAC', hmacKey, bytes))), crypto.createHmac('sha256', 'abc').update('abc').digest('hex'));
+  const aes = Fiber.await(subtle.generateKey({ name: 'AES-GCM', length: 128 }, true, ['encrypt', 'decrypt']));
+  const iv = crypto.randomBytes(12);
+  const sealed = Fiber.await(subtle.encrypt({ name: 'AES-GCM', iv }, aes, bytes));
+  assert.equal(new TextDecoder().decode(Fiber.await(subtle.decrypt({ name: 'AES-GCM', iv }, aes, sealed))), 'abc');
+  const tampered = new Uint8Array(sealed);
+  tampered[0] ^= 1;
+  const rejected = Fiber.await(subtle.decrypt({ name: 'AES-GCM', iv }, aes, tampered).then(() => null, (e) => e));
+  const pw = Fiber.await(subtle.importKey('raw', new TextEncoder().encode('password'), 'PBKDF2', false, ['deriveBits']));
+  const bits = Fiber.await(subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-1', salt: new TextEncoder().encode('salt'), iterations: 2 }, pw, 160));
+  assert.equal(hex(bits), 'ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957');
+  assert.equal(rejected?.name, 'OperationError');
+  assert.equal(rejected?.cause?.message, 'Unsupported state or unable to authenticate data');
+});
+
 test('bad input gets Node\'s errors', () => {
   assert.throws(() => crypto.createHash(1), { code: 'ERR_INVALID_ARG_TYPE', name: 'TypeError' });
   assert.throws(() => crypto.createHash('nope'), { name: 'Error', message: /^Digest method not supported$/ });
@@ -161,7 +221,7 @@ test('bad input gets Node\'s errors', () => {
     { code: 'ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH', name: 'RangeError' });
   assert.throws(() => crypto.timingSafeEqual('ab', Buffer.alloc(2)), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.ok(crypto.timingSafeEqual(Buffer.from('ab'), new Uint8Array([97, 98])));
-  assert.throws(() => crypto.createPublicKey('-----BEGIN PUBLIC KEY-----'), { code: 'ERR_NOT_IMPLEMENTED' });
+  assert.throws(() => crypto.createDiffieHellman(512), { code: 'ERR_NOT_IMPLEMENTED' });
 });
 
 test('states nobody finishes are freed with their objects', () => {

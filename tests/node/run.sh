@@ -7,8 +7,8 @@
 #
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
 # by default the modules of issue 10 (path, events, util, buffer, stream, ...)
-# and of issue 11 that are there (net, dns, tcp_wrap, pipes:
-# $default_prefixes below). A file's `// Flags:` line is honoured: the flags
+# and of issue 11 that are there (zlib, net, dns, tcp_wrap, pipes, crypto,
+# http: $default_prefixes below). A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
 # where Node's lib reads them (internalBinding('options')).
@@ -34,7 +34,7 @@ timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
 default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
 next-tick timers stream2 stream3 readable stream- zlib
-net- dns tcp- pipe- socket http-"
+net- dns tcp- pipe- socket http- crypto webcrypto"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2

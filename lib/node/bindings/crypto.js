@@ -158,12 +158,18 @@ function getCipherInfo(info, nameOrNid, keyLength = -1, ivLength = -1) {
 
 // A job class over `work(pooled, ...args)`, with `check(...args)` run by the
 // constructor; `result(value, ...args)` shapes the answer.
-function jobClass(name, work, check = () => {}, result = (value) => value) {
+// An async job works on copies of its byte arguments, taken now, as Node's
+// do: the caller may change its buffers meanwhile (`inPlace`: it writes into
+// them, as RandomBytesJob does).
+const copyBytes = (a) => (ArrayBuffer.isView(a) ? new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)) :
+  a instanceof ArrayBuffer ? a.slice(0) : a);
+
+function jobClass(name, work, check = () => {}, result = (value) => value, inPlace = false) {
   const Job = class {
     constructor(mode, ...args) {
       check(...args);
       this.mode = mode;
-      this.args = args;
+      this.args = mode === kCryptoJobAsync && !inPlace ? args.map(copyBytes) : args;
       this.ondone = undefined;
     }
 
@@ -215,7 +221,7 @@ const RandomBytesJob = jobClass('RandomBytesJob',
       new Uint8Array(buffer.buffer, buffer.byteOffset + offset, size) : new Uint8Array(buffer, offset, size);
     target.set(new Uint8Array(bytes));
     return undefined;
-  });
+  }, true);
 
 // HashJob(mode, algorithm, data[, outputLength]) -> ArrayBuffer (WebCrypto's digest)
 const HashJob = jobClass('HashJob',
@@ -235,7 +241,8 @@ class KeyObjectHandle {
         new Uint8Array(data);
       this.bytes = Uint8Array.from(view);
     } else {
-      this.key = C.keyParse(type, data, format, encoding, passphrase);
+      // createPublicKey(privateKeyObject): the same key, as its public half
+      this.key = data instanceof KeyObjectHandle ? data.key : C.keyParse(type, data, format, encoding, passphrase);
       this.type = type;
     }
   }
@@ -244,12 +251,15 @@ class KeyObjectHandle {
 
   getAsymmetricKeyType() { return C.keyType(this.key); }
 
-  keyDetail(details) { return Object.assign(details, C.keyDetail(this.key)); }
+  keyDetail(details) {
+    if (this.bytes) return Object.assign(details, { length: this.bytes.length * 8 });
+    return Object.assign(details, C.keyDetail(this.key));
+  }
 
   // export(): a secret key's bytes; export(format, type) a public key's
   // encoding, export(format, type, cipher, passphrase) a private key's.
   export(format, type, cipher, passphrase) {
-    if (this.bytes) return Buffer().from(this.bytes);
+    if (this.bytes) return encode(Uint8Array.from(this.bytes)); // an ArrayBuffer of its own, as WebCrypto exports it
     const out = C.keyExport(this.key, arguments.length > 2, format, type, cipher, passphrase);
     return typeof out === 'string' ? out : encode(out);
   }
@@ -265,6 +275,8 @@ class KeyObjectHandle {
     if (this.bytes) return other.bytes?.length === this.bytes.length && C.timingSafeEqual(this.bytes, other.bytes);
     return other.key !== undefined && C.keyEquals(this.key, other.key);
   }
+
+  checkEcKeyData() { return C.keyCheck(this.key, this.type === kKeyTypePrivate); }
 
   initJwk() { throw ERR_NOT_IMPLEMENTED('JWK import of asymmetric keys'); }
 
@@ -342,6 +354,47 @@ const SecretKeyGenJob = jobClass('SecretKeyGenJob',
     handle.init(kKeyTypeSecret, bytes);
     return handle;
   });
+
+// ------------------------------------------------------------ WebCrypto
+
+// HmacJob(mode, signMode, hash, key handle, data[, signature]):
+// crypto.subtle's HMAC sign (an ArrayBuffer) and verify (a boolean)
+const HmacJob = jobClass('HmacJob', (pooled, signMode, hash, key, data, signature) => {
+  const state = C.hmacNew(hash, key.bytes);
+  C.update(state, data);
+  const mac = C.digest(state);
+  if (signMode === 0) return mac.buffer;
+  const sig = ArrayBuffer.isView(signature) ?
+    new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength) : new Uint8Array(signature);
+  return sig.length === mac.length && C.timingSafeEqual(sig, mac);
+});
+
+const aesVariants = ['aes-128-ctr', 'aes-192-ctr', 'aes-256-ctr', 'aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc',
+  'aes-128-gcm', 'aes-192-gcm', 'aes-256-gcm', 'id-aes128-wrap', 'id-aes192-wrap', 'id-aes256-wrap'];
+
+// AESCipherJob(mode, cipherMode, key handle, data, variant, iv | counter,
+// tag | tag length | counter length, additionalData): crypto.subtle's
+// AES-CTR/CBC/GCM/KW, the output an ArrayBuffer (GCM's ends with its tag).
+// The cipher runs on the job's fiber, not on the pool.
+const AESCipherJob = jobClass('AESCipherJob', (pooled, cipherMode, key, data, variant, iv, tag, aad) => {
+  const name = aesVariants[variant];
+  const encrypt = cipherMode === 0;
+  const gcm = name.endsWith('gcm');
+  const state = C.cipherNew(encrypt, name, key.bytes, iv ?? null, gcm && encrypt ? tag : -1);
+  if (gcm && !encrypt) C.cipherSetAuthTag(state, tag);
+  if (gcm && aad !== undefined) C.cipherSetAAD(state, aad, -1);
+  const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) :
+    new Uint8Array(data);
+  const parts = [C.cipherUpdate(state, view), C.cipherFinal(state)];
+  if (gcm && encrypt) parts.push(C.cipherGetAuthTag(state));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out.buffer;
+});
 
 // ------------------------------------------------------------ signatures
 
@@ -463,6 +516,7 @@ const binding = {
   privateEncrypt: rsaCipher(2, kKeyTypePrivate),
   publicDecrypt: rsaCipher(3, kKeyTypePublic),
   RsaKeyPairGenJob, EcKeyPairGenJob, NidKeyPairGenJob, SecretKeyGenJob, Sign, Verify, SignJob,
+  HmacJob, AESCipherJob,
   statelessDH: unimplemented('diffieHellman'),
   ECDHConvertKey: unimplemented('ECDH.convertKey'),
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
@@ -471,8 +525,8 @@ const binding = {
   parseX509: unimplemented('X509Certificate'),
 };
 for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'ECDHBitsJob',
-  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'AESCipherJob', 'RSACipherJob', 'RSAKeyExportJob',
-  'ECKeyExportJob', 'HmacJob', 'X509Certificate']) {
+  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'RSACipherJob', 'RSAKeyExportJob',
+  'ECKeyExportJob', 'X509Certificate']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
 for (const [i, variant] of ['CTR_128', 'CTR_192', 'CTR_256', 'CBC_128', 'CBC_192', 'CBC_256', 'GCM_128',
