@@ -340,9 +340,25 @@ export function writeFileUtf8(path, data, flags, mode) {
 // ------------------------------------------------------------ FileHandle (fs/promises)
 
 // The native half of fs/promises' FileHandle: a descriptor and close().
+// A FileHandle collected while its descriptor is open closes it, with Node's
+// two warnings (DEP0137).
+const unclosed = new FinalizationRegistry((fd) => {
+  N.go((d) => {
+    try {
+      N.close(d);
+    } catch {} // closed behind the handle's back: nothing left to do
+  }, [fd]);
+  process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
+  process.emitWarning('Closing a FileHandle object on garbage collection is deprecated. ' +
+    'Please close FileHandle objects explicitly using FileHandle.prototype.close(). In the future, ' +
+    'an error will be thrown if a file descriptor is closed during garbage collection.',
+  'DeprecationWarning', 'DEP0137');
+});
+
 export class FileHandle {
   constructor(fd) {
     this.fd = fd;
+    unclosed.register(this, fd, this);
   }
 
   getAsyncId() { return -1; }
@@ -350,12 +366,14 @@ export class FileHandle {
   close() {
     const fd = this.fd;
     this.fd = -1;
+    unclosed.unregister(this);
     return call(kUsePromises, N.close, fd);
   }
 
   releaseFD() {
     const fd = this.fd;
     this.fd = -1;
+    unclosed.unregister(this);
     return fd;
   }
 }
@@ -364,7 +382,7 @@ export function openFileHandle(path, flags, mode, req) {
   return call(req, () => new FileHandle(N.open(pathOf(path), flags, mode)));
 }
 
-// ------------------------------------------------------------ not yet (issue 11)
+// ------------------------------------------------------------ watchers
 
 // fs.watchFile's handle: libuv's stat poll (__primordials.nodefs.watchFile).
 // onchange(status, stats) gets the current stat and the previous one, one
