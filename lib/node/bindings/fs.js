@@ -89,14 +89,16 @@ export function call(req, fn, ...args) {
 // ------------------------------------------------------------ stat
 
 // Node's sync stat answers in the binding's statValues (realpathSync reads
-// them from there); the others get an array of their own.
+// them from there); the others get an array of their own, and leave their
+// values in statValues too, as node_file.cc does (fs.realpath reads the type
+// of the last stat there to stop at a pipe).
 const statValues = new Float64Array(2 * kFsStatsFieldsNumber);
 const bigintStatValues = new BigInt64Array(2 * kFsStatsFieldsNumber);
 function statArray(raw, bigint, sync) {
-  if (!sync) return bigint ? BigInt64Array.from(raw) : Float64Array.from(raw);
-  const out = bigint ? bigintStatValues : statValues;
-  for (let i = 0; i < kFsStatsFieldsNumber; i++) out[i] = raw[i];
-  return out;
+  const shared = bigint ? bigintStatValues : statValues;
+  for (let i = 0; i < raw.length; i++) shared[i] = raw[i];
+  if (sync) return shared;
+  return bigint ? BigInt64Array.from(raw) : Float64Array.from(raw);
 }
 const bigintOf = (req, bigint) => (req instanceof FSReqCallback ? req.bigint : bigint === true);
 
