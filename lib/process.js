@@ -122,6 +122,10 @@ export const process = {
     R.exit(integerString(code === undefined ? exitCode : code));
   },
   cwd: () => R.cwd(),
+  getuid: () => R.ids()[0],
+  geteuid: () => R.ids()[1],
+  getgid: () => R.ids()[2],
+  getegid: () => R.ids()[3],
   umask(mask) {
     if (mask === undefined) return P.os.umask(-1);
     if (typeof mask === 'string') {

@@ -33,7 +33,7 @@ expected=$top/tests/node/expected-failures.txt
 timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
 default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
-next-tick timers stream2 stream3 readable stream- zlib
+next-tick timers stream2 stream3 readable stream- zlib fs
 net- dns tcp- pipe- socket http- crypto webcrypto"
 
 if [ "${1:-}" = -j ]; then

@@ -89,14 +89,16 @@ export function call(req, fn, ...args) {
 // ------------------------------------------------------------ stat
 
 // Node's sync stat answers in the binding's statValues (realpathSync reads
-// them from there); the others get an array of their own.
+// them from there); the others get an array of their own, and leave their
+// values in statValues too, as node_file.cc does (fs.realpath reads the type
+// of the last stat there to stop at a pipe).
 const statValues = new Float64Array(2 * kFsStatsFieldsNumber);
 const bigintStatValues = new BigInt64Array(2 * kFsStatsFieldsNumber);
 function statArray(raw, bigint, sync) {
-  if (!sync) return bigint ? BigInt64Array.from(raw) : Float64Array.from(raw);
-  const out = bigint ? bigintStatValues : statValues;
-  for (let i = 0; i < kFsStatsFieldsNumber; i++) out[i] = raw[i];
-  return out;
+  const shared = bigint ? bigintStatValues : statValues;
+  for (let i = 0; i < raw.length; i++) shared[i] = raw[i];
+  if (sync) return shared;
+  return bigint ? BigInt64Array.from(raw) : Float64Array.from(raw);
 }
 const bigintOf = (req, bigint) => (req instanceof FSReqCallback ? req.bigint : bigint === true);
 
@@ -340,9 +342,25 @@ export function writeFileUtf8(path, data, flags, mode) {
 // ------------------------------------------------------------ FileHandle (fs/promises)
 
 // The native half of fs/promises' FileHandle: a descriptor and close().
+// A FileHandle collected while its descriptor is open closes it, with Node's
+// two warnings (DEP0137).
+const unclosed = new FinalizationRegistry((fd) => {
+  N.go((d) => {
+    try {
+      N.close(d);
+    } catch {} // closed behind the handle's back: nothing left to do
+  }, [fd]);
+  process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
+  process.emitWarning('Closing a FileHandle object on garbage collection is deprecated. ' +
+    'Please close FileHandle objects explicitly using FileHandle.prototype.close(). In the future, ' +
+    'an error will be thrown if a file descriptor is closed during garbage collection.',
+  'DeprecationWarning', 'DEP0137');
+});
+
 export class FileHandle {
   constructor(fd) {
     this.fd = fd;
+    unclosed.register(this, fd, this);
   }
 
   getAsyncId() { return -1; }
@@ -350,12 +368,14 @@ export class FileHandle {
   close() {
     const fd = this.fd;
     this.fd = -1;
+    unclosed.unregister(this);
     return call(kUsePromises, N.close, fd);
   }
 
   releaseFD() {
     const fd = this.fd;
     this.fd = -1;
+    unclosed.unregister(this);
     return fd;
   }
 }
@@ -364,7 +384,7 @@ export function openFileHandle(path, flags, mode, req) {
   return call(req, () => new FileHandle(N.open(pathOf(path), flags, mode)));
 }
 
-// ------------------------------------------------------------ not yet (issue 11)
+// ------------------------------------------------------------ watchers
 
 // fs.watchFile's handle: libuv's stat poll (__primordials.nodefs.watchFile).
 // onchange(status, stats) gets the current stat and the previous one, one
