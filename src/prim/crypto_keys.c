@@ -18,6 +18,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -837,6 +838,183 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ */
+/* JWK: a key's components, and keys from components */
+
+/* A BIGNUM parameter as big-endian bytes, left-padded to `width` (0: as
+   long as it is), set on obj[key]; 0 when the key has no such parameter. */
+static int set_bn_bytes(JSContext *ctx, JSValueConst obj, const char *key, EVP_PKEY *pkey, const char *param,
+                        int width)
+{
+    BIGNUM *bn = NULL;
+    uint8_t *p;
+    int n;
+
+    if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
+        return 0;
+    n = width ? width : BN_num_bytes(bn);
+    p = js_malloc(ctx, n ? (size_t)n : 1);
+    if (p && BN_bn2binpad(bn, p, n) == n)
+        JS_SetPropertyStr(ctx, obj, key, coro_new_uint8array(ctx, p, (size_t)n));
+    else
+        js_free(ctx, p);
+    BN_clear_free(bn);
+    return 1;
+}
+
+static int set_octets(JSContext *ctx, JSValueConst obj, const char *key, EVP_PKEY *pkey, const char *param)
+{
+    uint8_t buf[160];
+    size_t len;
+
+    if (!EVP_PKEY_get_octet_string_param(pkey, param, buf, sizeof buf, &len))
+        return 0;
+    JS_SetPropertyStr(ctx, obj, key, bytes_copy(ctx, buf, len));
+    OPENSSL_cleanse(buf, sizeof buf);
+    return 1;
+}
+
+/* keyComponents(key, private) -> the bytes a JWK holds: RSA n, e (d, p,
+   q, dp, dq, qi); EC curve, x, y (d); OKP x (d). */
+static JSValue js_crypto_key_components(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    static const char *const rsa[][2] = {
+        { "n", OSSL_PKEY_PARAM_RSA_N }, { "e", OSSL_PKEY_PARAM_RSA_E }, { "d", OSSL_PKEY_PARAM_RSA_D },
+        { "p", OSSL_PKEY_PARAM_RSA_FACTOR1 }, { "q", OSSL_PKEY_PARAM_RSA_FACTOR2 },
+        { "dp", OSSL_PKEY_PARAM_RSA_EXPONENT1 }, { "dq", OSSL_PKEY_PARAM_RSA_EXPONENT2 },
+        { "qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
+    };
+    EVP_PKEY *pkey = arg_key(ctx, argv[0]);
+    int private = JS_ToBool(ctx, argv[1]), id, width;
+    char curve[80];
+    JSValue c;
+
+    if (!pkey)
+        return JS_EXCEPTION;
+    c = JS_NewObject(ctx);
+    id = EVP_PKEY_get_base_id(pkey);
+    if (id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS) {
+        for (size_t i = 0; i < (private ? 8u : 2u); i++)
+            set_bn_bytes(ctx, c, rsa[i][0], pkey, rsa[i][1], 0);
+    } else if (id == EVP_PKEY_EC) {
+        width = (EVP_PKEY_get_bits(pkey) + 7) / 8;
+        if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve, NULL))
+            coro_set_str(ctx, c, "curve", OBJ_nid2sn(OBJ_txt2nid(curve)));
+        set_bn_bytes(ctx, c, "x", pkey, OSSL_PKEY_PARAM_EC_PUB_X, width);
+        set_bn_bytes(ctx, c, "y", pkey, OSSL_PKEY_PARAM_EC_PUB_Y, width);
+        if (private)
+            set_bn_bytes(ctx, c, "d", pkey, OSSL_PKEY_PARAM_PRIV_KEY, width);
+    } else {
+        set_octets(ctx, c, "x", pkey, OSSL_PKEY_PARAM_PUB_KEY);
+        if (private)
+            set_octets(ctx, c, "d", pkey, OSSL_PKEY_PARAM_PRIV_KEY);
+    }
+    ERR_clear_error();
+    return c;
+}
+
+/* A component of c as a BIGNUM pushed on bld; 0 when missing or bad. */
+static int push_bn(JSContext *ctx, OSSL_PARAM_BLD *bld, JSValueConst c, const char *key, const char *param,
+                   BIGNUM **keep)
+{
+    JSValue v = JS_GetPropertyStr(ctx, c, key);
+    const uint8_t *p;
+    size_t len;
+    int ok = coro_arg_view(ctx, v, key, &p, &len) == 0;
+
+    JS_FreeValue(ctx, v);
+    if (!ok)
+        return 0;
+    *keep = BN_bin2bn(p, (int)len, NULL);
+    return *keep && OSSL_PARAM_BLD_push_BN(bld, param, *keep);
+}
+
+/* keyFromComponents(kind, 'RSA' | 'EC', curve | undefined, components) ->
+   key, or undefined when they make no key */
+static JSValue js_crypto_key_from_components(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    static const char *const rsa[][2] = {
+        { "n", OSSL_PKEY_PARAM_RSA_N }, { "e", OSSL_PKEY_PARAM_RSA_E }, { "d", OSSL_PKEY_PARAM_RSA_D },
+        { "p", OSSL_PKEY_PARAM_RSA_FACTOR1 }, { "q", OSSL_PKEY_PARAM_RSA_FACTOR2 },
+        { "dp", OSSL_PKEY_PARAM_RSA_EXPONENT1 }, { "dq", OSSL_PKEY_PARAM_RSA_EXPONENT2 },
+        { "qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
+    };
+    int64_t kind;
+    const char *type = NULL, *curve = NULL;
+    BIGNUM *bns[8] = { NULL };
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_PKEY *pkey = NULL;
+    uint8_t point[1 + 2 * 66];
+    int ok;
+
+    if (!bld || coro_arg_integer(ctx, argv[0], "kind", KEY_PUBLIC, KEY_PRIVATE, &kind) < 0 ||
+        !(type = JS_ToCString(ctx, argv[1])) ||
+        (!JS_IsUndefined(argv[2]) && !(curve = JS_ToCString(ctx, argv[2]))))
+        goto done;
+    ok = 1;
+    if (strcmp(type, "RSA") == 0) {
+        for (int i = 0; ok && i < (kind == KEY_PRIVATE ? 8 : 2); i++)
+            ok = push_bn(ctx, bld, argv[3], rsa[i][0], rsa[i][1], &bns[i]);
+    } else {
+        const uint8_t *x, *y;
+        size_t x_len, y_len;
+        JSValue vx = JS_GetPropertyStr(ctx, argv[3], "x"), vy = JS_GetPropertyStr(ctx, argv[3], "y");
+
+        ok = curve && coro_arg_view(ctx, vx, "x", &x, &x_len) == 0 && coro_arg_view(ctx, vy, "y", &y, &y_len) == 0 &&
+             x_len == y_len && 1 + 2 * x_len <= sizeof point;
+        if (ok) {
+            point[0] = POINT_CONVERSION_UNCOMPRESSED;
+            memcpy(point + 1, x, x_len);
+            memcpy(point + 1 + x_len, y, y_len);
+            ok = OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, curve, 0) &&
+                 OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, 1 + 2 * x_len) &&
+                 (kind != KEY_PRIVATE || push_bn(ctx, bld, argv[3], "d", OSSL_PKEY_PARAM_PRIV_KEY, &bns[0]));
+        }
+        JS_FreeValue(ctx, vx);
+        JS_FreeValue(ctx, vy);
+    }
+    if (!ok) /* a missing or mistyped component makes no key: undefined */
+        JS_FreeValue(ctx, JS_GetException(ctx));
+    ok = ok && (params = OSSL_PARAM_BLD_to_param(bld)) && (pctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL)) &&
+         EVP_PKEY_fromdata_init(pctx) == 1 &&
+         EVP_PKEY_fromdata(pctx, &pkey, kind == KEY_PRIVATE ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) == 1;
+    ERR_clear_error();
+done:
+    for (int i = 0; i < 8; i++)
+        BN_clear_free(bns[i]);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    EVP_PKEY_CTX_free(pctx);
+    JS_FreeCString(ctx, type);
+    JS_FreeCString(ctx, curve);
+    if (JS_HasException(ctx)) {
+        EVP_PKEY_free(pkey);
+        return JS_EXCEPTION;
+    }
+    return pkey ? new_key(ctx, pkey) : JS_UNDEFINED;
+}
+
+/* keyRaw(kind, 'ED25519' | 'X25519' | ..., bytes) -> key, or undefined */
+static JSValue js_crypto_key_raw(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int64_t kind;
+    const char *name;
+    const uint8_t *p;
+    size_t len;
+    EVP_PKEY *pkey;
+
+    if (coro_arg_integer(ctx, argv[0], "kind", KEY_PUBLIC, KEY_PRIVATE, &kind) < 0 ||
+        coro_arg_view(ctx, argv[2], "key", &p, &len) < 0 || !(name = JS_ToCString(ctx, argv[1])))
+        return JS_EXCEPTION;
+    pkey = kind == KEY_PRIVATE ? EVP_PKEY_new_raw_private_key_ex(NULL, name, NULL, p, len)
+                               : EVP_PKEY_new_raw_public_key_ex(NULL, name, NULL, p, len);
+    JS_FreeCString(ctx, name);
+    ERR_clear_error();
+    return pkey ? new_key(ctx, pkey) : JS_UNDEFINED;
+}
+
 /* getCurves() -> the short names of OpenSSL's built-in curves */
 static JSValue js_crypto_curves(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -854,7 +1032,34 @@ static JSValue js_crypto_curves(JSContext *ctx, JSValueConst this_val, int argc,
     return list;
 }
 
+/* pkeyDerive(private key, public key) -> the shared secret (ECDH, X25519,
+   X448, DH) */
+static JSValue js_crypto_pkey_derive(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    EVP_PKEY *priv = arg_key(ctx, argv[0]), *pub;
+    EVP_PKEY_CTX *pctx;
+    uint8_t *out = NULL;
+    size_t len = 0;
+    int ok;
+
+    if (!priv || !(pub = arg_key(ctx, argv[1])))
+        return JS_EXCEPTION;
+    ERR_clear_error();
+    pctx = EVP_PKEY_CTX_new(priv, NULL);
+    ok = pctx && EVP_PKEY_derive_init(pctx) == 1 && EVP_PKEY_derive_set_peer(pctx, pub) == 1 &&
+         EVP_PKEY_derive(pctx, NULL, &len) == 1 && (out = js_malloc(ctx, len ? len : 1)) &&
+         EVP_PKEY_derive(pctx, out, &len) == 1;
+    EVP_PKEY_CTX_free(pctx);
+    if (!ok) {
+        js_free(ctx, out);
+        return coro__crypto_throw(ctx, ERR_peek_last_error(), "Failed to derive a shared secret");
+    }
+    ERR_clear_error();
+    return coro_new_uint8array(ctx, out, len);
+}
+
 static const JSCFunctionListEntry key_funcs[] = {
+    JS_CFUNC_DEF("pkeyDerive", 2, js_crypto_pkey_derive),
     JS_CFUNC_DEF("getCurves", 0, js_crypto_curves),
     JS_CFUNC_DEF("keyParse", 5, js_crypto_key_parse),
     JS_CFUNC_DEF("keyExport", 6, js_crypto_key_export),
@@ -862,6 +1067,9 @@ static const JSCFunctionListEntry key_funcs[] = {
     JS_CFUNC_DEF("keyDetail", 1, js_crypto_key_detail),
     JS_CFUNC_DEF("keyEquals", 2, js_crypto_key_equals),
     JS_CFUNC_DEF("keyCheck", 2, js_crypto_key_check),
+    JS_CFUNC_DEF("keyComponents", 2, js_crypto_key_components),
+    JS_CFUNC_DEF("keyFromComponents", 4, js_crypto_key_from_components),
+    JS_CFUNC_DEF("keyRaw", 3, js_crypto_key_raw),
     JS_CFUNC_DEF("keyGenerate", 3, js_crypto_key_generate),
     JS_CFUNC_DEF("sign", 7, js_crypto_sign),
     JS_CFUNC_DEF("verify", 8, js_crypto_verify),

@@ -264,10 +264,24 @@ class KeyObjectHandle {
     return typeof out === 'string' ? out : encode(out);
   }
 
-  exportJwk(jwk) {
-    if (!this.bytes) throw ERR_NOT_IMPLEMENTED('JWK export of asymmetric keys');
-    jwk.kty = 'oct';
-    jwk.k = Buffer().from(this.bytes).toString('base64url');
+  exportJwk(jwk, handleRsaPss) {
+    const b64 = (bytes) => Buffer().from(bytes).toString('base64url');
+    if (this.bytes) return Object.assign(jwk, { kty: 'oct', k: b64(this.bytes) });
+    const type = C.keyType(this.key);
+    const parts = C.keyComponents(this.key, this.type === kKeyTypePrivate);
+    if (type === 'rsa' || (type === 'rsa-pss' && handleRsaPss)) {
+      jwk.kty = 'RSA';
+    } else if (type === 'ec') {
+      const crv = jwkCurves[parts.curve];
+      if (crv === undefined) throw codedError(Error, 'ERR_CRYPTO_JWK_UNSUPPORTED_CURVE', `Unsupported JWK EC curve: ${parts.curve}.`);
+      Object.assign(jwk, { kty: 'EC', crv });
+    } else if (okpNames[type]) {
+      Object.assign(jwk, { crv: okpNames[type], kty: 'OKP' });
+    } else {
+      throw codedError(Error, 'ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE', 'Unsupported JWK Key Type.');
+    }
+    delete parts.curve;
+    for (const [name, bytes] of Object.entries(parts)) jwk[name] = b64(bytes);
     return jwk;
   }
 
@@ -278,9 +292,57 @@ class KeyObjectHandle {
 
   checkEcKeyData() { return C.keyCheck(this.key, this.type === kKeyTypePrivate); }
 
-  initJwk() { throw ERR_NOT_IMPLEMENTED('JWK import of asymmetric keys'); }
+  // initJwk(jwk, namedCurve) -> kKeyTypePublic or kKeyTypePrivate, or
+  // undefined when the JWK makes no key (an RSA or EC one; Node's lib
+  // checked its fields)
+  initJwk(jwk, namedCurve) {
+    const kind = jwk.d === undefined ? kKeyTypePublic : kKeyTypePrivate;
+    const parts = {};
+    for (const name of ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi', 'x', 'y']) {
+      if (typeof jwk[name] === 'string') parts[name] = Buffer().from(jwk[name], 'base64url');
+    }
+    const curve = namedCurve === undefined ? undefined :
+      Object.keys(jwkCurves).find((name) => jwkCurves[name] === namedCurve);
+    const key = C.keyFromComponents(kind, jwk.kty === 'RSA' ? 'RSA' : 'EC', curve, parts);
+    if (key === undefined) return undefined;
+    this.key = key;
+    this.type = kind;
+    return kind;
+  }
 
-  initEDRaw() { throw ERR_NOT_IMPLEMENTED('raw Ed25519/X25519 keys'); }
+  // initECRaw(curve, point) -> whether an uncompressed point on `curve`
+  // (OpenSSL's name) makes a public key
+  initECRaw(curve, point) {
+    const bytes = ArrayBuffer.isView(point) ? new Uint8Array(point.buffer, point.byteOffset, point.byteLength) :
+      new Uint8Array(point);
+    const half = (bytes.length - 1) / 2;
+    if (bytes[0] !== 4 || !Number.isInteger(half)) return false;
+    const key = C.keyFromComponents(kKeyTypePublic, 'EC', curve,
+      { x: bytes.subarray(1, 1 + half), y: bytes.subarray(1 + half) });
+    if (key === undefined) return false;
+    this.key = key;
+    this.type = kKeyTypePublic;
+    return true;
+  }
+
+  // initEDRaw(crv, bytes, keyType) -> whether they make an OKP key
+  initEDRaw(crv, bytes, type) {
+    const key = C.keyRaw(type, crv.toUpperCase(), bytes);
+    if (key === undefined) return false;
+    this.key = key;
+    this.type = type;
+    return true;
+  }
+}
+
+// JWK's names of curves and OKP key types
+const jwkCurves = { prime256v1: 'P-256', secp256k1: 'secp256k1', secp384r1: 'P-384', secp521r1: 'P-521' };
+const okpNames = { ed25519: 'Ed25519', ed448: 'Ed448', x25519: 'X25519', x448: 'X448' };
+
+function codedError(Class, code, message) {
+  const e = new Class(message);
+  e.code = code;
+  return e;
 }
 
 // A handle of `type` over an EVP_PKEY.
@@ -304,7 +366,7 @@ function pkeyOf(data, format, type, passphrase, kind) {
 // One key of a generated pair, as the encoding asks: a handle, or encoded.
 function encodedKey(key, type, format, encoding, cipher, passphrase) {
   if (format === undefined) return asymmetricHandle(key, type);
-  if (format === kKeyFormatJWK) throw ERR_NOT_IMPLEMENTED('JWK encoding of generated key pairs');
+  if (format === kKeyFormatJWK) return asymmetricHandle(key, type).exportJwk({}, false);
   const out = type === kKeyTypePrivate ? C.keyExport(key, true, format, encoding, cipher, passphrase) :
     C.keyExport(key, false, format, encoding);
   return typeof out === 'string' ? out : encode(out);
@@ -380,7 +442,9 @@ const AESCipherJob = jobClass('AESCipherJob', (pooled, cipherMode, key, data, va
   const name = aesVariants[variant];
   const encrypt = cipherMode === 0;
   const gcm = name.endsWith('gcm');
-  const state = C.cipherNew(encrypt, name, key.bytes, iv ?? null, gcm && encrypt ? tag : -1);
+  // AES-KW: RFC 3394's default initial value
+  const wrapIv = name.endsWith('wrap') ? new Uint8Array(8).fill(0xa6) : null;
+  const state = C.cipherNew(encrypt, name, key.bytes, iv ?? wrapIv, gcm && encrypt ? tag : -1);
   if (gcm && !encrypt) C.cipherSetAuthTag(state, tag);
   if (gcm && aad !== undefined) C.cipherSetAAD(state, aad, -1);
   const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) :
@@ -395,6 +459,36 @@ const AESCipherJob = jobClass('AESCipherJob', (pooled, cipherMode, key, data, va
   }
   return out.buffer;
 });
+
+// RSAKeyExportJob, ECKeyExportJob (mode, format, key handle[, variant]):
+// WebCrypto's exportKey in spki or pkcs8 (DER), or raw (an EC point, uncompressed,
+// or an OKP key's bytes)
+const kWebCryptoKeyFormatPKCS8 = 1, kWebCryptoKeyFormatSPKI = 2;
+function exportKeyData(pooled, format, handle) {
+  if (format === kWebCryptoKeyFormatSPKI) return C.keyExport(handle.key, false, 0, 2).buffer;
+  if (format === kWebCryptoKeyFormatPKCS8) return C.keyExport(handle.key, true, 0, 1).buffer;
+  const { x, y } = C.keyComponents(handle.key, false);
+  if (y === undefined) return x.buffer;
+  const point = new Uint8Array(1 + x.length + y.length);
+  point[0] = 4;
+  point.set(x, 1);
+  point.set(y, 1 + x.length);
+  return point.buffer;
+}
+const RSAKeyExportJob = jobClass('RSAKeyExportJob', exportKeyData);
+const ECKeyExportJob = jobClass('ECKeyExportJob', exportKeyData);
+
+// RSACipherJob(mode, cipherMode, key handle, data, variant, hash, label):
+// WebCrypto's RSA-OAEP
+const RSA_PKCS1_OAEP_PADDING = 4;
+const RSACipherJob = jobClass('RSACipherJob', (pooled, cipherMode, handle, data, variant, hash, label) =>
+  C.pkeyCipher(cipherMode === 0 ? 0 : 1, handle.key, data, RSA_PKCS1_OAEP_PADDING, hash, label).buffer);
+
+// ECDHBitsJob(mode, curve or name, public key handle, private key handle):
+// WebCrypto's ECDH, X25519 and X448 deriveBits; statelessDH(private, public):
+// crypto.diffieHellman
+const ECDHBitsJob = jobClass('ECDHBitsJob', (pooled, name, pub, priv) => C.pkeyDerive(priv.key, pub.key).buffer);
+const statelessDH = (priv, pub) => encode(C.pkeyDerive(priv.key, pub.key));
 
 // ------------------------------------------------------------ signatures
 
@@ -516,17 +610,15 @@ const binding = {
   privateEncrypt: rsaCipher(2, kKeyTypePrivate),
   publicDecrypt: rsaCipher(3, kKeyTypePublic),
   RsaKeyPairGenJob, EcKeyPairGenJob, NidKeyPairGenJob, SecretKeyGenJob, Sign, Verify, SignJob,
-  HmacJob, AESCipherJob,
-  statelessDH: unimplemented('diffieHellman'),
+  HmacJob, AESCipherJob, RSAKeyExportJob, ECKeyExportJob, RSACipherJob, ECDHBitsJob, statelessDH,
   ECDHConvertKey: unimplemented('ECDH.convertKey'),
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
   certExportPublicKey: unimplemented('Certificate.exportPublicKey'),
   certExportChallenge: unimplemented('Certificate.exportChallenge'),
   parseX509: unimplemented('X509Certificate'),
 };
-for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH', 'ECDHBitsJob',
-  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'RSACipherJob', 'RSAKeyExportJob',
-  'ECKeyExportJob', 'X509Certificate']) {
+for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH',
+  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'X509Certificate']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
 for (const [i, variant] of ['CTR_128', 'CTR_192', 'CTR_256', 'CBC_128', 'CBC_192', 'CBC_256', 'GCM_128',
