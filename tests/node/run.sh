@@ -8,7 +8,9 @@
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
 # by default the modules of issue 10 (path, events, util, buffer, stream, ...)
 # and of issue 11 that are there (zlib, net, dns, tcp_wrap, pipes, crypto,
-# http: $default_prefixes below). A file's `// Flags:` line is honoured: the flags
+# and of http's 370 test-http- files the 121 of its parser, server and client,
+# for make test's time: `sh tests/node/run.sh http-` runs them all;
+# $default_prefixes below). A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
 # where Node's lib reads them (internalBinding('options')).
@@ -34,7 +36,7 @@ timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
 default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
 next-tick timers stream2 stream3 readable stream- zlib fs
-net- dns tcp- pipe- socket http- crypto webcrypto"
+net- dns tcp- pipe- socket crypto webcrypto http-parser http-server http-client"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
