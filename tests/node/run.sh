@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/node/run.sh [-j N] [PREFIX...]: Node.js's own tests (test/parallel of
+# tests/node/run.sh [-j N] [--set 10|11] [PREFIX...]: Node.js's own tests (test/parallel of
 # Node's Debian source package, fetched by `sh deps/deps.sh nodejs` into
 # build/deps/nodejs) run unmodified against corojs, each file in a process of
 # its own under a timeout, with Node's test/common as it is. A file passes
@@ -31,13 +31,21 @@ node_src=$top/build/deps/nodejs
 expected=$top/tests/node/expected-failures.txt
 timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
-default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
-next-tick timers stream2 stream3 readable stream- zlib fs"
+# issue 10's modules, then issue 11's; `--set 10` or `--set 11` runs one set
+# (make test runs each as a test file of its own: tests/sh/test_node_parallel.sh,
+# test_node_parallel_io.sh).
+set_10="path event-emitter events querystring string-decoder url assert buffer util os punycode
+next-tick timers stream2 stream3 readable stream-"
+set_11="zlib fs"
+default_prefixes="$set_10 $set_11"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
     shift 2
 fi
+case "${1:-}" in
+    --set) eval "default_prefixes=\$set_$2"; shift 2 ;;
+esac
 prefixes=${*:-$default_prefixes}
 
 if [ ! -d "$node_src/test/parallel" ]; then

@@ -2,7 +2,7 @@
 # Node.js's own tests (test/parallel) for the Node builtins: tests/node/run.sh
 # against this build, compared with tests/node/expected-failures.txt. The
 # release build runs all 454 files of issue 10's prefixes (about 3 minutes on
-# 2 cores); the asan build, 4-5 times slower, runs the prefixes in
+# 2 cores; issue 11's are test_node_parallel_io.sh's); the asan build, 4-5 times slower, runs the prefixes in
 # NODE_TESTS_ASAN (the small modules: path, querystring, string-decoder, url,
 # punycode, os, next-tick, event-emitter); NODE_TESTS="prefix ..." picks the
 # prefixes for both.
@@ -17,7 +17,7 @@ if [ ! -f "$top/lib/node/loader.js" ]; then
     exit 0
 fi
 case "${COROJS_TEST_VARIANT:-release}" in
-    release) prefixes=${NODE_TESTS:-} ;;
+    release) prefixes=${NODE_TESTS:---set 10} ;;
     *) prefixes=${NODE_TESTS:-${NODE_TESTS_ASAN:-path querystring string-decoder url punycode os next-tick event-emitter}}
        export NODE_TEST_TIMEOUT=${NODE_TEST_TIMEOUT:-120} ;;
 esac
