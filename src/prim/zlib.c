@@ -671,13 +671,20 @@ static int run_pooled(JSContext *ctx, write_args *w)
     return 0;
 }
 
-/* write(...): writeSync's work on libuv's pool, parking the calling fiber. */
+/* write(...): writeSync's work on libuv's pool, parking the calling fiber.
+   A decompressor's work is done in place: inflating one chunk of output
+   (16 KB by default) takes tens of microseconds, less than the two thread
+   hand-offs of the pool, which a loaded machine makes far longer. */
 static JSValue js_zlib_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    zstream *z = JS_GetOpaque(argv[0], zstream_class);
     write_args w;
     JSValue ret = JS_EXCEPTION;
     int r;
 
+    if (z && (z->dec || z->mode == INFLATE || z->mode == GUNZIP || z->mode == INFLATERAW ||
+              z->mode == UNZIP))
+        return js_zlib_write_sync(ctx, this_val, argc, argv);
     if (write_args_read(ctx, argv, 1, &w) < 0)
         return JS_EXCEPTION;
     w.z->busy = 1;
