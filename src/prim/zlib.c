@@ -14,10 +14,11 @@
  * ("unexpected end of file", Z_BUF_ERROR ...), since Node's lib turns it
  * into the stream's 'error'.
  *
- * writeSync works in place. write parks the calling fiber while the work
- * runs on libuv's pool (in one of the isolate's slots of it), both buffers
- * pinned meanwhile; the stream is `busy` then: a close waits for the work to
- * end (close_pending), anything else that would touch the stream throws.
+ * writeSync works in place. write parks the calling fiber while a
+ * compressor's work runs on libuv's pool (in one of the isolate's slots of
+ * it), both buffers pinned meanwhile; the stream is `busy` then: a close
+ * waits for the work to end (close_pending), anything else that would touch
+ * the stream throws. A decompressor's write works in place (see js_zlib_write).
  */
 #include <math.h>
 #include <stdlib.h>
