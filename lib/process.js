@@ -177,6 +177,11 @@ export const process = {
   },
   hasUncaughtExceptionCaptureCallback: () => captureCallback !== null,
   binding(name) {
+    // Node's runtime-deprecated process.binding() modules that are here
+    if (String(name) === 'http_parser') {
+      process.emitWarning(`Access to process.binding('${name}') is deprecated.`, 'DeprecationWarning', 'DEP0111');
+      return P.util.importSync('corojs:internal/node/builtins').internalBinding(String(name));
+    }
     throw new Error(`No such module: ${name}`);
   },
 };

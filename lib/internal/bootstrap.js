@@ -87,6 +87,8 @@ for (const name of ['ReadableStream', 'ReadableStreamDefaultReader', 'ReadableSt
 lazy('DOMException', 'corojs:internal/node/builtins', (m) => m.domException());
 lazy('structuredClone', 'corojs:internal/node/structured_clone', (m) => m.structuredClone);
 lazy('crypto', 'corojs:internal/node/webcrypto', (m) => m.crypto);
+lazyNode('CryptoKey', 'internal/crypto/keys');
+lazyNode('SubtleCrypto', 'internal/crypto/webcrypto');
 lazy('TextEncoder', 'corojs:encoding', (m) => m.TextEncoder);
 lazy('TextDecoder', 'corojs:encoding', (m) => m.TextDecoder);
 lazy('fs', 'corojs:fs', (m) => m.default);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/node/run.sh [-j N] [--set 10|11] [PREFIX...]: Node.js's own tests (test/parallel of
+# tests/node/run.sh [-j N] [PREFIX...]: Node.js's own tests (test/parallel of
 # Node's Debian source package, fetched by `sh deps/deps.sh nodejs` into
 # build/deps/nodejs) run unmodified against corojs, each file in a process of
 # its own under a timeout, with Node's test/common as it is. A file passes
@@ -7,8 +7,12 @@
 # "1..0 # Skipped: ..."; such files are counted apart, never as passing).
 #
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
-# by default the modules of issue 10 (path, events, util, buffer, stream, ...:
-# $default_prefixes below). A file's `// Flags:` line is honoured: the flags
+# by default the modules of issue 10 (path, events, util, buffer, stream, ...)
+# and of issue 11 that are there, in groups: net, dns, tcp_wrap, pipes
+# ($net_prefixes); zlib and fs ($io_prefixes); crypto ($crypto_prefixes); of
+# http's 370 test-http- files the parser's, server's and client's, for make
+# test's time (`sh tests/node/run.sh http-` runs them all: $http_prefixes);
+# NODE_TEST_GROUP=NAME picks one group. A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
 # where Node's lib reads them (internalBinding('options')).
@@ -32,22 +36,25 @@ node_src=$top/build/deps/nodejs
 expected=$top/tests/node/expected-failures.txt
 timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
-# issue 10's modules, then issue 11's; `--set 10` or `--set 11` runs one set
-# (make test runs each as a test file of its own: tests/sh/test_node_parallel.sh,
-# test_node_parallel_io.sh).
-set_10="path event-emitter events querystring string-decoder url assert buffer util os punycode
+base_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
 next-tick timers stream2 stream3 readable stream-"
-set_11="zlib fs"
-default_prefixes="$set_10 $set_11"
+net_prefixes="net- dns tcp- pipe- socket"
+io_prefixes="zlib fs"
+crypto_prefixes="crypto webcrypto"
+http_prefixes="http-parser http-server http-client"
+groups="base net io crypto http"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
     shift 2
 fi
-case "${1:-}" in
-    --set) eval "default_prefixes=\$set_$2"; shift 2 ;;
-esac
-prefixes=${*:-$default_prefixes}
+# NODE_TEST_GROUP=NAME (one of $groups): only that group's prefixes (make
+# test runs each group as a test file of its own, each with its own time).
+all_prefixes=
+for g in ${NODE_TEST_GROUP:-$groups}; do
+    all_prefixes="$all_prefixes $(eval echo "\${${g}_prefixes:?no group $g}")"
+done
+prefixes=${*:-$all_prefixes}
 
 if [ ! -d "$node_src/test/parallel" ]; then
     sh "$top/deps/deps.sh" nodejs >&2 || { echo "not ok - cannot fetch Node.js's source"; exit 1; }
@@ -85,9 +92,9 @@ run_one() {
 }
 
 export bin node_src results timeout_s
-# Node's test/common knob: node:crypto is not here yet (issue 11), so the
-# files' crypto parts are skipped as on a Node built without OpenSSL.
-export NODE_SKIP_CRYPTO=1
+# test/common re-runs a file whose `// Flags:` are not all in process.execArgv
+# (Node's options are in NODE_OPTIONS here, see run_one): it need not.
+export NODE_SKIP_FLAG_CHECK=1
 # POSIX sh has no exported functions: each job is a sh -c of the same code.
 job=$(sed -n '/^run_one() {$/,/^}$/p' "$0")
 printf '%s\n' $run_files | xargs -P "$jobs" -I{} sh -c "$job"'

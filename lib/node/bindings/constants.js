@@ -8,7 +8,7 @@ const { errno, signals, priority, dlopen } = P.os.constants();
 export default {
   os: { UV_UDP_REUSEADDR: 4, dlopen, errno, signals, priority },
   fs: P.nodefs.constants(),
-  crypto: {},
+  crypto: P.crypto.constants(),
   // zlib's and brotli's (src/prim/zlib.c), made on first use
   get zlib() {
     Object.defineProperty(this, 'zlib', { value: P.zlib.constants(), enumerable: true, writable: true });
