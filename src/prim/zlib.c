@@ -14,10 +14,11 @@
  * ("unexpected end of file", Z_BUF_ERROR ...), since Node's lib turns it
  * into the stream's 'error'.
  *
- * writeSync works in place. write parks the calling fiber while the work
- * runs on libuv's pool (in one of the isolate's slots of it), both buffers
- * pinned meanwhile; the stream is `busy` then: a close waits for the work to
- * end (close_pending), anything else that would touch the stream throws.
+ * writeSync works in place. write parks the calling fiber while a
+ * compressor's work runs on libuv's pool (in one of the isolate's slots of
+ * it), both buffers pinned meanwhile; the stream is `busy` then: a close
+ * waits for the work to end (close_pending), anything else that would touch
+ * the stream throws. A decompressor's write works in place (see js_zlib_write).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -322,11 +323,16 @@ static void zstream_set_buffers(zstream *z, const uint8_t *in, uint32_t in_len,
     }
 }
 
-/* After a write: state[0] = room left in out, state[1] = input left. */
-static void zstream_write_state(const zstream *z, uint32_t *state)
+/* After a write: state[0] = room left in out, state[1] = input left (two
+   uint32s, however the caller's array is aligned). */
+static void zstream_write_state(const zstream *z, uint8_t *state)
 {
-    state[0] = is_brotli(z->mode) ? (uint32_t)z->avail_out : z->strm.avail_out;
-    state[1] = is_brotli(z->mode) ? (uint32_t)z->avail_in : z->strm.avail_in;
+    const uint32_t v[2] = {
+        is_brotli(z->mode) ? (uint32_t)z->avail_out : z->strm.avail_out,
+        is_brotli(z->mode) ? (uint32_t)z->avail_in : z->strm.avail_in,
+    };
+
+    memcpy(state, v, sizeof v);
 }
 
 static zerror zstream_status(const zstream *z)
@@ -537,7 +543,6 @@ static JSValue js_zlib_close(JSContext *ctx, JSValueConst this_val, int argc, JS
    write_args_free), else valid until JS runs again. */
 typedef struct write_args {
     zstream *z;
-    uint32_t *state;
     JSValue in_owner, out_owner;
 } write_args;
 
@@ -578,7 +583,7 @@ static void write_args_free(JSContext *ctx, write_args *w)
 
 static int write_args_read(JSContext *ctx, JSValueConst *argv, int pin, write_args *w)
 {
-    uint8_t *in = NULL, *out, *state;
+    uint8_t *in = NULL, *out;
     size_t in_size = 0, out_size, state_size;
     uint32_t in_off = 0, in_len = 0, out_off, out_len;
     int64_t flush;
@@ -589,10 +594,8 @@ static int write_args_read(JSContext *ctx, JSValueConst *argv, int pin, write_ar
         return -1;
     if (!w->z->ready)
         return coro_throw_code(ctx, "ERR_INVALID_STATE", "Invalid state: write before init"), -1;
-    state = coro_qjs_bytes(argv[8], &state_size);
-    if (!state || state_size < 8)
+    if (!coro_qjs_bytes(argv[8], &state_size) || state_size < 8)
         return coro_throw_arg_type(ctx, "state", "a Uint32Array of 2", argv[8]), -1;
-    w->state = (uint32_t *)state;
     if (!JS_IsNull(argv[2]) && !JS_IsUndefined(argv[2]) &&
         (!(in = arg_buffer(ctx, argv[2], "in", pin, &in_size, &w->in_owner)) ||
          arg_range(ctx, argv[3], argv[4], "in", in_size, &in_off, &in_len) < 0))
@@ -608,13 +611,16 @@ fail:
     return -1;
 }
 
-/* The result of a write: the state filled in and undefined, or the error. */
-static JSValue write_result(JSContext *ctx, write_args *w)
+/* The result of a write: the state filled in and undefined, or the error.
+   The state array is found again: JS may have run since the write began. */
+static JSValue write_result(JSContext *ctx, write_args *w, JSValueConst state_v)
 {
     zerror e = zstream_status(w->z);
+    size_t size;
+    uint8_t *state = coro_qjs_bytes(state_v, &size);
 
-    if (!e.message)
-        zstream_write_state(w->z, w->state);
+    if (!e.message && state && size >= 8)
+        zstream_write_state(w->z, state);
     return error_value(ctx, e);
 }
 
@@ -625,7 +631,7 @@ static JSValue js_zlib_write_sync(JSContext *ctx, JSValueConst this_val, int arg
     if (write_args_read(ctx, argv, 0, &w) < 0)
         return JS_EXCEPTION;
     zstream_process(w.z);
-    return write_result(ctx, &w);
+    return write_result(ctx, &w, argv[8]);
 }
 
 typedef struct pooled_write {
@@ -666,20 +672,27 @@ static int run_pooled(JSContext *ctx, write_args *w)
     return 0;
 }
 
-/* write(...): writeSync's work on libuv's pool, parking the calling fiber. */
+/* write(...): writeSync's work on libuv's pool, parking the calling fiber.
+   A decompressor's work is done in place: inflating one chunk of output
+   (16 KB by default) takes tens of microseconds, less than the two thread
+   hand-offs of the pool, which a loaded machine makes far longer. */
 static JSValue js_zlib_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    zstream *z = JS_GetOpaque(argv[0], zstream_class);
     write_args w;
     JSValue ret = JS_EXCEPTION;
     int r;
 
+    if (z && (z->dec || z->mode == INFLATE || z->mode == GUNZIP || z->mode == INFLATERAW ||
+              z->mode == UNZIP))
+        return js_zlib_write_sync(ctx, this_val, argc, argv);
     if (write_args_read(ctx, argv, 1, &w) < 0)
         return JS_EXCEPTION;
     w.z->busy = 1;
     r = run_pooled(ctx, &w);
     w.z->busy = 0;
     if (r == 0)
-        ret = write_result(ctx, &w);
+        ret = write_result(ctx, &w, argv[8]);
     if (w.z->close_pending)
         zstream_end(w.z);
     write_args_free(ctx, &w);

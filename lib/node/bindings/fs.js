@@ -386,38 +386,27 @@ export function openFileHandle(path, flags, mode, req) {
 
 // ------------------------------------------------------------ watchers
 
-// fs.watchFile's handle: libuv's stat poll (__primordials.nodefs.watchFile).
-// onchange(status, stats) gets the current stat and the previous one, one
-// after the other in a Float64Array (BigInt64Array for bigint: true).
-export class StatWatcher {
+// What a watcher handle is (fs.watch's FSEvent, fs.watchFile's
+// StatWatcher): a handle of __primordials.nodefs, closed once, that keeps
+// the program going unless unref()d (before or after it starts).
+export class WatcherHandle {
   #id = null;
-  #bigint;
   #refed = true;
 
-  constructor(bigint) {
-    this.#bigint = bigint === true;
+  constructor() {
     this.onchange = undefined;
   }
 
-  // start(path, interval) -> 0 or a negative code
-  start(path, interval) {
+  get initialized() { return this.#id !== null; }
+
+  // start with open() -> a handle ID or a negative code; 0 or that code
+  _start(open) {
     if (this.#id !== null) return 0;
-    const id = N.watchFile(pathOf(path), interval, (status, curr, prev) => this.#seen(status, curr, prev));
+    const id = open();
     if (typeof id === 'number') return id;
     this.#id = id;
     if (!this.#refed) N.watcherRef(id, false);
     return 0;
-  }
-
-  #seen(status, curr, prev) {
-    if (this.#id === null) return;
-    const stats = this.#bigint ? new BigInt64Array(2 * kFsStatsFieldsNumber) : new Float64Array(2 * kFsStatsFieldsNumber);
-    const num = this.#bigint ? BigInt : Number;
-    for (let i = 0; i < kFsStatsFieldsNumber; i++) {
-      stats[i] = num(curr[i]);
-      stats[kFsStatsFieldsNumber + i] = num(prev[i]);
-    }
-    this.onchange(status, stats);
   }
 
   close() {
@@ -435,7 +424,39 @@ export class StatWatcher {
     if (this.#id !== null) N.watcherRef(this.#id, false);
   }
 
+  hasRef() { return this.#id !== null && this.#refed; }
+
   getAsyncId() { return -1; }
+}
+
+// fs.watchFile's handle: libuv's stat poll (__primordials.nodefs.watchFile).
+// onchange(status, stats) gets the current stat and the previous one, one
+// after the other in a Float64Array (BigInt64Array for bigint: true).
+export class StatWatcher extends WatcherHandle {
+  #bigint;
+
+  constructor(bigint) {
+    super();
+    this.#bigint = bigint === true;
+  }
+
+  // start(path, interval) -> 0 or a negative code
+  start(path, interval) {
+    return this._start(() => N.watchFile(pathOf(path), interval, (status, curr, prev) => {
+      if (this.initialized) this.onchange(status, this.#stats(curr, prev));
+    }));
+  }
+
+  #stats(curr, prev) {
+    const n = kFsStatsFieldsNumber;
+    const stats = this.#bigint ? new BigInt64Array(2 * n) : new Float64Array(2 * n);
+    const num = this.#bigint ? BigInt : Number;
+    for (let i = 0; i < n; i++) {
+      stats[i] = num(curr[i]);
+      stats[n + i] = num(prev[i]);
+    }
+    return stats;
+  }
 }
 
 export function cpSyncCheckPaths() {

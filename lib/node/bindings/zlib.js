@@ -5,9 +5,9 @@
 // Node's lib calls init(..., writeState, processCallback), then:
 // - writeSync(flush, in, inOff, inLen, out, outOff, outLen): in place; after
 //   it writeState[0] is the room left in `out`, writeState[1] the input left;
-// - write(...): the same work on libuv's pool, started on a fiber of its own;
-//   processCallback runs on that fiber once it is done, never before write()
-//   has returned. A write that processCallback asks for is run by the same
+// - write(...): the same work on a fiber of its own (a compressor's on libuv's
+//   pool, a decompressor's in place: see src/prim/zlib.c); processCallback
+//   runs on that fiber once it is done, never before write() has returned. A write that processCallback asks for is run by the same
 //   fiber (a loop, not one fiber per chunk of output).
 // A failure calls handle.onerror(message, errno, code) (Z_DATA_ERROR, ...),
 // as node_zlib.cc does; Node's lib makes it the stream's 'error'.
@@ -16,6 +16,7 @@ import P from 'corojs:internal/primordials';
 
 const Z = P.zlib;
 const go = P.nodefs.go;
+const fiberYield = P.fiber.yield;
 
 function ERR_ZLIB_INITIALIZATION_FAILED() {
   const e = new Error('Initialization failed');
@@ -80,6 +81,7 @@ class CompressionStream {
       }
       args = this.#next;
       this.#next = null;
+      if (args) fiberYield(); // a decompressor works in place: let others run between chunks
     }
   }
 
