@@ -7,9 +7,9 @@
 # "1..0 # Skipped: ..."; such files are counted apart, never as passing).
 #
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
-# by default the modules of issue 10 (path, events, util, buffer, stream, ...)
-# and of issue 11 that are there, in groups: net, dns, tcp_wrap, pipes
-# ($net_prefixes); zlib and fs ($io_prefixes); crypto ($crypto_prefixes); of
+# by default the modules of issue 10 (path, events, util, buffer, ...:
+# $base_prefixes; timers and streams: $streams_prefixes) and of issue 11
+# that are there, in groups: net, dns, tcp_wrap, pipes ($net_prefixes); zlib and fs ($io_prefixes); crypto ($crypto_prefixes); of
 # http's 370 test-http- files the parser's, server's and client's, for make
 # test's time (`sh tests/node/run.sh http-` runs them all: $http_prefixes);
 # NODE_TEST_GROUP=NAME picks one group. A file's `// Flags:` line is honoured: the flags
@@ -37,12 +37,13 @@ expected=$top/tests/node/expected-failures.txt
 timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
 base_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
-next-tick timers stream2 stream3 readable stream-"
+next-tick"
+streams_prefixes="timers stream2 stream3 readable stream-"
 net_prefixes="net- dns tcp- pipe- socket"
 io_prefixes="zlib fs"
 crypto_prefixes="crypto webcrypto"
 http_prefixes="http-parser http-server http-client"
-groups="base net io crypto http"
+groups="base streams net io crypto http"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
