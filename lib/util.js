@@ -133,13 +133,15 @@ function typedArrayEntries(ta, ctx) {
   return out;
 }
 
-// Join entries on one line if they fit, else one per line, indented.
+// Join entries on one line if they fit, else one per line, indented. "Fit"
+// is Node's measure: the entries, two per entry for separators, the
+// indentation, the opening brace, the base and a margin of 10.
 function reduceToSingleString(entries, base, braces, ctx) {
   const [open, close] = braces;
   const prefix = base ? `${base} ` : '';
   if (entries.length === 0) return `${prefix}${open}${close}`;
-  const total = entries.reduce((n, e) => n + e.length + 2, 0) + ctx.indent.length + prefix.length;
-  if (total + open.length + close.length <= ctx.breakLength && !entries.some((e) => e.includes('\n')) &&
+  const total = entries.reduce((n, e) => n + e.length + 2, 0) + ctx.indent.length + open.length + base.length + 10;
+  if (total <= ctx.breakLength && !entries.some((e) => e.includes('\n')) &&
     !prefix.includes('\n')) {
     return `${prefix}${open} ${entries.join(', ')} ${close}`;
   }

@@ -80,7 +80,8 @@ check() {
 }
 
 install_packages
-rm -rf "$work/cases" "$work/out" && mkdir -p "$work/out" && cp -r "$src/cases" "$work/cases" || exit 1
+rm -rf "$work/cases" "$work/projects" "$work/out" && mkdir -p "$work/out" &&
+    cp -r "$src/cases" "$src/projects" "$work/" || exit 1
 for f in "$work"/cases/*.js "$work"/cases/*.mjs; do
     name=$(basename "$f" | sed 's/\.m*js$//')
     if [ -n "${NPM_TESTS:-}" ]; then
