@@ -17,7 +17,8 @@
 # line: the case, two spaces, the reason. A listed case that passes, or an
 # unlisted one that fails, is "not ok": the list follows the code.
 # NPM_TESTS="lodash zod" runs only those cases; NPM_TESTS_RECORD=1 records
-# Node's output of the cases (`node` on PATH) instead of testing.
+# Node's output of the cases (`node` on PATH) instead of testing;
+# NPM_INSTALL_ONLY=1 installs the packages and stops (bench/tools.sh uses it).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${COROJS:-$top/build/corojs}
@@ -80,6 +81,7 @@ check() {
 }
 
 install_packages
+[ "${NPM_INSTALL_ONLY:-0}" = 1 ] && exit 0
 rm -rf "$work/cases" "$work/projects" "$work/out" && mkdir -p "$work/out" &&
     cp -r "$src/cases" "$src/projects" "$work/" || exit 1
 for f in "$work"/cases/*.js "$work"/cases/*.mjs; do
