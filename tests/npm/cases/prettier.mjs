@@ -14,3 +14,8 @@ console.log(await prettier.format('# Title\n* one\n* two\n\n```js\nconst a=1\n``
 console.log(await prettier.format('key:   value\nlist: [a,   b]\n', { parser: 'yaml' }));
 try { await prettier.format('const = ;', { parser: 'babel' }); } catch (e) { console.log(e.name, e.message.split('\n')[0]); }
 console.log(await prettier.check('const a = 1;\n', { parser: 'babel' }), (await prettier.getSupportInfo()).languages.length > 10);
+// deep input: a 1,000-term sum nests 1,000 binary expressions, which the
+// parser and printer walk recursively (several calls a level)
+const deep = `const total = ${Array.from({ length: 1000 }, (_, i) => `a${i}`).join(' + ')};\n`;
+const formatted = await prettier.format(deep, { parser: 'babel' });
+console.log(formatted.split('\n').length, formatted.split('\n').at(-2));
