@@ -584,10 +584,12 @@ static void fiber_leave_js(coro_fiber *f)
 
     f->saved = coro_qjs_get_frame(iso->rt);
     coro_qjs_set_frame(iso->rt, NULL);
-    if (f->state == CORO_FIBER_DONE) /* its async context ends with it */
+    if (f->state == CORO_FIBER_DONE) { /* its async context ends with it */
         coro_qjs_put_async_context(iso->ctx, NULL);
-    else /* the async context (AsyncLocalStorage) is the fiber's own */
+        JS_ClearKeptObjects(iso->rt); /* and its run of JS: WeakRef targets may go */
+    } else { /* the async context (AsyncLocalStorage) is the fiber's own */
         f->saved_context = coro_qjs_take_async_context(iso->ctx);
+    }
 }
 
 /* Called on main whenever a fiber stops running. */
