@@ -13,7 +13,8 @@ const env = { ...process.env, HOME: dir, npm_config_cache: path.join(dir, '.cach
 function npm(cwd, ...args) {
     const r = spawnSync(process.execPath, [npmCli, ...args], { cwd, env, encoding: 'utf8' });
     const clean = (s) => s.replaceAll(dir, '<dir>').replace(/in \d+(\.\d+)?m?s/g, 'in <time>').trimEnd();
-    console.log(`npm ${clean(args.join(' '))} -> ${r.status}\n${clean(r.stdout)}`);
+    console.log(`npm ${clean(args.join(' '))} -> ${r.status}`);
+    if (!args.includes('--json') || args[0] !== 'pack') console.log(clean(r.stdout));
     if (r.status !== 0) console.log(clean(r.stderr));
     return r;
 }
@@ -24,7 +25,11 @@ fs.writeFileSync(path.join(lib, 'lib', 'index.js'), "exports.greet = (n) => `hel
 fs.writeFileSync(path.join(lib, 'README.md'), '# greeter\n');
 fs.writeFileSync(path.join(lib, 'notes.txt'), 'not packed\n');
 npm(lib, '--version');
-npm(lib, 'pack', '--json', '--pack-destination', dir);
+// the tarball's bytes (size, shasum, integrity) are zlib's: Node's bundled
+// zlib and the system's may compress differently, so only what is packed counts
+const packed = JSON.parse(npm(lib, 'pack', '--json', '--pack-destination', dir, '--silent').stdout)[0];
+console.log(packed.id, packed.filename, packed.unpackedSize, packed.entryCount, /^sha512-/.test(packed.integrity),
+    JSON.stringify(packed.files.map((f) => [f.path, f.size, f.mode])));
 const app = path.join(dir, 'app');
 fs.mkdirSync(app);
 fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '0.1.0', private: true,
