@@ -11,6 +11,7 @@ const U = P.util;
 const customInspect = Symbol.for('nodejs.util.inspect.custom');
 const identifier = /^[A-Za-z_$][\w$]*$/;
 const defaults = { depth: 2, breakLength: 80, maxArrayLength: 100, maxStringLength: 10000, showProxy: false };
+const MAX_NESTING = 1000; // Node's inspect reaches about 2,000 levels before V8's stack ends
 
 function quote(s) {
   const q = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes('`') ? '`' : "'";
@@ -215,13 +216,17 @@ function formatValue(v, ctx, top) {
     if (!ref) { ref = ctx.circular.size + 1; ctx.circular.set(v, ref); }
     return `[Circular *${ref}]`;
   }
+  // nesting deeper than the stack (depth: Infinity): this level is cut short
+  // and the levels above go on, as in Node. On a deep stack (the main
+  // module's) that would be thousands of levels, each copying the text of
+  // those below: past MAX_NESTING it stops as if the stack had ended.
+  const interrupted = () => `[${constructorName(v) || 'Object'}: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
+  if (ctx.seen.length >= MAX_NESTING) return interrupted();
   try {
     return formatObject(v, ctx);
   } catch (e) {
-    // nesting deeper than the stack (depth: Infinity): this level is cut
-    // short and the levels above go on, as in Node
     if (!(e instanceof RangeError) || e.message !== 'Maximum call stack size exceeded') throw e;
-    return `[${constructorName(v) || 'Object'}: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
+    return interrupted();
   }
 }
 
