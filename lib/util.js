@@ -11,7 +11,7 @@ const U = P.util;
 const customInspect = Symbol.for('nodejs.util.inspect.custom');
 const identifier = /^[A-Za-z_$][\w$]*$/;
 const defaults = { depth: 2, breakLength: 80, maxArrayLength: 100, maxStringLength: 10000, showProxy: false };
-const MAX_NESTING = 1000; // Node's inspect reaches about 2,000 levels before V8's stack ends
+const MAX_NESTING = 500; // Node reaches about 2,000 levels before V8's stack ends; 1 MiB fibers about 550
 
 function quote(s) {
   const q = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes('`') ? '`' : "'";
@@ -219,7 +219,8 @@ function formatValue(v, ctx, top) {
   // nesting deeper than the stack (depth: Infinity): this level is cut short
   // and the levels above go on, as in Node. On a deep stack (the main
   // module's) that would be thousands of levels, each copying the text of
-  // those below: past MAX_NESTING it stops as if the stack had ended.
+  // those below: past MAX_NESTING it stops as if the stack had ended (the text
+  // grows with the square of the depth, and so does the copying).
   const interrupted = () => `[${constructorName(v) || 'Object'}: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
   if (ctx.seen.length >= MAX_NESTING) return interrupted();
   try {
