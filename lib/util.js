@@ -11,6 +11,7 @@ const U = P.util;
 const customInspect = Symbol.for('nodejs.util.inspect.custom');
 const identifier = /^[A-Za-z_$][\w$]*$/;
 const defaults = { depth: 2, breakLength: 80, maxArrayLength: 100, maxStringLength: 10000, showProxy: false };
+const MAX_NESTING = 500; // Node reaches about 2,000 levels before V8's stack ends; 1 MiB fibers about 550
 
 function quote(s) {
   const q = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes('`') ? '`' : "'";
@@ -133,18 +134,64 @@ function typedArrayEntries(ta, ctx) {
   return out;
 }
 
-// Join entries on one line if they fit, else one per line, indented.
-function reduceToSingleString(entries, base, braces, ctx) {
+// Node's layout of containers (compact: 3): the entries on one line if they
+// fit ("fit" is Node's measure: the entries, two per entry for separators,
+// the indentation, the opening brace, the base and a margin of 10) and the
+// container is among the 3 innermost levels of what was just printed; else
+// one per line, indented. An array of more than 6 short entries is grouped
+// in columns first (then never on one line).
+function reduceToSingleString(entries, base, braces, ctx, array) {
   const [open, close] = braces;
   const prefix = base ? `${base} ` : '';
   if (entries.length === 0) return `${prefix}${open}${close}`;
-  const total = entries.reduce((n, e) => n + e.length + 2, 0) + ctx.indent.length + prefix.length;
-  if (total + open.length + close.length <= ctx.breakLength && !entries.some((e) => e.includes('\n')) &&
-    !prefix.includes('\n')) {
+  const count = entries.length;
+  if (array !== undefined && count > 6) entries = groupArrayElements(entries, ctx, array);
+  const total = entries.reduce((n, e) => n + e.length + 2, 0) + ctx.indent.length + open.length + base.length + 10;
+  if (ctx.state.currentDepth - ctx.seen.length < 3 && entries.length === count && total <= ctx.breakLength &&
+    !entries.some((e) => e.includes('\n')) && !prefix.includes('\n')) {
     return `${prefix}${open} ${entries.join(', ')} ${close}`;
   }
   const pad = ' '.repeat(ctx.indent.length + 2);
   return `${prefix}${open}\n${pad}${entries.join(`,\n${pad}`)}\n${' '.repeat(ctx.indent.length)}${close}`;
+}
+
+// Rows of columns, as Node groups arrays: about as many columns as make the
+// block square (a character taken as 2.5 times as high as wide), at most 15
+// and what fits the line; numbers right-aligned, anything else left-aligned.
+// Arrays whose entries differ much in length stay one entry a line.
+function groupArrayElements(entries, ctx, array) {
+  const n = ctx.maxArrayLength < entries.length ? entries.length - 1 : entries.length; // not "... more items"
+  const lengths = entries.slice(0, n).map((e) => e.length);
+  const total = lengths.reduce((sum, len) => sum + len + 2, 0);
+  const maxLength = Math.max(...lengths);
+  const widest = maxLength + 2;
+  if (widest * 3 + ctx.indent.length >= ctx.breakLength || (total / widest <= 5 && maxLength > 6)) return entries;
+  const biasedMax = Math.max(widest - 3 - Math.sqrt(widest - total / entries.length), 1);
+  const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * n) / biasedMax),
+    Math.floor((ctx.breakLength - ctx.indent.length) / widest), 3 * 4, 15);
+  if (columns <= 1) return entries;
+  const widths = [];
+  for (let c = 0; c < columns; c++) {
+    let w = 0;
+    for (let j = c; j < entries.length; j += columns) if (lengths[j] > w) w = lengths[j];
+    widths.push(w + 2);
+  }
+  let numbers = true;
+  for (let i = 0; i < entries.length; i++) {
+    if (typeof array[i] !== 'number' && typeof array[i] !== 'bigint') { numbers = false; break; }
+  }
+  const rows = [];
+  for (let i = 0; i < n; i += columns) {
+    const last = Math.min(i + columns, n) - 1;
+    let row = '';
+    for (let j = i; j < last; j++) {
+      row += numbers ? `${entries[j]}, `.padStart(widths[j - i]) : `${entries[j]}, `.padEnd(widths[j - i]);
+    }
+    row += numbers ? entries[last].padStart(widths[last - i] - 2) : entries[last];
+    rows.push(row);
+  }
+  if (n < entries.length) rows.push(entries[n]);
+  return rows;
 }
 
 function formatValue(v, ctx, top) {
@@ -169,13 +216,18 @@ function formatValue(v, ctx, top) {
     if (!ref) { ref = ctx.circular.size + 1; ctx.circular.set(v, ref); }
     return `[Circular *${ref}]`;
   }
+  // nesting deeper than the stack (depth: Infinity): this level is cut short
+  // and the levels above go on, as in Node. On a deep stack (the main
+  // module's) that would be thousands of levels, each copying the text of
+  // those below: past MAX_NESTING it stops as if the stack had ended (the text
+  // grows with the square of the depth, and so does the copying).
+  const interrupted = () => `[${constructorName(v) || 'Object'}: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
+  if (ctx.seen.length >= MAX_NESTING) return interrupted();
   try {
     return formatObject(v, ctx);
   } catch (e) {
-    // nesting deeper than the stack (depth: Infinity): this level is cut
-    // short and the levels above go on, as in Node
     if (!(e instanceof RangeError) || e.message !== 'Maximum call stack size exceeded') throw e;
-    return `[${constructorName(v) || 'Object'}: Inspection interrupted prematurely. Maximum call stack size exceeded.]`;
+    return interrupted();
   }
 }
 
@@ -201,7 +253,7 @@ function formatObject(v, ctx) {
   } else if (Array.isArray(v)) {
     braces = ['[', ']'];
     if (name !== 'Array') base = `${name || '[Array: null prototype]'}(${v.length})`;
-    if (tooDeep) return '[Array]';
+    if (tooDeep && !isEmptyContainer(v)) return '[Array]';
   } else if (isTypedArray(v)) {
     braces = ['[', ']'];
     base = `${name}(${v.length})`;
@@ -230,9 +282,10 @@ function formatObject(v, ctx) {
   } else if (name !== 'Object') {
     base = name;
   }
-  if (tooDeep) return `[${name || 'Object'}]`;
+  if (tooDeep && !isEmptyContainer(v)) return `[${name || 'Object'}]`;
 
   const inner = nest(ctx, v);
+  if (!isEmptyContainer(v)) ctx.state.currentDepth = ctx.seen.length;
   if (Array.isArray(v)) entries = arrayEntries(v, inner).concat(propertyEntries(v, inner, true));
   else if (isTypedArray(v)) entries = typedArrayEntries(v, inner);
   else if (v instanceof Map) {
@@ -250,7 +303,8 @@ function formatObject(v, ctx) {
       `byteLength: ${v.byteLength}`];
   } else entries = propertyEntries(v, inner, false);
 
-  return withRef(v, reduceToSingleString(entries, base, braces, ctx), ctx);
+  const array = Array.isArray(v) || isTypedArray(v) ? v : undefined;
+  return withRef(v, reduceToSingleString(entries, base, braces, ctx, array), ctx);
 }
 
 // An error: its stack, then (as Node does) its own properties besides name,
@@ -258,6 +312,7 @@ function formatObject(v, ctx) {
 function formatError(err, name, ctx) {
   const base = indentLines(errorBase(err), ctx.indent);
   const inner = nest(ctx, err);
+  ctx.state.currentDepth = ctx.seen.length;
   const entries = propertyEntries(err, inner, false).filter((e) => !/^(stack|message):/.test(e) &&
     !(e.startsWith('name:') && typeof err.name === 'string' && base.includes(err.name)));
   for (const key of ['cause', 'errors']) {
@@ -267,6 +322,14 @@ function formatError(err, name, ctx) {
   if (!entries.length) return base;
   if (ctx.seen.length > ctx.depth) return `[${name || 'Error'}]`;
   return withRef(err, reduceToSingleString(entries, base, ['{', '}'], ctx), ctx);
+}
+
+// Whether inspect shows v as an empty container ({}, [], Foo {}, Map(0) {}):
+// Node shows those at any depth and does not count them as a level.
+function isEmptyContainer(v) {
+  if (v instanceof ArrayBuffer) return false;
+  const size = Array.isArray(v) || isTypedArray(v) ? v.length : v instanceof Map || v instanceof Set ? v.size : 0;
+  return size === 0 && !Reflect.ownKeys(v).some((k) => Object.prototype.propertyIsEnumerable.call(v, k));
 }
 
 function withRef(v, out, ctx) {
@@ -290,6 +353,7 @@ export function inspect(value, options = {}) {
     seen: [],
     indent: '',
     circular: new Map(),
+    state: { currentDepth: 0 }, // shared by all levels: the level of the last container printed
   };
   if (ctx.depth === null) ctx.depth = Infinity;
   return formatValue(value, ctx, false);

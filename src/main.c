@@ -44,6 +44,8 @@ static void usage(FILE *out)
           "  -p, --print CODE       the same, printing its value at the end\n"
           "  --input-type TYPE      'module' or 'commonjs': what -e and -p CODE is\n"
           "  --stack-size SIZE      stack of each fiber, e.g. 256k or 2m (default 1m)\n"
+          "  --main-stack-size SIZE stack of the main module's fiber and of those that\n"
+          "                         run promise jobs, for deep recursion (default 8m)\n"
           "  --no-stack-guard       no guard page under fiber stacks: allows more than\n"
           "                         about 30,000 fibers, at the price of C stack overflows\n"
           "                         going unnoticed (JS overflows still throw RangeError)\n"
@@ -157,7 +159,7 @@ static coro_port *start_root(coro_isolate_options *io, const char *path, const c
 
 int main(int argc, char **argv)
 {
-    coro_sched_options so = { 0, 0 };
+    coro_sched_options so = { 0, 0, 0 };
     coro_isolate_options io = { .caps = CORO_CAP_ALL, .areas = coro_prim_areas };
     const char *code = NULL, *path = NULL, *v;
     coro_port **roots;
@@ -195,6 +197,12 @@ int main(int argc, char **argv)
             so.stack_size = parse_size(v);
             if (so.stack_size < 65536) {
                 fprintf(stderr, "corojs: --stack-size must be at least 64k, got '%s'\n", v);
+                return 9;
+            }
+        } else if ((v = option_value(argc, argv, &i, "--main-stack-size"))) {
+            so.deep_stack_size = parse_size(v);
+            if (so.deep_stack_size < 65536) {
+                fprintf(stderr, "corojs: --main-stack-size must be at least 64k, got '%s'\n", v);
                 return 9;
             }
         } else if ((v = option_value(argc, argv, &i, "--memory-limit"))) {

@@ -105,7 +105,20 @@ expect "a main module that can never finish: status 13" 13 '' 'never finished' -
 expect "a fiber blocked forever does not hang the exit" 0 '^main done$' '' -- \
     "$bin" -e 'Fiber.run(() => Fiber.await(new Promise(() => {}))); console.log("main done")'
 expect "deep recursion with a small --stack-size is still a RangeError" 0 '^RangeError$' '' -- \
-    "$bin" --stack-size 64k -e 'function f() { return f() + 1 } try { f() } catch (e) { console.log(e.name) }'
+    "$bin" --stack-size 64k -e 'Fiber.run(() => { function f() { return f() + 1 } try { f() } catch (e) { console.log(e.name) } }).join()'
+expect "deep recursion with a small --main-stack-size is still a RangeError" 0 '^RangeError$' '' -- \
+    "$bin" --main-stack-size 64k -e 'function f() { return f() + 1 } try { f() } catch (e) { console.log(e.name) }'
+deep_js='function depth() { let n = 0; const f = () => { n++; f(); }; try { f(); } catch {} return n; }
+const main = depth(), fiber = Fiber.run(depth).join();
+Promise.resolve().then(() => {
+  const job = depth();
+  console.log(main > 8 * fiber && job > 8 * fiber ? "deep" : main < 2 * fiber && job < 2 * fiber ? "same" : `main ${main} job ${job} fiber ${fiber}`);
+});'
+expect "the main module and promise jobs run on a deep stack (8m): 8 times the calls of other fibers" 0 '^deep$' '' -- \
+    "$bin" -e "$deep_js"
+expect "--main-stack-size 1m: the main module and promise jobs as deep as other fibers" 0 '^same$' '' -- \
+    "$bin" --main-stack-size 1m -e "$deep_js"
+expect "--main-stack-size below 64k is refused" 9 '' 'at least 64k' -- "$bin" --main-stack-size 1k -e '1'
 expect "--stack-size below 64k is refused" 9 '' 'at least 64k' -- "$bin" --stack-size 1k -e '1'
 expect "--stack-size must be a size" 9 '' 'at least 64k' -- "$bin" --stack-size lots -e '1'
 expect "--no-stack-guard runs" 0 '^ok$' '' -- "$bin" --no-stack-guard -e 'Fiber.run(() => console.log("ok")).join()'

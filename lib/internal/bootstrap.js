@@ -70,6 +70,9 @@ lazyNode('Buffer', 'buffer');
 lazyNode('atob', 'buffer');
 lazyNode('btoa', 'buffer');
 lazyNode('Blob', 'buffer');
+lazyNode('File', 'buffer');
+for (const name of ['Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure',
+  'PerformanceObserver', 'PerformanceObserverEntryList', 'PerformanceResourceTiming']) lazyNode(name, 'perf_hooks');
 lazyNode('AbortController', 'internal/abort_controller');
 lazyNode('AbortSignal', 'internal/abort_controller');
 lazyNode('EventTarget', 'internal/event_target');

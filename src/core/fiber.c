@@ -38,6 +38,7 @@
 #endif
 
 #define DEFAULT_STACK_SIZE (1024 * 1024)
+#define DEFAULT_DEEP_STACK_SIZE (8 * 1024 * 1024) /* ~12,000 JS calls, as Node's ~14,000 */
 #define POOL_MAX 1024          /* ended fibers kept for reuse */
 #define HOT_STACK_BYTES 16384  /* top of a pooled stack left resident */
 #define POOL_HOT 16            /* the last fibers pooled keep all their pages */
@@ -59,6 +60,7 @@ static struct {
     int want_poll;       /* a fiber went to main for the loop to poll IO */
     int64_t stamp;       /* coarse clock when main last handed over to fibers */
     size_t stack_size;
+    size_t deep_stack_size;
     size_t page_size;
     int no_guard;
     coro_fiber *pool;
@@ -111,22 +113,22 @@ static coro_fiber *queue_pop(fiber_queue *q)
 /* ------------------------------------------------------------------ */
 /* stacks */
 
-static int stack_map(coro_fiber *f)
+static int stack_map(coro_fiber *f, size_t size)
 {
     size_t guard = sched.no_guard ? 0 : sched.page_size;
-    char *base = mmap(NULL, sched.stack_size + guard, PROT_READ | PROT_WRITE,
+    char *base = mmap(NULL, size + guard, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 
     if (base == MAP_FAILED)
         return -1;
     if (guard && mprotect(base, guard, PROT_NONE) < 0) {
         int e = errno;
-        munmap(base, sched.stack_size + guard);
+        munmap(base, size + guard);
         errno = e;
         return -1;
     }
     f->stack = base + guard;
-    f->stack_size = sched.stack_size;
+    f->stack_size = size;
     return 0;
 }
 
@@ -323,7 +325,7 @@ static void fiber_release(coro_fiber *f)
     f->group = NULL;
     f->record = NULL;
     f->on_end = NULL;
-    if (sched.pool_len < POOL_MAX) {
+    if (sched.pool_len < POOL_MAX && f->stack_size == sched.stack_size) {
         /* A pool that stays small (fibers ending about as fast as they
            start: calls between isolates, timer callbacks) keeps its stacks'
            pages: giving them back and faulting them in again on the next
@@ -383,6 +385,8 @@ int coro_sched_init(uv_loop_t *loop, const coro_sched_options *opt)
     sched.loop = loop;
     sched.page_size = ps > 0 ? (size_t)ps : 4096;
     sched.stack_size = (size + sched.page_size - 1) & ~(sched.page_size - 1);
+    size = opt && opt->deep_stack_size ? opt->deep_stack_size : DEFAULT_DEEP_STACK_SIZE;
+    sched.deep_stack_size = (size + sched.page_size - 1) & ~(sched.page_size - 1);
     sched.no_guard = opt ? opt->no_guard : 0;
     uv_idle_init(loop, &sched.idle);
 #ifdef CORO_ASAN
@@ -452,24 +456,25 @@ static void sleep_timer_cb(uv_timer_t *t)
     coro_fiber_wake(f, UV_ETIMEDOUT);
 }
 
-coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg)
+/* A fiber with a stack of `size` bytes, not yet set up; NULL with errno. */
+static coro_fiber *fiber_new(size_t size)
 {
-    coro_fiber *f = sched.pool;
+    coro_fiber *f = calloc(1, sizeof *f);
 
-    if (f) {
-        sched.pool = f->next;
-        sched.pool_len--;
-    } else {
-        f = calloc(1, sizeof *f);
-        if (!f)
-            return NULL;
-        if (stack_map(f) < 0) {
-            int e = errno;
-            free(f);
-            errno = e;
-            return NULL;
-        }
+    if (!f)
+        return NULL;
+    if (stack_map(f, size) < 0) {
+        int e = errno;
+        free(f);
+        errno = e;
+        return NULL;
     }
+    return f;
+}
+
+/* Set up a fiber taken from the pool or just made to run fn(f, arg). */
+static coro_fiber *fiber_setup(coro_fiber *f, void *owner, coro_fiber_fn *fn, void *arg)
+{
     f->state = CORO_FIBER_NEW;
     f->wake_status = 0;
     f->park_flags = 0;
@@ -487,6 +492,26 @@ coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg)
     coro_context_init(&f->ctx, f->stack, f->stack_size, fiber_entry, f);
     sched.live++;
     return f;
+}
+
+coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg)
+{
+    coro_fiber *f = sched.pool;
+
+    if (f) {
+        sched.pool = f->next;
+        sched.pool_len--;
+    } else if (!(f = fiber_new(sched.stack_size))) {
+        return NULL;
+    }
+    return fiber_setup(f, owner, fn, arg);
+}
+
+coro_fiber *coro_fiber_create_deep(void *owner, coro_fiber_fn *fn, void *arg)
+{
+    coro_fiber *f = fiber_new(sched.deep_stack_size);
+
+    return f ? fiber_setup(f, owner, fn, arg) : NULL;
 }
 
 void coro_fiber_discard(coro_fiber *f)

@@ -80,8 +80,9 @@ struct coro_fiber {
 };
 
 typedef struct coro_sched_options {
-    size_t stack_size;  /* bytes per fiber stack; 0 = 1 MiB */
-    int no_guard;       /* no guard page under each stack (see docs) */
+    size_t stack_size;       /* bytes per fiber stack; 0 = 1 MiB */
+    size_t deep_stack_size;  /* bytes per deep stack (coro_fiber_create_deep); 0 = 8 MiB */
+    int no_guard;            /* no guard page under each stack (see docs) */
 } coro_sched_options;
 
 int coro_sched_init(uv_loop_t *loop, const coro_sched_options *opt);
@@ -105,6 +106,12 @@ size_t coro_stack_size(void);
 
 /* Create a fiber that will run fn(f, arg); NULL with errno set on failure. */
 coro_fiber *coro_fiber_create(void *owner, coro_fiber_fn *fn, void *arg);
+
+/* The same on a deep stack (deep_stack_size), for the few fibers that run a
+   program's own deep recursion: its main module and its promise jobs
+   (compilers and formatters recurse thousands of calls deep). A deep stack
+   is never pooled: it is unmapped when its fiber ends. */
+coro_fiber *coro_fiber_create_deep(void *owner, coro_fiber_fn *fn, void *arg);
 
 /* Drop a fiber that was created but never started. */
 void coro_fiber_discard(coro_fiber *f);

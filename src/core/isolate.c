@@ -477,14 +477,14 @@ static void unlink_fiber(coro_isolate *iso, coro_fiber *f)
     iso->nfibers--;
 }
 
-coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg)
+static coro_fiber *new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg, int deep)
 {
     coro_fiber *f;
     int err;
 
     if (coro__budget_take_fiber(iso->budget) < 0)
         return NULL;
-    f = coro_fiber_create(iso, fn, arg);
+    f = deep ? coro_fiber_create_deep(iso, fn, arg) : coro_fiber_create(iso, fn, arg);
     if (!f) {
         err = errno;
         coro__budget_give_fiber(iso->budget);
@@ -494,6 +494,16 @@ coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *a
     f->group = &iso->group;
     link_fiber(iso, f);
     return f;
+}
+
+coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg)
+{
+    return new_fiber(iso, fn, arg, 0);
+}
+
+coro_fiber *coro_isolate_new_deep_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg)
+{
+    return new_fiber(iso, fn, arg, 1);
 }
 
 void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f)
@@ -557,6 +567,8 @@ static void fiber_enter_js(coro_fiber *f)
 
     if (reserve < 32 * 1024)
         reserve = 32 * 1024;
+    if (reserve > 256 * 1024) /* what a 1 MiB stack leaves C: enough on a deep one too */
+        reserve = 256 * 1024;
     coro_qjs_set_frame(iso->rt, f->saved);
     coro_qjs_put_async_context(iso->ctx, f->saved_context);
     f->saved_context = NULL;
@@ -572,10 +584,12 @@ static void fiber_leave_js(coro_fiber *f)
 
     f->saved = coro_qjs_get_frame(iso->rt);
     coro_qjs_set_frame(iso->rt, NULL);
-    if (f->state == CORO_FIBER_DONE) /* its async context ends with it */
+    if (f->state == CORO_FIBER_DONE) { /* its async context ends with it */
         coro_qjs_put_async_context(iso->ctx, NULL);
-    else /* the async context (AsyncLocalStorage) is the fiber's own */
+        JS_ClearKeptObjects(iso->rt); /* and its run of JS: WeakRef targets may go */
+    } else { /* the async context (AsyncLocalStorage) is the fiber's own */
         f->saved_context = coro_qjs_take_async_context(iso->ctx);
+    }
 }
 
 /* Called on main whenever a fiber stops running. */

@@ -206,6 +206,10 @@ static inline coro_isolate *coro_isolate_of(JSContext *ctx)
 /* A fiber of iso, not started; NULL with errno set on failure. */
 coro_fiber *coro_isolate_new_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg);
 
+/* The same on a deep stack (coro_fiber_create_deep): for the isolate's main
+   module and the runners of its promise jobs. */
+coro_fiber *coro_isolate_new_deep_fiber(coro_isolate *iso, coro_fiber_fn *fn, void *arg);
+
 /* Drop a fiber of iso that was never started. */
 void coro_isolate_discard_fiber(coro_isolate *iso, coro_fiber *f);
 

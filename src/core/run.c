@@ -214,7 +214,7 @@ static void start_runner(coro_isolate *iso)
         coro_fiber_wake(f, 0);
         return;
     }
-    f = coro_isolate_new_fiber(iso, runner_fn, NULL);
+    f = coro_isolate_new_deep_fiber(iso, runner_fn, NULL);
     if (!f) {
         fprintf(stderr, "corojs: cannot create a fiber for promise jobs: %s\n", strerror(errno));
         coro_isolate_terminate(iso, 1);
@@ -696,7 +696,7 @@ int coro_isolate_start(coro_isolate *iso, const char *path, const char *code)
         return -1;
     a->path = path ? strdup(path) : NULL;
     a->code = code ? strdup(code) : NULL;
-    f = coro_isolate_new_fiber(iso, main_fiber_fn, a);
+    f = coro_isolate_new_deep_fiber(iso, main_fiber_fn, a);
     if (!f) {
         fprintf(stderr, "corojs: cannot create the main fiber: %s\n", strerror(errno));
         free(a->path);

@@ -48,3 +48,21 @@ test('fetch() and connecting to a host name do not grow the heap per call', () =
     serving.join();
   }
 });
+
+test('WeakRef: a target nothing else holds lives until its run of JS ends (a job, a fiber), then goes', () => {
+  const ref = new WeakRef({ a: 1 }); // undici's fetch resolves with such a deref()
+  gc();
+  assert.equal(ref.deref()?.a, 1, 'kept through a collection in the same run');
+  Fiber.await(Promise.resolve().then(() => 0)); // a job ran: the list it was kept on is emptied
+  gc();
+  assert.equal(ref.deref(), undefined, 'collected once the job ended');
+  let inFiber;
+  Fiber.run(() => { inFiber = new WeakRef({ b: 2 }); assert.equal(inFiber.deref().b, 2); }).join();
+  gc();
+  assert.equal(inFiber.deref(), undefined, 'collected once its fiber ended');
+  const held = { c: 3 };
+  const strong = new WeakRef(held);
+  Fiber.await(Promise.resolve().then(() => 0));
+  gc();
+  assert.equal(strong.deref(), held, 'a target held elsewhere stays');
+});

@@ -56,6 +56,13 @@ test('import of packages: the "import" condition, legacy "main", "imports", scop
   assert.throws(() => Fiber.await(importHere('./lib/corojs')), { code: 'ERR_MODULE_NOT_FOUND' }, 'import needs the extension');
 });
 
+test('import() in a function made by new Function or by eval: relative to the file that runs it', () => {
+  const { viaFunction, viaEval } = require('./lib/function_import.js');
+  assert.equal(Fiber.await(viaFunction('./dep.js')).default.name, 'dep');
+  assert.equal(Fiber.await(viaEval('./dep.js')).default.name, 'dep');
+  assert.equal(Fiber.await(viaFunction('../lib/dep.js')).default.name, 'dep');
+});
+
 test('package.json "exports": conditions, patterns, null targets, scoped and self-referencing packages', () => {
   assert.deepEqual({ ...require('exports-pkg') }, { how: 'require' }, 'require condition');
   assert.equal(importedHow, 'import');

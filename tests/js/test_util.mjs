@@ -28,7 +28,22 @@ test('objects and arrays', () => {
 test('depth: nested objects beyond 2 levels are abbreviated', () => {
   assert.equal(inspect({ a: { b: { c: { d: 1 } } } }), '{ a: { b: { c: [Object] } } }');
   assert.equal(inspect({ a: { b: { c: [1] } } }), '{ a: { b: { c: [Array] } } }');
-  assert.equal(inspect({ a: { b: { c: { d: 1 } } } }, { depth: null }), '{ a: { b: { c: { d: 1 } } } }');
+  assert.equal(inspect({ a: { b: { c: { d: 1 } } } }, { depth: null }), '{\n  a: { b: { c: { d: 1 } } }\n}');
+});
+
+test('arrays of more than 6 short entries are grouped in columns; only the 3 innermost levels share a line (Node\'s layout)', () => {
+  assert.equal(inspect(Array.from({ length: 30 }, (_, i) => i * 7)),
+    "[\n    0,   7,  14,  21,  28,  35,  42,  49,\n   56,  63,  70,  77,  84,  91,  98, 105,\n  112, 119, 126, 133, 140, 147, 154, 161,\n  168, 175, 182, 189, 196, 203\n]");
+  assert.equal(inspect(new Uint8Array(16).map((_, i) => i * 17)),
+    "Uint8Array(16) [\n    0,  17,  34,  51,  68,\n   85, 102, 119, 136, 153,\n  170, 187, 204, 221, 238,\n  255\n]");
+  assert.equal(inspect(Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + i).repeat(i % 5 + 1))),
+    "[\n  'a',     'bb',    'ccc',   'dddd',\n  'eeeee', 'f',     'gg',    'hhh',\n  'iiii',  'jjjjj', 'k',     'll',\n  'mmm',   'nnnn',  'ooooo', 'p',\n  'qq',    'rrr',   'ssss',  'ttttt',\n  'u',     'vv',    'www',   'xxxx',\n  'yyyyy', 'z'\n]");
+  assert.equal(inspect(['a.js', 'src/deep/.hidden.js', 'src/deep/z.js', 'src/x.js', 'src/y.mjs']),
+    "[\n  'a.js',\n  'src/deep/.hidden.js',\n  'src/deep/z.js',\n  'src/x.js',\n  'src/y.mjs'\n]");
+  assert.equal(inspect(Array.from({ length: 120 }, (_, i) => i)),
+    "[\n   0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11,\n  12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,\n  24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,\n  36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,\n  48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,\n  60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,\n  72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,\n  84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,\n  96, 97, 98, 99,\n  ... 20 more items\n]");
+  assert.equal(inspect({ a: { b: { c: {}, d: [], e: new Set() } } }),
+    "{ a: { b: { c: {}, d: [], e: Set(0) {} } } }");
 });
 
 test('long output breaks into lines', () => {

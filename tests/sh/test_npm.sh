@@ -16,8 +16,13 @@
 # tests/npm/expected-failures.txt names the cases expected to fail, one a
 # line: the case, two spaces, the reason. A listed case that passes, or an
 # unlisted one that fails, is "not ok": the list follows the code.
+# The tool cases (tsc, prettier, eslint, terser, npm's CLI: seconds each,
+# several times that under AddressSanitizer) run on the release build only
+# (COROJS_TEST_VARIANT, set by tests/run.sh); NPM_TOOLS=1 runs them on any
+# build.
 # NPM_TESTS="lodash zod" runs only those cases; NPM_TESTS_RECORD=1 records
-# Node's output of the cases (`node` on PATH) instead of testing.
+# Node's output of the cases (`node` on PATH) instead of testing;
+# NPM_INSTALL_ONLY=1 installs the packages and stops (bench/tools.sh uses it).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${COROJS:-$top/build/corojs}
@@ -43,6 +48,10 @@ install_packages() {
         exit 1
     fi
 }
+
+tool_cases="tsc prettier prettier-cli eslint terser npm-cli"
+tools_here=1
+[ "${COROJS_TEST_VARIANT:-release}" != release ] && [ "${NPM_TOOLS:-0}" != 1 ] && tools_here=0
 
 listed() { sed -n "s/^$1  //p" "$expected_failures"; }
 
@@ -80,11 +89,16 @@ check() {
 }
 
 install_packages
-rm -rf "$work/cases" "$work/out" && mkdir -p "$work/out" && cp -r "$src/cases" "$work/cases" || exit 1
+[ "${NPM_INSTALL_ONLY:-0}" = 1 ] && exit 0
+rm -rf "$work/cases" "$work/projects" "$work/out" && mkdir -p "$work/out" &&
+    cp -r "$src/cases" "$src/projects" "$work/" || exit 1
 for f in "$work"/cases/*.js "$work"/cases/*.mjs; do
     name=$(basename "$f" | sed 's/\.m*js$//')
     if [ -n "${NPM_TESTS:-}" ]; then
         case " $NPM_TESTS " in *" $name "*) ;; *) continue ;; esac
+    fi
+    if [ "$tools_here" = 0 ]; then
+        case " $tool_cases " in *" $name "*) continue ;; esac
     fi
     if [ "${NPM_TESTS_RECORD:-0}" = 1 ]; then
         node "$f" > "$src/expected/$name.txt" || echo "not ok - npm $name: node exited with status $?"

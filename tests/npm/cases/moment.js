@@ -1,0 +1,14 @@
+process.env.TZ = 'UTC';
+const moment = require('moment');
+const m = moment.utc('2024-02-29T13:45:10.123Z');
+console.log(m.format(), m.format('dddd, MMMM Do YYYY, h:mm:ss a'), m.valueOf());
+console.log(m.clone().add(1, 'year').format('YYYY-MM-DD'), m.clone().subtract(3, 'months').format('L'));
+console.log(m.clone().startOf('week').toISOString(), m.clone().endOf('month').toISOString());
+console.log(moment.utc('2024-01-01').diff(moment.utc('2023-01-01'), 'days'));
+console.log(moment.utc('2024-03-10').isBefore('2024-03-11'), m.isLeapYear(), m.week(), m.isoWeekday());
+console.log(moment.duration(90061, 'seconds').humanize(), moment.duration({ hours: 2, minutes: 30 }).asMinutes());
+console.log(moment.utc('2020-01-01').from(moment.utc('2024-06-01')), moment.utc('2024-06-01').to(moment.utc('2024-06-02')));
+console.log(moment('31/12/2023', 'DD/MM/YYYY', true).isValid(), moment('2023-13-01', 'YYYY-MM-DD', true).isValid());
+console.log(moment.utc('2024-05-06').locale('fr').format('LLLL'), moment.utc('2024-05-06').locale('de').format('dddd'));
+console.log(moment.unix(1700000000).utc().format('YYYY-MM-DD HH:mm'), moment.utc([2010, 0, 31]).add(1, 'month').date());
+console.log(JSON.stringify(moment.utc('2024-02-29').toObject()), moment.max(moment.utc('2020-01-01'), moment.utc('2021-01-01')).year());

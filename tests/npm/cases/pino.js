@@ -1,0 +1,37 @@
+const pino = require('pino');
+const opts = { base: { app: 'demo' }, timestamp: false, messageKey: 'msg' };
+const out = pino.destination({ dest: 1, sync: true });
+const log = pino(opts, out);
+log.info('hello %s', 'pino');
+log.info({ user: { id: 7, name: 'ann' }, tags: ['a', 'b'] }, 'with object');
+log.debug('not shown at info');
+log.level = 'debug';
+log.debug({ n: 1 }, 'shown now');
+const child = log.child({ req: 42 }, { level: 'warn' });
+child.info('hidden');
+child.warn('child warning');
+const err = new Error('failed thing');
+err.stack = 'Error: failed thing\n    at somewhere';
+log.error(err, 'an error');
+const redacted = pino({ ...opts, redact: ['password', 'nested.secret'], formatters: { level: (label) => ({ level: label }) } }, out);
+redacted.info({ password: 'x', nested: { secret: 1, open: 2 } }, 'redacted');
+const custom = pino({ ...opts, customLevels: { audit: 35 }, useOnlyCustomLevels: false, level: 'audit' }, out);
+custom.audit('custom level');
+custom.info('below audit');
+console.log(log.isLevelEnabled('trace'), log.isLevelEnabled('debug'), pino.levels.values.fatal, log.bindings().app);
+const sync = pino({ ...opts, base: null }, pino.destination({ dest: 1, sync: true }));
+sync.fatal('through destination');
+// the asynchronous destination (SonicBoom over fs.write), to a file read back once flushed
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pino-')), 'log.ndjson');
+const dest = pino.destination({ dest: file, sync: false });
+const fileLog = pino({ ...opts, base: null }, dest);
+for (let i = 0; i < 500; i++) fileLog.info({ i }, 'line');
+dest.on('close', () => {
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    console.log('file', lines.length, lines[499]);
+    fs.rmSync(path.dirname(file), { recursive: true });
+});
+dest.end();
