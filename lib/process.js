@@ -114,6 +114,8 @@ export const process = {
     return true;
   },
   hrtime,
+  // Node's deprecated openStdin(): process.stdin, flowing.
+  openStdin: () => process.stdin.resume(),
   uptime: () => Number(R.hrtime() - startNs) / 1e9,
   memoryUsage: Object.assign(() => R.memoryUsage(), { rss: () => R.memoryUsage().rss }),
   nextTick,
