@@ -51,7 +51,7 @@ const overrides = {
 const closest = {
   __proto__: null,
   'fs/promises': 'corojs:fs', tls: 'corojs:tls',
-  http: 'corojs:http', https: 'corojs:https', dns: 'corojs:dns', 'dns/promises': 'corojs:dns',
+  http: 'corojs:http', https: 'corojs:https',
   dgram: 'corojs:dgram',
   readline: 'corojs:shell', wasi: 'corojs:wasi',
 };
@@ -145,6 +145,7 @@ const setUp = {
   __proto__: null,
   'internal/util/debuglog': (m) => m.initializeDebugEnv(nodeProcess().env.NODE_DEBUG),
   'internal/url': (m) => m.installObjectURLMethods(), // internal/bootstrap/web/exposed-window-or-worker
+  'internal/dns/utils': (m) => m.initializeDns(), // --dns-result-order
   // the engine asks for what Node's lib sets in overrideStackTrace (its C++
   // prepareStackTrace callback does the same) when it makes an error's stack
   'internal/errors': ({ overrideStackTrace }) => U.setStackOverride((error) => {

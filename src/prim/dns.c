@@ -16,9 +16,9 @@
  * the callback then frees: c-ares calls every callback exactly once, at the
  * latest from ares_destroy when the channel closes.
  *
- * lookup() is getaddrinfo on libuv's thread pool, like prim/fs.c: the
- * request lives on the parked fiber's stack and the fiber waits for it even
- * while its isolate is torn down.
+ * lookup() is getaddrinfo and lookupService() getnameinfo on libuv's thread
+ * pool, like prim/fs.c: the request lives on the parked fiber's stack and the
+ * fiber waits for it even while its isolate is torn down.
  */
 #include <ares.h>
 #include <netdb.h>
@@ -29,6 +29,7 @@
 #include "prim.h"
 #include "core/binding.h"
 #include "core/isolate.h"
+#include "net.h"
 
 typedef struct dns_resolver dns_resolver;
 
@@ -829,6 +830,37 @@ static int ip_family(const char *s, unsigned char *buf)
     return 0;
 }
 
+/* setLocalAddress(id, ipv4, ipv6): the addresses queries are sent from
+   (each optional); ERR_INVALID_IP_ADDRESS for what is not one. */
+static JSValue js_dns_set_local_address(JSContext *ctx, JSValueConst this_val, int argc,
+                                        JSValueConst *argv)
+{
+    dns_resolver *r = (dns_resolver *)coro_arg_handle(ctx, argv[0], &resolver_type);
+    unsigned char buf[16];
+
+    if (!r)
+        return JS_EXCEPTION;
+    for (int i = 1; i <= 2; i++) {
+        const char *ip;
+        int family;
+
+        if (JS_IsUndefined(argv[i]))
+            continue;
+        ip = coro_arg_string(ctx, argv[i], i == 1 ? "ipv4" : "ipv6", NULL);
+        if (!ip)
+            return JS_EXCEPTION;
+        family = ip_family(ip, buf);
+        JS_FreeCString(ctx, ip);
+        if (family != (i == 1 ? 4 : 6))
+            return coro_throw_code(ctx, "ERR_INVALID_IP_ADDRESS", "Invalid IP address.");
+        if (family == 4)
+            ares_set_local_ip4(r->channel, (unsigned)buf[0] << 24 | buf[1] << 16 | buf[2] << 8 | buf[3]);
+        else
+            ares_set_local_ip6(r->channel, buf);
+    }
+    return JS_UNDEFINED;
+}
+
 /* reverseName(ip) -> '4.3.2.1.in-addr.arpa' or the ip6.arpa name; null if
    not an IP address */
 static JSValue js_dns_reverse_name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -876,6 +908,15 @@ static void lookup_done(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
     coro_op_done(&l->op, status);
 }
 
+/* A getaddrinfo or getnameinfo failure as Node reports it (EAI_NONAME and
+   EAI_NODATA are ENOTFOUND). */
+static JSValue addrinfo_throw(JSContext *ctx, int err, const char *syscall, const char *name)
+{
+    const char *code = err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err);
+
+    return dns_throw(ctx, code, err, syscall, name);
+}
+
 static JSValue address_object(JSContext *ctx, const char *ip, int family)
 {
     JSValue o = JS_NewObject(ctx);
@@ -885,8 +926,12 @@ static JSValue address_object(JSContext *ctx, const char *ip, int family)
     return o;
 }
 
-/* lookup(hostname, family) -> [{ address, family }, ...]; family 0, 4 or 6.
-   An IP address is returned as it is, without asking anyone. */
+#define LOOKUP_HINTS (AI_ADDRCONFIG | AI_V4MAPPED | AI_ALL)
+
+/* lookup(hostname, family, hints) -> [{ address, family }, ...]; family 0, 4
+   or 6, hints getaddrinfo's AI_ADDRCONFIG, AI_V4MAPPED and AI_ALL (the
+   AI_* properties). An IP address is returned as it is, without asking
+   anyone. */
 static JSValue js_dns_lookup(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     struct addrinfo hints;
@@ -894,13 +939,14 @@ static JSValue js_dns_lookup(JSContext *ctx, JSValueConst this_val, int argc, JS
     unsigned char buf[16];
     const char *name;
     char ip[INET6_ADDRSTRLEN];
-    int64_t family;
+    int64_t family, flags = 0;
     uint32_t n = 0;
     lookup_req l;
     size_t len;
     int fam, err;
 
-    if (coro_arg_integer(ctx, argv[1], "family", 0, 6, &family) < 0)
+    if (coro_arg_integer(ctx, argv[1], "family", 0, 6, &family) < 0 ||
+        (!JS_IsUndefined(argv[2]) && coro_arg_integer(ctx, argv[2], "hints", 0, LOOKUP_HINTS, &flags) < 0))
         return JS_EXCEPTION;
     name = coro_arg_string(ctx, argv[0], "hostname", &len);
     if (!name)
@@ -920,6 +966,7 @@ static JSValue js_dns_lookup(JSContext *ctx, JSValueConst this_val, int argc, JS
     memset(&hints, 0, sizeof hints);
     hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM; /* one entry per address */
+    hints.ai_flags = (int)flags;
     memset(&l, 0, sizeof l);
     l.req.data = &l;
     coro_op_init(&l.op);
@@ -929,8 +976,7 @@ static JSValue js_dns_lookup(JSContext *ctx, JSValueConst this_val, int argc, JS
         goto out;
     }
     if (err < 0) {
-        dns_throw(ctx, err == UV_EAI_NONAME || err == UV_EAI_NODATA ? "ENOTFOUND" : uv_err_name(err),
-                  err, "getaddrinfo", name);
+        addrinfo_throw(ctx, err, "getaddrinfo", name);
         goto out;
     }
     ret = JS_NewArray(ctx);
@@ -949,15 +995,77 @@ out:
     return ret;
 }
 
+/* ------------------------------------------------------------------ */
+/* lookupService: getnameinfo on the thread pool */
+
+typedef struct service_req {
+    uv_getnameinfo_t req;
+    coro_op op;
+    const char *host, *service;
+} service_req;
+
+static void service_done(uv_getnameinfo_t *req, int status, const char *host, const char *service)
+{
+    service_req *l = req->data;
+
+    l->host = host;        /* in req, valid until it is freed */
+    l->service = service;
+    coro_op_done(&l->op, status);
+}
+
+/* lookupService(ip, port) -> [hostname, service] */
+static JSValue js_dns_lookup_service(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    struct sockaddr_storage ss;
+    JSValue ret = JS_EXCEPTION;
+    const char *ip;
+    int64_t port;
+    service_req l;
+    int err;
+
+    if (coro_arg_integer(ctx, argv[1], "port", 0, 65535, &port) < 0)
+        return JS_EXCEPTION;
+    ip = coro_arg_string(ctx, argv[0], "address", NULL);
+    if (!ip)
+        return JS_EXCEPTION;
+    if (coro_sockaddr_parse(ip, (int)port, &ss) < 0) {
+        coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE", "The argument 'address' is invalid. Received '%s'", ip);
+        goto out;
+    }
+    if (!coro_isolate_allow(ctx, CORO_CAP_NET, "DNS resolution"))
+        goto out;
+    memset(&l, 0, sizeof l);
+    l.req.data = &l;
+    coro_op_init(&l.op);
+    err = uv_getnameinfo(coro_loop(), &l.req, service_done, (struct sockaddr *)&ss, NI_NAMEREQD);
+    if (err == 0 && (err = coro_op_wait(ctx, &l.op)) == CORO_ETERMINATED)
+        goto out;
+    if (err < 0) {
+        addrinfo_throw(ctx, err, "getnameinfo", ip);
+        goto out;
+    }
+    ret = JS_NewArray(ctx);
+    JS_SetPropertyUint32(ctx, ret, 0, JS_NewString(ctx, l.host));
+    JS_SetPropertyUint32(ctx, ret, 1, JS_NewString(ctx, l.service));
+out:
+    JS_FreeCString(ctx, ip);
+    return ret;
+}
+
 static const JSCFunctionListEntry dns_funcs[] = {
     JS_CFUNC_DEF("channel", 2, js_dns_channel),
     JS_CFUNC_DEF("query", 4, js_dns_query),
     JS_CFUNC_DEF("setServers", 2, js_dns_set_servers),
     JS_CFUNC_DEF("getServers", 1, js_dns_get_servers),
+    JS_CFUNC_DEF("setLocalAddress", 3, js_dns_set_local_address),
     JS_CFUNC_DEF("cancel", 1, js_dns_cancel),
     JS_CFUNC_DEF("close", 1, js_dns_close),
     JS_CFUNC_DEF("reverseName", 1, js_dns_reverse_name),
-    JS_CFUNC_DEF("lookup", 2, js_dns_lookup),
+    JS_CFUNC_DEF("lookup", 3, js_dns_lookup),
+    JS_CFUNC_DEF("lookupService", 2, js_dns_lookup_service),
+    JS_PROP_INT32_DEF("AI_ADDRCONFIG", AI_ADDRCONFIG, JS_PROP_ENUMERABLE),
+    JS_PROP_INT32_DEF("AI_V4MAPPED", AI_V4MAPPED, JS_PROP_ENUMERABLE),
+    JS_PROP_INT32_DEF("AI_ALL", AI_ALL, JS_PROP_ENUMERABLE),
 };
 
 int coro_prim_dns_init(JSContext *ctx, JSValueConst ns)

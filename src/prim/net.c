@@ -13,6 +13,7 @@
  * them instead. Each accepted connection gets a fiber of its own.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -81,9 +82,22 @@ static JSValue js_net_close(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_UNDEFINED;
 }
 
-enum { OPT_NODELAY, OPT_KEEPALIVE };
+enum { OPT_NODELAY, OPT_KEEPALIVE, OPT_RESET };
 
-/* setNoDelay(id, on), setKeepAlive(id, on, delayMs) */
+/* A linger of 0 seconds: closing the socket then resets the connection (RST)
+   instead of ending it (FIN). */
+static int set_reset_on_close(js_socket *s)
+{
+    struct linger l = { 1, 0 };
+    uv_os_fd_t fd;
+    int r = uv_fileno(&s->u.handle, &fd);
+
+    if (r == 0 && setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) < 0)
+        r = -errno;
+    return r;
+}
+
+/* setNoDelay(id, on), setKeepAlive(id, on, delayMs), resetOnClose(id) */
 static JSValue js_net_set_option(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
                                  int magic)
 {
@@ -99,7 +113,9 @@ static JSValue js_net_set_option(JSContext *ctx, JSValueConst this_val, int argc
         return JS_EXCEPTION;
     if (s->kind != CORO_UV_TCP)
         return JS_UNDEFINED; /* meaningless for Unix sockets, as in Node */
-    if (magic == OPT_NODELAY)
+    if (magic == OPT_RESET)
+        r = set_reset_on_close(s);
+    else if (magic == OPT_NODELAY)
         r = uv_tcp_nodelay(&s->u.tcp, on);
     else
         r = uv_tcp_keepalive(&s->u.tcp, on, (unsigned)((delay + 999) / 1000));
@@ -187,7 +203,28 @@ static int arg_address(JSContext *ctx, JSValueConst host_v, int port, const char
 /* ------------------------------------------------------------------ */
 /* connecting */
 
-/* connect(ip, port, timeoutMs) / connect(path, undefined, timeoutMs) -> id */
+/* Bind a TCP socket about to connect to localIp:localPort (node:net's
+   localAddress and localPort options). */
+static int bind_local(JSContext *ctx, js_socket *s, JSValueConst ip_v, JSValueConst port_v)
+{
+    struct sockaddr_storage ss;
+    const char *ip;
+    int64_t port = 0;
+    int r;
+
+    if (!JS_IsUndefined(port_v) && arg_port(ctx, port_v, &port) < 0)
+        return -1;
+    if (arg_address(ctx, ip_v, (int)port, &ip, &ss) < 0)
+        return -1;
+    r = uv_tcp_bind(&s->u.tcp, (struct sockaddr *)&ss, 0);
+    if (r < 0)
+        coro_throw_net(ctx, r, "bind", ip, (int)port);
+    JS_FreeCString(ctx, ip);
+    return r < 0 ? -1 : 0;
+}
+
+/* connect(ip, port, timeoutMs, localIp, localPort) / connect(path, undefined,
+   timeoutMs) -> id */
 static JSValue js_net_connect(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_isolate *iso = coro_isolate_of(ctx);
@@ -218,6 +255,11 @@ static JSValue js_net_connect(JSContext *ctx, JSValueConst this_val, int argc, J
     if (!s) {
         JS_FreeCString(ctx, host);
         return JS_ThrowOutOfMemory(ctx);
+    }
+    if (!unix_path && argc > 3 && !JS_IsUndefined(argv[3]) && bind_local(ctx, s, argv[3], argv[4]) < 0) {
+        coro_stream_close(&s->s);
+        JS_FreeCString(ctx, host);
+        return JS_EXCEPTION;
     }
     coro_stream_retain(&s->s);
     coro_op_init(&op);
@@ -340,7 +382,8 @@ static void accept_cb(uv_poll_t *poll, int status, int events)
     }
 }
 
-/* A listening socket: bound, listening, not yet polled. */
+/* A socket bound to addr, listening if backlog > 0, not yet polled: its
+   descriptor or -errno. */
 static int open_listener(int family, const struct sockaddr *addr, socklen_t len, int backlog,
                          int reuse_port, int ipv6_only)
 {
@@ -354,7 +397,7 @@ static int open_listener(int family, const struct sockaddr *addr, socklen_t len,
         goto fail;
     if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &ipv6_only, sizeof ipv6_only) < 0)
         goto fail;
-    if (bind(fd, addr, len) < 0 || listen(fd, backlog) < 0)
+    if (bind(fd, addr, len) < 0 || (backlog > 0 && listen(fd, backlog) < 0))
         goto fail;
     return fd;
 
@@ -386,9 +429,13 @@ static JSValue new_server(JSContext *ctx, int fd, int kind, const char *path)
 }
 
 enum { LISTEN_REUSEPORT = 1, LISTEN_IPV6ONLY = 2 };
+enum { LISTEN_NOW, BIND_ONLY };
 
-/* listen(ip, port, backlog, flags) -> server id; listen(path, undefined, backlog) */
-static JSValue js_net_listen(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+/* listen(ip, port, backlog, flags) -> server id; listen(path, undefined, backlog).
+   bind(ip, port, undefined, flags) / bind(path): the same server, bound but
+   not listening until listenBound(id, backlog) (node:net's bind, then listen). */
+static JSValue js_net_listen(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                             int magic)
 {
     int unix_path = JS_IsUndefined(argv[1]);
     struct sockaddr_storage ss;
@@ -414,20 +461,101 @@ static JSValue js_net_listen(JSContext *ctx, JSValueConst this_val, int argc, JS
             return coro_throw_code(ctx, "ERR_INVALID_ARG_VALUE", "Unix socket path too long");
         }
         strcpy(sun.sun_path, host);
-        fd = open_listener(AF_UNIX, (struct sockaddr *)&sun, sizeof sun, (int)backlog, 0, 0);
+        fd = open_listener(AF_UNIX, (struct sockaddr *)&sun, sizeof sun,
+                           magic == BIND_ONLY ? 0 : (int)backlog, 0, 0);
     } else {
         if (arg_port(ctx, argv[1], &port) < 0 || arg_address(ctx, argv[0], (int)port, &host, &ss) < 0)
             return JS_EXCEPTION;
         fd = open_listener(ss.ss_family, (struct sockaddr *)&ss,
                            ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
-                           (int)backlog, flags & LISTEN_REUSEPORT, (flags & LISTEN_IPV6ONLY) != 0);
+                           magic == BIND_ONLY ? 0 : (int)backlog, flags & LISTEN_REUSEPORT,
+                           (flags & LISTEN_IPV6ONLY) != 0);
     }
     if (fd < 0)
-        ret = coro_throw_net(ctx, fd, "listen", host, (int)port);
+        ret = coro_throw_net(ctx, fd, magic == BIND_ONLY ? "bind" : "listen", host, (int)port);
     else
         ret = new_server(ctx, fd, unix_path ? CORO_UV_PIPE : CORO_UV_TCP, unix_path ? host : NULL);
     JS_FreeCString(ctx, host);
     return ret;
+}
+
+/* listenBound(id, backlog): a server made by bind() starts listening. */
+static JSValue js_net_listen_bound(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_server *srv = (js_server *)coro_arg_handle(ctx, argv[0], &server_type);
+    int64_t backlog = DEFAULT_BACKLOG;
+
+    if (!srv)
+        return JS_EXCEPTION;
+    if (!JS_IsUndefined(argv[1]) && coro_arg_integer(ctx, argv[1], "backlog", 1, 65535, &backlog) < 0)
+        return JS_EXCEPTION;
+    if (listen(srv->fd, (int)backlog) < 0)
+        return coro_throw_uv(ctx, -errno, "listen", NULL, NULL);
+    return JS_UNDEFINED;
+}
+
+/* serverFromFd(fd) -> server id: a server over a duplicate of a bound or
+   listening socket's descriptor (node:net's listen({ fd })); listenBound
+   starts it listening if it is not. */
+static JSValue js_net_server_from_fd(JSContext *ctx, JSValueConst this_val, int argc,
+                                     JSValueConst *argv)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int64_t fd;
+    int dupfd;
+
+    if (!coro_isolate_allow(ctx, CORO_CAP_NET, "listen"))
+        return JS_EXCEPTION;
+    if (coro_arg_integer(ctx, argv[0], "fd", 0, INT32_MAX, &fd) < 0)
+        return JS_EXCEPTION;
+    if (getsockname((int)fd, (struct sockaddr *)&ss, &len) < 0)
+        return coro_throw_uv(ctx, -errno, "listen", NULL, NULL);
+    dupfd = fcntl((int)fd, F_DUPFD_CLOEXEC, 3);
+    if (dupfd < 0 || fcntl(dupfd, F_SETFL, fcntl(dupfd, F_GETFL) | O_NONBLOCK) < 0) {
+        int e = -errno;
+        if (dupfd >= 0)
+            close(dupfd);
+        return coro_throw_uv(ctx, e, "listen", NULL, NULL);
+    }
+    return new_server(ctx, dupfd, ss.ss_family == AF_UNIX ? CORO_UV_PIPE : CORO_UV_TCP, NULL);
+}
+
+/* fd(id) -> the descriptor of a socket or server, or -1 */
+static JSValue js_net_fd(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_isolate *iso = coro_isolate_of(ctx);
+    coro_handle *h;
+    uv_os_fd_t fd = -1;
+    uint64_t id;
+
+    if (coro_arg_handle_id(ctx, argv[0], &id) < 0)
+        return JS_EXCEPTION;
+    if ((h = coro_handles_get(&iso->handles, id, &server_type)))
+        fd = ((js_server *)h)->fd;
+    else if ((h = coro_handles_get(&iso->handles, id, &coro_stream_type))) {
+        coro_uvstream *u = coro_uvstream_of((coro_stream *)h);
+        if (u)
+            uv_fileno(&u->u.handle, &fd);
+    }
+    return JS_NewInt32(ctx, fd);
+}
+
+/* serverRef(id, on): whether a listening server keeps the program alive. */
+static JSValue js_net_server_ref(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_server *srv = (js_server *)coro_arg_handle(ctx, argv[0], &server_type);
+
+    if (!srv)
+        return JS_EXCEPTION;
+    if (JS_ToBool(ctx, argv[1])) {
+        uv_ref((uv_handle_t *)&srv->poll);
+        uv_ref((uv_handle_t *)&srv->retry);
+    } else {
+        uv_unref((uv_handle_t *)&srv->poll);
+        uv_unref((uv_handle_t *)&srv->retry);
+    }
+    return JS_UNDEFINED;
 }
 
 /* serve(id, onConnection): accept connections, calling onConnection(socketId)
@@ -490,13 +618,19 @@ static JSValue js_net_is_ip(JSContext *ctx, JSValueConst this_val, int argc, JSV
 
 static const JSCFunctionListEntry net_funcs[] = {
     JS_CFUNC_DEF("isIP", 1, js_net_is_ip),
-    JS_CFUNC_DEF("connect", 3, js_net_connect),
-    JS_CFUNC_DEF("listen", 4, js_net_listen),
+    JS_CFUNC_DEF("connect", 5, js_net_connect),
+    JS_CFUNC_MAGIC_DEF("listen", 4, js_net_listen, LISTEN_NOW),
+    JS_CFUNC_MAGIC_DEF("bind", 4, js_net_listen, BIND_ONLY),
+    JS_CFUNC_DEF("listenBound", 2, js_net_listen_bound),
+    JS_CFUNC_DEF("serverRef", 2, js_net_server_ref),
+    JS_CFUNC_DEF("serverFromFd", 1, js_net_server_from_fd),
+    JS_CFUNC_DEF("fd", 1, js_net_fd),
     JS_CFUNC_DEF("serve", 2, js_net_serve),
     JS_CFUNC_DEF("serverAddress", 1, js_net_server_address),
     JS_CFUNC_DEF("close", 1, js_net_close),
     JS_CFUNC_MAGIC_DEF("setNoDelay", 2, js_net_set_option, OPT_NODELAY),
     JS_CFUNC_MAGIC_DEF("setKeepAlive", 3, js_net_set_option, OPT_KEEPALIVE),
+    JS_CFUNC_MAGIC_DEF("resetOnClose", 1, js_net_set_option, OPT_RESET),
     JS_CFUNC_DEF("address", 2, js_net_address),
 };
 

@@ -36,7 +36,6 @@ test('what works already: isIP, isMainThread, isatty, heap figures', () => {
 
 test('uses not there yet throw ERR_NOT_IMPLEMENTED', () => {
   const cp = requireBuiltin('child_process');
-  notYet(() => requireBuiltin('net').connect(1, '127.0.0.1'), /node:net TCP/);
   const wt = requireBuiltin('worker_threads');
   notYet(() => new wt.Worker('./w.js'), /worker_threads\.Worker/);
   notYet(() => requireBuiltin('v8').serialize({}), /v8\.Serializer/);

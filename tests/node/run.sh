@@ -6,7 +6,8 @@
 # when it exits with status 0.
 #
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
-# by default the modules of issue 10 (path, events, util, buffer, stream, ...:
+# by default the modules of issue 10 (path, events, util, buffer, stream, ...)
+# and of issue 11 that are there (net, dns, tcp_wrap, pipes:
 # $default_prefixes below). A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
@@ -32,7 +33,8 @@ expected=$top/tests/node/expected-failures.txt
 timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
 default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
-next-tick timers stream2 stream3 readable stream-"
+next-tick timers stream2 stream3 readable stream-
+net- dns tcp- pipe- socket"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2

@@ -1,36 +1,39 @@
-// internalBinding('pipe_wrap'): the Pipe handle, a LibuvStreamWrap
-// (stream_wrap.js) over a stream of ours. child_process's stdio pipes are
-// Pipes: process_wrap.js's spawn() gives each its stream. open(fd) makes one
-// over a descriptor (a forked child's IPC channel). An IPC Pipe carries
-// bytes only: sending a handle over it is ENOTSUP. Not there yet: Unix-socket
-// servers and clients (node:net's IPC paths: bind, listen, connect) throw
-// ERR_NOT_IMPLEMENTED.
+// internalBinding('pipe_wrap'): the Pipe handle, a ConnectionWrap
+// (connection_wrap.js, itself a LibuvStreamWrap) over a stream of ours.
+// child_process's stdio pipes are Pipes: process_wrap.js's spawn() gives each
+// its stream. open(fd) makes one over a descriptor (a forked child's IPC
+// channel). node:net's IPC paths are Pipes too: bind(path), listen and
+// connect(req, path) on our Unix-domain sockets (src/prim/net.c). An IPC Pipe
+// carries bytes only: sending a handle over it is ENOTSUP.
 import P from 'corojs:internal/primordials';
-import { LibuvStreamWrap, kStream } from 'corojs:internal/node/bindings/stream_wrap';
-import { notImplemented } from 'corojs:internal/node/unimplemented';
+import { ConnectionWrap, errnoOf } from 'corojs:internal/node/bindings/connection_wrap';
+import uv from 'corojs:internal/node/bindings/uv';
 
 const constants = { SOCKET: 0, SERVER: 1, IPC: 2, UV_READABLE: 1, UV_WRITABLE: 2 };
 
-class Pipe extends LibuvStreamWrap {
+class Pipe extends ConnectionWrap {
   constructor(type) {
-    super();
-    this.type = type; // an IPC one is refused when a child would get it (process_wrap.js)
+    super(type); // an IPC one is refused when a child would get it (process_wrap.js)
   }
 
-  // open(fd): the Pipe takes fd over, as Node's does (a stream over a
-  // duplicate, the original closed; 0, 1 and 2 are left open).
-  open(fd) {
+  bind(path) { return this.bindTo(path, undefined, 0); }
+  connect(req, path) { return this.connectTo(req, path, undefined); }
+
+  // fchmod(mode): a listening socket's file readable/writable by all
+  // (net.Server's readableAll/writableAll), as libuv's uv_pipe_chmod.
+  fchmod(mode) {
+    const path = this.boundPath();
+    if (path === undefined) return uv.UV_EBADF;
+    const bits = (mode & constants.UV_READABLE ? 0o444 : 0) | (mode & constants.UV_WRITABLE ? 0o222 : 0);
     try {
-      this[kStream] = P.stream.open(fd);
-      if (fd > 2) P.fiber.exclusive(P.nodefs.close, [fd]);
+      P.fiber.exclusive(P.nodefs.chmod, [path, 0o600 | bits]);
     } catch (e) {
-      return typeof e.errno === 'number' ? e.errno : -9;
+      return errnoOf(e);
     }
     return 0;
   }
-}
-for (const name of ['bind', 'listen', 'connect', 'fchmod', 'setPendingInstances']) {
-  Pipe.prototype[name] = notImplemented(`Pipe ${name}() (node:net IPC paths)`);
+
+  setPendingInstances() {}
 }
 
 export default {

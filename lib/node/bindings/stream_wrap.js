@@ -18,7 +18,7 @@
 //   stderr's) writes all at once, synchronously, blocking the thread while
 //   the other end does not read, as libuv's blocking writes do.
 // - shutdown and close as Node's: after the queued writes; close(cb) calls cb
-//   later, on a fiber of its own.
+//   on a later turn of the loop, on a fiber of its own.
 // LibuvStreamWrap is the base of the handles over our streams: Pipe
 // (pipe_wrap.js: child_process's stdio) and, with issue 11's net, TCP.
 
@@ -26,6 +26,7 @@ import P from 'corojs:internal/primordials';
 import { requireNode } from 'corojs:internal/node/builtins';
 import { ERR_NOT_IMPLEMENTED } from 'corojs:internal/node/unimplemented';
 import uv from 'corojs:internal/node/bindings/uv';
+import { setImmediate } from 'corojs:timers';
 
 const S = P.stream;
 const go = P.nodefs.go;
@@ -136,23 +137,36 @@ export class LibuvStreamWrap {
       return;
     }
     this.bytesRead += chunk.length;
-    const user = this.#userBuffer;
+    let user = this.#userBuffer;
     if (user === null) {
       streamBaseState[kReadBytesOrError] = chunk.length;
       streamBaseState[kArrayBufferOffset] = chunk.byteOffset;
       this.onread(chunk.buffer);
       return;
     }
-    for (let at = 0; at < chunk.length && !this.#closed; at += user.length) {
+    for (let at = 0; at < chunk.length && !this.#closed;) {
+      if (!this.#reading) {  // paused by onread: the rest waits for readStart()
+        this.#pending = chunk.subarray(at);
+        this.bytesRead -= chunk.length - at;
+        return;
+      }
       const n = Math.min(user.length, chunk.length - at);
       user.set(chunk.subarray(at, at + n));
+      at += n;
       streamBaseState[kReadBytesOrError] = n;
       streamBaseState[kArrayBufferOffset] = 0;
-      this.onread(undefined);
+      // onread may give the buffer to use next (onread.buffer a function)
+      const next = this.onread(undefined);
+      if (next instanceof Uint8Array) user = this.#userBuffer = next;
     }
   }
 
   writeBuffer(req, data) {
+    if (!(data instanceof Uint8Array)) {
+      const e = new TypeError('Second argument must be a buffer');
+      e.code = 'ERR_INVALID_ARG_TYPE';
+      throw e;
+    }
     return this.#write(req, data);
   }
 
@@ -193,9 +207,9 @@ export class LibuvStreamWrap {
       } catch (e) {
         return errnoOf(e);
       }
-      this.bytesWritten += taken;
-      if (taken === bytes.length) return 0;
     }
+    this.bytesWritten += bytes.length; // as Node's: counted when dispatched
+    if (taken === bytes.length) return 0;
     streamBaseState[kLastWriteWasAsync] = 1;
     const rest = taken ? bytes.subarray(taken) : bytes;
     this.writeQueueSize += rest.length;
@@ -231,11 +245,8 @@ export class LibuvStreamWrap {
         } catch (e) {
           status = this.#closed ? UV_ECANCELED : errnoOf(e);
         }
-        if (bytes !== null) {
-          this.writeQueueSize -= bytes.length;
-          if (status === 0) this.bytesWritten += bytes.length;
-        }
-        req.oncomplete(status);
+        if (bytes !== null) this.writeQueueSize -= bytes.length;
+        req.oncomplete(status, this, undefined);
       }
     } finally {
       this.#writing = false;
@@ -254,7 +265,9 @@ export class LibuvStreamWrap {
         // already closed underneath
       }
     }
-    if (typeof cb === 'function') later(cb);
+    // as libuv's close callbacks: on a later turn of the loop, after the
+    // nextTicks queued meanwhile (net.Socket's 'error' comes before 'close')
+    if (typeof cb === 'function') setImmediate(go, cb, []);
   }
 
   ref() {

@@ -75,8 +75,10 @@ function isInsideNodeModules() {
   return false;
 }
 
+// As Node 20's binding: an index into internal/util's handleTypes.
+const handleTypes = ['TCP', 'TTY', 'UDP', 'FILE', 'PIPE', 'UNKNOWN'];
 function guessHandleType(fd) {
-  return P.util.guessHandleType ? P.util.guessHandleType(fd) : 'UNKNOWN';
+  return handleTypes.indexOf(P.util.guessHandleType(fd));
 }
 
 // util.parseEnv: Node's C++ dotenv parser (src/node_dotenv.cc,
