@@ -35,7 +35,8 @@ timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
 default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
 next-tick timers stream2 stream3 readable stream-
-net- dns tcp- pipe- socket"
+net- dns tcp- pipe- socket
+stdin stdout stdio tty signal readline dgram"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
