@@ -32,7 +32,7 @@ test('unknown, internal and missing ids say so', () => {
   assert.equal(typeof requireBuiltin('internal/util').deprecate, 'function');
   assert.throws(() => requireBuiltin('node:internal/util'), { code: 'ERR_UNKNOWN_BUILTIN_MODULE' });
   assert.throws(() => requireBuiltin('node:http2'), { message: /not implemented by CoroJS yet/ });
-  assert.throws(() => requireBuiltin('dns'), { message: /the closest it has is corojs:dns/ });
+  assert.throws(() => requireBuiltin('wasi'), { message: /the closest it has is corojs:wasi/ });
   assert.throws(() => requireBuiltin(undefined), { code: 'ERR_UNKNOWN_BUILTIN_MODULE' });
 });
 

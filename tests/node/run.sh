@@ -8,8 +8,9 @@
 #
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
 # by default the modules of issue 10 (path, events, util, buffer, stream, ...)
-# and of issue 11 that are there (net, dns, tcp_wrap, pipes:
-# $default_prefixes below). A file's `// Flags:` line is honoured: the flags
+# and of issue 11 that are there (net, dns, tcp_wrap, pipes: $net_prefixes;
+# stdio, tty, signals, readline, dgram: $proc_prefixes; NODE_TEST_GROUP=base,
+# net or proc picks one group). A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
 # where Node's lib reads them (internalBinding('options')).
@@ -34,15 +35,23 @@ expected=$top/tests/node/expected-failures.txt
 timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
 default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
-next-tick timers stream2 stream3 readable stream-
-net- dns tcp- pipe- socket
-stdin stdout stdio tty signal readline dgram"
+next-tick timers stream2 stream3 readable stream-"
+net_prefixes="net- dns tcp- pipe- socket"
+proc_prefixes="stdin stdout stdio tty signal readline dgram"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
     shift 2
 fi
-prefixes=${*:-$default_prefixes}
+# NODE_TEST_GROUP=base, net or proc: only that group of the default prefixes (make
+# test runs each group as a test file of its own, each with its own time)
+case "${NODE_TEST_GROUP:-}" in
+    base) all_prefixes=$default_prefixes ;;
+    net) all_prefixes=$net_prefixes ;;
+    proc) all_prefixes=$proc_prefixes ;;
+    *) all_prefixes="$default_prefixes $net_prefixes $proc_prefixes" ;;
+esac
+prefixes=${*:-$all_prefixes}
 
 if [ ! -d "$node_src/test/parallel" ]; then
     sh "$top/deps/deps.sh" nodejs >&2 || { echo "not ok - cannot fetch Node.js's source"; exit 1; }

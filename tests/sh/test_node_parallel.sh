@@ -1,11 +1,12 @@
 #!/bin/sh
 # Node.js's own tests (test/parallel) for the Node builtins: tests/node/run.sh
 # against this build, compared with tests/node/expected-failures.txt. The
-# release build runs all files of the runner's default prefixes (issue 10's
-# 454, about 3 minutes on 2 cores, and net/dns's 191, about 80 s more); the asan build, 4-5 times slower, runs the prefixes in
-# NODE_TESTS_ASAN (the small modules: path, querystring, string-decoder, url,
-# punycode, os, next-tick, event-emitter); NODE_TESTS="prefix ..." picks the
-# prefixes for both.
+# release build runs the files of issue 10's prefixes (454, about 3 minutes
+# on 2 cores; net and dns have their own, test_node_parallel_net.sh); the
+# asan build, 4-5 times slower, runs the prefixes in NODE_TESTS_ASAN (the
+# small modules: path, querystring, string-decoder, url, punycode, os,
+# next-tick, event-emitter); NODE_TESTS="prefix ..." picks the prefixes for
+# both.
 #
 # Node's test files are CommonJS: they need the loader (lib/node/loader.js,
 # the nloader branch). A build without it says so and skips the run.
@@ -17,7 +18,8 @@ if [ ! -f "$top/lib/node/loader.js" ]; then
     exit 0
 fi
 case "${COROJS_TEST_VARIANT:-release}" in
-    release) prefixes=${NODE_TESTS:-} ;;
+    release) prefixes=${NODE_TESTS:-}
+             export NODE_TEST_GROUP=base ;; # net's: test_node_parallel_net.sh
     *) prefixes=${NODE_TESTS:-${NODE_TESTS_ASAN:-path querystring string-decoder url punycode os next-tick event-emitter}}
        export NODE_TEST_TIMEOUT=${NODE_TEST_TIMEOUT:-120} ;;
 esac
