@@ -36,7 +36,7 @@ SWITCH ?= ucontext
 endif
 
 CC ?= gcc
-PKGS := libuv openssl libedit libcares
+PKGS := libuv openssl libedit libcares zlib libbrotlienc libbrotlidec
 # One pkg-config call per make; a missing build package stops the build with
 # its Debian name (deps/deps.sh check), never a compiler error.
 PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -53,6 +53,8 @@ PKG_LIBS := $(shell pkg-config --libs libuv libedit libcares 2>/dev/null)
 # programs that never use TLS. Node links OpenSSL statically too; a Debian
 # security update of OpenSSL needs a rebuild to reach corojs.
 OPENSSL_LIBS := $(shell pkg-config --libs-only-L openssl 2>/dev/null) -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic
+# zlib and brotli (node:zlib) are static for the same reason.
+ZLIB_LIBS := -Wl,-Bstatic -lbrotlienc -lbrotlidec -lbrotlicommon -lz -Wl,-Bdynamic
 
 ifeq ($(VARIANT),release)
 OUT := $(BUILD)/release
@@ -80,7 +82,7 @@ WARN := -Wall -Wextra -Wno-unused-parameter
 CFLAGS := $(CFLAGS_COMMON) -Isrc -isystem $(LLHTTP_DIR)/include $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 QJS_CFLAGS := $(CFLAGS_COMMON) $(QJS_DEFS) -fwrapv -w
 LDFLAGS := -no-pie $(OPT) $(EXTRA_LDFLAGS)
-LIBS = $(LLHTTP_DIR)/lib/libllhttp.a $(PKG_LIBS) $(OPENSSL_LIBS) -lm -lpthread -ldl
+LIBS = $(LLHTTP_DIR)/lib/libllhttp.a $(PKG_LIBS) $(OPENSSL_LIBS) $(ZLIB_LIBS) -lm -lpthread -ldl
 
 # QuickJS: its own C files, and quickjs.c through src/core/quickjs_ext.c.
 QJS_SRCS := libregexp.c libunicode.c cutils.c dtoa.c
@@ -99,6 +101,12 @@ PRIM_SRCS += prim/nodefs.c prim/spawn.c
 PRIM_SRCS += prim/messaging.c
 # node:vm's contexts (lib/node/bindings/contextify.js)
 PRIM_SRCS += prim/vm.c
+# Node's HTTP parser over llhttp (lib/node/bindings/http_parser.js)
+PRIM_SRCS += prim/http_parser.c
+# node:zlib on Debian's zlib and brotli (lib/node/bindings/zlib.js)
+PRIM_SRCS += prim/zlib.c
+# node:crypto over OpenSSL (lib/node/bindings/crypto.js)
+PRIM_SRCS += prim/crypto.c prim/crypto_keys.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c

@@ -37,23 +37,11 @@ start() {
     esac
 }
 
-# wrk's latency ("630.00us", "1.23ms", "1.02s") in ms
-to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[^m]s$/) v *= 1000; printf "%.3f", v }'; }
-
 for round in $(seq "$rounds"); do
     for name in corojs node c; do
         start "$name"
-        taskset -c 1 wrk -t1 -c50 -d1s "http://127.0.0.1:$port/" > /dev/null
-        t0=$(cpu_ticks "$pid")
-        out=$(taskset -c 1 wrk -t1 -c50 -d"${secs}s" --latency "http://127.0.0.1:$port/")
-        t1=$(cpu_ticks "$pid")
+        wrk_load "$name"
         stop
-        rps=$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
-        p99=$(echo "$out" | awk '$1 == "99%" { print $2 }' | to_ms)
-        errors=$(echo "$out" | grep -c 'Non-2xx\|Socket errors' || true)
-        [ "$errors" = 0 ] || echo "bench: $name had errors: $out" >&2
-        # CPU microseconds per request (ticks are 1/100 s)
-        cpu=$(echo "$t0 $t1 $rps $secs" | awk '{ printf "%.2f", ($2 - $1) * 10000 / ($3 * $4) }')
         echo "hello $name $rps $p99 $cpu" >> "$results"
     done
 done

@@ -63,3 +63,21 @@ row() { # label key field
     co=$(pick "$2" corojs "$3"); no=$(pick "$2" node "$3"); c=$(pick "$2" c "$3")
     printf "%-${label_width}s %10s %10s %10s %11s %9s\n" "$1" "$co" "$no" "$c" "$(ratio "$co" "$no")" "$(ratio "$co" "$c")"
 }
+
+# wrk's latency ("630.00us", "1.23ms", "1.02s") in ms
+to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[^m]s$/) v *= 1000; printf "%.3f", v }'; }
+
+# wrk_load NAME: wrk -t1 -c50 from CPU 1 against the server $pid on $port,
+# a 1 s warm-up then $secs s; sets $rps, $p99 (ms) and $cpu (the server's CPU
+# microseconds per request; ticks are 1/100 s). NAME is for error messages.
+wrk_load() {
+    taskset -c 1 wrk -t1 -c50 -d1s "http://127.0.0.1:$port/" > /dev/null
+    t0=$(cpu_ticks "$pid")
+    out=$(taskset -c 1 wrk -t1 -c50 -d"${secs}s" --latency "http://127.0.0.1:$port/")
+    t1=$(cpu_ticks "$pid")
+    rps=$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
+    p99=$(echo "$out" | awk '$1 == "99%" { print $2 }' | to_ms)
+    errors=$(echo "$out" | grep -c 'Non-2xx\|Socket errors' || true)
+    [ "$errors" = 0 ] || echo "bench: $1 had errors: $out" >&2
+    cpu=$(echo "$t0 $t1 $rps $secs" | awk '{ printf "%.2f", ($2 - $1) * 10000 / ($3 * $4) }')
+}

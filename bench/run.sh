@@ -76,5 +76,10 @@ sh bench/http.sh
 echo "== Buffer codecs (bench/buffer.sh)"
 sh bench/buffer.sh
 
+echo "== node:zlib (bench/zlib.sh)"
+sh bench/zlib.sh
+echo "== node:crypto (bench/crypto.sh)"
+sh bench/crypto.sh
+
 echo "== Node layer start-up (bench/node_startup.sh)"
 sh bench/node_startup.sh

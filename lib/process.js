@@ -61,6 +61,7 @@ export const process = {
   version: `v${NODE_VERSION}`,
   versions: {
     node: NODE_VERSION, corojs: R.version, quickjs: R.quickjsVersion, uv: R.uvVersion, openssl: R.opensslVersion,
+    zlib: P.zlib.version(),
   },
   title: 'corojs',
   // Node's own warnings read "(corojs:PID) Warning: ..."; 'node' here would
@@ -88,6 +89,10 @@ export const process = {
     R.exit(integerString(code === undefined ? exitCode : code));
   },
   cwd: () => R.cwd(),
+  getuid: () => R.ids()[0],
+  geteuid: () => R.ids()[1],
+  getgid: () => R.ids()[2],
+  getegid: () => R.ids()[3],
   umask(mask) {
     if (mask === undefined) return P.os.umask(-1);
     if (typeof mask === 'string') {
@@ -141,6 +146,11 @@ export const process = {
   },
   hasUncaughtExceptionCaptureCallback: () => captureCallback !== null,
   binding(name) {
+    // Node's runtime-deprecated process.binding() modules that are here
+    if (String(name) === 'http_parser') {
+      process.emitWarning(`Access to process.binding('${name}') is deprecated.`, 'DeprecationWarning', 'DEP0111');
+      return P.util.importSync('corojs:internal/node/builtins').internalBinding(String(name));
+    }
     throw new Error(`No such module: ${name}`);
   },
 };

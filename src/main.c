@@ -285,6 +285,7 @@ int main(int argc, char **argv)
     if (nworkers)
         coro_workers_fork(nworkers); /* returns in each worker */
     signal(SIGPIPE, SIG_IGN); /* a vanished peer is an EPIPE error, not a death */
+    signal(SIGXFSZ, SIG_IGN); /* a write past ulimit -f is an EFBIG error, as in Node */
     loop = uv_default_loop();
     coro_sched_init(loop, &so);
     if (run) { /* each app: argv [execPath, its path] */

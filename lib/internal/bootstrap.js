@@ -77,16 +77,18 @@ lazyNode('Event', 'internal/event_target');
 lazyNode('CustomEvent', 'internal/event_target');
 for (const name of ['MessageChannel', 'MessagePort', 'MessageEvent', 'BroadcastChannel'])
   lazyNode(name, 'internal/worker/io');
-// Web streams, as Node 20 has them (CompressionStream and DecompressionStream
-// wait for node:zlib).
+// Web streams, as Node 20 has them.
 for (const name of ['ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',
   'ReadableStreamBYOBRequest', 'ReadableByteStreamController', 'ReadableStreamDefaultController',
   'TransformStream', 'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultWriter',
   'WritableStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy',
-  'TextEncoderStream', 'TextDecoderStream']) lazyNode(name, 'stream/web');
+  'TextEncoderStream', 'TextDecoderStream', 'CompressionStream', 'DecompressionStream'])
+  lazyNode(name, 'stream/web');
 lazy('DOMException', 'corojs:internal/node/builtins', (m) => m.domException());
 lazy('structuredClone', 'corojs:internal/node/structured_clone', (m) => m.structuredClone);
 lazy('crypto', 'corojs:internal/node/webcrypto', (m) => m.crypto);
+lazyNode('CryptoKey', 'internal/crypto/keys');
+lazyNode('SubtleCrypto', 'internal/crypto/webcrypto');
 lazy('TextEncoder', 'corojs:encoding', (m) => m.TextEncoder);
 lazy('TextDecoder', 'corojs:encoding', (m) => m.TextDecoder);
 lazy('fs', 'corojs:fs', (m) => m.default);

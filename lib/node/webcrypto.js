@@ -1,8 +1,10 @@
 // corojs:internal/node/webcrypto: the global `crypto` --
 // getRandomValues and randomUUID over the system's CSPRNG
-// (__primordials.os.randomFill). crypto.subtle is not there yet.
+// (__primordials.os.randomFill), and crypto.subtle: Node's SubtleCrypto
+// (lib/internal/crypto/webcrypto.js over internalBinding('crypto')), loaded
+// on first use so that the global stays cheap.
 import P from 'corojs:internal/primordials';
-import { domException } from 'corojs:internal/node/builtins';
+import { domException, requireNode } from 'corojs:internal/node/builtins';
 
 const integerArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
@@ -37,11 +39,16 @@ function randomUUID() {
 
 class Crypto {
   getRandomValues(array) {
+    if (!(this instanceof Crypto)) {
+      throw Object.assign(new TypeError('Value of "this" must be of type Crypto'), { code: 'ERR_INVALID_THIS' });
+    }
     if (arguments.length === 0) throw Object.assign(new TypeError('The "typedArray" argument must be specified'), { code: 'ERR_MISSING_ARGS' });
     return getRandomValues(array);
   }
 
   randomUUID() { return randomUUID(); }
+
+  get subtle() { return requireNode('internal/crypto/webcrypto').crypto.subtle; }
 
   get [Symbol.toStringTag]() { return 'Crypto'; }
 }

@@ -21,6 +21,17 @@ static const struct {
     { "ERR_ACCESS_DENIED", CORO_ERROR },
     { "ERR_BUFFER_IN_USE", CORO_ERROR },
     { "ERR_BUFFER_OUT_OF_BOUNDS", CORO_RANGE_ERROR },
+    { "ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS", CORO_ERROR },
+    { "ERR_CRYPTO_INVALID_AUTH_TAG", CORO_TYPE_ERROR },
+    { "ERR_CRYPTO_INVALID_CURVE", CORO_TYPE_ERROR },
+    { "ERR_CRYPTO_INVALID_DIGEST", CORO_TYPE_ERROR },
+    { "ERR_CRYPTO_INVALID_IV", CORO_TYPE_ERROR },
+    { "ERR_CRYPTO_INVALID_KEYLEN", CORO_RANGE_ERROR },
+    { "ERR_CRYPTO_INVALID_MESSAGELEN", CORO_RANGE_ERROR },
+    { "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", CORO_RANGE_ERROR },
+    { "ERR_CRYPTO_INVALID_STATE", CORO_ERROR },
+    { "ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH", CORO_RANGE_ERROR },
+    { "ERR_CRYPTO_UNKNOWN_CIPHER", CORO_ERROR },
     { "ERR_DAGGER_NOT_STARTED", CORO_ERROR },
     { "ERR_DATA_CLONE", CORO_TYPE_ERROR },
     { "ERR_DNS_SET_SERVERS_FAILED", CORO_ERROR },
@@ -48,7 +59,10 @@ static const struct {
     { "ERR_ISOLATE_NO_PARENT", CORO_ERROR },
     { "ERR_ISOLATE_OUT_OF_MEMORY", CORO_ERROR },
     { "ERR_ISOLATE_TERMINATED", CORO_ERROR },
+    { "ERR_MISSING_ARGS", CORO_TYPE_ERROR },
+    { "ERR_MISSING_PASSPHRASE", CORO_TYPE_ERROR },
     { "ERR_MODULE_NOT_FOUND", CORO_ERROR },
+    { "ERR_OSSL_EVP_INVALID_DIGEST", CORO_ERROR },
     { "ERR_OUT_OF_RANGE", CORO_RANGE_ERROR },
     { "ERR_REQUIRE_ASYNC_MODULE", CORO_ERROR },
     { "ERR_SCRIPT_EXECUTION_TIMEOUT", CORO_ERROR },
@@ -85,6 +99,14 @@ void coro_set_str(JSContext *ctx, JSValueConst obj, const char *key, const char 
         JS_SetPropertyStr(ctx, obj, key, JS_NewString(ctx, val));
 }
 
+/* An error's message as the Error constructor makes it: not enumerable
+   (Node's tests check; Object.keys of an error lists only code & co). */
+static void set_message(JSContext *ctx, JSValueConst e, const char *msg)
+{
+    JS_DefinePropertyValueStr(ctx, e, "message", JS_NewString(ctx, msg),
+                              JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+}
+
 JSValue coro_new_uv_error(JSContext *ctx, int err, const char *syscall,
                           const char *path, const char *dest)
 {
@@ -100,7 +122,7 @@ JSValue coro_new_uv_error(JSContext *ctx, int err, const char *syscall,
         n += snprintf(msg + n, sizeof msg - n, " '%s'", path);
     if (dest && n < (int)sizeof msg)
         snprintf(msg + n, sizeof msg - n, " -> '%s'", dest);
-    coro_set_str(ctx, e, "message", msg);
+    set_message(ctx, e, msg);
     JS_SetPropertyStr(ctx, e, "errno", JS_NewInt32(ctx, err));
     coro_set_str(ctx, e, "code", uv_err_name(err));
     if (syscall)
@@ -130,7 +152,7 @@ JSValue coro_new_net_error(JSContext *ctx, int err, const char *syscall,
         n += snprintf(msg + n, sizeof msg - n, " %s", address);
     if (address && port >= 0 && n < (int)sizeof msg)
         snprintf(msg + n, sizeof msg - n, ":%d", port);
-    coro_set_str(ctx, e, "message", msg);
+    set_message(ctx, e, msg);
     if (address)
         coro_set_str(ctx, e, "address", address);
     if (port >= 0)
@@ -156,7 +178,7 @@ JSValue coro_new_coded_error(JSContext *ctx, const char *code, const char *fmt, 
     default: JS_Throw(ctx, JS_NewError(ctx)); break;
     }
     e = JS_GetException(ctx);
-    coro_set_str(ctx, e, "message", msg);
+    set_message(ctx, e, msg);
     coro_set_str(ctx, e, "code", code);
     return e;
 }
@@ -176,7 +198,7 @@ JSValue coro_throw_terminated(JSContext *ctx)
 {
     JSValue e = JS_NewError(ctx);
 
-    coro_set_str(ctx, e, "message", "the isolate is shutting down");
+    set_message(ctx, e, "the isolate is shutting down");
     JS_SetUncatchableError(ctx, e, 1);
     return JS_Throw(ctx, e);
 }
@@ -263,7 +285,7 @@ JSValue coro_throw_bad_handle(JSContext *ctx, const coro_handle_type *type)
 
     snprintf(msg, sizeof msg, "EBADF: bad handle: the %s is closed, or the ID is not one",
              type->name);
-    coro_set_str(ctx, e, "message", msg);
+    set_message(ctx, e, msg);
     return JS_Throw(ctx, e);
 }
 

@@ -19,6 +19,7 @@
  * path would lead out of the jail); such isolates use corojs:fs.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -409,6 +410,134 @@ static JSValue js_nodefs_constants(JSContext *ctx, JSValueConst this_val, int ar
     return o;
 }
 
+/* ------------------------------------------------------------------ */
+/* watchers: fs.watch (uv_fs_event, internalBinding('fs_event_wrap')) and
+   fs.watchFile (uv_fs_poll, internalBinding('fs').StatWatcher). Each is a
+   handle whose listener runs in a fiber of its own per event; a watcher
+   keeps the program going until it is unref'd or closed. */
+
+typedef struct nf_watcher {
+    coro_handle h;
+    union {
+        uv_handle_t any;
+        uv_fs_event_t event;
+        uv_fs_poll_t poll;
+    } u;
+    JSValue fn;
+} nf_watcher;
+
+static void watcher_close(coro_handle *h);
+
+static const coro_handle_type watcher_type = { "FSWatcher", watcher_close, NULL };
+
+static void watcher_free(uv_handle_t *u)
+{
+    free(u->data);
+}
+
+static void watcher_close(coro_handle *h)
+{
+    nf_watcher *w = (nf_watcher *)h;
+
+    JS_FreeValue(h->iso->ctx, w->fn);
+    w->fn = JS_UNDEFINED;
+    uv_close(&w->u.any, watcher_free);
+}
+
+/* fn(...args) in a new fiber; args is taken. */
+static void watcher_deliver(nf_watcher *w, JSValue args)
+{
+    int err = coro_spawn_call(w->h.iso, w->fn, JS_UNDEFINED, args);
+
+    JS_FreeValue(w->h.iso->ctx, args);
+    if (err < 0 && err != UV_ECANCELED)
+        fprintf(stderr, "corojs: cannot run a file watcher's listener: %s\n", uv_strerror(err));
+}
+
+static void event_seen(uv_fs_event_t *e, const char *filename, int events, int status)
+{
+    nf_watcher *w = e->data;
+    JSContext *ctx = w->h.iso->ctx;
+    JSValue args = JS_NewArray(ctx);
+
+    JS_SetPropertyUint32(ctx, args, 0, JS_NewInt32(ctx, status));
+    JS_SetPropertyUint32(ctx, args, 1, JS_NewInt32(ctx, events));
+    JS_SetPropertyUint32(ctx, args, 2, filename ? JS_NewString(ctx, filename) : JS_NULL);
+    watcher_deliver(w, args);
+}
+
+static void poll_seen(uv_fs_poll_t *p, int status, const uv_stat_t *prev, const uv_stat_t *curr)
+{
+    nf_watcher *w = p->data;
+    JSContext *ctx = w->h.iso->ctx;
+    JSValue args = JS_NewArray(ctx);
+
+    JS_SetPropertyUint32(ctx, args, 0, JS_NewInt32(ctx, status));
+    JS_SetPropertyUint32(ctx, args, 1, stat_array(ctx, curr, 0));
+    JS_SetPropertyUint32(ctx, args, 2, stat_array(ctx, prev, 0));
+    watcher_deliver(w, args);
+}
+
+/* watch(path, listener) -> id, or a negative code: listener(status, events
+   (UV_RENAME | UV_CHANGE), filename | null) for each change libuv reports.
+   watchFile(path, intervalMs, listener) -> id, or a negative code:
+   listener(status, currentStat, previousStat) each time the stat changes
+   (magic: 0 = watch, 1 = watchFile). */
+static JSValue js_nodefs_watch(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int magic)
+{
+    JSValueConst fn = argv[magic ? 2 : 1];
+    const char *path;
+    int64_t interval = 0;
+    nf_watcher *w;
+    int err;
+
+    if (!coro_isolate_allow(ctx, CORO_CAP_FS, "fs"))
+        return JS_EXCEPTION;
+    if ((magic && coro_arg_integer(ctx, argv[1], "interval", 0, UINT32_MAX, &interval) < 0) ||
+        coro_arg_function(ctx, fn, "listener") < 0 || !(path = coro_arg_path(ctx, argv[0], "path")))
+        return JS_EXCEPTION;
+    w = coro_new_handle(ctx, sizeof *w, &watcher_type);
+    if (!w) {
+        JS_FreeCString(ctx, path);
+        return JS_EXCEPTION;
+    }
+    w->fn = JS_DupValue(ctx, fn);
+    if (magic) {
+        uv_fs_poll_init(coro_loop(), &w->u.poll);
+        err = uv_fs_poll_start(&w->u.poll, poll_seen, path, (unsigned)interval);
+    } else {
+        uv_fs_event_init(coro_loop(), &w->u.event);
+        err = uv_fs_event_start(&w->u.event, event_seen, path, 0);
+    }
+    w->u.any.data = w;
+    w->h.uv = &w->u.any;
+    JS_FreeCString(ctx, path);
+    if (err < 0) {
+        coro_handle_close(&coro_isolate_of(ctx)->handles, &w->h);
+        return JS_NewInt32(ctx, err);
+    }
+    return JS_NewBigUint64(ctx, w->h.id);
+}
+
+/* ref(id, on): whether the watcher keeps the program going. */
+static JSValue js_nodefs_watcher_ref(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    nf_watcher *w = (nf_watcher *)coro_arg_handle(ctx, argv[0], &watcher_type);
+
+    if (!w)
+        return JS_EXCEPTION;
+    if (JS_ToBool(ctx, argv[1]))
+        uv_ref(&w->u.any);
+    else
+        uv_unref(&w->u.any);
+    return JS_UNDEFINED;
+}
+
+static JSValue js_nodefs_unwatch(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return coro_close_arg_handle(ctx, argv[0], &watcher_type);
+}
+
 /* isatty(fd) -> whether the descriptor is a terminal (tty.isatty). */
 static JSValue js_nodefs_isatty(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -438,6 +567,10 @@ static const JSCFunctionListEntry nodefs_funcs[] = {
     JS_CFUNC_DEF("go", 2, js_nodefs_go),
     JS_CFUNC_DEF("constants", 0, js_nodefs_constants),
     JS_CFUNC_DEF("isatty", 1, js_nodefs_isatty),
+    JS_CFUNC_MAGIC_DEF("watch", 2, js_nodefs_watch, 0),
+    JS_CFUNC_MAGIC_DEF("watchFile", 3, js_nodefs_watch, 1),
+    JS_CFUNC_DEF("watcherRef", 2, js_nodefs_watcher_ref),
+    JS_CFUNC_DEF("unwatch", 1, js_nodefs_unwatch),
 };
 
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns)

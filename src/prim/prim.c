@@ -31,5 +31,8 @@ const coro_area coro_prim_areas[] = {
     { "spawn", coro_prim_spawn_init, NULL },
     { "messaging", coro_prim_messaging_init, NULL },
     { "vm", coro_prim_vm_init, NULL },
+    { "http_parser", coro_prim_http_parser_init, coro_prim_http_parser_free },
+    { "zlib", coro_prim_zlib_init, NULL },
+    { "crypto", coro_prim_crypto_init, NULL },
     { NULL, NULL, NULL },
 };

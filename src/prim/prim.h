@@ -23,6 +23,7 @@ enum {
     CORO_SLOT_ISOLATE,  /* prim/isolate.c */
     CORO_SLOT_WASM,     /* prim/wasm.c */
     CORO_SLOT_WASI,     /* prim/wasi.c */
+    CORO_SLOT_HTTP_PARSER, /* prim/http_parser.c */
 };
 
 int coro_prim_fiber_init(JSContext *ctx, JSValueConst ns);
@@ -58,5 +59,9 @@ int coro_prim_os_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_spawn_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_vm_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_http_parser_init(JSContext *ctx, JSValueConst ns);
+void coro_prim_http_parser_free(coro_isolate *iso);
+int coro_prim_zlib_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_crypto_init(JSContext *ctx, JSValueConst ns);
 
 #endif

@@ -132,6 +132,17 @@ static JSValue js_process_memory_usage(JSContext *ctx, JSValueConst this_val, in
     return o;
 }
 
+/* ids() -> [uid, euid, gid, egid] of the process (process.getuid & co). */
+static JSValue js_process_ids(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const uint32_t ids[] = { getuid(), geteuid(), getgid(), getegid() };
+    JSValue a = JS_NewArray(ctx);
+
+    for (uint32_t i = 0; i < 4; i++)
+        JS_SetPropertyUint32(ctx, a, i, JS_NewUint32(ctx, ids[i]));
+    return a;
+}
+
 static JSValue string_array(JSContext *ctx, int argc, char **argv)
 {
     JSValue arr = JS_NewArray(ctx);
@@ -151,6 +162,7 @@ static const JSCFunctionListEntry process_funcs[] = {
     JS_CFUNC_DEF("now", 0, js_process_now),
     JS_CFUNC_DEF("write", 2, js_process_write),
     JS_CFUNC_DEF("memoryUsage", 0, js_process_memory_usage),
+    JS_CFUNC_DEF("ids", 0, js_process_ids),
     JS_PROP_STRING_DEF("version", CORO_VERSION, 0),
     JS_PROP_STRING_DEF("quickjsVersion", CORO_QUICKJS_VERSION, 0),
     JS_PROP_STRING_DEF("opensslVersion", OPENSSL_VERSION_STR, 0),

@@ -8,9 +8,12 @@
 #
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
 # by default the modules of issue 10 (path, events, util, buffer, stream, ...)
-# and of issue 11 that are there (net, dns, tcp_wrap, pipes: $net_prefixes;
-# stdio, tty, signals, readline, dgram: $proc_prefixes; NODE_TEST_GROUP=base,
-# net or proc picks one group). A file's `// Flags:` line is honoured: the flags
+# and of issue 11 that are there, in groups: net, dns, tcp_wrap, pipes
+# ($net_prefixes); zlib and fs ($io_prefixes); crypto ($crypto_prefixes); of
+# http's 370 test-http- files the parser's, server's and client's, for make
+# test's time (`sh tests/node/run.sh http-` runs them all: $http_prefixes);
+# stdio, tty, signals, readline and dgram ($proc_prefixes);
+# NODE_TEST_GROUP=NAME picks one group. A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
 # where Node's lib reads them (internalBinding('options')).
@@ -34,23 +37,25 @@ node_src=$top/build/deps/nodejs
 expected=$top/tests/node/expected-failures.txt
 timeout_s=${NODE_TEST_TIMEOUT:-60}
 jobs=${NODE_TEST_JOBS:-2}
-default_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
+base_prefixes="path event-emitter events querystring string-decoder url assert buffer util os punycode
 next-tick timers stream2 stream3 readable stream-"
 net_prefixes="net- dns tcp- pipe- socket"
+io_prefixes="zlib fs"
+crypto_prefixes="crypto webcrypto"
+http_prefixes="http-parser http-server http-client"
 proc_prefixes="stdin stdout stdio tty signal readline dgram"
+groups="base net io crypto http proc"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
     shift 2
 fi
-# NODE_TEST_GROUP=base, net or proc: only that group of the default prefixes (make
-# test runs each group as a test file of its own, each with its own time)
-case "${NODE_TEST_GROUP:-}" in
-    base) all_prefixes=$default_prefixes ;;
-    net) all_prefixes=$net_prefixes ;;
-    proc) all_prefixes=$proc_prefixes ;;
-    *) all_prefixes="$default_prefixes $net_prefixes $proc_prefixes" ;;
-esac
+# NODE_TEST_GROUP=NAME (one of $groups): only that group's prefixes (make
+# test runs each group as a test file of its own, each with its own time).
+all_prefixes=
+for g in ${NODE_TEST_GROUP:-$groups}; do
+    all_prefixes="$all_prefixes $(eval echo "\${${g}_prefixes:?no group $g}")"
+done
 prefixes=${*:-$all_prefixes}
 
 if [ ! -d "$node_src/test/parallel" ]; then
@@ -89,9 +94,9 @@ run_one() {
 }
 
 export bin node_src results timeout_s
-# Node's test/common knob: node:crypto is not here yet (issue 11), so the
-# files' crypto parts are skipped as on a Node built without OpenSSL.
-export NODE_SKIP_CRYPTO=1
+# test/common re-runs a file whose `// Flags:` are not all in process.execArgv
+# (Node's options are in NODE_OPTIONS here, see run_one): it need not.
+export NODE_SKIP_FLAG_CHECK=1
 # POSIX sh has no exported functions: each job is a sh -c of the same code.
 job=$(sed -n '/^run_one() {$/,/^}$/p' "$0")
 printf '%s\n' $run_files | xargs -P "$jobs" -I{} sh -c "$job"'

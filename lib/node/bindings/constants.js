@@ -8,8 +8,12 @@ const { errno, signals, priority, dlopen } = P.os.constants();
 export default {
   os: { UV_UDP_REUSEADDR: 4, dlopen, errno, signals, priority },
   fs: P.nodefs.constants(),
-  crypto: {},
-  zlib: {},
+  crypto: P.crypto.constants(),
+  // zlib's and brotli's (src/prim/zlib.c), made on first use
+  get zlib() {
+    Object.defineProperty(this, 'zlib', { value: P.zlib.constants(), enumerable: true, writable: true });
+    return this.zlib;
+  },
   trace: {
     TRACE_EVENT_PHASE_BEGIN: 66, TRACE_EVENT_PHASE_END: 69, TRACE_EVENT_PHASE_COMPLETE: 88,
     TRACE_EVENT_PHASE_INSTANT: 73, TRACE_EVENT_PHASE_ASYNC_BEGIN: 83, TRACE_EVENT_PHASE_ASYNC_STEP_INTO: 84,

@@ -38,7 +38,7 @@ const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
 
 // A path argument as the system takes it (Node's lib passes strings and
 // Buffers; URLs were turned into paths before).
-const pathOf = (p) => (typeof p === 'string' ? p : Buffer().from(p).toString());
+export const pathOf = (p) => (typeof p === 'string' ? p : Buffer().from(p).toString());
 
 // A descriptor argument, checked here as node_file.cc does (Node's lib leaves
 // it to the binding): an int32 >= 0, else Node's TypeError or RangeError.
@@ -49,7 +49,7 @@ function fdOf(fd) {
 }
 
 // A name from the system in the encoding asked for ('buffer': a Buffer).
-function encoded(name, encoding) {
+export function encoded(name, encoding) {
   if (encoding === undefined || encoding === null || encoding === 'utf8' || encoding === 'utf-8') return name;
   const b = Buffer().from(name);
   return encoding === 'buffer' ? b : b.toString(encoding);
@@ -89,14 +89,16 @@ export function call(req, fn, ...args) {
 // ------------------------------------------------------------ stat
 
 // Node's sync stat answers in the binding's statValues (realpathSync reads
-// them from there); the others get an array of their own.
+// them from there); the others get an array of their own, and leave their
+// values in statValues too, as node_file.cc does (fs.realpath reads the type
+// of the last stat there to stop at a pipe).
 const statValues = new Float64Array(2 * kFsStatsFieldsNumber);
 const bigintStatValues = new BigInt64Array(2 * kFsStatsFieldsNumber);
 function statArray(raw, bigint, sync) {
-  if (!sync) return bigint ? BigInt64Array.from(raw) : Float64Array.from(raw);
-  const out = bigint ? bigintStatValues : statValues;
-  for (let i = 0; i < kFsStatsFieldsNumber; i++) out[i] = raw[i];
-  return out;
+  const shared = bigint ? bigintStatValues : statValues;
+  for (let i = 0; i < raw.length; i++) shared[i] = raw[i];
+  if (sync) return shared;
+  return bigint ? BigInt64Array.from(raw) : Float64Array.from(raw);
 }
 const bigintOf = (req, bigint) => (req instanceof FSReqCallback ? req.bigint : bigint === true);
 
@@ -340,9 +342,25 @@ export function writeFileUtf8(path, data, flags, mode) {
 // ------------------------------------------------------------ FileHandle (fs/promises)
 
 // The native half of fs/promises' FileHandle: a descriptor and close().
+// A FileHandle collected while its descriptor is open closes it, with Node's
+// two warnings (DEP0137).
+const unclosed = new FinalizationRegistry((fd) => {
+  N.go((d) => {
+    try {
+      N.close(d);
+    } catch {} // closed behind the handle's back: nothing left to do
+  }, [fd]);
+  process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
+  process.emitWarning('Closing a FileHandle object on garbage collection is deprecated. ' +
+    'Please close FileHandle objects explicitly using FileHandle.prototype.close(). In the future, ' +
+    'an error will be thrown if a file descriptor is closed during garbage collection.',
+  'DeprecationWarning', 'DEP0137');
+});
+
 export class FileHandle {
   constructor(fd) {
     this.fd = fd;
+    unclosed.register(this, fd, this);
   }
 
   getAsyncId() { return -1; }
@@ -350,12 +368,14 @@ export class FileHandle {
   close() {
     const fd = this.fd;
     this.fd = -1;
+    unclosed.unregister(this);
     return call(kUsePromises, N.close, fd);
   }
 
   releaseFD() {
     const fd = this.fd;
     this.fd = -1;
+    unclosed.unregister(this);
     return fd;
   }
 }
@@ -364,12 +384,58 @@ export function openFileHandle(path, flags, mode, req) {
   return call(req, () => new FileHandle(N.open(pathOf(path), flags, mode)));
 }
 
-// ------------------------------------------------------------ not yet (issue 11)
+// ------------------------------------------------------------ watchers
 
+// fs.watchFile's handle: libuv's stat poll (__primordials.nodefs.watchFile).
+// onchange(status, stats) gets the current stat and the previous one, one
+// after the other in a Float64Array (BigInt64Array for bigint: true).
 export class StatWatcher {
-  constructor() {
-    throw ERR_NOT_IMPLEMENTED('fs.watchFile()');
+  #id = null;
+  #bigint;
+  #refed = true;
+
+  constructor(bigint) {
+    this.#bigint = bigint === true;
+    this.onchange = undefined;
   }
+
+  // start(path, interval) -> 0 or a negative code
+  start(path, interval) {
+    if (this.#id !== null) return 0;
+    const id = N.watchFile(pathOf(path), interval, (status, curr, prev) => this.#seen(status, curr, prev));
+    if (typeof id === 'number') return id;
+    this.#id = id;
+    if (!this.#refed) N.watcherRef(id, false);
+    return 0;
+  }
+
+  #seen(status, curr, prev) {
+    if (this.#id === null) return;
+    const stats = this.#bigint ? new BigInt64Array(2 * kFsStatsFieldsNumber) : new Float64Array(2 * kFsStatsFieldsNumber);
+    const num = this.#bigint ? BigInt : Number;
+    for (let i = 0; i < kFsStatsFieldsNumber; i++) {
+      stats[i] = num(curr[i]);
+      stats[kFsStatsFieldsNumber + i] = num(prev[i]);
+    }
+    this.onchange(status, stats);
+  }
+
+  close() {
+    if (this.#id !== null) N.unwatch(this.#id);
+    this.#id = null;
+  }
+
+  ref() {
+    this.#refed = true;
+    if (this.#id !== null) N.watcherRef(this.#id, true);
+  }
+
+  unref() {
+    this.#refed = false;
+    if (this.#id !== null) N.watcherRef(this.#id, false);
+  }
+
+  getAsyncId() { return -1; }
 }
 
 export function cpSyncCheckPaths() {

@@ -133,7 +133,7 @@ export class LibuvStreamWrap {
     if (typeof chunk === 'number') {
       this.#reading = false;
       streamBaseState[kReadBytesOrError] = chunk;
-      this.onread(undefined);
+      this.#onread(undefined);
       return;
     }
     this.bytesRead += chunk.length;
@@ -141,7 +141,7 @@ export class LibuvStreamWrap {
     if (user === null) {
       streamBaseState[kReadBytesOrError] = chunk.length;
       streamBaseState[kArrayBufferOffset] = chunk.byteOffset;
-      this.onread(chunk.buffer);
+      this.#onread(chunk.buffer);
       return;
     }
     for (let at = 0; at < chunk.length && !this.#closed;) {
@@ -156,8 +156,20 @@ export class LibuvStreamWrap {
       streamBaseState[kReadBytesOrError] = n;
       streamBaseState[kArrayBufferOffset] = 0;
       // onread may give the buffer to use next (onread.buffer a function)
-      const next = this.onread(undefined);
+      const next = this.#onread(undefined);
       if (next instanceof Uint8Array) user = this.#userBuffer = next;
+    }
+  }
+
+  // onread(arg) -> its answer; what it throws is uncaught, as in Node, where
+  // libuv goes on reading: the pump must not die with it (the socket would
+  // never see its end or close).
+  #onread(arg) {
+    try {
+      return this.onread(arg);
+    } catch (e) {
+      go(() => { throw e; }, []);
+      return undefined;
     }
   }
 
