@@ -29,53 +29,21 @@ function hrtime(prev) {
 }
 hrtime.bigint = () => R.hrtime();
 
-// process.stdout and stderr: Node Writable streams (node:stream, loaded on
-// first use) whose writes go out at once, synchronously, as CoroJS's always
-// did; ending one leaves the descriptor open, as in Node.
-function stream(fd) {
-  const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
-  const { Writable } = requireNode('stream');
-  const s = new Writable({
-    write(chunk, encoding, callback) {
-      R.write(fd, chunk);
-      callback();
-    },
-    destroy(error, callback) {
-      callback(error);
-    },
-  });
-  s.fd = fd;
-  s.isTTY = P.os.handleType(fd) === 'TTY';
-  s._isStdio = true;
-  return s;
-}
-
+// process.stdin, stdout and stderr: Node's streams, made on first use
+// (lib/node/stdio.js says how); console writes through stdout and stderr
+// once they are made.
 function lazyStream(name, fd) {
   Object.defineProperty(process, name, {
     configurable: true,
     enumerable: true,
     get() {
-      const value = stream(fd);
+      const stdio = P.util.importSync('corojs:internal/node/stdio');
+      const value = [stdio.createStdin, stdio.createStdout, stdio.createStderr][fd]();
       Object.defineProperty(process, name, { value, writable: true, configurable: true, enumerable: true });
-      P.util.importSync('corojs:console').useStream(fd, value);
+      if (fd > 0) P.util.importSync('corojs:console').useStream(fd, value);
       return value;
     },
   });
-}
-
-// process.stdin: read() and readBytes() block the calling fiber only (a
-// pipe, FIFO or terminal is read through the loop; see corojs:stream).
-function input(fd) {
-  let id;
-  const stream = () => (id ??= P.stream.open(fd));
-  return {
-    fd,
-    read: () => P.stream.read(stream()),
-    readBytes: () => P.stream.readBytes(stream()),
-    *[Symbol.iterator]() {
-      for (let chunk; (chunk = this.read()) !== null;) yield chunk;
-    },
-  };
 }
 
 const argv = R.argv.slice();
@@ -110,7 +78,6 @@ export const process = {
     },
   },
   features: { inspector: false, debug: false, uv: true, ipv6: true, tls_alpn: true, tls_sni: true, tls_ocsp: true, tls: true, cached_builtins: true, typescript: false },
-  stdin: input(0),
   get exitCode() { return exitCode; },
   set exitCode(code) {
     R.setExitCode(code === undefined ? 0 : integerString(code));
@@ -152,6 +119,8 @@ export const process = {
     return true;
   },
   hrtime,
+  // Node's deprecated openStdin(): process.stdin, flowing.
+  openStdin: () => process.stdin.resume(),
   uptime: () => Number(R.hrtime() - startNs) / 1e9,
   memoryUsage: Object.assign(() => R.memoryUsage(), { rss: () => R.memoryUsage().rss }),
   nextTick,
@@ -185,6 +154,7 @@ export const process = {
     throw new Error(`No such module: ${name}`);
   },
 };
+lazyStream('stdin', 0);
 lazyStream('stdout', 1);
 lazyStream('stderr', 2);
 

@@ -7,6 +7,7 @@
  *   corojs [options] shell                the interactive shell
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,16 @@ static coro_port *start_root(coro_isolate_options *io, const char *path, const c
     return port;
 }
 
+/* A descriptor 0, 1 or 2 the program was started without is /dev/null, as
+   in Node: the loop's own descriptors never take those numbers, and
+   process.stdout writes to nothing instead of to a socket opened later. */
+static void open_missing_stdio(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+            abort();
+}
+
 int main(int argc, char **argv)
 {
     coro_sched_options so = { 0, 0, 0 };
@@ -167,6 +178,7 @@ int main(int argc, char **argv)
     uv_loop_t *loop;
     char **dirs, **envs;
 
+    open_missing_stdio();
     wasm_options = calloc(2 * ((size_t)argc + 1), sizeof *wasm_options);
     if (!wasm_options)
         return 1;

@@ -341,6 +341,135 @@ static JSValue js_dgram_close(JSContext *ctx, JSValueConst this_val, int argc, J
     return coro_close_arg_handle(ctx, argv[0], &udp_type);
 }
 
+/* ------------------------------------------------------------------ */
+/* Node's UDP handle (lib/node/bindings/udp_wrap.js): options and the rest,
+   each returning 0 or a negative libuv error, as Node's binding does */
+
+enum { OPT_TTL, OPT_MULTICAST_TTL, OPT_MULTICAST_LOOP, OPT_REF };
+
+/* setOption(id, value) for the option in magic -> 0 or an error */
+static JSValue js_dgram_set_option(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                                   int magic)
+{
+    js_udp *s = (js_udp *)coro_arg_handle(ctx, argv[0], &udp_type);
+    int32_t v;
+
+    if (!s || JS_ToInt32(ctx, &v, argv[1]) < 0)
+        return JS_EXCEPTION;
+    switch (magic) {
+    case OPT_TTL: return JS_NewInt32(ctx, uv_udp_set_ttl(&s->udp, v));
+    case OPT_MULTICAST_TTL: return JS_NewInt32(ctx, uv_udp_set_multicast_ttl(&s->udp, v));
+    case OPT_MULTICAST_LOOP: return JS_NewInt32(ctx, uv_udp_set_multicast_loop(&s->udp, v != 0));
+    default:
+        if (v)
+            uv_ref((uv_handle_t *)&s->udp);
+        else
+            uv_unref((uv_handle_t *)&s->udp);
+        return JS_NewInt32(ctx, 0);
+    }
+}
+
+/* A string argument, or NULL for undefined/null; -1 with an exception. */
+static int arg_optional_string(JSContext *ctx, JSValueConst v, const char *name, const char **out)
+{
+    *out = NULL;
+    if (JS_IsUndefined(v) || JS_IsNull(v))
+        return 0;
+    *out = coro_arg_string(ctx, v, name, NULL);
+    return *out ? 0 : -1;
+}
+
+/* membership(id, group, iface, join) -> 0 or an error;
+   sourceMembership(id, source, group, iface, join) */
+static JSValue js_dgram_membership(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                                   int source_specific)
+{
+    js_udp *s = (js_udp *)coro_arg_handle(ctx, argv[0], &udp_type);
+    const char *source = NULL, *group = NULL, *iface = NULL;
+    int at = source_specific ? 2 : 1, err = UV_EINVAL;
+    uv_membership join = JS_ToBool(ctx, argv[at + 2]) ? UV_JOIN_GROUP : UV_LEAVE_GROUP;
+
+    if (!s)
+        return JS_EXCEPTION;
+    if ((source_specific && !(source = coro_arg_string(ctx, argv[1], "sourceAddress", NULL))) ||
+        !(group = coro_arg_string(ctx, argv[at], "groupAddress", NULL)) ||
+        arg_optional_string(ctx, argv[at + 1], "interfaceAddress", &iface) < 0) {
+        err = INT_MIN;
+    } else if (source_specific) {
+        err = uv_udp_set_source_membership(&s->udp, group, iface, source, join);
+    } else {
+        err = uv_udp_set_membership(&s->udp, group, iface, join);
+    }
+    JS_FreeCString(ctx, source);
+    JS_FreeCString(ctx, group);
+    JS_FreeCString(ctx, iface);
+    return err == INT_MIN ? JS_EXCEPTION : JS_NewInt32(ctx, err);
+}
+
+/* setMulticastInterface(id, iface) -> 0 or an error */
+static JSValue js_dgram_set_multicast_interface(JSContext *ctx, JSValueConst this_val, int argc,
+                                                JSValueConst *argv)
+{
+    js_udp *s = (js_udp *)coro_arg_handle(ctx, argv[0], &udp_type);
+    const char *iface;
+    int err;
+
+    if (!s || !(iface = coro_arg_string(ctx, argv[1], "interfaceAddress", NULL)))
+        return JS_EXCEPTION;
+    err = uv_udp_set_multicast_interface(&s->udp, iface);
+    JS_FreeCString(ctx, iface);
+    return JS_NewInt32(ctx, err);
+}
+
+/* disconnect(id) -> 0 or an error (ENOTCONN when not connected) */
+static JSValue js_dgram_disconnect(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_udp *s = (js_udp *)coro_arg_handle(ctx, argv[0], &udp_type);
+
+    return s ? JS_NewInt32(ctx, uv_udp_connect(&s->udp, NULL)) : JS_EXCEPTION;
+}
+
+/* bufferSize(id, size, receive) -> the socket's receive (or send) buffer
+   size, set first unless size is 0; a negative error on failure */
+static JSValue js_dgram_buffer_size(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_udp *s = (js_udp *)coro_arg_handle(ctx, argv[0], &udp_type);
+    int32_t size;
+    int value, err;
+
+    if (!s || JS_ToInt32(ctx, &size, argv[1]) < 0)
+        return JS_EXCEPTION;
+    value = size;
+    err = JS_ToBool(ctx, argv[2]) ? uv_recv_buffer_size((uv_handle_t *)&s->udp, &value)
+                                  : uv_send_buffer_size((uv_handle_t *)&s->udp, &value);
+    return JS_NewInt32(ctx, err < 0 ? err : value);
+}
+
+/* sendQueue(id) -> [bytes, requests] waiting to be sent */
+static JSValue js_dgram_send_queue(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_udp *s = (js_udp *)coro_arg_handle(ctx, argv[0], &udp_type);
+    JSValue q;
+
+    if (!s)
+        return JS_EXCEPTION;
+    q = JS_NewArray(ctx);
+    JS_SetPropertyUint32(ctx, q, 0, JS_NewFloat64(ctx, (double)uv_udp_get_send_queue_size(&s->udp)));
+    JS_SetPropertyUint32(ctx, q, 1, JS_NewFloat64(ctx, (double)uv_udp_get_send_queue_count(&s->udp)));
+    return q;
+}
+
+/* fd(id) -> the socket's descriptor, or -1 before bind */
+static JSValue js_dgram_fd(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_udp *s = (js_udp *)coro_arg_handle(ctx, argv[0], &udp_type);
+    uv_os_fd_t fd;
+
+    if (!s)
+        return JS_EXCEPTION;
+    return JS_NewInt32(ctx, uv_fileno((uv_handle_t *)&s->udp, &fd) < 0 ? -1 : fd);
+}
+
 static const JSCFunctionListEntry dgram_funcs[] = {
     JS_CFUNC_DEF("socket", 1, js_dgram_socket),
     JS_CFUNC_MAGIC_DEF("bind", 4, js_dgram_bind, OP_BIND),
@@ -351,6 +480,17 @@ static const JSCFunctionListEntry dgram_funcs[] = {
     JS_CFUNC_DEF("recv", 1, js_dgram_recv),
     JS_CFUNC_DEF("setBroadcast", 2, js_dgram_set_broadcast),
     JS_CFUNC_DEF("close", 1, js_dgram_close),
+    JS_CFUNC_MAGIC_DEF("setTTL", 2, js_dgram_set_option, OPT_TTL),
+    JS_CFUNC_MAGIC_DEF("setMulticastTTL", 2, js_dgram_set_option, OPT_MULTICAST_TTL),
+    JS_CFUNC_MAGIC_DEF("setMulticastLoopback", 2, js_dgram_set_option, OPT_MULTICAST_LOOP),
+    JS_CFUNC_MAGIC_DEF("ref", 2, js_dgram_set_option, OPT_REF),
+    JS_CFUNC_MAGIC_DEF("membership", 4, js_dgram_membership, 0),
+    JS_CFUNC_MAGIC_DEF("sourceMembership", 5, js_dgram_membership, 1),
+    JS_CFUNC_DEF("setMulticastInterface", 2, js_dgram_set_multicast_interface),
+    JS_CFUNC_DEF("disconnect", 1, js_dgram_disconnect),
+    JS_CFUNC_DEF("bufferSize", 3, js_dgram_buffer_size),
+    JS_CFUNC_DEF("sendQueue", 1, js_dgram_send_queue),
+    JS_CFUNC_DEF("fd", 1, js_dgram_fd),
     JS_PROP_INT32_DEF("REUSEADDR", UV_UDP_REUSEADDR, 0),
     JS_PROP_INT32_DEF("IPV6ONLY", UV_UDP_IPV6ONLY, 0),
 };

@@ -102,9 +102,25 @@ static JSValue js_signal_unwatch(JSContext *ctx, JSValueConst this_val, int argc
     return coro_close_arg_handle(ctx, argv[0], &signal_type);
 }
 
+/* ref(id, on): whether the watcher keeps the program alive (Node's Signal
+   handle's ref(); a new watcher does not) */
+static JSValue js_signal_ref(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_signal *s = (js_signal *)coro_arg_handle(ctx, argv[0], &signal_type);
+
+    if (!s)
+        return JS_EXCEPTION;
+    if (JS_ToBool(ctx, argv[1]))
+        uv_ref((uv_handle_t *)&s->sig);
+    else
+        uv_unref((uv_handle_t *)&s->sig);
+    return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry signal_funcs[] = {
     JS_CFUNC_DEF("watch", 2, js_signal_watch),
     JS_CFUNC_DEF("unwatch", 1, js_signal_unwatch),
+    JS_CFUNC_DEF("ref", 2, js_signal_ref),
 };
 
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns)

@@ -340,6 +340,78 @@ static JSValue js_stream_open(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_NewBigUint64(ctx, (uint64_t)id);
 }
 
+/* ------------------------------------------------------------------ */
+/* terminals and blocking writes: Node's tty_wrap and stdio (process.stdout
+   and stderr write synchronously, lib/node/stdio.js) */
+
+/* The libuv stream under a stream's ID, or NULL with a TypeError pending. */
+static coro_uvstream *arg_uvstream(JSContext *ctx, JSValueConst id, int kind)
+{
+    coro_stream *s = (coro_stream *)coro_arg_handle(ctx, id, &coro_stream_type);
+    coro_uvstream *u = s ? coro_uvstream_of(s) : NULL;
+
+    if (s && (!u || (kind >= 0 && u->kind != kind))) {
+        JS_ThrowTypeError(ctx, kind == CORO_UV_TTY ? "not a terminal" : "not a socket, pipe or terminal");
+        return NULL;
+    }
+    return u;
+}
+
+/* writeSync(id, data) -> 0 or a negative errno (EPIPE, ...): all of data
+   written before it returns, blocking the thread while the other end does
+   not read, as Node's stdout and stderr on a terminal do. */
+static JSValue js_stream_write_sync(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_uvstream *u = arg_uvstream(ctx, argv[0], -1);
+    const uint8_t *data;
+    size_t len;
+    uv_os_fd_t fd;
+
+    if (!u || coro_arg_view(ctx, argv[1], "data", &data, &len) < 0)
+        return JS_EXCEPTION;
+    if (uv_fileno(&u->u.handle, &fd) < 0)
+        return JS_NewInt32(ctx, UV_EBADF);
+    return JS_NewInt32(ctx, coro_write_all(fd, data, len));
+}
+
+/* windowSize(id) -> [columns, rows] of a terminal, or a negative errno */
+static JSValue js_stream_window_size(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    coro_uvstream *u = arg_uvstream(ctx, argv[0], CORO_UV_TTY);
+    JSValue size;
+    int width, height, st;
+
+    if (!u)
+        return JS_EXCEPTION;
+    st = uv_tty_get_winsize(&u->u.tty, &width, &height);
+    if (st < 0)
+        return JS_NewInt32(ctx, st);
+    size = JS_NewArray(ctx);
+    JS_SetPropertyUint32(ctx, size, 0, JS_NewInt32(ctx, width));
+    JS_SetPropertyUint32(ctx, size, 1, JS_NewInt32(ctx, height));
+    return size;
+}
+
+static void reset_tty_mode(void)
+{
+    uv_tty_reset_mode();
+}
+
+/* setRawMode(id, raw) -> 0 or a negative errno. The terminal's first mode
+   comes back when the process exits, however it exits. */
+static JSValue js_stream_set_raw_mode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    static int reset_at_exit;
+    coro_uvstream *u = arg_uvstream(ctx, argv[0], CORO_UV_TTY);
+
+    if (!u)
+        return JS_EXCEPTION;
+    if (!reset_at_exit)
+        reset_at_exit = atexit(reset_tty_mode) == 0;
+    return JS_NewInt32(ctx, uv_tty_set_mode(&u->u.tty, JS_ToBool(ctx, argv[1]) ? UV_TTY_MODE_RAW
+                                                                               : UV_TTY_MODE_NORMAL));
+}
+
 static const JSCFunctionListEntry stream_funcs[] = {
     JS_CFUNC_DEF("read", 1, js_stream_read),
     JS_CFUNC_DEF("readBytes", 1, js_stream_read_bytes),
@@ -350,6 +422,9 @@ static const JSCFunctionListEntry stream_funcs[] = {
     JS_CFUNC_DEF("setTimeout", 2, js_stream_set_timeout),
     JS_CFUNC_DEF("ref", 2, js_stream_ref),
     JS_CFUNC_DEF("open", 1, js_stream_open),
+    JS_CFUNC_DEF("writeSync", 2, js_stream_write_sync),
+    JS_CFUNC_DEF("windowSize", 1, js_stream_window_size),
+    JS_CFUNC_DEF("setRawMode", 2, js_stream_set_raw_mode),
 };
 
 int coro_prim_stream_init(JSContext *ctx, JSValueConst ns)

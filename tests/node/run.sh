@@ -9,10 +9,12 @@
 # Which files: those whose name starts with test-PREFIX for the PREFIXes given,
 # by default the modules of issue 10 (path, events, util, buffer, ...:
 # $base_prefixes; timers and streams: $streams_prefixes) and of issue 11
-# that are there, in groups: net, dns, tcp_wrap, pipes ($net_prefixes); zlib and fs ($io_prefixes); crypto ($crypto_prefixes); of
-# http's 370 test-http- files the parser's, server's and client's, for make
-# test's time (`sh tests/node/run.sh http-` runs them all: $http_prefixes);
-# NODE_TEST_GROUP=NAME picks one group. A file's `// Flags:` line is honoured: the flags
+# that are there, in groups: net, dns, tcp_wrap, pipes ($net_prefixes); zlib
+# and fs ($io_prefixes); crypto ($crypto_prefixes); of http's 370 test-http-
+# files the parser's, server's and client's, for make test's time (`sh
+# tests/node/run.sh http-` runs them all: $http_prefixes); stdio, tty,
+# signals, readline and dgram ($proc_prefixes). NODE_TEST_GROUP=NAME picks
+# one group. A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
 # where Node's lib reads them (internalBinding('options')).
@@ -43,7 +45,8 @@ net_prefixes="net- dns tcp- pipe- socket"
 io_prefixes="zlib fs"
 crypto_prefixes="crypto webcrypto"
 http_prefixes="http-parser http-server http-client"
-groups="base streams net io crypto http"
+proc_prefixes="stdin stdout stdio tty signal readline dgram"
+groups="base streams net io crypto http proc"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2

@@ -14,6 +14,9 @@
 //   while the other end does not read, and the request's oncomplete(status)
 //   runs when its bytes are written. A Writable waiting for those writes
 //   buffers, so its 'drain' falls out.
+// - a blocking handle (setBlocking(true): a terminal's, process.stdout's and
+//   stderr's) writes all at once, synchronously, blocking the thread while
+//   the other end does not read, as libuv's blocking writes do.
 // - shutdown and close as Node's: after the queued writes; close(cb) calls cb
 //   on a later turn of the loop, on a fiber of its own.
 // LibuvStreamWrap is the base of the handles over our streams: Pipe
@@ -58,6 +61,7 @@ export class LibuvStreamWrap {
   #pending = null;  // a chunk read after readStop(), handed over at readStart()
   #queue = [];      // [req, bytes] to write, or [req, null] to shut down
   #writing = false;
+  #blocking = false;
   #ref = true;
   #closed = false;
   #userBuffer = null;
@@ -74,9 +78,12 @@ export class LibuvStreamWrap {
   get isStreamBase() { return true; }
   get fd() { return -1; }
 
+  // A pump parked in a read after readStop() holds the stream unref'd: a
+  // paused stdin does not keep the program alive, as in Node.
   readStart() {
     if (this.#closed || this[kStream] === null) return UV_EBADF;
     this.#reading = true;
+    if (this.#ref) S.ref(this[kStream], true);
     if (!this.#pumping) {
       this.#pumping = true;
       later(() => this.#pump());
@@ -86,6 +93,7 @@ export class LibuvStreamWrap {
 
   readStop() {
     this.#reading = false;
+    if (this.#pumping && !this.#closed && this[kStream] !== null) S.ref(this[kStream], false);
     return 0;
   }
 
@@ -199,6 +207,11 @@ export class LibuvStreamWrap {
     streamBaseState[kBytesWritten] = bytes.length;
     streamBaseState[kLastWriteWasAsync] = 0;
     if (this.#closed || this[kStream] === null) return UV_EBADF;
+    if (this.#blocking && !this.#writing) {
+      const err = S.writeSync(this[kStream], bytes);
+      if (err === 0) this.bytesWritten += bytes.length;
+      return err;
+    }
     let taken = 0;
     if (!this.#writing && bytes.length) {
       try {
@@ -283,7 +296,10 @@ export class LibuvStreamWrap {
     return this.#ref && !this.#closed;
   }
 
-  setBlocking() { return 0; }
+  setBlocking(blocking) {
+    this.#blocking = Boolean(blocking);
+    return 0;
+  }
 
   readBuffer() { throw ERR_NOT_IMPLEMENTED('StreamBase readBuffer()'); }
 }
