@@ -6,7 +6,11 @@ import fcntl, os, pty, select, struct, sys, termios, time
 
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:3])
+    # A colour terminal whatever the caller's environment (CI=true makes
+    # Node's getColorDepth() answer 2 colours).
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR", "FORCE_COLOR")}
+    env["TERM"] = "xterm-256color"
+    os.execve(sys.argv[1], sys.argv[1:3], env)
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
 out = b""
 

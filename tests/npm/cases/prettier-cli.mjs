@@ -11,8 +11,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prettier-'));
 fs.writeFileSync(path.join(dir, 'a.js'), ugly);
 fs.writeFileSync(path.join(dir, 'b.ts'), 'let  y : number=1\n');
 fs.writeFileSync(path.join(dir, '.prettierrc'), '{ "semi": false }\n');
+// Without colours whatever the caller's environment (picocolors colours any
+// output when CI is set).
+const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, CI: undefined };
 for (const args of [['--check', '.'], ['--write', '.'], ['--check', '.'], ['a.js']]) {
-    const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env });
     console.log(`prettier ${args.join(' ')} -> ${r.status}\n${r.stdout.replace(/ \d+ms/g, '').trimEnd()}\n${r.stderr.trimEnd()}`);
 }
 fs.rmSync(dir, { recursive: true });
