@@ -120,12 +120,12 @@ for f in $files; do
             pass=$((pass + 1))
         fi
         if listed "$f"; then
-            echo "# newly passing (take it off tests/node/expected-failures.txt): $f"
+            echo "not ok - newly passing (take it off tests/node/expected-failures.txt): $f"
             diffs=$((diffs + 1))
         fi
     elif ! listed "$f"; then
         why=$([ "$status" -eq 124 ] && echo "timed out after $timeout_s s" || echo "exit status $status")
-        echo "# regression: $f ($why); its last lines:"
+        echo "not ok - regression: $f ($why); its last lines:"
         tail -n 8 "$results/$f.out" | sed 's/^/#     /'
         diffs=$((diffs + 1))
     fi
