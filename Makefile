@@ -107,6 +107,8 @@ PRIM_SRCS += prim/http_parser.c
 PRIM_SRCS += prim/zlib.c
 # node:crypto over OpenSSL (lib/node/bindings/crypto.js)
 PRIM_SRCS += prim/crypto.c prim/crypto_keys.c
+# node:tls's SecureContext and TLSWrap, certificates (X509Certificate)
+PRIM_SRCS += prim/x509.c prim/tls_context.c prim/tls_wrap.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c

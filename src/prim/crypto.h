@@ -22,6 +22,11 @@ const EVP_MD *coro__crypto_digest(const char *name);
    with an exception pending (the isolate ended, or the pool refused). */
 int coro__crypto_run(JSContext *ctx, void (*fn)(void *arg), void *arg, int pooled);
 
+/* A key object (crypto_keys.c's class) that takes over pkey; the EVP_PKEY
+   of a key object, or NULL. */
+JSValue coro__crypto_key_new(JSContext *ctx, EVP_PKEY *pkey);
+EVP_PKEY *coro__crypto_key_of(JSValueConst v);
+
 /* Adds crypto_keys.c's functions to the area's namespace. */
 int coro__crypto_keys_init(JSContext *ctx, JSValueConst ns);
 

@@ -55,6 +55,18 @@ static JSValue new_key(JSContext *ctx, EVP_PKEY *pkey)
     return obj;
 }
 
+/* For other areas (x509.c): a key object over pkey (taken over), and the
+   EVP_PKEY of a key object or NULL. */
+JSValue coro__crypto_key_new(JSContext *ctx, EVP_PKEY *pkey)
+{
+    return new_key(ctx, pkey);
+}
+
+EVP_PKEY *coro__crypto_key_of(JSValueConst v)
+{
+    return JS_GetOpaque(v, key_class);
+}
+
 static EVP_PKEY *arg_key(JSContext *ctx, JSValueConst v)
 {
     EVP_PKEY *pkey = JS_GetOpaque(v, key_class);

@@ -34,5 +34,7 @@ const coro_area coro_prim_areas[] = {
     { "http_parser", coro_prim_http_parser_init, coro_prim_http_parser_free },
     { "zlib", coro_prim_zlib_init, NULL },
     { "crypto", coro_prim_crypto_init, NULL },
+    { "x509", coro_prim_x509_init, NULL },
+    { "tls_wrap", coro_prim_tls_wrap_init, NULL },
     { NULL, NULL, NULL },
 };

@@ -63,5 +63,7 @@ int coro_prim_http_parser_init(JSContext *ctx, JSValueConst ns);
 void coro_prim_http_parser_free(coro_isolate *iso);
 int coro_prim_zlib_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_crypto_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_x509_init(JSContext *ctx, JSValueConst ns);
+int coro_prim_tls_wrap_init(JSContext *ctx, JSValueConst ns);
 
 #endif

@@ -38,6 +38,7 @@
 
 #include "prim.h"
 #include "net.h"
+#include "tls.h"
 #include "core/binding.h"
 #include "core/isolate.h"
 #include "core/stream.h"
@@ -1232,4 +1233,15 @@ int coro_prim_tls_init(JSContext *ctx, JSValueConst ns)
 {
     JS_SetPropertyFunctionList(ctx, ns, tls_funcs, sizeof tls_funcs / sizeof tls_funcs[0]);
     return 0;
+}
+
+/* For tls_wrap.c (node:tls): the same errors and names. */
+JSValue coro__tls_ossl_error(JSContext *ctx, unsigned long e)
+{
+    return ossl_error(ctx, e);
+}
+
+const char *coro__tls_verify_code(long v)
+{
+    return verify_code(v);
 }

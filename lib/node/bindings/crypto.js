@@ -18,7 +18,7 @@
 //
 // Not here yet (each throws ERR_NOT_IMPLEMENTED, lib/node/unimplemented.js):
 // JWK import/export of asymmetric keys, DSA and DH key pairs,
-// Diffie-Hellman and ECDH, X509Certificate, Certificate (SPKAC), primes, and
+// Diffie-Hellman and ECDH, Certificate (SPKAC), primes, and
 // the WebCrypto jobs behind crypto.subtle other than digest and the key
 // derivations.
 //
@@ -28,6 +28,7 @@
 import P from 'corojs:internal/primordials';
 import { requireNode } from 'corojs:internal/node/builtins';
 import { call } from 'corojs:internal/node/bindings/fs';
+import { X509Handle, setKeyObjectHandle } from 'corojs:internal/node/bindings/x509';
 import { ERR_NOT_IMPLEMENTED, notImplemented, unimplementedClass } from 'corojs:internal/node/unimplemented';
 
 const C = P.crypto;
@@ -615,15 +616,25 @@ const binding = {
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
   certExportPublicKey: unimplemented('Certificate.exportPublicKey'),
   certExportChallenge: unimplemented('Certificate.exportChallenge'),
-  parseX509: unimplemented('X509Certificate'),
 };
 for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH',
-  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'X509Certificate']) {
+  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
 for (const [i, variant] of ['CTR_128', 'CTR_192', 'CTR_256', 'CBC_128', 'CBC_192', 'CBC_256', 'GCM_128',
   'GCM_192', 'GCM_256', 'KW_128', 'KW_192', 'KW_256'].entries()) {
   binding[`kKeyVariantAES_${variant}`] = i;
 }
+
+// node:tls's SecureContext and X509Certificate's handles (src/prim/tls_context.c,
+// src/prim/x509.c; lib/node/bindings/x509.js)
+Object.assign(binding, {
+  SecureContext: P.tls_wrap.SecureContext,
+  getRootCertificates: P.tls_wrap.getRootCertificates,
+  getSSLCiphers: P.tls_wrap.getSSLCiphers,
+  parseX509: X509Handle.parse,
+  X509Certificate: X509Handle,
+});
+setKeyObjectHandle(KeyObjectHandle);
 
 export default binding;

@@ -23,7 +23,11 @@ const defaults = {
   '--dns-result-order': '', '--diagnostic-dir': '', '--experimental-global-webcrypto': true,
   '--experimental-global-customevent': true, '--experimental-fetch': true,
   '--experimental-websocket': false, '--experimental-eventsource': false, '--addons': true,
-  '--force-fips': false, '--secure-heap': 0, '--secure-heap-min': 2, '--tls-cipher-list': '',
+  '--force-fips': false, '--secure-heap': 0, '--secure-heap-min': 2,
+  // Node's default cipher list (node_constants.h), as the crypto constants give it
+  '--tls-cipher-list': P.crypto.constants().defaultCipherList,
+  '--tls-min-v1.0': false, '--tls-min-v1.1': false, '--tls-min-v1.2': false, '--tls-min-v1.3': false,
+  '--tls-max-v1.2': false, '--tls-max-v1.3': false, '--use-openssl-ca': false, '--use-bundled-ca': false,
   '--tls-keylog': '', '--trace-sigint': false, '--trace-tls': false, '--test': false,
   '--test-only': false, '--test-reporter': [], '--test-reporter-destination': [], '--test-name-pattern': [],
   '--test-force-exit': false, '--experimental-test-module-mocks': false, '--watch': false, '--watch-path': [], '--eval': undefined, '--print': false,
