@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <uv.h>
 
 #include "prim.h"
 #include "core/binding.h"
@@ -89,6 +90,15 @@ static BIO *arg_bio(JSContext *ctx, JSValueConst v, const char *name)
     return b;
 }
 
+/* An Error with a message and no code. */
+static JSValue plain_error(JSContext *ctx, const char *msg)
+{
+    JSValue e = JS_NewError(ctx);
+
+    JS_DefinePropertyValueStr(ctx, e, "message", JS_NewString(ctx, msg), JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    return e;
+}
+
 static int passphrase_cb(char *buf, int size, int rwflag, void *u)
 {
     const char *pass = u;
@@ -96,7 +106,7 @@ static int passphrase_cb(char *buf, int size, int rwflag, void *u)
 
     (void)rwflag;
     if (!pass)
-        return -1;
+        return 0; /* no passphrase: the empty one (OpenSSL says "bad decrypt") */
     n = strlen(pass);
     if (n > (size_t)size)
         n = (size_t)size;
@@ -583,10 +593,15 @@ static JSValue js_sc_load_pkcs12(JSContext *ctx, JSValueConst this_val, int argc
         pass[plen] = 0;
     }
     p12 = d2i_PKCS12_bio(b, NULL);
-    if (p12 && PKCS12_parse(p12, pass ? pass : "", &key, &cert, &cas) && cert && key &&
-        SSL_CTX_use_certificate(sctx, cert) && SSL_CTX_use_PrivateKey(sctx, key)) {
+    if (p12 && PKCS12_parse(p12, pass ? pass : "", &key, &cert, &cas)) {
         ok = 1;
-        for (int i = 0; i < sk_X509_num(cas); i++) {
+        if (!key)
+            ok = -1;
+        else if (!cert)
+            ok = -2;
+        else if (!SSL_CTX_use_certificate(sctx, cert) || !SSL_CTX_use_PrivateKey(sctx, key))
+            ok = 0;
+        for (int i = 0; ok == 1 && i < sk_X509_num(cas); i++) {
             X509 *ca = sk_X509_value(cas, i);
             X509_STORE_add_cert(SSL_CTX_get_cert_store(sctx), ca);
             SSL_CTX_add_client_CA(sctx, ca);
@@ -601,10 +616,21 @@ static JSValue js_sc_load_pkcs12(JSContext *ctx, JSValueConst this_val, int argc
     EVP_PKEY_free(key);
     X509_free(cert);
     sk_X509_pop_free(cas, X509_free);
-    if (!ok) {
-        const char *reason = ERR_reason_error_string(ERR_get_error());
+    if (ok < 0) {
         ERR_clear_error();
-        return coro__tls_throw_coded(ctx, 0, "ERR_CRYPTO_OPERATION_FAILED", reason ? reason : "Unknown error");
+        return coro__tls_throw_coded(ctx, 0, "ERR_CRYPTO_OPERATION_FAILED",
+                                     ok == -1 ? "Unable to load private key from PFX data"
+                                              : "Unable to load certificate from PFX data");
+    }
+    if (!ok) {
+        /* as Node: an unsupported (legacy) algorithm has its code, the rest
+           is OpenSSL's reason in a plain Error */
+        unsigned long err = ERR_get_error();
+        const char *reason = ERR_reason_error_string(err);
+        ERR_clear_error();
+        if (ERR_GET_LIB(err) == ERR_LIB_EVP && ERR_GET_REASON(err) == EVP_R_UNSUPPORTED_ALGORITHM)
+            return coro__tls_throw_coded(ctx, 0, "ERR_CRYPTO_UNSUPPORTED_OPERATION", "Unsupported crypto operation");
+        return JS_Throw(ctx, plain_error(ctx, reason ? reason : "Unknown error"));
     }
     return JS_UNDEFINED;
 }
@@ -673,7 +699,17 @@ static JSValue js_sc_close(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     return JS_UNDEFINED;
 }
 
+/* _external: Node's pointer to the SSL_CTX; here an object standing for it
+   (a TypeError on anything but a SecureContext, as Node's accessor). */
+static JSValue js_sc_external(JSContext *ctx, JSValueConst this_val)
+{
+    if (!JS_GetOpaque(this_val, sc_class))
+        return JS_ThrowTypeError(ctx, "Illegal invocation");
+    return JS_NewObjectProto(ctx, JS_NULL);
+}
+
 static const JSCFunctionListEntry sc_proto_funcs[] = {
+    JS_CGETSET_DEF("_external", js_sc_external, NULL),
     JS_CFUNC_DEF("init", 3, js_sc_init),
     JS_CFUNC_DEF("setKey", 2, js_sc_set_key),
     JS_CFUNC_DEF("setCert", 1, js_sc_set_cert),
@@ -722,7 +758,7 @@ static JSValue js_tls_root_certificates(JSContext *ctx, JSValueConst this_val, i
         char *p;
         long n;
         if (out && PEM_write_bio_X509(out, x) && (n = BIO_get_mem_data(out, &p)) > 0)
-            JS_SetPropertyUint32(ctx, arr, i++, JS_NewStringLen(ctx, p, (size_t)n));
+            JS_SetPropertyUint32(ctx, arr, i++, JS_NewStringLen(ctx, p, (size_t)(p[n - 1] == '\n' ? n - 1 : n)));
         BIO_free(out);
         X509_free(x);
     }
@@ -754,7 +790,29 @@ static JSValue js_tls_ssl_ciphers(JSContext *ctx, JSValueConst this_val, int arg
     return arr;
 }
 
+/* canonicalizeIP(ip) -> the address as inet_ntop writes it, or undefined
+   (cares_wrap's, for tls.checkServerIdentity). */
+static JSValue js_tls_canonicalize_ip(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    unsigned char addr[16];
+    char out[64];
+    const char *s;
+    int family = 0;
+
+    if (!JS_IsString(argv[0]) || !(s = JS_ToCString(ctx, argv[0])))
+        return JS_UNDEFINED;
+    if (uv_inet_pton(AF_INET, s, addr) == 0)
+        family = AF_INET;
+    else if (uv_inet_pton(AF_INET6, s, addr) == 0)
+        family = AF_INET6;
+    JS_FreeCString(ctx, s);
+    if (!family || uv_inet_ntop(family, addr, out, sizeof out) != 0)
+        return JS_UNDEFINED;
+    return JS_NewString(ctx, out);
+}
+
 static const JSCFunctionListEntry context_funcs[] = {
+    JS_CFUNC_DEF("canonicalizeIP", 1, js_tls_canonicalize_ip),
     JS_CFUNC_DEF("getRootCertificates", 0, js_tls_root_certificates),
     JS_CFUNC_DEF("getSSLCiphers", 0, js_tls_ssl_ciphers),
 };

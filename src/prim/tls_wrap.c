@@ -451,7 +451,7 @@ static JSValue js_tlsw_read(JSContext *ctx, JSValueConst this_val, int argc, JSV
 {
     tls_conn *t = call_begin(ctx, argv[0]);
     uint8_t *buf;
-    size_t have = 0, cap = 65536;
+    size_t have = 0, cap = 16384; /* a record's most, as Node's ClearOut */
     int r;
 
     if (!t)
@@ -466,15 +466,10 @@ static JSValue js_tlsw_read(JSContext *ctx, JSValueConst this_val, int argc, JSV
     buf = js_malloc(ctx, cap);
     if (!buf)
         return call_end(t, JS_EXCEPTION);
-    while (have < cap && t->ssl && !t->destroyed) {
-        size_t n = 0;
-        r = SSL_read_ex(t->ssl, buf + have, cap - have, &n);
-        if (r > 0) {
-            have += n;
-            continue;
-        }
-        if (have)
-            break;
+    {
+        r = SSL_read_ex(t->ssl, buf, cap, &have);
+        if (r > 0)
+            return call_end(t, coro_new_uint8array(ctx, buf, have));
         js_free(ctx, buf);
         r = SSL_get_error(t->ssl, r);
         if (r == SSL_ERROR_ZERO_RETURN)
@@ -485,11 +480,6 @@ static JSValue js_tlsw_read(JSContext *ctx, JSValueConst this_val, int argc, JSV
         ssl_failed(t, r);
         return call_end(t, JS_NewInt32(ctx, -1));
     }
-    if (!have) {
-        js_free(ctx, buf);
-        return call_end(t, JS_NULL);
-    }
-    return call_end(t, coro_new_uint8array(ctx, buf, have));
 }
 
 /* write(wrap, bytes) -> bytes taken, or -1 (the handshake is not done, or
@@ -1121,7 +1111,7 @@ static JSValue js_tlsw_ctor(JSContext *ctx, JSValueConst new_target, int argc, J
     tls_conn *t;
     BIO *in, *out;
 
-    if (!sctx)
+    if (!sctx && argc > 0 && !JS_IsUndefined(argv[0]))
         return coro__tls_throw_coded(ctx, 1, "ERR_TLS_INVALID_CONTEXT", "context must be a SecureContext");
     proto = JS_GetPropertyStr(ctx, new_target, "prototype");
     obj = JS_NewObjectProtoClass(ctx, proto, (int)conn_class);
@@ -1136,6 +1126,8 @@ static JSValue js_tlsw_ctor(JSContext *ctx, JSValueConst new_target, int argc, J
     t->events = t->error = t->self = JS_UNDEFINED;
     t->server = JS_ToBool(ctx, argv[1]);
     JS_SetOpaque(obj, t);
+    if (!sctx)
+        return obj; /* `new TLSWrap()`: an empty one, as Node's */
     ERR_clear_error();
     t->ssl = SSL_new(sctx);
     in = BIO_new(BIO_s_mem());

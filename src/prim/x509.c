@@ -159,6 +159,32 @@ static JSValue name_object(JSContext *ctx, const X509_NAME *name)
     return obj;
 }
 
+/* A name's text, quoted and escaped as JSON when it holds what would make
+   the list ambiguous or unprintable (Node's IsSafeAltName/PrintAltName). */
+static void print_alt_name(BIO *b, const char *prefix, const ASN1_STRING *str)
+{
+    const unsigned char *p = ASN1_STRING_get0_data(str);
+    int n = ASN1_STRING_length(str), safe = 1;
+
+    for (int i = 0; i < n && safe; i++)
+        safe = p[i] >= ' ' && p[i] <= '~' && p[i] != '"' && p[i] != '\\' && p[i] != ',' && p[i] != '\'';
+    BIO_puts(b, prefix);
+    if (safe) {
+        BIO_write(b, p, n);
+        return;
+    }
+    BIO_puts(b, "\"");
+    for (int i = 0; i < n; i++) {
+        if (p[i] == '\\' || p[i] == '"')
+            BIO_printf(b, "\\%c", p[i]);
+        else if (p[i] >= ' ' && p[i] <= '~')
+            BIO_write(b, p + i, 1);
+        else
+            BIO_printf(b, "\\u%04x", p[i]);
+    }
+    BIO_puts(b, "\"");
+}
+
 /* One general name as Node prints it ("DNS:a.com", "IP Address:::1"). */
 static void print_general_name(BIO *b, GENERAL_NAME *gen)
 {
@@ -168,15 +194,13 @@ static void print_general_name(BIO *b, GENERAL_NAME *gen)
 
     switch (gen->type) {
     case GEN_DNS:
-        BIO_printf(b, "DNS:%.*s", ASN1_STRING_length(gen->d.dNSName), ASN1_STRING_get0_data(gen->d.dNSName));
+        print_alt_name(b, "DNS:", gen->d.dNSName);
         break;
     case GEN_EMAIL:
-        BIO_printf(b, "email:%.*s", ASN1_STRING_length(gen->d.rfc822Name),
-                   ASN1_STRING_get0_data(gen->d.rfc822Name));
+        print_alt_name(b, "email:", gen->d.rfc822Name);
         break;
     case GEN_URI:
-        BIO_printf(b, "URI:%.*s", ASN1_STRING_length(gen->d.uniformResourceIdentifier),
-                   ASN1_STRING_get0_data(gen->d.uniformResourceIdentifier));
+        print_alt_name(b, "URI:", gen->d.uniformResourceIdentifier);
         break;
     case GEN_IPADD:
         p = ASN1_STRING_get0_data(gen->d.iPAddress);

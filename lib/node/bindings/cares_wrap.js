@@ -173,6 +173,7 @@ function strerror(code) {
 export default {
   GetAddrInfoReqWrap, GetNameInfoReqWrap, QueryReqWrap, ChannelWrap,
   getaddrinfo, getnameinfo, strerror,
+  canonicalizeIP: P.tls_wrap.canonicalizeIP, // src/prim/tls_context.c
   AI_ADDRCONFIG: D.AI_ADDRCONFIG, AI_ALL: D.AI_ALL, AI_V4MAPPED: D.AI_V4MAPPED,
   DNS_ORDER_VERBATIM, DNS_ORDER_IPV4_FIRST, DNS_ORDER_IPV6_FIRST,
 };

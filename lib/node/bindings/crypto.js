@@ -628,8 +628,13 @@ for (const [i, variant] of ['CTR_128', 'CTR_192', 'CTR_256', 'CBC_128', 'CBC_192
 
 // node:tls's SecureContext and X509Certificate's handles (src/prim/tls_context.c,
 // src/prim/x509.c; lib/node/bindings/x509.js)
+class SecureContext extends P.tls_wrap.SecureContext {
+  getTicketKeys() { return encode(super.getTicketKeys()); }
+  getCertificate() { const c = super.getCertificate(); return c && encode(c); }
+  getIssuer() { const c = super.getIssuer(); return c && encode(c); }
+}
 Object.assign(binding, {
-  SecureContext: P.tls_wrap.SecureContext,
+  SecureContext,
   getRootCertificates: P.tls_wrap.getRootCertificates,
   getSSLCiphers: P.tls_wrap.getSSLCiphers,
   parseX509: X509Handle.parse,

@@ -76,11 +76,12 @@ class JSStream {
     let n = 0;
     for (const b of bufs) n += b.length;
     this.bytesWritten += n;
-    streamBaseState[kBytesWritten] = n;
-    streamBaseState[kLastWriteWasAsync] = 1;
     req.handle = this;
     this.#queue.push([req, bufs]);
     this.#next();
+    // set last: the stream's write may run other handles' reads and writes
+    streamBaseState[kBytesWritten] = n;
+    streamBaseState[kLastWriteWasAsync] = 1;
     return 0;
   }
 

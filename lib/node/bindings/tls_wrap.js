@@ -22,7 +22,7 @@ import P from 'corojs:internal/primordials';
 import { requireNode } from 'corojs:internal/node/builtins';
 import stream from 'corojs:internal/node/bindings/stream_wrap';
 import uv from 'corojs:internal/node/bindings/uv';
-import { X509Handle } from 'corojs:internal/node/bindings/x509';
+import { X509Handle, legacyBuffers } from 'corojs:internal/node/bindings/x509';
 
 const T = P.tls_wrap;
 const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kBytesWritten, kLastWriteWasAsync } = stream;
@@ -30,6 +30,9 @@ const { UV_EOF, UV_ECANCELED, UV_EPROTO } = uv;
 
 let BufferClass;
 const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
+// Bytes from C as a Buffer, as Node's binding gives them (undefined and
+// other values as they are).
+const toBuffer = (v) => (v instanceof Uint8Array ? Object.setPrototypeOf(v, Buffer().prototype) : v);
 
 // An exception of a callback (onread, onhandshakedone, ...): uncaught, on a
 // later turn, as a throw from a MakeCallback is in Node; the TLS state goes on.
@@ -51,6 +54,7 @@ class TLSWrap extends T.TLSWrap {
   constructor(parent, context, isServer, hasActiveWrite) {
     super(context, isServer);
     this.#parent = parent;
+    if (parent === undefined) return; // `new TLSWrap()`: an empty one
     this.#waitPrevWrites = Boolean(hasActiveWrite);
     this.isServer = isServer;
     this.reading = false;
@@ -184,6 +188,8 @@ class TLSWrap extends T.TLSWrap {
     if (events === undefined) return;
     for (const [name, ...args] of events) {
       if (name === 'onnewsession' && this.isServer) this.#newSessionPending = true;
+      for (let i = 0; i < args.length; i++) args[i] = toBuffer(args[i]);
+      if (name === 'onclienthello') toBuffer(args[0].sessionId);
       const fn = this[name];
       if (typeof fn !== 'function') continue;
       try {
@@ -264,14 +270,17 @@ class TLSWrap extends T.TLSWrap {
     if (T.state(this) !== 1 || this.#pending.length || this.#waitPrevWrites || this.#newSessionPending) {
       this.#pending.push([req, bytes]);
       this.writeQueueSize += bytes.length;
-      streamBaseState[kLastWriteWasAsync] = 1;
       this.#cycle();
+      // set last: what ran meanwhile (other handles' reads and writes) shares it
+      streamBaseState[kBytesWritten] = bytes.length;
+      streamBaseState[kLastWriteWasAsync] = 1;
       return 0;
     }
     const status = this.#encrypt(bytes);
     if (status !== 0) {
       if (status === 1) {  // later (a renegotiation runs)
         this.#pending.push([req, bytes]);
+        streamBaseState[kBytesWritten] = bytes.length;
         streamBaseState[kLastWriteWasAsync] = 1;
         return 0;
       }
@@ -279,9 +288,9 @@ class TLSWrap extends T.TLSWrap {
     }
     const done = (s) => req.oncomplete(s, this, undefined);
     const sync = this.#flush(done);
+    this.#cycle();
     streamBaseState[kBytesWritten] = bytes.length;
     streamBaseState[kLastWriteWasAsync] = sync ? 0 : 1;
-    this.#cycle();
     return 0;
   }
 
@@ -370,7 +379,13 @@ class TLSWrap extends T.TLSWrap {
   // gives the certificate, and the handshake goes on.
   certCbDone() {
     const sni = this.sni_context;
-    if (sni) T.useContext(this, sni.context ?? sni);
+    if (sni) {
+      if (!(sni instanceof T.SecureContext)) {
+        this.onerror?.(new TypeError('Invalid SNI context'));
+        return;
+      }
+      T.useContext(this, sni);
+    }
     T.certDone(this);
     this.#cycle();
   }
@@ -397,6 +412,18 @@ class TLSWrap extends T.TLSWrap {
   close(cb) {
     this.#parent.close(cb);
   }
+
+  // bytes as Buffers
+  getSession() { return toBuffer(super.getSession()); }
+  getTLSTicket() { return toBuffer(super.getTLSTicket()); }
+  getFinished() { return toBuffer(super.getFinished()); }
+  getPeerFinished() { return toBuffer(super.getPeerFinished()); }
+  exportKeyingMaterial(length, label, context) {
+    return toBuffer(super.exportKeyingMaterial(length, label, context));
+  }
+
+  getPeerCertificate(detailed) { return legacyBuffers(super.getPeerCertificate(detailed)); }
+  getCertificate() { return legacyBuffers(super.getCertificate()); }
 
   // certificates as X509Certificate's handles
   getPeerX509Certificate() {

@@ -2,6 +2,7 @@
 // certificate of ours (__primordials.x509, src/prim/x509.c): the crypto
 // binding's parseX509 makes one, and TLSWrap's getPeerX509Certificate.
 import P from 'corojs:internal/primordials';
+import { requireNode } from 'corojs:internal/node/builtins';
 
 const X = P.x509;
 // src/prim/x509.c's field numbers
@@ -11,6 +12,21 @@ const F = {
   raw: 11, pem: 12, checkCA: 13, toLegacy: 14, issuerCert: 15, validFromDate: 16, validToDate: 17,
 };
 const kPublic = 1; // kKeyTypePublic
+
+let BufferClass;
+const toBuffer = (v) => (v instanceof Uint8Array ?
+  Object.setPrototypeOf(v, (BufferClass ??= requireNode('buffer').Buffer).prototype) : v);
+
+// getPeerCertificate()'s object with its bytes (raw, pubkey) as Buffers, down
+// its chain of issuerCertificate.
+export function legacyBuffers(cert) {
+  for (let c = cert, seen = new Set(); c && typeof c === 'object' && !seen.has(c); c = c.issuerCertificate) {
+    seen.add(c);
+    toBuffer(c.raw);
+    toBuffer(c.pubkey);
+  }
+  return cert;
+}
 
 let keyHandle = null; // the crypto binding's KeyObjectHandle, given by it
 
@@ -40,10 +56,10 @@ export class X509Handle {
   fingerprint512() { return X.field(this.#x, F.fingerprint512); }
   keyUsage() { return X.field(this.#x, F.keyUsage); }
   serialNumber() { return X.field(this.#x, F.serialNumber); }
-  raw() { return X.field(this.#x, F.raw); }
+  raw() { return toBuffer(X.field(this.#x, F.raw)); }
   pem() { return X.field(this.#x, F.pem); }
   checkCA() { return X.field(this.#x, F.checkCA); }
-  toLegacy() { return X.field(this.#x, F.toLegacy); }
+  toLegacy() { return legacyBuffers(X.field(this.#x, F.toLegacy)); }
 
   getIssuerCert() {
     const x = X.field(this.#x, F.issuerCert);
@@ -67,4 +83,4 @@ export class X509Handle {
   }
 }
 
-export default { X509Handle };
+export default { X509Handle, legacyBuffers };
