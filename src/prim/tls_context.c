@@ -220,7 +220,7 @@ static void keys_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long
 static int protocol_method(JSContext *ctx, const char *m, int *min, int *max)
 {
     static const struct { const char *name; int min, max; } methods[] = {
-        { "SSLv23", 0, TLS1_2_VERSION }, { "TLS", 0, TLS1_3_VERSION },
+        { "SSLv23", -1, TLS1_2_VERSION }, { "TLS", 0, TLS1_3_VERSION }, /* -1: min as given */
         { "TLSv1", TLS1_VERSION, TLS1_VERSION }, { "TLSv1_1", TLS1_1_VERSION, TLS1_1_VERSION },
         { "TLSv1_2", TLS1_2_VERSION, TLS1_2_VERSION },
     };
@@ -238,7 +238,8 @@ static int protocol_method(JSContext *ctx, const char *m, int *min, int *max)
             continue;
         for (size_t j = 0; j < 3; j++) {
             if (strcmp(m + n, suffixes[j]) == 0) {
-                *min = methods[i].min;
+                if (methods[i].min >= 0)
+                    *min = methods[i].min;
                 *max = methods[i].max;
                 return 0;
             }

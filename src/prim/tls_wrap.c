@@ -277,7 +277,7 @@ static int alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen, c
     if (!t)
         return SSL_TLSEXT_ERR_NOACK;
     if (t->alpn_cb) {
-        fn = JS_GetPropertyStr(t->ctx, t->self, "ALPNCallback");
+        fn = JS_GetPropertyStr(t->ctx, t->self, "onalpn"); /* ALPNCallback, through the JS half */
         buf = coro__tls_bytes(t->ctx, in, inlen);
         r = JS_Call(t->ctx, fn, t->self, 1, &buf);
         JS_FreeValue(t->ctx, fn);

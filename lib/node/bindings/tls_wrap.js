@@ -334,11 +334,11 @@ class TLSWrap extends T.TLSWrap {
     for (const [req] of pending) queueMicrotask(() => req.oncomplete(status, this, undefined));
   }
 
-  // shutdown(req): a close_notify after the queued writes, then the handle's
-  // shutdown.
+  // shutdown(req): a close_notify after the queued writes (none before the
+  // handshake is done: the handle's shutdown at once, as Node's), then the
+  // handle's shutdown.
   shutdown(req) {
-    if (T.state(this) !== 1 || this.#pending.length) {
-      if (T.state(this) < 0) return this.#shutdownParent(req);
+    if (T.state(this) === 1 && this.#pending.length) {
       this.#pending.push([req, null]);
       return 0;
     }
@@ -360,6 +360,18 @@ class TLSWrap extends T.TLSWrap {
   }
 
   // ------------------------------------------- what _tls_wrap.js calls
+
+  // The server's ALPN choice, asked by OpenSSL there and then: _tls_wrap.js's
+  // ALPNCallback with the client's list -> an offset in it, or undefined (no
+  // protocol: the handshake fails). What it throws is uncaught, as in Node.
+  onalpn(protocols) {
+    try {
+      return this.ALPNCallback(toBuffer(protocols));
+    } catch (e) {
+      uncaught(e);
+      return undefined;
+    }
+  }
 
   start() {
     this.#cycle();
