@@ -55,6 +55,7 @@ typedef struct {
     uint8_t *ocsp;      /* a server's stapled response */
     size_t ocsp_len;
     SSL_SESSION *next_session; /* loadSession()'s, for the server's lookup */
+    unsigned long context_error; /* why useContext() failed, for the handshake's error */
 } tls_conn;
 
 static JSClassID conn_class;
@@ -343,6 +344,22 @@ static int status_cb(SSL *ssl, void *arg)
     return SSL_TLSEXT_ERR_OK;
 }
 
+/* The server learns the client's server name: the socket's servername (as
+   Node's SelectSNIContextCallback sets it), through the JS half. */
+static int servername_cb(SSL *ssl, int *alert, void *arg)
+{
+    tls_conn *t = conn_of_ssl(ssl);
+    const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    JSValue v;
+
+    (void)alert, (void)arg;
+    if (t && t->server && name) {
+        v = JS_NewString(t->ctx, name);
+        queue_event(t, "onservername", 1, &v);
+    }
+    return SSL_TLSEXT_ERR_OK;
+}
+
 static int verify_cb(int ok, X509_STORE_CTX *store)
 {
     (void)ok, (void)store;
@@ -357,6 +374,7 @@ void coro__tls_conn_callbacks(SSL_CTX *c)
     SSL_CTX_set_alpn_select_cb(c, alpn_cb, NULL);
     SSL_CTX_set_keylog_callback(c, keylog_cb);
     SSL_CTX_set_tlsext_status_cb(c, status_cb);
+    SSL_CTX_set_tlsext_servername_callback(c, servername_cb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -398,6 +416,8 @@ static void ssl_failed(tls_conn *t, int e)
 
     if (!JS_IsUndefined(t->error))
         return; /* the first (what a JS callback threw) stays */
+    if (t->context_error)
+        err = t->context_error;
     if (err) {
         v = coro__tls_ossl_error(t->ctx, err);
     } else {
@@ -596,12 +616,20 @@ static JSValue js_tlsw_use_context(JSContext *ctx, JSValueConst this_val, int ar
     ERR_clear_error();
     if (!SSL_set_SSL_CTX(t->ssl, sctx))
         return JS_Throw(ctx, coro__tls_ossl_error(ctx, ERR_get_error()));
+    /* as Node's UseSNIContext: a context without a certificate fails
+       ("passed a null parameter"), and the handshake then fails for want of
+       one, with that reason */
     cert = SSL_CTX_get0_certificate(sctx);
     key = SSL_CTX_get0_privatekey(sctx);
-    if ((cert && !SSL_use_certificate(t->ssl, cert)) || (key && !SSL_use_PrivateKey(t->ssl, key)) ||
-        (SSL_CTX_get0_chain_certs(sctx, &chain) && chain && !SSL_set1_chain(t->ssl, chain)) ||
-        !SSL_set1_verify_cert_store(t->ssl, SSL_CTX_get_cert_store(sctx)))
-        return JS_Throw(ctx, coro__tls_ossl_error(ctx, ERR_get_error()));
+    if (SSL_CTX_get0_chain_certs(sctx, &chain) != 1 || SSL_use_certificate(t->ssl, cert) != 1 ||
+        SSL_use_PrivateKey(t->ssl, key) != 1 || (chain && SSL_set1_chain(t->ssl, chain) != 1)) {
+        t->context_error = ERR_peek_error();
+        ERR_clear_error();
+        return JS_UNDEFINED;
+    }
+    SSL_set1_verify_cert_store(t->ssl, SSL_CTX_get_cert_store(sctx));
+    if (SSL_CTX_get_client_CA_list(sctx))
+        SSL_set_client_CA_list(t->ssl, SSL_dup_CA_list(SSL_CTX_get_client_CA_list(sctx)));
     return JS_UNDEFINED;
 }
 

@@ -36,6 +36,8 @@ const toBuffer = (v) => (v instanceof Uint8Array ? Object.setPrototypeOf(v, Buff
 
 // An exception of a callback (onread, onhandshakedone, ...): uncaught, on a
 // later turn, as a throw from a MakeCallback is in Node; the TLS state goes on.
+let ownerSymbol;
+
 function uncaught(e) {
   P.nodefs.go(() => { throw e; }, []);
 }
@@ -49,6 +51,7 @@ class TLSWrap extends T.TLSWrap {
   #failed = false;      // an SSL error was reported
   #waitPrevWrites;      // the parent's earlier owner still has writes queued
   #newSessionPending = false;
+  #afterWait = [];      // completions of bytes held while waiting
   #userBuffer = null;
 
   constructor(parent, context, isServer, hasActiveWrite) {
@@ -222,9 +225,18 @@ class TLSWrap extends T.TLSWrap {
   // happened at once (done not called then).
   #flush(done) {
     if (this.#waitPrevWrites || this.#newSessionPending) {
-      if (done) this.#pending.unshift([{ oncomplete: done }, new Uint8Array(0)]);
+      if (done) this.#afterWait.push(done);
       return false;
     }
+    if (this.#afterWait.length) {  // writes encrypted while waiting go out now
+      const waiting = this.#afterWait.splice(0);
+      const all = (status) => { for (const fn of waiting) fn(status); };
+      if (this.#flushNow(all)) queueMicrotask(() => all(0));
+    }
+    return this.#flushNow(done);
+  }
+
+  #flushNow(done) {
     const bytes = T.encOut(this);
     if (bytes === null) return true;
     const req = { oncomplete: (status) => done?.(status) };
@@ -261,37 +273,41 @@ class TLSWrap extends T.TLSWrap {
   writeLatin1String(req, s) { return this.#write(req, Buffer().from(s, 'latin1')); }
   writeUcs2String(req, s) { return this.#write(req, Buffer().from(s, 'utf16le')); }
 
-  // Encrypted and written now once the handshake is done (synchronous when
-  // the handle takes it at once); before, queued until it is.
+  // Encrypted and written now once the handshake is done; before, queued
+  // until it is. Always asynchronous, as Node's TLSWrap: oncomplete follows
+  // the handle's write, and writeQueueSize counts the bytes until then.
   #write(req, bytes) {
-    streamBaseState[kBytesWritten] = bytes.length;
     this.bytesWritten += bytes.length;
     if (T.state(this) < 0) return uv.UV_EBADF;
+    this.writeQueueSize += bytes.length;
     if (T.state(this) !== 1 || this.#pending.length || this.#waitPrevWrites || this.#newSessionPending) {
       this.#pending.push([req, bytes]);
-      this.writeQueueSize += bytes.length;
       this.#cycle();
-      // set last: what ran meanwhile (other handles' reads and writes) shares it
-      streamBaseState[kBytesWritten] = bytes.length;
-      streamBaseState[kLastWriteWasAsync] = 1;
-      return 0;
-    }
-    const status = this.#encrypt(bytes);
-    if (status !== 0) {
+    } else {
+      const status = this.#encrypt(bytes);
       if (status === 1) {  // later (a renegotiation runs)
         this.#pending.push([req, bytes]);
-        streamBaseState[kBytesWritten] = bytes.length;
-        streamBaseState[kLastWriteWasAsync] = 1;
-        return 0;
+      } else if (status < 0) {
+        this.writeQueueSize -= bytes.length;
+        return status;
+      } else {
+        const done = this.#completion(req, bytes.length);
+        if (this.#flush(done)) queueMicrotask(() => done(0));
+        this.#cycle();
       }
-      return status;
     }
-    const done = (s) => req.oncomplete(s, this, undefined);
-    const sync = this.#flush(done);
-    this.#cycle();
+    // set last: what ran meanwhile (other handles' reads and writes) shares it
     streamBaseState[kBytesWritten] = bytes.length;
-    streamBaseState[kLastWriteWasAsync] = sync ? 0 : 1;
+    streamBaseState[kLastWriteWasAsync] = 1;
     return 0;
+  }
+
+  // req's oncomplete(status), once, its bytes off writeQueueSize.
+  #completion(req, length) {
+    return (status) => {
+      this.writeQueueSize -= length;
+      req.oncomplete(status, this, undefined);
+    };
   }
 
   // 0 (encrypted), 1 (not now) or a negative error.
@@ -317,8 +333,7 @@ class TLSWrap extends T.TLSWrap {
       const status = this.#encrypt(bytes);
       if (status === 1) return;
       this.#pending.shift();
-      this.writeQueueSize -= bytes.length;
-      const done = (s) => req.oncomplete(s, this, undefined);
+      const done = this.#completion(req, bytes.length);
       if (status < 0) {
         queueMicrotask(() => done(status));
         continue;
@@ -360,6 +375,12 @@ class TLSWrap extends T.TLSWrap {
   }
 
   // ------------------------------------------- what _tls_wrap.js calls
+
+  // The client's server name, on the socket at once (Node's C++ sets it there).
+  onservername(name) {
+    const socket = this[ownerSymbol ??= requireNode('internal/async_hooks').symbols.owner_symbol];
+    if (socket) socket.servername = name;
+  }
 
   // The server's ALPN choice, asked by OpenSSL there and then: _tls_wrap.js's
   // ALPNCallback with the client's list -> an offset in it, or undefined (no
