@@ -19,6 +19,7 @@
 #include "prim.h"
 #include "core/binding.h"
 #include "crypto.h"
+#include "tls_wrap.h"
 #include "x509.h"
 
 typedef struct {
@@ -242,7 +243,7 @@ static JSValue alt_names(JSContext *ctx, X509 *x)
     return bio_text(ctx, b);
 }
 
-/* authorityInfoAccess as OpenSSL prints it ("OCSP - URI:...\n"), or undefined. */
+/* authorityInfoAccess as OpenSSL prints it ("OCSP - URI:...\nCA Issuers - URI:..."), or undefined. */
 static JSValue info_access(JSContext *ctx, X509 *x)
 {
     int at = X509_get_ext_by_NID(x, NID_info_access, -1);
@@ -258,7 +259,6 @@ static JSValue info_access(JSContext *ctx, X509 *x)
         ERR_clear_error();
         return JS_UNDEFINED;
     }
-    BIO_puts(b, "\n");
     return bio_text(ctx, b);
 }
 
@@ -519,12 +519,11 @@ static JSValue js_x509_check(JSContext *ctx, JSValueConst this_val, int argc, JS
         out = JS_NewString(ctx, peer ? peer : s);
     OPENSSL_free(peer);
     JS_FreeCString(ctx, s);
-    if (r < 0) {
-        ERR_clear_error();
-        if (kind == 2)
-            return JS_UNDEFINED;
-        return JS_ThrowTypeError(ctx, "Invalid name");
-    }
+    ERR_clear_error();
+    if (r == -2) /* malformed: an embedded NUL, not an IP address */
+        return coro__tls_throw_coded(ctx, 1, "ERR_INVALID_ARG_VALUE", kind == 2 ? "Invalid IP string" : "Invalid name");
+    if (r < 0)
+        return coro__tls_throw_coded(ctx, 0, "ERR_CRYPTO_OPERATION_FAILED", "Operation failed");
     return out;
 }
 
