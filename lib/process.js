@@ -154,6 +154,9 @@ export const process = {
     throw new Error(`No such module: ${name}`);
   },
 };
+// Object.prototype.toString.call(process) is '[object process]', as Node's
+// (axios and others tell Node by it)
+Object.defineProperty(process, Symbol.toStringTag, { value: 'process', writable: true, configurable: false });
 lazyStream('stdin', 0);
 lazyStream('stdout', 1);
 lazyStream('stderr', 2);

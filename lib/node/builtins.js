@@ -45,6 +45,8 @@ const overrides = {
   'internal/test_runner/runner': 'corojs:internal/node/modules#testRunner',
   // node:process is the process object itself, as Node's lib/process.js
   process: 'corojs:process#process',
+  // node:http2 loads with its constants; using it throws ERR_NOT_IMPLEMENTED
+  http2: 'corojs:internal/node/http2',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).

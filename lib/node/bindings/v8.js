@@ -1,6 +1,6 @@
 // internalBinding('v8'): node:v8's heap figures, from QuickJS's
 // (__primordials.process.memoryUsage: heapTotal, heapUsed, external); the
-// figures V8 has and QuickJS does not are 0, its heap spaces none. Flags
+// figures V8 has and QuickJS does not are 0 (the limit is V8's default), its heap spaces none. Flags
 // are V8's: setFlagsFromString() does nothing, as with a flag V8 ignores.
 import P from 'corojs:internal/primordials';
 
@@ -14,6 +14,11 @@ function updateHeapStatisticsBuffer() {
   heapStatisticsBuffer[0] = m.heapTotal; // total_heap_size
   heapStatisticsBuffer[2] = m.heapTotal; // total_physical_size
   heapStatisticsBuffer[4] = m.heapUsed; // used_heap_size
+  // V8's limit on a 64-bit machine: 4 GiB, less on a small one (npm's caches
+  // size themselves by it)
+  const limit = Math.min(P.os.info()[5] / 2, 4 * 2 ** 30);
+  heapStatisticsBuffer[3] = Math.max(limit - m.heapUsed, 0); // total_available_size
+  heapStatisticsBuffer[5] = limit; // heap_size_limit
   heapStatisticsBuffer[13] = m.external ?? 0; // external_memory
 }
 

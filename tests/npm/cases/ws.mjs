@@ -1,4 +1,8 @@
 import { WebSocketServer, WebSocket } from 'ws';
+// The two ends see the close at about the same time: the client's line waits
+// for the server's, so the order printed does not depend on the scheduler.
+let serverStopped = false;
+let clientClosed = null;
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
 wss.on('connection', (socket, req) => {
     console.log('server: connection', req.url, req.headers['x-hello']);
@@ -8,7 +12,11 @@ wss.on('connection', (socket, req) => {
     });
     socket.on('close', (code, reason) => {
         console.log('server: closed', code, reason.toString());
-        wss.close(() => console.log('server: stopped'));
+        wss.close(() => {
+            console.log('server: stopped');
+            serverStopped = true;
+            if (clientClosed) console.log(clientClosed);
+        });
     });
     socket.send('welcome');
 });
@@ -30,5 +38,8 @@ wss.on('listening', () => {
             ws.close(1000, 'bye');
         }
     });
-    ws.on('close', (code, reason) => console.log('client: closed', code, reason.toString()));
+    ws.on('close', (code, reason) => {
+        clientClosed = `client: closed ${code} ${reason}`;
+        if (serverStopped) console.log(clientClosed);
+    });
 });
