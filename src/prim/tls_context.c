@@ -773,7 +773,13 @@ static JSValue js_tls_root_certificates(JSContext *ctx, JSValueConst this_val, i
 static JSValue js_tls_ssl_ciphers(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     SSL_CTX *c = SSL_CTX_new(TLS_method());
-    SSL *ssl = c ? SSL_new(c) : NULL;
+    SSL *ssl;
+
+    /* all of TLS 1.3's suites, as Node lists them */
+    if (c)
+        SSL_CTX_set_ciphersuites(c, "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
+                                    "TLS_AES_128_CCM_8_SHA256:TLS_AES_128_CCM_SHA256");
+    ssl = c ? SSL_new(c) : NULL;
     STACK_OF(SSL_CIPHER) *list = ssl ? SSL_get_ciphers(ssl) : NULL;
     JSValue arr = JS_NewArray(ctx);
 
