@@ -130,3 +130,31 @@ test('a regexp search that skips to its first character finds what it found befo
   assert.deepEqual('l1\nl2\n'.split(/\n/), ['l1', 'l2', '']);
   assert.equal('a,b,,c'.replace(/,/g, ';'), 'a;b;;c');
 });
+
+test('leaving a for await loop awaits the iterator\'s return(); a loop run to its end does not call it', () => Fiber.await((async () => {
+  const log = [];
+  const source = () => ({
+    [Symbol.asyncIterator]() {
+      let i = 0;
+      return {
+        next: async () => ({ value: i, done: i++ >= 2 }),
+        return: async () => { await new Promise((r) => setTimeout(r, 1)); log.push('return'); return { done: true }; },
+      };
+    },
+  });
+  async function* gen() { try { yield 1; yield 2; } finally { await null; log.push('finally'); } }
+  for await (const x of gen()) { log.push(x); break; }
+  log.push('after break');
+  for await (const x of source()) log.push(x);
+  log.push('after the end');
+  outer: for (const y of [1]) { for await (const x of source()) { log.push(y + x); continue outer; } }
+  log.push('after continue');
+  const returns = async () => { for await (const x of source()) return x + 5; };
+  log.push(await returns());
+  assert.deepEqual(log, [1, 'finally', 'after break', 0, 1, 'after the end',
+    1, 'return', 'after continue', 'return', 5]);
+  const bad = { [Symbol.asyncIterator]: () => ({ next: async () => ({ value: 1, done: false }), return: () => 1 }) };
+  let error;
+  try { for await (const x of bad) break; } catch (e) { error = e; }
+  assert.ok(error instanceof TypeError, 'a return() result that is not an object is a TypeError');
+})()));
