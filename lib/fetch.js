@@ -8,8 +8,10 @@
 // so awaiting it (or Fiber.await) parks only the caller. Redirects are
 // followed (up to 20) unless `redirect: 'manual'` or `'error'`.
 //
-// Not here: streams (a body is read whole, or chunk by chunk through the
-// small reader `body` gives), Blob and FormData bodies, AbortSignal (the
+// A body given may be a string, bytes, URLSearchParams, a Blob or a
+// ReadableStream of bytes (read when the body is). Not here: streaming the
+// response as a ReadableStream (a body is read whole, or chunk by chunk
+// through the small reader `body` gives), FormData bodies, AbortSignal (the
 // non-standard `timeout` option, in ms, bounds each wait instead), CORS,
 // caches, credentials and cookies, content decoding (no Accept-Encoding is
 // sent).
@@ -154,10 +156,52 @@ export class Headers {
 // ------------------------------------------------------------------
 // bodies
 
-// What a body given to Request or Response becomes: bytes, and the
-// content type it implies.
+const toStringTag = (v) => Object.prototype.toString.call(v).slice(8, -1);
+const awaitSync = (promise) => P.util.importSync('corojs:fiber').Fiber.await(promise);
+
+// A body source (bytes(), read(), close()) over a ReadableStream of bytes,
+// read on the calling fiber when the body is.
+function streamSource(stream) {
+  if (stream.locked) throw new TypeError('Response body object should not be disturbed or locked');
+  const reader = stream.getReader();
+  const read = () => {
+    const { done, value } = awaitSync(reader.read());
+    if (done) return null;
+    if (!(value instanceof Uint8Array)) throw new TypeError('Received non-Uint8Array chunk');
+    return value;
+  };
+  return {
+    read,
+    bytes() {
+      const chunks = [];
+      for (let c = read(); c !== null; c = read()) chunks.push(c);
+      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of chunks) { all.set(c, at); at += c.length; }
+      return all;
+    },
+    close() { reader.cancel().catch(() => {}); },
+  };
+}
+
+// A body source over a Blob: its bytes, read when the body is.
+function blobSource(blob) {
+  let done = false;
+  const bytes = () => new Uint8Array(awaitSync(blob.arrayBuffer()));
+  return {
+    bytes,
+    read() { if (done) return null; done = true; return bytes(); },
+    close() {},
+  };
+}
+
+// What a body given to Request or Response becomes: bytes (or a source to
+// read them from), and the content type it implies.
 function extractBody(body) {
   if (body === undefined || body === null) return { bytes: null, type: null };
+  const tag = toStringTag(body);
+  if (tag === 'ReadableStream') return { bytes: null, source: streamSource(body), type: null };
+  if (tag === 'Blob' || tag === 'File') return { bytes: null, source: blobSource(body), type: body.type || null };
   if (typeof body === 'string') return { bytes: encoder.encode(body), type: 'text/plain;charset=UTF-8' };
   if (body instanceof URLSearchParams) {
     return { bytes: encoder.encode(body.toString()), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
@@ -323,9 +367,9 @@ export class Request {
     for (const k of ['ca', 'rejectUnauthorized']) if (init[k] !== undefined) this.#tls = { ...this.#tls, [k]: init[k] };
     if (init.body !== undefined && init.body !== null) {
       if (this.#method === 'GET' || this.#method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
-      const { bytes, type } = extractBody(init.body);
+      const { bytes, source, type } = extractBody(init.body);
       if (type && !this.#headers.has('content-type')) this.#headers.set('content-type', type);
-      this[kBody] = new Body(bytes);
+      this[kBody] = new Body(bytes, source);
     }
   }
 
@@ -364,12 +408,12 @@ export class Response {
     }
     if (init.statusText !== undefined) this.#statusText = String(init.statusText);
     this.#headers = new Headers(init.headers);
-    const { bytes, type } = extractBody(body);
-    if (bytes !== null && (this.#status === 204 || this.#status === 205 || this.#status === 304)) {
+    const { bytes, source, type } = extractBody(body);
+    if ((bytes !== null || source) && (this.#status === 204 || this.#status === 205 || this.#status === 304)) {
       throw new TypeError('Response constructor: Invalid response status code ' + this.#status);
     }
     if (type && !this.#headers.has('content-type')) this.#headers.set('content-type', type);
-    this[kBody] = new Body(bytes);
+    this[kBody] = new Body(bytes, source);
   }
 
   static [kGuard](res, fields) {

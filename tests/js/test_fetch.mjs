@@ -94,6 +94,27 @@ test('Response: status, ok, statusText, body kinds, json(), clone()', () => {
   assert.throws(() => Response.redirect('http://h.com/', 200), { name: 'RangeError' });
 });
 
+test('Response and Request bodies from a ReadableStream of bytes and from a Blob', () => {
+  const enc = new TextEncoder();
+  const stream = (...parts) => new ReadableStream({
+    start(c) { for (const p of parts) c.enqueue(typeof p === 'string' ? enc.encode(p) : p); c.close(); },
+  });
+  assert.equal(Fiber.await(new Response(stream('hi ', 'there')).text()), 'hi there');
+  assert.equal(Fiber.await(new Response(stream('a', 'b')).clone().text()), 'ab');
+  const reader = new Response(stream('one', 'two')).body.getReader();
+  assert.equal(new TextDecoder().decode(Fiber.await(reader.read()).value), 'one');
+  assert.equal(Fiber.await(new Request('http://h.com/', { method: 'POST', body: stream('{"a":1}') }).json()).a, 1);
+  const blob = new Response(new Blob(['a', 'bc'], { type: 'text/x' }));
+  assert.equal(blob.headers.get('content-type'), 'text/x');
+  assert.equal(Fiber.await(blob.text()), 'abc');
+  const notBytes = new ReadableStream({ start(c) { c.enqueue('a string'); c.close(); } });
+  assert.throws(() => Fiber.await(new Response(notBytes).text()), { name: 'TypeError', message: /non-Uint8Array/ });
+  const locked = stream('x');
+  locked.getReader();
+  assert.throws(() => new Response(locked), { name: 'TypeError', message: /disturbed or locked/ });
+  assert.throws(() => new Response(stream('x'), { status: 204 }), { name: 'TypeError' });
+});
+
 test('fetch against our server: a real Promise, usable with await and Fiber.await', () => {
   const server = http.createServer((req, res) => {
     res.setHeader('Content-Type', 'application/json');
