@@ -268,6 +268,24 @@ size_t coro_qjs_memory_limit(JSRuntime *rt)
     return rt->malloc_state.malloc_limit;
 }
 
+size_t coro_qjs_array_buffer_bytes(JSRuntime *rt)
+{
+    struct list_head *el;
+    size_t bytes = 0;
+
+    list_for_each(el, &rt->gc_obj_list) {
+        JSGCObjectHeader *gp = list_entry(el, JSGCObjectHeader, link);
+        JSObject *p = (JSObject *)gp;
+
+        if (gp->gc_obj_type != JS_GC_OBJ_TYPE_JS_OBJECT)
+            continue;
+        if ((p->class_id == JS_CLASS_ARRAY_BUFFER || p->class_id == JS_CLASS_SHARED_ARRAY_BUFFER) &&
+            p->u.array_buffer && !p->u.array_buffer->detached)
+            bytes += (size_t)p->u.array_buffer->byte_length;
+    }
+    return bytes;
+}
+
 void coro_qjs_array_buffer_free(JSRuntime *rt, void *opaque, void *ptr)
 {
     js_free_rt(rt, ptr);

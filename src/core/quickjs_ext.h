@@ -92,6 +92,10 @@ int coro_qjs_adopt(JSRuntime *rt, void *ptr);
 size_t coro_qjs_memory_used(JSRuntime *rt);
 size_t coro_qjs_memory_limit(JSRuntime *rt);
 
+/* Bytes held by the runtime's live ArrayBuffers and SharedArrayBuffers (a
+   walk over its objects: process.memoryUsage().arrayBuffers). */
+size_t coro_qjs_array_buffer_bytes(JSRuntime *rt);
+
 /* Free function for ArrayBuffers made with JS_NewArrayBuffer from js_malloc
    memory: buffers made with it can be transferred without a copy. */
 void coro_qjs_array_buffer_free(JSRuntime *rt, void *opaque, void *ptr);
