@@ -976,6 +976,23 @@ JSValue coro_qjs_require_module(JSContext *ctx, const char *name, int *state)
 /* ------------------------------------------------------------------ */
 /* What V8 tells Node about values (util.types, util.inspect). */
 
+JSValue coro_qjs_made_by(JSContext *ctx, JSValueConst obj)
+{
+    JSObject *proto;
+    JSShapeProperty *prs;
+    JSProperty *pr;
+
+    if (!JS_IsObject(obj) || ctx->rt->made_by_atom == JS_ATOM_NULL)
+        return JS_UNDEFINED;
+    proto = JS_VALUE_GET_OBJ(obj)->shape->proto;
+    if (!proto || proto->class_id != JS_CLASS_OBJECT)
+        return JS_UNDEFINED;
+    prs = find_own_property(&pr, proto, ctx->rt->made_by_atom);
+    if (!prs || (prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL)
+        return JS_UNDEFINED;
+    return JS_DupValue(ctx, pr->u.value);
+}
+
 JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v)
 {
     JSObject *p;

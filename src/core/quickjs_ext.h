@@ -189,6 +189,11 @@ JSValue coro_qjs_new_string16(JSContext *ctx, size_t len, uint16_t **chars);
    "Generator", "Uint8Array", ... JS_UNDEFINED for a primitive. */
 JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v);
 
+/* The constructor whose `new` made obj, where QuickJS patch 0020 recorded
+   it (obj's prototype has no prototype of its own), else JS_UNDEFINED:
+   the name V8 gives such an object (GetConstructorName). */
+JSValue coro_qjs_made_by(JSContext *ctx, JSValueConst obj);
+
 /* The entries of a Map, Set, WeakMap or WeakSet, or what an iterator over a
    Map or Set has left, without running JS or moving the iterator: a flat
    array (key, value, key, value, ... when *key_value is set), JS_UNDEFINED
