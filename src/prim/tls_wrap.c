@@ -486,20 +486,13 @@ static JSValue js_tlsw_read(JSContext *ctx, JSValueConst this_val, int argc, JSV
     buf = js_malloc(ctx, cap);
     if (!buf)
         return call_end(t, JS_EXCEPTION);
-    {
-        r = SSL_read_ex(t->ssl, buf, cap, &have);
-        if (r > 0)
-            return call_end(t, coro_new_uint8array(ctx, buf, have));
-        js_free(ctx, buf);
-        r = SSL_get_error(t->ssl, r);
-        if (r == SSL_ERROR_ZERO_RETURN)
-            return call_end(t, JS_NewInt32(ctx, 0));
-        if (r == SSL_ERROR_WANT_READ || r == SSL_ERROR_WANT_WRITE || r == SSL_ERROR_WANT_X509_LOOKUP ||
-            r == SSL_ERROR_WANT_CLIENT_HELLO_CB)
-            return call_end(t, JS_NULL);
-        ssl_failed(t, r);
-        return call_end(t, JS_NewInt32(ctx, -1));
-    }
+    r = SSL_read_ex(t->ssl, buf, cap, &have);
+    if (r > 0)
+        return call_end(t, coro_new_uint8array(ctx, buf, have));
+    js_free(ctx, buf);
+    if (SSL_get_error(t->ssl, r) == SSL_ERROR_ZERO_RETURN)
+        return call_end(t, JS_NewInt32(ctx, 0));
+    return call_end(t, want_or_fail(t, r) == 0 ? JS_NULL : JS_NewInt32(ctx, -1));
 }
 
 /* write(wrap, bytes) -> bytes taken, or -1 (the handshake is not done, or
@@ -563,28 +556,19 @@ static JSValue js_tlsw_shutdown(JSContext *ctx, JSValueConst this_val, int argc,
 }
 
 /* takeEvents(wrap) -> the events queued, or undefined; takeError(wrap) ->
-   the error kept, or undefined. */
-static JSValue js_tlsw_take_events(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+   the error kept, or undefined (magic 1). */
+static JSValue js_tlsw_take(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int error)
 {
     tls_conn *t = JS_GetOpaque(argv[0], conn_class);
     JSValue v;
 
     if (!t)
         return JS_ThrowTypeError(ctx, "not a TLSWrap");
-    v = t->events;
-    t->events = JS_UNDEFINED;
-    return v;
-}
-
-static JSValue js_tlsw_take_error(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    tls_conn *t = JS_GetOpaque(argv[0], conn_class);
-    JSValue v;
-
-    if (!t)
-        return JS_ThrowTypeError(ctx, "not a TLSWrap");
-    v = t->error;
-    t->error = JS_UNDEFINED;
+    v = error ? t->error : t->events;
+    if (error)
+        t->error = JS_UNDEFINED;
+    else
+        t->events = JS_UNDEFINED;
     return v;
 }
 
@@ -1223,8 +1207,8 @@ static const JSCFunctionListEntry tlsw_funcs[] = {
     JS_CFUNC_DEF("write", 2, js_tlsw_write),
     JS_CFUNC_DEF("encOut", 1, js_tlsw_enc_out),
     JS_CFUNC_DEF("shutdown", 1, js_tlsw_shutdown),
-    JS_CFUNC_DEF("takeEvents", 1, js_tlsw_take_events),
-    JS_CFUNC_DEF("takeError", 1, js_tlsw_take_error),
+    JS_CFUNC_MAGIC_DEF("takeEvents", 1, js_tlsw_take, 0),
+    JS_CFUNC_MAGIC_DEF("takeError", 1, js_tlsw_take, 1),
     JS_CFUNC_DEF("state", 1, js_tlsw_state),
     JS_CFUNC_DEF("useContext", 2, js_tlsw_use_context),
     JS_CFUNC_DEF("certDone", 1, js_tlsw_cert_done),

@@ -92,16 +92,6 @@ static JSValue bio_text(JSContext *ctx, BIO *b)
     return s;
 }
 
-static JSValue bytes_of(JSContext *ctx, const uint8_t *p, size_t n)
-{
-    uint8_t *buf = js_malloc(ctx, n ? n : 1);
-
-    if (!buf)
-        return JS_EXCEPTION;
-    memcpy(buf, p, n);
-    return coro_new_uint8array(ctx, buf, n);
-}
-
 /* A name as Node's X509Certificate gives it: "C=US\nST=CA\n...". */
 static JSValue name_lines(JSContext *ctx, const X509_NAME *name)
 {
@@ -328,7 +318,7 @@ static JSValue der_of(JSContext *ctx, X509 *x)
 
     if (n < 0)
         return coro__crypto_throw(ctx, ERR_get_error(), "i2d_X509");
-    v = bytes_of(ctx, der, (size_t)n);
+    v = coro__tls_bytes(ctx, der, (size_t)n);
     OPENSSL_free(der);
     return v;
 }
@@ -358,7 +348,7 @@ static void legacy_key(JSContext *ctx, JSValueConst obj, X509 *x)
         BN_free(eb);
         n = i2d_PUBKEY(pkey, &der);
         if (n > 0)
-            JS_SetPropertyStr(ctx, obj, "pubkey", bytes_of(ctx, der, (size_t)n));
+            JS_SetPropertyStr(ctx, obj, "pubkey", coro__tls_bytes(ctx, der, (size_t)n));
         OPENSSL_free(der);
     } else if (EVP_PKEY_base_id(pkey) == EVP_PKEY_EC) {
         char curve[80];
@@ -366,7 +356,7 @@ static void legacy_key(JSContext *ctx, JSValueConst obj, X509 *x)
         size_t len = 0;
         JS_SetPropertyStr(ctx, obj, "bits", JS_NewInt32(ctx, EVP_PKEY_get_bits(pkey)));
         if (EVP_PKEY_get_octet_string_param(pkey, "encoded-pub-key", pt, sizeof pt, &len))
-            JS_SetPropertyStr(ctx, obj, "pubkey", bytes_of(ctx, pt, len));
+            JS_SetPropertyStr(ctx, obj, "pubkey", coro__tls_bytes(ctx, pt, len));
         if (EVP_PKEY_get_utf8_string_param(pkey, "group", curve, sizeof curve, NULL)) {
             int nid = OBJ_sn2nid(curve);
             const char *nist = nid != NID_undef ? EC_curve_nid2nist(nid) : NULL;

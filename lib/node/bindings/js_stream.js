@@ -5,7 +5,7 @@
 // C++ TLSWrap and StreamBase write); what the stream gives comes up through
 // readBuffer/emitEOF as reads of the handle.
 import { requireNode } from 'corojs:internal/node/builtins';
-import stream from 'corojs:internal/node/bindings/stream_wrap';
+import stream, { writevBytes } from 'corojs:internal/node/bindings/stream_wrap';
 import uv from 'corojs:internal/node/bindings/uv';
 
 const { streamBaseState, kReadBytesOrError, kArrayBufferOffset, kBytesWritten, kLastWriteWasAsync } = stream;
@@ -60,11 +60,7 @@ class JSStream {
   writeBuffer(req, data) { return this.#write(req, [data]); }
 
   writev(req, chunks, allBuffers) {
-    const B = Buffer();
-    const bufs = [];
-    if (allBuffers) bufs.push(...chunks);
-    else for (let i = 0; i < chunks.length; i += 2) bufs.push(B.from(chunks[i], chunks[i + 1]));
-    return this.#write(req, bufs);
+    return this.#write(req, [writevBytes(chunks, allBuffers)]);
   }
 
   writeUtf8String(req, s) { return this.#write(req, [Buffer().from(s, 'utf8')]); }

@@ -45,6 +45,16 @@ export class ShutdownWrap {}
 let BufferClass;
 const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
 
+// The bytes of writev(req, chunks, allBuffers) as one Buffer: chunks are
+// Buffers, or (not allBuffers) pairs of a chunk and its encoding.
+export function writevBytes(chunks, allBuffers) {
+  const B = Buffer();
+  const list = [];
+  if (allBuffers) list.push(...chunks);
+  else for (let i = 0; i < chunks.length; i += 2) list.push(B.from(chunks[i], chunks[i + 1]));
+  return B.concat(list);
+}
+
 // The errno of a failed stream call (a uv error), for Node's ErrnoException.
 const errnoOf = (e) => (typeof e?.errno === 'number' ? e.errno : UV_EBADF);
 
@@ -183,11 +193,7 @@ export class LibuvStreamWrap {
   }
 
   writev(req, chunks, allBuffers) {
-    const B = Buffer();
-    const list = [];
-    if (allBuffers) list.push(...chunks);
-    else for (let i = 0; i < chunks.length; i += 2) list.push(B.from(chunks[i], chunks[i + 1]));
-    return this.#write(req, B.concat(list));
+    return this.#write(req, writevBytes(chunks, allBuffers));
   }
 
   // With a handle to send along (child_process IPC's send(message, handle)):

@@ -20,7 +20,7 @@
 // of the same step are handed on.
 import P from 'corojs:internal/primordials';
 import { requireNode } from 'corojs:internal/node/builtins';
-import stream from 'corojs:internal/node/bindings/stream_wrap';
+import stream, { writevBytes } from 'corojs:internal/node/bindings/stream_wrap';
 import uv from 'corojs:internal/node/bindings/uv';
 import { X509Handle, legacyBuffers } from 'corojs:internal/node/bindings/x509';
 
@@ -261,11 +261,7 @@ class TLSWrap extends T.TLSWrap {
   }
 
   writev(req, chunks, allBuffers) {
-    const B = Buffer();
-    const list = [];
-    if (allBuffers) list.push(...chunks);
-    else for (let i = 0; i < chunks.length; i += 2) list.push(B.from(chunks[i], chunks[i + 1]));
-    return this.#write(req, B.concat(list));
+    return this.#write(req, writevBytes(chunks, allBuffers));
   }
 
   writeUtf8String(req, s) { return this.#write(req, Buffer().from(s, 'utf8')); }
