@@ -99,6 +99,8 @@ PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c pri
 PRIM_SRCS += prim/nodefs.c prim/spawn.c
 # Node's MessagePort wake-ups and ArrayBuffer transfer (lib/node/bindings/messaging.js)
 PRIM_SRCS += prim/messaging.c
+# node:worker_threads' workers as isolates (lib/node/bindings/worker.js)
+PRIM_SRCS += prim/worker.c
 # node:vm's contexts (lib/node/bindings/contextify.js)
 PRIM_SRCS += prim/vm.c
 # Node's HTTP parser over llhttp (lib/node/bindings/http_parser.js)

@@ -1,0 +1,88 @@
+// corojs:internal/node/worker_main: the main module of a worker_threads
+// worker's isolate (src/prim/worker.c starts it): it sets the worker up, as
+// Node's lib/internal/main/worker_thread.js does (that file needs Node's
+// whole pre-execution; this is its part that applies here), then runs the
+// worker's script as the main module of a program.
+//
+// The parent posted LOAD_SCRIPT on the internal port before it started the
+// worker, so it is read synchronously here: process.argv, parentPort,
+// workerData, the environment data, the ports to the main thread, and the
+// worker's stdio as Node's (its stdout and stderr go to the parent as
+// messages, where they come out of worker.stdout or the parent's own). An
+// uncaught error is posted to the parent (its 'error' event) and ends the
+// worker with code 1.
+import P from 'corojs:internal/primordials';
+import { internalBinding, requireBuiltin, requireNode } from 'corojs:internal/node/builtins';
+import { useStream } from 'corojs:console';
+import { uncaught } from 'corojs:internal/bootstrap';
+
+const io = requireNode('internal/worker/io');
+const { messageTypes, kStdioWantsMoreDataCallback, kWaitingStreams } = io;
+const port = internalBinding('worker').getEnvMessagePort();
+const load = io.receiveMessageOnPort(port)?.message;
+const process = requireBuiltin('process');
+
+function setup(msg) {
+  const { argv, environmentData, hasStdin, publicPort, workerData, mainThreadPort } = msg;
+  if (argv !== undefined) process.argv.push(...argv);
+  const publicWorker = requireBuiltin('worker_threads');
+  publicWorker.parentPort = publicPort;
+  publicWorker.workerData = workerData;
+  requireNode('internal/worker').assignEnvironmentData(environmentData);
+  requireNode('internal/worker/messaging').setupMainThreadPort(mainThreadPort);
+  setupStdio(hasStdin);
+  uncaught.fatal = reportFatal;
+  port.on('message', onMessage);
+  port.unref();
+  port.postMessage({ type: messageTypes.UP_AND_RUNNING });
+}
+
+// process.stdin/stdout/stderr are the worker's streams over the port; the
+// console writes through them.
+function setupStdio(hasStdin) {
+  port[kWaitingStreams] = 0;
+  const streams = {
+    stdin: new io.ReadableWorkerStdio(port, 'stdin'),
+    stdout: new io.WritableWorkerStdio(port, 'stdout'),
+    stderr: new io.WritableWorkerStdio(port, 'stderr'),
+  };
+  for (const [name, stream] of Object.entries(streams))
+    Object.defineProperty(process, name, { value: stream, configurable: true, enumerable: true, writable: true });
+  useStream(1, streams.stdout, true);
+  useStream(2, streams.stderr, true);
+  if (!hasStdin) streams.stdin.push(null);
+}
+
+function onMessage(message) {
+  if (message.type === messageTypes.STDIO_PAYLOAD) {
+    for (const { chunk, encoding } of message.chunks) process[message.stream].push(chunk, encoding);
+  } else if (message.type === messageTypes.STDIO_WANTS_MORE_DATA) {
+    process[message.stream][kStdioWantsMoreDataCallback]();
+  }
+}
+
+// An error no listener took: 'exit' here, then the parent's 'error' (the
+// error as Node serializes it); the isolate ends with code 1.
+function reportFatal(error) {
+  if (!process._exiting) {
+    process._exiting = true;
+    process.exitCode = 1;
+    try {
+      if (Object.getPrototypeOf(process) !== Object.prototype) process.emit('exit', 1);
+    } catch {
+      // ends anyway
+    }
+  }
+  let serialized;
+  try {
+    serialized = requireNode('internal/error_serdes').serializeError(error);
+  } catch {
+    // said below
+  }
+  if (serialized) port.postMessage({ type: messageTypes.ERROR_MESSAGE, error: serialized });
+  else port.postMessage({ type: messageTypes.COULD_NOT_SERIALIZE_ERROR });
+  return true;
+}
+
+if (load?.type === messageTypes.LOAD_SCRIPT) setup(load);
+await P.worker.runMain();
