@@ -121,7 +121,14 @@ export const uncaught = { handle: null, fatal: null };
 
 P.util.setReporter((error, kind) => {
   const origin = kind.endsWith('(in promise)') ? 'unhandledRejection' : 'uncaughtException';
-  if (uncaught.handle?.(error, origin)) return true;
+  let handled;
+  try {
+    handled = uncaught.handle?.(error, origin);
+  } catch (e) { // a listener threw: that error ends a worker
+    if (!uncaught.fatal) throw e;
+    error = e;
+  }
+  if (handled) return true;
   if (uncaught.fatal?.(error)) return false;
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);
   return false;

@@ -31,7 +31,13 @@ function setup(msg) {
   requireNode('internal/worker').assignEnvironmentData(environmentData);
   requireNode('internal/worker/messaging').setupMainThreadPort(mainThreadPort);
   setupStdio(hasStdin);
-  uncaught.fatal = reportFatal;
+  process._fatalException = reportFatal;
+  // Node's hook, which a program may replace; not a function: status 6
+  uncaught.fatal = (error) => {
+    if (typeof process._fatalException === 'function') return process._fatalException(error);
+    P.process.write(2, `${requireNode('internal/util/inspect').inspect(error)}\n`);
+    process.exit(6);
+  };
   port.on('message', onMessage);
   port.unref();
   port.postMessage({ type: messageTypes.UP_AND_RUNNING });
@@ -62,7 +68,8 @@ function onMessage(message) {
 }
 
 // An error no listener took: 'exit' here, then the parent's 'error' (the
-// error as Node serializes it); the isolate ends with code 1.
+// error as Node serializes it); the worker ends with process.exitCode (1,
+// unless an 'exit' listener changed it), as Node's.
 function reportFatal(error) {
   if (!process._exiting) {
     process._exiting = true;
@@ -81,7 +88,7 @@ function reportFatal(error) {
   }
   if (serialized) port.postMessage({ type: messageTypes.ERROR_MESSAGE, error: serialized });
   else port.postMessage({ type: messageTypes.COULD_NOT_SERIALIZE_ERROR });
-  return true;
+  process.exit();
 }
 
 if (load?.type === messageTypes.LOAD_SCRIPT) setup(load);
