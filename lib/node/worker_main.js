@@ -31,9 +31,12 @@ function setup(msg) {
   requireNode('internal/worker').assignEnvironmentData(environmentData);
   requireNode('internal/worker/messaging').setupMainThreadPort(mainThreadPort);
   setupStdio(hasStdin);
-  process._fatalException = reportFatal;
-  // Node's hook, which a program may replace; not a function: status 6
+  // Node's hook (the 'uncaughtException' listeners, then the parent), which
+  // a program may call or replace; not a function: status 6
+  const fatalException = (error) => uncaught.handle?.(error, 'uncaughtException') || reportFatal(error);
+  process._fatalException = fatalException;
   uncaught.fatal = (error) => {
+    if (process._fatalException === fatalException) return reportFatal(error);
     if (typeof process._fatalException === 'function') return process._fatalException(error);
     P.process.write(2, `${requireNode('internal/util/inspect').inspect(error)}\n`);
     process.exit(6);

@@ -891,6 +891,13 @@ static void record_error(coro_isolate *iso, JSValueConst exc)
     iso->port->free_error = free_error;
 }
 
+const char *coro_prim_isolate_error_code(const coro_port *port)
+{
+    const exit_error *e = port->error;
+
+    return e ? e->code : NULL;
+}
+
 /* join(id) -> { code, error: { name, message, stack, code } | undefined } */
 static JSValue js_isolate_join(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {

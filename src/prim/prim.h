@@ -38,6 +38,9 @@ int coro_prim_intl_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns);
 void coro_prim_isolate_free(coro_isolate *iso);
+/* The code of the uncaught error that ended port's isolate (as join() gives
+   it: "ERR_ISOLATE_OUT_OF_MEMORY", ...), or NULL. */
+const char *coro_prim_isolate_error_code(const coro_port *port);
 int coro_prim_readline_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_stream_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_net_init(JSContext *ctx, JSValueConst ns);

@@ -296,14 +296,15 @@ static JSValue js_worker_terminate(JSContext *ctx, JSValueConst this_val, int ar
     return JS_UNDEFINED;
 }
 
-/* join(id) -> its exit code, once it has ended (a worker with nothing left
-   to do ends then); the handle is closed */
+/* join(id) -> [exit code, out of memory], once it has ended (a worker with
+   nothing left to do ends then); the handle is closed */
 static JSValue js_worker_join(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     coro_isolate *self = coro_isolate_of(ctx);
     js_worker *w = arg_worker(ctx, argv[0]);
     uint64_t id;
-    int code;
+    const char *why;
+    JSValue r;
 
     if (!w)
         return JS_EXCEPTION;
@@ -314,9 +315,12 @@ static JSValue js_worker_join(JSContext *ctx, JSValueConst this_val, int argc, J
         if (!(w = (js_worker *)coro_handles_get(&self->handles, id, &worker_type)))
             return coro_throw_bad_handle(ctx, &worker_type);
     }
-    code = w->port->code;
+    why = coro_prim_isolate_error_code(w->port);
+    r = JS_NewArray(ctx);
+    JS_SetPropertyUint32(ctx, r, 0, JS_NewInt32(ctx, w->port->code));
+    JS_SetPropertyUint32(ctx, r, 1, JS_NewBool(ctx, why && !strcmp(why, "ERR_ISOLATE_OUT_OF_MEMORY")));
     coro_handle_close(&self->handles, &w->h);
-    return JS_NewInt32(ctx, code);
+    return r;
 }
 
 /* self() -> { threadId, limits } in a worker, undefined elsewhere */

@@ -12,6 +12,7 @@
 import P from 'corojs:internal/primordials';
 import { Fiber } from 'corojs:fiber';
 import { portOnEnd } from 'corojs:internal/node/bindings/messaging';
+import { requireNode } from 'corojs:internal/node/builtins';
 
 const W = P.worker;
 const self = W.self();
@@ -65,7 +66,9 @@ class Worker {
     this.script = null;
     this.refed = true;
     this.exited = false;
+    this.closed = false;
     this.onexit = null;
+    emitInit(this);
     this.messagePort = portOnEnd(endId);
     watchLoadScript(this, this.messagePort);
   }
@@ -76,12 +79,14 @@ class Worker {
     // its end, told once: a worker with nothing left to do ends then, as a
     // Node worker whose loop is empty
     Fiber.run(() => {
-      let code = 1;
+      let code = 1, outOfMemory = false;
       try {
-        code = W.join(this.id);
+        [code, outOfMemory] = W.join(this.id);
       } finally {
         this.exited = true;
-        this.onexit?.(code, undefined, undefined);
+        if (outOfMemory) this.onexit?.(code, 'ERR_WORKER_OUT_OF_MEMORY', 'JS heap out of memory');
+        else this.onexit?.(code, undefined, undefined);
+        setImmediate(() => { this.closed = true; }); // Node's handle goes after 'exit'
       }
     });
   }
@@ -94,7 +99,8 @@ class Worker {
 
   unref() { this.refed = false; }
 
-  hasRef() { return this.refed; }
+  // undefined once the worker's handle is gone (after its 'exit')
+  hasRef() { return this.closed ? undefined : this.refed; }
 
   getResourceLimits() { return this.limits; }
 
@@ -103,6 +109,13 @@ class Worker {
   loopStartTime() { return -1; }
 
   takeHeapSnapshot() { return undefined; }
+}
+
+// async_hooks sees a worker as Node's resource 'WORKER'
+function emitInit(handle) {
+  const hooks = requireNode('internal/async_hooks');
+  if (hooks.initHooksExist())
+    hooks.emitInit(hooks.newAsyncId(), 'WORKER', hooks.getDefaultTriggerAsyncId(), handle);
 }
 
 let envPort;
