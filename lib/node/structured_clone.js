@@ -275,9 +275,16 @@ function cloneView(Ctor, value, length, st) {
   return slot;
 }
 
+// A real error object of the class named (Error if none of the built-in
+// ones), without the stack of where it is made here.
+function newError(name) {
+  const out = new (errorTypes[name] ?? Error)();
+  delete out.stack;
+  return out;
+}
+
 function cloneError(value, st) {
-  const Ctor = errorTypes[value.name] ?? Error;
-  const out = Object.create(Ctor.prototype);
+  const out = newError(value.name);
   st.seen.set(value, out);
   st.errors?.add(out);
   for (const key of ['message', 'stack', 'cause']) {
@@ -478,7 +485,7 @@ export function deserializeRemote([[root, meta], buffers, endIds]) {
         for (const x of a) out.add(get(x));
         return out;
       case 'error': {
-        out = Object.create((errorTypes[a] ?? Error).prototype);
+        out = newError(a);
         made.set(h, out);
         const fields = get(b);
         for (const key of Object.keys(fields))

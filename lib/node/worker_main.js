@@ -23,6 +23,7 @@ const load = io.receiveMessageOnPort(port)?.message;
 const process = requireBuiltin('process');
 
 function setup(msg) {
+  if (P.worker.self().shareEnv) internalBinding('worker').shareEnv(process);
   const { argv, environmentData, hasStdin, publicPort, workerData, mainThreadPort } = msg;
   if (argv !== undefined) process.argv.push(...argv);
   const publicWorker = requireBuiltin('worker_threads');

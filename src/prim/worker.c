@@ -34,6 +34,7 @@ typedef struct worker_self {
     coro_msg_end *env_end; /* its end of the channel to its parent, until taken */
     double limits[LIMIT_COUNT];
     char *path, *code;     /* its script (a file or code), until it runs */
+    int share_env;         /* its process.env is the process's (SHARE_ENV) */
 } worker_self;
 
 /* A worker, in its parent's store. */
@@ -172,6 +173,7 @@ static coro_isolate *new_worker_isolate(JSContext *ctx, JSValueConst opts, const
         return NULL;
     }
     ws->thread_id = ++last_thread_id;
+    ws->share_env = !env;
     child->area_data[CORO_SLOT_WORKER] = ws;
     return child;
 }
@@ -337,6 +339,7 @@ static JSValue js_worker_self(JSContext *ctx, JSValueConst this_val, int argc, J
         JS_SetPropertyUint32(ctx, limits, i, JS_NewFloat64(ctx, ws->limits[i]));
     JS_SetPropertyStr(ctx, o, "threadId", JS_NewFloat64(ctx, (double)ws->thread_id));
     JS_SetPropertyStr(ctx, o, "limits", limits);
+    JS_SetPropertyStr(ctx, o, "shareEnv", JS_NewBool(ctx, ws->share_env));
     return o;
 }
 
@@ -354,7 +357,43 @@ static JSValue js_worker_env_port(JSContext *ctx, JSValueConst this_val, int arg
     return coro_msg_hold(ctx, e);
 }
 
+/* The process's own environment, which SHARE_ENV workers and their parent
+   share as their process.env (all isolates run on one thread).
+   environ() -> [NAME=value...]; setenv(name, value | undefined) */
+extern char **environ;
+
+static JSValue js_worker_environ(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JSValue arr = JS_NewArray(ctx);
+    uint32_t i = 0;
+
+    for (char **e = environ; e && *e; e++)
+        JS_SetPropertyUint32(ctx, arr, i++, JS_NewString(ctx, *e));
+    return arr;
+}
+
+static JSValue js_worker_setenv(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *name = coro_arg_string(ctx, argv[0], "name", NULL), *value = NULL;
+    int r;
+
+    if (!name)
+        return JS_EXCEPTION;
+    if (!JS_IsUndefined(argv[1]) && !(value = coro_arg_string(ctx, argv[1], "value", NULL))) {
+        JS_FreeCString(ctx, name);
+        return JS_EXCEPTION;
+    }
+    r = value ? setenv(name, value, 1) : unsetenv(name);
+    JS_FreeCString(ctx, name);
+    JS_FreeCString(ctx, value);
+    if (r < 0)
+        return coro_throw_uv(ctx, -errno, "setenv", NULL, NULL);
+    return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry worker_funcs[] = {
+    JS_CFUNC_DEF("environ", 0, js_worker_environ),
+    JS_CFUNC_DEF("setenv", 2, js_worker_setenv),
     JS_CFUNC_DEF("create", 1, js_worker_create),
     JS_CFUNC_DEF("start", 1, js_worker_start),
     JS_CFUNC_DEF("terminate", 1, js_worker_terminate),

@@ -51,9 +51,49 @@ function watchLoadScript(impl, port) {
   });
 }
 
+// SHARE_ENV: the parent's and the worker's process.env are the process's
+// own environment (setenv/unsetenv), seen through a proxy; the parent's
+// current process.env is written there first.
+function environ() {
+  const env = {};
+  for (const entry of W.environ()) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
+}
+
+let liveEnv = null;
+function sharedEnv() {
+  if (liveEnv !== null) return liveEnv;
+  const own = (k) => typeof k === 'string' && Object.hasOwn(environ(), k);
+  liveEnv = new Proxy({}, {
+    get: (t, k) => (own(k) ? environ()[k] : undefined),
+    set: (t, k, v) => { W.setenv(String(k), String(v)); return true; },
+    deleteProperty: (t, k) => { if (typeof k === 'string') W.setenv(k, undefined); return true; },
+    has: (t, k) => own(k),
+    ownKeys: () => Object.keys(environ()),
+    getOwnPropertyDescriptor: (t, k) =>
+      (own(k) ? { value: environ()[k], writable: true, enumerable: true, configurable: true } : undefined),
+    defineProperty: (t, k, d) => { W.setenv(String(k), String(d.value)); return true; },
+  });
+  return liveEnv;
+}
+
+export function shareEnv(proc) {
+  if (proc.env === liveEnv) return;
+  if (self === undefined) { // the root: its process.env becomes the environment
+    const env = proc.env;
+    for (const k of Object.keys(environ())) if (!Object.hasOwn(env, k)) W.setenv(k, undefined);
+    for (const [k, v] of Object.entries(env)) W.setenv(k, String(v));
+  }
+  Object.defineProperty(proc, 'env', { value: sharedEnv(), writable: true, configurable: true, enumerable: true });
+}
+
 class Worker {
   constructor(url, env, execArgv, rawLimits, trackUnmanagedFds, isInternal, name) {
     const { limits, memoryLimit } = limitsOf(rawLimits);
+    if (env === undefined && (self === undefined || self.shareEnv)) shareEnv(process);
     // env: an object (the worker's own), null (a copy of ours), undefined (SHARE_ENV)
     const envList = env === undefined ? null : Object.entries(env ?? process.env).map(([k, v]) => `${k}=${v}`);
     const path = url ? decodeURIComponent(url.pathname) : '[worker eval]';
@@ -127,6 +167,7 @@ export default {
   resourceLimits: new Float64Array(self?.limits ?? 4),
   Worker,
   kMaxYoungGenerationSizeMb, kMaxOldGenerationSizeMb, kCodeRangeSizeMb, kStackSizeMb, kTotalResourceLimitCount,
+  shareEnv,
   // in a worker: its end of the internal channel to its parent (one port)
   getEnvMessagePort() {
     if (envPort === undefined && self !== undefined) envPort = portOnEnd(W.envPort());
