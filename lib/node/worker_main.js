@@ -32,6 +32,7 @@ function setup(msg) {
   requireNode('internal/worker').assignEnvironmentData(environmentData);
   requireNode('internal/worker/messaging').setupMainThreadPort(mainThreadPort);
   setupStdio(hasStdin);
+  disableProcessState();
   // Node's hook (the 'uncaughtException' listeners, then the parent), which
   // a program may call or replace; not a function: status 6
   const fatalException = (error) => uncaught.handle?.(error, 'uncaughtException') || reportFatal(error);
@@ -61,6 +62,33 @@ function setupStdio(hasStdin) {
   useStream(1, streams.stdout, true);
   useStream(2, streams.stderr, true);
   if (!hasStdin) streams.stdin.push(null);
+}
+
+// What belongs to the process, not to one of its threads: Node's workers
+// have it throw ERR_WORKER_UNSUPPORTED_OPERATION (title and debugPort
+// ignore what is set), as its bootstrap/switches/is_not_main_thread.js and
+// does_not_own_process_state.js do.
+function disableProcessState() {
+  const { ERR_WORKER_UNSUPPORTED_OPERATION } = requireNode('internal/errors').codes;
+  const unavailable = (name) => Object.assign(function unavailableInWorker() {
+    throw new ERR_WORKER_UNSUPPORTED_OPERATION(name);
+  }, { disabled: true });
+  const fns = ['abort', 'chdir', 'setuid', 'seteuid', 'setgid', 'setegid', 'setgroups', 'initgroups'];
+  if (process.env.NODE_CHANNEL_FD) {
+    fns.push('send', 'disconnect');
+    for (const name of ['channel', 'connected'])
+      Object.defineProperty(process, name, { get: unavailable(`process.${name}`), enumerable: false, configurable: true });
+  }
+  for (const fn of fns) process[fn] = unavailable(`process.${fn}()`);
+  const umask = process.umask;
+  process.umask = (mask) => {
+    if (mask !== undefined) throw new ERR_WORKER_UNSUPPORTED_OPERATION('Setting process.umask()');
+    return umask();
+  };
+  for (const name of ['title', 'debugPort']) {
+    const value = process[name];
+    Object.defineProperty(process, name, { get: () => value, set() {}, enumerable: true, configurable: true });
+  }
 }
 
 function onMessage(message) {
