@@ -62,7 +62,12 @@ struct coro_msg_end {
     unsigned queued;
     int peer_gone;         /* the peer closed: after the queue, this end closes */
     js_port_signal *signal; /* the port it is bound to, or NULL */
+    char *bc_name;         /* a BroadcastChannel's: its name (no peer) */
+    coro_msg_end *bc_prev, *bc_next; /* in broadcasters, then */
 };
+
+/* The BroadcastChannel ends of the process, whatever their isolate. */
+static coro_msg_end *broadcasters;
 
 struct js_port_signal {
     coro_handle h;
@@ -169,6 +174,15 @@ void coro_msg_end_close(coro_msg_end *e)
     }
     if (e->signal)
         e->signal->end = NULL;
+    if (e->bc_name) {
+        if (e->bc_prev)
+            e->bc_prev->bc_next = e->bc_next;
+        else
+            broadcasters = e->bc_next;
+        if (e->bc_next)
+            e->bc_next->bc_prev = e->bc_prev;
+        free(e->bc_name);
+    }
     free(e);
 }
 
@@ -419,6 +433,17 @@ static int64_t array_length(JSContext *ctx, JSValueConst arr)
     return n < 0 ? 0 : n;
 }
 
+static void end_push(coro_msg_end *e, xmsg *m)
+{
+    if (e->tail)
+        e->tail->next = m;
+    else
+        e->head = m;
+    e->tail = m;
+    e->queued++;
+    end_wake(e);
+}
+
 /* What a message moves: the buffers' memory and the ends named. */
 static int xmsg_take(JSContext *ctx, xmsg *m, JSValueConst bufs, JSValueConst ends)
 {
@@ -487,13 +512,7 @@ static JSValue js_messaging_post(JSContext *ctx, JSValueConst this_val, int argc
         xmsg_free(m);
         return JS_FALSE;
     }
-    if (peer->tail)
-        peer->tail->next = m;
-    else
-        peer->head = m;
-    peer->tail = m;
-    peer->queued++;
-    end_wake(peer);
+    end_push(peer, m);
     return JS_TRUE;
 }
 
@@ -557,6 +576,115 @@ static JSValue js_messaging_receive(JSContext *ctx, JSValueConst this_val, int a
     return r;
 }
 
+/* ------------------------------------------------------------------ */
+/* BroadcastChannels between isolates: within one isolate messaging.js
+   delivers to the channels of a name itself; here each channel also has an
+   end in `broadcasters`, where the other isolates' messages arrive. */
+
+/* joinBroadcast(signalId, name): the port of that wake-up is a
+   BroadcastChannel named so */
+static JSValue js_messaging_join_broadcast(JSContext *ctx, JSValueConst this_val, int argc,
+                                           JSValueConst *argv)
+{
+    js_port_signal *s = arg_signal(ctx, argv[0]);
+    const char *name;
+    coro_msg_end *e;
+
+    if (!s || !(name = coro_arg_string(ctx, argv[1], "name", NULL)))
+        return JS_EXCEPTION;
+    e = calloc(1, sizeof *e);
+    if (!e || !(e->bc_name = strdup(name))) {
+        free(e);
+        JS_FreeCString(ctx, name);
+        return JS_ThrowOutOfMemory(ctx);
+    }
+    JS_FreeCString(ctx, name);
+    coro_msg_end_close(s->end);
+    s->end = e;
+    e->signal = s;
+    e->bc_next = broadcasters;
+    if (broadcasters)
+        broadcasters->bc_prev = e;
+    broadcasters = e;
+    return JS_UNDEFINED;
+}
+
+/* Whether e is a channel of its name in another isolate than iso. */
+static int other_listener(const coro_msg_end *e, const coro_msg_end *from, coro_isolate *iso)
+{
+    return e != from && e->signal && e->signal->h.iso != iso && !strcmp(e->bc_name, from->bc_name);
+}
+
+/* broadcasting(signalId) -> whether channels of its name live in other isolates */
+static JSValue js_messaging_broadcasting(JSContext *ctx, JSValueConst this_val, int argc,
+                                         JSValueConst *argv)
+{
+    js_port_signal *s = arg_signal(ctx, argv[0]);
+
+    if (!s)
+        return JS_EXCEPTION;
+    for (coro_msg_end *e = broadcasters; s->end && s->end->bc_name && e; e = e->bc_next) {
+        if (other_listener(e, s->end, s->h.iso))
+            return JS_TRUE;
+    }
+    return JS_FALSE;
+}
+
+/* A copy of m's bytes and shared buffers (a broadcast carries no transfers). */
+static xmsg *xmsg_copy(const xmsg *m)
+{
+    xmsg *c = calloc(1, sizeof *c);
+
+    if (!c || !(c->bytes = malloc(m->len ? m->len : 1)) ||
+        (m->nsabs && !(c->sabs = malloc(m->nsabs * sizeof *c->sabs)))) {
+        if (c)
+            free(c->bytes);
+        free(c);
+        return NULL;
+    }
+    memcpy(c->bytes, m->bytes, m->len);
+    c->len = m->len;
+    for (unsigned i = 0; i < m->nsabs; i++) {
+        sab_dup(NULL, m->sabs[i]);
+        c->sabs[c->nsabs++] = m->sabs[i];
+    }
+    return c;
+}
+
+/* broadcast(signalId, payload): to the channels of its name in other isolates */
+static JSValue js_messaging_broadcast(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    js_port_signal *s = arg_signal(ctx, argv[0]);
+    uint8_t *bytes, **sab_tab = NULL;
+    size_t len, nsab = 0;
+    xmsg proto = { 0 }, *c;
+    JSValue ret = JS_UNDEFINED;
+
+    if (!s)
+        return JS_EXCEPTION;
+    if (!s->end || !s->end->bc_name)
+        return JS_UNDEFINED;
+    bytes = JS_WriteObject2(ctx, &len, argv[1], JS_WRITE_OBJ_REFERENCE | JS_WRITE_OBJ_SAB, &sab_tab, &nsab);
+    if (!bytes)
+        return JS_EXCEPTION;
+    proto.bytes = bytes;
+    proto.len = len;
+    proto.sabs = sab_tab;
+    proto.nsabs = (unsigned)nsab;
+    for (coro_msg_end *e = broadcasters; e; e = e->bc_next) {
+        if (!other_listener(e, s->end, s->h.iso))
+            continue;
+        if (!(c = xmsg_copy(&proto))) {
+            ret = JS_ThrowOutOfMemory(ctx);
+            break;
+        }
+        end_push(e, c);
+    }
+    js_free(ctx, bytes);
+    js_free(ctx, sab_tab);
+    return ret;
+}
+
 /* dropEnd(endId): a held end nobody will use; its peer hears it closed */
 static JSValue js_messaging_drop_end(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -589,6 +717,9 @@ static const JSCFunctionListEntry messaging_funcs[] = {
     JS_CFUNC_DEF("receive", 1, js_messaging_receive),
     JS_CFUNC_DEF("queued", 1, js_messaging_queued),
     JS_CFUNC_DEF("dropEnd", 1, js_messaging_drop_end),
+    JS_CFUNC_DEF("joinBroadcast", 2, js_messaging_join_broadcast),
+    JS_CFUNC_DEF("broadcasting", 1, js_messaging_broadcasting),
+    JS_CFUNC_DEF("broadcast", 2, js_messaging_broadcast),
 };
 
 int coro_prim_messaging_init(JSContext *ctx, JSValueConst ns)

@@ -377,3 +377,26 @@ test('many workers started and ended leave nothing behind', () => {
     assert.equal(ended(w).wait().code, 0);
   }
 });
+
+test('a BroadcastChannel reaches the channels of its name in workers', () => {
+  const bc = new BroadcastChannel('corojs-news');
+  const workers = [0, 1].map((i) => evalWorker(`
+    const { BroadcastChannel, parentPort } = require('worker_threads');
+    const bc = new BroadcastChannel('corojs-news');
+    bc.onmessage = ({ data }) => {
+      if (data.go) { bc.postMessage({ from: ${i}, got: data.go }); bc.close(); }
+    };
+    parentPort.postMessage('ready');
+  `));
+  for (const w of workers) assert.equal(next(w), 'ready');
+  const got = [];
+  const both = event();
+  bc.onmessage = ({ data }) => { got.push(data); if (got.length === 2) both.fire(); };
+  bc.postMessage({ go: new Map([[1, 2]]) });
+  both.wait();
+  got.sort((a, b) => a.from - b.from);
+  assert.deepEqual(got.map((m) => m.from), [0, 1]);
+  assert.ok(got.every((m) => m.got instanceof Map && m.got.get(1) === 2));
+  bc.close();
+  for (const w of workers) assert.equal(ended(w).wait().code, 0);
+});

@@ -274,7 +274,7 @@ const portMethods = {
     if (arguments.length === 0)
       throw coded(TypeError, 'ERR_MISSING_ARGS', 'Not enough arguments to MessagePort.postMessage');
     const data0 = st.closing ? null : st.data;
-    if (data0?.remote) {
+    if (data0?.remote && !data0.group) {
       const { payload, buffers, ends } = serializeRemote(value, transferList(transfer), this);
       return M.post(st.signal, payload, buffers, ends) || undefined;
     }
@@ -413,7 +413,9 @@ function MessageChannel() {
 }
 
 // BroadcastChannel(name)'s handle: a MessagePort in the group of that name;
-// what it posts goes to every other member, each receiving its own clone.
+// what it posts goes to every other member, each receiving its own clone;
+// the members in other isolates (workers) get it through C (each its copy
+// of the bytes).
 const groups = new Map();
 
 function broadcastChannel(name) {
@@ -421,11 +423,16 @@ function broadcastChannel(name) {
   if (!group) groups.set(name, group = new Set());
   const data = new PortData();
   data.group = group;
+  data.remote = true; // what other isolates' channels of the name post comes in C
   group.add(data);
-  return new MessagePort(kCreate, data);
+  const port = new MessagePort(kCreate, data);
+  M.joinBroadcast(states.get(port).signal, String(name));
+  return port;
 }
 
 function broadcast(data, value, msg) {
+  const signal = states.get(data.owner).signal;
+  if (M.broadcasting(signal)) M.broadcast(signal, serializeRemote(value, [], undefined).payload);
   let first = true;
   for (const other of data.group) {
     if (other === data) continue;
