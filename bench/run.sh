@@ -83,3 +83,6 @@ sh bench/crypto.sh
 
 echo "== Node layer start-up (bench/node_startup.sh)"
 sh bench/node_startup.sh
+
+echo "== worker_threads (bench/worker.sh)"
+sh bench/worker.sh
