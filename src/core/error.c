@@ -74,6 +74,8 @@ static const struct {
     { "ERR_UNKNOWN_ENCODING", CORO_TYPE_ERROR },
     { "ERR_UNSUPPORTED_DIR_IMPORT", CORO_ERROR },
     { "ERR_WASI_NOT_STARTED", CORO_ERROR },
+    { "ERR_WORKER_INIT_FAILED", CORO_ERROR },
+    { "ERR_WORKER_NOT_RUNNING", CORO_ERROR },
 };
 
 int coro_error_kind(const char *code)

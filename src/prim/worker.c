@@ -90,37 +90,6 @@ static char *prop_dup_string(JSContext *ctx, JSValueConst obj, const char *key, 
     return out;
 }
 
-/* A string array property as NULL-terminated strings (NULL if it is no
-   array); *failed on a failure. */
-static char **prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *n, int *failed)
-{
-    JSValue arr = JS_GetPropertyStr(ctx, obj, key), len;
-    int64_t count = 0;
-    char **v;
-
-    *n = 0;
-    if (!JS_IsArray(ctx, arr)) {
-        JS_FreeValue(ctx, arr);
-        return NULL;
-    }
-    len = JS_GetPropertyStr(ctx, arr, "length");
-    JS_ToInt64(ctx, &count, len);
-    v = calloc((size_t)count + 1, sizeof *v);
-    for (int64_t i = 0; v && i < count; i++) {
-        JSValue s = JS_GetPropertyUint32(ctx, arr, (uint32_t)i);
-        const char *c = JS_ToCString(ctx, s);
-        if (!c || !(v[i] = strdup(c)))
-            *failed = 1;
-        JS_FreeCString(ctx, c);
-        JS_FreeValue(ctx, s);
-    }
-    JS_FreeValue(ctx, arr);
-    if (!v)
-        *failed = 1;
-    *n = (int)count;
-    return v;
-}
-
 static double prop_num(JSContext *ctx, JSValueConst obj, const char *key)
 {
     JSValue v = JS_GetPropertyStr(ctx, obj, key);
@@ -186,14 +155,14 @@ static JSValue js_worker_create(JSContext *ctx, JSValueConst this_val, int argc,
     JSValueConst opts = argv[0];
     int failed = 0, nargs = 0, nenv = 0;
     char *name = prop_dup_string(ctx, opts, "name", &failed);
-    char **args = prop_strv(ctx, opts, "argv", &nargs, &failed);
-    char **env = prop_strv(ctx, opts, "env", &nenv, &failed);
+    char **args = coro_prop_strv(ctx, opts, "argv", &nargs);
+    char **env = coro_prop_strv(ctx, opts, "env", &nenv);
     coro_isolate *child = NULL;
     coro_msg_end *mine = NULL, *theirs = NULL;
     js_worker *w = NULL;
     JSValue ret = JS_EXCEPTION, end;
 
-    if (failed || !name || coro_msg_pair(&mine, &theirs) < 0) {
+    if (failed || !name || nargs < 0 || nenv < 0 || coro_msg_pair(&mine, &theirs) < 0) {
         JS_ThrowOutOfMemory(ctx);
         goto fail;
     }
