@@ -106,7 +106,7 @@ PRIM_SRCS += prim/http_parser.c
 # node:zlib on Debian's zlib and brotli (lib/node/bindings/zlib.js)
 PRIM_SRCS += prim/zlib.c
 # node:crypto over OpenSSL (lib/node/bindings/crypto.js)
-PRIM_SRCS += prim/crypto.c prim/crypto_keys.c
+PRIM_SRCS += prim/crypto.c prim/crypto_keys.c prim/crypto_dh.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c
