@@ -181,13 +181,44 @@ static BIGNUM *dh_generator(JSContext *ctx, JSValueConst v)
     return g;
 }
 
+/* A DH of the prime and generator arguments, checked; NULL with an
+   exception (`fail` the message of OpenSSL's own failures). */
+static DH *dh_from_args(JSContext *ctx, JSValueConst prime, JSValueConst gen, const char *name,
+                        const char *fail, int *codes)
+{
+    BIGNUM *p = arg_bn(ctx, prime, name), *g;
+    DH *dh;
+
+    if (!p)
+        return NULL;
+    if (!(g = dh_generator(ctx, gen))) {
+        BN_free(p);
+        return NULL;
+    }
+    if (!(dh = dh_from(p, g, codes)))
+        coro__crypto_throw(ctx, ERR_get_error(), fail);
+    return dh;
+}
+
+/* [state, verifyError] of a new DH object over dh. */
+static JSValue dh_result(JSContext *ctx, DH *dh, int codes)
+{
+    JSValue state = new_state(ctx, dh_class, dh, dh_release), ret;
+
+    if (JS_IsException(state))
+        return state;
+    ret = JS_NewArray(ctx);
+    JS_SetPropertyUint32(ctx, ret, 0, state);
+    JS_SetPropertyUint32(ctx, ret, 1, JS_NewInt32(ctx, codes));
+    return ret;
+}
+
 /* dhNew(sizeOrKey, generator) -> [state, verifyError]: a prime of that many
    bits made now, or the prime given; the generator an int32 or bytes. */
 static JSValue js_crypto_dh_new(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     DH *dh = NULL;
     int codes = 0;
-    JSValue state, ret;
 
     ERR_clear_error();
     if (JS_IsNumber(argv[0])) {
@@ -204,25 +235,10 @@ static JSValue js_crypto_dh_new(JSContext *ctx, JSValueConst this_val, int argc,
             DH_free(dh);
             return coro__crypto_throw(ctx, ERR_get_error(), "Initialization failed");
         }
-    } else {
-        BIGNUM *p = arg_bn(ctx, argv[0], "sizeOrKey"), *g;
-
-        if (!p)
-            return JS_EXCEPTION;
-        if (!(g = dh_generator(ctx, argv[1]))) {
-            BN_free(p);
-            return JS_EXCEPTION;
-        }
-        if (!(dh = dh_from(p, g, &codes)))
-            return coro__crypto_throw(ctx, ERR_get_error(), "Initialization failed");
+    } else if (!(dh = dh_from_args(ctx, argv[0], argv[1], "sizeOrKey", "Initialization failed", &codes))) {
+        return JS_EXCEPTION;
     }
-    state = new_state(ctx, dh_class, dh, dh_release);
-    if (JS_IsException(state))
-        return state;
-    ret = JS_NewArray(ctx);
-    JS_SetPropertyUint32(ctx, ret, 0, state);
-    JS_SetPropertyUint32(ctx, ret, 1, JS_NewInt32(ctx, codes));
-    return ret;
+    return dh_result(ctx, dh, codes);
 }
 
 /* The modp groups of RFC 2409 and RFC 3526 Node knows, by its names. */
@@ -273,17 +289,10 @@ static JSValue js_crypto_dh_group(JSContext *ctx, JSValueConst this_val, int arg
 {
     int codes = 0;
     DH *dh = modp_group(ctx, argv[0], &codes);
-    JSValue state, ret;
 
     if (!dh)
         return JS_HasException(ctx) ? JS_EXCEPTION : JS_UNDEFINED;
-    state = new_state(ctx, dh_class, dh, dh_release);
-    if (JS_IsException(state))
-        return state;
-    ret = JS_NewArray(ctx);
-    JS_SetPropertyUint32(ctx, ret, 0, state);
-    JS_SetPropertyUint32(ctx, ret, 1, JS_NewInt32(ctx, codes));
-    return ret;
+    return dh_result(ctx, dh, codes);
 }
 
 /* dhGenerateKeys(state) -> the public key (a private key set before is kept). */
@@ -685,17 +694,8 @@ static JSValue js_crypto_dh_key_generate(JSContext *ctx, JSValueConst this_val, 
             EVP_PKEY_CTX_free(k.pctx);
             return coro__crypto_throw(ctx, ERR_get_error(), "Key generation failed");
         }
-    } else {
-        BIGNUM *p = arg_bn(ctx, argv[1], "options.prime"), *g;
-
-        if (!p)
-            return JS_EXCEPTION;
-        if (!(g = dh_generator(ctx, argv[2]))) {
-            BN_free(p);
-            return JS_EXCEPTION;
-        }
-        if (!(dh = dh_from(p, g, &codes)))
-            return coro__crypto_throw(ctx, ERR_get_error(), "Key generation failed");
+    } else if (!(dh = dh_from_args(ctx, argv[1], argv[2], "options.prime", "Key generation failed", &codes))) {
+        return JS_EXCEPTION;
     }
     if (dh) {
         k.params = EVP_PKEY_new();
