@@ -167,8 +167,9 @@ static zerror zlib_init(zstream *z, int window_bits, int level, int mem_level, i
 
 /* One-shot: compress all of the input with libdeflate into z->whole, which
    takes it all (avail_in 0). Without memory for it, nothing changes (zlib
-   does the work). The gzip header's XFL and OS bytes are made as zlib makes
-   them (libdeflate says "unknown system"); the rest is the same format. */
+   does the work), nor if libdeflate fails. The gzip header's XFL and OS
+   bytes are made as zlib makes them (libdeflate says "unknown system"); the
+   rest is the same format. */
 static void whole_compress(zstream *z)
 {
     struct libdeflate_compressor *c = libdeflate_alloc_compressor(z->whole_level);
@@ -188,7 +189,13 @@ static void whole_compress(zstream *z)
         : z->mode == DEFLATE ? libdeflate_zlib_compress(c, z->strm.next_in, n, z->whole, bound)
         : libdeflate_deflate_compress(c, z->strm.next_in, n, z->whole, bound);
     libdeflate_free_compressor(c);
-    if (z->mode == GZIP && len >= 10) {
+    if (len == 0) {
+        /* it did not fit the bound (never seen): zlib does the work */
+        free(z->whole);
+        z->whole = NULL;
+        return;
+    }
+    if (z->mode == GZIP) {
         z->whole[8] = z->whole_level == 9 ? 2 : z->whole_level < 2 ? 4 : 0;
         z->whole[9] = 3; /* Unix, zlib's OS_CODE */
     }
