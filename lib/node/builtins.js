@@ -47,6 +47,8 @@ const overrides = {
   process: 'corojs:process#process',
   // node:http2 loads with its constants; using it throws ERR_NOT_IMPLEMENTED
   http2: 'corojs:internal/node/http2',
+  // a worker's uncaught error for its parent, without V8's serializer
+  'internal/error_serdes': 'corojs:internal/node/error_serdes',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).

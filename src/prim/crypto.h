@@ -22,12 +22,17 @@ const EVP_MD *coro__crypto_digest(const char *name);
    with an exception pending (the isolate ended, or the pool refused). */
 int coro__crypto_run(JSContext *ctx, void (*fn)(void *arg), void *arg, int pooled);
 
-/* A key object (crypto_keys.c's class) that takes over pkey; the EVP_PKEY
-   of a key object, or NULL. */
-JSValue coro__crypto_key_new(JSContext *ctx, EVP_PKEY *pkey);
+/* The EVP_PKEY of a key object (crypto_keys.c's class), or NULL. */
 EVP_PKEY *coro__crypto_key_of(JSValueConst v);
 
 /* Adds crypto_keys.c's functions to the area's namespace. */
 int coro__crypto_keys_init(JSContext *ctx, JSValueConst ns);
+
+/* A key object (crypto_keys.c's class) that takes over pkey (freed on
+   failure). */
+JSValue coro__crypto_new_key(JSContext *ctx, EVP_PKEY *pkey);
+
+/* Adds crypto_dh.c's functions (DH, ECDH, DH/DSA key pairs, primes). */
+int coro__crypto_dh_init(JSContext *ctx, JSValueConst ns);
 
 #endif

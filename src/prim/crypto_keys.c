@@ -13,6 +13,7 @@
 #include <string.h>
 #include <openssl/core_names.h>
 #include <openssl/decoder.h>
+#include <openssl/dh.h>
 #include <openssl/ec.h>
 #include <openssl/encoder.h>
 #include <openssl/err.h>
@@ -55,13 +56,12 @@ static JSValue new_key(JSContext *ctx, EVP_PKEY *pkey)
     return obj;
 }
 
-/* For other areas (x509.c): a key object over pkey (taken over), and the
-   EVP_PKEY of a key object or NULL. */
-JSValue coro__crypto_key_new(JSContext *ctx, EVP_PKEY *pkey)
+JSValue coro__crypto_new_key(JSContext *ctx, EVP_PKEY *pkey)
 {
     return new_key(ctx, pkey);
 }
 
+/* The EVP_PKEY of a key object, or NULL (x509.c's checkPrivateKey, verify). */
 EVP_PKEY *coro__crypto_key_of(JSValueConst v)
 {
     return JS_GetOpaque(v, key_class);
@@ -1058,7 +1058,9 @@ static JSValue js_crypto_pkey_derive(JSContext *ctx, JSValueConst this_val, int 
         return JS_EXCEPTION;
     ERR_clear_error();
     pctx = EVP_PKEY_CTX_new(priv, NULL);
+    /* a DH secret is padded to the prime's size, as Node gives it */
     ok = pctx && EVP_PKEY_derive_init(pctx) == 1 && EVP_PKEY_derive_set_peer(pctx, pub) == 1 &&
+         (EVP_PKEY_get_base_id(priv) != EVP_PKEY_DH || EVP_PKEY_CTX_set_dh_pad(pctx, 1) == 1) &&
          EVP_PKEY_derive(pctx, NULL, &len) == 1 && (out = js_malloc(ctx, len ? len : 1)) &&
          EVP_PKEY_derive(pctx, out, &len) == 1;
     EVP_PKEY_CTX_free(pctx);

@@ -539,7 +539,7 @@ static JSValue js_x509_public_key(JSContext *ctx, JSValueConst this_val, int arg
     pkey = X509_get_pubkey(d->cert);
     if (!pkey)
         return coro__crypto_throw(ctx, ERR_get_error(), "X509_get_pubkey");
-    return coro__crypto_key_new(ctx, pkey);
+    return coro__crypto_new_key(ctx, pkey);
 }
 
 /* keyCheck(handle, key, private) -> checkPrivateKey (private) or verify

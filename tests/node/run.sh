@@ -13,8 +13,9 @@
 # and fs ($io_prefixes); crypto ($crypto_prefixes); of http's 370 test-http-
 # files the parser's, server's and client's, for make test's time (`sh
 # tests/node/run.sh http-` runs them all: $http_prefixes); stdio, tty,
-# signals, readline and dgram ($proc_prefixes); of tls's 191 and https's 62
-# files the client's, server's, connect's, SNI's and certificates' (`sh
+# signals, readline and dgram ($proc_prefixes); worker_threads and
+# MessagePorts ($worker_prefixes); of tls's 191 and https's 62 files the
+# client's, server's, connect's, SNI's and certificates' (`sh
 # tests/node/run.sh tls https` runs them all: $tls_prefixes). NODE_TEST_GROUP=NAME picks
 # one group. A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
@@ -48,9 +49,10 @@ io_prefixes="zlib fs"
 crypto_prefixes="crypto webcrypto"
 http_prefixes="http-parser http-server http-client"
 proc_prefixes="stdin stdout stdio tty signal readline dgram"
+worker_prefixes="worker messagechannel messageport messageevent broadcastchannel structuredClone"
 tls_prefixes="tls-client tls-connect tls-server tls-sni tls-alpn tls-cert tls-peer tls-handshake tls-junk
 tls-alert https-simple https-client https-server https-strict https-request"
-groups="base streams net io crypto http proc tls"
+groups="base streams net io crypto http proc worker tls"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2
