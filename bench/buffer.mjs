@@ -3,6 +3,8 @@
 // --expose-internals) the C functions Buffer's binding takes them from
 // (__primordials.buffer). Prints one JSON line: {"op": MB/s, ...}, each the
 // best of several rounds.
+import { bestSeconds } from './lib.mjs';
+
 const SIZE = 1 << 20;
 const ROUNDS = Number(globalThis.process?.env?.BENCH_ROUNDS ?? 30);
 
@@ -24,15 +26,7 @@ async function codecs(direct) {
   };
 }
 
-function best(fn) {
-  let min = Infinity;
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t);
-  }
-  return SIZE / (1 << 20) / (min / 1000); // MB/s
-}
+const best = (fn) => SIZE / (1 << 20) / bestSeconds(fn, ROUNDS); // MB/s
 
 const C = await codecs(process.argv.at(-1) === 'c');
 const raw = new Uint8Array(SIZE);

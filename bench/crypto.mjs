@@ -4,6 +4,7 @@
 // JSON line: {"op": MB/s (or runs/s for pbkdf2), ...}, each the best of
 // BENCH_ROUNDS rounds (default 3).
 import crypto from 'node:crypto';
+import { bestSeconds } from './lib.mjs';
 
 const TOTAL = 100 << 20;
 const CHUNK = 64 << 10;
@@ -11,15 +12,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const chunk = crypto.randomBytes(CHUNK);
 const key = crypto.randomBytes(32);
 
-function best(fn) {
-  let min = Infinity;
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    fn();
-    min = Math.min(min, performance.now() - t);
-  }
-  return min / 1000;
-}
+const best = (fn) => bestSeconds(fn, ROUNDS);
 
 function feed(update) {
   for (let n = 0; n < TOTAL; n += CHUNK) update(chunk);

@@ -8,8 +8,11 @@
 // so awaiting it (or Fiber.await) parks only the caller. Redirects are
 // followed (up to 20) unless `redirect: 'manual'` or `'error'`.
 //
-// Not here: streams (a body is read whole, or chunk by chunk through the
-// small reader `body` gives), Blob and FormData bodies, AbortSignal (the
+// A body given may be a string, bytes, URLSearchParams, FormData (sent as
+// multipart/form-data), a Blob or a ReadableStream of bytes (read when the
+// body is). Not here: streaming the response as a ReadableStream (a body is
+// read whole, or chunk by chunk through the small reader `body` gives),
+// AbortSignal (the
 // non-standard `timeout` option, in ms, bounds each wait instead), CORS,
 // caches, credentials and cookies, content decoding (no Accept-Encoding is
 // sent).
@@ -152,12 +155,207 @@ export class Headers {
 }
 
 // ------------------------------------------------------------------
+// FormData
+
+const isBlob = (v) => toStringTag(v) === 'Blob' || toStringTag(v) === 'File';
+
+// An entry's value: a string, or a File (a Blob becomes a File named
+// `filename`, 'blob' by default, as the standard says).
+function formValue(value, filename) {
+  if (!isBlob(value)) return String(value);
+  if (toStringTag(value) === 'File' && filename === undefined) return value;
+  return new globalThis.File([value], filename === undefined ? 'blob' : String(filename),
+    { type: value.type, lastModified: value.lastModified });
+}
+
+function needArgs(method, n, given) {
+  if (given < n) throw new TypeError(`FormData.${method}: ${n} argument${n > 1 ? 's' : ''} required, but only ${given} found.`);
+}
+
+export class FormData {
+  #entries = [];    // [name, string or File], in order
+
+  constructor(form) {
+    if (form !== undefined) throw new TypeError("FormData constructor: Argument 1 is not of type 'HTMLFormElement'.");
+  }
+
+  append(name, value, filename) {
+    needArgs('append', 2, arguments.length);
+    this.#entries.push([String(name), formValue(value, filename)]);
+  }
+
+  set(name, value, filename) {
+    needArgs('set', 2, arguments.length);
+    const entry = [String(name), formValue(value, filename)];
+    const at = this.#entries.findIndex(([n]) => n === entry[0]);
+    if (at < 0) {
+      this.#entries.push(entry);
+      return;
+    }
+    this.#entries[at] = entry;
+    this.#entries = this.#entries.filter(([n], i) => i <= at || n !== entry[0]);
+  }
+
+  delete(name) {
+    needArgs('delete', 1, arguments.length);
+    this.#entries = this.#entries.filter(([n]) => n !== String(name));
+  }
+
+  get(name) {
+    needArgs('get', 1, arguments.length);
+    const entry = this.#entries.find(([n]) => n === String(name));
+    return entry ? entry[1] : null;
+  }
+
+  getAll(name) {
+    needArgs('getAll', 1, arguments.length);
+    return this.#entries.filter(([n]) => n === String(name)).map(([, v]) => v);
+  }
+
+  has(name) {
+    needArgs('has', 1, arguments.length);
+    return this.#entries.some(([n]) => n === String(name));
+  }
+
+  forEach(fn, thisArg) {
+    for (const [n, v] of this) fn.call(thisArg, v, n, this);
+  }
+
+  * entries() { for (const [n, v] of this.#entries) yield [n, v]; }
+  * keys() { for (const [n] of this.#entries) yield n; }
+  * values() { for (const [, v] of this.#entries) yield v; }
+  [Symbol.iterator]() { return this.entries(); }
+  get [Symbol.toStringTag]() { return 'FormData'; }
+}
+
+// multipart/form-data (RFC 7578, as the standard's algorithm): a body source
+// whose bytes are made when the body is read (files are read then).
+const escapeName = (s) => s.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+const crlf = (s) => s.replace(/\r\n|\r|\n/g, '\r\n');
+
+function formSource(form) {
+  const boundary = `----formdata-corojs-${Math.random().toString(16).slice(2)}${Math.random().toString(16).slice(2)}`;
+  const entries = [...form];
+  const bytes = () => {
+    const parts = [];
+    for (const [name, value] of entries) {
+      let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(crlf(name))}"`;
+      if (typeof value === 'string') {
+        parts.push(encoder.encode(`${head}\r\n\r\n${crlf(value)}\r\n`));
+        continue;
+      }
+      head += `; filename="${escapeName(value.name)}"\r\nContent-Type: ${value.type || 'application/octet-stream'}\r\n\r\n`;
+      parts.push(encoder.encode(head), new Uint8Array(awaitSync(value.arrayBuffer())), encoder.encode('\r\n'));
+    }
+    parts.push(encoder.encode(`--${boundary}--\r\n`));
+    return concatBytes(parts);
+  };
+  return { source: onceSource(bytes), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+// The entries of a multipart/form-data or urlencoded body (formData()).
+function parseForm(bytes, type) {
+  const form = new FormData();
+  const mime = (type ?? '').split(';')[0].trim().toLowerCase();
+  if (mime === 'application/x-www-form-urlencoded') {
+    for (const [k, v] of new URLSearchParams(decoder.decode(bytes))) form.append(k, v);
+    return form;
+  }
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type ?? '');
+  if (mime !== 'multipart/form-data' || !boundary) throw new TypeError('Response.formData: Could not parse content as FormData.');
+  // latin1 keeps one char per byte, so offsets in the text are offsets in bytes
+  const text = latin1(bytes);
+  const delimiter = `--${boundary[1] ?? boundary[2]}`;
+  const sections = text.split(delimiter);
+  if (sections.length < 3 || !sections.at(-1).startsWith('--')) throw new TypeError('Response.formData: Could not parse content as FormData.');
+  let at = sections[0].length + delimiter.length;
+  for (const section of sections.slice(1, -1)) {
+    const split = section.indexOf('\r\n\r\n');
+    if (!section.startsWith('\r\n') || split < 0 || !section.endsWith('\r\n')) {
+      throw new TypeError('Response.formData: Could not parse content as FormData.');
+    }
+    const headers = section.slice(2, split);
+    const disposition = /content-disposition:\s*form-data;([^\r]*)/i.exec(headers);
+    const name = disposition && /\bname="([^"]*)"/i.exec(disposition[1]);
+    if (!name) throw new TypeError('Response.formData: Could not parse content as FormData.');
+    const value = bytes.subarray(at + split + 4, at + section.length - 2);
+    const filename = /\bfilename="([^"]*)"/i.exec(disposition[1]);
+    if (filename) {
+      const ctype = /content-type:\s*([^\r]*)/i.exec(headers);
+      form.append(decoder.decode(encodeLatin1(name[1])), new globalThis.File([value], decoder.decode(encodeLatin1(filename[1])),
+        { type: ctype ? ctype[1].trim() : '' }));
+    } else {
+      form.append(decoder.decode(encodeLatin1(name[1])), decoder.decode(value));
+    }
+    at += section.length + delimiter.length;
+  }
+  return form;
+}
+
+const encodeLatin1 = (s) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+function latin1(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+  return text;
+}
+
+// ------------------------------------------------------------------
 // bodies
 
-// What a body given to Request or Response becomes: bytes, and the
-// content type it implies.
+const toStringTag = (v) => Object.prototype.toString.call(v).slice(8, -1);
+const awaitSync = (promise) => P.util.importSync('corojs:fiber').Fiber.await(promise);
+
+// A body source (bytes(), read(), close()) over a ReadableStream of bytes,
+// read on the calling fiber when the body is.
+function streamSource(stream) {
+  if (stream.locked) throw new TypeError('Response body object should not be disturbed or locked');
+  const reader = stream.getReader();
+  const read = () => {
+    const { done, value } = awaitSync(reader.read());
+    if (done) return null;
+    if (!(value instanceof Uint8Array)) throw new TypeError('Received non-Uint8Array chunk');
+    return value;
+  };
+  return {
+    read,
+    bytes() {
+      const chunks = [];
+      for (let c = read(); c !== null; c = read()) chunks.push(c);
+      return concatBytes(chunks);
+    },
+    close() { reader.cancel().catch(() => {}); },
+  };
+}
+
+function concatBytes(chunks) {
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.length; }
+  return all;
+}
+
+// A body source whose bytes come in one piece from bytes(), made when the
+// body is read (a Blob's, a FormData's).
+function onceSource(bytes) {
+  let done = false;
+  return {
+    bytes,
+    read() { if (done) return null; done = true; return bytes(); },
+    close() {},
+  };
+}
+
+// What a body given to Request or Response becomes: bytes (or a source to
+// read them from), and the content type it implies.
 function extractBody(body) {
   if (body === undefined || body === null) return { bytes: null, type: null };
+  const tag = toStringTag(body);
+  if (tag === 'ReadableStream') return { bytes: null, source: streamSource(body), type: null };
+  if (tag === 'Blob' || tag === 'File') {
+    return { bytes: null, source: onceSource(() => new Uint8Array(awaitSync(body.arrayBuffer()))), type: body.type || null };
+  }
+  if (body instanceof FormData) return { bytes: null, ...formSource(body) };
   if (typeof body === 'string') return { bytes: encoder.encode(body), type: 'text/plain;charset=UTF-8' };
   if (body instanceof URLSearchParams) {
     return { bytes: encoder.encode(body.toString()), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
@@ -262,6 +460,7 @@ const bodyMixin = {
   bytes() { return fiberPromise(() => this[kBody].all()); },
   text() { return fiberPromise(() => decoder.decode(this[kBody].all())); },
   json() { return fiberPromise(() => JSON.parse(decoder.decode(this[kBody].all()))); },
+  formData() { return fiberPromise(() => parseForm(this[kBody].all(), this.headers.get('content-type'))); },
 };
 
 const kBody = Symbol('body');
@@ -323,9 +522,9 @@ export class Request {
     for (const k of ['ca', 'rejectUnauthorized']) if (init[k] !== undefined) this.#tls = { ...this.#tls, [k]: init[k] };
     if (init.body !== undefined && init.body !== null) {
       if (this.#method === 'GET' || this.#method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
-      const { bytes, type } = extractBody(init.body);
+      const { bytes, source, type } = extractBody(init.body);
       if (type && !this.#headers.has('content-type')) this.#headers.set('content-type', type);
-      this[kBody] = new Body(bytes);
+      this[kBody] = new Body(bytes, source);
     }
   }
 
@@ -364,12 +563,12 @@ export class Response {
     }
     if (init.statusText !== undefined) this.#statusText = String(init.statusText);
     this.#headers = new Headers(init.headers);
-    const { bytes, type } = extractBody(body);
-    if (bytes !== null && (this.#status === 204 || this.#status === 205 || this.#status === 304)) {
+    const { bytes, source, type } = extractBody(body);
+    if ((bytes !== null || source) && (this.#status === 204 || this.#status === 205 || this.#status === 304)) {
       throw new TypeError('Response constructor: Invalid response status code ' + this.#status);
     }
     if (type && !this.#headers.has('content-type')) this.#headers.set('content-type', type);
-    this[kBody] = new Body(bytes);
+    this[kBody] = new Body(bytes, source);
   }
 
   static [kGuard](res, fields) {
@@ -494,4 +693,4 @@ export function fetch(input, init = {}) {
   return fiberPromise(() => fetchNow(req));
 }
 
-export default { fetch, Headers, Request, Response };
+export default { fetch, Headers, Request, Response, FormData };

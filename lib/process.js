@@ -222,13 +222,19 @@ function becomeEmitter() {
   const { requireNode } = P.util.importSync('corojs:internal/node/builtins');
   const EventEmitter = requireNode('events');
   for (const name of emitterMethods) delete process[name];
-  Object.setPrototypeOf(process, EventEmitter.prototype);
+  Object.setPrototypeOf(Object.getPrototypeOf(process), EventEmitter.prototype);
   EventEmitter.call(process);
   process.on('newListener', watchSignal);
   process.on('removeListener', unwatchSignal);
   process.on('warning', requireNode('internal/process/warning').onWarning);
   uncaught.handle = handleUncaught;
 }
+
+// As Node's: process's prototype says 'process' (Object.prototype.toString
+// gives [object process]), and it becomes an EventEmitter's on first use.
+Object.setPrototypeOf(process, Object.create(Object.prototype, {
+  [Symbol.toStringTag]: { value: 'process', writable: false, enumerable: false, configurable: true },
+}));
 
 for (const name of emitterMethods) {
   process[name] = function (...args) {

@@ -68,6 +68,20 @@ function constructorName(obj) {
   return null;
 }
 
+// Node's name for an object whose prototype chain has no constructor, when
+// it has a prototype: the constructor that made it (V8 reads it from the
+// map; here QuickJS patch 0020's record, else 'Object'), with its
+// prototype's name in <>. null when the object has no prototype.
+function protoChainName(obj) {
+  const proto = unproxy(Object.getPrototypeOf(obj));
+  if (!proto) return null;
+  const made = U.madeBy(obj);
+  const name = (typeof made === 'function' && made.name) || 'Object';
+  const inner = protoChainName(proto) ??
+    (Reflect.ownKeys(proto).length ? '[Object: null prototype]' : '[Object: null prototype] {}');
+  return `${name} <${inner}>`;
+}
+
 function functionBase(fn) {
   const src = Function.prototype.toString.call(fn);
   const name = fn.name ? `: ${fn.name}` : ' (anonymous)';
@@ -278,7 +292,7 @@ function formatObject(v, ctx) {
   } else if (v instanceof Number || v instanceof String || v instanceof Boolean) {
     return `[${name}: ${formatPrimitive(v.valueOf(), ctx, false)}]`;
   } else if (name === null) {
-    base = '[Object: null prototype]';
+    base = protoChainName(v) ?? '[Object: null prototype]';
   } else if (name !== 'Object') {
     base = name;
   }

@@ -108,6 +108,7 @@ lazy('fetch', 'corojs:fetch', (m) => m.fetch);
 lazy('Headers', 'corojs:fetch', (m) => m.Headers);
 lazy('Request', 'corojs:fetch', (m) => m.Request);
 lazy('Response', 'corojs:fetch', (m) => m.Response);
+lazy('FormData', 'corojs:fetch', (m) => m.FormData);
 lazy('WebAssembly', 'corojs:webassembly', (m) => m.WebAssembly);
 lazy('Intl', 'corojs:internal/intl', (m) => m.Intl); // and the toLocaleString & co of src/prim/intl.c
 

@@ -268,6 +268,24 @@ size_t coro_qjs_memory_limit(JSRuntime *rt)
     return rt->malloc_state.malloc_limit;
 }
 
+size_t coro_qjs_array_buffer_bytes(JSRuntime *rt)
+{
+    struct list_head *el;
+    size_t bytes = 0;
+
+    list_for_each(el, &rt->gc_obj_list) {
+        JSGCObjectHeader *gp = list_entry(el, JSGCObjectHeader, link);
+        JSObject *p = (JSObject *)gp;
+
+        if (gp->gc_obj_type != JS_GC_OBJ_TYPE_JS_OBJECT)
+            continue;
+        if ((p->class_id == JS_CLASS_ARRAY_BUFFER || p->class_id == JS_CLASS_SHARED_ARRAY_BUFFER) &&
+            p->u.array_buffer && !p->u.array_buffer->detached)
+            bytes += (size_t)p->u.array_buffer->byte_length;
+    }
+    return bytes;
+}
+
 void coro_qjs_array_buffer_free(JSRuntime *rt, void *opaque, void *ptr)
 {
     js_free_rt(rt, ptr);
@@ -957,6 +975,23 @@ JSValue coro_qjs_require_module(JSContext *ctx, const char *name, int *state)
 
 /* ------------------------------------------------------------------ */
 /* What V8 tells Node about values (util.types, util.inspect). */
+
+JSValue coro_qjs_made_by(JSContext *ctx, JSValueConst obj)
+{
+    JSObject *proto;
+    JSShapeProperty *prs;
+    JSProperty *pr;
+
+    if (!JS_IsObject(obj) || ctx->rt->made_by_atom == JS_ATOM_NULL)
+        return JS_UNDEFINED;
+    proto = JS_VALUE_GET_OBJ(obj)->shape->proto;
+    if (!proto || proto->class_id != JS_CLASS_OBJECT)
+        return JS_UNDEFINED;
+    prs = find_own_property(&pr, proto, ctx->rt->made_by_atom);
+    if (!prs || (prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL)
+        return JS_UNDEFINED;
+    return JS_DupValue(ctx, pr->u.value);
+}
 
 JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v)
 {

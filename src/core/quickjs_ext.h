@@ -92,6 +92,10 @@ int coro_qjs_adopt(JSRuntime *rt, void *ptr);
 size_t coro_qjs_memory_used(JSRuntime *rt);
 size_t coro_qjs_memory_limit(JSRuntime *rt);
 
+/* Bytes held by the runtime's live ArrayBuffers and SharedArrayBuffers (a
+   walk over its objects: process.memoryUsage().arrayBuffers). */
+size_t coro_qjs_array_buffer_bytes(JSRuntime *rt);
+
 /* Free function for ArrayBuffers made with JS_NewArrayBuffer from js_malloc
    memory: buffers made with it can be transferred without a copy. */
 void coro_qjs_array_buffer_free(JSRuntime *rt, void *opaque, void *ptr);
@@ -184,6 +188,11 @@ JSValue coro_qjs_new_string16(JSContext *ctx, size_t len, uint16_t **chars);
    "Arguments", "Function", "AsyncFunction", "GeneratorFunction",
    "Generator", "Uint8Array", ... JS_UNDEFINED for a primitive. */
 JSValue coro_qjs_class_name(JSContext *ctx, JSValueConst v);
+
+/* The constructor whose `new` made obj, where QuickJS patch 0020 recorded
+   it (obj's prototype has no prototype of its own), else JS_UNDEFINED:
+   the name V8 gives such an object (GetConstructorName). */
+JSValue coro_qjs_made_by(JSContext *ctx, JSValueConst obj);
 
 /* The entries of a Map, Set, WeakMap or WeakSet, or what an iterator over a
    Map or Set has left, without running JS or moving the iterator: a flat

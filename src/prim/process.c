@@ -11,6 +11,7 @@
 #include "core/binding.h"
 #include "core/isolate.h"
 #include "core/jail.h"
+#include "core/quickjs_ext.h"
 #include "core/version.h"
 
 extern char **environ;
@@ -121,6 +122,7 @@ static JSValue js_process_memory_usage(JSContext *ctx, JSValueConst this_val, in
 {
     JSMemoryUsage mu;
     size_t rss = 0;
+    size_t buffers = coro_qjs_array_buffer_bytes(JS_GetRuntime(ctx));
     JSValue o = JS_NewObject(ctx);
 
     uv_resident_set_memory(&rss);
@@ -128,6 +130,10 @@ static JSValue js_process_memory_usage(JSContext *ctx, JSValueConst this_val, in
     JS_SetPropertyStr(ctx, o, "rss", JS_NewFloat64(ctx, (double)rss));
     JS_SetPropertyStr(ctx, o, "heapTotal", JS_NewFloat64(ctx, (double)mu.malloc_size));
     JS_SetPropertyStr(ctx, o, "heapUsed", JS_NewFloat64(ctx, (double)mu.memory_used_size));
+    /* Node's external counts ArrayBuffers' bytes and other memory held
+       outside V8's heap; ours, the ArrayBuffers' bytes only */
+    JS_SetPropertyStr(ctx, o, "external", JS_NewFloat64(ctx, (double)buffers));
+    JS_SetPropertyStr(ctx, o, "arrayBuffers", JS_NewFloat64(ctx, (double)buffers));
     JS_SetPropertyStr(ctx, o, "objects", JS_NewFloat64(ctx, (double)mu.obj_count));
     return o;
 }

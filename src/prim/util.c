@@ -64,6 +64,13 @@ static JSValue js_util_class_of(JSContext *ctx, JSValueConst this_val, int argc,
     return coro_qjs_class_name(ctx, argv[0]);
 }
 
+/* madeBy(obj) -> the constructor whose `new` made obj when obj's prototype
+   has no prototype of its own (V8's GetConstructorName), else undefined */
+static JSValue js_util_made_by(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return coro_qjs_made_by(ctx, argv[0]);
+}
+
 /* previewEntries(v) -> [entries, isKeyValue] for a Map, Set, WeakMap,
    WeakSet or an iterator over a Map or Set (without moving it), else
    undefined */
@@ -214,6 +221,7 @@ static const JSCFunctionListEntry util_funcs[] = {
     JS_CFUNC_DEF("isError", 1, js_util_is_error),
     JS_CFUNC_DEF("proxyDetails", 1, js_util_proxy_details),
     JS_CFUNC_DEF("classOf", 1, js_util_class_of),
+    JS_CFUNC_DEF("madeBy", 1, js_util_made_by),
     JS_CFUNC_DEF("previewEntries", 1, js_util_preview_entries),
     JS_CFUNC_DEF("guessHandleType", 1, js_util_guess_handle_type),
     JS_CFUNC_DEF("ownNonIndexProperties", 2, js_util_own_non_index_properties),

@@ -94,6 +94,71 @@ test('Response: status, ok, statusText, body kinds, json(), clone()', () => {
   assert.throws(() => Response.redirect('http://h.com/', 200), { name: 'RangeError' });
 });
 
+test('Response and Request bodies from a ReadableStream of bytes and from a Blob', () => {
+  const enc = new TextEncoder();
+  const stream = (...parts) => new ReadableStream({
+    start(c) { for (const p of parts) c.enqueue(typeof p === 'string' ? enc.encode(p) : p); c.close(); },
+  });
+  assert.equal(Fiber.await(new Response(stream('hi ', 'there')).text()), 'hi there');
+  assert.equal(Fiber.await(new Response(stream('a', 'b')).clone().text()), 'ab');
+  const reader = new Response(stream('one', 'two')).body.getReader();
+  assert.equal(new TextDecoder().decode(Fiber.await(reader.read()).value), 'one');
+  assert.equal(Fiber.await(new Request('http://h.com/', { method: 'POST', body: stream('{"a":1}') }).json()).a, 1);
+  const blob = new Response(new Blob(['a', 'bc'], { type: 'text/x' }));
+  assert.equal(blob.headers.get('content-type'), 'text/x');
+  assert.equal(Fiber.await(blob.text()), 'abc');
+  const notBytes = new ReadableStream({ start(c) { c.enqueue('a string'); c.close(); } });
+  assert.throws(() => Fiber.await(new Response(notBytes).text()), { name: 'TypeError', message: /non-Uint8Array/ });
+  const locked = stream('x');
+  locked.getReader();
+  assert.throws(() => new Response(locked), { name: 'TypeError', message: /disturbed or locked/ });
+  assert.throws(() => new Response(stream('x'), { status: 204 }), { name: 'TypeError' });
+});
+
+test('FormData: entries as the standard keeps them, Blobs become Files, TypeErrors on missing arguments', () => {
+  const fd = new FormData();
+  fd.append('a', '1');
+  fd.append('a', 2);
+  fd.append('f', new Blob(['hello'], { type: 'text/plain' }), 'h.txt');
+  fd.append('g', new Blob(['x']));
+  assert.deepEqual(fd.getAll('a'), ['1', '2']);
+  assert.equal(fd.get('f').name, 'h.txt');
+  assert.ok(fd.get('f') instanceof File);
+  assert.equal(fd.get('g').name, 'blob');
+  assert.equal(fd.get('none'), null);
+  fd.set('a', 'only');
+  assert.deepEqual([...fd.keys()], ['a', 'f', 'g']);
+  fd.delete('g');
+  assert.deepEqual([...fd].map(([k, v]) => [k, typeof v === 'string' ? v : v.name]), [['a', 'only'], ['f', 'h.txt']]);
+  assert.equal(Object.prototype.toString.call(fd), '[object FormData]');
+  assert.throws(() => fd.append('x'), { name: 'TypeError', message: /2 arguments required/ });
+  assert.throws(() => new FormData({}), { name: 'TypeError' });
+  const urlencoded = new Response('a=1&b=%20x', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.deepEqual([...Fiber.await(urlencoded.formData())], [['a', '1'], ['b', ' x']]);
+  assert.throws(() => Fiber.await(new Response('junk', { headers: { 'content-type': 'text/plain' } }).formData()), { name: 'TypeError' });
+});
+
+test('FormData as a fetch body: multipart/form-data our server receives, and read back with formData()', () => {
+  const server = http.createServer((req, res) => {
+    res.setHeader('Content-Type', req.headers['content-type']);
+    res.end(req.bytes());
+  });
+  Fiber.run(() => server.listen(0, '127.0.0.1'));
+  const fd = new FormData();
+  fd.append('name"\r', 'line 1\nline 2');
+  fd.append('file', new File([new Uint8Array([0, 255, 13, 10, 45, 45])], 'bin.dat', { type: 'application/x-bin' }));
+  const res = Fiber.await(fetch(`http://127.0.0.1:${server.address().port}/`, { method: 'POST', body: fd }));
+  assert.match(res.headers.get('content-type'), /^multipart\/form-data; boundary=-+formdata-corojs-/);
+  const back = Fiber.await(res.formData());
+  assert.deepEqual([...back.keys()], ['name%22%0D%0A', 'file']);
+  assert.equal(back.get('name%22%0D%0A'), 'line 1\r\nline 2', 'line breaks are sent as CRLF');
+  const file = back.get('file');
+  assert.equal(file.name, 'bin.dat');
+  assert.equal(file.type, 'application/x-bin');
+  assert.deepEqual(new Uint8Array(Fiber.await(file.arrayBuffer())), new Uint8Array([0, 255, 13, 10, 45, 45]));
+  server.close();
+});
+
 test('fetch against our server: a real Promise, usable with await and Fiber.await', () => {
   const server = http.createServer((req, res) => {
     res.setHeader('Content-Type', 'application/json');

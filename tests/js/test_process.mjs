@@ -44,9 +44,24 @@ test('hrtime, performance.now and uptime move forward', () => {
   assert.ok(now >= before - 1 && now <= after + 1, 'timeOrigin + now() is the wall clock');
 });
 
-test('memoryUsage reports rss and heap', () => {
+test('memoryUsage reports rss, heap and the bytes of live ArrayBuffers', () => {
   const m = process.memoryUsage();
   assert.ok(m.rss > 0 && m.heapUsed > 0);
+  let held = new ArrayBuffer(4 << 20);
+  const withBuffer = process.memoryUsage();
+  assert.ok(withBuffer.arrayBuffers - m.arrayBuffers >= 4 << 20, 'a 4 MiB ArrayBuffer is counted');
+  assert.ok(withBuffer.external >= withBuffer.arrayBuffers);
+  structuredClone(held, { transfer: [held] }); // detached: its bytes moved to the clone, now garbage
+  held = null;
+  assert.ok(process.memoryUsage().arrayBuffers < withBuffer.arrayBuffers, 'a detached buffer is not counted');
+});
+
+test('process says [object process] and stays so as an EventEmitter', () => {
+  assert.equal(Object.prototype.toString.call(process), '[object process]');
+  assert.ok(!Object.keys(process).includes(Symbol.toStringTag));
+  process.once('corojs-test', () => {});
+  process.emit('corojs-test');
+  assert.equal(Object.prototype.toString.call(process), '[object process]');
 });
 
 test('nextTick runs callbacks with their arguments', () => {

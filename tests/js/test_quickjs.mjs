@@ -1,7 +1,7 @@
 // Our changes to QuickJS (deps/patches/quickjs/ and src/core/quickjs_ext.c):
 // errors at the memory limit, BigInt, what "is not a function" names,
 // the regexp search that starts at its first character, and rest parameters,
-// array literals and apply() without the generic property path (0019).
+// array literals and apply() without the generic property path (0021).
 import { test, assert } from './harness.mjs';
 
 const dir = import.meta.dirname + '/fixtures/quickjs';
@@ -187,3 +187,66 @@ test('apply and Reflect.apply: short dense arrays and every other array-like giv
   try { Reflect.apply(() => { throw new Error('inside'); }, null, [{}]); } catch (e) { thrown = e; }
   assert.equal(thrown?.message, 'inside');
 });
+
+test('leaving a for await loop awaits the iterator\'s return(); a loop run to its end does not call it', () => Fiber.await((async () => {
+  const log = [];
+  const source = () => ({
+    [Symbol.asyncIterator]() {
+      let i = 0;
+      return {
+        next: async () => ({ value: i, done: i++ >= 2 }),
+        return: async () => { await new Promise((r) => setTimeout(r, 1)); log.push('return'); return { done: true }; },
+      };
+    },
+  });
+  async function* gen() { try { yield 1; yield 2; } finally { await null; log.push('finally'); } }
+  for await (const x of gen()) { log.push(x); break; }
+  log.push('after break');
+  for await (const x of source()) log.push(x);
+  log.push('after the end');
+  outer: for (const y of [1]) { for await (const x of source()) { log.push(y + x); continue outer; } }
+  log.push('after continue');
+  const returns = async () => { for await (const x of source()) return x + 5; };
+  log.push(await returns());
+  assert.deepEqual(log, [1, 'finally', 'after break', 0, 1, 'after the end',
+    1, 'return', 'after continue', 'return', 5]);
+  const bad = { [Symbol.asyncIterator]: () => ({ next: async () => ({ value: 1, done: false }), return: () => 1 }) };
+  let error;
+  try { for await (const x of bad) break; } catch (e) { error = e; }
+  assert.ok(error instanceof TypeError, 'a return() result that is not an object is a TypeError');
+})()));
+
+test('an exception in a for await loop awaits the iterator\'s return() and is thrown again; one from next() does not close it', () => Fiber.await((async () => {
+  const log = [];
+  const source = ({ returnThrows = false, nextThrows = false } = {}) => ({
+    [Symbol.asyncIterator]() {
+      let i = 0;
+      return {
+        next: async () => {
+          if (nextThrows) throw new Error('from next');
+          return { value: i, done: i++ >= 2 };
+        },
+        return: async () => {
+          await new Promise((r) => setTimeout(r, 1));
+          log.push('return');
+          if (returnThrows) throw new Error('from return');
+          return { done: true };
+        },
+      };
+    },
+  });
+  const caught = async (fn) => { try { await fn(); } catch (e) { log.push(`caught ${e.message}`); } };
+  await caught(async () => { for await (const x of source()) throw new Error('body'); });
+  await caught(async () => { for await (const x of source({ returnThrows: true })) throw new Error('body'); });
+  await caught(async () => { for await (const x of source({ nextThrows: true })) log.push(x); });
+  await caught(async () => {
+    for await (const y of source()) {
+      try { for await (const x of source()) throw new Error('inner'); } catch (e) { log.push(`in ${e.message}`); }
+      throw new Error('outer');
+    }
+  });
+  async function* gen() { for await (const x of source()) yield x; }
+  await caught(async () => { const it = gen(); await it.next(); await it.throw(new Error('thrown in')); });
+  assert.deepEqual(log, ['return', 'caught body', 'return', 'caught body', 'caught from next',
+    'return', 'in inner', 'return', 'caught outer', 'return', 'caught thrown in']);
+})()));

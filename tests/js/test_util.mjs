@@ -180,3 +180,24 @@ test('format %j: a cycle is [Circular], a BigInt throws as JSON.stringify does',
   assert.throws(() => format('%j', { a: 1n }), { name: 'TypeError', message: /BigInt/ });
   assert.throws(() => console.log('%j', 1n), { name: 'TypeError' });
 });
+
+test('an object whose prototype chain has no constructor is named by the constructor that made it, as in Node', () => {
+  function C() {}
+  C.prototype = Object.create(null);
+  const c = new C();
+  c.a = 1;
+  assert.equal(inspect(c), 'C <[Object: null prototype] {}> { a: 1 }');
+  assert.deepEqual(Reflect.ownKeys(C.prototype), [], 'the record is not a key of the prototype');
+  const named = Object.create(null);
+  named.k = 1;
+  assert.equal(inspect(Object.create(named)), 'Object <[Object: null prototype]> {}');
+  assert.equal(inspect(Object.create(Object.create(Object.create(null)))), 'Object <Object <[Object: null prototype] {}>> {}');
+  function F() {}
+  F.prototype = Object.freeze(Object.create(null));
+  assert.equal(inspect(new F()), 'F <[Object: null prototype] {}> {}', 'a frozen prototype too');
+  function P() {}
+  P.prototype = new Proxy(Object.create(null), {});
+  assert.equal(typeof new P(), 'object', 'a Proxy prototype is left alone');
+  const nodeUtil = Fiber.await(import('node:util')).default;
+  assert.equal(nodeUtil.inspect(c), 'C <[Object: null prototype] {}> { a: 1 }');
+});

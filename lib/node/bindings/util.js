@@ -63,7 +63,10 @@ function getConstructorName(obj) {
     const d = Reflect.getOwnPropertyDescriptor(o, 'constructor');
     if (d && typeof d.value === 'function' && typeof d.value.name === 'string' && d.value.name) return d.value.name;
   }
-  return 'Object';
+  // no `constructor` on the way: the one whose `new` made obj, if its
+  // prototype has none of its own (QuickJS patch 0020), as V8's map says
+  const made = U.madeBy(obj);
+  return typeof made === 'function' && typeof made.name === 'string' && made.name ? made.name : 'Object';
 }
 
 function isInsideNodeModules() {
