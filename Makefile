@@ -36,7 +36,7 @@ SWITCH ?= ucontext
 endif
 
 CC ?= gcc
-PKGS := libuv openssl libedit libcares zlib libbrotlienc libbrotlidec
+PKGS := libuv openssl libedit libcares zlib libbrotlienc libbrotlidec libdeflate
 # One pkg-config call per make; a missing build package stops the build with
 # its Debian name (deps/deps.sh check), never a compiler error.
 PKG_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -53,8 +53,8 @@ PKG_LIBS := $(shell pkg-config --libs libuv libedit libcares 2>/dev/null)
 # programs that never use TLS. Node links OpenSSL statically too; a Debian
 # security update of OpenSSL needs a rebuild to reach corojs.
 OPENSSL_LIBS := $(shell pkg-config --libs-only-L openssl 2>/dev/null) -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic
-# zlib and brotli (node:zlib) are static for the same reason.
-ZLIB_LIBS := -Wl,-Bstatic -lbrotlienc -lbrotlidec -lbrotlicommon -lz -Wl,-Bdynamic
+# zlib, libdeflate and brotli (node:zlib) are static for the same reason.
+ZLIB_LIBS := -Wl,-Bstatic -lbrotlienc -lbrotlidec -lbrotlicommon -ldeflate -lz -Wl,-Bdynamic
 
 ifeq ($(VARIANT),release)
 OUT := $(BUILD)/release
@@ -99,6 +99,8 @@ PRIM_SRCS := prim/prim.c prim/fiber.c prim/timers.c prim/fs.c prim/process.c pri
 PRIM_SRCS += prim/nodefs.c prim/spawn.c
 # Node's MessagePort wake-ups and ArrayBuffer transfer (lib/node/bindings/messaging.js)
 PRIM_SRCS += prim/messaging.c
+# node:worker_threads' workers as isolates (lib/node/bindings/worker.js)
+PRIM_SRCS += prim/worker.c
 # node:vm's contexts (lib/node/bindings/contextify.js)
 PRIM_SRCS += prim/vm.c
 # Node's HTTP parser over llhttp (lib/node/bindings/http_parser.js)
@@ -106,7 +108,7 @@ PRIM_SRCS += prim/http_parser.c
 # node:zlib on Debian's zlib and brotli (lib/node/bindings/zlib.js)
 PRIM_SRCS += prim/zlib.c
 # node:crypto over OpenSSL (lib/node/bindings/crypto.js)
-PRIM_SRCS += prim/crypto.c prim/crypto_keys.c
+PRIM_SRCS += prim/crypto.c prim/crypto_keys.c prim/crypto_dh.c
 # The WebAssembly engine (plain C, no QuickJS).
 WASM_SRCS := wasm/reader.c wasm/decode.c wasm/emit.c wasm/compile.c wasm/compile_simd.c wasm/interp.c \
              wasm/simd.c wasm/runtime.c wasm/instance.c

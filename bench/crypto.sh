@@ -7,14 +7,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-command -v node >/dev/null || { echo "bench: node is needed for the comparison" >&2; exit 1; }
-n=$(node bench/crypto.mjs)
-c=$(build/corojs bench/crypto.mjs)
+. bench/lib.sh
+beside bench/crypto.mjs
 echo "== node:crypto, 100 MB (MB/s, best of ${BENCH_ROUNDS:-3} rounds; ratio: node/corojs)"
-printf '%s\n%s\n' "$n" "$c" | node -e '
-const [n, c] = require("fs").readFileSync(0, "utf8").trim().split("\n").map(JSON.parse);
-const col = (x) => x.toFixed(1).padStart(8);
-console.log(`${"".padEnd(16)} ${"node".padStart(8)} ${"corojs".padStart(8)} ${"ratio".padStart(6)}`);
-for (const op of Object.keys(n))
-  console.log(`${op.padEnd(16)} ${col(n[op])} ${col(c[op])} ${(n[op] / c[op]).toFixed(2).padStart(6)}`);
-'
+side_by_side rate

@@ -81,3 +81,28 @@ wrk_load() {
     [ "$errors" = 0 ] || echo "bench: $1 had errors: $out" >&2
     cpu=$(echo "$t0 $t1 $rps $secs" | awk '{ printf "%.2f", ($2 - $1) * 10000 / ($3 * $4) }')
 }
+
+# beside SCRIPT: run the JS benchmark SCRIPT under node and under corojs
+# (each prints one JSON line, {"op": figure, ...}); sets $n and $c to them.
+beside() {
+    command -v node >/dev/null || { echo "bench: node is needed for the comparison" >&2; exit 1; }
+    n=$(node "$1")
+    c=$(build/corojs "$1")
+}
+
+# side_by_side rate|time: print $n and $c as a table with the ratio that says
+# how many times slower corojs is (rate: node/corojs, higher is better;
+# time: corojs/node). A "ratio" entry is the data's compression ratio.
+side_by_side() {
+    printf '%s\n%s\n' "$n" "$c" | node -e '
+const [n, c] = require("fs").readFileSync(0, "utf8").trim().split("\n").map(JSON.parse);
+const rate = process.argv[1] === "rate";
+const ops = Object.keys(n).filter((k) => k !== "ratio");
+const w = Math.max(16, ...ops.map((k) => k.length));
+console.log(`${"".padEnd(w)} ${"node".padStart(8)} ${"corojs".padStart(8)} ${"ratio".padStart(6)}`);
+if (n.ratio !== undefined) console.log(`(compression ratio ${n.ratio}:1)`);
+for (const op of ops) {
+  const r = rate ? n[op] / c[op] : c[op] / n[op];
+  console.log(`${op.padEnd(w)} ${n[op].toFixed(1).padStart(8)} ${c[op].toFixed(1).padStart(8)} ${r.toFixed(2).padStart(6)}`);
+}' "$1"
+}

@@ -80,6 +80,11 @@ echo "== node:zlib (bench/zlib.sh)"
 sh bench/zlib.sh
 echo "== node:crypto (bench/crypto.sh)"
 sh bench/crypto.sh
+echo "== node:fs sync calls (bench/fs_sync.sh)"
+sh bench/fs_sync.sh
 
 echo "== Node layer start-up (bench/node_startup.sh)"
 sh bench/node_startup.sh
+
+echo "== worker_threads (bench/worker.sh)"
+sh bench/worker.sh

@@ -46,7 +46,7 @@ NODE_UPSTREAM=20.19.2+dfsg
 NODE_SHA256=5e5559381ad031d245a8efa403458abbb73755f74c3e6380f185a4dd342b7949
 
 # What the build needs, then the real peers the tests talk to.
-BUILD_PKGS="gcc make patch pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev zlib1g-dev libbrotli-dev xz-utils ca-certificates debian-archive-keyring"
+BUILD_PKGS="gcc make patch pkg-config libc6-dev libuv1-dev libssl-dev libc-ares-dev libedit-dev zlib1g-dev libdeflate-dev libbrotli-dev xz-utils ca-certificates debian-archive-keyring"
 # WebAssembly: wabt (wast2json, wat2wasm for the spec testsuite and fixtures),
 # clang/lld/wasi-libc/compiler-rt to build real wasm32-wasi programs. npm
 # (Debian 12's 9.x reads lockfileVersion 3) installs the npm packages of
@@ -69,7 +69,7 @@ missing_packages() {
 # missing build packages (test tools are not the build's business).
 check_build_packages() {
     need=$(missing_packages $BUILD_PKGS)
-    [ -n "$need" ] || die "pkg-config cannot find libuv, openssl, libedit, libcares, zlib or libbrotli"
+    [ -n "$need" ] || die "pkg-config cannot find libuv, openssl, libedit, libcares, zlib, libdeflate or libbrotli"
     die "missing Debian build packages: $need-- install them with: apt-get install $need (or, as root: sh deps/deps.sh packages)"
 }
 

@@ -14,11 +14,12 @@ const timers = new Map();
 let groupIndent = '';
 
 // process.stdout and stderr once they are made (lib/process.js), and the
-// write() they were made with
+// write() they were made with; `always`: console writes through the stream
+// whatever it shows (a worker's, whose output goes to its parent)
 const streams = [], ownWrites = [];
-export function useStream(fd, stream) {
+export function useStream(fd, stream, always = false) {
   streams[fd] = stream;
-  ownWrites[fd] = stream.write;
+  ownWrites[fd] = always ? null : stream.write;
 }
 
 // Through the stream when that shows: its write() was replaced, or it holds

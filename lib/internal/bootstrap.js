@@ -116,11 +116,21 @@ lazy('Intl', 'corojs:internal/intl', (m) => m.Intl); // and the toLocaleString &
 // listens to process events): true if a process.on('uncaughtException') or
 // ('unhandledRejection') listener took the error, which then does not end
 // the isolate.
-export const uncaught = { handle: null };
+// uncaught.fatal(error) (a worker_threads worker's) reports an error that
+// ends the isolate instead of printing it.
+export const uncaught = { handle: null, fatal: null };
 
 P.util.setReporter((error, kind) => {
   const origin = kind.endsWith('(in promise)') ? 'unhandledRejection' : 'uncaughtException';
-  if (uncaught.handle?.(error, origin)) return true;
+  let handled;
+  try {
+    handled = uncaught.handle?.(error, origin);
+  } catch (e) { // a listener threw: that error ends a worker
+    if (!uncaught.fatal) throw e;
+    error = e;
+  }
+  if (handled) return true;
+  if (uncaught.fatal?.(error)) return false;
   P.process.write(2, `${kind} ${importSync('corojs:util').inspect(error)}\n`);
   return false;
 });

@@ -45,6 +45,8 @@ const overrides = {
   'internal/test_runner/runner': 'corojs:internal/node/modules#testRunner',
   // node:process is the process object itself, as Node's lib/process.js
   process: 'corojs:process#process',
+  // a worker's uncaught error for its parent, without V8's serializer
+  'internal/error_serdes': 'corojs:internal/node/error_serdes',
 };
 
 // What CoroJS has for a Node builtin it does not implement (yet).

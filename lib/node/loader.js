@@ -1168,7 +1168,7 @@ export function mainFormat(path, source) {
 // Node's pre-execution does.
 function setupForkChannel() {
   const { env } = requireBuiltin('process');
-  if (env.NODE_CHANNEL_FD === undefined) return;
+  if (env.NODE_CHANNEL_FD === undefined || P.worker.self() !== undefined) return; // not a worker's
   const fd = Number.parseInt(env.NODE_CHANNEL_FD, 10);
   const mode = env.NODE_CHANNEL_SERIALIZATION_MODE || 'json';
   delete env.NODE_CHANNEL_FD;

@@ -19,9 +19,16 @@
 // when the message is received (where the transferred ports and
 // transferables are made; its errors become 'messageerror'). Within one
 // isolate the serialized form is the cloned graph itself, with a Slot in
-// place of each object made later; across isolates (worker_threads, issue
-// 11) serialize() would end in bytes (JS_WriteObject, as corojs:isolate
-// does) and a port in the transfer list in its C wake-up handle.
+// place of each object made later. To another isolate (worker_threads),
+// serializeRemote() turns that graph into what QuickJS's writer takes
+// (JS_WriteObject2 in src/prim/messaging.c: plain objects and arrays, Date,
+// boxed primitives, typed arrays and their ArrayBuffers, shared references
+// and cycles): each Map, Set, RegExp, error, DataView, moved ArrayBuffer,
+// port and JSTransferable becomes an empty object listed in a side table
+// with what it stands for, which the reader finds again by identity
+// (deserializeRemote) and swaps back, as corojs:isolate's messages do. The
+// moved ArrayBuffers' memory and the ports' channel ends go beside the
+// bytes, in C.
 import P from 'corojs:internal/primordials';
 import { domException, internalBinding } from 'corojs:internal/node/builtins';
 
@@ -137,6 +144,7 @@ export function transferList(v) {
 
 function addPort(st, port) {
   const slot = new Slot(() => ports.attach(slot.state));
+  slot.kind = 'port';
   slot.port = port;
   st.seen.set(port, slot);
   st.hosts.push(slot);
@@ -199,6 +207,9 @@ function startClone(list, source) {
 function transferable(st, slot, made) {
   const { data, deserializeInfo } = made;
   const cloned = clone(data, st);
+  slot.kind = 'host';
+  slot.info = deserializeInfo;
+  slot.dataClone = cloned;
   slot.make = () => {
     createObject ?? P.util.importSync('corojs:internal/node/builtins').requireNode('internal/worker/js_transferable').setup();
     const obj = createObject(deserializeInfo);
@@ -237,10 +248,12 @@ function detached() {
 
 function cloneBuffer(value, st) {
   if (M.isDetached(value)) throw detached();
-  if (!st.buffers.has(value)) return value.slice(0);
+  if (!st.buffers.has(value)) return st.remote ? value : value.slice(0); // the writer copies it
   let slot = st.buffers.get(value);
   if (slot === null) {
     slot = new Slot(() => M.transfer(value) ?? value.slice(0));
+    slot.kind = 'buffer';
+    slot.ab = value;
     st.buffers.set(value, slot);
     st.later.push(slot);
   }
@@ -251,17 +264,29 @@ function cloneBuffer(value, st) {
 function cloneView(Ctor, value, length, st) {
   const buffer = clone(value.buffer, st);
   const offset = value.byteOffset; // 0 once the buffer is moved away
-  if (!(buffer instanceof Slot)) return new Ctor(buffer, offset, length);
+  if (!(buffer instanceof Slot)) {
+    if (st.remote && Ctor !== DataView) return value; // the writer copies it with its buffer
+    return new Ctor(buffer, offset, length);
+  }
   const slot = new Slot(() => new Ctor(slot.buffer, offset, length));
+  Object.assign(slot, { kind: 'view', Ctor, offset, length, bufferSlot: buffer });
   buffer.uses.push((b) => { slot.buffer = b; });
   st.later.push(slot);
   return slot;
 }
 
+// A real error object of the class named (Error if none of the built-in
+// ones), without the stack of where it is made here.
+function newError(name) {
+  const out = new (errorTypes[name] ?? Error)();
+  delete out.stack;
+  return out;
+}
+
 function cloneError(value, st) {
-  const Ctor = errorTypes[value.name] ?? Error;
-  const out = Object.create(Ctor.prototype);
+  const out = newError(value.name);
   st.seen.set(value, out);
+  st.errors?.add(out);
   for (const key of ['message', 'stack', 'cause']) {
     if (Object.hasOwn(value, key)) {
       put(clone(value[key], st), (v) => {
@@ -362,6 +387,128 @@ export function serialize(value, list, source) {
   for (const slot of st.later) fill(slot);
   for (const slot of st.ports) slot.state = ports.detach(slot.port);
   return { root, hosts: st.hosts, ports: st.ports };
+}
+
+// The same to another isolate -> { payload, buffers, ends } for
+// __primordials.messaging.post (the buffers moved there, the ports' channel
+// ends carried; transferred ports close here), or throws with nothing moved.
+export function serializeRemote(value, list, source) {
+  const st = startClone(list, source);
+  st.remote = true;
+  st.errors = new WeakSet();
+  const s = sym();
+  const root = clone(value, st);
+  for (const [entry, slot] of st.transfers) {
+    const method = entry[s.messaging_transfer_symbol] ?? entry[s.messaging_clone_symbol];
+    transferable(st, slot, method.call(entry));
+  }
+  const buffers = [...st.buffers.keys()];
+  const meta = [];
+  const holders = new Map();
+  const seen = new Set();
+  const holder = (key, entry) => {
+    const h = {};
+    holders.set(key, h);
+    meta.push([h, ...entry(h)]);
+    return h;
+  };
+  function encode(v) {
+    if (typeof v !== 'object' || v === null) return v;
+    if (holders.has(v)) return holders.get(v);
+    if (v instanceof Slot) {
+      switch (v.kind) {
+        case 'buffer': return holder(v, () => ['ab', buffers.indexOf(v.ab)]);
+        case 'view': return holder(v, () => ['view', v.Ctor.name, v.offset, v.length, encode(v.bufferSlot)]);
+        case 'port': return holder(v, () => ['port', st.ports.indexOf(v)]);
+        default: return holder(v, () => ['host', v.info, encode(v.dataClone)]);
+      }
+    }
+    if (st.errors.has(v)) {
+      const fields = {};
+      for (const key of ['message', 'stack', 'cause']) if (Object.hasOwn(v, key)) fields[key] = v[key];
+      return holder(v, () => ['error', Object.getPrototypeOf(v).name, encode(fields)]);
+    }
+    switch (P.util.classOf(v)) {
+      case 'Map': return holder(v, () => ['map', [...v].map(([k, x]) => [encode(k), encode(x)])]);
+      case 'Set': return holder(v, () => ['set', [...v].map(encode)]);
+      case 'RegExp': return holder(v, () => ['regexp', v.source, v.flags]);
+      case 'DataView': return holder(v, () => ['dataview', encode(v.buffer), v.byteOffset, v.byteLength]);
+      case 'Array': case 'Object':
+        if (!seen.has(v)) {
+          seen.add(v);
+          for (const key of Object.keys(v)) v[key] = encode(v[key]);
+        }
+        return v;
+      default: return v; // Date, boxed primitives, buffers and views: the writer's
+    }
+  }
+  const payload = [encode(root), meta];
+  const ends = st.ports.map((slot) => ports.toEnd(slot.port));
+  return { payload, buffers, ends };
+}
+
+// What messaging.post delivered ([payload, buffers, endIds]) -> { value,
+// ports }: the placeholders swapped back, the ports made on their ends. A
+// failure here (a JSTransferable whose class is not here) is the
+// receiver's 'messageerror'; the ends not made into ports are closed.
+export function deserializeRemote([[root, meta], buffers, endIds]) {
+  const pending = new Map(meta.map((m) => [m[0], m]));
+  const made = new Map();
+  const madePorts = [];
+  const seen = new Set();
+  try {
+    for (const id of endIds) madePorts.push(ports.attachEnd(id));
+  } catch (e) {
+    for (let i = madePorts.length; i < endIds.length; i++) M.dropEnd(endIds[i]);
+    throw e;
+  }
+  function get(v) {
+    if (typeof v !== 'object' || v === null) return v;
+    if (pending.has(v)) return revive(v);
+    if (!seen.has(v) && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) {
+      seen.add(v);
+      for (const key of Object.keys(v)) v[key] = get(v[key]);
+    }
+    return v;
+  }
+  function revive(h) {
+    if (made.has(h)) return made.get(h);
+    const [, kind, a, b, c, d] = pending.get(h);
+    let out;
+    switch (kind) {
+      case 'map':
+        made.set(h, out = new Map());
+        for (const [k, x] of a) out.set(get(k), get(x));
+        return out;
+      case 'set':
+        made.set(h, out = new Set());
+        for (const x of a) out.add(get(x));
+        return out;
+      case 'error': {
+        out = newError(a);
+        made.set(h, out);
+        const fields = get(b);
+        for (const key of Object.keys(fields))
+          Object.defineProperty(out, key, { value: fields[key], writable: true, configurable: true });
+        return out;
+      }
+      case 'host': {
+        createObject ?? P.util.importSync('corojs:internal/node/builtins').requireNode('internal/worker/js_transferable').setup();
+        out = createObject(a);
+        made.set(h, out);
+        out[sym().messaging_deserialize_symbol](get(b));
+        return out;
+      }
+      case 'regexp': out = new RegExp(a, b); break;
+      case 'ab': out = buffers[a]; break;
+      case 'view': out = new globalThis[a](get(d), b, c); break;
+      case 'dataview': out = new DataView(get(a), b, c); break;
+      default: out = madePorts[a]; // 'port'
+    }
+    made.set(h, out);
+    return out;
+  }
+  return { value: get(root), ports: madePorts };
 }
 
 // A message -> { value, ports }: its transferred ports and transferables

@@ -255,6 +255,40 @@ coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_t
 /* ------------------------------------------------------------------ */
 /* string vectors */
 
+char **coro_prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *n)
+{
+    JSValue arr = JS_GetPropertyStr(ctx, obj, key), len;
+    int64_t count = 0;
+    int failed = 0;
+    char **v;
+
+    *n = 0;
+    if (!JS_IsArray(ctx, arr)) {
+        JS_FreeValue(ctx, arr);
+        return NULL;
+    }
+    len = JS_GetPropertyStr(ctx, arr, "length");
+    JS_ToInt64(ctx, &count, len);
+    JS_FreeValue(ctx, len);
+    v = calloc((size_t)count + 1, sizeof *v);
+    for (int64_t i = 0; v && i < count; i++) {
+        JSValue s = JS_GetPropertyUint32(ctx, arr, (uint32_t)i);
+        const char *c = JS_ToCString(ctx, s);
+        if (!c || !(v[i] = strdup(c)))
+            failed = 1;
+        JS_FreeCString(ctx, c);
+        JS_FreeValue(ctx, s);
+    }
+    JS_FreeValue(ctx, arr);
+    if (!v || failed) {
+        coro_strv_free(v);
+        *n = -1;
+        return NULL;
+    }
+    *n = (int)count;
+    return v;
+}
+
 char **coro_strv_dup(int n, char *const *v)
 {
     char **out;

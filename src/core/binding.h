@@ -73,6 +73,11 @@ coro_handle *coro_arg_handle(JSContext *ctx, JSValueConst v, const coro_handle_t
    NULL-terminated; NULL when out of memory. Free it with coro_strv_free
    (which takes NULL too). */
 char **coro_strv_dup(int n, char *const *v);
+
+/* obj[key], an array of strings, as NULL-terminated strings (each made a
+   string as JS would); *n its length. NULL if it is no array; NULL with
+   *n = -1 when out of memory. Free it with coro_strv_free. */
+char **coro_prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *n);
 void coro_strv_free(char **v);
 
 #endif

@@ -654,11 +654,16 @@ int coro_isolate_idle(coro_isolate *iso)
 
 static void end_idle(coro_isolate *iso);
 
+static int run_exit_hook(coro_isolate *iso);
+
 /* A child someone joins ends once it is idle, whatever else the process
-   does (its parent may hold a server, or a timer). */
+   does (its parent may hold a server, or a timer); first its exit hook runs
+   (process 'beforeExit' and 'exit', as a program's when it has nothing left
+   to do), which may give it work again. */
 static void end_if_idle(coro_isolate *iso)
 {
-    if (iso && !iso->terminating && iso->parent && coro_isolate_idle(iso))
+    if (iso && !iso->terminating && iso->parent && coro_isolate_idle(iso) &&
+        !(iso->main_done && run_exit_hook(iso)))
         end_idle(iso);
 }
 
@@ -740,8 +745,10 @@ int coro_isolates_loop_ended(void)
         next = iso->all_next;
         if (!iso->terminating && iso->parent &&
             (!coro_waitq_empty(&iso->port->joiners) || !iso->parent->iso)) {
-            end_idle(iso);
             work = 1;
+            if (iso->main_done && run_exit_hook(iso))
+                continue; /* its 'exit' listeners first */
+            end_idle(iso);
             next = isolates.first; /* ending one may have freed others */
         }
     }

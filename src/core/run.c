@@ -446,7 +446,7 @@ void coro_report_uncaught(JSContext *ctx, JSValue exc, const char *kind)
         JSValue args[2] = { exc, JS_NewString(ctx, kind) };
         JSValue r = JS_Call(ctx, iso->report, JS_UNDEFINED, 2, args);
         handled = JS_IsBool(r) && JS_ToBool(ctx, r); /* process.on('uncaughtException') took it */
-        if (JS_IsException(r))
+        if (JS_IsException(r) && !iso->terminating) /* not ended by it (a worker's exit) */
             print_exception_plain(ctx, exc, kind);
         JS_FreeValue(ctx, r);
         JS_FreeValue(ctx, args[1]);

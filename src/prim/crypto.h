@@ -25,4 +25,11 @@ int coro__crypto_run(JSContext *ctx, void (*fn)(void *arg), void *arg, int poole
 /* Adds crypto_keys.c's functions to the area's namespace. */
 int coro__crypto_keys_init(JSContext *ctx, JSValueConst ns);
 
+/* A key object (crypto_keys.c's class) that takes over pkey (freed on
+   failure). */
+JSValue coro__crypto_new_key(JSContext *ctx, EVP_PKEY *pkey);
+
+/* Adds crypto_dh.c's functions (DH, ECDH, DH/DSA key pairs, primes). */
+int coro__crypto_dh_init(JSContext *ctx, JSValueConst ns);
+
 #endif

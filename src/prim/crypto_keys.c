@@ -13,6 +13,7 @@
 #include <string.h>
 #include <openssl/core_names.h>
 #include <openssl/decoder.h>
+#include <openssl/dh.h>
 #include <openssl/ec.h>
 #include <openssl/encoder.h>
 #include <openssl/err.h>
@@ -53,6 +54,11 @@ static JSValue new_key(JSContext *ctx, EVP_PKEY *pkey)
     }
     JS_SetOpaque(obj, pkey);
     return obj;
+}
+
+JSValue coro__crypto_new_key(JSContext *ctx, EVP_PKEY *pkey)
+{
+    return new_key(ctx, pkey);
 }
 
 static EVP_PKEY *arg_key(JSContext *ctx, JSValueConst v)
@@ -1046,7 +1052,9 @@ static JSValue js_crypto_pkey_derive(JSContext *ctx, JSValueConst this_val, int 
         return JS_EXCEPTION;
     ERR_clear_error();
     pctx = EVP_PKEY_CTX_new(priv, NULL);
+    /* a DH secret is padded to the prime's size, as Node gives it */
     ok = pctx && EVP_PKEY_derive_init(pctx) == 1 && EVP_PKEY_derive_set_peer(pctx, pub) == 1 &&
+         (EVP_PKEY_get_base_id(priv) != EVP_PKEY_DH || EVP_PKEY_CTX_set_dh_pad(pctx, 1) == 1) &&
          EVP_PKEY_derive(pctx, NULL, &len) == 1 && (out = js_malloc(ctx, len ? len : 1)) &&
          EVP_PKEY_derive(pctx, out, &len) == 1;
     EVP_PKEY_CTX_free(pctx);

@@ -714,33 +714,6 @@ static int dup_prop_path(JSContext *ctx, JSValueConst obj, const char *key, cons
     return s && !*out ? -1 : 0;
 }
 
-/* A string array property as NULL-terminated strings; *n its length. */
-static char **prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *n)
-{
-    JSValue arr = JS_GetPropertyStr(ctx, obj, key), len;
-    int64_t count = 0;
-    char **v;
-
-    *n = 0;
-    if (!JS_IsArray(ctx, arr)) {
-        JS_FreeValue(ctx, arr);
-        return NULL;
-    }
-    len = JS_GetPropertyStr(ctx, arr, "length");
-    JS_ToInt64(ctx, &count, len);
-    v = calloc((size_t)count + 1, sizeof *v);
-    for (int64_t i = 0; v && i < count; i++) {
-        JSValue s = JS_GetPropertyUint32(ctx, arr, (uint32_t)i);
-        const char *c = JS_ToCString(ctx, s);
-        v[i] = strdup(c ? c : "");
-        JS_FreeCString(ctx, c);
-        JS_FreeValue(ctx, s);
-    }
-    JS_FreeValue(ctx, arr);
-    *n = (int)count;
-    return v;
-}
-
 static int64_t prop_int(JSContext *ctx, JSValueConst obj, const char *key)
 {
     JSValue v = JS_GetPropertyStr(ctx, obj, key);
@@ -793,8 +766,8 @@ static JSValue js_isolate_create(JSContext *ctx, JSValueConst this_val, int argc
             path = real;
         }
     }
-    args = prop_strv(ctx, opts, "argv", &nargs);
-    env = prop_strv(ctx, opts, "env", &nenv);
+    args = coro_prop_strv(ctx, opts, "argv", &nargs);
+    env = coro_prop_strv(ctx, opts, "env", &nenv);
     if (dup_prop_path(ctx, opts, "fs", "fs", &fs) < 0)
         goto done;
     o.caps = (prop_bool(ctx, opts, "net") ? CORO_CAP_NET : 0) | (fs ? CORO_CAP_FS : 0) |
@@ -889,6 +862,13 @@ static void record_error(coro_isolate *iso, JSValueConst exc)
     JS_FreeValue(ctx, JS_GetException(ctx));
     iso->port->error = e;
     iso->port->free_error = free_error;
+}
+
+const char *coro_prim_isolate_error_code(const coro_port *port)
+{
+    const exit_error *e = port->error;
+
+    return e ? e->code : NULL;
 }
 
 /* join(id) -> { code, error: { name, message, stack, code } | undefined } */

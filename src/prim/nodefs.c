@@ -8,6 +8,8 @@
  * uv_fs_* request on libuv's thread pool, in one of the isolate's slots of it
  * (coro_pool_take); it parks only the calling fiber, and the request lives
  * on that fiber's stack (the fiber waits for it even while its isolate ends).
+ * Inside an exclusive section (a *Sync call) the request runs on the calling
+ * thread instead (libuv's synchronous form), as Node's sync calls do.
  * A failure throws Node's error: code, errno, syscall, path, dest.
  *
  * The *Sync, callback and promise forms of node:fs are made in JS from these:
@@ -41,6 +43,7 @@ enum {
     NF_FSYNC, NF_FDATASYNC, NF_FCHMOD, NF_CHMOD, NF_CHOWN, NF_LCHOWN, NF_FCHOWN,
     NF_UTIMES, NF_LUTIMES, NF_FUTIMES, NF_ACCESS, NF_COPYFILE, NF_READLINK,
     NF_REALPATH, NF_MKDTEMP, NF_SCANDIR,
+    NF_NO_THROW = 0x100, /* with a kind: a failure is its negative errno, not an error */
 };
 
 /* Node's syscall names, as its errors carry them. */
@@ -72,8 +75,9 @@ static void nf_done(uv_fs_t *req)
     coro_op_done(req->data, (int)req->result);
 }
 
-/* Start c's request; 0 or a negative code. */
-static int nf_start(nf_call *c)
+/* Start c's request, 0 or a negative code; with done NULL, libuv makes the
+   system call there and then: its result. */
+static int nf_start(nf_call *c, uv_fs_cb done)
 {
     uv_loop_t *loop = coro_loop();
     uv_fs_t *r = &c->req;
@@ -81,42 +85,45 @@ static int nf_start(nf_call *c)
     uv_file fd = (uv_file)c->fd;
 
     switch (c->kind) {
-    case NF_OPEN: return uv_fs_open(loop, r, c->path, a, b, nf_done);
-    case NF_CLOSE: return uv_fs_close(loop, r, fd, nf_done);
-    case NF_READ: return uv_fs_read(loop, r, fd, &c->buf, 1, c->pos, nf_done);
-    case NF_WRITE: return uv_fs_write(loop, r, fd, &c->buf, 1, c->pos, nf_done);
-    case NF_STAT: return uv_fs_stat(loop, r, c->path, nf_done);
-    case NF_LSTAT: return uv_fs_lstat(loop, r, c->path, nf_done);
-    case NF_FSTAT: return uv_fs_fstat(loop, r, fd, nf_done);
-    case NF_STATFS: return uv_fs_statfs(loop, r, c->path, nf_done);
-    case NF_UNLINK: return uv_fs_unlink(loop, r, c->path, nf_done);
-    case NF_RMDIR: return uv_fs_rmdir(loop, r, c->path, nf_done);
-    case NF_MKDIR: return uv_fs_mkdir(loop, r, c->path, a, nf_done);
-    case NF_RENAME: return uv_fs_rename(loop, r, c->path, c->dest, nf_done);
-    case NF_LINK: return uv_fs_link(loop, r, c->path, c->dest, nf_done);
-    case NF_SYMLINK: return uv_fs_symlink(loop, r, c->path, c->dest, a, nf_done);
-    case NF_FTRUNCATE: return uv_fs_ftruncate(loop, r, fd, c->a, nf_done);
-    case NF_FSYNC: return uv_fs_fsync(loop, r, fd, nf_done);
-    case NF_FDATASYNC: return uv_fs_fdatasync(loop, r, fd, nf_done);
-    case NF_FCHMOD: return uv_fs_fchmod(loop, r, fd, a, nf_done);
-    case NF_CHMOD: return uv_fs_chmod(loop, r, c->path, a, nf_done);
-    case NF_CHOWN: return uv_fs_chown(loop, r, c->path, (uv_uid_t)c->a, (uv_gid_t)c->b, nf_done);
-    case NF_LCHOWN: return uv_fs_lchown(loop, r, c->path, (uv_uid_t)c->a, (uv_gid_t)c->b, nf_done);
-    case NF_FCHOWN: return uv_fs_fchown(loop, r, fd, (uv_uid_t)c->a, (uv_gid_t)c->b, nf_done);
-    case NF_UTIMES: return uv_fs_utime(loop, r, c->path, c->t1, c->t2, nf_done);
-    case NF_LUTIMES: return uv_fs_lutime(loop, r, c->path, c->t1, c->t2, nf_done);
-    case NF_FUTIMES: return uv_fs_futime(loop, r, fd, c->t1, c->t2, nf_done);
-    case NF_ACCESS: return uv_fs_access(loop, r, c->path, a, nf_done);
-    case NF_COPYFILE: return uv_fs_copyfile(loop, r, c->path, c->dest, a, nf_done);
-    case NF_READLINK: return uv_fs_readlink(loop, r, c->path, nf_done);
-    case NF_REALPATH: return uv_fs_realpath(loop, r, c->path, nf_done);
-    case NF_MKDTEMP: return uv_fs_mkdtemp(loop, r, c->path, nf_done);
-    default: return uv_fs_scandir(loop, r, c->path, 0, nf_done);
+    case NF_OPEN: return uv_fs_open(loop, r, c->path, a, b, done);
+    case NF_CLOSE: return uv_fs_close(loop, r, fd, done);
+    case NF_READ: return uv_fs_read(loop, r, fd, &c->buf, 1, c->pos, done);
+    case NF_WRITE: return uv_fs_write(loop, r, fd, &c->buf, 1, c->pos, done);
+    case NF_STAT: return uv_fs_stat(loop, r, c->path, done);
+    case NF_LSTAT: return uv_fs_lstat(loop, r, c->path, done);
+    case NF_FSTAT: return uv_fs_fstat(loop, r, fd, done);
+    case NF_STATFS: return uv_fs_statfs(loop, r, c->path, done);
+    case NF_UNLINK: return uv_fs_unlink(loop, r, c->path, done);
+    case NF_RMDIR: return uv_fs_rmdir(loop, r, c->path, done);
+    case NF_MKDIR: return uv_fs_mkdir(loop, r, c->path, a, done);
+    case NF_RENAME: return uv_fs_rename(loop, r, c->path, c->dest, done);
+    case NF_LINK: return uv_fs_link(loop, r, c->path, c->dest, done);
+    case NF_SYMLINK: return uv_fs_symlink(loop, r, c->path, c->dest, a, done);
+    case NF_FTRUNCATE: return uv_fs_ftruncate(loop, r, fd, c->a, done);
+    case NF_FSYNC: return uv_fs_fsync(loop, r, fd, done);
+    case NF_FDATASYNC: return uv_fs_fdatasync(loop, r, fd, done);
+    case NF_FCHMOD: return uv_fs_fchmod(loop, r, fd, a, done);
+    case NF_CHMOD: return uv_fs_chmod(loop, r, c->path, a, done);
+    case NF_CHOWN: return uv_fs_chown(loop, r, c->path, (uv_uid_t)c->a, (uv_gid_t)c->b, done);
+    case NF_LCHOWN: return uv_fs_lchown(loop, r, c->path, (uv_uid_t)c->a, (uv_gid_t)c->b, done);
+    case NF_FCHOWN: return uv_fs_fchown(loop, r, fd, (uv_uid_t)c->a, (uv_gid_t)c->b, done);
+    case NF_UTIMES: return uv_fs_utime(loop, r, c->path, c->t1, c->t2, done);
+    case NF_LUTIMES: return uv_fs_lutime(loop, r, c->path, c->t1, c->t2, done);
+    case NF_FUTIMES: return uv_fs_futime(loop, r, fd, c->t1, c->t2, done);
+    case NF_ACCESS: return uv_fs_access(loop, r, c->path, a, done);
+    case NF_COPYFILE: return uv_fs_copyfile(loop, r, c->path, c->dest, a, done);
+    case NF_READLINK: return uv_fs_readlink(loop, r, c->path, done);
+    case NF_REALPATH: return uv_fs_realpath(loop, r, c->path, done);
+    case NF_MKDTEMP: return uv_fs_mkdtemp(loop, r, c->path, done);
+    default: return uv_fs_scandir(loop, r, c->path, 0, done);
     }
 }
 
-/* Run c in a slot of the pool: its result, or a negative code
-   (CORO_ETERMINATED with an exception pending). */
+/* Run c: its result, or a negative code (CORO_ETERMINATED with an
+   exception pending). In an exclusive section (a *Sync call) nothing else of
+   the isolate may run until it returns, so parking the fiber buys nothing:
+   the system call is made on the calling thread, as Node makes it, without
+   the two thread hand-offs of the pool. Otherwise in a slot of the pool. */
 static int nf_run(JSContext *ctx, nf_call *c)
 {
     int r;
@@ -129,11 +136,13 @@ static int nf_run(JSContext *ctx, nf_call *c)
                         "use corojs:fs there");
         return CORO_ETERMINATED;
     }
+    if (coro_fiber_exclusive(coro_fiber_current()))
+        return nf_start(c, NULL);
     if (coro_pool_take(ctx) < 0)
         return CORO_ETERMINATED;
     c->req.data = &c->op;
     coro_op_init(&c->op);
-    r = nf_start(c);
+    r = nf_start(c, nf_done);
     if (r == 0)
         r = coro_op_wait(ctx, &c->op);
     coro_pool_give(ctx);
@@ -333,14 +342,18 @@ static JSValue nf_result(JSContext *ctx, nf_call *c, int r, int bigint)
 }
 
 /* Each function: one call of kind `magic`. The stat calls take one more
-   argument after theirs: whether the numbers are BigInts. */
+   argument after theirs: whether the numbers are BigInts. With NF_NO_THROW
+   (statErrno, accessErrno: existsSync, the loader's stat, statSync's
+   throwIfNoEntry) a system error is returned as its negative errno, which
+   spares making an error to be caught. */
 static JSValue js_nodefs_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
                               int magic)
 {
     nf_call c;
     JSValue ret;
-    int r, bigint = 0;
+    int r, bigint = 0, no_throw = magic & NF_NO_THROW;
 
+    magic &= ~NF_NO_THROW;
     memset(&c, 0, sizeof c);
     c.kind = magic;
     c.pinned = JS_UNDEFINED;
@@ -353,6 +366,8 @@ static JSValue js_nodefs_call(JSContext *ctx, JSValueConst this_val, int argc, J
     r = nf_run(ctx, &c);
     if (r == CORO_ETERMINATED)
         ret = JS_EXCEPTION;
+    else if (r < 0 && no_throw)
+        ret = JS_NewInt32(ctx, r);
     else if (r < 0)
         ret = coro_throw_uv(ctx, r, syscall_names[magic], c.path, c.dest);
     else
@@ -554,6 +569,8 @@ static const JSCFunctionListEntry nodefs_funcs[] = {
     CALL("open", 3, NF_OPEN), CALL("close", 1, NF_CLOSE),
     CALL("read", 5, NF_READ), CALL("write", 5, NF_WRITE),
     CALL("stat", 2, NF_STAT), CALL("lstat", 2, NF_LSTAT), CALL("fstat", 2, NF_FSTAT),
+    CALL("statErrno", 2, NF_STAT | NF_NO_THROW), CALL("lstatErrno", 2, NF_LSTAT | NF_NO_THROW),
+    CALL("accessErrno", 2, NF_ACCESS | NF_NO_THROW),
     CALL("statfs", 2, NF_STATFS),
     CALL("unlink", 1, NF_UNLINK), CALL("rmdir", 1, NF_RMDIR), CALL("mkdir", 2, NF_MKDIR),
     CALL("rename", 2, NF_RENAME), CALL("link", 2, NF_LINK), CALL("symlink", 3, NF_SYMLINK),

@@ -30,6 +30,7 @@ const coro_area coro_prim_areas[] = {
     { "nodefs", coro_prim_nodefs_init, NULL },
     { "spawn", coro_prim_spawn_init, NULL },
     { "messaging", coro_prim_messaging_init, NULL },
+    { "worker", coro_prim_worker_init, coro_prim_worker_free },
     { "vm", coro_prim_vm_init, NULL },
     { "http_parser", coro_prim_http_parser_init, coro_prim_http_parser_free },
     { "zlib", coro_prim_zlib_init, NULL },

@@ -24,6 +24,7 @@ enum {
     CORO_SLOT_WASM,     /* prim/wasm.c */
     CORO_SLOT_WASI,     /* prim/wasi.c */
     CORO_SLOT_HTTP_PARSER, /* prim/http_parser.c */
+    CORO_SLOT_WORKER,   /* prim/worker.c */
 };
 
 int coro_prim_fiber_init(JSContext *ctx, JSValueConst ns);
@@ -37,6 +38,9 @@ int coro_prim_intl_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_util_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_isolate_init(JSContext *ctx, JSValueConst ns);
 void coro_prim_isolate_free(coro_isolate *iso);
+/* The code of the uncaught error that ended port's isolate (as join() gives
+   it: "ERR_ISOLATE_OUT_OF_MEMORY", ...), or NULL. */
+const char *coro_prim_isolate_error_code(const coro_port *port);
 int coro_prim_readline_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_stream_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_net_init(JSContext *ctx, JSValueConst ns);
@@ -54,6 +58,16 @@ void coro_wasi_set_command_line(char **dirs, char **env);
 int coro_prim_syscall_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_signal_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_messaging_init(JSContext *ctx, JSValueConst ns);
+/* A channel between isolates (prim/messaging.c): pair makes its two ends
+   (-1 when out of memory); hold gives an end to ctx's isolate as a PortEnd
+   handle (its ID; on failure e is closed); close drops an end, its peer
+   hears it. worker.c gives a worker and its parent one such channel. */
+typedef struct coro_msg_end coro_msg_end;
+int coro_msg_pair(coro_msg_end **a, coro_msg_end **b);
+JSValue coro_msg_hold(JSContext *ctx, coro_msg_end *e);
+void coro_msg_end_close(coro_msg_end *e);
+int coro_prim_worker_init(JSContext *ctx, JSValueConst ns);
+void coro_prim_worker_free(coro_isolate *iso);
 int coro_prim_module_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_os_init(JSContext *ctx, JSValueConst ns);
 int coro_prim_nodefs_init(JSContext *ctx, JSValueConst ns);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <libdeflate.h>
 #include <brotli/decode.h>
 #include <brotli/encode.h>
 
@@ -50,6 +51,10 @@ typedef struct zstream {
     uint8_t *dict;
     size_t dict_len;
     z_stream strm;
+    /* one-shot compression (whole_level 0: not for this stream's settings) */
+    int whole_level;
+    uint8_t *whole;     /* the compressed stream, handed out from whole_off */
+    size_t whole_len, whole_off;
     /* Brotli: the state, the buffers of the current write, the last result */
     BrotliEncoderState *enc;
     BrotliDecoderState *dec;
@@ -149,6 +154,9 @@ static zerror zlib_init(zstream *z, int window_bits, int level, int mem_level, i
         z->err = deflateInit2(&z->strm, level, Z_DEFLATED, window_bits, mem_level, strategy);
     else
         z->err = inflateInit2(&z->strm, window_bits);
+    if (is_deflate(z->mode) && abs(window_bits) % 16 == 15 && strategy == Z_DEFAULT_STRATEGY &&
+        !z->dict && level != 0)
+        z->whole_level = level < 0 ? 6 : level; /* zlib's Z_DEFAULT_COMPRESSION */
     if (z->err != Z_OK) {
         zerror e = zlib_error(z, "Init error");
         z->mode = NONE;
@@ -157,9 +165,98 @@ static zerror zlib_init(zstream *z, int window_bits, int level, int mem_level, i
     return zlib_set_dictionary(z);
 }
 
+/* One-shot: compress all of the input with libdeflate into z->whole, which
+   takes it all (avail_in 0). Without memory for it, nothing changes (zlib
+   does the work), nor if libdeflate fails. The gzip header's XFL and OS
+   bytes are made as zlib makes them (libdeflate says "unknown system"); the
+   rest is the same format. */
+static void whole_compress(zstream *z)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(z->whole_level);
+    size_t n = z->strm.avail_in, bound, len;
+
+    if (!c)
+        return;
+    bound = z->mode == GZIP ? libdeflate_gzip_compress_bound(c, n)
+          : z->mode == DEFLATE ? libdeflate_zlib_compress_bound(c, n)
+          : libdeflate_deflate_compress_bound(c, n);
+    z->whole = malloc(bound);
+    if (!z->whole) {
+        libdeflate_free_compressor(c);
+        return;
+    }
+    len = z->mode == GZIP ? libdeflate_gzip_compress(c, z->strm.next_in, n, z->whole, bound)
+        : z->mode == DEFLATE ? libdeflate_zlib_compress(c, z->strm.next_in, n, z->whole, bound)
+        : libdeflate_deflate_compress(c, z->strm.next_in, n, z->whole, bound);
+    libdeflate_free_compressor(c);
+    if (len == 0) {
+        /* it did not fit the bound (never seen): zlib does the work */
+        free(z->whole);
+        z->whole = NULL;
+        return;
+    }
+    if (z->mode == GZIP) {
+        z->whole[8] = z->whole_level == 9 ? 2 : z->whole_level < 2 ? 4 : 0;
+        z->whole[9] = 3; /* Unix, zlib's OS_CODE */
+    }
+    z->whole_len = len;
+    z->whole_off = 0;
+    z->strm.next_in += n;
+    z->strm.avail_in = 0;
+    z->strm.total_in += n;
+}
+
+/* Hand out what is left of z->whole into `out`, with deflate's status: what
+   deflate says of a finished stream once it is all out. */
+static void whole_hand_out(zstream *z)
+{
+    size_t n = z->whole_len - z->whole_off;
+
+    if (n > z->strm.avail_out)
+        n = z->strm.avail_out;
+    if (n > 0)
+        memcpy(z->strm.next_out, z->whole + z->whole_off, n);
+    z->whole_off += n;
+    z->strm.next_out += n;
+    z->strm.avail_out -= (uInt)n;
+    z->strm.total_out += n;
+    z->strm.msg = NULL;
+    if (z->whole_off < z->whole_len)
+        z->err = Z_OK;
+    else if (z->strm.avail_in == 0 && z->flush == Z_FINISH)
+        z->err = Z_STREAM_END;
+    else
+        z->err = Z_BUF_ERROR;
+    if (z->err == Z_BUF_ERROR && z->strm.avail_in > 0)
+        z->strm.msg = (char *)"buffer error"; /* zlib's words for more input after the end */
+}
+
+/* Below this, zlib is as quick (libdeflate's set-up costs more) and, on a
+   few dozen bytes, smaller. */
+#define WHOLE_MIN_INPUT 4096
+
+static void zlib_deflate(zstream *z)
+{
+    if (!z->whole && z->whole_level && z->flush == Z_FINISH && z->strm.avail_in >= WHOLE_MIN_INPUT &&
+        z->strm.total_in == 0 && z->strm.total_out == 0)
+        whole_compress(z);
+    if (z->whole)
+        whole_hand_out(z);
+    else
+        z->err = deflate(&z->strm, z->flush);
+}
+
+static void whole_free(zstream *z)
+{
+    free(z->whole);
+    z->whole = NULL;
+    z->whole_len = z->whole_off = 0;
+}
+
 static zerror zlib_reset(zstream *z)
 {
     z->err = Z_OK;
+    whole_free(z);
     if (is_deflate(z->mode))
         z->err = deflateReset(&z->strm);
     else if (z->mode != UNZIP)
@@ -302,7 +399,7 @@ static void zstream_process(zstream *z)
     if (is_brotli(z->mode))
         brotli_process(z);
     else if (is_deflate(z->mode))
-        z->err = deflate(&z->strm, z->flush);
+        zlib_deflate(z);
     else
         zlib_inflate(z);
 }
@@ -351,6 +448,7 @@ static void zstream_end(zstream *z)
     z->mode = NONE;
     free(z->dict);
     z->dict = NULL;
+    whole_free(z);
 }
 
 static void zstream_finalizer(JSRuntime *rt, JSValue val)
@@ -502,6 +600,8 @@ static JSValue js_zlib_params(JSContext *ctx, JSValueConst this_val, int argc, J
     if (z->mode != DEFLATE && z->mode != DEFLATERAW)
         return JS_UNDEFINED;
     z->err = deflateParams(&z->strm, (int)level, (int)strategy);
+    if (z->whole_level)
+        z->whole_level = strategy != Z_DEFAULT_STRATEGY || level == 0 ? 0 : level < 0 ? 6 : (int)level;
     if (z->err != Z_OK && z->err != Z_BUF_ERROR)
         return error_value(ctx, zlib_error(z, "Failed to set parameters"));
     return JS_UNDEFINED;
@@ -675,7 +775,8 @@ static int run_pooled(JSContext *ctx, write_args *w)
 /* write(...): writeSync's work on libuv's pool, parking the calling fiber.
    A decompressor's work is done in place: inflating one chunk of output
    (16 KB by default) takes tens of microseconds, less than the two thread
-   hand-offs of the pool, which a loaded machine makes far longer. */
+   hand-offs of the pool, which a loaded machine makes far longer. So is
+   handing out a one-shot compression's result (a copy). */
 static JSValue js_zlib_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     zstream *z = JS_GetOpaque(argv[0], zstream_class);
@@ -684,7 +785,7 @@ static JSValue js_zlib_write(JSContext *ctx, JSValueConst this_val, int argc, JS
     int r;
 
     if (z && (z->dec || z->mode == INFLATE || z->mode == GUNZIP || z->mode == INFLATERAW ||
-              z->mode == UNZIP))
+              z->mode == UNZIP || z->whole))
         return js_zlib_write_sync(ctx, this_val, argc, argv);
     if (write_args_read(ctx, argv, 1, &w) < 0)
         return JS_EXCEPTION;

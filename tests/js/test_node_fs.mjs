@@ -147,6 +147,46 @@ test('a *Sync call is exclusive: no other fiber of the isolate runs meanwhile', 
   assert.ok(ran);
 });
 
+test('a *Sync call runs on the calling thread: it completes while every pool thread is held', () => {
+  // The child holds both of its pool threads with reads of FIFOs nobody
+  // writes yet (libuv's pool: UV_THREADPOOL_SIZE=2), then makes sync calls:
+  // they must not queue behind the reads. Then it releases the reads.
+  const cp = requireBuiltin('child_process');
+  const script = `
+    const fs = require('fs');
+    const dir = ${JSON.stringify(root)};
+    const fifos = [0, 1].map((i) => dir + '/fifo' + i);
+    for (const f of fifos) { try { fs.unlinkSync(f); } catch {} require('child_process').execFileSync('mkfifo', [f]); }
+    const fds = fifos.map((f) => fs.openSync(f, fs.constants.O_RDWR));
+    let read = 0;
+    for (const fd of fds) fs.read(fd, Buffer.alloc(1), 0, 1, null, () => { if (++read === 2) console.log('reads done'); });
+    setImmediate(() => {
+      fs.writeFileSync(dir + '/during', 'x');
+      const st = fs.statSync(dir + '/during');
+      console.log('sync done', st.size, fs.existsSync(dir + '/none'));
+      for (const fd of fds) fs.writeSync(fd, 'y');
+    });`;
+  const out = cp.execFileSync(process.execPath, ['-e', script], {
+    env: { ...process.env, UV_THREADPOOL_SIZE: '2' }, timeout: 60000, encoding: 'utf8',
+  });
+  assert.equal(out, 'sync done 1 false\nreads done\n');
+});
+
+test('the quiet checks (existsSync, statSync without throwIfNoEntry) still throw what is not absence', () => {
+  fs.symlinkSync(at('loop1'), at('loop2'));
+  fs.symlinkSync(at('loop2'), at('loop1'));
+  assert.equal(fs.existsSync(at('loop1')), false);
+  assert.equal(fs.existsSync(at('a.txt/x')), false);
+  assert.equal(fs.statSync(at('a.txt/x'), { throwIfNoEntry: false }), undefined);
+  const e = assert.throws(() => fs.statSync(at('loop1'), { throwIfNoEntry: false }), {
+    name: 'Error', code: 'ELOOP', errno: -40, syscall: 'stat', path: at('loop1'),
+  });
+  assert.equal(e.message, `ELOOP: too many symbolic links encountered, stat '${at('loop1')}'`);
+  assert.throws(() => fs.lstatSync(at('a.txt\0'), { throwIfNoEntry: false }), { code: 'ERR_INVALID_ARG_VALUE' });
+  assert.ok(fs.lstatSync(at('loop1'), { throwIfNoEntry: false }).isSymbolicLink());
+  assert.equal(fs.statSync(at('a.txt'), { throwIfNoEntry: false, bigint: true }).size, 13n);
+});
+
 test('callbacks run later, never inside the call, with Node\'s arguments', () => {
   const done = event();
   const seen = [];

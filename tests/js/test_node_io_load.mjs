@@ -36,8 +36,6 @@ test('what works already: isIP, isMainThread, isatty, heap figures', () => {
 
 test('uses not there yet throw ERR_NOT_IMPLEMENTED', () => {
   const cp = requireBuiltin('child_process');
-  const wt = requireBuiltin('worker_threads');
-  notYet(() => new wt.Worker('./w.js'), /worker_threads\.Worker/);
   notYet(() => requireBuiltin('v8').serialize({}), /v8\.Serializer/);
   notYet(() => cp.spawnSync('true', { uid: 0 }), /uid or gid/);
   notYet(() => cp.spawnSync('true', { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] }), /stdio\[3\]/);

@@ -57,6 +57,58 @@ test("gunzip reads gzip(1)'s output, also two members one after the other", () =
   assert.ok(value.equals(noise));
 });
 
+// One-shot compression (libdeflate: a fresh compressor given all its input
+// with Z_FINISH, at least 4 KB, window 15, default strategy, no dictionary).
+test("one-shot compression: zlib's headers, gzip(1) reads it, chunks of any size, reset", () => {
+  const { Z_FINISH } = zlib.constants;
+  // the same header bytes as zlib writes (a stream written in two parts is zlib's)
+  const byZlib = (make, opts) => {
+    const s = make(opts);
+    const parts = [];
+    s.on('data', (c) => parts.push(c));
+    s.write(text.subarray(0, 10));
+    const done = event();
+    s.on('end', () => done.fire());
+    s.end(text.subarray(10));
+    done.wait();
+    return Buffer.concat(parts);
+  };
+  for (const level of [1, 2, 6, 9, -1]) {
+    const g = zlib.gzipSync(text, { level }), gz = byZlib(zlib.createGzip, { level });
+    assert.equal(g.subarray(0, 10).toString('hex'), gz.subarray(0, 10).toString('hex'), `gzip header, level ${level}`);
+    assert.ok(gzip(['-dc'], g).equals(text), `gzip(1), level ${level}`);
+    const d = zlib.deflateSync(text, { level }), dz = byZlib(zlib.createDeflate, { level });
+    assert.equal(d.subarray(0, 2).toString('hex'), dz.subarray(0, 2).toString('hex'), `zlib header, level ${level}`);
+    assert.ok(zlib.inflateSync(d).equals(text));
+    assert.ok(zlib.inflateRawSync(zlib.deflateRawSync(noise, { level })).equals(noise));
+    // the one-shot is smaller than zlib's own at these levels
+    assert.ok(g.length <= gz.length, `level ${level}: ${g.length} <= ${gz.length}`);
+  }
+  // what the one-shot does not take still works through zlib
+  for (const opts of [{ windowBits: 9 }, { strategy: zlib.constants.Z_FILTERED }, { level: 0 },
+    { dictionary: Buffer.from('line of the test') }, { memLevel: 1 }]) {
+    assert.ok(zlib.inflateSync(zlib.deflateSync(text, opts), opts).equals(text), JSON.stringify(opts));
+  }
+  // handed out 64 bytes at a time; maxOutputLength still counts
+  assert.ok(zlib.gunzipSync(zlib.gzipSync(text, { chunkSize: 64 })).equals(text));
+  assert.throws(() => zlib.gzipSync(text, { maxOutputLength: 1000 }), { code: 'ERR_BUFFER_TOO_LARGE' });
+  // reset: a stream zlib has started on compresses again from scratch, whole
+  const g = zlib.createGzip();
+  g.write(text.subarray(0, 5000));
+  const flushed = event();
+  g.flush(() => flushed.fire());
+  flushed.wait();
+  g.read();
+  g.reset();
+  assert.ok(zlib.gunzipSync(drain(g.end(noise) && g).value).equals(noise));
+  // the callback form and a stream ended with all its input take it too
+  const cb = callback(zlib.gzip, text);
+  assert.ok(cb.value.equals(zlib.gzipSync(text)), 'gzip(buf, cb) gives what gzipSync gives');
+  const s = zlib.createDeflateRaw();
+  const out = drain(s.end(noise) && s);
+  assert.ok(zlib.inflateRawSync(out.value).equals(noise));
+});
+
 test('every mode round-trips, sync, callback and promise', () => {
   const pairs = [['deflate', 'inflate'], ['deflateRaw', 'inflateRaw'], ['gzip', 'gunzip'],
     ['deflate', 'unzip'], ['brotliCompress', 'brotliDecompress']];

@@ -13,7 +13,8 @@
 # and fs ($io_prefixes); crypto ($crypto_prefixes); of http's 370 test-http-
 # files the parser's, server's and client's, for make test's time (`sh
 # tests/node/run.sh http-` runs them all: $http_prefixes); stdio, tty,
-# signals, readline and dgram ($proc_prefixes). NODE_TEST_GROUP=NAME picks
+# signals, readline and dgram ($proc_prefixes); worker_threads and
+# MessagePorts ($worker_prefixes). NODE_TEST_GROUP=NAME picks
 # one group. A file's `// Flags:` line is honoured: the flags
 # corojs has (--expose-internals, --expose-gc) on its command line, Node's
 # other options (--pending-deprecation, --no-warnings, ...) in NODE_OPTIONS,
@@ -46,7 +47,8 @@ io_prefixes="zlib fs"
 crypto_prefixes="crypto webcrypto"
 http_prefixes="http-parser http-server http-client"
 proc_prefixes="stdin stdout stdio tty signal readline dgram"
-groups="base streams net io crypto http proc"
+worker_prefixes="worker messagechannel messageport messageevent broadcastchannel structuredClone"
+groups="base streams net io crypto http proc worker"
 
 if [ "${1:-}" = -j ]; then
     jobs=$2

@@ -15,10 +15,12 @@
 // Asymmetric keys (src/prim/crypto_keys.c): KeyObjectHandle over an
 // EVP_PKEY (PEM/DER in and out), key pair generation (RSA, RSA-PSS, EC,
 // Ed25519/Ed448, X25519/X448), Sign/Verify/SignJob, RSA encryption.
+// Key agreement and primes (src/prim/crypto_dh.c): DiffieHellman,
+// DiffieHellmanGroup, ECDH, DH and DSA key pairs, RandomPrimeJob,
+// CheckPrimeJob.
 //
 // Not here yet (each throws ERR_NOT_IMPLEMENTED, lib/node/unimplemented.js):
-// JWK import/export of asymmetric keys, DSA and DH key pairs,
-// Diffie-Hellman and ECDH, X509Certificate, Certificate (SPKAC), primes, and
+// JWK import/export of asymmetric keys, X509Certificate, Certificate (SPKAC), and
 // the WebCrypto jobs behind crypto.subtle other than digest and the key
 // derivations.
 //
@@ -372,8 +374,16 @@ function encodedKey(key, type, format, encoding, cipher, passphrase) {
   return typeof out === 'string' ? out : encode(out);
 }
 
+// The two keys of a generated pair as the last six arguments ask
+// (keygen.js parseKeyEncoding).
+function encodedPair(key, ...args) {
+  const [pubFormat, pubType, privFormat, privType, cipher, passphrase] = args.slice(-6);
+  return [encodedKey(key, kKeyTypePublic, pubFormat, pubType),
+    encodedKey(key, kKeyTypePrivate, privFormat, privType, cipher, passphrase)];
+}
+
 // A key pair job class: options(...args) gives keyGenerate's type and
-// options; the six encoding arguments follow (keygen.js parseKeyEncoding).
+// options; the six encoding arguments follow.
 function keyPairJobClass(name, options, check) {
   return jobClass(name,
     (pooled, ...args) => {
@@ -381,17 +391,24 @@ function keyPairJobClass(name, options, check) {
       return C.keyGenerate(pooled, type, opts);
     },
     check,
-    (key, ...args) => {
-      const [pubFormat, pubType, privFormat, privType, cipher, passphrase] = args.slice(-6);
-      return [encodedKey(key, kKeyTypePublic, pubFormat, pubType),
-        encodedKey(key, kKeyTypePrivate, privFormat, privType, cipher, passphrase)];
-    });
+    encodedPair);
 }
 
 const RsaKeyPairGenJob = keyPairJobClass('RsaKeyPairGenJob',
   (variant, modulusLength, publicExponent, ...rest) => (variant === 1 ?
     { type: 'rsa-pss', opts: { modulusLength, publicExponent, hash: rest[0], mgf1Hash: rest[1], saltLength: rest[2] } } :
-    { type: 'rsa', opts: { modulusLength, publicExponent } }));
+    { type: 'rsa', opts: { modulusLength, publicExponent } }),
+  (variant, modulusLength, publicExponent, hash, mgf1Hash) => {
+    // an unknown digest throws when the job is made, as Node's does
+    for (const [digest, what] of [[hash, ''], [mgf1Hash, 'MGF1 ']]) {
+      if (variant !== 1 || digest === undefined) continue;
+      try {
+        C.digestSize(digest);
+      } catch {
+        throw codedError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid ${what}digest: ${digest}`);
+      }
+    }
+  });
 
 const nistCurves = ['P-192', 'P-224', 'P-256', 'P-384', 'P-521'];
 const EcKeyPairGenJob = keyPairJobClass('EcKeyPairGenJob',
@@ -489,6 +506,82 @@ const RSACipherJob = jobClass('RSACipherJob', (pooled, cipherMode, handle, data,
 // crypto.diffieHellman
 const ECDHBitsJob = jobClass('ECDHBitsJob', (pooled, name, pub, priv) => C.pkeyDerive(priv.key, pub.key).buffer);
 const statelessDH = (priv, pub) => encode(C.pkeyDerive(priv.key, pub.key));
+
+// ------------------------------------------------------------ key agreement, primes
+
+// DiffieHellman(sizeOrKey, generator), DiffieHellmanGroup(name): classic
+// DH over src/prim/crypto_dh.c (OpenSSL's DH, as node_crypto's); Node's JS
+// has checked and converted the arguments. Results are Buffers.
+class DiffieHellmanBase {
+  generateKeys() { return encode(C.dhGenerateKeys(this.state)); }
+  computeSecret(key) { return encode(C.dhComputeSecret(this.state, key)); }
+  getPrime() { return encode(C.dhGetPrime(this.state)); }
+  getGenerator() { return encode(C.dhGetGenerator(this.state)); }
+  getPublicKey() { return encode(C.dhGetPublicKey(this.state)); }
+  getPrivateKey() { return encode(C.dhGetPrivateKey(this.state)); }
+  setPublicKey(key) { C.dhSetPublicKey(this.state, key); }
+  setPrivateKey(key) { C.dhSetPrivateKey(this.state, key); }
+}
+
+class DiffieHellman extends DiffieHellmanBase {
+  constructor(sizeOrKey, generator) {
+    super();
+    [this.state, this.verifyError] = C.dhNew(sizeOrKey, generator);
+  }
+}
+
+const unknownDhGroup = () => codedError(Error, 'ERR_CRYPTO_UNKNOWN_DH_GROUP', 'Unknown DH group');
+
+class DiffieHellmanGroup extends DiffieHellmanBase {
+  constructor(name) {
+    super();
+    const made = C.dhGroup(`${name}`);
+    if (made === undefined) throw unknownDhGroup();
+    [this.state, this.verifyError] = made;
+  }
+}
+
+// ECDH(curve): OpenSSL's EC_KEY. computeSecret answers Node's error code as a
+// string for a point not on the curve (Node's JS throws it).
+class ECDH {
+  constructor(curve) { this.state = C.ecdhNew(curve); }
+  generateKeys() { C.ecdhGenerateKeys(this.state); }
+  computeSecret(key) {
+    const secret = C.ecdhComputeSecret(this.state, key);
+    return typeof secret === 'string' ? secret : encode(secret);
+  }
+  getPublicKey(form) { return encode(C.ecdhGetPublicKey(this.state, form)); }
+  getPrivateKey() { return encode(C.ecdhGetPrivateKey(this.state)); }
+  setPublicKey(key) { C.ecdhSetPublicKey(this.state, key); }
+  setPrivateKey(key) { C.ecdhSetPrivateKey(this.state, key); }
+}
+
+const ECDHConvertKey = (key, curve, form) => encode(C.ecdhConvertKey(key, curve, form));
+
+// DhKeyPairGenJob(mode, group name | prime | prime length[, generator], ...encoding)
+const DhKeyPairGenJob = jobClass('DhKeyPairGenJob',
+  (pooled, groupOrPrime, generator) =>
+    C.dhKeyGenerate(pooled, groupOrPrime, typeof groupOrPrime === 'string' ? undefined : generator),
+  (groupOrPrime) => {
+    if (typeof groupOrPrime === 'string' && C.dhGroup(groupOrPrime) === undefined) throw unknownDhGroup();
+  },
+  encodedPair);
+
+// DsaKeyPairGenJob(mode, modulusLength, divisorLength (-1: default), ...encoding)
+const DsaKeyPairGenJob = jobClass('DsaKeyPairGenJob',
+  (pooled, modulusLength, divisorLength) => C.dsaKeyGenerate(pooled, modulusLength, divisorLength),
+  undefined,
+  encodedPair);
+
+// RandomPrimeJob(mode, bits, safe, add, rem) -> ArrayBuffer (big-endian);
+// add and rem are checked when the job is made, as Node's are.
+const RandomPrimeJob = jobClass('RandomPrimeJob',
+  (pooled, bits, safe, add, rem) => C.primeGenerate(pooled, bits, safe, add, rem).buffer,
+  (bits, safe, add, rem) => C.primeCheckOptions(bits, add, rem));
+
+// CheckPrimeJob(mode, candidate, checks) -> boolean
+const CheckPrimeJob = jobClass('CheckPrimeJob',
+  (pooled, candidate, checks) => C.primeCheck(pooled, candidate, checks));
 
 // ------------------------------------------------------------ signatures
 
@@ -611,14 +704,14 @@ const binding = {
   publicDecrypt: rsaCipher(3, kKeyTypePublic),
   RsaKeyPairGenJob, EcKeyPairGenJob, NidKeyPairGenJob, SecretKeyGenJob, Sign, Verify, SignJob,
   HmacJob, AESCipherJob, RSAKeyExportJob, ECKeyExportJob, RSACipherJob, ECDHBitsJob, statelessDH,
-  ECDHConvertKey: unimplemented('ECDH.convertKey'),
+  DiffieHellman, DiffieHellmanGroup, ECDH, ECDHConvertKey,
+  DhKeyPairGenJob, DsaKeyPairGenJob, RandomPrimeJob, CheckPrimeJob,
   certVerifySpkac: unimplemented('Certificate.verifySpkac'),
   certExportPublicKey: unimplemented('Certificate.exportPublicKey'),
   certExportChallenge: unimplemented('Certificate.exportChallenge'),
   parseX509: unimplemented('X509Certificate'),
 };
-for (const name of ['DiffieHellman', 'DiffieHellmanGroup', 'ECDH',
-  'DhKeyPairGenJob', 'DsaKeyPairGenJob', 'RandomPrimeJob', 'CheckPrimeJob', 'X509Certificate']) {
+for (const name of ['X509Certificate']) {
   binding[name] = unimplementedClass(`crypto: ${name}`);
 }
 for (const [i, variant] of ['CTR_128', 'CTR_192', 'CTR_256', 'CBC_128', 'CBC_192', 'CBC_256', 'GCM_128',

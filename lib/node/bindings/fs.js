@@ -16,6 +16,7 @@
 import P from 'corojs:internal/primordials';
 import { requireNode } from 'corojs:internal/node/builtins';
 import { ERR_NOT_IMPLEMENTED } from 'corojs:internal/node/unimplemented';
+import uv from 'corojs:internal/node/bindings/uv';
 
 const N = P.nodefs;
 const exclusive = P.fiber.exclusive;
@@ -123,15 +124,17 @@ export function fstat(fd, bigint, req, shouldNotThrow) {
   return statCall(N.fstat, fdOf(fd), bigintOf(req, bigint), req, true);
 }
 
+// A sync stat of a path that may not be there (throwIfNoEntry: false) asks
+// for the errno instead of an error to catch.
+const quietStat = new Map([[N.stat, N.statErrno], [N.lstat, N.lstatErrno]]);
+
 function statCall(fn, target, bigint, req, throwIfNoEntry) {
-  return call(req, () => {
-    try {
-      return statArray(fn(target, bigint), bigint, req === undefined);
-    } catch (e) {
-      if (!throwIfNoEntry && req === undefined && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return undefined;
-      throw e;
-    }
-  });
+  if (!throwIfNoEntry && req === undefined && quietStat.has(fn)) {
+    const r = exclusive(quietStat.get(fn), [target, bigint]);
+    if (r === uv.UV_ENOENT || r === uv.UV_ENOTDIR) return undefined;
+    if (typeof r !== 'number') return statArray(r, bigint, true);
+  }
+  return call(req, () => statArray(fn(target, bigint), bigint, req === undefined));
 }
 
 export function statfs(path, bigint, req) {
@@ -141,21 +144,13 @@ export function statfs(path, bigint, req) {
 
 // 0: a file, 1: a directory, < 0: an error (its errno).
 export function internalModuleStat(path) {
-  try {
-    const mode = exclusive(N.stat, [pathOf(path), false])[1];
-    return (mode & C.S_IFMT) === C.S_IFDIR ? 1 : 0;
-  } catch (e) {
-    return typeof e.errno === 'number' ? e.errno : -2;
-  }
+  const r = exclusive(N.statErrno, [pathOf(path), false]);
+  if (typeof r === 'number') return r;
+  return (r[1] & C.S_IFMT) === C.S_IFDIR ? 1 : 0;
 }
 
 export function existsSync(path) {
-  try {
-    exclusive(N.access, [pathOf(path), C.F_OK]);
-    return true;
-  } catch {
-    return false;
-  }
+  return exclusive(N.accessErrno, [pathOf(path), C.F_OK]) === undefined; // else its errno
 }
 
 // ------------------------------------------------------------ descriptors

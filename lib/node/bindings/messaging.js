@@ -15,16 +15,19 @@
 // alive while ref'd (a 'message' listener refs it, as in Node) or while its
 // close is under way, so 'close' reaches both ends.
 //
-// Across isolates (worker_threads, issue 11): the same PortData with a peer
-// in another isolate -- the message serialized to bytes, the queue behind a
-// mutex in C, the receiving port woken by uv_async_send from the sender's
-// thread, which is what the wake-up already is.
+// Across isolates (worker_threads): a PortData whose other end is in
+// another isolate is `remote`: its channel end lives in C
+// (src/prim/messaging.c), bound to the port's wake-up; postMessage writes
+// the clone to bytes there (serializeRemote) and the other isolate's port
+// is woken; drain() reads what came (after what was queued locally before
+// the port's channel crossed). A local channel becomes a C one the first
+// time one of its ports is sent to another isolate.
 import P from 'corojs:internal/primordials';
 import { domException, internalBinding, primordials, requireNode } from 'corojs:internal/node/builtins';
 import { ERR_NOT_IMPLEMENTED } from 'corojs:internal/node/unimplemented';
 import {
   serialize, deserialize, discard, transferList, structuredClone, setPortHooks, JSTransferable,
-  setDeserializerCreateObjectFunction,
+  setDeserializerCreateObjectFunction, serializeRemote, deserializeRemote,
 } from 'corojs:internal/node/structured_clone';
 
 const M = P.messaging;
@@ -79,6 +82,8 @@ class PortData {
     this.group = null; // a BroadcastChannel's Set of PortData, or null
     this.queue = new Fifo(); // messages not yet received, maybe CLOSE last
     this.owner = null; // the MessagePort it belongs to now
+    this.remote = false; // its other end is in another isolate (a channel end in C)
+    this.end = undefined; // that end's PortEnd id while no port holds it
   }
 }
 
@@ -181,6 +186,42 @@ function drain(port, force) {
     }
     deliver(port, msg);
   }
+  if (data !== null && data.remote && st.data === data && data.queue.size === 0)
+    drainRemote(port, st, data, force, budget);
+}
+
+// What came from another isolate, in order; the end's close once all is read.
+function drainRemote(port, st, data, force, budget) {
+  budget = Math.max(budget, M.queued(st.signal));
+  while (st.data === data && !st.closing) {
+    if (M.queued(st.signal) > 0) {
+      if (!st.receiving && !force) return;
+      if (budget-- <= 0) {
+        M.notify(st.signal);
+        return;
+      }
+    }
+    let received;
+    try {
+      received = receiveRemote(st);
+    } catch (err) {
+      emit(port, err, undefined, 'messageerror');
+      continue;
+    }
+    if (received === undefined) return;
+    if (received === null) {
+      closePort(port);
+      return;
+    }
+    emit(port, received.value, received.ports, 'message');
+  }
+}
+
+// The next message from the other isolate: { value, ports }, undefined if
+// none is there, null once the other end has closed.
+function receiveRemote(st) {
+  const r = M.receive(st.signal);
+  return r === undefined || r === null ? r : deserializeRemote(r);
 }
 
 function deliver(port, msg) {
@@ -214,6 +255,10 @@ function MessagePort(token, data) {
     closing: false, closed: false, asyncId: 0 };
   states.set(this, st);
   data.owner = this;
+  if (data.end !== undefined) {
+    M.bind(st.signal, data.end);
+    data.end = undefined;
+  }
   emitInit(this, st);
   const init = this[symbols.oninit];
   if (typeof init === 'function') init.call(this);
@@ -228,6 +273,11 @@ const portMethods = {
     const st = stateOf(this);
     if (arguments.length === 0)
       throw coded(TypeError, 'ERR_MISSING_ARGS', 'Not enough arguments to MessagePort.postMessage');
+    const data0 = st.closing ? null : st.data;
+    if (data0?.remote && !data0.group) {
+      const { payload, buffers, ends } = serializeRemote(value, transferList(transfer), this);
+      return M.post(st.signal, payload, buffers, ends) || undefined;
+    }
     const msg = serialize(value, transferList(transfer), this);
     const data = st.closing ? null : st.data;
     if (data?.group) return broadcast(data, value, msg);
@@ -289,6 +339,7 @@ setPortHooks({
   detach(port) {
     const st = states.get(port);
     const data = st.data;
+    if (data.remote) data.end = M.unbind(st.signal);
     st.data = null;
     data.owner = null;
     closePort(port);
@@ -298,8 +349,58 @@ setPortHooks({
   discard(data) {
     disentangle(data);
     dropQueue(data);
+    if (data.end !== undefined) M.dropEnd(data.end);
+    data.end = undefined;
+  },
+  // a port sent to another isolate: its channel end (a PortEnd id), the
+  // port closed here
+  toEnd(port) {
+    const st = states.get(port);
+    const data = st.data;
+    const end = data.remote ? M.unbind(st.signal) : crossChannel(data);
+    st.data = null;
+    data.owner = null;
+    closePort(port);
+    return end;
+  },
+  // a port that came from another isolate, on the channel end `id`
+  attachEnd(id) {
+    const data = new PortData();
+    data.remote = true;
+    data.end = id;
+    return new MessagePort(kCreate, data);
   },
 });
+
+// A local channel one of whose ports (data's) goes to another isolate
+// becomes a channel in C: data's peer keeps one end, the other goes, and
+// what was queued for data goes first on it. -> the end that goes.
+function crossChannel(data) {
+  const [mine, theirs] = M.pair();
+  const peer = data.peer;
+  data.peer = null;
+  if (!peer) {
+    M.dropEnd(mine); // already closed: the other side hears so
+    dropQueue(data);
+    return theirs;
+  }
+  peer.peer = null;
+  peer.remote = true;
+  const peerSt = peer.owner && states.get(peer.owner);
+  if (!peerSt) {
+    peer.end = mine; // the peer is itself in a message: bound when it lands
+    dropQueue(data);
+    return theirs;
+  }
+  M.bind(peerSt.signal, mine);
+  for (const msg of data.queue.takeAll()) {
+    if (msg === CLOSE) continue;
+    const { value, ports } = deserialize(msg);
+    const out = serializeRemote(value, ports, undefined);
+    M.post(peerSt.signal, out.payload, out.buffers, out.ends);
+  }
+  return theirs;
+}
 
 function MessageChannel() {
   if (!new.target) throw coded(TypeError, 'ERR_CONSTRUCT_CALL_REQUIRED', 'Cannot call constructor without `new`');
@@ -312,7 +413,9 @@ function MessageChannel() {
 }
 
 // BroadcastChannel(name)'s handle: a MessagePort in the group of that name;
-// what it posts goes to every other member, each receiving its own clone.
+// what it posts goes to every other member, each receiving its own clone;
+// the members in other isolates (workers) get it through C (each its copy
+// of the bytes).
 const groups = new Map();
 
 function broadcastChannel(name) {
@@ -320,11 +423,16 @@ function broadcastChannel(name) {
   if (!group) groups.set(name, group = new Set());
   const data = new PortData();
   data.group = group;
+  data.remote = true; // what other isolates' channels of the name post comes in C
   group.add(data);
-  return new MessagePort(kCreate, data);
+  const port = new MessagePort(kCreate, data);
+  M.joinBroadcast(states.get(port).signal, String(name));
+  return port;
 }
 
 function broadcast(data, value, msg) {
+  const signal = states.get(data.owner).signal;
+  if (M.broadcasting(signal)) M.broadcast(signal, serializeRemote(value, [], undefined).payload);
   let first = true;
   for (const other of data.group) {
     if (other === data) continue;
@@ -340,6 +448,15 @@ function receiveMessageOnPort(port) {
   if (!st)
     throw coded(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "port" argument must be a MessagePort instance');
   const data = st.closing ? null : st.data;
+  if (data?.remote && data.queue.size === 0) {
+    const received = receiveRemote(st);
+    if (received === undefined) return symbols.no_message_symbol;
+    if (received === null) {
+      closePort(port);
+      return symbols.no_message_symbol;
+    }
+    return received.value;
+  }
   if (!data || data.queue.size === 0) return symbols.no_message_symbol;
   const msg = data.queue.shift();
   if (msg === CLOSE) {
@@ -373,3 +490,11 @@ export default {
   },
   checkMessagePort: (v) => states.has(v),
 };
+
+// A MessagePort on a channel end from C (a worker's port to its parent).
+export function portOnEnd(id) {
+  const data = new PortData();
+  data.remote = true;
+  data.end = id;
+  return new MessagePort(kCreate, data);
+}

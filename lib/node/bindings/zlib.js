@@ -13,10 +13,13 @@
 // as node_zlib.cc does; Node's lib makes it the stream's 'error'.
 
 import P from 'corojs:internal/primordials';
+import symbols from 'corojs:internal/node/bindings/symbols';
 
 const Z = P.zlib;
 const go = P.nodefs.go;
 const fiberYield = P.fiber.yield;
+const { owner_symbol } = symbols;
+const Z_NO_FLUSH = 0, Z_FINISH = 4, DEFLATE = 1, GZIP = 3, DEFLATERAW = 5;
 
 function ERR_ZLIB_INITIALIZATION_FAILED() {
   const e = new Error('Initialization failed');
@@ -64,8 +67,12 @@ class CompressionStream {
     else go((a) => this.#run(a), [args]);
   }
 
+  // The flush a write runs with, when it starts (subclasses may raise it).
+  _flushAtStart(args) { return args[0]; }
+
   #run(args) {
     while (args) {
+      args[0] = this._flushAtStart(args);
       const error = Z.write(this.#native, ...args, this.#state);
       this.#writing = false;
       if (this.#closing) Z.close(this.#native);
@@ -105,6 +112,36 @@ class CompressionStream {
 }
 
 class Zlib extends CompressionStream {
+  #compressor;
+  #fresh = true;
+
+  constructor(mode) {
+    super(mode);
+    this.#compressor = mode === DEFLATE || mode === GZIP || mode === DEFLATERAW;
+  }
+
+  // A compressor's first write that carries the last bytes of a stream
+  // already ended runs as Z_FINISH: `end(chunk)` (zlib.gzip(buffer, cb) does
+  // that) writes its chunk before the stream is marked ending, so Node's
+  // _transform gives it Z_NO_FLUSH and finishes with an empty write. The
+  // write's fiber starts within that call: it lets end() return first, then
+  // looks. With Z_FINISH the whole input goes to the one-shot compressor
+  // (src/prim/zlib.c); the empty write after it adds nothing, as zlib's
+  // Z_FINISH on a finished stream.
+  _flushAtStart(args) {
+    const owner = this[owner_symbol];
+    const first = this.#fresh;
+    this.#fresh = false;
+    if (!first || !this.#compressor || args[0] !== Z_NO_FLUSH || !owner) return args[0];
+    fiberYield();
+    return owner.writableEnded && owner.writableLength === args[3] ? Z_FINISH : args[0];
+  }
+
+  reset() {
+    this.#fresh = true;
+    super.reset();
+  }
+
   init(windowBits, level, memLevel, strategy, writeState, processCallback, dictionary) {
     const error = Z.init(this._native(), windowBits, level, memLevel, strategy,
                          dictionary === undefined || dictionary === null ? undefined : dictionary);
