@@ -1,7 +1,8 @@
 #!/bin/sh
-# bench/express.sh: Express and Koa "hello" apps (bench/node-http/*.js, the
-# packages pinned by bench/node-http/package-lock.json and installed with
-# `npm ci` into build/node-http) under corojs and under node, in one run.
+# bench/express.sh: a bare node:http server and Express and Koa "hello" apps
+# (bench/node-http/*.js, the packages pinned by
+# bench/node-http/package-lock.json and installed with `npm ci` into
+# build/node-http) under corojs and under node, in one run.
 # Each server is pinned to CPU 0, wrk to CPU 1.
 #   requests/s: wrk -t1 -c50 -d${BENCH_SECONDS:-5}s after a 1 s warm-up
 #   p99 latency, and the server's CPU time per request
@@ -33,7 +34,7 @@ trap 'rm -f "$results"' EXIT
 hwm_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 
 for round in $(seq "$rounds"); do
-    for app in express koa; do
+    for app in http express koa; do
         for name in corojs node; do
             bin=$([ "$name" = corojs ] && echo "$top/build/corojs" || echo node)
             serve "$bin" "$work/${app}_hello.js"
@@ -47,7 +48,7 @@ done
 
 label_width=40
 printf "%-${label_width}s %10s %10s %11s\n" "" corojs node corojs/node
-for app in express koa; do
+for app in http express koa; do
     for f in "3 requests/s (wrk -t1 -c50)" "4 p99 latency, ms" "5 server CPU us per request" "6 peak RSS, KB"; do
         field=${f%% *}
         co=$(pick "$app" corojs "$field"); no=$(pick "$app" node "$field")

@@ -192,7 +192,13 @@ export function runNextTicks() {
       const callback = ticks[tickAt], args = ticks[tickAt + 1];
       P.util.setAsyncContext(ticks[tickAt + 2]);
       tickAt += 3;
-      callback(...args);
+      // a spread call walks the array's iterator: most ticks have 0 to 2
+      switch (args.length) {
+        case 0: callback(); break;
+        case 1: callback(args[0]); break;
+        case 2: callback(args[0], args[1]); break;
+        default: callback(...args);
+      }
     }
   } finally {
     P.util.setAsyncContext(context);

@@ -286,3 +286,41 @@ test('an unref()ed server and a ref()ed one: hasRef follows', () => {
   assert.equal(server._handle.hasRef(), true);
   closeServer(server);
 });
+
+test("writev's bytes: a corked socket's strings in their encodings and buffers, gathered in C as Buffer.from would make them", () => {
+  const { Buffer } = requireBuiltin('buffer');
+  const pieces = [
+    ['héllo, wörld \u{1f600} \ud800 lone', 'utf8'], ['café', 'latin1'], ['ÿ binary', 'binary'], ['ascii', 'ascii'],
+    ['çà', 'ucs2'], ['68656c6c6f', 'hex'], ['aGVsbG8=', 'base64'], ['aGk_', 'base64url'],
+    [Buffer.from([0, 1, 2, 255]), 'buffer'], ['', 'utf8'], [new Uint8Array([7, 8]), 'buffer'],
+  ];
+  const expected = Buffer.concat(pieces.map(([c, e]) => (typeof c === 'string' ? Buffer.from(c, e) : c)));
+  const flat = pieces.flat();
+  assert.deepEqual([...P.buffer.gather(flat, false)], [...expected]);
+  assert.deepEqual([...P.buffer.gather([Buffer.from('a'), new Uint8Array([98])], true)], [97, 98]);
+  assert.equal(P.buffer.gather([], false).length, 0);
+  assert.throws(() => P.buffer.gather('not a list', false), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => P.buffer.gather(['x', 'klingon'], false), { code: 'ERR_UNKNOWN_ENCODING' });
+  assert.throws(() => P.buffer.gather([{}], true), { code: 'ERR_INVALID_ARG_TYPE' });
+
+  // the same list through a socket: cork, write each piece, uncork (Node's
+  // Writable hands them to the handle's writev at once)
+  const received = event();
+  const server = listening((s) => {
+    const got = [];
+    s.on('data', (d) => got.push(d));
+    s.on('end', () => {
+      received.fire(Buffer.concat(got));
+      s.end();
+    });
+  });
+  const client = net.connect(server.address().port, '127.0.0.1', () => {
+    client.cork();
+    for (const [c, e] of pieces) client.write(c, e === 'buffer' ? undefined : e);
+    client.uncork();
+    client.end();
+  });
+  assert.deepEqual([...received.wait()], [...expected]);
+  assert.equal(client.bytesWritten, expected.length);
+  closeServer(server);
+});

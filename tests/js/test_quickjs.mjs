@@ -1,6 +1,7 @@
 // Our changes to QuickJS (deps/patches/quickjs/ and src/core/quickjs_ext.c):
-// errors at the memory limit, BigInt, what "is not a function" names, and
-// the regexp search that starts at its first character.
+// errors at the memory limit, BigInt, what "is not a function" names,
+// the regexp search that starts at its first character, and rest parameters,
+// array literals and apply() without the generic property path (0021).
 import { test, assert } from './harness.mjs';
 
 const dir = import.meta.dirname + '/fixtures/quickjs';
@@ -129,6 +130,62 @@ test('a regexp search that skips to its first character finds what it found befo
   assert.equal(re.lastIndex, 0);
   assert.deepEqual('l1\nl2\n'.split(/\n/), ['l1', 'l2', '']);
   assert.equal('a,b,,c'.replace(/,/g, ';'), 'a;b;;c');
+});
+
+test('rest parameters and array literals (made at their final size): plain arrays of their values', () => {
+  function rest(a, ...more) { return more; }
+  assert.deepEqual(rest(), []);
+  assert.deepEqual(rest(1), []);
+  const r = rest(1, 'x', { y: 2 }, undefined, null);
+  assert.deepEqual(r, ['x', { y: 2 }, undefined, null]);
+  assert.equal(r.length, 4);
+  assert.ok(Array.isArray(r));
+  assert.equal(Object.getPrototypeOf(r), Array.prototype);
+  r.push(5);
+  r.length = 2;
+  assert.deepEqual(r, ['x', { y: 2 }]);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(r, 0), { value: 'x', writable: true, enumerable: true, configurable: true });
+  // the rest array is its own: changing it leaves the arguments alone
+  function both(...xs) { xs[0] = 'changed'; return arguments[0]; }
+  assert.equal(both('kept'), 'kept');
+  const many = rest(0, ...Array.from({ length: 1000 }, (_, i) => i));
+  assert.equal(many.length, 1000);
+  assert.equal(many[999], 999);
+  const n = 7;
+  const lit = [n, 'two', [3], n + 1];
+  assert.deepEqual(lit, [7, 'two', [3], 8]);
+  assert.equal(lit.length, 4);
+  assert.deepEqual([], []);
+  assert.deepEqual([1, , 3].length, 3); // a hole takes the other path
+  assert.ok(!(1 in [1, , 3]));
+  // values freed with their array (the ASan build checks for leaks)
+  for (let i = 0; i < 1000; i++) rest(i, { i }, [i], `s${i}`);
+});
+
+test('apply and Reflect.apply: short dense arrays and every other array-like give the same calls', () => {
+  function params(a, b, c) { a = 'mutated'; return [a, b, c, arguments.length, this]; }
+  const args = ['a', 'b'];
+  assert.deepEqual(params.apply('t', args), ['mutated', 'b', undefined, 2, 't']);
+  assert.deepEqual(args, ['a', 'b']); // the callee's writes stay its own
+  assert.deepEqual(Reflect.apply(params, null, [1, 2, 3, 4]).slice(1, 4), [2, 3, 4]);
+  const nine = Array.from({ length: 9 }, (_, i) => i);
+  assert.equal(Reflect.apply(Math.max, null, nine), 8);
+  assert.equal(Reflect.apply(Math.max, null, nine.slice(0, 8)), 7);
+  const longer = [1, 2];
+  longer.length = 4; // length past the values: holes read as undefined
+  assert.deepEqual(params.apply(null, longer).slice(1, 4), [2, undefined, 4]);
+  class MyArray extends Array {}
+  assert.deepEqual(params.apply(null, MyArray.from([1, 2, 3])).slice(1, 4), [2, 3, 3]);
+  assert.deepEqual(params.apply(null, { length: 2, 0: 'x', 1: 'y' }).slice(1, 4), ['y', undefined, 2]);
+  (function () { assert.deepEqual(params.apply(null, arguments).slice(1, 4), ['q', undefined, 2]); })('p', 'q');
+  assert.deepEqual(params.apply(null).slice(3), [0, null]);
+  assert.throws(() => Reflect.apply(params, null, null), TypeError);
+  assert.throws(() => Reflect.apply(params, null, 1), TypeError);
+  assert.throws(() => params.apply(null, [1, 2].concat(new Array(70000))), RangeError);
+  assert.equal(Reflect.construct(Array, [3]).length, 3);
+  let thrown = null;
+  try { Reflect.apply(() => { throw new Error('inside'); }, null, [{}]); } catch (e) { thrown = e; }
+  assert.equal(thrown?.message, 'inside');
 });
 
 test('leaving a for await loop awaits the iterator\'s return(); a loop run to its end does not call it', () => Fiber.await((async () => {

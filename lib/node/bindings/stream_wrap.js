@@ -23,13 +23,13 @@
 // (pipe_wrap.js: child_process's stdio) and, with issue 11's net, TCP.
 
 import P from 'corojs:internal/primordials';
-import { requireNode } from 'corojs:internal/node/builtins';
 import { ERR_NOT_IMPLEMENTED } from 'corojs:internal/node/unimplemented';
 import uv from 'corojs:internal/node/bindings/uv';
 import { setImmediate } from 'corojs:timers';
 
 const S = P.stream;
 const go = P.nodefs.go;
+const { gather, decode } = P.buffer;
 
 const kReadBytesOrError = 0, kArrayBufferOffset = 1, kBytesWritten = 2, kLastWriteWasAsync = 3;
 const streamBaseState = new Int32Array(5);
@@ -42,18 +42,10 @@ export const kStream = Symbol('kStream');
 export class WriteWrap {}
 export class ShutdownWrap {}
 
-let BufferClass;
-const Buffer = () => (BufferClass ??= requireNode('buffer').Buffer);
-
-// The bytes of writev(req, chunks, allBuffers) as one Buffer: chunks are
-// Buffers, or (not allBuffers) pairs of a chunk and its encoding.
-export function writevBytes(chunks, allBuffers) {
-  const B = Buffer();
-  const list = [];
-  if (allBuffers) list.push(...chunks);
-  else for (let i = 0; i < chunks.length; i += 2) list.push(B.from(chunks[i], chunks[i + 1]));
-  return B.concat(list);
-}
+// The bytes of writev(req, chunks, allBuffers) as one buffer: chunks are
+// Buffers, or (not allBuffers) pairs of a chunk and its encoding (TLSWrap
+// and JSStream write them too).
+export const writevBytes = (chunks, allBuffers) => gather(chunks, allBuffers);
 
 // The errno of a failed stream call (a uv error), for Node's ErrnoException.
 const errnoOf = (e) => (typeof e?.errno === 'number' ? e.errno : UV_EBADF);
@@ -192,20 +184,22 @@ export class LibuvStreamWrap {
     return this.#write(req, data);
   }
 
+  // The chunks' bytes in one copy, encoded in C (src/prim/buffer.c), and
+  // so one write.
   writev(req, chunks, allBuffers) {
-    return this.#write(req, writevBytes(chunks, allBuffers));
+    return this.#write(req, gather(chunks, allBuffers));
   }
 
   // With a handle to send along (child_process IPC's send(message, handle)):
   // ENOTSUP, handles do not travel yet.
   writeUtf8String(req, s, handle) {
     if (handle) return UV_ENOTSUP;
-    return this.#write(req, Buffer().from(s, 'utf8'));
+    return this.#write(req, decode(s, 'utf8'));
   }
 
-  writeAsciiString(req, s) { return this.#write(req, Buffer().from(s, 'latin1')); }
-  writeLatin1String(req, s) { return this.#write(req, Buffer().from(s, 'latin1')); }
-  writeUcs2String(req, s) { return this.#write(req, Buffer().from(s, 'utf16le')); }
+  writeAsciiString(req, s) { return this.#write(req, decode(s, 'latin1')); }
+  writeLatin1String(req, s) { return this.#write(req, decode(s, 'latin1')); }
+  writeUcs2String(req, s) { return this.#write(req, decode(s, 'utf16le')); }
 
   // As Node's StreamBase: what the stream takes at once is written now (no
   // oncomplete then); the rest joins the queue.
