@@ -230,11 +230,11 @@ function becomeEmitter() {
   uncaught.handle = handleUncaught;
 }
 
-// As Node's: process's prototype says 'process' (Object.prototype.toString
-// gives [object process]), and it becomes an EventEmitter's on first use.
-Object.setPrototypeOf(process, Object.create(Object.prototype, {
-  [Symbol.toStringTag]: { value: 'process', writable: false, enumerable: false, configurable: true },
-}));
+// As Node's: process says 'process' (Object.prototype.toString gives
+// [object process]; axios tells Node by it) with a tag of its own, and its
+// prototype becomes an EventEmitter's on first use.
+Object.defineProperty(process, Symbol.toStringTag, { value: 'process', writable: true, enumerable: false, configurable: false });
+Object.setPrototypeOf(process, Object.create(Object.prototype));
 
 for (const name of emitterMethods) {
   process[name] = function (...args) {

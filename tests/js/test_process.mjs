@@ -58,7 +58,10 @@ test('memoryUsage reports rss, heap and the bytes of live ArrayBuffers', () => {
 
 test('process says [object process] and stays so as an EventEmitter', () => {
   assert.equal(Object.prototype.toString.call(process), '[object process]');
-  assert.ok(!Object.keys(process).includes(Symbol.toStringTag));
+  const tag = Object.getOwnPropertyDescriptor(process, Symbol.toStringTag);
+  assert.deepEqual([tag.value, tag.enumerable, tag.configurable], ['process', false, false], 'a tag of its own, as Node\'s');
+  const copy = Object.setPrototypeOf({}, Object.getPrototypeOf(process));
+  assert.equal(Object.prototype.toString.call(copy), '[object Object]', 'an object with process\'s prototype is not tagged');
   process.once('corojs-test', () => {});
   process.emit('corojs-test');
   assert.equal(Object.prototype.toString.call(process), '[object process]');
