@@ -133,6 +133,7 @@ struct coro_isolate {
     coro_sched_group group;     /* its fibers take turns as one (preemption) */
     coro_budget *budget;        /* its limits and what it holds, with its descendants */
     int out_of_memory;          /* an allocation passed a limit: a child then ends */
+    int ending_out_of_memory;   /* coro_isolate_end_out_of_memory is running */
     int preparing_stack;        /* inside Error.prepareStackTrace (stack.c) */
     uint64_t cpu_slice_ns;
     uint64_t slice_start;       /* when the running fiber's turn began */

@@ -397,15 +397,18 @@ static void print_exception_plain(JSContext *ctx, JSValueConst exc, const char *
 /* A child whose allocation passed a memory limit ends, as workerd's and
    Node's workers do: its heap may hold half-built state. Its error, an
    InternalError "out of memory" with code ERR_ISOLATE_OUT_OF_MEMORY, goes
-   to join() and to the callers it had. No JS runs here (it is called from
-   the interrupt handler and from the leave hook too). */
+   to join() and to the callers it had. It is called from the interrupt
+   handler and from the leave hook; only the stack maker may run JS here. */
 void coro_isolate_end_out_of_memory(coro_isolate *iso)
 {
     JSContext *ctx = iso->ctx;
     JSValue exc;
 
-    if (iso->terminating)
+    /* reading the error's stack for join() may run JS (the stack maker),
+       whose interrupt checks would come back here */
+    if (iso->terminating || iso->ending_out_of_memory)
         return;
+    iso->ending_out_of_memory = 1;
     JS_SetMemoryLimit(iso->rt, (size_t)-1); /* it ends: its limit no longer matters */
     JS_ThrowInternalError(ctx, "out of memory");
     exc = JS_GetException(ctx);
