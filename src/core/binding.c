@@ -317,3 +317,10 @@ void coro_strv_free(char **v)
         free(*p);
     free(v);
 }
+
+int coro_register_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def)
+{
+    if (!*id)
+        JS_NewClassID(id);
+    return JS_IsRegisteredClass(rt, *id) ? 0 : JS_NewClass(rt, *id, def);
+}

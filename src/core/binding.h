@@ -80,4 +80,8 @@ char **coro_strv_dup(int n, char *const *v);
 char **coro_prop_strv(JSContext *ctx, JSValueConst obj, const char *key, int *n);
 void coro_strv_free(char **v);
 
+/* Give *id a class id (once per process) and register def under it in rt
+   (once per runtime): the set-up of every native class of an area. */
+int coro_register_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def);
+
 #endif

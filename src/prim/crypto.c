@@ -1239,9 +1239,7 @@ int coro_prim_crypto_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (!state_class)
-        JS_NewClassID(&state_class);
-    if (!JS_IsRegisteredClass(rt, state_class) && JS_NewClass(rt, state_class, &state_def) < 0)
+    if (coro_register_class(rt, &state_class, &state_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, crypto_funcs, sizeof crypto_funcs / sizeof crypto_funcs[0]);
     if (coro__crypto_dh_init(ctx, ns) < 0)

@@ -874,12 +874,7 @@ int coro__crypto_dh_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (!dh_class) {
-        JS_NewClassID(&dh_class);
-        JS_NewClassID(&ecdh_class);
-    }
-    if ((!JS_IsRegisteredClass(rt, dh_class) && JS_NewClass(rt, dh_class, &dh_def) < 0) ||
-        (!JS_IsRegisteredClass(rt, ecdh_class) && JS_NewClass(rt, ecdh_class, &ecdh_def) < 0))
+    if (coro_register_class(rt, &dh_class, &dh_def) < 0 || coro_register_class(rt, &ecdh_class, &ecdh_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, dh_funcs, sizeof dh_funcs / sizeof dh_funcs[0]);
     return 0;

@@ -1094,9 +1094,7 @@ int coro__crypto_keys_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (!key_class)
-        JS_NewClassID(&key_class);
-    if (!JS_IsRegisteredClass(rt, key_class) && JS_NewClass(rt, key_class, &key_def) < 0)
+    if (coro_register_class(rt, &key_class, &key_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, key_funcs, sizeof key_funcs / sizeof key_funcs[0]);
     return 0;

@@ -724,7 +724,7 @@ static const JSClassDef state_def = { "DaggerState", .finalizer = state_finalize
 
 int coro_prim_dagger_init(JSContext *ctx, JSValueConst ns)
 {
-    if (coro_wasm_new_class(JS_GetRuntime(ctx), &state_class, &state_def) < 0)
+    if (coro_register_class(JS_GetRuntime(ctx), &state_class, &state_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, dagger_funcs, sizeof dagger_funcs / sizeof dagger_funcs[0]);
     return 0;

@@ -955,12 +955,6 @@ static JSValue new_class(JSContext *ctx, JSValueConst ns, const char *name, JSCl
     return ctor;
 }
 
-static int register_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def)
-{
-    if (!*id)
-        JS_NewClassID(id);
-    return JS_IsRegisteredClass(rt, *id) ? 0 : JS_NewClass(rt, *id, def);
-}
 
 static const JSClassDef parser_def = { "HTTPParser", .finalizer = parser_finalizer };
 static const JSClassDef list_def = { "ConnectionsList", .finalizer = list_finalizer };
@@ -972,7 +966,7 @@ int coro_prim_http_parser_init(JSContext *ctx, JSValueConst ns)
     JSValue ctor;
     size_t i;
 
-    if (register_class(rt, &parser_class, &parser_def) < 0 || register_class(rt, &list_class, &list_def) < 0)
+    if (coro_register_class(rt, &parser_class, &parser_def) < 0 || coro_register_class(rt, &list_class, &list_def) < 0)
         return -1;
     st = calloc(1, sizeof *st);
     if (!st) {

@@ -831,9 +831,7 @@ int coro__tls_context_init(JSContext *ctx, JSValueConst ns)
 
     if (keys_index < 0)
         keys_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, keys_free);
-    if (sc_class == 0)
-        JS_NewClassID(&sc_class);
-    if (!JS_IsRegisteredClass(rt, sc_class) && JS_NewClass(rt, sc_class, &sc_def) < 0)
+    if (coro_register_class(rt, &sc_class, &sc_def) < 0)
         return -1;
     proto = JS_NewObject(ctx);
     if (JS_IsException(proto))

@@ -1221,9 +1221,7 @@ int coro_prim_tls_wrap_init(JSContext *ctx, JSValueConst ns)
 
     if (conn_index < 0)
         conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-    if (conn_class == 0)
-        JS_NewClassID(&conn_class);
-    if (!JS_IsRegisteredClass(rt, conn_class) && JS_NewClass(rt, conn_class, &conn_def) < 0)
+    if (coro_register_class(rt, &conn_class, &conn_def) < 0)
         return -1;
     proto = JS_NewObject(ctx);
     if (JS_IsException(proto))

@@ -399,20 +399,14 @@ static const JSCFunctionListEntry vm_funcs[] = {
     JS_CFUNC_DEF("privateSymbol", 1, js_vm_private_symbol),
 };
 
-static int new_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def)
-{
-    if (!*id)
-        JS_NewClassID(id);
-    return JS_IsRegisteredClass(rt, *id) ? 0 : JS_NewClass(rt, *id, def);
-}
 
 int coro_prim_vm_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (new_class(rt, &context_class, &context_def) < 0 ||
-        new_class(rt, &global_class, &global_def) < 0 ||
-        new_class(rt, &script_class, &script_def) < 0)
+    if (coro_register_class(rt, &context_class, &context_def) < 0 ||
+        coro_register_class(rt, &global_class, &global_def) < 0 ||
+        coro_register_class(rt, &script_class, &script_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, vm_funcs, sizeof vm_funcs / sizeof vm_funcs[0]);
     return 0;

@@ -1186,7 +1186,7 @@ static const JSClassDef state_def = { "WasiState", .finalizer = state_finalizer,
 
 int coro_prim_wasi_init(JSContext *ctx, JSValueConst ns)
 {
-    if (coro_wasm_new_class(JS_GetRuntime(ctx), &state_class, &state_def) < 0)
+    if (coro_register_class(JS_GetRuntime(ctx), &state_class, &state_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, wasi_funcs, sizeof wasi_funcs / sizeof wasi_funcs[0]);
     return 0;

@@ -1326,21 +1326,15 @@ static const JSClassDef instance_def = { "WebAssembly.Instance", .finalizer = in
 static const JSClassDef func_def = { "Function", .finalizer = func_finalizer,
                                      .gc_mark = func_mark, .call = func_call };
 
-int coro_wasm_new_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def)
-{
-    if (!*id)
-        JS_NewClassID(id);
-    return JS_IsRegisteredClass(rt, *id) ? 0 : JS_NewClass(rt, *id, def);
-}
 
 int coro_prim_wasm_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (coro_wasm_new_class(rt, &holder_class, &holder_def) < 0 ||
-        coro_wasm_new_class(rt, &module_class, &module_def) < 0 ||
-        coro_wasm_new_class(rt, &instance_class, &instance_def) < 0 ||
-        coro_wasm_new_class(rt, &func_class, &func_def) < 0)
+    if (coro_register_class(rt, &holder_class, &holder_def) < 0 ||
+        coro_register_class(rt, &module_class, &module_def) < 0 ||
+        coro_register_class(rt, &instance_class, &instance_def) < 0 ||
+        coro_register_class(rt, &func_class, &func_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, wasm_funcs, sizeof wasm_funcs / sizeof wasm_funcs[0]);
     coro_modules_add_translator(".wasm", translate_wasm);

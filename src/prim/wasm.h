@@ -103,8 +103,6 @@ JSValue coro_wasm_module_object(JSContext *ctx, wasm_state *st, wasm_module *m);
 int coro_wasm_app_kind(const wasm_module *m);
 char *coro_wasm_app_source(JSContext *ctx, wasm_module *m, size_t *len);
 
-/* Registers a class once per runtime. */
-int coro_wasm_new_class(JSRuntime *rt, JSClassID *id, const JSClassDef *def);
 int coro_wasm_objects_init(JSContext *ctx, JSValueConst ns);
 
 #endif

@@ -599,9 +599,9 @@ int coro_wasm_objects_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (coro_wasm_new_class(rt, &memory_class, &memory_def) < 0 ||
-        coro_wasm_new_class(rt, &table_class, &table_def) < 0 ||
-        coro_wasm_new_class(rt, &global_class, &global_def) < 0)
+    if (coro_register_class(rt, &memory_class, &memory_def) < 0 ||
+        coro_register_class(rt, &table_class, &table_def) < 0 ||
+        coro_register_class(rt, &global_class, &global_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, object_funcs, sizeof object_funcs / sizeof object_funcs[0]);
     return 0;

@@ -572,9 +572,7 @@ int coro_prim_x509_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (x509_class == 0)
-        JS_NewClassID(&x509_class);
-    if (!JS_IsRegisteredClass(rt, x509_class) && JS_NewClass(rt, x509_class, &x509_def) < 0)
+    if (coro_register_class(rt, &x509_class, &x509_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, x509_funcs, sizeof x509_funcs / sizeof x509_funcs[0]);
     return 0;

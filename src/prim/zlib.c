@@ -919,9 +919,7 @@ int coro_prim_zlib_init(JSContext *ctx, JSValueConst ns)
 {
     JSRuntime *rt = JS_GetRuntime(ctx);
 
-    if (!zstream_class)
-        JS_NewClassID(&zstream_class);
-    if (!JS_IsRegisteredClass(rt, zstream_class) && JS_NewClass(rt, zstream_class, &zstream_def) < 0)
+    if (coro_register_class(rt, &zstream_class, &zstream_def) < 0)
         return -1;
     JS_SetPropertyFunctionList(ctx, ns, zlib_funcs, sizeof zlib_funcs / sizeof zlib_funcs[0]);
     return 0;
