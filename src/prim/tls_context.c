@@ -444,26 +444,6 @@ static JSValue js_sc_set_list(JSContext *ctx, JSValueConst this_val, int argc, J
     return throw_ossl(ctx, "Failed to set ciphers");
 }
 
-static JSValue js_sc_set_ciphers(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_list(ctx, this_val, argc, argv, SET_CIPHERS);
-}
-
-static JSValue js_sc_set_cipher_suites(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_list(ctx, this_val, argc, argv, SET_SUITES);
-}
-
-static JSValue js_sc_set_sigalgs(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_list(ctx, this_val, argc, argv, SET_SIGALGS);
-}
-
-static JSValue js_sc_set_ecdh_curve(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_list(ctx, this_val, argc, argv, SET_CURVE);
-}
-
 /* setDHParam(true | pem) -> a warning for a small group, or undefined. */
 static JSValue js_sc_set_dh_param(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -516,40 +496,10 @@ static JSValue js_sc_set_number(JSContext *ctx, JSValueConst this_val, int argc,
     return JS_UNDEFINED;
 }
 
-static JSValue js_sc_set_options(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_number(ctx, this_val, argc, argv, NUM_OPTIONS);
-}
-
-static JSValue js_sc_set_session_timeout(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_number(ctx, this_val, argc, argv, NUM_TIMEOUT);
-}
-
-static JSValue js_sc_set_min_proto(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_number(ctx, this_val, argc, argv, NUM_MIN);
-}
-
-static JSValue js_sc_set_max_proto(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_set_number(ctx, this_val, argc, argv, NUM_MAX);
-}
-
 static JSValue js_sc_get_proto(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int max)
 {
     THIS_CTX;
     return JS_NewInt32(ctx, (int)(max ? SSL_CTX_get_max_proto_version(sctx) : SSL_CTX_get_min_proto_version(sctx)));
-}
-
-static JSValue js_sc_get_min_proto(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_get_proto(ctx, this_val, argc, argv, 0);
-}
-
-static JSValue js_sc_get_max_proto(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    return js_sc_get_proto(ctx, this_val, argc, argv, 1);
 }
 
 /* setSessionIdContext(string) */
@@ -717,18 +667,18 @@ static const JSCFunctionListEntry sc_proto_funcs[] = {
     JS_CFUNC_DEF("addCACert", 1, js_sc_add_ca_cert),
     JS_CFUNC_DEF("addCRL", 1, js_sc_add_crl),
     JS_CFUNC_DEF("addRootCerts", 0, js_sc_add_root_certs),
-    JS_CFUNC_DEF("setCiphers", 1, js_sc_set_ciphers),
-    JS_CFUNC_DEF("setCipherSuites", 1, js_sc_set_cipher_suites),
-    JS_CFUNC_DEF("setSigalgs", 1, js_sc_set_sigalgs),
-    JS_CFUNC_DEF("setECDHCurve", 1, js_sc_set_ecdh_curve),
+    JS_CFUNC_MAGIC_DEF("setCiphers", 1, js_sc_set_list, SET_CIPHERS),
+    JS_CFUNC_MAGIC_DEF("setCipherSuites", 1, js_sc_set_list, SET_SUITES),
+    JS_CFUNC_MAGIC_DEF("setSigalgs", 1, js_sc_set_list, SET_SIGALGS),
+    JS_CFUNC_MAGIC_DEF("setECDHCurve", 1, js_sc_set_list, SET_CURVE),
     JS_CFUNC_DEF("setDHParam", 1, js_sc_set_dh_param),
-    JS_CFUNC_DEF("setOptions", 1, js_sc_set_options),
+    JS_CFUNC_MAGIC_DEF("setOptions", 1, js_sc_set_number, NUM_OPTIONS),
     JS_CFUNC_DEF("setSessionIdContext", 1, js_sc_set_session_id_context),
-    JS_CFUNC_DEF("setSessionTimeout", 1, js_sc_set_session_timeout),
-    JS_CFUNC_DEF("setMinProto", 1, js_sc_set_min_proto),
-    JS_CFUNC_DEF("setMaxProto", 1, js_sc_set_max_proto),
-    JS_CFUNC_DEF("getMinProto", 0, js_sc_get_min_proto),
-    JS_CFUNC_DEF("getMaxProto", 0, js_sc_get_max_proto),
+    JS_CFUNC_MAGIC_DEF("setSessionTimeout", 1, js_sc_set_number, NUM_TIMEOUT),
+    JS_CFUNC_MAGIC_DEF("setMinProto", 1, js_sc_set_number, NUM_MIN),
+    JS_CFUNC_MAGIC_DEF("setMaxProto", 1, js_sc_set_number, NUM_MAX),
+    JS_CFUNC_MAGIC_DEF("getMinProto", 0, js_sc_get_proto, 0),
+    JS_CFUNC_MAGIC_DEF("getMaxProto", 0, js_sc_get_proto, 1),
     JS_CFUNC_DEF("loadPKCS12", 2, js_sc_load_pkcs12),
     JS_CFUNC_DEF("getTicketKeys", 0, js_sc_get_ticket_keys),
     JS_CFUNC_DEF("setTicketKeys", 1, js_sc_set_ticket_keys),
